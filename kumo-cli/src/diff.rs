@@ -4,13 +4,14 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::diff::{diff, Change, ChangeKind};
+use kumo_core::diff::diff;
 use kumo_core::{App, Template};
 use serde_json::json;
 
 use crate::cli::DiffArgs;
 use crate::engine::Engine;
 use crate::error::CliError;
+use crate::review;
 use crate::secrets::comparable;
 use crate::session::Session;
 use crate::synth::{build, select};
@@ -74,7 +75,9 @@ pub async fn run(
                     .applied(session.env.name(), stack.name(), session.target_filter())?
             }
         };
-        let changes = diff(old.as_ref().unwrap_or(&Template::new()), &new);
+        let nothing = Template::new();
+        let before = old.as_ref().unwrap_or(&nothing);
+        let changes = diff(before, &new);
         let count = changes.len() + settings.len();
         let print =
             |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(CliError::Stdout);
@@ -84,15 +87,9 @@ pub async fn run(
             (Some(_), n) => print(out, format!("{name}: {n} change(s)"))?,
         }
         for change in &changes {
-            let (style, line) = match &change.kind {
-                ChangeKind::Added => (Style::Good, format!("+ {}.{}", change.section, change.id)),
-                ChangeKind::Removed => (Style::Bad, format!("- {}.{}", change.section, change.id)),
-                ChangeKind::Modified(paths) => (
-                    Style::Changed,
-                    format!("~ {}.{}: {}", change.section, change.id, paths.join(", ")),
-                ),
-            };
-            print(out, format!("  {}", ui.paint(style, &line)))?;
+            for (style, line) in review::lines(change, before, &new) {
+                print(out, format!("  {}", ui.paint(style, &line)))?;
+            }
         }
         for setting in &settings {
             let show = |v: &Option<String>| v.as_deref().unwrap_or("(none)").to_owned();
@@ -109,7 +106,10 @@ pub async fn run(
             &name,
             json!({
                 "deployed": old.is_some(),
-                "changes": changes.iter().map(change_json).collect::<Vec<_>>(),
+                "changes": changes
+                    .iter()
+                    .map(|change| review::to_json(change, before, &new))
+                    .collect::<Vec<_>>(),
                 "settings": settings.iter().map(|s| json!({
                     "kind": s.kind, "key": s.key, "old": s.old, "new": s.new,
                 })).collect::<Vec<_>>(),
@@ -140,20 +140,6 @@ fn compare(
             new: new.get(key).cloned(),
         })
         .collect()
-}
-
-fn change_json(change: &Change) -> serde_json::Value {
-    let (kind, paths) = match &change.kind {
-        ChangeKind::Added => ("added", Vec::new()),
-        ChangeKind::Removed => ("removed", Vec::new()),
-        ChangeKind::Modified(paths) => ("modified", paths.clone()),
-    };
-    json!({
-        "section": change.section.to_string(),
-        "id": change.id,
-        "kind": kind,
-        "paths": paths,
-    })
 }
 
 #[cfg(test)]

@@ -51,6 +51,7 @@ pub mod migrate;
 mod order;
 mod outputs;
 mod plan;
+mod review;
 mod secrets;
 mod session;
 mod state;

@@ -88,7 +88,7 @@ fn offline_diff_against_recorded_state() {
     let (result, out) = run(dir.path(), &["diff"]);
     assert_eq!(result.unwrap(), ExitCode::from(1));
     assert!(
-        out.contains("~ Resources.Queue: Properties.RedrivePolicy.maxReceiveCount"),
+        out.contains("~ Resources.Queue (AWS::SQS::Queue)\n      Properties.RedrivePolicy.maxReceiveCount: 4 -> 3"),
         "{out}"
     );
 }

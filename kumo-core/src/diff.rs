@@ -1,4 +1,5 @@
-//! What changed between two templates: entries added, removed, and modified by JSON path.
+//! What changed between two templates: entries added, removed, and modified by JSON path, with
+//! the old and new value at each path.
 //!
 //! ```
 //! use kumo_core::diff::{diff, ChangeKind};
@@ -13,7 +14,9 @@
 //! let changes = diff(&old, &new);
 //! assert_eq!(changes.len(), 2);
 //! assert_eq!(changes[0].section, Section::Resources);
-//! assert_eq!(changes[0].kind, ChangeKind::Modified(vec!["Properties.DelaySeconds".into()]));
+//! let ChangeKind::Modified(paths) = &changes[0].kind else { unreachable!() };
+//! assert_eq!(paths[0].path, "Properties.DelaySeconds");
+//! assert_eq!((paths[0].old.clone(), paths[0].new.clone()), (Some(0.into()), Some(5.into())));
 //! assert_eq!(changes[1].kind, ChangeKind::Added);
 //! # Ok::<(), kumo_core::TemplateError>(())
 //! ```
@@ -43,7 +46,18 @@ pub enum ChangeKind {
     /// Only the old template has it.
     Removed,
     /// Both have it, differing at these paths (`Properties.Tags[0].Value`), in key order.
-    Modified(Vec<String>),
+    Modified(Vec<PathChange>),
+}
+
+/// One path where an entry differs, with its value before and after (`None`: not there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathChange {
+    /// The path in the entry, such as `Properties.Tags[0].Value`.
+    pub path: String,
+    /// The value in the old template.
+    pub old: Option<Json>,
+    /// The value in the new template.
+    pub new: Option<Json>,
 }
 
 /// The changes from `old` to `new`, by section, then logical ID.
@@ -111,8 +125,8 @@ fn to_json<T: Serialize>(value: &T) -> Json {
     serde_json::to_value(value).unwrap_or(Json::Null)
 }
 
-/// Pushes the paths under `path` where `old` and `new` differ.
-fn compare(paths: &mut Vec<String>, path: String, old: &Json, new: &Json) {
+/// Pushes the paths under `path` where `old` and `new` differ, with their values.
+fn compare(paths: &mut Vec<PathChange>, path: String, old: &Json, new: &Json) {
     match (old, new) {
         (Json::Object(a), Json::Object(b)) => {
             let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
@@ -124,7 +138,11 @@ fn compare(paths: &mut Vec<String>, path: String, old: &Json, new: &Json) {
                 };
                 match (a.get(key), b.get(key)) {
                     (Some(x), Some(y)) => compare(paths, child, x, y),
-                    _ => paths.push(child),
+                    (x, y) => paths.push(PathChange {
+                        path: child,
+                        old: x.cloned(),
+                        new: y.cloned(),
+                    }),
                 }
             }
         }
@@ -133,7 +151,11 @@ fn compare(paths: &mut Vec<String>, path: String, old: &Json, new: &Json) {
                 compare(paths, format!("{path}[{index}]"), x, y);
             }
         }
-        _ if old != new => paths.push(path),
+        _ if old != new => paths.push(PathChange {
+            path,
+            old: Some(old.clone()),
+            new: Some(new.clone()),
+        }),
         _ => {}
     }
 }
@@ -180,12 +202,23 @@ mod tests {
                 Change {
                     section: Section::Parameters,
                     id: "Stage".into(),
-                    kind: ChangeKind::Modified(vec!["Default".into()]),
+                    kind: ChangeKind::Modified(vec![PathChange {
+                        path: "Default".into(),
+                        old: None,
+                        new: Some("dev".into()),
+                    }]),
                 },
                 Change {
                     section: Section::Resources,
                     id: "Jobs".into(),
-                    kind: ChangeKind::Modified(vec!["Properties.Tags".into()]),
+                    kind: ChangeKind::Modified(vec![PathChange {
+                        path: "Properties.Tags".into(),
+                        old: Some(serde_json::json!([{"Key": "a", "Value": "1"}])),
+                        new: Some(serde_json::json!([
+                            {"Key": "a", "Value": "2"},
+                            {"Key": "b", "Value": "3"}
+                        ])),
+                    }]),
                 },
                 Change {
                     section: Section::Outputs,
@@ -205,6 +238,13 @@ mod tests {
             &serde_json::json!([{"Key": "a", "Value": "1"}]),
             &serde_json::json!([{"Key": "a", "Value": "2"}]),
         );
-        assert_eq!(paths, ["Tags[0].Value"]);
+        assert_eq!(
+            paths,
+            [PathChange {
+                path: "Tags[0].Value".into(),
+                old: Some("1".into()),
+                new: Some("2".into()),
+            }]
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 use std::process::Command;
 
+pub mod build;
 pub mod corpus;
 mod moto;
 pub mod proxy;

@@ -115,7 +115,9 @@ fn deploy_lifecycle_against_moto() {
     let (code, out) = kumo(dir, &["diff"]);
     assert_eq!(code, ExitCode::from(1), "{out}");
     assert!(
-        out.contains("~ Resources.Jobs: Properties.VisibilityTimeout"),
+        out.contains(
+            "~ Resources.Jobs (AWS::SQS::Queue)\n      Properties.VisibilityTimeout: 30 -> 60"
+        ),
         "{out}"
     );
     let (code, out) = kumo(dir, &["deploy", "--yes"]);

@@ -71,7 +71,9 @@ fn a_migrated_stack_deploys_onto_the_original_as_no_change() {
 
     // The corpus test's target directory: the AWS SDK and most of kumo are built there already.
     let target = tmp.join("migrate-corpus/target");
-    if let Err(why) = corpus::build_crate(&krate, &target, "legacy-buckets", BUILD_DEADLINE) {
+    if let Err(why) =
+        kumo_tests::build::build_crate(&krate, &target, "legacy-buckets", BUILD_DEADLINE)
+    {
         panic!("the migrated crate does not build:\n{why}");
     }
 

@@ -192,7 +192,7 @@ fn write_synth_all(krate: &Path, stacks: &[(String, String, String)]) {
 
 /// Builds the crate's `synth-all`, within [`BUILD_DEADLINE`].
 fn build(krate: &Path, target: &Path) {
-    if let Err(why) = corpus::build_crate(krate, target, "synth-all", BUILD_DEADLINE) {
+    if let Err(why) = kumo_tests::build::build_crate(krate, target, "synth-all", BUILD_DEADLINE) {
         panic!("the migrated corpus does not build:\n{why}");
     }
 }
