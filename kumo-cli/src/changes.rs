@@ -8,7 +8,7 @@ use kumo_core::{DeletionPolicy, Template};
 use crate::ui::Style;
 
 /// Resource types that hold data: replacing or removing one loses it.
-const STATEFUL: &[&str] = &[
+pub const STATEFUL: &[&str] = &[
     "AWS::S3::Bucket",
     "AWS::DynamoDB::Table",
     "AWS::DynamoDB::GlobalTable",

@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::cli::DiffArgs;
 use crate::engine::Engine;
 use crate::error::CliError;
-use crate::review;
+use crate::review::Review;
 use crate::secrets::comparable;
 use crate::session::Session;
 use crate::synth::{build, select};
@@ -86,8 +86,9 @@ pub async fn run(
             (None, _) => print(out, format!("{name}: not deployed; a deploy creates it"))?,
             (Some(_), n) => print(out, format!("{name}: {n} change(s)"))?,
         }
+        let review = Review::new(before, &new);
         for change in &changes {
-            for (style, line) in review::lines(change, before, &new) {
+            for (style, line) in review.lines(change) {
                 print(out, format!("  {}", ui.paint(style, &line)))?;
             }
         }
@@ -108,7 +109,7 @@ pub async fn run(
                 "deployed": old.is_some(),
                 "changes": changes
                     .iter()
-                    .map(|change| review::to_json(change, before, &new))
+                    .map(|change| review.to_json(change))
                     .collect::<Vec<_>>(),
                 "settings": settings.iter().map(|s| json!({
                     "kind": s.kind, "key": s.key, "old": s.old, "new": s.new,

@@ -1,12 +1,17 @@
-//! How a template change reads: one line per entry (with the resource type), then each changed
-//! path with its old and new value; a long value as a line diff. A NoEcho parameter's default is
-//! never shown.
+//! How a template change reads: one line per entry (with the resource type, and whether the
+//! change replaces it and it holds data), then each changed path with its old and new value; a
+//! long value as a line diff. What replaces a resource comes from the schemas
+//! (`createOnlyProperties`) of the services the stack's crate enables. A NoEcho parameter's
+//! default is never shown.
+
+use std::collections::BTreeMap;
 
 use kumo_core::diff::{Change, ChangeKind, PathChange};
 use kumo_core::{Section, Template};
 use serde_json::{json, Value as Json};
 use similar::{ChangeTag, TextDiff};
 
+use crate::changes::STATEFUL;
 use crate::secrets::MASK;
 use crate::ui::Style;
 
@@ -16,81 +21,136 @@ const SHORT: usize = 60;
 /// Lines of unchanged context around each change of a long value.
 const CONTEXT: usize = 2;
 
-/// One change between the `old` and `new` templates, as lines with their style.
-pub fn lines(change: &Change, old: &Template, new: &Template) -> Vec<(Style, String)> {
-    let entry = entry(change, old, new);
-    match &change.kind {
-        ChangeKind::Added => vec![(Style::Good, format!("+ {entry}"))],
-        ChangeKind::Removed => vec![(Style::Bad, format!("- {entry}"))],
-        ChangeKind::Modified(paths) => {
-            let mut lines = vec![(Style::Changed, format!("~ {entry}"))];
-            let hidden = is_hidden(change, old, new);
-            for path in paths {
-                lines.extend(path_lines(path, hidden));
-            }
-            lines
+/// How changes between two templates read.
+pub struct Review<'t> {
+    old: &'t Template,
+    new: &'t Template,
+    /// The properties whose change replaces a resource, by type.
+    replaced: BTreeMap<&'static str, &'static [&'static str]>,
+}
+
+impl<'t> Review<'t> {
+    /// The review of the changes from `old` to `new`.
+    pub fn new(old: &'t Template, new: &'t Template) -> Review<'t> {
+        Review {
+            old,
+            new,
+            replaced: kumo_core::resources::enabled_replaced_on_change(),
         }
     }
-}
 
-/// The change as the `--json` report has it: section, ID, kind, the resource type (for a
-/// resource), the changed paths, and their old and new values (a NoEcho default masked).
-pub fn to_json(change: &Change, old: &Template, new: &Template) -> Json {
-    let hidden = is_hidden(change, old, new);
-    let (kind, paths) = match &change.kind {
-        ChangeKind::Added => ("added", &[][..]),
-        ChangeKind::Removed => ("removed", &[][..]),
-        ChangeKind::Modified(paths) => ("modified", paths.as_slice()),
-    };
-    let mask = |value: &Option<Json>| match value {
-        Some(_) if hidden => Some(Json::String(MASK.to_owned())),
-        other => other.clone(),
-    };
-    json!({
-        "section": change.section.to_string(),
-        "id": change.id,
-        "kind": kind,
-        "type": resource_type(change, old, new),
-        "paths": paths.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(),
-        "values": paths.iter().map(|p| json!({
-            "path": p.path, "old": mask(&p.old), "new": mask(&p.new),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-/// `Section.Id`, with the type of a resource: `Resources.Jobs (AWS::SQS::Queue)`.
-fn entry(change: &Change, old: &Template, new: &Template) -> String {
-    match resource_type(change, old, new) {
-        Some(kind) => format!("{}.{} ({kind})", change.section, change.id),
-        None => format!("{}.{}", change.section, change.id),
+    /// One change, as lines with their style.
+    pub fn lines(&self, change: &Change) -> Vec<(Style, String)> {
+        let entry = self.entry(change);
+        match &change.kind {
+            ChangeKind::Added => vec![(Style::Good, format!("+ {entry}"))],
+            ChangeKind::Removed => vec![(Style::Bad, format!("- {entry}"))],
+            ChangeKind::Modified(paths) => {
+                let mut lines = vec![(Style::Changed, format!("~ {entry}"))];
+                let hidden = self.is_hidden(change);
+                for path in paths {
+                    lines.extend(path_lines(path, hidden, self.replaces(change, path)));
+                }
+                lines
+            }
+        }
     }
-}
 
-/// The type of the resource the change is of (as the new template has it, else the old).
-fn resource_type<'t>(change: &Change, old: &'t Template, new: &'t Template) -> Option<&'t str> {
-    if change.section != Section::Resources {
-        return None;
-    }
-    new.resources()
-        .get(&change.id)
-        .or_else(|| old.resources().get(&change.id))
-        .map(|resource| resource.type_name())
-}
-
-/// Whether the change's values must not be shown: a NoEcho parameter's.
-fn is_hidden(change: &Change, old: &Template, new: &Template) -> bool {
-    change.section == Section::Parameters
-        && [old, new].iter().any(|template| {
-            template
-                .parameters()
-                .get(&change.id)
-                .is_some_and(|parameter| parameter.is_no_echo())
+    /// The change as the `--json` report has it: section, ID, kind, the resource type (for a
+    /// resource), whether it replaces the resource and whether that holds data, the changed
+    /// paths, and their old and new values (a NoEcho default masked).
+    pub fn to_json(&self, change: &Change) -> Json {
+        let hidden = self.is_hidden(change);
+        let (kind, paths) = match &change.kind {
+            ChangeKind::Added => ("added", &[][..]),
+            ChangeKind::Removed => ("removed", &[][..]),
+            ChangeKind::Modified(paths) => ("modified", paths.as_slice()),
+        };
+        let mask = |value: &Option<Json>| match value {
+            Some(_) if hidden => Some(Json::String(MASK.to_owned())),
+            other => other.clone(),
+        };
+        json!({
+            "section": change.section.to_string(),
+            "id": change.id,
+            "kind": kind,
+            "type": self.resource_type(change),
+            "replaces": paths.iter().any(|p| self.replaces(change, p)),
+            "stateful": self.resource_type(change).is_some_and(|t| STATEFUL.contains(&t)),
+            "paths": paths.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(),
+            "values": paths.iter().map(|p| json!({
+                "path": p.path,
+                "old": mask(&p.old),
+                "new": mask(&p.new),
+                "replaces": self.replaces(change, p),
+            })).collect::<Vec<_>>(),
         })
+    }
+
+    /// `Section.Id`, with the type of a resource (`Resources.Jobs (AWS::SQS::Queue)`), and
+    /// `replaced` when the change replaces it (`, holds data` when its type does).
+    fn entry(&self, change: &Change) -> String {
+        let Some(kind) = self.resource_type(change) else {
+            return format!("{}.{}", change.section, change.id);
+        };
+        let replaced = match &change.kind {
+            ChangeKind::Modified(paths) => paths.iter().any(|p| self.replaces(change, p)),
+            _ => false,
+        };
+        let stateful = STATEFUL.contains(&kind);
+        let mark = match (replaced, stateful) {
+            (true, true) => " REPLACED, holds data",
+            (true, false) => " REPLACED",
+            (false, true) if change.kind == ChangeKind::Removed => " holds data",
+            _ => "",
+        };
+        format!("{}.{} ({kind}){mark}", change.section, change.id)
+    }
+
+    /// Whether the change at `path` replaces the resource: it is under a property the type's
+    /// schema says cannot change in place.
+    fn replaces(&self, change: &Change, path: &PathChange) -> bool {
+        let Some(property) = path.path.strip_prefix("Properties.") else {
+            return false;
+        };
+        let property = property.split(['.', '[']).next().unwrap_or_default();
+        self.resource_type(change)
+            .and_then(|kind| self.replaced.get(kind))
+            .is_some_and(|replaced| replaced.contains(&property))
+    }
+
+    /// The type of the resource the change is of (as the new template has it, else the old).
+    fn resource_type(&self, change: &Change) -> Option<&'t str> {
+        if change.section != Section::Resources {
+            return None;
+        }
+        self.new
+            .resources()
+            .get(&change.id)
+            .or_else(|| self.old.resources().get(&change.id))
+            .map(|resource| resource.type_name())
+    }
+
+    /// Whether the change's values must not be shown: a NoEcho parameter's.
+    fn is_hidden(&self, change: &Change) -> bool {
+        change.section == Section::Parameters
+            && [self.old, self.new].iter().any(|template| {
+                template
+                    .parameters()
+                    .get(&change.id)
+                    .is_some_and(|parameter| parameter.is_no_echo())
+            })
+    }
 }
 
 /// The lines of one changed path: `path: old -> new`, or for long values the path and a line
-/// diff of their pretty JSON.
-fn path_lines(change: &PathChange, hidden: bool) -> Vec<(Style, String)> {
+/// diff of their pretty JSON; `(replaces the resource)` after the path when it does.
+fn path_lines(change: &PathChange, hidden: bool, replaces: bool) -> Vec<(Style, String)> {
+    let note = if replaces {
+        " (replaces the resource)"
+    } else {
+        ""
+    };
     let compact = |value: &Option<Json>| match value {
         _ if hidden => MASK.to_owned(),
         None => "(none)".to_owned(),
@@ -100,7 +160,7 @@ fn path_lines(change: &PathChange, hidden: bool) -> Vec<(Style, String)> {
     if old.len() <= SHORT && new.len() <= SHORT {
         return vec![(
             Style::Changed,
-            format!("    {}: {old} -> {new}", change.path),
+            format!("    {}: {old} -> {new}{note}", change.path),
         )];
     }
     let pretty = |value: &Option<Json>| {
@@ -110,7 +170,7 @@ fn path_lines(change: &PathChange, hidden: bool) -> Vec<(Style, String)> {
             .unwrap_or_default()
     };
     let (old, new) = (pretty(&change.old), pretty(&change.new));
-    let mut lines = vec![(Style::Changed, format!("    {}:", change.path))];
+    let mut lines = vec![(Style::Changed, format!("    {}:{note}", change.path))];
     let diff = TextDiff::from_lines(&old, &new);
     for (group, ops) in diff.grouped_ops(CONTEXT).iter().enumerate() {
         if group > 0 {
@@ -139,7 +199,8 @@ mod tests {
     use super::*;
 
     fn text(change: &Change, old: &Template, new: &Template) -> String {
-        lines(change, old, new)
+        Review::new(old, new)
+            .lines(change)
             .into_iter()
             .map(|(_, line)| line + "\n")
             .collect()
@@ -166,14 +227,25 @@ mod tests {
         let changes = diff(&old, &new);
         assert_eq!(
             text(&changes[0], &old, &new),
-            "~ Resources.Jobs (AWS::SQS::Queue)\n    Properties.QueueName: (none) -> \"jobs\"\n    Properties.VisibilityTimeout: 30 -> 60\n"
+            "~ Resources.Jobs (AWS::SQS::Queue) REPLACED, holds data\n    Properties.QueueName: (none) -> \"jobs\" (replaces the resource)\n    Properties.VisibilityTimeout: 30 -> 60\n"
         );
         assert_eq!(
             text(&changes[1], &old, &new),
             "+ Resources.Logs (AWS::Logs::LogGroup)\n"
         );
-        let report = to_json(&changes[0], &old, &new);
+        let report = Review::new(&old, &new).to_json(&changes[0]);
         assert_eq!(report["type"], "AWS::SQS::Queue");
+        assert_eq!(report["replaces"], true);
+        assert_eq!(report["stateful"], true);
+        assert_eq!(report["values"][0]["replaces"], true);
+        assert_eq!(report["values"][1]["replaces"], false);
+        // Removing a resource that holds data says so; changing it in place does not.
+        let gone = diff(&new, &old);
+        let shown: Vec<String> = gone.iter().map(|c| text(c, &new, &old)).collect();
+        assert!(
+            shown.contains(&"- Resources.Logs (AWS::Logs::LogGroup) holds data\n".to_owned()),
+            "{shown:?}"
+        );
         assert_eq!(report["values"][1]["old"], 30);
         assert_eq!(report["values"][1]["new"], 60);
     }
@@ -207,7 +279,7 @@ mod tests {
             old: Some(statement("s3:GetObject")),
             new: Some(statement("s3:*")),
         };
-        let shown: Vec<String> = path_lines(&long, false)
+        let shown: Vec<String> = path_lines(&long, false, false)
             .into_iter()
             .map(|(_, l)| l)
             .collect();
@@ -239,7 +311,7 @@ mod tests {
         let changes = diff(&old, &new);
         let shown = text(&changes[0], &old, &new);
         assert_eq!(shown, "~ Parameters.Password\n    Default: **** -> ****\n");
-        let report = to_json(&changes[0], &old, &new).to_string();
+        let report = Review::new(&old, &new).to_json(&changes[0]).to_string();
         assert!(
             !report.contains("hunter2") && !report.contains("correct-horse"),
             "{report}"

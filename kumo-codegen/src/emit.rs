@@ -98,6 +98,18 @@ pub fn service(service: &Service, source: &str) -> String {
         );
     }
     let _ = writeln!(out, "];");
+    let _ = writeln!(
+        out,
+        "\n/// The properties of every resource type of this module whose change replaces the resource.\npub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &["
+    );
+    for resource in &service.resources {
+        let _ = writeln!(
+            out,
+            "    ({:?}, <{} as crate::typed::ResourceType>::REPLACED_ON_CHANGE),",
+            resource.type_name, resource.name
+        );
+    }
+    let _ = writeln!(out, "];");
     for resource in &service.resources {
         resource_type(&mut out, resource);
     }
@@ -392,6 +404,15 @@ pub fn modules(services: &[Service], source: &str) -> String {
         );
     }
     let _ = writeln!(out, "    tagging\n}}");
+    let _ = writeln!(out, "\n/// The properties whose change replaces the resource, of every resource type of the services\n/// enabled by features, by type name (the schemas' `createOnlyProperties`).\npub fn enabled_replaced_on_change() -> std::collections::BTreeMap<&'static str, &'static [&'static str]> {{\n    #[allow(unused_mut)]\n    let mut replaced = std::collections::BTreeMap::new();");
+    for s in services {
+        let _ = writeln!(
+            out,
+            "    #[cfg(feature = {:?})]\n    replaced.extend({}::REPLACED_ON_CHANGE.iter().copied());",
+            s.module, s.module
+        );
+    }
+    let _ = writeln!(out, "    replaced\n}}");
     out
 }
 

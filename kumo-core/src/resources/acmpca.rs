@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ACMPCA::Certificate",
+        <Certificate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ACMPCA::CertificateAuthority",
+        <CertificateAuthority as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ACMPCA::CertificateAuthorityActivation",
+        <CertificateAuthorityActivation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ACMPCA::Permission",
+        <Permission as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ACMPCA::Certificate`.
 ///
 /// Required properties, the arguments of [`Certificate::new`]: `CertificateAuthorityArn`, `CertificateSigningRequest`, `SigningAlgorithm`, `Validity`.

@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <Skill as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "Alexa::ASK::Skill",
+    <Skill as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `Alexa::ASK::Skill`.
 ///
 /// Required properties, the arguments of [`Skill::new`]: `AuthenticationConfiguration`, `SkillPackage`, `VendorId`.

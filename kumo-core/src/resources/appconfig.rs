@@ -50,6 +50,42 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::AppConfig::Application",
+        <Application as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppConfig::ConfigurationProfile",
+        <ConfigurationProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppConfig::Deployment",
+        <Deployment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppConfig::DeploymentStrategy",
+        <DeploymentStrategy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppConfig::Environment",
+        <Environment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppConfig::Extension",
+        <Extension as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppConfig::ExtensionAssociation",
+        <ExtensionAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppConfig::HostedConfigurationVersion",
+        <HostedConfigurationVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::AppConfig::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `Name`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::AppFlow::Connector",
+        <Connector as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppFlow::ConnectorProfile",
+        <ConnectorProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppFlow::Flow",
+        <Flow as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::AppFlow::Connector`.
 ///
 /// Required properties, the arguments of [`Connector::new`]: `ConnectorProvisioningConfig`, `ConnectorProvisioningType`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::AppIntegrations::Application",
+        <Application as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppIntegrations::DataIntegration",
+        <DataIntegration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppIntegrations::EventIntegration",
+        <EventIntegration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::AppIntegrations::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `ApplicationSourceConfig`, `Name`, `Namespace`.

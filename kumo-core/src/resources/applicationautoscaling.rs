@@ -20,6 +20,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        <ScalableTarget as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        <ScalingPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ApplicationAutoScaling::ScalableTarget`.
 ///
 /// Required properties, the arguments of [`ScalableTarget::new`]: `MaxCapacity`, `MinCapacity`, `ResourceId`, `ScalableDimension`, `ServiceNamespace`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ApplicationSignals::Discovery",
+        <Discovery as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ApplicationSignals::GroupingConfiguration",
+        <GroupingConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ApplicationSignals::ServiceLevelObjective",
+        <ServiceLevelObjective as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ApplicationSignals::Discovery`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-discovery.html)

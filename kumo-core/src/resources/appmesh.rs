@@ -45,6 +45,38 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::AppMesh::GatewayRoute",
+        <GatewayRoute as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppMesh::Mesh",
+        <Mesh as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppMesh::Route",
+        <Route as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppMesh::VirtualGateway",
+        <VirtualGateway as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppMesh::VirtualNode",
+        <VirtualNode as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppMesh::VirtualRouter",
+        <VirtualRouter as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AppMesh::VirtualService",
+        <VirtualService as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::AppMesh::GatewayRoute`.
 ///
 /// Required properties, the arguments of [`GatewayRoute::new`]: `MeshName`, `Spec`, `VirtualGatewayName`.

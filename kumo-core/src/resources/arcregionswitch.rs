@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <Plan as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::ARCRegionSwitch::Plan",
+    <Plan as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::ARCRegionSwitch::Plan`.
 ///
 /// Required properties, the arguments of [`Plan::new`]: `ExecutionRole`, `Name`, `RecoveryApproach`, `Regions`, `Workflows`.

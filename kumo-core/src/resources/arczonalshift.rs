@@ -20,6 +20,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ARCZonalShift::AutoshiftObserverNotificationStatus",
+        <AutoshiftObserverNotificationStatus as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ARCZonalShift::ZonalAutoshiftConfiguration",
+        <ZonalAutoshiftConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus`.
 ///
 /// Required properties, the arguments of [`AutoshiftObserverNotificationStatus::new`]: `Status`.

@@ -35,6 +35,30 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Athena::CapacityReservation",
+        <CapacityReservation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Athena::DataCatalog",
+        <DataCatalog as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Athena::NamedQuery",
+        <NamedQuery as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Athena::PreparedStatement",
+        <PreparedStatement as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Athena::WorkGroup",
+        <WorkGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Athena::CapacityReservation`.
 ///
 /// Required properties, the arguments of [`CapacityReservation::new`]: `Name`, `TargetDpus`.

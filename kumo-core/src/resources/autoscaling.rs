@@ -40,6 +40,34 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::AutoScaling::AutoScalingGroup",
+        <AutoScalingGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AutoScaling::LaunchConfiguration",
+        <LaunchConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AutoScaling::LifecycleHook",
+        <LifecycleHook as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AutoScaling::ScalingPolicy",
+        <ScalingPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AutoScaling::ScheduledAction",
+        <ScheduledAction as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::AutoScaling::WarmPool",
+        <WarmPool as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::AutoScaling::AutoScalingGroup`.
 ///
 /// Required properties, the arguments of [`AutoScalingGroup::new`]: `MaxSize`, `MinSize`.

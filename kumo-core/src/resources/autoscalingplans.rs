@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <ScalingPlan as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::AutoScalingPlans::ScalingPlan",
+    <ScalingPlan as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::AutoScalingPlans::ScalingPlan`.
 ///
 /// Required properties, the arguments of [`ScalingPlan::new`]: `ApplicationSource`, `ScalingInstructions`.

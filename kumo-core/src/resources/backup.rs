@@ -55,6 +55,46 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Backup::BackupPlan",
+        <BackupPlan as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Backup::BackupSelection",
+        <BackupSelection as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Backup::BackupVault",
+        <BackupVault as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Backup::Framework",
+        <Framework as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Backup::LogicallyAirGappedBackupVault",
+        <LogicallyAirGappedBackupVault as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Backup::ReportPlan",
+        <ReportPlan as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Backup::RestoreTestingPlan",
+        <RestoreTestingPlan as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Backup::RestoreTestingSelection",
+        <RestoreTestingSelection as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Backup::TieringConfiguration",
+        <TieringConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Backup::BackupPlan`.
 ///
 /// Required properties, the arguments of [`BackupPlan::new`]: `BackupPlan`.

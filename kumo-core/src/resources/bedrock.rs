@@ -110,6 +110,90 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Bedrock::Agent",
+        <Agent as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::AgentAlias",
+        <AgentAlias as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::ApplicationInferenceProfile",
+        <ApplicationInferenceProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::AutomatedReasoningPolicy",
+        <AutomatedReasoningPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::AutomatedReasoningPolicyVersion",
+        <AutomatedReasoningPolicyVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::Blueprint",
+        <Blueprint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::DataAutomationLibrary",
+        <DataAutomationLibrary as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::DataAutomationProject",
+        <DataAutomationProject as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::DataSource",
+        <DataSource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::EnforcedGuardrailConfiguration",
+        <EnforcedGuardrailConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::Flow",
+        <Flow as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::FlowAlias",
+        <FlowAlias as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::FlowVersion",
+        <FlowVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::Guardrail",
+        <Guardrail as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::GuardrailVersion",
+        <GuardrailVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::IntelligentPromptRouter",
+        <IntelligentPromptRouter as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::KnowledgeBase",
+        <KnowledgeBase as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::Prompt",
+        <Prompt as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::PromptVersion",
+        <PromptVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Bedrock::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Bedrock::Agent`.
 ///
 /// Required properties, the arguments of [`Agent::new`]: `AgentName`.

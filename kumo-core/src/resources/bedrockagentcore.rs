@@ -85,6 +85,70 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::BedrockAgentCore::ApiKeyCredentialProvider",
+        <ApiKeyCredentialProvider as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::BrowserCustom",
+        <BrowserCustom as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::BrowserProfile",
+        <BrowserProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::CodeInterpreterCustom",
+        <CodeInterpreterCustom as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::Evaluator",
+        <Evaluator as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::Gateway",
+        <Gateway as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::GatewayTarget",
+        <GatewayTarget as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::Memory",
+        <Memory as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::OAuth2CredentialProvider",
+        <OAuth2CredentialProvider as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::OnlineEvaluationConfig",
+        <OnlineEvaluationConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::Policy",
+        <Policy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::PolicyEngine",
+        <PolicyEngine as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::Runtime",
+        <Runtime as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::RuntimeEndpoint",
+        <RuntimeEndpoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BedrockAgentCore::WorkloadIdentity",
+        <WorkloadIdentity as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::BedrockAgentCore::ApiKeyCredentialProvider`.
 ///
 /// Required properties, the arguments of [`ApiKeyCredentialProvider::new`]: `Name`.

@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::BillingConductor::BillingGroup",
+        <BillingGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BillingConductor::CustomLineItem",
+        <CustomLineItem as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BillingConductor::PricingPlan",
+        <PricingPlan as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::BillingConductor::PricingRule",
+        <PricingRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::BillingConductor::BillingGroup`.
 ///
 /// Required properties, the arguments of [`BillingGroup::new`]: `AccountGrouping`, `ComputationPreference`, `Name`.

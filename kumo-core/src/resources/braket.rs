@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <SpendingLimit as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::Braket::SpendingLimit",
+    <SpendingLimit as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::Braket::SpendingLimit`.
 ///
 /// Required properties, the arguments of [`SpendingLimit::new`]: `DeviceArn`, `SpendingLimit`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::CE::AnomalyMonitor",
+        <AnomalyMonitor as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CE::AnomalySubscription",
+        <AnomalySubscription as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CE::CostCategory",
+        <CostCategory as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::CE::AnomalyMonitor`.
 ///
 /// Required properties, the arguments of [`AnomalyMonitor::new`]: `MonitorName`, `MonitorType`.

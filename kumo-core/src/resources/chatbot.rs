@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Chatbot::CustomAction",
+        <CustomAction as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Chatbot::MicrosoftTeamsChannelConfiguration",
+        <MicrosoftTeamsChannelConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Chatbot::SlackChannelConfiguration",
+        <SlackChannelConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Chatbot::CustomAction`.
 ///
 /// Required properties, the arguments of [`CustomAction::new`]: `ActionName`, `Definition`.

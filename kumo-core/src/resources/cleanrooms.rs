@@ -50,6 +50,42 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::CleanRooms::AnalysisTemplate",
+        <AnalysisTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CleanRooms::Collaboration",
+        <Collaboration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CleanRooms::ConfiguredTable",
+        <ConfiguredTable as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CleanRooms::ConfiguredTableAssociation",
+        <ConfiguredTableAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CleanRooms::IdMappingTable",
+        <IdMappingTable as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CleanRooms::IdNamespaceAssociation",
+        <IdNamespaceAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CleanRooms::Membership",
+        <Membership as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CleanRooms::PrivacyBudgetTemplate",
+        <PrivacyBudgetTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::CleanRooms::AnalysisTemplate`.
 ///
 /// Required properties, the arguments of [`AnalysisTemplate::new`]: `Format`, `MembershipIdentifier`, `Name`, `Source`.

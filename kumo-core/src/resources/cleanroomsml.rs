@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::CleanRoomsML::ConfiguredModelAlgorithm",
+        <ConfiguredModelAlgorithm as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation",
+        <ConfiguredModelAlgorithmAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CleanRoomsML::TrainingDataset",
+        <TrainingDataset as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
 ///
 /// Required properties, the arguments of [`ConfiguredModelAlgorithm::new`]: `Name`, `RoleArn`.

@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <EnvironmentEc2 as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::Cloud9::EnvironmentEC2",
+    <EnvironmentEc2 as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::Cloud9::EnvironmentEC2`.
 ///
 /// Required properties, the arguments of [`EnvironmentEc2::new`]: `ImageId`, `InstanceType`.

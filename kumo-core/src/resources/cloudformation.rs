@@ -100,6 +100,82 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::CloudFormation::CustomResource",
+        <CustomResource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::GuardHook",
+        <GuardHook as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::HookDefaultVersion",
+        <HookDefaultVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::HookTypeConfig",
+        <HookTypeConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::HookVersion",
+        <HookVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::LambdaHook",
+        <LambdaHook as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::Macro",
+        <Macro as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::ModuleDefaultVersion",
+        <ModuleDefaultVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::ModuleVersion",
+        <ModuleVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::PublicTypeVersion",
+        <PublicTypeVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::Publisher",
+        <Publisher as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::ResourceDefaultVersion",
+        <ResourceDefaultVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::ResourceVersion",
+        <ResourceVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::Stack",
+        <Stack as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::StackSet",
+        <StackSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::TypeActivation",
+        <TypeActivation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::WaitCondition",
+        <WaitCondition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFormation::WaitConditionHandle",
+        <WaitConditionHandle as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::CloudFormation::CustomResource`.
 ///
 /// Required properties, the arguments of [`CustomResource::new`]: `ServiceToken`.

@@ -110,6 +110,90 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::CloudFront::AnycastIpList",
+        <AnycastIpList as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::CachePolicy",
+        <CachePolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::CloudFrontOriginAccessIdentity",
+        <CloudFrontOriginAccessIdentity as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::ConnectionFunction",
+        <ConnectionFunction as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::ConnectionGroup",
+        <ConnectionGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::ContinuousDeploymentPolicy",
+        <ContinuousDeploymentPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::Distribution",
+        <Distribution as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::DistributionTenant",
+        <DistributionTenant as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::Function",
+        <Function as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::KeyGroup",
+        <KeyGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::KeyValueStore",
+        <KeyValueStore as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::MonitoringSubscription",
+        <MonitoringSubscription as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::OriginAccessControl",
+        <OriginAccessControl as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::OriginRequestPolicy",
+        <OriginRequestPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::PublicKey",
+        <PublicKey as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::RealtimeLogConfig",
+        <RealtimeLogConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::ResponseHeadersPolicy",
+        <ResponseHeadersPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::StreamingDistribution",
+        <StreamingDistribution as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::TrustStore",
+        <TrustStore as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CloudFront::VpcOrigin",
+        <VpcOrigin as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::CloudFront::AnycastIpList`.
 ///
 /// Required properties, the arguments of [`AnycastIpList::new`]: `IpCount`, `Name`.

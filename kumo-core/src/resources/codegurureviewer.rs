@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <RepositoryAssociation as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::CodeGuruReviewer::RepositoryAssociation",
+    <RepositoryAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::CodeGuruReviewer::RepositoryAssociation`.
 ///
 /// Required properties, the arguments of [`RepositoryAssociation::new`]: `Name`, `Type`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::CodePipeline::CustomActionType",
+        <CustomActionType as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CodePipeline::Pipeline",
+        <Pipeline as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CodePipeline::Webhook",
+        <Webhook as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::CodePipeline::CustomActionType`.
 ///
 /// Required properties, the arguments of [`CustomActionType::new`]: `Category`, `InputArtifactDetails`, `OutputArtifactDetails`, `Provider`, `Version`.

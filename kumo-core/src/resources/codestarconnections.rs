@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::CodeStarConnections::Connection",
+        <Connection as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CodeStarConnections::RepositoryLink",
+        <RepositoryLink as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CodeStarConnections::SyncConfiguration",
+        <SyncConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::CodeStarConnections::Connection`.
 ///
 /// Required properties, the arguments of [`Connection::new`]: `ConnectionName`.

@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <NotificationRule as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::CodeStarNotifications::NotificationRule",
+    <NotificationRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::CodeStarNotifications::NotificationRule`.
 ///
 /// Required properties, the arguments of [`NotificationRule::new`]: `DetailType`, `EventTypeIds`, `Name`, `Resource`, `Targets`.

@@ -90,6 +90,74 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Cognito::IdentityPool",
+        <IdentityPool as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::IdentityPoolPrincipalTag",
+        <IdentityPoolPrincipalTag as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::IdentityPoolRoleAttachment",
+        <IdentityPoolRoleAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::LogDeliveryConfiguration",
+        <LogDeliveryConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::ManagedLoginBranding",
+        <ManagedLoginBranding as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::Terms",
+        <Terms as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::UserPool",
+        <UserPool as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::UserPoolClient",
+        <UserPoolClient as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::UserPoolDomain",
+        <UserPoolDomain as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::UserPoolGroup",
+        <UserPoolGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::UserPoolIdentityProvider",
+        <UserPoolIdentityProvider as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::UserPoolResourceServer",
+        <UserPoolResourceServer as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::UserPoolRiskConfigurationAttachment",
+        <UserPoolRiskConfigurationAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::UserPoolUICustomizationAttachment",
+        <UserPoolUiCustomizationAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::UserPoolUser",
+        <UserPoolUser as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Cognito::UserPoolUserToGroupAttachment",
+        <UserPoolUserToGroupAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Cognito::IdentityPool`.
 ///
 /// Required properties, the arguments of [`IdentityPool::new`]: `AllowUnauthenticatedIdentities`.

@@ -20,6 +20,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Comprehend::DocumentClassifier",
+        <DocumentClassifier as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Comprehend::Flywheel",
+        <Flywheel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Comprehend::DocumentClassifier`.
 ///
 /// Required properties, the arguments of [`DocumentClassifier::new`]: `DataAccessRoleArn`, `DocumentClassifierName`, `InputDataConfig`, `LanguageCode`.

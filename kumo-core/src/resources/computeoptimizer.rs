@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <AutomationRule as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::ComputeOptimizer::AutomationRule",
+    <AutomationRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::ComputeOptimizer::AutomationRule`.
 ///
 /// Required properties, the arguments of [`AutomationRule::new`]: `Name`, `RecommendedActionTypes`, `RuleType`, `Schedule`, `Status`.

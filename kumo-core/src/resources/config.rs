@@ -60,6 +60,50 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Config::AggregationAuthorization",
+        <AggregationAuthorization as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Config::ConfigRule",
+        <ConfigRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Config::ConfigurationAggregator",
+        <ConfigurationAggregator as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Config::ConfigurationRecorder",
+        <ConfigurationRecorder as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Config::ConformancePack",
+        <ConformancePack as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Config::DeliveryChannel",
+        <DeliveryChannel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Config::OrganizationConfigRule",
+        <OrganizationConfigRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Config::OrganizationConformancePack",
+        <OrganizationConformancePack as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Config::RemediationConfiguration",
+        <RemediationConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Config::StoredQuery",
+        <StoredQuery as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Config::AggregationAuthorization`.
 ///
 /// Required properties, the arguments of [`AggregationAuthorization::new`]: `AuthorizedAccountId`, `AuthorizedAwsRegion`.

@@ -180,6 +180,146 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Connect::AgentStatus",
+        <AgentStatus as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::ApprovedOrigin",
+        <ApprovedOrigin as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::ContactFlow",
+        <ContactFlow as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::ContactFlowModule",
+        <ContactFlowModule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::ContactFlowModuleAlias",
+        <ContactFlowModuleAlias as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::ContactFlowModuleVersion",
+        <ContactFlowModuleVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::ContactFlowVersion",
+        <ContactFlowVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::DataTable",
+        <DataTable as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::DataTableAttribute",
+        <DataTableAttribute as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::DataTableRecord",
+        <DataTableRecord as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::EmailAddress",
+        <EmailAddress as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::EvaluationForm",
+        <EvaluationForm as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::HoursOfOperation",
+        <HoursOfOperation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::Instance",
+        <Instance as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::InstanceStorageConfig",
+        <InstanceStorageConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::IntegrationAssociation",
+        <IntegrationAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::Notification",
+        <Notification as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::PhoneNumber",
+        <PhoneNumber as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::PredefinedAttribute",
+        <PredefinedAttribute as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::Prompt",
+        <Prompt as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::Queue",
+        <Queue as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::QuickConnect",
+        <QuickConnect as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::RoutingProfile",
+        <RoutingProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::Rule",
+        <Rule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::SecurityKey",
+        <SecurityKey as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::SecurityProfile",
+        <SecurityProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::TaskTemplate",
+        <TaskTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::TrafficDistributionGroup",
+        <TrafficDistributionGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::User",
+        <User as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::UserHierarchyGroup",
+        <UserHierarchyGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::UserHierarchyStructure",
+        <UserHierarchyStructure as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::View",
+        <View as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::ViewVersion",
+        <ViewVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Connect::Workspace",
+        <Workspace as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Connect::AgentStatus`.
 ///
 /// Required properties, the arguments of [`AgentStatus::new`]: `InstanceArn`, `Name`, `State`.

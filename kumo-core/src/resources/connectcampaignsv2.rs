@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <Campaign as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::ConnectCampaignsV2::Campaign",
+    <Campaign as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::ConnectCampaignsV2::Campaign`.
 ///
 /// Required properties, the arguments of [`Campaign::new`]: `ConnectInstanceId`, `Name`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ControlTower::EnabledBaseline",
+        <EnabledBaseline as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ControlTower::EnabledControl",
+        <EnabledControl as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ControlTower::LandingZone",
+        <LandingZone as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ControlTower::EnabledBaseline`.
 ///
 /// Required properties, the arguments of [`EnabledBaseline::new`]: `BaselineIdentifier`, `BaselineVersion`, `TargetIdentifier`.

@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <ReportDefinition as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::CUR::ReportDefinition",
+    <ReportDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::CUR::ReportDefinition`.
 ///
 /// Required properties, the arguments of [`ReportDefinition::new`]: `Compression`, `Format`, `RefreshClosedReports`, `ReportName`, `ReportVersioning`, `S3Bucket`, `S3Prefix`, `S3Region`, `TimeUnit`.

@@ -50,6 +50,42 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::CustomerProfiles::CalculatedAttributeDefinition",
+        <CalculatedAttributeDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CustomerProfiles::Domain",
+        <Domain as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CustomerProfiles::EventStream",
+        <EventStream as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CustomerProfiles::EventTrigger",
+        <EventTrigger as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CustomerProfiles::Integration",
+        <Integration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CustomerProfiles::ObjectType",
+        <ObjectType as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CustomerProfiles::Recommender",
+        <Recommender as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::CustomerProfiles::SegmentDefinition",
+        <SegmentDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
 ///
 /// Required properties, the arguments of [`CalculatedAttributeDefinition::new`]: `AttributeDetails`, `CalculatedAttributeName`, `DomainName`, `Statistic`.

@@ -40,6 +40,34 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::DataBrew::Dataset",
+        <Dataset as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataBrew::Job",
+        <Job as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataBrew::Project",
+        <Project as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataBrew::Recipe",
+        <Recipe as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataBrew::Ruleset",
+        <Ruleset as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataBrew::Schedule",
+        <Schedule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::DataBrew::Dataset`.
 ///
 /// Required properties, the arguments of [`Dataset::new`]: `Input`, `Name`.

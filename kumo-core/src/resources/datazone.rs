@@ -95,6 +95,78 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::DataZone::Connection",
+        <Connection as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::DataSource",
+        <DataSource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::Domain",
+        <Domain as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::DomainUnit",
+        <DomainUnit as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::Environment",
+        <Environment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::EnvironmentActions",
+        <EnvironmentActions as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::EnvironmentBlueprintConfiguration",
+        <EnvironmentBlueprintConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::EnvironmentProfile",
+        <EnvironmentProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::FormType",
+        <FormType as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::GroupProfile",
+        <GroupProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::Owner",
+        <Owner as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::PolicyGrant",
+        <PolicyGrant as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::Project",
+        <Project as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::ProjectMembership",
+        <ProjectMembership as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::ProjectProfile",
+        <ProjectProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::SubscriptionTarget",
+        <SubscriptionTarget as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DataZone::UserProfile",
+        <UserProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::DataZone::Connection`.
 ///
 /// Required properties, the arguments of [`Connection::new`]: `DomainIdentifier`, `Name`.

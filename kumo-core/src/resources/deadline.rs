@@ -65,6 +65,54 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Deadline::Farm",
+        <Farm as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Deadline::Fleet",
+        <Fleet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Deadline::LicenseEndpoint",
+        <LicenseEndpoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Deadline::Limit",
+        <Limit as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Deadline::MeteredProduct",
+        <MeteredProduct as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Deadline::Monitor",
+        <Monitor as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Deadline::Queue",
+        <Queue as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Deadline::QueueEnvironment",
+        <QueueEnvironment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Deadline::QueueFleetAssociation",
+        <QueueFleetAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Deadline::QueueLimitAssociation",
+        <QueueLimitAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Deadline::StorageProfile",
+        <StorageProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Deadline::Farm`.
 ///
 /// Required properties, the arguments of [`Farm::new`]: `DisplayName`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Detective::Graph",
+        <Graph as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Detective::MemberInvitation",
+        <MemberInvitation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Detective::OrganizationAdmin",
+        <OrganizationAdmin as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Detective::Graph`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-detective-graph.html)

@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::DevOpsAgent::AgentSpace",
+        <AgentSpace as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DevOpsAgent::Association",
+        <Association as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DevOpsAgent::PrivateConnection",
+        <PrivateConnection as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DevOpsAgent::Service",
+        <Service as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::DevOpsAgent::AgentSpace`.
 ///
 /// Required properties, the arguments of [`AgentSpace::new`]: `Name`.

@@ -45,6 +45,38 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::DirectConnect::Connection",
+        <Connection as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DirectConnect::DirectConnectGateway",
+        <DirectConnectGateway as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DirectConnect::DirectConnectGatewayAssociation",
+        <DirectConnectGatewayAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DirectConnect::Lag",
+        <Lag as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DirectConnect::PrivateVirtualInterface",
+        <PrivateVirtualInterface as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DirectConnect::PublicVirtualInterface",
+        <PublicVirtualInterface as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DirectConnect::TransitVirtualInterface",
+        <TransitVirtualInterface as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::DirectConnect::Connection`.
 ///
 /// Required properties, the arguments of [`Connection::new`]: `Bandwidth`, `ConnectionName`, `Location`.

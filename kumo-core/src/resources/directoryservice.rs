@@ -20,6 +20,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::DirectoryService::MicrosoftAD",
+        <MicrosoftAd as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DirectoryService::SimpleAD",
+        <SimpleAd as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::DirectoryService::MicrosoftAD`.
 ///
 /// Required properties, the arguments of [`MicrosoftAd::new`]: `Name`, `Password`, `VpcSettings`.

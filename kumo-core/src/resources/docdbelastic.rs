@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <Cluster as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::DocDBElastic::Cluster",
+    <Cluster as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::DocDBElastic::Cluster`.
 ///
 /// Required properties, the arguments of [`Cluster::new`]: `AdminUserName`, `AuthType`, `ClusterName`, `ShardCapacity`, `ShardCount`.

@@ -17,6 +17,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::DynamoDB::GlobalTable",
+        <GlobalTable as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::DynamoDB::Table",
+        <Table as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::DynamoDB::GlobalTable`.
 ///
 /// Required properties, the arguments of [`GlobalTable::new`]: `Replicas`.

@@ -60,6 +60,50 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ElastiCache::CacheCluster",
+        <CacheCluster as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElastiCache::GlobalReplicationGroup",
+        <GlobalReplicationGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElastiCache::ParameterGroup",
+        <ParameterGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElastiCache::ReplicationGroup",
+        <ReplicationGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElastiCache::SecurityGroup",
+        <SecurityGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElastiCache::SecurityGroupIngress",
+        <SecurityGroupIngress as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElastiCache::ServerlessCache",
+        <ServerlessCache as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElastiCache::SubnetGroup",
+        <SubnetGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElastiCache::User",
+        <User as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElastiCache::UserGroup",
+        <UserGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ElastiCache::CacheCluster`.
 ///
 /// Required properties, the arguments of [`CacheCluster::new`]: `CacheNodeType`, `Engine`, `NumCacheNodes`.

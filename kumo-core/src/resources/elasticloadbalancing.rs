@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <LoadBalancer as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::ElasticLoadBalancing::LoadBalancer",
+    <LoadBalancer as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::ElasticLoadBalancing::LoadBalancer`.
 ///
 /// Required properties, the arguments of [`LoadBalancer::new`]: `Listeners`.

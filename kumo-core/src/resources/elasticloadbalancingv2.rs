@@ -45,6 +45,38 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ElasticLoadBalancingV2::Listener",
+        <Listener as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+        <ListenerCertificate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+        <ListenerRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        <LoadBalancer as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        <TargetGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::TrustStore",
+        <TrustStore as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::TrustStoreRevocation",
+        <TrustStoreRevocation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ElasticLoadBalancingV2::Listener`.
 ///
 /// Required properties, the arguments of [`Listener::new`]: `DefaultActions`, `LoadBalancerArn`.

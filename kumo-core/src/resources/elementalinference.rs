@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <Feed as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::ElementalInference::Feed",
+    <Feed as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::ElementalInference::Feed`.
 ///
 /// Required properties, the arguments of [`Feed::new`]: `Name`, `Outputs`.

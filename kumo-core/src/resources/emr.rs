@@ -50,6 +50,42 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::EMR::Cluster",
+        <Cluster as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::EMR::InstanceFleetConfig",
+        <InstanceFleetConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::EMR::InstanceGroupConfig",
+        <InstanceGroupConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::EMR::SecurityConfiguration",
+        <SecurityConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::EMR::Step",
+        <Step as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::EMR::Studio",
+        <Studio as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::EMR::StudioSessionMapping",
+        <StudioSessionMapping as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::EMR::WALWorkspace",
+        <WalWorkspace as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::EMR::Cluster`.
 ///
 /// Required properties, the arguments of [`Cluster::new`]: `Instances`, `JobFlowRole`, `Name`, `ServiceRole`.

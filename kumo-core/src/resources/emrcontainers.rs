@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::EMRContainers::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::EMRContainers::SecurityConfiguration",
+        <SecurityConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::EMRContainers::VirtualCluster",
+        <VirtualCluster as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::EMRContainers::Endpoint`.
 ///
 /// Required properties, the arguments of [`Endpoint::new`]: `ExecutionRoleArn`, `ReleaseLabel`, `Type`, `VirtualClusterId`.

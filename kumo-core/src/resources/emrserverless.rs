@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <Application as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::EMRServerless::Application",
+    <Application as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::EMRServerless::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `ReleaseLabel`, `Type`.

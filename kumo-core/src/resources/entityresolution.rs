@@ -35,6 +35,30 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::EntityResolution::IdMappingWorkflow",
+        <IdMappingWorkflow as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::EntityResolution::IdNamespace",
+        <IdNamespace as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::EntityResolution::MatchingWorkflow",
+        <MatchingWorkflow as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::EntityResolution::PolicyStatement",
+        <PolicyStatement as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::EntityResolution::SchemaMapping",
+        <SchemaMapping as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::EntityResolution::IdMappingWorkflow`.
 ///
 /// Required properties, the arguments of [`IdMappingWorkflow::new`]: `IdMappingTechniques`, `InputSourceConfig`, `RoleArn`, `WorkflowName`.

@@ -20,6 +20,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::FIS::ExperimentTemplate",
+        <ExperimentTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::FIS::TargetAccountConfiguration",
+        <TargetAccountConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::FIS::ExperimentTemplate`.
 ///
 /// Required properties, the arguments of [`ExperimentTemplate::new`]: `Description`, `RoleArn`, `StopConditions`, `Targets`.

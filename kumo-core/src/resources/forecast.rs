@@ -17,6 +17,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Forecast::Dataset",
+        <Dataset as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Forecast::DatasetGroup",
+        <DatasetGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Forecast::Dataset`.
 ///
 /// Required properties, the arguments of [`Dataset::new`]: `DatasetName`, `DatasetType`, `Domain`, `Schema`.

@@ -40,6 +40,34 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::FSx::DataRepositoryAssociation",
+        <DataRepositoryAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::FSx::FileSystem",
+        <FileSystem as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::FSx::S3AccessPointAttachment",
+        <S3AccessPointAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::FSx::Snapshot",
+        <Snapshot as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::FSx::StorageVirtualMachine",
+        <StorageVirtualMachine as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::FSx::Volume",
+        <Volume as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::FSx::DataRepositoryAssociation`.
 ///
 /// Required properties, the arguments of [`DataRepositoryAssociation::new`]: `DataRepositoryPath`, `FileSystemId`, `FileSystemPath`.

@@ -65,6 +65,54 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::GameLift::Alias",
+        <Alias as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GameLift::Build",
+        <Build as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GameLift::ContainerFleet",
+        <ContainerFleet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GameLift::ContainerGroupDefinition",
+        <ContainerGroupDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GameLift::Fleet",
+        <Fleet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GameLift::GameServerGroup",
+        <GameServerGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GameLift::GameSessionQueue",
+        <GameSessionQueue as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GameLift::Location",
+        <Location as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GameLift::MatchmakingConfiguration",
+        <MatchmakingConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GameLift::MatchmakingRuleSet",
+        <MatchmakingRuleSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GameLift::Script",
+        <Script as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::GameLift::Alias`.
 ///
 /// Required properties, the arguments of [`Alias::new`]: `Name`, `RoutingStrategy`.

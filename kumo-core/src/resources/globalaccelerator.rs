@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::GlobalAccelerator::Accelerator",
+        <Accelerator as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GlobalAccelerator::CrossAccountAttachment",
+        <CrossAccountAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GlobalAccelerator::EndpointGroup",
+        <EndpointGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GlobalAccelerator::Listener",
+        <Listener as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::GlobalAccelerator::Accelerator`.
 ///
 /// Required properties, the arguments of [`Accelerator::new`]: `Name`.

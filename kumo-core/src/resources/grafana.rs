@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <Workspace as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::Grafana::Workspace",
+    <Workspace as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::Grafana::Workspace`.
 ///
 /// Required properties, the arguments of [`Workspace::new`]: `AccountAccessType`, `AuthenticationProviders`, `PermissionType`.

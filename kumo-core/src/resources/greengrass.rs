@@ -90,6 +90,74 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Greengrass::ConnectorDefinition",
+        <ConnectorDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::ConnectorDefinitionVersion",
+        <ConnectorDefinitionVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::CoreDefinition",
+        <CoreDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::CoreDefinitionVersion",
+        <CoreDefinitionVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::DeviceDefinition",
+        <DeviceDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::DeviceDefinitionVersion",
+        <DeviceDefinitionVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::FunctionDefinition",
+        <FunctionDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::FunctionDefinitionVersion",
+        <FunctionDefinitionVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::Group",
+        <Group as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::GroupVersion",
+        <GroupVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::LoggerDefinition",
+        <LoggerDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::LoggerDefinitionVersion",
+        <LoggerDefinitionVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::ResourceDefinition",
+        <ResourceDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::ResourceDefinitionVersion",
+        <ResourceDefinitionVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::SubscriptionDefinition",
+        <SubscriptionDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Greengrass::SubscriptionDefinitionVersion",
+        <SubscriptionDefinitionVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Greengrass::ConnectorDefinition`.
 ///
 /// Required properties, the arguments of [`ConnectorDefinition::new`]: `Name`.

@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::GroundStation::Config",
+        <Config as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GroundStation::DataflowEndpointGroup",
+        <DataflowEndpointGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GroundStation::DataflowEndpointGroupV2",
+        <DataflowEndpointGroupV2 as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GroundStation::MissionProfile",
+        <MissionProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::GroundStation::Config`.
 ///
 /// Required properties, the arguments of [`Config::new`]: `ConfigData`, `Name`.

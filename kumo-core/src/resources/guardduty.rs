@@ -60,6 +60,50 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::GuardDuty::Detector",
+        <Detector as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GuardDuty::Filter",
+        <Filter as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GuardDuty::IPSet",
+        <IpSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GuardDuty::MalwareProtectionPlan",
+        <MalwareProtectionPlan as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GuardDuty::Master",
+        <Master as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GuardDuty::Member",
+        <Member as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GuardDuty::PublishingDestination",
+        <PublishingDestination as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GuardDuty::ThreatEntitySet",
+        <ThreatEntitySet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GuardDuty::ThreatIntelSet",
+        <ThreatIntelSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::GuardDuty::TrustedEntitySet",
+        <TrustedEntitySet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::GuardDuty::Detector`.
 ///
 /// Required properties, the arguments of [`Detector::new`]: `Enable`.

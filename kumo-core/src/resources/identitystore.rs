@@ -20,6 +20,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::IdentityStore::Group",
+        <Group as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IdentityStore::GroupMembership",
+        <GroupMembership as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::IdentityStore::Group`.
 ///
 /// Required properties, the arguments of [`Group::new`]: `DisplayName`, `IdentityStoreId`.

@@ -55,6 +55,46 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ImageBuilder::Component",
+        <Component as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ImageBuilder::ContainerRecipe",
+        <ContainerRecipe as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ImageBuilder::DistributionConfiguration",
+        <DistributionConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ImageBuilder::Image",
+        <Image as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ImageBuilder::ImagePipeline",
+        <ImagePipeline as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ImageBuilder::ImageRecipe",
+        <ImageRecipe as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ImageBuilder::InfrastructureConfiguration",
+        <InfrastructureConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ImageBuilder::LifecyclePolicy",
+        <LifecyclePolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ImageBuilder::Workflow",
+        <Workflow as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ImageBuilder::Component`.
 ///
 /// Required properties, the arguments of [`Component::new`]: `Name`, `Platform`, `Version`.

@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::InspectorV2::CisScanConfiguration",
+        <CisScanConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::InspectorV2::CodeSecurityIntegration",
+        <CodeSecurityIntegration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::InspectorV2::CodeSecurityScanConfiguration",
+        <CodeSecurityScanConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::InspectorV2::Filter",
+        <Filter as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::InspectorV2::CisScanConfiguration`.
 ///
 /// Required properties, the arguments of [`CisScanConfiguration::new`]: `ScanName`, `Schedule`, `SecurityLevel`, `Targets`.

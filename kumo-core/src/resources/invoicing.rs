@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <InvoiceUnit as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::Invoicing::InvoiceUnit",
+    <InvoiceUnit as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::Invoicing::InvoiceUnit`.
 ///
 /// Required properties, the arguments of [`InvoiceUnit::new`]: `InvoiceReceiver`, `Name`, `Rule`.

@@ -160,6 +160,130 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::IoT::AccountAuditConfiguration",
+        <AccountAuditConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::Authorizer",
+        <Authorizer as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::BillingGroup",
+        <BillingGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::CACertificate",
+        <CaCertificate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::Certificate",
+        <Certificate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::CertificateProvider",
+        <CertificateProvider as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::Command",
+        <Command as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::CustomMetric",
+        <CustomMetric as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::Dimension",
+        <Dimension as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::DomainConfiguration",
+        <DomainConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::EncryptionConfiguration",
+        <EncryptionConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::FleetMetric",
+        <FleetMetric as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::JobTemplate",
+        <JobTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::Logging",
+        <Logging as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::MitigationAction",
+        <MitigationAction as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::Policy",
+        <Policy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::PolicyPrincipalAttachment",
+        <PolicyPrincipalAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::ProvisioningTemplate",
+        <ProvisioningTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::ResourceSpecificLogging",
+        <ResourceSpecificLogging as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::RoleAlias",
+        <RoleAlias as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::ScheduledAudit",
+        <ScheduledAudit as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::SecurityProfile",
+        <SecurityProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::SoftwarePackage",
+        <SoftwarePackage as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::SoftwarePackageVersion",
+        <SoftwarePackageVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::Thing",
+        <Thing as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::ThingGroup",
+        <ThingGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::ThingPrincipalAttachment",
+        <ThingPrincipalAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::ThingType",
+        <ThingType as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::TopicRule",
+        <TopicRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoT::TopicRuleDestination",
+        <TopicRuleDestination as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::IoT::AccountAuditConfiguration`.
 ///
 /// Required properties, the arguments of [`AccountAuditConfiguration::new`]: `AccountId`, `AuditCheckConfigurations`, `RoleArn`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::IoTEvents::AlarmModel",
+        <AlarmModel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTEvents::DetectorModel",
+        <DetectorModel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTEvents::Input",
+        <Input as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::IoTEvents::AlarmModel`.
 ///
 /// Required properties, the arguments of [`AlarmModel::new`]: `AlarmRule`, `RoleArn`.

@@ -45,6 +45,38 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::IoTFleetWise::Campaign",
+        <Campaign as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTFleetWise::DecoderManifest",
+        <DecoderManifest as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTFleetWise::Fleet",
+        <Fleet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTFleetWise::ModelManifest",
+        <ModelManifest as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTFleetWise::SignalCatalog",
+        <SignalCatalog as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTFleetWise::StateTemplate",
+        <StateTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTFleetWise::Vehicle",
+        <Vehicle as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::IoTFleetWise::Campaign`.
 ///
 /// Required properties, the arguments of [`Campaign::new`]: `CollectionScheme`, `Name`, `SignalCatalogArn`, `TargetArn`.

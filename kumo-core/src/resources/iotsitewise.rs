@@ -55,6 +55,46 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::IoTSiteWise::AccessPolicy",
+        <AccessPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTSiteWise::Asset",
+        <Asset as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTSiteWise::AssetModel",
+        <AssetModel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTSiteWise::ComputationModel",
+        <ComputationModel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTSiteWise::Dashboard",
+        <Dashboard as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTSiteWise::Dataset",
+        <Dataset as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTSiteWise::Gateway",
+        <Gateway as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTSiteWise::Portal",
+        <Portal as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTSiteWise::Project",
+        <Project as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::IoTSiteWise::AccessPolicy`.
 ///
 /// Required properties, the arguments of [`AccessPolicy::new`]: `AccessPolicyIdentity`, `AccessPolicyPermission`, `AccessPolicyResource`.

@@ -35,6 +35,30 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::IoTTwinMaker::ComponentType",
+        <ComponentType as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTTwinMaker::Entity",
+        <Entity as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTTwinMaker::Scene",
+        <Scene as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTTwinMaker::SyncJob",
+        <SyncJob as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTTwinMaker::Workspace",
+        <Workspace as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::IoTTwinMaker::ComponentType`.
 ///
 /// Required properties, the arguments of [`ComponentType::new`]: `ComponentTypeId`, `WorkspaceId`.

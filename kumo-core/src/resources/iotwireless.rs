@@ -65,6 +65,54 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::IoTWireless::Destination",
+        <Destination as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTWireless::DeviceProfile",
+        <DeviceProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTWireless::FuotaTask",
+        <FuotaTask as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTWireless::MulticastGroup",
+        <MulticastGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTWireless::NetworkAnalyzerConfiguration",
+        <NetworkAnalyzerConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTWireless::PartnerAccount",
+        <PartnerAccount as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTWireless::ServiceProfile",
+        <ServiceProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTWireless::TaskDefinition",
+        <TaskDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTWireless::WirelessDevice",
+        <WirelessDevice as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTWireless::WirelessDeviceImportTask",
+        <WirelessDeviceImportTask as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::IoTWireless::WirelessGateway",
+        <WirelessGateway as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::IoTWireless::Destination`.
 ///
 /// Required properties, the arguments of [`Destination::new`]: `Expression`, `ExpressionType`, `Name`.

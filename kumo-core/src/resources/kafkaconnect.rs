@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::KafkaConnect::Connector",
+        <Connector as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::KafkaConnect::CustomPlugin",
+        <CustomPlugin as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::KafkaConnect::WorkerConfiguration",
+        <WorkerConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::KafkaConnect::Connector`.
 ///
 /// Required properties, the arguments of [`Connector::new`]: `Capacity`, `ConnectorConfiguration`, `ConnectorName`, `KafkaCluster`, `KafkaClusterClientAuthentication`, `KafkaClusterEncryptionInTransit`, `KafkaConnectVersion`, `Plugins`, `ServiceExecutionRoleArn`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Kendra::DataSource",
+        <DataSource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Kendra::Faq",
+        <Faq as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Kendra::Index",
+        <Index as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Kendra::DataSource`.
 ///
 /// Required properties, the arguments of [`DataSource::new`]: `IndexId`, `Name`, `Type`.

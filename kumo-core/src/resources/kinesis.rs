@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Kinesis::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Kinesis::Stream",
+        <Stream as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Kinesis::StreamConsumer",
+        <StreamConsumer as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Kinesis::ResourcePolicy`.
 ///
 /// Required properties, the arguments of [`ResourcePolicy::new`]: `ResourceArn`, `ResourcePolicy`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::KinesisAnalytics::Application",
+        <Application as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::KinesisAnalytics::ApplicationOutput",
+        <ApplicationOutput as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::KinesisAnalytics::ApplicationReferenceDataSource",
+        <ApplicationReferenceDataSource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::KinesisAnalytics::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `Inputs`.

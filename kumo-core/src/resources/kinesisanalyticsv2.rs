@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::KinesisAnalyticsV2::Application",
+        <Application as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption",
+        <ApplicationCloudWatchLoggingOption as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationOutput",
+        <ApplicationOutput as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource",
+        <ApplicationReferenceDataSource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::KinesisAnalyticsV2::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `RuntimeEnvironment`, `ServiceExecutionRole`.

@@ -21,6 +21,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::KMS::Alias",
+        <Alias as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::KMS::Key",
+        <Key as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::KMS::ReplicaKey",
+        <ReplicaKey as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::KMS::Alias`.
 ///
 /// Required properties, the arguments of [`Alias::new`]: `AliasName`, `TargetKeyId`.

@@ -45,6 +45,38 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::LakeFormation::DataCellsFilter",
+        <DataCellsFilter as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::LakeFormation::DataLakeSettings",
+        <DataLakeSettings as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::LakeFormation::Permissions",
+        <Permissions as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::LakeFormation::PrincipalPermissions",
+        <PrincipalPermissions as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::LakeFormation::Resource",
+        <Resource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::LakeFormation::Tag",
+        <Tag as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::LakeFormation::TagAssociation",
+        <TagAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::LakeFormation::DataCellsFilter`.
 ///
 /// Required properties, the arguments of [`DataCellsFilter::new`]: `DatabaseName`, `Name`, `TableCatalogId`, `TableName`.

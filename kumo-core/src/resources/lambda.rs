@@ -65,6 +65,54 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Lambda::Alias",
+        <Alias as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lambda::CapacityProvider",
+        <CapacityProvider as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lambda::CodeSigningConfig",
+        <CodeSigningConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lambda::EventInvokeConfig",
+        <EventInvokeConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lambda::EventSourceMapping",
+        <EventSourceMapping as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lambda::Function",
+        <Function as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lambda::LayerVersion",
+        <LayerVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lambda::LayerVersionPermission",
+        <LayerVersionPermission as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lambda::Permission",
+        <Permission as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lambda::Url",
+        <Url as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lambda::Version",
+        <Version as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Lambda::Alias`.
 ///
 /// Required properties, the arguments of [`Alias::new`]: `FunctionName`, `FunctionVersion`, `Name`.

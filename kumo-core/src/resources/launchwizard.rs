@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <Deployment as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::LaunchWizard::Deployment",
+    <Deployment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::LaunchWizard::Deployment`.
 ///
 /// Required properties, the arguments of [`Deployment::new`]: `DeploymentPatternName`, `Name`, `WorkloadName`.

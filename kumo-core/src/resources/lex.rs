@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Lex::Bot",
+        <Bot as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lex::BotAlias",
+        <BotAlias as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lex::BotVersion",
+        <BotVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lex::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Lex::Bot`.
 ///
 /// Required properties, the arguments of [`Bot::new`]: `DataPrivacy`, `IdleSessionTTLInSeconds`, `Name`, `RoleArn`.

@@ -85,6 +85,70 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Lightsail::Alarm",
+        <Alarm as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::Bucket",
+        <Bucket as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::Certificate",
+        <Certificate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::Container",
+        <Container as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::Database",
+        <Database as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::DatabaseSnapshot",
+        <DatabaseSnapshot as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::Disk",
+        <Disk as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::DiskSnapshot",
+        <DiskSnapshot as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::Distribution",
+        <Distribution as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::Domain",
+        <Domain as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::Instance",
+        <Instance as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::InstanceSnapshot",
+        <InstanceSnapshot as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::LoadBalancer",
+        <LoadBalancer as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::LoadBalancerTlsCertificate",
+        <LoadBalancerTlsCertificate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Lightsail::StaticIp",
+        <StaticIp as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Lightsail::Alarm`.
 ///
 /// Required properties, the arguments of [`Alarm::new`]: `AlarmName`, `ComparisonOperator`, `EvaluationPeriods`, `MetricName`, `MonitoredResourceName`, `Threshold`.

@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <InferenceScheduler as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::LookoutEquipment::InferenceScheduler",
+    <InferenceScheduler as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::LookoutEquipment::InferenceScheduler`.
 ///
 /// Required properties, the arguments of [`InferenceScheduler::new`]: `DataInputConfiguration`, `DataOutputConfiguration`, `DataUploadFrequency`, `ModelName`, `RoleArn`.

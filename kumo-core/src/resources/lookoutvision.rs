@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <Project as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::LookoutVision::Project",
+    <Project as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::LookoutVision::Project`.
 ///
 /// Required properties, the arguments of [`Project::new`]: `ProjectName`.

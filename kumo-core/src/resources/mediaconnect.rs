@@ -70,6 +70,58 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::MediaConnect::Bridge",
+        <Bridge as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaConnect::BridgeOutput",
+        <BridgeOutput as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaConnect::BridgeSource",
+        <BridgeSource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaConnect::Flow",
+        <Flow as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaConnect::FlowEntitlement",
+        <FlowEntitlement as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaConnect::FlowOutput",
+        <FlowOutput as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaConnect::FlowSource",
+        <FlowSource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaConnect::FlowVpcInterface",
+        <FlowVpcInterface as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaConnect::Gateway",
+        <Gateway as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaConnect::RouterInput",
+        <RouterInput as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaConnect::RouterNetworkInterface",
+        <RouterNetworkInterface as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaConnect::RouterOutput",
+        <RouterOutput as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::MediaConnect::Bridge`.
 ///
 /// Required properties, the arguments of [`Bridge::new`]: `Name`, `PlacementArn`, `Sources`.

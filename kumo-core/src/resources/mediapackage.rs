@@ -35,6 +35,30 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::MediaPackage::Asset",
+        <Asset as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaPackage::Channel",
+        <Channel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaPackage::OriginEndpoint",
+        <OriginEndpoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaPackage::PackagingConfiguration",
+        <PackagingConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaPackage::PackagingGroup",
+        <PackagingGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::MediaPackage::Asset`.
 ///
 /// Required properties, the arguments of [`Asset::new`]: `Id`, `PackagingGroupId`, `SourceArn`, `SourceRoleArn`.

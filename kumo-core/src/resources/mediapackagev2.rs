@@ -35,6 +35,30 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::MediaPackageV2::Channel",
+        <Channel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaPackageV2::ChannelGroup",
+        <ChannelGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaPackageV2::ChannelPolicy",
+        <ChannelPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaPackageV2::OriginEndpoint",
+        <OriginEndpoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaPackageV2::OriginEndpointPolicy",
+        <OriginEndpointPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::MediaPackageV2::Channel`.
 ///
 /// Required properties, the arguments of [`Channel::new`]: `ChannelGroupName`, `ChannelName`.

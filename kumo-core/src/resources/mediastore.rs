@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <Container as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::MediaStore::Container",
+    <Container as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::MediaStore::Container`.
 ///
 /// Required properties, the arguments of [`Container::new`]: `ContainerName`.

@@ -40,6 +40,34 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::MediaTailor::Channel",
+        <Channel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaTailor::ChannelPolicy",
+        <ChannelPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaTailor::LiveSource",
+        <LiveSource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaTailor::PlaybackConfiguration",
+        <PlaybackConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaTailor::SourceLocation",
+        <SourceLocation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MediaTailor::VodSource",
+        <VodSource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::MediaTailor::Channel`.
 ///
 /// Required properties, the arguments of [`Channel::new`]: `ChannelName`, `Outputs`, `PlaybackMode`.

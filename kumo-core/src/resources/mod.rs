@@ -1692,3 +1692,572 @@ pub fn enabled_tagging() -> std::collections::BTreeMap<&'static str, crate::type
     tagging.extend(xray::TAGGING.iter().copied());
     tagging
 }
+
+/// The properties whose change replaces the resource, of every resource type of the services
+/// enabled by features, by type name (the schemas' `createOnlyProperties`).
+pub fn enabled_replaced_on_change(
+) -> std::collections::BTreeMap<&'static str, &'static [&'static str]> {
+    #[allow(unused_mut)]
+    let mut replaced = std::collections::BTreeMap::new();
+    #[cfg(feature = "accessanalyzer")]
+    replaced.extend(accessanalyzer::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "acmpca")]
+    replaced.extend(acmpca::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "aiops")]
+    replaced.extend(aiops::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "alexa_ask")]
+    replaced.extend(alexa_ask::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "amazonmq")]
+    replaced.extend(amazonmq::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "amplify")]
+    replaced.extend(amplify::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "amplifyuibuilder")]
+    replaced.extend(amplifyuibuilder::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "apigateway")]
+    replaced.extend(apigateway::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "apigatewayv2")]
+    replaced.extend(apigatewayv2::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "appconfig")]
+    replaced.extend(appconfig::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "appflow")]
+    replaced.extend(appflow::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "appintegrations")]
+    replaced.extend(appintegrations::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "applicationautoscaling")]
+    replaced.extend(applicationautoscaling::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "applicationinsights")]
+    replaced.extend(applicationinsights::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "applicationsignals")]
+    replaced.extend(applicationsignals::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "appmesh")]
+    replaced.extend(appmesh::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "apprunner")]
+    replaced.extend(apprunner::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "appstream")]
+    replaced.extend(appstream::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "appsync")]
+    replaced.extend(appsync::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "apptest")]
+    replaced.extend(apptest::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "aps")]
+    replaced.extend(aps::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "arcregionswitch")]
+    replaced.extend(arcregionswitch::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "arczonalshift")]
+    replaced.extend(arczonalshift::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "athena")]
+    replaced.extend(athena::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "auditmanager")]
+    replaced.extend(auditmanager::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "autoscaling")]
+    replaced.extend(autoscaling::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "autoscalingplans")]
+    replaced.extend(autoscalingplans::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "b2bi")]
+    replaced.extend(b2bi::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "backup")]
+    replaced.extend(backup::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "backupgateway")]
+    replaced.extend(backupgateway::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "batch")]
+    replaced.extend(batch::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "bcmdataexports")]
+    replaced.extend(bcmdataexports::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "bcmpricingcalculator")]
+    replaced.extend(bcmpricingcalculator::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "bedrock")]
+    replaced.extend(bedrock::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "bedrockagentcore")]
+    replaced.extend(bedrockagentcore::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "bedrockmantle")]
+    replaced.extend(bedrockmantle::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "billing")]
+    replaced.extend(billing::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "billingconductor")]
+    replaced.extend(billingconductor::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "braket")]
+    replaced.extend(braket::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "budgets")]
+    replaced.extend(budgets::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "cases")]
+    replaced.extend(cases::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "cassandra")]
+    replaced.extend(cassandra::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "cdk")]
+    replaced.extend(cdk::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "ce")]
+    replaced.extend(ce::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "certificatemanager")]
+    replaced.extend(certificatemanager::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "chatbot")]
+    replaced.extend(chatbot::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "chime")]
+    replaced.extend(chime::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "cleanrooms")]
+    replaced.extend(cleanrooms::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "cleanroomsml")]
+    replaced.extend(cleanroomsml::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "cloud9")]
+    replaced.extend(cloud9::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "cloudformation")]
+    replaced.extend(cloudformation::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "cloudfront")]
+    replaced.extend(cloudfront::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "cloudtrail")]
+    replaced.extend(cloudtrail::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "cloudwatch")]
+    replaced.extend(cloudwatch::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "codeartifact")]
+    replaced.extend(codeartifact::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "codebuild")]
+    replaced.extend(codebuild::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "codecommit")]
+    replaced.extend(codecommit::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "codeconnections")]
+    replaced.extend(codeconnections::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "codedeploy")]
+    replaced.extend(codedeploy::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "codeguruprofiler")]
+    replaced.extend(codeguruprofiler::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "codegurureviewer")]
+    replaced.extend(codegurureviewer::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "codepipeline")]
+    replaced.extend(codepipeline::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "codestar")]
+    replaced.extend(codestar::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "codestarconnections")]
+    replaced.extend(codestarconnections::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "codestarnotifications")]
+    replaced.extend(codestarnotifications::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "cognito")]
+    replaced.extend(cognito::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "comprehend")]
+    replaced.extend(comprehend::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "computeoptimizer")]
+    replaced.extend(computeoptimizer::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "config")]
+    replaced.extend(config::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "connect")]
+    replaced.extend(connect::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "connectcampaigns")]
+    replaced.extend(connectcampaigns::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "connectcampaignsv2")]
+    replaced.extend(connectcampaignsv2::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "controltower")]
+    replaced.extend(controltower::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "cur")]
+    replaced.extend(cur::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "customerprofiles")]
+    replaced.extend(customerprofiles::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "databrew")]
+    replaced.extend(databrew::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "datapipeline")]
+    replaced.extend(datapipeline::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "datasync")]
+    replaced.extend(datasync::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "datazone")]
+    replaced.extend(datazone::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "dax")]
+    replaced.extend(dax::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "deadline")]
+    replaced.extend(deadline::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "detective")]
+    replaced.extend(detective::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "devopsagent")]
+    replaced.extend(devopsagent::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "devopsguru")]
+    replaced.extend(devopsguru::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "directconnect")]
+    replaced.extend(directconnect::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "directoryservice")]
+    replaced.extend(directoryservice::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "dlm")]
+    replaced.extend(dlm::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "dms")]
+    replaced.extend(dms::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "docdb")]
+    replaced.extend(docdb::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "docdbelastic")]
+    replaced.extend(docdbelastic::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "dsql")]
+    replaced.extend(dsql::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "dynamodb")]
+    replaced.extend(dynamodb::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "ec2")]
+    replaced.extend(ec2::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "ecr")]
+    replaced.extend(ecr::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "ecs")]
+    replaced.extend(ecs::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "efs")]
+    replaced.extend(efs::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "eks")]
+    replaced.extend(eks::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "elasticache")]
+    replaced.extend(elasticache::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "elasticbeanstalk")]
+    replaced.extend(elasticbeanstalk::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "elasticloadbalancing")]
+    replaced.extend(elasticloadbalancing::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "elasticloadbalancingv2")]
+    replaced.extend(elasticloadbalancingv2::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "elasticsearch")]
+    replaced.extend(elasticsearch::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "elementalinference")]
+    replaced.extend(elementalinference::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "emr")]
+    replaced.extend(emr::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "emrcontainers")]
+    replaced.extend(emrcontainers::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "emrserverless")]
+    replaced.extend(emrserverless::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "entityresolution")]
+    replaced.extend(entityresolution::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "events")]
+    replaced.extend(events::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "eventschemas")]
+    replaced.extend(eventschemas::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "evidently")]
+    replaced.extend(evidently::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "evs")]
+    replaced.extend(evs::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "finspace")]
+    replaced.extend(finspace::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "fis")]
+    replaced.extend(fis::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "fms")]
+    replaced.extend(fms::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "forecast")]
+    replaced.extend(forecast::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "frauddetector")]
+    replaced.extend(frauddetector::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "fsx")]
+    replaced.extend(fsx::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "gamelift")]
+    replaced.extend(gamelift::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "globalaccelerator")]
+    replaced.extend(globalaccelerator::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "glue")]
+    replaced.extend(glue::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "grafana")]
+    replaced.extend(grafana::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "greengrass")]
+    replaced.extend(greengrass::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "greengrassv2")]
+    replaced.extend(greengrassv2::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "groundstation")]
+    replaced.extend(groundstation::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "guardduty")]
+    replaced.extend(guardduty::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "healthimaging")]
+    replaced.extend(healthimaging::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "healthlake")]
+    replaced.extend(healthlake::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "iam")]
+    replaced.extend(iam::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "identitystore")]
+    replaced.extend(identitystore::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "imagebuilder")]
+    replaced.extend(imagebuilder::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "inspector")]
+    replaced.extend(inspector::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "inspectorv2")]
+    replaced.extend(inspectorv2::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "interconnect")]
+    replaced.extend(interconnect::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "internetmonitor")]
+    replaced.extend(internetmonitor::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "invoicing")]
+    replaced.extend(invoicing::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "iot")]
+    replaced.extend(iot::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "iotanalytics")]
+    replaced.extend(iotanalytics::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "iotcoredeviceadvisor")]
+    replaced.extend(iotcoredeviceadvisor::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "iotevents")]
+    replaced.extend(iotevents::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "iotfleetwise")]
+    replaced.extend(iotfleetwise::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "iotsitewise")]
+    replaced.extend(iotsitewise::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "iotthingsgraph")]
+    replaced.extend(iotthingsgraph::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "iottwinmaker")]
+    replaced.extend(iottwinmaker::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "iotwireless")]
+    replaced.extend(iotwireless::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "ivs")]
+    replaced.extend(ivs::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "ivschat")]
+    replaced.extend(ivschat::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "kafkaconnect")]
+    replaced.extend(kafkaconnect::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "kendra")]
+    replaced.extend(kendra::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "kendraranking")]
+    replaced.extend(kendraranking::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "kinesis")]
+    replaced.extend(kinesis::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "kinesisanalytics")]
+    replaced.extend(kinesisanalytics::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "kinesisanalyticsv2")]
+    replaced.extend(kinesisanalyticsv2::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "kinesisfirehose")]
+    replaced.extend(kinesisfirehose::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "kinesisvideo")]
+    replaced.extend(kinesisvideo::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "kms")]
+    replaced.extend(kms::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "lakeformation")]
+    replaced.extend(lakeformation::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "lambda")]
+    replaced.extend(lambda::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "launchwizard")]
+    replaced.extend(launchwizard::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "lex")]
+    replaced.extend(lex::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "licensemanager")]
+    replaced.extend(licensemanager::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "lightsail")]
+    replaced.extend(lightsail::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "location")]
+    replaced.extend(location::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "logs")]
+    replaced.extend(logs::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "lookoutequipment")]
+    replaced.extend(lookoutequipment::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "lookoutvision")]
+    replaced.extend(lookoutvision::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "m2")]
+    replaced.extend(m2::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "macie")]
+    replaced.extend(macie::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "managedblockchain")]
+    replaced.extend(managedblockchain::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "mediaconnect")]
+    replaced.extend(mediaconnect::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "mediaconvert")]
+    replaced.extend(mediaconvert::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "medialive")]
+    replaced.extend(medialive::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "mediapackage")]
+    replaced.extend(mediapackage::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "mediapackagev2")]
+    replaced.extend(mediapackagev2::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "mediastore")]
+    replaced.extend(mediastore::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "mediatailor")]
+    replaced.extend(mediatailor::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "memorydb")]
+    replaced.extend(memorydb::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "mpa")]
+    replaced.extend(mpa::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "msk")]
+    replaced.extend(msk::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "mwaa")]
+    replaced.extend(mwaa::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "mwaaserverless")]
+    replaced.extend(mwaaserverless::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "neptune")]
+    replaced.extend(neptune::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "neptunegraph")]
+    replaced.extend(neptunegraph::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "networkfirewall")]
+    replaced.extend(networkfirewall::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "networkmanager")]
+    replaced.extend(networkmanager::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "notifications")]
+    replaced.extend(notifications::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "notificationscontacts")]
+    replaced.extend(notificationscontacts::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "novaact")]
+    replaced.extend(novaact::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "oam")]
+    replaced.extend(oam::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "observabilityadmin")]
+    replaced.extend(observabilityadmin::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "odb")]
+    replaced.extend(odb::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "omics")]
+    replaced.extend(omics::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "opensearchserverless")]
+    replaced.extend(opensearchserverless::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "opensearchservice")]
+    replaced.extend(opensearchservice::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "opsworks")]
+    replaced.extend(opsworks::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "organizations")]
+    replaced.extend(organizations::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "osis")]
+    replaced.extend(osis::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "panorama")]
+    replaced.extend(panorama::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "paymentcryptography")]
+    replaced.extend(paymentcryptography::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "pcaconnectorad")]
+    replaced.extend(pcaconnectorad::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "pcaconnectorscep")]
+    replaced.extend(pcaconnectorscep::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "pcs")]
+    replaced.extend(pcs::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "personalize")]
+    replaced.extend(personalize::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "pinpoint")]
+    replaced.extend(pinpoint::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "pinpointemail")]
+    replaced.extend(pinpointemail::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "pipes")]
+    replaced.extend(pipes::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "proton")]
+    replaced.extend(proton::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "qbusiness")]
+    replaced.extend(qbusiness::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "qldb")]
+    replaced.extend(qldb::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "quicksight")]
+    replaced.extend(quicksight::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "ram")]
+    replaced.extend(ram::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "rbin")]
+    replaced.extend(rbin::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "rds")]
+    replaced.extend(rds::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "redshift")]
+    replaced.extend(redshift::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "redshiftserverless")]
+    replaced.extend(redshiftserverless::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "refactorspaces")]
+    replaced.extend(refactorspaces::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "rekognition")]
+    replaced.extend(rekognition::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "resiliencehub")]
+    replaced.extend(resiliencehub::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "resourceexplorer2")]
+    replaced.extend(resourceexplorer2::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "resourcegroups")]
+    replaced.extend(resourcegroups::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "robomaker")]
+    replaced.extend(robomaker::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "rolesanywhere")]
+    replaced.extend(rolesanywhere::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "route53")]
+    replaced.extend(route53::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "route53globalresolver")]
+    replaced.extend(route53globalresolver::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "route53profiles")]
+    replaced.extend(route53profiles::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "route53recoverycontrol")]
+    replaced.extend(route53recoverycontrol::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "route53recoveryreadiness")]
+    replaced.extend(route53recoveryreadiness::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "route53resolver")]
+    replaced.extend(route53resolver::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "rtbfabric")]
+    replaced.extend(rtbfabric::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "rum")]
+    replaced.extend(rum::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "s3")]
+    replaced.extend(s3::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "s3express")]
+    replaced.extend(s3express::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "s3files")]
+    replaced.extend(s3files::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "s3objectlambda")]
+    replaced.extend(s3objectlambda::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "s3outposts")]
+    replaced.extend(s3outposts::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "s3tables")]
+    replaced.extend(s3tables::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "s3vectors")]
+    replaced.extend(s3vectors::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "sagemaker")]
+    replaced.extend(sagemaker::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "scheduler")]
+    replaced.extend(scheduler::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "sdb")]
+    replaced.extend(sdb::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "secretsmanager")]
+    replaced.extend(secretsmanager::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "securityagent")]
+    replaced.extend(securityagent::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "securityhub")]
+    replaced.extend(securityhub::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "securitylake")]
+    replaced.extend(securitylake::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "servicecatalog")]
+    replaced.extend(servicecatalog::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "servicecatalogappregistry")]
+    replaced.extend(
+        servicecatalogappregistry::REPLACED_ON_CHANGE
+            .iter()
+            .copied(),
+    );
+    #[cfg(feature = "servicediscovery")]
+    replaced.extend(servicediscovery::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "ses")]
+    replaced.extend(ses::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "shield")]
+    replaced.extend(shield::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "signer")]
+    replaced.extend(signer::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "simspaceweaver")]
+    replaced.extend(simspaceweaver::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "smsvoice")]
+    replaced.extend(smsvoice::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "sns")]
+    replaced.extend(sns::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "sqs")]
+    replaced.extend(sqs::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "ssm")]
+    replaced.extend(ssm::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "ssmcontacts")]
+    replaced.extend(ssmcontacts::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "ssmguiconnect")]
+    replaced.extend(ssmguiconnect::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "ssmincidents")]
+    replaced.extend(ssmincidents::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "ssmquicksetup")]
+    replaced.extend(ssmquicksetup::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "sso")]
+    replaced.extend(sso::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "stepfunctions")]
+    replaced.extend(stepfunctions::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "supportapp")]
+    replaced.extend(supportapp::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "synthetics")]
+    replaced.extend(synthetics::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "systemsmanagersap")]
+    replaced.extend(systemsmanagersap::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "timestream")]
+    replaced.extend(timestream::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "transfer")]
+    replaced.extend(transfer::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "uxc")]
+    replaced.extend(uxc::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "verifiedpermissions")]
+    replaced.extend(verifiedpermissions::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "voiceid")]
+    replaced.extend(voiceid::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "vpclattice")]
+    replaced.extend(vpclattice::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "waf")]
+    replaced.extend(waf::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "wafregional")]
+    replaced.extend(wafregional::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "wafv2")]
+    replaced.extend(wafv2::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "wisdom")]
+    replaced.extend(wisdom::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "workspaces")]
+    replaced.extend(workspaces::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "workspacesinstances")]
+    replaced.extend(workspacesinstances::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "workspacesthinclient")]
+    replaced.extend(workspacesthinclient::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "workspacesweb")]
+    replaced.extend(workspacesweb::REPLACED_ON_CHANGE.iter().copied());
+    #[cfg(feature = "xray")]
+    replaced.extend(xray::REPLACED_ON_CHANGE.iter().copied());
+    replaced
+}

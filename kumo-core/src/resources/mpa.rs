@@ -17,6 +17,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::MPA::ApprovalTeam",
+        <ApprovalTeam as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::MPA::IdentitySource",
+        <IdentitySource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::MPA::ApprovalTeam`.
 ///
 /// Required properties, the arguments of [`ApprovalTeam::new`]: `ApprovalStrategy`, `Approvers`, `Description`, `Name`, `Policies`.

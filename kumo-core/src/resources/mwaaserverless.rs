@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <Workflow as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::MWAAServerless::Workflow",
+    <Workflow as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::MWAAServerless::Workflow`.
 ///
 /// Required properties, the arguments of [`Workflow::new`]: `DefinitionS3Location`, `RoleArn`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::NeptuneGraph::Graph",
+        <Graph as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NeptuneGraph::GraphSnapshot",
+        <GraphSnapshot as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NeptuneGraph::PrivateGraphEndpoint",
+        <PrivateGraphEndpoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::NeptuneGraph::Graph`.
 ///
 /// Required properties, the arguments of [`Graph::new`]: `ProvisionedMemory`.

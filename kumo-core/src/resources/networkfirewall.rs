@@ -40,6 +40,34 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::NetworkFirewall::Firewall",
+        <Firewall as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkFirewall::FirewallPolicy",
+        <FirewallPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkFirewall::LoggingConfiguration",
+        <LoggingConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkFirewall::RuleGroup",
+        <RuleGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkFirewall::TLSInspectionConfiguration",
+        <TlsInspectionConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkFirewall::VpcEndpointAssociation",
+        <VpcEndpointAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::NetworkFirewall::Firewall`.
 ///
 /// Required properties, the arguments of [`Firewall::new`]: `FirewallName`, `FirewallPolicyArn`.

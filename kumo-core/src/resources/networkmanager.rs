@@ -90,6 +90,74 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::NetworkManager::ConnectAttachment",
+        <ConnectAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::ConnectPeer",
+        <ConnectPeer as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::CoreNetwork",
+        <CoreNetwork as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::CoreNetworkPrefixListAssociation",
+        <CoreNetworkPrefixListAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::CustomerGatewayAssociation",
+        <CustomerGatewayAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::Device",
+        <Device as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::DirectConnectGatewayAttachment",
+        <DirectConnectGatewayAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::GlobalNetwork",
+        <GlobalNetwork as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::Link",
+        <Link as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::LinkAssociation",
+        <LinkAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::Site",
+        <Site as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::SiteToSiteVpnAttachment",
+        <SiteToSiteVpnAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::TransitGatewayPeering",
+        <TransitGatewayPeering as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::TransitGatewayRegistration",
+        <TransitGatewayRegistration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::TransitGatewayRouteTableAttachment",
+        <TransitGatewayRouteTableAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::NetworkManager::VpcAttachment",
+        <VpcAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::NetworkManager::ConnectAttachment`.
 ///
 /// Required properties, the arguments of [`ConnectAttachment::new`]: `CoreNetworkId`, `EdgeLocation`, `Options`, `TransportAttachmentId`.

@@ -45,6 +45,17 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    ("AWS::Notifications::ChannelAssociation", <ChannelAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
+    ("AWS::Notifications::EventRule", <EventRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
+    ("AWS::Notifications::ManagedNotificationAccountContactAssociation", <ManagedNotificationAccountContactAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
+    ("AWS::Notifications::ManagedNotificationAdditionalChannelAssociation", <ManagedNotificationAdditionalChannelAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
+    ("AWS::Notifications::NotificationConfiguration", <NotificationConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
+    ("AWS::Notifications::NotificationHub", <NotificationHub as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
+    ("AWS::Notifications::OrganizationalUnitAssociation", <OrganizationalUnitAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
+];
+
 /// `AWS::Notifications::ChannelAssociation`.
 ///
 /// Required properties, the arguments of [`ChannelAssociation::new`]: `Arn`, `NotificationConfigurationArn`.

@@ -17,6 +17,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Oam::Link",
+        <Link as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Oam::Sink",
+        <Sink as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Oam::Link`.
 ///
 /// Required properties, the arguments of [`Link::new`]: `ResourceTypes`, `SinkIdentifier`.

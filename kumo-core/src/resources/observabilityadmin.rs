@@ -40,6 +40,34 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ObservabilityAdmin::OrganizationCentralizationRule",
+        <OrganizationCentralizationRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ObservabilityAdmin::OrganizationTelemetryRule",
+        <OrganizationTelemetryRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ObservabilityAdmin::S3TableIntegration",
+        <S3TableIntegration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ObservabilityAdmin::TelemetryEnrichment",
+        <TelemetryEnrichment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ObservabilityAdmin::TelemetryPipelines",
+        <TelemetryPipelines as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ObservabilityAdmin::TelemetryRule",
+        <TelemetryRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
 ///
 /// Required properties, the arguments of [`OrganizationCentralizationRule::new`]: `Rule`, `RuleName`.

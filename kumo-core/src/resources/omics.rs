@@ -50,6 +50,42 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Omics::AnnotationStore",
+        <AnnotationStore as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Omics::Configuration",
+        <Configuration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Omics::ReferenceStore",
+        <ReferenceStore as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Omics::RunGroup",
+        <RunGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Omics::SequenceStore",
+        <SequenceStore as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Omics::VariantStore",
+        <VariantStore as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Omics::Workflow",
+        <Workflow as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Omics::WorkflowVersion",
+        <WorkflowVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Omics::AnnotationStore`.
 ///
 /// Required properties, the arguments of [`AnnotationStore::new`]: `Name`, `StoreFormat`.

@@ -50,6 +50,42 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::OpenSearchServerless::AccessPolicy",
+        <AccessPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::OpenSearchServerless::Collection",
+        <Collection as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::OpenSearchServerless::CollectionGroup",
+        <CollectionGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::OpenSearchServerless::Index",
+        <Index as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::OpenSearchServerless::LifecyclePolicy",
+        <LifecyclePolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::OpenSearchServerless::SecurityConfig",
+        <SecurityConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::OpenSearchServerless::SecurityPolicy",
+        <SecurityPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::OpenSearchServerless::VpcEndpoint",
+        <VpcEndpoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::OpenSearchServerless::AccessPolicy`.
 ///
 /// Required properties, the arguments of [`AccessPolicy::new`]: `Name`, `Policy`, `Type`.

@@ -45,6 +45,38 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::OpsWorks::App",
+        <App as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::OpsWorks::ElasticLoadBalancerAttachment",
+        <ElasticLoadBalancerAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::OpsWorks::Instance",
+        <Instance as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::OpsWorks::Layer",
+        <Layer as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::OpsWorks::Stack",
+        <Stack as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::OpsWorks::UserProfile",
+        <UserProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::OpsWorks::Volume",
+        <Volume as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::OpsWorks::App`.
 ///
 /// Required properties, the arguments of [`App::new`]: `Name`, `StackId`, `Type`.

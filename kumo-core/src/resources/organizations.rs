@@ -35,6 +35,30 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Organizations::Account",
+        <Account as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Organizations::Organization",
+        <Organization as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Organizations::OrganizationalUnit",
+        <OrganizationalUnit as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Organizations::Policy",
+        <Policy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Organizations::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Organizations::Account`.
 ///
 /// Required properties, the arguments of [`Account::new`]: `AccountName`, `Email`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Panorama::ApplicationInstance",
+        <ApplicationInstance as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Panorama::Package",
+        <Package as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Panorama::PackageVersion",
+        <PackageVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Panorama::ApplicationInstance`.
 ///
 /// Required properties, the arguments of [`ApplicationInstance::new`]: `DefaultRuntimeContextDevice`, `ManifestPayload`.

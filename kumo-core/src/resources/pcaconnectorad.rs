@@ -35,6 +35,30 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::PCAConnectorAD::Connector",
+        <Connector as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::PCAConnectorAD::DirectoryRegistration",
+        <DirectoryRegistration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::PCAConnectorAD::ServicePrincipalName",
+        <ServicePrincipalName as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::PCAConnectorAD::Template",
+        <Template as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::PCAConnectorAD::TemplateGroupAccessControlEntry",
+        <TemplateGroupAccessControlEntry as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::PCAConnectorAD::Connector`.
 ///
 /// Required properties, the arguments of [`Connector::new`]: `CertificateAuthorityArn`, `DirectoryId`, `VpcInformation`.

@@ -20,6 +20,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::PCAConnectorSCEP::Challenge",
+        <Challenge as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::PCAConnectorSCEP::Connector",
+        <Connector as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::PCAConnectorSCEP::Challenge`.
 ///
 /// Required properties, the arguments of [`Challenge::new`]: `ConnectorArn`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::PCS::Cluster",
+        <Cluster as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::PCS::ComputeNodeGroup",
+        <ComputeNodeGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::PCS::Queue",
+        <Queue as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::PCS::Cluster`.
 ///
 /// Required properties, the arguments of [`Cluster::new`]: `Networking`, `Scheduler`, `Size`.

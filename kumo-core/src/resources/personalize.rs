@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Personalize::Dataset",
+        <Dataset as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Personalize::DatasetGroup",
+        <DatasetGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Personalize::Schema",
+        <Schema as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Personalize::Solution",
+        <Solution as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Personalize::Dataset`.
 ///
 /// Required properties, the arguments of [`Dataset::new`]: `DatasetGroupArn`, `DatasetType`, `Name`, `SchemaArn`.

@@ -105,6 +105,86 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Pinpoint::ADMChannel",
+        <AdmChannel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::APNSChannel",
+        <ApnsChannel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::APNSSandboxChannel",
+        <ApnsSandboxChannel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::APNSVoipChannel",
+        <ApnsVoipChannel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::APNSVoipSandboxChannel",
+        <ApnsVoipSandboxChannel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::App",
+        <App as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::ApplicationSettings",
+        <ApplicationSettings as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::BaiduChannel",
+        <BaiduChannel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::Campaign",
+        <Campaign as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::EmailChannel",
+        <EmailChannel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::EmailTemplate",
+        <EmailTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::EventStream",
+        <EventStream as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::GCMChannel",
+        <GcmChannel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::InAppTemplate",
+        <InAppTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::PushTemplate",
+        <PushTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::SMSChannel",
+        <SmsChannel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::Segment",
+        <Segment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::SmsTemplate",
+        <SmsTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Pinpoint::VoiceChannel",
+        <VoiceChannel as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Pinpoint::ADMChannel`.
 ///
 /// Required properties, the arguments of [`AdmChannel::new`]: `ApplicationId`, `ClientId`, `ClientSecret`.

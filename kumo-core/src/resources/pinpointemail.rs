@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::PinpointEmail::ConfigurationSet",
+        <ConfigurationSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::PinpointEmail::ConfigurationSetEventDestination",
+        <ConfigurationSetEventDestination as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::PinpointEmail::DedicatedIpPool",
+        <DedicatedIpPool as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::PinpointEmail::Identity",
+        <Identity as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::PinpointEmail::ConfigurationSet`.
 ///
 /// Required properties, the arguments of [`ConfigurationSet::new`]: `Name`.

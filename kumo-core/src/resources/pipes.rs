@@ -11,6 +11,12 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
     <Pipe as crate::typed::ResourceType>::TAGGING,
 )];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
+    "AWS::Pipes::Pipe",
+    <Pipe as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+)];
+
 /// `AWS::Pipes::Pipe`.
 ///
 /// Required properties, the arguments of [`Pipe::new`]: `RoleArn`, `Source`, `Target`.

@@ -17,6 +17,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::RAM::Permission",
+        <Permission as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RAM::ResourceShare",
+        <ResourceShare as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::RAM::Permission`.
 ///
 /// Required properties, the arguments of [`Permission::new`]: `Name`, `PolicyTemplate`, `ResourceType`.

@@ -90,6 +90,74 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::RDS::CustomDBEngineVersion",
+        <CustomDbEngineVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::DBCluster",
+        <DbCluster as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::DBClusterParameterGroup",
+        <DbClusterParameterGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::DBInstance",
+        <DbInstance as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::DBParameterGroup",
+        <DbParameterGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::DBProxy",
+        <DbProxy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::DBProxyEndpoint",
+        <DbProxyEndpoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::DBProxyTargetGroup",
+        <DbProxyTargetGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::DBSecurityGroup",
+        <DbSecurityGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::DBSecurityGroupIngress",
+        <DbSecurityGroupIngress as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::DBShardGroup",
+        <DbShardGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::DBSubnetGroup",
+        <DbSubnetGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::GlobalCluster",
+        <GlobalCluster as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::Integration",
+        <Integration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RDS::OptionGroup",
+        <OptionGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::RDS::CustomDBEngineVersion`.
 ///
 /// Required properties, the arguments of [`CustomDbEngineVersion::new`]: `Engine`, `EngineVersion`.

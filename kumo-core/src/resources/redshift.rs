@@ -60,6 +60,50 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Redshift::Cluster",
+        <Cluster as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Redshift::ClusterParameterGroup",
+        <ClusterParameterGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Redshift::ClusterSecurityGroup",
+        <ClusterSecurityGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Redshift::ClusterSecurityGroupIngress",
+        <ClusterSecurityGroupIngress as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Redshift::ClusterSubnetGroup",
+        <ClusterSubnetGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Redshift::EndpointAccess",
+        <EndpointAccess as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Redshift::EndpointAuthorization",
+        <EndpointAuthorization as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Redshift::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Redshift::Integration",
+        <Integration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Redshift::ScheduledAction",
+        <ScheduledAction as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Redshift::Cluster`.
 ///
 /// Required properties, the arguments of [`Cluster::new`]: `ClusterType`, `DBName`, `MasterUsername`, `NodeType`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::RedshiftServerless::Namespace",
+        <Namespace as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RedshiftServerless::Snapshot",
+        <Snapshot as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RedshiftServerless::Workgroup",
+        <Workgroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::RedshiftServerless::Namespace`.
 ///
 /// Required properties, the arguments of [`Namespace::new`]: `NamespaceName`.

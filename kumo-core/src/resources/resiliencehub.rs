@@ -20,6 +20,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ResilienceHub::App",
+        <App as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ResilienceHub::ResiliencyPolicy",
+        <ResiliencyPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ResilienceHub::App`.
 ///
 /// Required properties, the arguments of [`App::new`]: `AppTemplateBody`, `Name`, `ResourceMappings`.

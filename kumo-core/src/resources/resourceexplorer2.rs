@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ResourceExplorer2::DefaultViewAssociation",
+        <DefaultViewAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ResourceExplorer2::Index",
+        <Index as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ResourceExplorer2::View",
+        <View as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ResourceExplorer2::DefaultViewAssociation`.
 ///
 /// Required properties, the arguments of [`DefaultViewAssociation::new`]: `ViewArn`.

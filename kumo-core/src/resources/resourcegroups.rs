@@ -20,6 +20,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ResourceGroups::Group",
+        <Group as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ResourceGroups::TagSyncTask",
+        <TagSyncTask as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ResourceGroups::Group`.
 ///
 /// Required properties, the arguments of [`Group::new`]: `Name`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::RolesAnywhere::CRL",
+        <Crl as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RolesAnywhere::Profile",
+        <Profile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RolesAnywhere::TrustAnchor",
+        <TrustAnchor as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::RolesAnywhere::CRL`.
 ///
 /// Required properties, the arguments of [`Crl::new`]: `CrlData`, `Name`.

@@ -45,6 +45,38 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Route53::CidrCollection",
+        <CidrCollection as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53::DNSSEC",
+        <Dnssec as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53::HealthCheck",
+        <HealthCheck as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53::HostedZone",
+        <HostedZone as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53::KeySigningKey",
+        <KeySigningKey as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53::RecordSet",
+        <RecordSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53::RecordSetGroup",
+        <RecordSetGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Route53::CidrCollection`.
 ///
 /// Required properties, the arguments of [`CidrCollection::new`]: `Name`.

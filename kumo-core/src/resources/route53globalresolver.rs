@@ -45,6 +45,38 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Route53GlobalResolver::AccessSource",
+        <AccessSource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53GlobalResolver::AccessToken",
+        <AccessToken as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53GlobalResolver::DnsView",
+        <DnsView as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53GlobalResolver::FirewallDomainList",
+        <FirewallDomainList as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53GlobalResolver::FirewallRule",
+        <FirewallRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53GlobalResolver::GlobalResolver",
+        <GlobalResolver as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53GlobalResolver::HostedZoneAssociation",
+        <HostedZoneAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Route53GlobalResolver::AccessSource`.
 ///
 /// Required properties, the arguments of [`AccessSource::new`]: `Cidr`, `DnsViewId`, `Protocol`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Route53Profiles::Profile",
+        <Profile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53Profiles::ProfileAssociation",
+        <ProfileAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53Profiles::ProfileResourceAssociation",
+        <ProfileResourceAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Route53Profiles::Profile`.
 ///
 /// Required properties, the arguments of [`Profile::new`]: `Name`.

@@ -65,6 +65,54 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Route53Resolver::FirewallDomainList",
+        <FirewallDomainList as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53Resolver::FirewallRuleGroup",
+        <FirewallRuleGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53Resolver::FirewallRuleGroupAssociation",
+        <FirewallRuleGroupAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53Resolver::OutpostResolver",
+        <OutpostResolver as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverConfig",
+        <ResolverConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverDNSSECConfig",
+        <ResolverDnssecConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverEndpoint",
+        <ResolverEndpoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverQueryLoggingConfig",
+        <ResolverQueryLoggingConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation",
+        <ResolverQueryLoggingConfigAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverRule",
+        <ResolverRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverRuleAssociation",
+        <ResolverRuleAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Route53Resolver::FirewallDomainList`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewalldomainlist.html)

@@ -35,6 +35,30 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::RTBFabric::InboundExternalLink",
+        <InboundExternalLink as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RTBFabric::Link",
+        <Link as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RTBFabric::OutboundExternalLink",
+        <OutboundExternalLink as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RTBFabric::RequesterGateway",
+        <RequesterGateway as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::RTBFabric::ResponderGateway",
+        <ResponderGateway as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::RTBFabric::InboundExternalLink`.
 ///
 /// Required properties, the arguments of [`InboundExternalLink::new`]: `GatewayId`, `LinkLogSettings`.

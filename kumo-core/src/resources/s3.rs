@@ -60,6 +60,50 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::S3::AccessGrant",
+        <AccessGrant as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3::AccessGrantsInstance",
+        <AccessGrantsInstance as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3::AccessGrantsLocation",
+        <AccessGrantsLocation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3::Bucket",
+        <Bucket as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3::BucketPolicy",
+        <BucketPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3::MultiRegionAccessPoint",
+        <MultiRegionAccessPoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3::MultiRegionAccessPointPolicy",
+        <MultiRegionAccessPointPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3::StorageLens",
+        <StorageLens as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3::StorageLensGroup",
+        <StorageLensGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::S3::AccessGrant`.
 ///
 /// Required properties, the arguments of [`AccessGrant::new`]: `AccessGrantsLocationId`, `Grantee`, `Permission`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::S3Express::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3Express::BucketPolicy",
+        <BucketPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3Express::DirectoryBucket",
+        <DirectoryBucket as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::S3Express::AccessPoint`.
 ///
 /// Required properties, the arguments of [`AccessPoint::new`]: `Bucket`.

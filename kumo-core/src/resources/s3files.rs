@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::S3Files::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3Files::FileSystem",
+        <FileSystem as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3Files::FileSystemPolicy",
+        <FileSystemPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3Files::MountTarget",
+        <MountTarget as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::S3Files::AccessPoint`.
 ///
 /// Required properties, the arguments of [`AccessPoint::new`]: `FileSystemId`.

@@ -20,6 +20,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::S3ObjectLambda::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3ObjectLambda::AccessPointPolicy",
+        <AccessPointPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::S3ObjectLambda::AccessPoint`.
 ///
 /// Required properties, the arguments of [`AccessPoint::new`]: `ObjectLambdaConfiguration`.

@@ -35,6 +35,30 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::S3Tables::Namespace",
+        <Namespace as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3Tables::Table",
+        <Table as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3Tables::TableBucket",
+        <TableBucket as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3Tables::TableBucketPolicy",
+        <TableBucketPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3Tables::TablePolicy",
+        <TablePolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::S3Tables::Namespace`.
 ///
 /// Required properties, the arguments of [`Namespace::new`]: `Namespace`, `TableBucketARN`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::S3Vectors::Index",
+        <Index as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3Vectors::VectorBucket",
+        <VectorBucket as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::S3Vectors::VectorBucketPolicy",
+        <VectorBucketPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::S3Vectors::Index`.
 ///
 /// Required properties, the arguments of [`Index::new`]: `DataType`, `Dimension`, `DistanceMetric`.

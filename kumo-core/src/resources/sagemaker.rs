@@ -180,6 +180,146 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::SageMaker::App",
+        <App as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::AppImageConfig",
+        <AppImageConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::Cluster",
+        <Cluster as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::CodeRepository",
+        <CodeRepository as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::DataQualityJobDefinition",
+        <DataQualityJobDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::Device",
+        <Device as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::DeviceFleet",
+        <DeviceFleet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::Domain",
+        <Domain as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::EndpointConfig",
+        <EndpointConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::FeatureGroup",
+        <FeatureGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::Image",
+        <Image as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::ImageVersion",
+        <ImageVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::InferenceComponent",
+        <InferenceComponent as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::InferenceExperiment",
+        <InferenceExperiment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::MlflowTrackingServer",
+        <MlflowTrackingServer as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::Model",
+        <Model as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::ModelBiasJobDefinition",
+        <ModelBiasJobDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::ModelCard",
+        <ModelCard as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::ModelExplainabilityJobDefinition",
+        <ModelExplainabilityJobDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::ModelPackage",
+        <ModelPackage as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::ModelPackageGroup",
+        <ModelPackageGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::ModelQualityJobDefinition",
+        <ModelQualityJobDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::MonitoringSchedule",
+        <MonitoringSchedule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::NotebookInstance",
+        <NotebookInstance as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+        <NotebookInstanceLifecycleConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::PartnerApp",
+        <PartnerApp as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::Pipeline",
+        <Pipeline as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::ProcessingJob",
+        <ProcessingJob as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::Project",
+        <Project as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::Space",
+        <Space as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::StudioLifecycleConfig",
+        <StudioLifecycleConfig as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::UserProfile",
+        <UserProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SageMaker::Workteam",
+        <Workteam as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::SageMaker::App`.
 ///
 /// Required properties, the arguments of [`App::new`]: `AppName`, `AppType`, `DomainId`, `UserProfileName`.

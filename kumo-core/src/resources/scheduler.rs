@@ -17,6 +17,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Scheduler::Schedule",
+        <Schedule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Scheduler::ScheduleGroup",
+        <ScheduleGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Scheduler::Schedule`.
 ///
 /// Required properties, the arguments of [`Schedule::new`]: `FlexibleTimeWindow`, `ScheduleExpression`, `Target`.

@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::SecurityLake::AwsLogSource",
+        <AwsLogSource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SecurityLake::DataLake",
+        <DataLake as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SecurityLake::Subscriber",
+        <Subscriber as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SecurityLake::SubscriberNotification",
+        <SubscriberNotification as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::SecurityLake::AwsLogSource`.
 ///
 /// Required properties, the arguments of [`AwsLogSource::new`]: `DataLakeArn`, `SourceName`, `SourceVersion`.

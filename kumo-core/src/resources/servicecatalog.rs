@@ -90,6 +90,74 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ServiceCatalog::AcceptedPortfolioShare",
+        <AcceptedPortfolioShare as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::CloudFormationProduct",
+        <CloudFormationProduct as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
+        <CloudFormationProvisionedProduct as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::LaunchNotificationConstraint",
+        <LaunchNotificationConstraint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::LaunchRoleConstraint",
+        <LaunchRoleConstraint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::LaunchTemplateConstraint",
+        <LaunchTemplateConstraint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::Portfolio",
+        <Portfolio as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::PortfolioPrincipalAssociation",
+        <PortfolioPrincipalAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::PortfolioProductAssociation",
+        <PortfolioProductAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::PortfolioShare",
+        <PortfolioShare as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::ResourceUpdateConstraint",
+        <ResourceUpdateConstraint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::ServiceAction",
+        <ServiceAction as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::ServiceActionAssociation",
+        <ServiceActionAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::StackSetConstraint",
+        <StackSetConstraint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::TagOption",
+        <TagOption as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalog::TagOptionAssociation",
+        <TagOptionAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ServiceCatalog::AcceptedPortfolioShare`.
 ///
 /// Required properties, the arguments of [`AcceptedPortfolioShare::new`]: `PortfolioId`.

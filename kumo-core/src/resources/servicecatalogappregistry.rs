@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ServiceCatalogAppRegistry::Application",
+        <Application as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalogAppRegistry::AttributeGroup",
+        <AttributeGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation",
+        <AttributeGroupAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceCatalogAppRegistry::ResourceAssociation",
+        <ResourceAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ServiceCatalogAppRegistry::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `Name`.

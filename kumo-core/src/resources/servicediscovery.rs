@@ -35,6 +35,30 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::ServiceDiscovery::HttpNamespace",
+        <HttpNamespace as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceDiscovery::Instance",
+        <Instance as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceDiscovery::PrivateDnsNamespace",
+        <PrivateDnsNamespace as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceDiscovery::PublicDnsNamespace",
+        <PublicDnsNamespace as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::ServiceDiscovery::Service",
+        <Service as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::ServiceDiscovery::HttpNamespace`.
 ///
 /// Required properties, the arguments of [`HttpNamespace::new`]: `Name`.

@@ -115,6 +115,94 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::SES::ConfigurationSet",
+        <ConfigurationSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::ConfigurationSetEventDestination",
+        <ConfigurationSetEventDestination as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::ContactList",
+        <ContactList as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::CustomVerificationEmailTemplate",
+        <CustomVerificationEmailTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::DedicatedIpPool",
+        <DedicatedIpPool as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::EmailIdentity",
+        <EmailIdentity as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::MailManagerAddonInstance",
+        <MailManagerAddonInstance as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::MailManagerAddonSubscription",
+        <MailManagerAddonSubscription as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::MailManagerAddressList",
+        <MailManagerAddressList as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::MailManagerArchive",
+        <MailManagerArchive as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::MailManagerIngressPoint",
+        <MailManagerIngressPoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::MailManagerRelay",
+        <MailManagerRelay as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::MailManagerRuleSet",
+        <MailManagerRuleSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::MailManagerTrafficPolicy",
+        <MailManagerTrafficPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::MultiRegionEndpoint",
+        <MultiRegionEndpoint as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::ReceiptFilter",
+        <ReceiptFilter as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::ReceiptRule",
+        <ReceiptRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::ReceiptRuleSet",
+        <ReceiptRuleSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::Template",
+        <Template as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::Tenant",
+        <Tenant as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SES::VdmAttributes",
+        <VdmAttributes as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::SES::ConfigurationSet`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html)

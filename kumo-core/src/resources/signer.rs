@@ -20,6 +20,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Signer::ProfilePermission",
+        <ProfilePermission as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Signer::SigningProfile",
+        <SigningProfile as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Signer::ProfilePermission`.
 ///
 /// Required properties, the arguments of [`ProfilePermission::new`]: `Action`, `Principal`, `ProfileName`, `StatementId`.

@@ -20,6 +20,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::SSMIncidents::ReplicationSet",
+        <ReplicationSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SSMIncidents::ResponsePlan",
+        <ResponsePlan as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::SSMIncidents::ReplicationSet`.
 ///
 /// Required properties, the arguments of [`ReplicationSet::new`]: `Regions`.

@@ -20,6 +20,18 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::SSMQuickSetup::ConfigurationManager",
+        <ConfigurationManager as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SSMQuickSetup::LifecycleAutomation",
+        <LifecycleAutomation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::SSMQuickSetup::ConfigurationManager`.
 ///
 /// Required properties, the arguments of [`ConfigurationManager::new`]: `ConfigurationDefinitions`.

@@ -40,6 +40,16 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    ("AWS::SSO::Application", <Application as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
+    ("AWS::SSO::ApplicationAssignment", <ApplicationAssignment as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
+    ("AWS::SSO::Assignment", <Assignment as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
+    ("AWS::SSO::Instance", <Instance as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
+    ("AWS::SSO::InstanceAccessControlAttributeConfiguration", <InstanceAccessControlAttributeConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
+    ("AWS::SSO::PermissionSet", <PermissionSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
+];
+
 /// `AWS::SSO::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `ApplicationProviderArn`, `InstanceArn`, `Name`.

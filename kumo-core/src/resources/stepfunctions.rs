@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::StepFunctions::Activity",
+        <Activity as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::StepFunctions::StateMachine",
+        <StateMachine as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::StepFunctions::StateMachineAlias",
+        <StateMachineAlias as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::StepFunctions::StateMachineVersion",
+        <StateMachineVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::StepFunctions::Activity`.
 ///
 /// Required properties, the arguments of [`Activity::new`]: `Name`.

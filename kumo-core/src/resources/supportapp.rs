@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::SupportApp::AccountAlias",
+        <AccountAlias as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SupportApp::SlackChannelConfiguration",
+        <SlackChannelConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::SupportApp::SlackWorkspaceConfiguration",
+        <SlackWorkspaceConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::SupportApp::AccountAlias`.
 ///
 /// Required properties, the arguments of [`AccountAlias::new`]: `AccountAlias`.

@@ -30,6 +30,26 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::VerifiedPermissions::IdentitySource",
+        <IdentitySource as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VerifiedPermissions::Policy",
+        <Policy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VerifiedPermissions::PolicyStore",
+        <PolicyStore as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VerifiedPermissions::PolicyTemplate",
+        <PolicyTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::VerifiedPermissions::IdentitySource`.
 ///
 /// Required properties, the arguments of [`IdentitySource::new`]: `Configuration`, `PolicyStoreId`.

@@ -80,6 +80,66 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::VpcLattice::AccessLogSubscription",
+        <AccessLogSubscription as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VpcLattice::AuthPolicy",
+        <AuthPolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VpcLattice::DomainVerification",
+        <DomainVerification as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VpcLattice::Listener",
+        <Listener as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VpcLattice::ResourceConfiguration",
+        <ResourceConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VpcLattice::ResourceGateway",
+        <ResourceGateway as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VpcLattice::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VpcLattice::Rule",
+        <Rule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VpcLattice::Service",
+        <Service as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetwork",
+        <ServiceNetwork as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetworkResourceAssociation",
+        <ServiceNetworkResourceAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetworkServiceAssociation",
+        <ServiceNetworkServiceAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetworkVpcAssociation",
+        <ServiceNetworkVpcAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::VpcLattice::TargetGroup",
+        <TargetGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::VpcLattice::AccessLogSubscription`.
 ///
 /// Required properties, the arguments of [`AccessLogSubscription::new`]: `DestinationArn`.

@@ -45,6 +45,38 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::WAF::ByteMatchSet",
+        <ByteMatchSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAF::IPSet",
+        <IpSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAF::Rule",
+        <Rule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAF::SizeConstraintSet",
+        <SizeConstraintSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAF::SqlInjectionMatchSet",
+        <SqlInjectionMatchSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAF::WebACL",
+        <WebAcl as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAF::XssMatchSet",
+        <XssMatchSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::WAF::ByteMatchSet`.
 ///
 /// Required properties, the arguments of [`ByteMatchSet::new`]: `Name`.

@@ -65,6 +65,54 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::WAFRegional::ByteMatchSet",
+        <ByteMatchSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFRegional::GeoMatchSet",
+        <GeoMatchSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFRegional::IPSet",
+        <IpSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFRegional::RateBasedRule",
+        <RateBasedRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFRegional::RegexPatternSet",
+        <RegexPatternSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFRegional::Rule",
+        <Rule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFRegional::SizeConstraintSet",
+        <SizeConstraintSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFRegional::SqlInjectionMatchSet",
+        <SqlInjectionMatchSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFRegional::WebACL",
+        <WebAcl as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFRegional::WebACLAssociation",
+        <WebAclAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFRegional::XssMatchSet",
+        <XssMatchSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::WAFRegional::ByteMatchSet`.
 ///
 /// Required properties, the arguments of [`ByteMatchSet::new`]: `Name`.

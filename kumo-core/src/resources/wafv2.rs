@@ -40,6 +40,34 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::WAFv2::IPSet",
+        <IpSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFv2::LoggingConfiguration",
+        <LoggingConfiguration as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFv2::RegexPatternSet",
+        <RegexPatternSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFv2::RuleGroup",
+        <RuleGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFv2::WebACL",
+        <WebAcl as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WAFv2::WebACLAssociation",
+        <WebAclAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::WAFv2::IPSet`.
 ///
 /// Required properties, the arguments of [`IpSet::new`]: `Addresses`, `IPAddressVersion`, `Scope`.

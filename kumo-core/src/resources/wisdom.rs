@@ -70,6 +70,58 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::Wisdom::AIAgent",
+        <AiAgent as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Wisdom::AIAgentVersion",
+        <AiAgentVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Wisdom::AIGuardrail",
+        <AiGuardrail as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Wisdom::AIGuardrailVersion",
+        <AiGuardrailVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Wisdom::AIPrompt",
+        <AiPrompt as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Wisdom::AIPromptVersion",
+        <AiPromptVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Wisdom::Assistant",
+        <Assistant as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Wisdom::AssistantAssociation",
+        <AssistantAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Wisdom::KnowledgeBase",
+        <KnowledgeBase as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Wisdom::MessageTemplate",
+        <MessageTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Wisdom::MessageTemplateVersion",
+        <MessageTemplateVersion as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::Wisdom::QuickResponse",
+        <QuickResponse as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::Wisdom::AIAgent`.
 ///
 /// Required properties, the arguments of [`AiAgent::new`]: `AssistantId`, `Configuration`, `Type`.

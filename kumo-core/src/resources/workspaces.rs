@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::WorkSpaces::ConnectionAlias",
+        <ConnectionAlias as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WorkSpaces::Workspace",
+        <Workspace as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WorkSpaces::WorkspacesPool",
+        <WorkspacesPool as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::WorkSpaces::ConnectionAlias`.
 ///
 /// Required properties, the arguments of [`ConnectionAlias::new`]: `ConnectionString`.

@@ -25,6 +25,22 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::WorkspacesInstances::Volume",
+        <Volume as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WorkspacesInstances::VolumeAssociation",
+        <VolumeAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WorkspacesInstances::WorkspaceInstance",
+        <WorkspaceInstance as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::WorkspacesInstances::Volume`.
 ///
 /// Required properties, the arguments of [`Volume::new`]: `AvailabilityZone`.

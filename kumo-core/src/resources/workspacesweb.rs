@@ -60,6 +60,50 @@ pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
     ),
 ];
 
+/// The properties of every resource type of this module whose change replaces the resource.
+pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
+    (
+        "AWS::WorkSpacesWeb::BrowserSettings",
+        <BrowserSettings as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WorkSpacesWeb::DataProtectionSettings",
+        <DataProtectionSettings as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WorkSpacesWeb::IdentityProvider",
+        <IdentityProvider as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WorkSpacesWeb::IpAccessSettings",
+        <IpAccessSettings as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WorkSpacesWeb::NetworkSettings",
+        <NetworkSettings as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WorkSpacesWeb::Portal",
+        <Portal as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WorkSpacesWeb::SessionLogger",
+        <SessionLogger as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WorkSpacesWeb::TrustStore",
+        <TrustStore as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WorkSpacesWeb::UserAccessLoggingSettings",
+        <UserAccessLoggingSettings as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+    (
+        "AWS::WorkSpacesWeb::UserSettings",
+        <UserSettings as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
+    ),
+];
+
 /// `AWS::WorkSpacesWeb::BrowserSettings`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-browsersettings.html)
