@@ -86,30 +86,18 @@ pub fn service(service: &Service, source: &str) -> String {
         let _ = writeln!(out, "    {:?},", resource.type_name);
     }
     let _ = writeln!(out, "];");
-    let _ = writeln!(
-        out,
-        "\n/// How every resource type of this module carries tags.\npub const TAGGING: &[(&str, crate::typed::Tagging)] = &["
+    type_table(
+        &mut out,
+        service,
+        "How every resource type of this module carries tags.",
+        ("TAGGING", "crate::typed::Tagging"),
     );
-    for resource in &service.resources {
-        let _ = writeln!(
-            out,
-            "    ({:?}, <{} as crate::typed::ResourceType>::TAGGING),",
-            resource.type_name, resource.name
-        );
-    }
-    let _ = writeln!(out, "];");
-    let _ = writeln!(
-        out,
-        "\n/// The properties of every resource type of this module whose change replaces the resource.\npub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &["
+    type_table(
+        &mut out,
+        service,
+        "The properties of every resource type of this module whose change replaces the resource.",
+        ("REPLACED_ON_CHANGE", "&[&str]"),
     );
-    for resource in &service.resources {
-        let _ = writeln!(
-            out,
-            "    ({:?}, <{} as crate::typed::ResourceType>::REPLACED_ON_CHANGE),",
-            resource.type_name, resource.name
-        );
-    }
-    let _ = writeln!(out, "];");
     for resource in &service.resources {
         resource_type(&mut out, resource);
     }
@@ -395,25 +383,59 @@ pub fn modules(services: &[Service], source: &str) -> String {
         );
     }
     let _ = writeln!(out, "    types.sort_unstable();\n    types\n}}");
-    let _ = writeln!(out, "\n/// How every resource type of the services enabled by features carries tags, by type\n/// name.\npub fn enabled_tagging() -> std::collections::BTreeMap<&'static str, crate::typed::Tagging> {{\n    #[allow(unused_mut)]\n    let mut tagging = std::collections::BTreeMap::new();");
-    for s in services {
-        let _ = writeln!(
-            out,
-            "    #[cfg(feature = {:?})]\n    tagging.extend({}::TAGGING.iter().copied());",
-            s.module, s.module
-        );
-    }
-    let _ = writeln!(out, "    tagging\n}}");
-    let _ = writeln!(out, "\n/// The properties whose change replaces the resource, of every resource type of the services\n/// enabled by features, by type name (the schemas' `createOnlyProperties`).\npub fn enabled_replaced_on_change() -> std::collections::BTreeMap<&'static str, &'static [&'static str]> {{\n    #[allow(unused_mut)]\n    let mut replaced = std::collections::BTreeMap::new();");
-    for s in services {
-        let _ = writeln!(
-            out,
-            "    #[cfg(feature = {:?})]\n    replaced.extend({}::REPLACED_ON_CHANGE.iter().copied());",
-            s.module, s.module
-        );
-    }
-    let _ = writeln!(out, "    replaced\n}}");
+    enabled_map(
+        &mut out,
+        services,
+        "How every resource type of the services enabled by features carries tags, by type\n/// name.",
+        ("enabled_tagging", "crate::typed::Tagging", "TAGGING"),
+        "tagging",
+    );
+    enabled_map(
+        &mut out,
+        services,
+        "The properties whose change replaces the resource, of every resource type of the services\n/// enabled by features, by type name (the schemas' `createOnlyProperties`).",
+        (
+            "enabled_replaced_on_change",
+            "&'static [&'static str]",
+            "REPLACED_ON_CHANGE",
+        ),
+        "replaced",
+    );
     out
+}
+
+/// A service module's table of one `ResourceType` constant (`name`, of type `ty`) of each of its
+/// types, by type name.
+fn type_table(out: &mut String, service: &Service, doc: &str, (name, ty): (&str, &str)) {
+    let _ = writeln!(out, "\n/// {doc}\npub const {name}: &[(&str, {ty})] = &[");
+    for resource in &service.resources {
+        let _ = writeln!(
+            out,
+            "    ({:?}, <{} as crate::typed::ResourceType>::{name}),",
+            resource.type_name, resource.name
+        );
+    }
+    let _ = writeln!(out, "];");
+}
+
+/// A function `name` of the services module gathering the [`type_table`] `table` of every
+/// service enabled by features into a map by type name (of values `ty`, in a variable `var`).
+fn enabled_map(
+    out: &mut String,
+    services: &[Service],
+    doc: &str,
+    (name, ty, table): (&str, &str, &str),
+    var: &str,
+) {
+    let _ = writeln!(out, "\n/// {doc}\npub fn {name}() -> std::collections::BTreeMap<&'static str, {ty}> {{\n    #[allow(unused_mut)]\n    let mut {var} = std::collections::BTreeMap::new();");
+    for s in services {
+        let _ = writeln!(
+            out,
+            "    #[cfg(feature = {:?})]\n    {var}.extend({}::{table}.iter().copied());",
+            s.module, s.module
+        );
+    }
+    let _ = writeln!(out, "    {var}\n}}");
 }
 
 /// The list of generated type names: one `TYPE module::Struct` line each.

@@ -127,12 +127,21 @@ pub fn find_in_map<T>(
 ) -> Value<T> {
     call(
         "Fn::FindInMap",
-        json!([
-            mapping,
-            top_level_key.into_value().into_json(),
-            second_level_key.into_value().into_json()
-        ]),
+        Json::Array(find_in_map_keys(mapping, top_level_key, second_level_key)),
     )
+}
+
+/// The arguments of `Fn::FindInMap` before any default value: the mapping and its two keys.
+fn find_in_map_keys(
+    mapping: &str,
+    top_level_key: impl IntoValue<String>,
+    second_level_key: impl IntoValue<String>,
+) -> Vec<Json> {
+    vec![
+        json!(mapping),
+        top_level_key.into_value().into_json(),
+        second_level_key.into_value().into_json(),
+    ]
 }
 
 /// `Fn::Base64`: a string encoded as Base64, typically EC2 user data.
@@ -186,15 +195,9 @@ pub fn find_in_map_or<T>(
     second_level_key: impl IntoValue<String>,
     default: impl IntoValue<T>,
 ) -> Value<T> {
-    call(
-        "Fn::FindInMap",
-        json!([
-            mapping,
-            top_level_key.into_value().into_json(),
-            second_level_key.into_value().into_json(),
-            {"DefaultValue": default.into_value().into_json()}
-        ]),
-    )
+    let mut arguments = find_in_map_keys(mapping, top_level_key, second_level_key);
+    arguments.push(json!({"DefaultValue": default.into_value().into_json()}));
+    call("Fn::FindInMap", Json::Array(arguments))
 }
 
 /// `Fn::ForEach::<loop_name>`: `fragment` repeated for each item of `collection`, with
