@@ -26,6 +26,7 @@ use kumo_core::{App, Environment};
 use serde::Deserialize;
 
 use crate::error::CliError;
+use crate::stackset::StackSetSettings;
 
 /// The whole file.
 #[derive(Debug, Default, Deserialize)]
@@ -81,6 +82,8 @@ pub struct StackSettings {
     /// Its CloudFormation name (`{env}` replaced by the environment's name), over the stack's own
     /// and instead of `{prefix}{stack}-{env}`.
     pub stack_name: Option<String>,
+    /// Deploy it as a stack set with these targets and preferences (see [`crate::stackset`]).
+    pub stack_set: Option<StackSetSettings>,
 }
 
 impl EnvConfig {

@@ -14,6 +14,7 @@ use crate::events::{busy, explanation, Outcome};
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::session::Session;
+use crate::stackset;
 use crate::state::TargetKey;
 use crate::ui::Progress;
 
@@ -35,6 +36,10 @@ pub async fn run(
     for (stack, _) in order {
         let name = session.stack_name(stack);
         let _lock = session.lock(&connection, &name, "delete")?;
+        if let Some(set) = stackset::settings(session, stack) {
+            stackset::delete(session, &connection, stack, set, args, out).await?;
+            continue;
+        }
         let engine = session.engine(&connection.client, &name);
         let fail = |message: String| CliError::Deploy {
             stack: name.clone(),

@@ -185,6 +185,10 @@ async fn deploy(
     let ui = &session.ui;
     let name = session.stack_name(stack);
     let _lock = session.lock(connection, &name, "deploy")?;
+    if let Some(set) = crate::stackset::settings(session, stack) {
+        return crate::stackset::deploy(session, connection, stack, set, &template, args, out)
+            .await;
+    }
     let fail = |message: String| CliError::Deploy {
         stack: name.clone(),
         message,

@@ -14,6 +14,7 @@ use crate::error::CliError;
 use crate::review::Review;
 use crate::secrets::comparable;
 use crate::session::Session;
+use crate::stackset;
 use crate::synth::{build, select};
 use crate::ui::Style;
 
@@ -47,24 +48,42 @@ pub async fn run(
     for (stack, new) in built {
         let name = session.stack_name(stack);
         let mut settings = Vec::new();
+        let mut instances = Vec::new();
         let old = match &client {
             Some(client) => {
-                let engine = Engine::new(client, &name);
-                match engine.describe().await? {
-                    Some(deployed) => {
-                        let parameters = session
+                let deployed = match stackset::settings(session, stack) {
+                    Some(set) => stackset::live(session, stack, set, client)
+                        .await?
+                        .map(|live| {
+                            instances = live.instance_lines();
+                            (live.parameters, live.tags, live.template)
+                        }),
+                    None => {
+                        let engine = Engine::new(client, &name);
+                        match engine.describe().await? {
+                            Some(deployed) => Some((
+                                deployed.parameters,
+                                deployed.tags,
+                                engine.deployed_template().await?,
+                            )),
+                            None => None,
+                        }
+                    }
+                };
+                match deployed {
+                    Some((parameters, tags, template)) => {
+                        let given = session
                             .deploy_parameters(stack, &new, &args.params, client)
                             .await?;
-                        let wanted =
-                            comparable(&new, Session::effective_parameters(&new, &parameters));
-                        let had = comparable(&new, deployed.parameters);
+                        let wanted = comparable(&new, Session::effective_parameters(&new, &given));
+                        let had = comparable(&new, parameters);
                         settings.extend(compare("parameter", had, wanted));
                         // No tags are not sent, and the stack keeps its own (see deploy).
-                        let tags = session.stack_tags(stack, &new);
-                        if !tags.is_empty() {
-                            settings.extend(compare("tag", deployed.tags, tags));
+                        let wanted_tags = session.stack_tags(stack, &new);
+                        if !wanted_tags.is_empty() {
+                            settings.extend(compare("tag", tags, wanted_tags));
                         }
-                        Some(engine.deployed_template().await?)
+                        Some(template)
                     }
                     None => None,
                 }
@@ -78,7 +97,7 @@ pub async fn run(
         let nothing = Template::new();
         let before = old.as_ref().unwrap_or(&nothing);
         let changes = diff(before, &new);
-        let count = changes.len() + settings.len();
+        let count = changes.len() + settings.len() + instances.len();
         let print =
             |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(CliError::Stdout);
         match (&old, count) {
@@ -103,6 +122,9 @@ pub async fn run(
             );
             print(out, format!("  {}", ui.paint(Style::Changed, &line)))?;
         }
+        for (style, line) in &instances {
+            print(out, format!("  {}", ui.paint(*style, line)))?;
+        }
         ui.report(
             &name,
             json!({
@@ -114,6 +136,7 @@ pub async fn run(
                 "settings": settings.iter().map(|s| json!({
                     "kind": s.kind, "key": s.key, "old": s.old, "new": s.new,
                 })).collect::<Vec<_>>(),
+                "instances": instances.iter().map(|(_, line)| line.clone()).collect::<Vec<_>>(),
             }),
         );
         changed |= count > 0;

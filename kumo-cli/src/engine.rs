@@ -20,7 +20,7 @@ use crate::events::{outcome, Event, Outcome};
 use crate::ui::Progress;
 
 /// How often the engine asks CloudFormation how things stand: `KUMO_POLL_MS`, else 2 s.
-fn poll_interval() -> Duration {
+pub(crate) fn poll_interval() -> Duration {
     let millis = std::env::var("KUMO_POLL_MS")
         .ok()
         .and_then(|ms| ms.parse().ok())
@@ -30,7 +30,7 @@ fn poll_interval() -> Duration {
 
 /// The most pages of a listing the engine reads: a bound against an endpoint that never stops
 /// handing out next tokens (CloudFormation's pages hold 100 events or change sets).
-const MAX_PAGES: usize = 1000;
+pub(crate) const MAX_PAGES: usize = 1000;
 
 /// Whether CloudFormation answered that the stack does not exist.
 fn is_missing_stack(err: &impl ProvideErrorMetadata) -> bool {
@@ -108,8 +108,19 @@ impl<'a> Engine<'a> {
         self
     }
 
+    /// The client it calls CloudFormation with (whose requests have their timeouts), for
+    /// other engine paths (stack sets) that wait by this engine's deadline.
+    pub fn client(&self) -> &'a Client {
+        self.client
+    }
+
+    /// When an operation that starts now must be over.
+    pub fn deadline(&self) -> Instant {
+        Instant::now() + self.timeout
+    }
+
     /// The error of having waited `self.timeout` for `what`, which is `status` now.
-    fn gave_up(&self, what: &str, status: &str, then: &str) -> CliError {
+    pub(crate) fn gave_up(&self, what: &str, status: &str, then: &str) -> CliError {
         CliError::Deploy {
             stack: self.name.to_owned(),
             message: format!(

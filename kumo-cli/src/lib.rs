@@ -54,6 +54,7 @@ mod plan;
 mod review;
 mod secrets;
 mod session;
+mod stackset;
 mod state;
 mod status;
 mod synth;

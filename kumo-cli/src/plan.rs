@@ -14,6 +14,7 @@ use crate::error::CliError;
 use crate::events::busy;
 use crate::order::Graph;
 use crate::session::Session;
+use crate::stackset;
 
 pub async fn run(
     app: &dyn App,
@@ -30,6 +31,19 @@ pub async fn run(
     for (stack, template) in templates {
         let name = session.stack_name(stack);
         let _lock = session.lock(&connection, &name, "plan")?;
+        if let Some(set) = stackset::settings(session, stack) {
+            changed |= stackset::plan(
+                session,
+                &connection,
+                stack,
+                set,
+                template,
+                &args.params,
+                out,
+            )
+            .await?;
+            continue;
+        }
         // A stack that uses outputs of a stack not deployed yet cannot have a change set.
         let mut waits_for = None;
         for producer in template.stack_dependencies() {

@@ -11,6 +11,7 @@ use crate::cli::Selection;
 use crate::engine::Engine;
 use crate::error::CliError;
 use crate::session::Session;
+use crate::stackset;
 use crate::synth::{build, select};
 use crate::ui::{Style, Ui};
 
@@ -23,6 +24,10 @@ pub async fn run(
     let client = session.client().await;
     let ui = &session.ui;
     for stack in select(app, &args.stacks)? {
+        if let Some(set) = stackset::settings(session, stack) {
+            stackset::status(session, stack, set, &client, out).await?;
+            continue;
+        }
         let name = session.stack_name(stack);
         let engine = Engine::new(&client, &name);
         let line = match engine.describe().await? {
