@@ -1,11 +1,13 @@
 """moto's server as kumo's local CloudFormation emulator.
 
-Two fixes over moto (up to 5.2.5), each applied only where moto has the parts it mends and
+Three fixes over moto (up to 5.2.5), each applied only where moto has the parts it mends and
 lacks what it adds:
 - a stack created or updated through a change set gets its outputs and exports, and can import
   other stacks' exports, as on CloudFormation, so that `outputs`, `Fn::ImportValue` and
   cross-stack parameters work locally;
-- UpdateTerminationProtection turns a stack's termination protection on or off.
+- UpdateTerminationProtection turns a stack's termination protection on or off;
+- UpdateStackSet keeps each stack instance's parameter overrides, as on CloudFormation (moto
+  replaces them with the stack set's values).
 """
 
 import sys
@@ -64,6 +66,23 @@ def _add_termination_protection():
     response.update_termination_protection = update_termination_protection
 
 
+def _keep_instance_overrides():
+    stack_set = getattr(models, "StackSet", None)
+    if not hasattr(stack_set, "update"):
+        return
+    update = stack_set.update
+
+    def update_keeping_overrides(self, *args, **kwargs):
+        kept = [(i, i.parameters) for i in getattr(self, "stack_instances", [])]
+        operation = update(self, *args, **kwargs)
+        for instance, parameters in kept:
+            instance.parameters = parameters
+        return operation
+
+    stack_set.update = update_keeping_overrides
+
+
 _mend_change_sets()
 _add_termination_protection()
+_keep_instance_overrides()
 main(sys.argv[1:])

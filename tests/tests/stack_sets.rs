@@ -1,0 +1,246 @@
+//! A stack deployed as a stack set against moto's CloudFormation server on 127.0.0.1: instances
+//! in two accounts and two regions (one with a parameter override), a no-op redeploy, an added
+//! region, a removed one (refused without --allow-destructive), a parameter change, and delete.
+//!
+//! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use kumo_core::{Environment, Parameter, Resource, Stack, StackError, StackGroup, Template};
+use kumo_tests::MotoServer;
+
+/// The account moto's own calls are in: where the stack set itself lives.
+const MOTO_ACCOUNT: &str = "123456789012";
+
+/// A stack with one bucket and a parameter to override per instance.
+struct Baseline;
+
+impl Stack for Baseline {
+    fn name(&self) -> &str {
+        "baseline"
+    }
+
+    fn template(&self, _env: &Environment) -> Result<Template, StackError> {
+        let mut t = Template::new().with_description("kumo stack set test");
+        t.add_parameter("Size", Parameter::string().default_value("1"))?;
+        t.add_resource("Logs", Resource::new("AWS::S3::Bucket"))?;
+        Ok(t)
+    }
+}
+
+/// kumo.toml with the stack set in `regions`, and the stack's own `parameters` (a TOML table).
+fn config(regions: &str, parameters: &str) -> String {
+    format!(
+        "[env.dev.stacks.baseline]\nparameters = {parameters}\n\
+         [env.dev.stacks.baseline.stack-set]\n\
+         accounts = [\"111111111111\", \"222222222222\"]\n\
+         regions = [{regions}]\n\
+         max-concurrent = \"50%\"\n\
+         failure-tolerance = 0\n\
+         region-concurrency = \"sequential\"\n\
+         [[env.dev.stacks.baseline.stack-set.overrides]]\n\
+         accounts = [\"222222222222\"]\n\
+         regions = [\"eu-west-1\"]\n\
+         parameters = {{ Size = \"3\" }}\n"
+    )
+}
+
+/// Runs the CLI with its state and kumo.toml (`toml`) in `dir`.
+fn kumo(dir: &Path, toml: &str, args: &[&str]) -> (ExitCode, String) {
+    let state = dir.join(".kumo");
+    let path = dir.join("kumo.toml");
+    std::fs::write(&path, toml).unwrap();
+    let mut argv = vec![
+        "baseline",
+        "--local",
+        "--no-color",
+        "--state-dir",
+        state.to_str().unwrap(),
+        "--config",
+        path.to_str().unwrap(),
+    ];
+    argv.extend_from_slice(args);
+    let app = StackGroup::new().stack(Baseline);
+    kumo_tests::run(&app, &argv)
+}
+
+/// The stack set's instances and their overrides, as moto has them.
+fn instances(moto: &MotoServer) -> Vec<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let config = moto.sdk_config("us-east-1").await;
+        let client = aws_sdk_cloudformation::Client::new(&config);
+        let listed = match client
+            .list_stack_instances()
+            .stack_set_name("baseline-dev")
+            .send()
+            .await
+        {
+            Ok(listed) => listed,
+            Err(_) => return Vec::new(),
+        };
+        let mut found = Vec::new();
+        for summary in listed.summaries() {
+            let (account, region) = (summary.account().unwrap(), summary.region().unwrap());
+            let described = client
+                .describe_stack_instance()
+                .stack_set_name("baseline-dev")
+                .stack_instance_account(account)
+                .stack_instance_region(region)
+                .send()
+                .await
+                .unwrap();
+            let overrides: Vec<String> = described
+                .stack_instance()
+                .unwrap()
+                .parameter_overrides()
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}={}",
+                        p.parameter_key().unwrap(),
+                        p.parameter_value().unwrap()
+                    )
+                })
+                .collect();
+            found.push(format!("{account}/{region} {}", overrides.join(",")));
+        }
+        found.sort();
+        found
+    })
+}
+
+#[test]
+fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
+    let moto = MotoServer::start().unwrap();
+    std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
+    std::env::set_var("KUMO_POLL_MS", "100");
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let two = config("\"us-east-1\", \"eu-west-1\"", "{}");
+
+    // A plan shows the new set and its four instances.
+    let (code, out) = kumo(dir, &two, &["plan"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(
+        out.contains("baseline-dev: stack set: a new stack set; instances: 4 to add, 0 to remove, 0 to update"),
+        "{out}"
+    );
+    assert!(
+        out.contains("+ instance 222222222222/eu-west-1 (Size=3)"),
+        "{out}"
+    );
+
+    // Deploy: the set, then its instances, each reported.
+    let (code, out) = kumo(dir, &two, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    for instance in [
+        "111111111111 us-east-1",
+        "111111111111 eu-west-1",
+        "222222222222 us-east-1",
+        "222222222222 eu-west-1",
+    ] {
+        assert!(
+            out.contains(&format!("baseline-dev: {instance} SUCCEEDED")),
+            "{instance}: {out}"
+        );
+    }
+    assert!(
+        out.contains("baseline-dev: stack set created, 4 instance(s)"),
+        "{out}"
+    );
+    assert_eq!(
+        instances(&moto),
+        [
+            "111111111111/eu-west-1 ",
+            "111111111111/us-east-1 ",
+            "222222222222/eu-west-1 Size=3",
+            "222222222222/us-east-1 ",
+        ]
+    );
+    let applied = dir
+        .join(".kumo/applied/dev/us-east-1")
+        .join(MOTO_ACCOUNT)
+        .join("baseline.json");
+    assert!(applied.is_file());
+
+    // The same again changes nothing and starts no operation.
+    let (code, out) = kumo(dir, &two, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.starts_with("baseline-dev: no changes\n"), "{out}");
+    assert!(!out.contains("SUCCEEDED"), "{out}");
+    let (code, out) = kumo(dir, &two, &["diff", "--live"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let (code, out) = kumo(dir, &two, &["status"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(
+        out.contains("baseline-dev: stack set, 4 instance(s): 111111111111/eu-west-1 CURRENT"),
+        "{out}"
+    );
+
+    // Another region: diff and plan show the instances to add; deploy adds only those.
+    let three = config("\"us-east-1\", \"eu-west-1\", \"us-west-2\"", "{}");
+    let (code, out) = kumo(dir, &three, &["diff", "--live"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(out.contains("+ instance 111111111111/us-west-2"), "{out}");
+    assert!(out.contains("+ instance 222222222222/us-west-2"), "{out}");
+    let (code, out) = kumo(dir, &three, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(
+        out.contains("baseline-dev: 111111111111 us-west-2 SUCCEEDED"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("baseline-dev: 111111111111 us-east-1 SUCCEEDED"),
+        "only the new instances: {out}"
+    );
+    assert_eq!(instances(&moto).len(), 6);
+
+    // A region dropped: its instances hold resources, so only --allow-destructive deletes them.
+    let (code, out) = kumo(dir, &two, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("error: stack `baseline-dev`: refusing to delete stack instances (111111111111/us-west-2, 222222222222/us-west-2) and their stacks' resources; pass --allow-destructive if you mean it"),
+        "{out}"
+    );
+    assert_eq!(instances(&moto).len(), 6);
+    let (code, out) = kumo(dir, &two, &["deploy", "--yes", "--allow-destructive"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(instances(&moto).len(), 4);
+
+    // A parameter value of the set: an update of every instance.
+    let bigger = config("\"us-east-1\", \"eu-west-1\"", "{ Size = \"2\" }");
+    let (code, out) = kumo(dir, &bigger, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(
+        out.contains("baseline-dev: stack set: parameter values, tags or roles change"),
+        "{out}"
+    );
+    assert!(
+        out.contains("baseline-dev: 222222222222 eu-west-1 SUCCEEDED"),
+        "{out}"
+    );
+    let (code, out) = kumo(dir, &bigger, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.starts_with("baseline-dev: no changes\n"), "{out}");
+
+    // Delete: the instances first, then the set; the record goes with it.
+    let (code, out) = kumo(dir, &bigger, &["delete", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(
+        out.contains(
+            "baseline-dev: deleting instances 111111111111, 222222222222 in eu-west-1, us-east-1"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("baseline-dev: deleted\n"), "{out}");
+    assert!(instances(&moto).is_empty());
+    assert!(!applied.exists());
+    let (code, out) = kumo(dir, &bigger, &["status"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(out, "baseline-dev: stack set not deployed\n");
+}
