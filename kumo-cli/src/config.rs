@@ -302,6 +302,28 @@ mod tests {
     }
 
     #[test]
+    fn a_stack_set_section_is_checked_whole_with_its_position() {
+        let dir = write(
+            "[env.prod.stacks.base.stack-set]\naccounts = [\"111111111111\"]\nregions = [\"us-east-1\"]\n",
+        );
+        let config = load(Some(&dir.path().join("kumo.toml")), "prod").unwrap();
+        let set = config.stacks["base"].stack_set.as_ref().unwrap();
+        assert_eq!(set.permission.targets(), ["111111111111"]);
+        let dir = write(
+            "[env.prod.stacks.base.stack-set]\naccounts = [\"111111111111\"]\norganizational-units = [\"ou-ab12-abcd1234\"]\nregions = [\"us-east-1\"]\n",
+        );
+        let err = load(Some(&dir.path().join("kumo.toml")), "prod")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 1, column 1"), "{err}");
+        assert!(
+            err.ends_with("a stack set targets either accounts (self-managed) or organizational-units (service-managed), not both"),
+            "{err}"
+        );
+        assert!(!err.contains('\n'), "{err}");
+    }
+
+    #[test]
     fn params_are_key_equals_value() {
         assert_eq!(parse_param("A=b=c").unwrap(), ("A".into(), "b=c".into()));
         assert!(parse_param("A").is_err());

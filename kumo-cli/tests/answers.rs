@@ -318,3 +318,99 @@ fn a_stack_that_stays_busy_is_given_up_at_the_deadline() {
         "{err}"
     );
 }
+
+/// kumo.toml deploying `jobs` as a stack set to one account in one region.
+const STACK_SET: &str =
+    "[env.dev.stacks.jobs.stack-set]\naccounts = [\"111111111111\"]\nregions = [\"eu-west-1\"]\n";
+
+/// The answers to a first deploy of [`STACK_SET`] up to its instances' operation, whose state
+/// and the instance's come from `operation`: (operation status, instance status, reason).
+fn new_stack_set(
+    operation: impl Fn() -> (&'static str, &'static str, &'static str) + Send + 'static,
+) -> Responder {
+    Responder::start(move |action| {
+        match action {
+        "DescribeStackSet" => (
+            400,
+            format!(
+                "<ErrorResponse xmlns=\"{XMLNS}\"><Error><Type>Sender</Type>\
+                 <Code>StackSetNotFoundException</Code><Message>StackSet jobs-dev not found</Message>\
+                 </Error><RequestId>1</RequestId></ErrorResponse>"
+            ),
+        ),
+        "CreateStackSet" => reply("CreateStackSet", "<StackSetId>jobs-dev:1</StackSetId>"),
+        "CreateStackInstances" => reply("CreateStackInstances", "<OperationId>op-1</OperationId>"),
+        "DescribeStackSetOperation" => reply(
+            "DescribeStackSetOperation",
+            &format!(
+                "<StackSetOperation><OperationId>op-1</OperationId><Action>CREATE</Action>\
+                 <Status>{}</Status></StackSetOperation>",
+                operation().0
+            ),
+        ),
+        "ListStackSetOperationResults" => {
+            let (_, status, reason) = operation();
+            reply(
+                "ListStackSetOperationResults",
+                &format!(
+                    "<Summaries><member><Account>111111111111</Account><Region>eu-west-1</Region>\
+                     <Status>{status}</Status><StatusReason>{reason}</StatusReason></member></Summaries>"
+                ),
+            )
+        }
+        other => panic!("unexpected {other}"),
+    }
+    })
+}
+
+#[test]
+fn a_failed_stack_instance_is_reported_with_its_reason() {
+    let looks = Mutex::new(0);
+    let responder = new_stack_set(move || {
+        let mut looks = looks.lock().unwrap();
+        *looks += 1;
+        if *looks < 3 {
+            ("RUNNING", "RUNNING", "")
+        } else {
+            (
+                "FAILED",
+                "FAILED",
+                "Account 111111111111 should have 'AWSCloudFormationStackSetExecutionRole' role",
+            )
+        }
+    });
+    let (code, out) = responder.kumo_with(STACK_SET, 0, &["--no-color", "deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("  jobs-dev: 111111111111 eu-west-1 RUNNING\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("error: stack `jobs-dev`: creating stack instances ended FAILED: 111111111111 eu-west-1: Account 111111111111 should have 'AWSCloudFormationStackSetExecutionRole' role"),
+        "{out}"
+    );
+    let actions = responder.actions();
+    assert_eq!(
+        &actions[..3],
+        ["DescribeStackSet", "CreateStackSet", "CreateStackInstances"]
+    );
+}
+
+#[test]
+fn a_stack_set_operation_that_never_ends_is_given_up_at_the_deadline() {
+    let responder = new_stack_set(|| ("RUNNING", "RUNNING", ""));
+    let (code, out) = responder.kumo_with(STACK_SET, 0, &["--timeout", "1s", "deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.ends_with("error: stack `jobs-dev`: gave up after 1s waiting for creating stack instances (operation op-1) (still RUNNING); the operation goes on in CloudFormation; raise --timeout (or kumo.toml's timeout) to wait longer"),
+        "{out}"
+    );
+    assert!(
+        !responder
+            .actions()
+            .iter()
+            .any(|a| a == "DeleteStackInstances"),
+        "nothing is undone: {:?}",
+        responder.actions()
+    );
+}

@@ -35,10 +35,15 @@ impl Stack for Jobs {
 /// Runs the CLI on `Jobs { delay }` in a fresh directory and returns the exit code and what it
 /// printed, or its one-line error.
 pub fn kumo(delay: i64, args: &[&str]) -> (ExitCode, String) {
+    kumo_with("", delay, args)
+}
+
+/// [`kumo`] with `toml` as kumo.toml.
+pub fn kumo_with(toml: &str, delay: i64, args: &[&str]) -> (ExitCode, String) {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join(".kumo");
     let config = dir.path().join("kumo.toml");
-    std::fs::write(&config, "").unwrap();
+    std::fs::write(&config, toml).unwrap();
     let mut argv = vec![
         "jobs",
         "--state-dir",
@@ -117,7 +122,13 @@ impl Responder {
 
     /// Runs the CLI against this responder (with the local emulator's dummy credentials).
     pub fn kumo(&self, delay: i64, args: &[&str]) -> (ExitCode, String) {
-        kumo(
+        self.kumo_with("", delay, args)
+    }
+
+    /// [`Responder::kumo`] with `toml` as kumo.toml.
+    pub fn kumo_with(&self, toml: &str, delay: i64, args: &[&str]) -> (ExitCode, String) {
+        kumo_with(
+            toml,
             delay,
             &[&["--local", "--endpoint-url", &self.endpoint], args].concat(),
         )
