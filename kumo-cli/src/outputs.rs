@@ -11,6 +11,7 @@ use crate::engine::Engine;
 use crate::error::CliError;
 use crate::secrets::mask_outputs;
 use crate::session::Session;
+use crate::stackset;
 use crate::synth::{build, select};
 
 /// Prints the outputs of the selected stacks, recorded or (`--live`) deployed, with every
@@ -26,10 +27,13 @@ pub async fn run(
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
         let outputs = match &client {
-            Some(client) => Engine::new(client, &name)
-                .describe()
-                .await?
-                .map(|deployed| deployed.outputs),
+            Some(client) => match stackset::settings(session, stack) {
+                Some(set) => stackset::outputs(session, stack, set, client).await?,
+                None => Engine::new(client, &name)
+                    .describe()
+                    .await?
+                    .map(|deployed| deployed.outputs),
+            },
             None => {
                 session
                     .state

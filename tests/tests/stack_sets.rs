@@ -167,14 +167,27 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
         .join(MOTO_ACCOUNT)
         .join("baseline.json");
     assert!(applied.is_file());
+    for live in [&[][..], &["--live"][..]] {
+        let (code, out) = kumo(dir, &two, &[&["outputs"][..], live].concat());
+        assert_eq!(code, ExitCode::SUCCESS, "{out}");
+        assert!(
+            out.contains(
+                "  222222222222/eu-west-1 = arn:aws:cloudformation:eu-west-1:222222222222:stack/"
+            ),
+            "{out}"
+        );
+    }
 
     // The same again changes nothing and starts no operation.
     let (code, out) = kumo(dir, &two, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.starts_with("baseline-dev: no changes\n"), "{out}");
     assert!(!out.contains("SUCCEEDED"), "{out}");
-    let (code, out) = kumo(dir, &two, &["diff", "--live"]);
-    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    for live in [&[][..], &["--live"][..]] {
+        let (code, out) = kumo(dir, &two, &[&["diff"][..], live].concat());
+        assert_eq!(code, ExitCode::SUCCESS, "{out}");
+        assert_eq!(out, "baseline-dev: no changes\n");
+    }
     let (code, out) = kumo(dir, &two, &["status"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(

@@ -140,9 +140,9 @@ impl<'a> StackSets<'a> {
         }))
     }
 
-    /// The deployed instances, each with the account to ask about it and its status (such as
-    /// `CURRENT` or `OUTDATED`). A service-managed set's are keyed by organizational unit.
-    pub async fn list(&self) -> Result<BTreeMap<Instance, (String, String)>, CliError> {
+    /// The deployed instances. A service-managed set's are keyed by organizational unit (one
+    /// of its accounts stands for it).
+    pub async fn list(&self) -> Result<BTreeMap<Instance, Listed>, CliError> {
         let mut listed = BTreeMap::new();
         let mut token = None;
         for _ in 0..MAX_PAGES {
@@ -171,7 +171,11 @@ impl<'a> StackSets<'a> {
                     .status()
                     .map(|s| s.as_str().to_owned())
                     .unwrap_or_default();
-                listed.entry(instance).or_insert((account, status));
+                listed.entry(instance).or_insert(Listed {
+                    account,
+                    status,
+                    stack_id: summary.stack_id().unwrap_or_default().to_owned(),
+                });
             }
             token = response.next_token().map(str::to_owned);
             if token.is_none() {
@@ -184,7 +188,7 @@ impl<'a> StackSets<'a> {
     /// The deployed instances with their parameter overrides (read from one account of each).
     pub async fn instances(&self) -> Result<BTreeMap<Instance, Overrides>, CliError> {
         let mut instances = BTreeMap::new();
-        for (instance, (account, _)) in self.list().await? {
+        for (instance, Listed { account, .. }) in self.list().await? {
             let described = self
                 .client()
                 .describe_stack_instance()
@@ -568,6 +572,17 @@ impl<'a> StackSets<'a> {
             message,
         }
     }
+}
+
+/// A deployed instance as ListStackInstances gives it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// Its account.
+    pub account: String,
+    /// Its status: `CURRENT`, `OUTDATED` or `INOPERABLE`.
+    pub status: String,
+    /// The ID of its stack.
+    pub stack_id: String,
 }
 
 /// How one instance fared in an operation.

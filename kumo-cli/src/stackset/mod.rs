@@ -26,7 +26,7 @@ use crate::session::{Connection, Session};
 use crate::state::TargetKey;
 use crate::ui::Style;
 
-use calls::{DeployedSet, StackSets, Submission};
+use calls::{DeployedSet, Listed, StackSets, Submission};
 use instances::{batches, wanted, Instance, InstanceChanges, Overrides};
 pub use settings::StackSetSettings;
 
@@ -338,9 +338,15 @@ async fn record(
         &template.to_json(),
     )?;
     let listed = calls.list().await?;
+    session.state.write_outputs(
+        &target,
+        session.env.name(),
+        stack.name(),
+        &instance_stacks(&listed),
+    )?;
     let instances: Vec<serde_json::Value> = listed
         .iter()
-        .map(|(i, (_, status))| json!({"instance": i.to_string(), "status": status}))
+        .map(|(i, l)| json!({"instance": i.to_string(), "status": l.status}))
         .collect();
     writeln!(
         out,
@@ -353,6 +359,31 @@ async fn record(
         json!({"result": result, "stack_set": true, "instances": instances}),
     );
     Ok(())
+}
+
+/// The stack of each instance, by instance (`111111111111/eu-west-1`): what `outputs` shows of
+/// a stack set, whose instances' own outputs are in their accounts.
+fn instance_stacks(listed: &BTreeMap<Instance, Listed>) -> BTreeMap<String, String> {
+    listed
+        .iter()
+        .map(|(i, l)| (i.to_string(), l.stack_id.clone()))
+        .collect()
+}
+
+/// `outputs --live` of a stack set: the stack of each instance, if the set is deployed.
+pub async fn outputs(
+    session: &Session,
+    stack: &dyn Stack,
+    settings: &StackSetSettings,
+    client: &Client,
+) -> Result<Option<BTreeMap<String, String>>, CliError> {
+    let name = session.stack_name(stack);
+    let engine = session.engine(client, &name);
+    let calls = StackSets::new(&engine, &name, settings, &session.ui);
+    if calls.describe().await?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(instance_stacks(&calls.list().await?)))
 }
 
 /// `delete` of a stack set: deletes its instances (their stacks and resources with them) and
@@ -426,20 +457,20 @@ pub async fn status(
             let listed = calls.list().await?;
             let shown: Vec<String> = listed
                 .iter()
-                .map(|(i, (_, status))| {
-                    let style = if status == "CURRENT" {
+                .map(|(i, l)| {
+                    let style = if l.status == "CURRENT" {
                         Style::Good
                     } else {
                         Style::Changed
                     };
-                    format!("{i} {}", ui.paint(style, status))
+                    format!("{i} {}", ui.paint(style, &l.status))
                 })
                 .collect();
             ui.report(
                 &name,
                 json!({
                     "stack_set": true,
-                    "instances": listed.iter().map(|(i, (_, s))| json!({"instance": i.to_string(), "status": s})).collect::<Vec<_>>(),
+                    "instances": listed.iter().map(|(i, l)| json!({"instance": i.to_string(), "status": l.status})).collect::<Vec<_>>(),
                 }),
             );
             format!(
