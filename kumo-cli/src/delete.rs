@@ -37,7 +37,7 @@ pub async fn run(
         let name = session.stack_name(stack);
         let _lock = session.lock(&connection, &name, "delete")?;
         if let Some(set) = stackset::settings(session, stack) {
-            stackset::delete(session, &connection, stack, set, args, out).await?;
+            stackset::delete(app, session, &connection, stack, set, args, out).await?;
             continue;
         }
         let engine = session.engine(&connection.client, &name);

@@ -186,7 +186,7 @@ async fn deploy(
     let name = session.stack_name(stack);
     let _lock = session.lock(connection, &name, "deploy")?;
     if let Some(set) = crate::stackset::settings(session, stack) {
-        return crate::stackset::deploy(session, connection, stack, set, &template, args, out)
+        return crate::stackset::deploy(app, session, connection, stack, set, &template, args, out)
             .await;
     }
     let fail = |message: String| CliError::Deploy {

@@ -6,8 +6,11 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
-use kumo_core::{Environment, Parameter, Resource, Stack, StackError, StackGroup, Template};
+use kumo_core::{
+    Environment, HookPoint, Parameter, Resource, Stack, StackError, StackGroup, Template,
+};
 use kumo_tests::MotoServer;
 
 /// The account moto's own calls are in: where the stack set itself lives.
@@ -46,6 +49,14 @@ fn config(regions: &str, parameters: &str) -> String {
     )
 }
 
+/// What the app's hooks saw, in order: `{point} {status} {outputs}` (how many).
+static HOOKS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The hooks run since last asked.
+fn hooks_run() -> Vec<String> {
+    std::mem::take(&mut *HOOKS.lock().unwrap())
+}
+
 /// Runs the CLI with its state and kumo.toml (`toml`) in `dir`.
 fn kumo(dir: &Path, toml: &str, args: &[&str]) -> (ExitCode, String) {
     let state = dir.join(".kumo");
@@ -61,7 +72,24 @@ fn kumo(dir: &Path, toml: &str, args: &[&str]) -> (ExitCode, String) {
         path.to_str().unwrap(),
     ];
     argv.extend_from_slice(args);
-    let app = StackGroup::new().stack(Baseline);
+    let mut app = StackGroup::new().stack(Baseline);
+    for point in [
+        HookPoint::BeforeDeploy,
+        HookPoint::AfterCreate,
+        HookPoint::AfterUpdate,
+        HookPoint::AfterDeploy,
+        HookPoint::BeforeDelete,
+        HookPoint::AfterDelete,
+    ] {
+        app = app.hook(point, move |context| {
+            HOOKS.lock().unwrap().push(format!(
+                "{point:?} {} {}",
+                context.status.unwrap_or("-"),
+                context.outputs.len()
+            ));
+            Ok(())
+        });
+    }
     kumo_tests::run(&app, &argv)
 }
 
@@ -154,6 +182,14 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
         "{out}"
     );
     assert_eq!(
+        hooks_run(),
+        [
+            "BeforeDeploy - 0",
+            "AfterCreate ACTIVE 4",
+            "AfterDeploy ACTIVE 4"
+        ]
+    );
+    assert_eq!(
         instances(&moto),
         [
             "111111111111/eu-west-1 ",
@@ -183,6 +219,10 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.starts_with("baseline-dev: no changes\n"), "{out}");
     assert!(!out.contains("SUCCEEDED"), "{out}");
+    assert_eq!(
+        hooks_run(),
+        ["BeforeDeploy ACTIVE 0", "AfterDeploy ACTIVE 4"]
+    );
     for live in [&[][..], &["--live"][..]] {
         let (code, out) = kumo(dir, &two, &[&["diff"][..], live].concat());
         assert_eq!(code, ExitCode::SUCCESS, "{out}");
@@ -251,6 +291,11 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
         "{out}"
     );
     assert!(out.ends_with("baseline-dev: deleted\n"), "{out}");
+    let ran = hooks_run();
+    assert_eq!(
+        ran[ran.len() - 2..],
+        ["BeforeDelete ACTIVE 4", "AfterDelete - 4"]
+    );
     assert!(instances(&moto).is_empty());
     assert!(!applied.exists());
     let (code, out) = kumo(dir, &bigger, &["status"]);

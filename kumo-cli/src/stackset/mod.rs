@@ -13,13 +13,14 @@ use std::io::Write;
 
 use aws_sdk_cloudformation::Client;
 use kumo_core::diff::diff;
-use kumo_core::{Stack, Template};
+use kumo_core::{App, HookPoint, Stack, Template};
 use serde_json::json;
 
 use crate::changes::capabilities;
 use crate::cli::{DeleteArgs, DeployArgs};
 use crate::engine::{read_template, Engine};
 use crate::error::CliError;
+use crate::hooks::{self, HookState};
 use crate::review::Review;
 use crate::secrets::comparable;
 use crate::session::{Connection, Session};
@@ -242,7 +243,9 @@ pub async fn plan(
 /// names (with `--allow-destructive`: their stacks' resources go with them), creates the new
 /// ones and updates those whose overrides change; each operation waited for with every
 /// instance's progress. Nothing is called when nothing changes.
+#[allow(clippy::too_many_arguments)]
 pub async fn deploy(
+    app: &dyn App,
     session: &Session,
     connection: &Connection,
     stack: &dyn Stack,
@@ -255,9 +258,25 @@ pub async fn deploy(
     let engine = session.engine(&connection.client, &name);
     let calls = StackSets::new(&engine, &name, settings, &session.ui);
     let survey = Survey::take(session, &engine, stack, settings, template, &args.params).await?;
+    let hook_state = HookState {
+        stack: stack.name(),
+        stack_name: &name,
+        environment: &session.env,
+        parameters: &survey.parameters,
+    };
+    let status = survey.live.as_ref().map(|_| ACTIVE);
+    let nothing = BTreeMap::new();
+    hooks::run(app, HookPoint::BeforeDeploy, &hook_state, &nothing, status)?;
     survey.show(session, template, out)?;
     if !survey.changes() {
-        return record(session, stack, &calls, template, "unchanged", out).await;
+        let outputs = record(session, stack, &calls, template, "unchanged", out).await?;
+        return hooks::run(
+            app,
+            HookPoint::AfterDeploy,
+            &hook_state,
+            &outputs,
+            Some(ACTIVE),
+        );
     }
     if !survey.instances.remove.is_empty() && !args.allow_destructive {
         let list: Vec<String> = survey
@@ -274,6 +293,11 @@ pub async fn deploy(
     if !args.yes && !session.confirm(&format!("Deploy these changes to stack set {name}?"))? {
         return Err(CliError::Cancelled);
     }
+    let (before, after, result) = match survey.live {
+        None => (HookPoint::BeforeCreate, HookPoint::AfterCreate, "created"),
+        Some(_) => (HookPoint::BeforeUpdate, HookPoint::AfterUpdate, "updated"),
+    };
+    hooks::run(app, before, &hook_state, &nothing, status)?;
     session
         .upload_assets(connection, stack, template, args.no_cache, out)
         .await?;
@@ -307,16 +331,23 @@ pub async fn deploy(
     for batch in batches(&survey.instances.update) {
         calls.update_instances(&batch, out).await?;
     }
-    let result = if survey.live.is_none() {
-        "created"
-    } else {
-        "updated"
-    };
-    record(session, stack, &calls, template, result, out).await
+    let outputs = record(session, stack, &calls, template, result, out).await?;
+    hooks::run(app, after, &hook_state, &outputs, Some(ACTIVE))?;
+    hooks::run(
+        app,
+        HookPoint::AfterDeploy,
+        &hook_state,
+        &outputs,
+        Some(ACTIVE),
+    )
 }
 
-/// Records the stack set's template under `.kumo` (by the region and account of the set) and
-/// in the `--json` report with its instances, and prints how many it has.
+/// The status hooks see of a deployed stack set.
+const ACTIVE: &str = "ACTIVE";
+
+/// Records the stack set's template and its instances' stacks under `.kumo` (by the region and
+/// account of the set) and in the `--json` report, prints how many instances it has, and
+/// returns their stacks by instance (its "outputs").
 async fn record(
     session: &Session,
     stack: &dyn Stack,
@@ -324,7 +355,7 @@ async fn record(
     template: &Template,
     result: &str,
     out: &mut dyn Write,
-) -> Result<(), CliError> {
+) -> Result<BTreeMap<String, String>, CliError> {
     let name = session.stack_name(stack);
     let deployed = calls
         .describe()
@@ -338,12 +369,10 @@ async fn record(
         &template.to_json(),
     )?;
     let listed = calls.list().await?;
-    session.state.write_outputs(
-        &target,
-        session.env.name(),
-        stack.name(),
-        &instance_stacks(&listed),
-    )?;
+    let outputs = instance_stacks(&listed);
+    session
+        .state
+        .write_outputs(&target, session.env.name(), stack.name(), &outputs)?;
     let instances: Vec<serde_json::Value> = listed
         .iter()
         .map(|(i, l)| json!({"instance": i.to_string(), "status": l.status}))
@@ -358,7 +387,7 @@ async fn record(
         &name,
         json!({"result": result, "stack_set": true, "instances": instances}),
     );
-    Ok(())
+    Ok(outputs)
 }
 
 /// The stack of each instance, by instance (`111111111111/eu-west-1`): what `outputs` shows of
@@ -389,6 +418,7 @@ pub async fn outputs(
 /// `delete` of a stack set: deletes its instances (their stacks and resources with them) and
 /// waits, then deletes the set and forgets it under `.kumo`.
 pub async fn delete(
+    app: &dyn App,
     session: &Session,
     connection: &Connection,
     stack: &dyn Stack,
@@ -412,6 +442,20 @@ pub async fn delete(
     if !args.yes && !session.confirm(&question)? {
         return Err(CliError::Cancelled);
     }
+    let outputs = instance_stacks(&listed);
+    let hook_state = HookState {
+        stack: stack.name(),
+        stack_name: &name,
+        environment: &session.env,
+        parameters: &deployed.parameters,
+    };
+    hooks::run(
+        app,
+        HookPoint::BeforeDelete,
+        &hook_state,
+        &outputs,
+        Some(ACTIVE),
+    )?;
     let none = Overrides::new();
     for batch in batches(listed.keys().map(|i| (i, &none))) {
         writeln!(
@@ -433,7 +477,7 @@ pub async fn delete(
     session
         .ui
         .report(&name, json!({"result": "deleted", "stack_set": true}));
-    Ok(())
+    hooks::run(app, HookPoint::AfterDelete, &hook_state, &outputs, None)
 }
 
 /// `status` of a stack set: its instances and their statuses, one line.
