@@ -50,7 +50,7 @@ pub struct Live {
     /// Its tags.
     pub tags: BTreeMap<String, String>,
     /// Its instances' changes.
-    pub instances: InstanceChanges,
+    instances: InstanceChanges,
     /// Whether its roles differ from kumo.toml's.
     roles_differ: bool,
 }
@@ -180,7 +180,7 @@ impl Survey {
         let what = match (&self.live, template_changes.len()) {
             (None, _) => "a new stack set".to_owned(),
             (Some(_), 0) if self.set_changes => "parameter values, tags or roles change".to_owned(),
-            (Some(_), 0) => "the stack set is as it is".to_owned(),
+            (Some(_), 0) => "the set itself is unchanged".to_owned(),
             (Some(_), n) => format!("{n} template change(s)"),
         };
         line(
