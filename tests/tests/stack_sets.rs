@@ -1,6 +1,7 @@
 //! A stack deployed as a stack set against moto's CloudFormation server on 127.0.0.1: instances
 //! in two accounts and two regions (one with a parameter override), a no-op redeploy, an added
-//! region, a removed one (refused without --allow-destructive), a parameter change, and delete.
+//! region, a removed one (refused without --allow-destructive), a parameter change, an override
+//! change, and delete.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
@@ -281,8 +282,27 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.starts_with("baseline-dev: no changes\n"), "{out}");
 
+    // An override's value: an update of that instance alone.
+    let resized = bigger.replace("Size = \"3\"", "Size = \"4\"");
+    let (code, out) = kumo(dir, &resized, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(
+        out.contains("baseline-dev: stack set: the set itself is unchanged; instances: 0 to add, 0 to remove, 1 to update\n  ~ instance 222222222222/eu-west-1 (Size=4)\n  baseline-dev: 222222222222 eu-west-1 SUCCEEDED\n"),
+        "{out}"
+    );
+    assert_eq!(
+        instances(&moto),
+        [
+            "111111111111/eu-west-1 ",
+            "111111111111/us-east-1 ",
+            "222222222222/eu-west-1 Size=4",
+            "222222222222/us-east-1 ",
+        ]
+    );
+
     // Delete: the instances first, then the set; the record goes with it.
-    let (code, out) = kumo(dir, &bigger, &["delete", "--yes"]);
+    hooks_run();
+    let (code, out) = kumo(dir, &resized, &["delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(
         out.contains(
@@ -298,7 +318,7 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
     );
     assert!(instances(&moto).is_empty());
     assert!(!applied.exists());
-    let (code, out) = kumo(dir, &bigger, &["status"]);
+    let (code, out) = kumo(dir, &resized, &["status"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert_eq!(out, "baseline-dev: stack set not deployed\n");
 }
