@@ -624,3 +624,51 @@ fn capabilities(capabilities: &[Capability]) -> Vec<SdkCapability> {
         .map(|c| SdkCapability::from(c.as_str()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> Client {
+        let config = aws_sdk_cloudformation::Config::builder()
+            .behavior_version(aws_sdk_cloudformation::config::BehaviorVersion::latest())
+            .build();
+        Client::from_conf(config)
+    }
+
+    #[test]
+    fn preferences_and_targets_follow_kumo_toml() {
+        let settings: StackSetSettings = toml::from_str(
+            "permission-model = \"service-managed\"\norganizational-units = [\"ou-ab12-abcd1234\"]\nauto-deployment = { enabled = true }\nregions = [\"us-east-1\", \"eu-west-1\"]\nmax-concurrent = 3\nfailure-tolerance = \"10%\"\nregion-order = [\"eu-west-1\"]\nregion-concurrency = \"parallel\"\n",
+        )
+        .unwrap();
+        let client = client();
+        let engine = Engine::new(&client, "base-dev");
+        let ui = Ui::new(false, true, false, false);
+        let calls = StackSets::new(&engine, "base-dev", &settings, &ui);
+        let preferences = calls.preferences();
+        assert_eq!(preferences.max_concurrent_count(), Some(3));
+        assert_eq!(preferences.max_concurrent_percentage(), None);
+        assert_eq!(preferences.failure_tolerance_percentage(), Some(10));
+        assert_eq!(preferences.region_order(), ["eu-west-1"]);
+        assert_eq!(
+            preferences.region_concurrency_type(),
+            Some(&RegionConcurrencyType::Parallel)
+        );
+        let batch = Batch {
+            targets: vec!["ou-ab12-abcd1234".to_owned()],
+            regions: vec!["us-east-1".to_owned()],
+            overrides: Overrides::new(),
+        };
+        let (accounts, targets) = calls.targets(&batch);
+        assert_eq!(accounts, None);
+        assert_eq!(
+            targets.unwrap().organizational_unit_ids(),
+            ["ou-ab12-abcd1234"]
+        );
+        let auto = calls.auto_deployment().unwrap();
+        assert_eq!(auto.enabled(), Some(true));
+        assert_eq!(auto.retain_stacks_on_account_removal(), Some(false));
+        assert_eq!(calls.roles(), (None, None));
+    }
+}

@@ -389,6 +389,24 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_example_is_read() {
+        let readme = include_str!("../../../README.md");
+        let start = readme
+            .find("```toml\n[env.prod.stacks.baseline.stack-set]")
+            .expect("the README's stack-set example");
+        let block = &readme[start + "```toml\n".len()..];
+        let block = &block[..block.find("```").unwrap()];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kumo.toml");
+        std::fs::write(&path, block).unwrap();
+        let config = crate::config::load(Some(&path), "prod").unwrap();
+        let set = config.stacks["baseline"].stack_set.clone().unwrap();
+        assert_eq!(set.permission.targets().len(), 2);
+        assert_eq!(set.preferences.max_concurrent, Some(Amount::Percent(50)));
+        assert_eq!(set.overrides.len(), 1);
+    }
+
+    #[test]
     fn mistakes_are_one_clear_error() {
         let regions = "regions = [\"us-east-1\"]\n";
         for (text, says) in [
