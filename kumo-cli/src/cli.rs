@@ -234,6 +234,16 @@ pub struct DeployArgs {
     /// A parameter value, over kumo.toml's (repeatable).
     #[arg(long = "param", value_name = "KEY=VALUE", value_parser = crate::config::parse_param)]
     pub params: Vec<(String, String)>,
+    /// Create the change set, print it and its name, and stop: the stack stays as it is (a
+    /// new stack waits in REVIEW_IN_PROGRESS with it). `plan` and `diff` keep it; a later
+    /// `deploy`, with or without --prepare, replaces it.
+    #[arg(long, conflicts_with_all = ["execute", "replace_failed"])]
+    pub prepare: bool,
+    /// Execute the change set NAME that --prepare made, after checking that it is still the
+    /// one kumo makes for the current template, parameter values and tags (a stale one is
+    /// refused); then wait and report as a deploy does.
+    #[arg(long, value_name = "NAME", conflicts_with = "replace_failed")]
+    pub execute: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,7 @@ use kumo_core::Template;
 
 use crate::artifacts::TemplateSource;
 use crate::aws::aws_error;
-use crate::changes::{Capability, ResourceChange};
+use crate::changes::{Capability, Detail, ResourceChange};
 use crate::error::CliError;
 use crate::events::{outcome, Event, Outcome};
 use crate::ui::Progress;
@@ -70,6 +70,43 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60 * 60);
 
 /// The prefix of the change sets kumo makes, by which it knows its own.
 pub const CHANGE_SET_PREFIX: &str = "kumo-";
+
+/// The start of the description of a change set `deploy --prepare` makes; the fingerprint of
+/// what it was made from follows.
+pub const PREPARED_DESCRIPTION: &str = "kumo prepared change set; fingerprint ";
+
+/// Why a change set is made, which decides its name and which of kumo's earlier change sets of
+/// the stack are deleted first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose<'f> {
+    /// To show what a deploy would do (`plan`): prepared change sets are kept.
+    Plan,
+    /// To execute it now (`deploy`): every earlier change set of kumo's is deleted.
+    Deploy,
+    /// To execute it later (`deploy --prepare`), made from what `fingerprint` says: it replaces
+    /// every earlier change set of kumo's, a prepared one included.
+    Prepare {
+        /// The fingerprint of the template, parameter values and tags.
+        fingerprint: &'f str,
+    },
+}
+
+/// A change set as CloudFormation describes it.
+#[derive(Debug, Clone)]
+pub struct Described {
+    /// Its name.
+    pub name: String,
+    /// Its ID (ARN).
+    pub id: String,
+    /// Its status, such as `CREATE_COMPLETE`.
+    pub status: String,
+    /// Its execution status, such as `AVAILABLE`.
+    pub execution_status: String,
+    /// Its description (empty without one).
+    pub description: String,
+    /// What it changes.
+    pub changes: Vec<ResourceChange>,
+}
 
 /// The CloudFormation side of one stack.
 pub struct Engine<'a> {
@@ -207,9 +244,22 @@ impl<'a> Engine<'a> {
         capabilities: &[Capability],
         tags: &BTreeMap<String, String>,
         parameters: &BTreeMap<String, String>,
+        purpose: Purpose<'_>,
     ) -> Result<ChangeSet, CliError> {
         let (TemplateSource::Body(text) | TemplateSource::Url(text)) = template;
-        let name = format!("kumo-{}", kumo_core::naming::stable_hash(text, 16));
+        let (name, description) = match purpose {
+            Purpose::Prepare { fingerprint } => (
+                crate::prepare::name(fingerprint),
+                Some(format!("{PREPARED_DESCRIPTION}{fingerprint}")),
+            ),
+            Purpose::Plan | Purpose::Deploy => (
+                format!(
+                    "{CHANGE_SET_PREFIX}{}",
+                    kumo_core::naming::stable_hash(text, 16)
+                ),
+                None,
+            ),
+        };
         let (body, url) = match template {
             TemplateSource::Body(body) => (Some(body.clone()), None),
             TemplateSource::Url(url) => (None, Some(url.clone())),
@@ -225,6 +275,7 @@ impl<'a> Engine<'a> {
             .stack_name(self.name)
             .change_set_name(&name)
             .change_set_type(kind)
+            .set_description(description)
             .set_template_body(body)
             .set_template_url(url);
         for capability in capabilities {
@@ -246,7 +297,8 @@ impl<'a> Engine<'a> {
                     .build(),
             );
         }
-        self.clear_stale_change_sets().await?;
+        self.clear_stale_change_sets(purpose == Purpose::Plan)
+            .await?;
         let created = request
             .send()
             .await
@@ -287,26 +339,9 @@ impl<'a> Engine<'a> {
                 .map_err(|err| aws_error("reading the change set", err))?;
             match described.status() {
                 Some(ChangeSetStatus::CreateComplete) => {
-                    let changes: Vec<ResourceChange> = described
-                        .changes()
-                        .iter()
-                        .filter_map(|c| c.resource_change())
-                        .map(|rc| ResourceChange {
-                            action: rc
-                                .action()
-                                .map(|a| a.as_str().to_owned())
-                                .unwrap_or_default(),
-                            logical_id: rc.logical_resource_id().unwrap_or_default().to_owned(),
-                            resource_type: rc.resource_type().unwrap_or_default().to_owned(),
-                            replacement: rc
-                                .replacement()
-                                .map(|r| r.as_str().to_owned())
-                                .unwrap_or_default(),
-                        })
-                        .collect();
                     return Ok(ChangeSet::Ready {
                         id: id.to_owned(),
-                        changes,
+                        changes: resource_changes(described.changes()),
                     });
                 }
                 Some(ChangeSetStatus::Failed) => {
@@ -349,7 +384,7 @@ impl<'a> Engine<'a> {
     /// review with someone else's change set, or one still being worked out, is left alone and
     /// refused.
     pub async fn clear_review(&self) -> Result<(), CliError> {
-        let others = self.clear_stale_change_sets().await?;
+        let others = self.clear_stale_change_sets(false).await?;
         if !others.is_empty() {
             return Err(CliError::Deploy {
                 stack: self.name.to_owned(),
@@ -377,9 +412,13 @@ impl<'a> Engine<'a> {
 
     /// Deletes the change sets kumo made for this stack earlier that were never executed (a
     /// deploy or plan that was interrupted or killed), so that they neither pile up nor stand
-    /// in the way of a new one. Returns the names of the others: someone else's, and kumo's that
-    /// are still being worked out or executed (another deploy's), which are left alone.
-    pub async fn clear_stale_change_sets(&self) -> Result<Vec<String>, CliError> {
+    /// in the way of a new one; with `keep_prepared`, those `deploy --prepare` made are kept.
+    /// Returns the names of the others: someone else's, and kumo's that are still being worked
+    /// out or executed (another deploy's), which are left alone.
+    pub async fn clear_stale_change_sets(
+        &self,
+        keep_prepared: bool,
+    ) -> Result<Vec<String>, CliError> {
         let mut others = Vec::new();
         let mut token = None;
         for _ in 0..MAX_PAGES {
@@ -405,8 +444,13 @@ impl<'a> Engine<'a> {
                     == Some(&ExecutionStatus::ExecuteInProgress)
                     || summary.status() == Some(&ChangeSetStatus::CreateInProgress)
                     || summary.status() == Some(&ChangeSetStatus::DeleteInProgress);
+                let prepared = summary
+                    .description()
+                    .is_some_and(|d| d.starts_with(PREPARED_DESCRIPTION));
                 if running || !name.starts_with(CHANGE_SET_PREFIX) {
                     others.push(name.to_owned());
+                } else if prepared && keep_prepared {
+                    continue;
                 } else {
                     let id = summary.change_set_id().unwrap_or(name);
                     self.delete_change_set(id).await?;
@@ -418,6 +462,48 @@ impl<'a> Engine<'a> {
             }
         }
         Ok(others)
+    }
+
+    /// The change set named `name` of this stack, or `None` when there is no such change set
+    /// (or no such stack).
+    pub async fn describe_change_set(&self, name: &str) -> Result<Option<Described>, CliError> {
+        let described = match self
+            .client
+            .describe_change_set()
+            .stack_name(self.name)
+            .change_set_name(name)
+            .send()
+            .await
+        {
+            Ok(described) => described,
+            Err(err)
+                if is_missing_stack(&err)
+                    || err
+                        .as_service_error()
+                        .is_some_and(|e| e.is_change_set_not_found_exception()) =>
+            {
+                return Ok(None)
+            }
+            Err(err) => return Err(aws_error("reading the change set", err)),
+        };
+        // Some endpoints (moto) find a change set by name whatever the stack.
+        if described.stack_name().is_some_and(|s| s != self.name) {
+            return Ok(None);
+        }
+        Ok(Some(Described {
+            name: described.change_set_name().unwrap_or(name).to_owned(),
+            id: described.change_set_id().unwrap_or(name).to_owned(),
+            status: described
+                .status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            execution_status: described
+                .execution_status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            description: described.description().unwrap_or_default().to_owned(),
+            changes: resource_changes(described.changes()),
+        }))
     }
 
     /// Deletes a change set that will not be executed.
@@ -658,6 +744,63 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+    }
+}
+
+/// The resource changes among a change set's `changes`, each with its replacement, scope and
+/// per-target recreation (the strongest CloudFormation gives for a target).
+fn resource_changes(changes: &[aws_sdk_cloudformation::types::Change]) -> Vec<ResourceChange> {
+    changes
+        .iter()
+        .filter_map(|c| c.resource_change())
+        .map(|rc| {
+            let mut details: BTreeMap<String, String> = BTreeMap::new();
+            for target in rc.details().iter().filter_map(|d| d.target()) {
+                let attribute = target.attribute().map(|a| a.as_str()).unwrap_or_default();
+                let path = match target.name() {
+                    Some(name) => format!("{attribute}.{name}"),
+                    None => attribute.to_owned(),
+                };
+                let recreation = target
+                    .requires_recreation()
+                    .map(|r| r.as_str().to_owned())
+                    .unwrap_or_default();
+                let known = details.entry(path).or_default();
+                if recreation_rank(&recreation) > recreation_rank(known) {
+                    *known = recreation;
+                }
+            }
+            ResourceChange {
+                action: rc
+                    .action()
+                    .map(|a| a.as_str().to_owned())
+                    .unwrap_or_default(),
+                logical_id: rc.logical_resource_id().unwrap_or_default().to_owned(),
+                resource_type: rc.resource_type().unwrap_or_default().to_owned(),
+                replacement: rc
+                    .replacement()
+                    .map(|r| r.as_str().to_owned())
+                    .unwrap_or_default(),
+                scope: rc.scope().iter().map(|s| s.as_str().to_owned()).collect(),
+                details: details
+                    .into_iter()
+                    .map(|(target, requires_recreation)| Detail {
+                        target,
+                        requires_recreation,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// How strongly a `RequiresRecreation` value replaces the resource.
+fn recreation_rank(value: &str) -> u8 {
+    match value {
+        "Always" => 3,
+        "Conditionally" => 2,
+        "Never" => 1,
+        _ => 0,
     }
 }
 

@@ -51,6 +51,8 @@ pub mod migrate;
 mod order;
 mod outputs;
 mod plan;
+mod prepare;
+mod proposal;
 mod review;
 mod secrets;
 mod session;
