@@ -137,10 +137,19 @@ pub enum Command {
         mystack validate --remote         also ask CloudFormation")]
     Validate(ValidateArgs),
     /// Each stack's status, last update, and whether the local template differs from the
-    /// deployed one.
+    /// deployed template (`drift` checks the deployed resources instead).
     #[command(after_help = "Examples:\n  \
-        mystack status --env prod")]
+        mystack status --env prod\n\n\
+        \"Differs from the deployed template\" compares the local template with the one\n\
+        CloudFormation has; CloudFormation's drift (resources changed outside it) is `drift`.")]
     Status(Selection),
+    /// Ask CloudFormation whether the deployed resources still match their template (drift
+    /// detection), and print each resource's drift and each property that differs. Exit code:
+    /// 0 in sync, 1 drifted, 2 error (detection failed, or it outlasted --timeout).
+    #[command(after_help = "Examples:\n  \
+        mystack drift --env prod          check every stack of the app\n  \
+        mystack drift network --json      one stack, as JSON")]
+    Drift(Selection),
     /// Print the resources and their Ref, GetAtt and DependsOn edges as Graphviz DOT.
     #[command(after_help = "Examples:\n  \
         mystack graph | dot -Tsvg > stack.svg")]

@@ -15,6 +15,7 @@ use kumo_core::Template;
 use crate::artifacts::TemplateSource;
 use crate::aws::aws_error;
 use crate::changes::{Capability, Detail, ResourceChange};
+use crate::drift::{Detection, PropertyDrift, ResourceDrift};
 use crate::error::CliError;
 use crate::events::{outcome, Event, Outcome};
 use crate::ui::Progress;
@@ -529,6 +530,96 @@ impl<'a> Engine<'a> {
             .await
             .map_err(|err| aws_error("executing the change set", err))?;
         Ok(())
+    }
+
+    /// Asks CloudFormation to compare the stack's resources with its template
+    /// (DetectStackDrift), waits until the deadline for it to finish, and returns how it ended
+    /// and each resource's drift, by logical ID.
+    pub async fn detect_drift(&self) -> Result<(Detection, Vec<ResourceDrift>), CliError> {
+        let started = self
+            .client
+            .detect_stack_drift()
+            .stack_name(self.name)
+            .send()
+            .await
+            .map_err(|err| aws_error("starting drift detection", err))?;
+        let id = started.stack_drift_detection_id().unwrap_or_default();
+        let deadline = Instant::now() + self.timeout;
+        let detection = loop {
+            let status = self
+                .client
+                .describe_stack_drift_detection_status()
+                .stack_drift_detection_id(id)
+                .send()
+                .await
+                .map_err(|err| aws_error("reading the drift detection's status", err))?;
+            let detection = Detection {
+                status: status
+                    .detection_status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                stack_status: status
+                    .stack_drift_status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                reason: status.detection_status_reason().map(str::to_owned),
+            };
+            if detection.status != "DETECTION_IN_PROGRESS" {
+                break detection;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(self.gave_up(
+                    "drift detection",
+                    &detection.status,
+                    "it goes on in CloudFormation",
+                ));
+            }
+            tokio::time::sleep(poll_interval().min(deadline - now)).await;
+        };
+        let mut drifts = Vec::new();
+        let mut token = None;
+        for _ in 0..MAX_PAGES {
+            let response = self
+                .client
+                .describe_stack_resource_drifts()
+                .stack_name(self.name)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|err| aws_error("reading the resources' drift", err))?;
+            drifts.extend(response.stack_resource_drifts().iter().map(|drift| {
+                ResourceDrift {
+                    logical_id: drift.logical_resource_id().unwrap_or_default().to_owned(),
+                    physical_id: drift.physical_resource_id().map(str::to_owned),
+                    resource_type: drift.resource_type().unwrap_or_default().to_owned(),
+                    status: drift
+                        .stack_resource_drift_status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                    reason: drift.drift_status_reason().map(str::to_owned),
+                    differences: drift
+                        .property_differences()
+                        .iter()
+                        .map(|d| PropertyDrift {
+                            path: d.property_path().unwrap_or_default().to_owned(),
+                            expected: d.expected_value().unwrap_or_default().to_owned(),
+                            actual: d.actual_value().unwrap_or_default().to_owned(),
+                            difference: d
+                                .difference_type()
+                                .map(|t| t.as_str().to_owned())
+                                .unwrap_or_default(),
+                        })
+                        .collect(),
+                }
+            }));
+            token = response.next_token().map(str::to_owned);
+            if token.is_none() {
+                break;
+            }
+        }
+        drifts.sort_by(|a, b| a.logical_id.cmp(&b.logical_id));
+        Ok((detection, drifts))
     }
 
     /// Turns termination protection on or off.
