@@ -126,7 +126,7 @@ fn a_prepared_change_set_is_executed_as_made_and_refused_once_stale() {
         runtime.block_on(stack(&client)).0.as_deref(),
         Some("REVIEW_IN_PROGRESS")
     );
-    assert_eq!(runtime.block_on(change_sets(&client)), [first.clone()]);
+    assert_eq!(runtime.block_on(change_sets(&client)), [first.as_str()]);
     assert!(!dir.join(".kumo/applied").exists());
 
     let (code, out) = kumo(0, &moto, dir, &["deploy", "--execute", &first, "--yes"]);
@@ -147,7 +147,7 @@ fn a_prepared_change_set_is_executed_as_made_and_refused_once_stale() {
     let update = prepared(&out);
     let (code, out) = kumo(5, &moto, dir, &["plan"]);
     assert_eq!(code, ExitCode::from(1), "{out}");
-    assert_eq!(runtime.block_on(change_sets(&client)), [update.clone()]);
+    assert_eq!(runtime.block_on(change_sets(&client)), [update.as_str()]);
     assert_eq!(runtime.block_on(stack(&client)).1, Some(0));
 
     // The template changed since: the change set is stale and refused, and stays.
