@@ -544,3 +544,70 @@ fn a_detection_that_outlasts_the_deadline_is_given_up() {
         .actions()
         .contains(&"DescribeStackResourceDrifts".to_owned()));
 }
+
+/// One `Details` member of a resource change: `name`'s recreation from `source`.
+fn detail(name: &str, recreation: &str, source: &str) -> String {
+    format!(
+        "<member><Target><Attribute>Properties</Attribute><Name>{name}</Name>\
+         <RequiresRecreation>{recreation}</RequiresRecreation></Target>\
+         <Evaluation>Static</Evaluation><ChangeSource>{source}</ChangeSource></member>"
+    )
+}
+
+#[test]
+fn plan_shows_cloudformation_s_replacement_beside_the_values() {
+    let deployed = Jobs { delay: 0 }
+        .template(&Environment::new("dev"))
+        .unwrap()
+        .to_json();
+    let responder = Responder::start(move |action| match action {
+        "DescribeStacks" => stack_in("UPDATE_COMPLETE"),
+        "GetTemplate" => reply(
+            "GetTemplate",
+            &format!("<TemplateBody>{}</TemplateBody>", xml_text(&deployed)),
+        ),
+        "ListChangeSets" => reply("ListChangeSets", "<Summaries/>"),
+        "CreateChangeSet" => reply(
+            "CreateChangeSet",
+            "<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/kumo/1</Id>",
+        ),
+        "DescribeChangeSet" => reply(
+            "DescribeChangeSet",
+            &format!(
+                "<Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus>\
+                 <Changes><member><Type>Resource</Type><ResourceChange><Action>Modify</Action>\
+                 <LogicalResourceId>Queue</LogicalResourceId>\
+                 <ResourceType>AWS::SQS::Queue</ResourceType><Replacement>True</Replacement>\
+                 <Scope><member>Properties</member></Scope><Details>{}{}</Details>\
+                 </ResourceChange></member></Changes>",
+                detail("DelaySeconds", "Never", "ParameterReference"),
+                detail("DelaySeconds", "Always", "DirectModification"),
+            ),
+        ),
+        "DeleteChangeSet" => reply("DeleteChangeSet", ""),
+        other => panic!("unexpected {other}"),
+    });
+    let (code, out) = responder.kumo(5, &["plan"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(
+        out.contains(
+            "  ~ Queue (AWS::SQS::Queue) replace REPLACED, holds data\n\
+             \x20     CloudFormation: scope Properties; Properties.DelaySeconds recreation Always\n\
+             \x20     Properties.DelaySeconds: 0 -> 5\n"
+        ),
+        "{out}"
+    );
+    let (code, out) = responder.kumo(5, &["--json", "plan"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let change = &report["jobs-dev"]["changes"][0];
+    assert_eq!(change["replacement"], "True", "{out}");
+    assert_eq!(change["kind"], "replace", "{out}");
+    assert_eq!(change["scope"][0], "Properties", "{out}");
+    assert_eq!(
+        change["recreation"],
+        serde_json::json!([{"target": "Properties.DelaySeconds", "requires_recreation": "Always"}]),
+        "{out}"
+    );
+    assert_eq!(change["values"][0]["new"], 5, "{out}");
+}
