@@ -19,7 +19,7 @@ use crate::exports;
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::prepare;
-use crate::proposal::{Proposal, Settings};
+use crate::proposal::Proposal;
 use crate::secrets::{comparable, mask_outputs};
 use crate::session::{Connection, Session};
 use crate::state::TargetKey;
@@ -306,10 +306,8 @@ async fn deploy(
     let (id, changes) = match &args.execute {
         Some(wanted) => {
             let found = engine.describe_change_set(wanted).await?;
-            prepare::check(wanted, found.as_ref(), &fingerprint).map_err(fail)?;
-            found
-                .map(|found| (found.id, found.changes))
-                .ok_or_else(|| fail(format!("change set `{wanted}` disappeared")))?
+            let found = prepare::check(wanted, found, &fingerprint).map_err(fail)?;
+            (found.id, found.changes)
         }
         None => {
             let source = session.template_source(connection, stack, &body).await?;
@@ -337,21 +335,12 @@ async fn deploy(
         }
     };
     ui.detail(out, &format!("change set {id}"))?;
-    let nothing = Template::new();
-    let none = BTreeMap::new();
-    let wanted = Session::effective_parameters(&template, &parameters);
     let proposal = Proposal::new(
-        previous.as_ref().unwrap_or(&nothing),
+        previous.as_ref().zip(deployed.as_ref()),
         &template,
         &changes,
-        Settings {
-            parameters: deployed.as_ref().map_or(&none, |d| &d.parameters),
-            tags: deployed.as_ref().map_or(&none, |d| &d.tags),
-        },
-        Settings {
-            parameters: &wanted,
-            tags: &tags,
-        },
+        &parameters,
+        &tags,
     );
     proposal.print(&name, ui, out)?;
     let mut review = proposal.to_json();

@@ -3,9 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use std::collections::BTreeMap;
-
-use kumo_core::{App, Template};
+use kumo_core::App;
 use serde_json::json;
 
 use crate::changes::capabilities;
@@ -15,7 +13,7 @@ use crate::engine::{ChangeSet, Engine, Purpose};
 use crate::error::CliError;
 use crate::events::busy;
 use crate::order::Graph;
-use crate::proposal::{Proposal, Settings};
+use crate::proposal::Proposal;
 use crate::session::Session;
 
 pub async fn run(
@@ -98,21 +96,12 @@ pub async fn run(
         // stack made: this run's, since the stack did not exist before it.
         engine.abandon(&id, create).await?;
         changed = true;
-        let nothing = Template::new();
-        let none = BTreeMap::new();
-        let wanted = Session::effective_parameters(template, &parameters);
         let proposal = Proposal::new(
-            previous.as_ref().unwrap_or(&nothing),
+            previous.as_ref().zip(deployed.as_ref()),
             template,
             &changes,
-            Settings {
-                parameters: deployed.as_ref().map_or(&none, |d| &d.parameters),
-                tags: deployed.as_ref().map_or(&none, |d| &d.tags),
-            },
-            Settings {
-                parameters: &wanted,
-                tags: &tags,
-            },
+            &parameters,
+            &tags,
         );
         proposal.print(&name, ui, out)?;
         let mut report = proposal.to_json();

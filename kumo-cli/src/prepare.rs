@@ -36,10 +36,10 @@ pub fn name(fingerprint: &str) -> String {
     )
 }
 
-/// Checks that `found`, the change set named `name` (`None`: there is none), is one that
-/// `deploy --prepare` made from what `fingerprint` says and that it can be executed; otherwise
-/// says why not.
-pub fn check(name: &str, found: Option<&Described>, fingerprint: &str) -> Result<(), String> {
+/// Returns `found`, the change set named `name` (`None`: there is none), when `deploy
+/// --prepare` made it from what `fingerprint` says and it can be executed; otherwise says why
+/// not.
+pub fn check(name: &str, found: Option<Described>, fingerprint: &str) -> Result<Described, String> {
     let Some(found) = found else {
         return Err(format!(
             "the stack has no change set `{name}`; make one with `deploy --prepare`"
@@ -62,7 +62,7 @@ pub fn check(name: &str, found: Option<&Described>, fingerprint: &str) -> Result
             "change set `{name}` is stale: the template, parameter values or tags changed since it was prepared; prepare a new one with `deploy --prepare`"
         ));
     }
-    Ok(())
+    Ok(found)
 }
 
 #[cfg(test)]
@@ -86,16 +86,13 @@ mod tests {
     fn only_kumo_s_ready_change_set_of_the_same_fingerprint_runs() {
         let ours = format!("{PREPARED_DESCRIPTION}abc");
         let name = "kumo-prepared-abc";
+        let ready = described(name, &ours, "CREATE_COMPLETE");
         assert_eq!(
-            check(
-                name,
-                Some(&described(name, &ours, "CREATE_COMPLETE")),
-                "abc"
-            ),
-            Ok(())
+            check(name, Some(ready.clone()), "abc").map(|found| found.id),
+            Ok(ready.id)
         );
         let refused = |found: Option<Described>, fingerprint: &str| {
-            check(name, found.as_ref(), fingerprint).unwrap_err()
+            check(name, found, fingerprint).unwrap_err()
         };
         assert!(refused(None, "abc").contains("has no change set `kumo-prepared-abc`"));
         assert!(refused(Some(described(name, "", "CREATE_COMPLETE")), "abc")

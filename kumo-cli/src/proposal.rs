@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
+use std::sync::LazyLock;
 
 use kumo_core::diff::{diff, Change};
 use kumo_core::{Section, Template};
@@ -14,18 +15,15 @@ use serde_json::{json, Value as Json};
 
 use crate::changes::{ResourceChange, STATEFUL};
 use crate::diff::{compare, Setting};
+use crate::engine::Deployed;
 use crate::error::CliError;
 use crate::review::Review;
 use crate::secrets::MASK;
+use crate::session::Session;
 use crate::ui::{Style, Ui};
 
-/// A stack's parameter values and tags, before or after a change set.
-pub struct Settings<'a> {
-    /// Parameter values (every parameter's, defaults included).
-    pub parameters: &'a BTreeMap<String, String>,
-    /// Tags.
-    pub tags: &'a BTreeMap<String, String>,
-}
+/// The template of a stack not deployed yet: it has nothing.
+static NOTHING: LazyLock<Template> = LazyLock::new(Template::new);
 
 /// What a change set does to one stack.
 pub struct Proposal<'t> {
@@ -39,16 +37,22 @@ pub struct Proposal<'t> {
 }
 
 impl<'t> Proposal<'t> {
-    /// The change set `resources` that takes a stack from `old` (an empty template for a new
-    /// stack) with `had` to `new` with `wanted`. Tags are compared only when some are sent:
-    /// CloudFormation keeps a stack's own otherwise.
+    /// The change set `resources` that takes a stack from `current` (its deployed template and
+    /// what CloudFormation says of it; `None` for a new stack) to `new` with the parameter
+    /// values `sent` (defaults fill the rest) and `tags`. Tags are compared only when some are
+    /// sent: CloudFormation keeps a stack's own otherwise.
     pub fn new(
-        old: &'t Template,
+        current: Option<(&'t Template, &Deployed)>,
         new: &'t Template,
         resources: &'t [ResourceChange],
-        had: Settings<'_>,
-        wanted: Settings<'_>,
+        sent: &BTreeMap<String, String>,
+        tags: &BTreeMap<String, String>,
     ) -> Proposal<'t> {
+        let none = BTreeMap::new();
+        let (old, had_parameters, had_tags) = match current {
+            Some((template, deployed)) => (template, &deployed.parameters, &deployed.tags),
+            None => (&*NOTHING, &none, &none),
+        };
         let hidden: BTreeSet<String> = [old, new]
             .iter()
             .flat_map(|t| t.no_echo_parameters())
@@ -65,11 +69,11 @@ impl<'t> Proposal<'t> {
         };
         let mut settings = compare(
             "parameter",
-            masked(had.parameters),
-            masked(wanted.parameters),
+            masked(had_parameters),
+            masked(&Session::effective_parameters(new, sent)),
         );
-        if !wanted.tags.is_empty() {
-            settings.extend(compare("tag", had.tags.clone(), wanted.tags.clone()));
+        if !tags.is_empty() {
+            settings.extend(compare("tag", had_tags.clone(), tags.clone()));
         }
         settings.extend(compare("export", exports(old), exports(new)));
         let template = diff(old, new)
@@ -247,6 +251,19 @@ mod tests {
     use super::*;
     use crate::changes::Detail;
 
+    /// A deployed stack with `parameters` and `tags`.
+    fn deployed(parameters: &[(&str, &str)], tags: &[(&str, &str)]) -> Deployed {
+        Deployed {
+            stack_id: "arn:aws:cloudformation:us-east-1:123456789012:stack/jobs-dev/1".to_owned(),
+            status: "UPDATE_COMPLETE".to_owned(),
+            outputs: BTreeMap::new(),
+            termination_protection: false,
+            last_updated: None,
+            parameters: map(parameters),
+            tags: map(tags),
+        }
+    }
+
     fn text(proposal: &Proposal<'_>) -> String {
         proposal
             .lines()
@@ -307,20 +324,13 @@ mod tests {
                 details: Vec::new(),
             },
         ];
-        let had_parameters = map(&[("Password", "****")]);
-        let wanted_parameters = map(&[("Password", "hunter2"), ("Size", "3")]);
+        let current = deployed(&[("Password", "****")], &[("team", "a")]);
         let proposal = Proposal::new(
-            &old,
+            Some((&old, &current)),
             &new,
             &changes,
-            Settings {
-                parameters: &had_parameters,
-                tags: &map(&[("team", "a")]),
-            },
-            Settings {
-                parameters: &wanted_parameters,
-                tags: &map(&[("team", "b")]),
-            },
+            &map(&[("Password", "hunter2"), ("Size", "3")]),
+            &map(&[("team", "b")]),
         );
         assert_eq!(
             proposal.headline("jobs-dev"),
@@ -362,20 +372,14 @@ mod tests {
         template
             .add_parameter("Password", Parameter::string().no_echo())
             .unwrap();
-        let none = BTreeMap::new();
-        let wanted = map(&[("Password", "hunter2")]);
+        let current = deployed(&[], &[]);
+        let sent = map(&[("Password", "hunter2")]);
         let proposal = Proposal::new(
-            &template,
+            Some((&template, &current)),
             &template,
             &[],
-            Settings {
-                parameters: &none,
-                tags: &none,
-            },
-            Settings {
-                parameters: &wanted,
-                tags: &none,
-            },
+            &sent,
+            &BTreeMap::new(),
         );
         assert_eq!(
             proposal.headline("jobs-dev"),
