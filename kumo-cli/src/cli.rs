@@ -102,7 +102,9 @@ pub enum Command {
         mystack deploy --local            deploy to the local emulator\n  \
         mystack deploy --env prod --yes   deploy to prod without asking\n  \
         mystack deploy --replace-failed   recreate a stack whose first create failed\n  \
-        myapp deploy network data         deploy two stacks of an app, in dependency order\n\n\
+        myapp deploy network data         deploy two stacks of an app, in dependency order\n  \
+        mystack deploy --prepare          make the change set, print it and its name, and stop\n  \
+        mystack deploy --execute NAME     execute exactly that change set, if not stale\n\n\
         Stacks deploy after the stacks they use, independent ones in parallel (--concurrency);\n\
         after a failure no new stack starts, and those not attempted are named.\n\
         A deploy that would replace or remove a stateful resource (bucket, table, log group,\n\
@@ -125,8 +127,10 @@ pub enum Command {
         mystack diff                      against .kumo/applied\n  \
         mystack diff --live               against the deployed template")]
     Diff(DiffArgs),
-    /// Show what a deploy would do: create a change set, print its changes with their
-    /// replacement flags, and delete it. Exit code: 0 no changes, 1 changes, 2 error.
+    /// Show what a deploy would do: create a change set, print its changes (per resource the
+    /// action, CloudFormation's and the schema's replacement marks and the old and new values;
+    /// the parameters, tags, outputs and exports that change), and delete it (a prepared change
+    /// set stays). Exit code: 0 no changes, 1 changes, 2 error.
     #[command(after_help = "Examples:\n  \
         mystack plan --local              plan against the local emulator")]
     Plan(PlanArgs),

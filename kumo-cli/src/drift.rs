@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::cli::Selection;
 use crate::diff::CHANGES;
 use crate::error::CliError;
+use crate::events::busy;
 use crate::session::Session;
 use crate::synth::select;
 use crate::ui::{Style, Ui};
@@ -125,10 +126,18 @@ pub async fn run(
     for stack in select(app, &args.stacks)? {
         let name = session.stack_name(stack);
         let engine = session.engine(&client, &name);
-        if engine.describe().await?.is_none() {
+        // A stack under review (a prepared change set creates it) has no resources yet.
+        let deployed = engine.describe().await?;
+        let Some(deployed) = deployed.filter(|d| d.status != "REVIEW_IN_PROGRESS") else {
             writeln!(out, "{name}: not deployed").map_err(CliError::Stdout)?;
             ui.report(&name, json!({"deployed": false}));
             continue;
+        };
+        if let Some(why) = busy(&deployed.status, "check drift") {
+            return Err(CliError::Deploy {
+                stack: name,
+                message: why,
+            });
         }
         let (detection, resources) = engine.detect_drift().await?;
         let count = resources.iter().filter(|r| r.drifted()).count();

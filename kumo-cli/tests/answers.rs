@@ -611,3 +611,27 @@ fn plan_shows_cloudformation_s_replacement_beside_the_values() {
     );
     assert_eq!(change["values"][0]["new"], 5, "{out}");
 }
+
+#[test]
+fn a_stack_not_deployed_or_busy_is_not_checked_for_drift() {
+    let responder = Responder::start(|_| no_stack());
+    let (code, out) = responder.kumo(0, &["drift"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(out, "jobs-dev: not deployed\n");
+    assert_eq!(responder.actions(), ["DescribeStacks"]);
+
+    // Under review, as a prepared change set of a new stack leaves it: nothing deployed yet.
+    let responder = Responder::start(|_| stack_in("REVIEW_IN_PROGRESS"));
+    let (code, out) = responder.kumo(0, &["drift"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(out, "jobs-dev: not deployed\n");
+
+    let responder = Responder::start(|_| stack_in("UPDATE_IN_PROGRESS"));
+    let (code, out) = responder.kumo(0, &["drift"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert_eq!(
+        out,
+        "error: stack `jobs-dev`: the stack is busy (UPDATE_IN_PROGRESS): another operation is running; wait until it ends (`status` shows it) and check drift again"
+    );
+    assert_eq!(responder.actions(), ["DescribeStacks"]);
+}
