@@ -387,4 +387,79 @@ mod tests {
         );
         assert_eq!(text(&proposal), "~ parameter Password: (none) -> ****\n");
     }
+
+    /// What `plan` prints of `proposal` for `jobs-dev`, colour on or off.
+    fn rendered(proposal: &Proposal<'_>, color: bool) -> String {
+        let mut ui = Ui::default();
+        ui.color = color;
+        let mut out = Vec::new();
+        proposal.print("jobs-dev", &ui, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// A template of one bucket named `name`, with an exported output when `exported`.
+    fn bucket(name: &str, exported: bool) -> Template {
+        let mut t = Template::new();
+        t.add_resource(
+            "Data",
+            Resource::new("AWS::S3::Bucket").property("BucketName", name),
+        )
+        .unwrap();
+        t.add_parameter("Size", Parameter::string().default_value("1"))
+            .unwrap();
+        t.add_parameter("Password", Parameter::string().no_echo())
+            .unwrap();
+        let output = Output::new(kumo_core::intrinsic::reference::<String>("Data"));
+        let output = if exported {
+            output.export("jobs-dev-DataName")
+        } else {
+            output
+        };
+        t.add_output("DataName", output).unwrap();
+        t
+    }
+
+    fn replaced_bucket() -> ResourceChange {
+        ResourceChange {
+            action: "Modify".into(),
+            logical_id: "Data".into(),
+            resource_type: "AWS::S3::Bucket".into(),
+            replacement: "True".into(),
+            scope: vec!["Properties".into()],
+            details: vec![Detail {
+                target: "Properties.BucketName".into(),
+                requires_recreation: "Always".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn snapshots_of_the_review_before_a_deploy() {
+        let current = deployed(&[("Size", "1"), ("Password", "****")], &[("team", "a")]);
+        let sent = map(&[("Password", "hunter2")]);
+        let tags = map(&[("team", "a")]);
+        let (old, renamed) = (bucket("data-a", true), bucket("data-b", true));
+        let changes = [replaced_bucket()];
+        let replacement = Proposal::new(Some((&old, &current)), &renamed, &changes, &sent, &tags);
+        insta::assert_snapshot!("stateful_replacement", rendered(&replacement, false));
+        insta::assert_snapshot!(
+            "stateful_replacement_in_colour",
+            rendered(&replacement, true)
+        );
+        insta::assert_json_snapshot!(
+            "stateful_replacement_json",
+            Json::Object(replacement.to_json())
+        );
+
+        let resized = map(&[("Password", "hunter2"), ("Size", "2")]);
+        let parameters = Proposal::new(Some((&old, &current)), &old, &[], &resized, &tags);
+        insta::assert_snapshot!("parameter_only", rendered(&parameters, false));
+
+        let unexported = bucket("data-a", false);
+        let export = Proposal::new(Some((&old, &current)), &unexported, &[], &sent, &tags);
+        insta::assert_snapshot!("export_removed", rendered(&export, false));
+
+        let none = Proposal::new(Some((&old, &current)), &old, &[], &sent, &tags);
+        insta::assert_snapshot!("no_change", rendered(&none, false));
+    }
 }
