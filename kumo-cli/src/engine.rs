@@ -5,6 +5,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
 use aws_sdk_cloudformation::types::{
     Capability as SdkCapability, ChangeSetStatus, ChangeSetType, ExecutionStatus, TemplateStage,
 };
@@ -342,7 +343,7 @@ impl<'a> Engine<'a> {
                 Some(ChangeSetStatus::CreateComplete) => {
                     return Ok(ChangeSet::Ready {
                         id: id.to_owned(),
-                        changes: resource_changes(described.changes()),
+                        changes: self.every_change(id, &described).await?,
                     });
                 }
                 Some(ChangeSetStatus::Failed) => {
@@ -503,8 +504,34 @@ impl<'a> Engine<'a> {
                 .map(|s| s.as_str().to_owned())
                 .unwrap_or_default(),
             description: described.description().unwrap_or_default().to_owned(),
-            changes: resource_changes(described.changes()),
+            changes: self.every_change(name, &described).await?,
         }))
+    }
+
+    /// The resource changes of the change set `id` whose first page is `described`, and those
+    /// of its further pages.
+    async fn every_change(
+        &self,
+        id: &str,
+        described: &DescribeChangeSetOutput,
+    ) -> Result<Vec<ResourceChange>, CliError> {
+        let mut changes = resource_changes(described.changes());
+        let mut token = described.next_token().map(str::to_owned);
+        for _ in 0..MAX_PAGES {
+            let Some(next) = token else { break };
+            let page = self
+                .client
+                .describe_change_set()
+                .stack_name(self.name)
+                .change_set_name(id)
+                .next_token(next)
+                .send()
+                .await
+                .map_err(|err| aws_error("reading the change set", err))?;
+            changes.extend(resource_changes(page.changes()));
+            token = page.next_token().map(str::to_owned);
+        }
+        Ok(changes)
     }
 
     /// Deletes a change set that will not be executed.

@@ -635,3 +635,65 @@ fn a_stack_not_deployed_or_busy_is_not_checked_for_drift() {
     );
     assert_eq!(responder.actions(), ["DescribeStacks"]);
 }
+
+#[test]
+fn every_page_of_a_change_set_is_read_before_deciding() {
+    let deployed = Jobs { delay: 0 }
+        .template(&Environment::new("dev"))
+        .unwrap()
+        .to_json();
+    let pages = Mutex::new(0);
+    let responder = Responder::start(move |action| match action {
+        "DescribeStacks" => stack_in("UPDATE_COMPLETE"),
+        "GetTemplate" => reply(
+            "GetTemplate",
+            &format!("<TemplateBody>{}</TemplateBody>", xml_text(&deployed)),
+        ),
+        "ListChangeSets" => reply("ListChangeSets", "<Summaries/>"),
+        "CreateChangeSet" => reply(
+            "CreateChangeSet",
+            "<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/kumo/1</Id>",
+        ),
+        "DescribeChangeSet" => {
+            let mut pages = pages.lock().unwrap();
+            *pages += 1;
+            let (change, next) = match *pages {
+                1 => (
+                    "<Action>Modify</Action><LogicalResourceId>Queue</LogicalResourceId>\
+                     <ResourceType>AWS::SQS::Queue</ResourceType><Replacement>False</Replacement>",
+                    "<NextToken>page2</NextToken>",
+                ),
+                _ => (
+                    "<Action>Remove</Action><LogicalResourceId>Data</LogicalResourceId>\
+                     <ResourceType>AWS::S3::Bucket</ResourceType>",
+                    "",
+                ),
+            };
+            reply(
+                "DescribeChangeSet",
+                &format!(
+                    "<Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus>\
+                     <Changes><member><Type>Resource</Type><ResourceChange>{change}\
+                     </ResourceChange></member></Changes>{next}"
+                ),
+            )
+        }
+        "DeleteChangeSet" => reply("DeleteChangeSet", ""),
+        other => panic!("unexpected {other}"),
+    });
+    let (code, out) = responder.kumo(5, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("- Data (AWS::S3::Bucket) remove, holds data"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("error: stack `jobs-dev`: refusing to replace or remove stateful or retained resources (Data); pass --allow-destructive if you mean it"),
+        "{out}"
+    );
+    let actions = responder.actions();
+    assert!(
+        !actions.contains(&"ExecuteChangeSet".to_owned()),
+        "{actions:?}"
+    );
+}
