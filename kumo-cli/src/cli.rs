@@ -253,8 +253,8 @@ pub struct DeployArgs {
     #[arg(long, conflicts_with_all = ["execute", "replace_failed"])]
     pub prepare: bool,
     /// Execute the change set NAME that --prepare made, after checking that it is still the
-    /// one kumo makes for the current template, parameter values and tags (a stale one is
-    /// refused); then wait and report as a deploy does.
+    /// one kumo makes for the current template, parameter values (give the same --param) and
+    /// tags (a stale one is refused); then wait and report as a deploy does.
     #[arg(long, value_name = "NAME", conflicts_with = "replace_failed")]
     pub execute: Option<String>,
 }

@@ -195,9 +195,12 @@ fn a_prepared_change_set_is_executed_as_made_and_refused_once_stale() {
     // A later --prepare replaces an earlier prepared change set.
     let (_, out) = kumo(7, &moto, dir, &["deploy", "--prepare"]);
     let older = prepared(&out);
-    let (code, out) = kumo(8, &moto, dir, &["deploy", "--prepare"]);
+    let (code, out) = kumo(8, &moto, dir, &["--json", "deploy", "--prepare"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
-    let newer = prepared(&out);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report[STACK]["result"], "prepared", "{out}");
+    assert_eq!(report[STACK]["changes"][0]["kind"], "modify", "{out}");
+    let newer = report[STACK]["change_set"].as_str().unwrap().to_owned();
     assert_ne!(older, newer);
     assert_eq!(runtime.block_on(change_sets(&client)), [newer]);
 }
