@@ -44,6 +44,19 @@ pub struct ResourceChange {
     pub resource_type: String,
     /// `True`, `False` or `Conditional` for a `Modify`; empty otherwise.
     pub replacement: String,
+    /// What of the resource changes: `Properties`, `Metadata`, `Tags`, ...
+    pub scope: Vec<String>,
+    /// Per changed target, whether changing it recreates the resource.
+    pub details: Vec<Detail>,
+}
+
+/// What CloudFormation says a change of one target of a resource does to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    /// The attribute and, for a property, its name: `Properties.QueueName`, `Tags`.
+    pub target: String,
+    /// `Never`, `Conditionally` or `Always` (the strongest CloudFormation gives for it).
+    pub requires_recreation: String,
 }
 
 impl ResourceChange {
@@ -57,14 +70,29 @@ impl ResourceChange {
         }
     }
 
-    /// The change in the `--json` report.
+    /// The change in the `--json` report: CloudFormation's action, the resource, its
+    /// replacement, scope and per-target recreation.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "action": self.action,
             "logical_id": self.logical_id,
             "type": self.resource_type,
             "replacement": self.replacement,
+            "scope": self.scope,
+            "recreation": self.details.iter().map(|d| serde_json::json!({
+                "target": d.target,
+                "requires_recreation": d.requires_recreation,
+            })).collect::<Vec<_>>(),
         })
+    }
+
+    /// What the change does, in a word: `add`, `modify`, `replace` (CloudFormation says it
+    /// will), `remove`, or CloudFormation's other actions in lower case.
+    pub fn kind(&self) -> String {
+        match (self.action.as_str(), self.replacement.as_str()) {
+            ("Modify", "True") => "replace".to_owned(),
+            (action, _) => action.to_lowercase(),
+        }
     }
 
     fn loses_the_resource(&self) -> bool {
@@ -81,7 +109,13 @@ impl fmt::Display for ResourceChange {
             "Remove" => "-",
             _ => "~",
         };
-        write!(f, "{sign} {} ({})", self.logical_id, self.resource_type)?;
+        write!(
+            f,
+            "{sign} {} ({}) {}",
+            self.logical_id,
+            self.resource_type,
+            self.kind()
+        )?;
         match self.replacement.as_str() {
             "True" => write!(f, " REPLACED"),
             "Conditional" => write!(f, " may be replaced"),
@@ -176,6 +210,8 @@ mod tests {
             logical_id: id.into(),
             resource_type: ty.into(),
             replacement: replacement.into(),
+            scope: Vec::new(),
+            details: Vec::new(),
         }
     }
 
@@ -207,11 +243,15 @@ mod tests {
     fn changes_print_as_one_line_each() {
         assert_eq!(
             change("Modify", "Data", "AWS::S3::Bucket", "True").to_string(),
-            "~ Data (AWS::S3::Bucket) REPLACED"
+            "~ Data (AWS::S3::Bucket) replace REPLACED"
+        );
+        assert_eq!(
+            change("Modify", "Data", "AWS::S3::Bucket", "Conditional").to_string(),
+            "~ Data (AWS::S3::Bucket) modify may be replaced"
         );
         assert_eq!(
             change("Add", "Jobs", "AWS::SQS::Queue", "").to_string(),
-            "+ Jobs (AWS::SQS::Queue)"
+            "+ Jobs (AWS::SQS::Queue) add"
         );
     }
 

@@ -102,7 +102,9 @@ pub enum Command {
         mystack deploy --local            deploy to the local emulator\n  \
         mystack deploy --env prod --yes   deploy to prod without asking\n  \
         mystack deploy --replace-failed   recreate a stack whose first create failed\n  \
-        myapp deploy network data         deploy two stacks of an app, in dependency order\n\n\
+        myapp deploy network data         deploy two stacks of an app, in dependency order\n  \
+        mystack deploy --prepare          make the change set, print it and its name, and stop\n  \
+        mystack deploy --execute NAME     execute exactly that change set, if not stale\n\n\
         Stacks deploy after the stacks they use, independent ones in parallel (--concurrency);\n\
         after a failure no new stack starts, and those not attempted are named.\n\
         A deploy that would replace or remove a stateful resource (bucket, table, log group,\n\
@@ -125,8 +127,10 @@ pub enum Command {
         mystack diff                      against .kumo/applied\n  \
         mystack diff --live               against the deployed template")]
     Diff(DiffArgs),
-    /// Show what a deploy would do: create a change set, print its changes with their
-    /// replacement flags, and delete it. Exit code: 0 no changes, 1 changes, 2 error.
+    /// Show what a deploy would do: create a change set, print its changes (per resource the
+    /// action, CloudFormation's and the schema's replacement marks and the old and new values;
+    /// the parameters, tags, outputs and exports that change), and delete it (a prepared change
+    /// set stays). Exit code: 0 no changes, 1 changes, 2 error.
     #[command(after_help = "Examples:\n  \
         mystack plan --local              plan against the local emulator")]
     Plan(PlanArgs),
@@ -137,10 +141,19 @@ pub enum Command {
         mystack validate --remote         also ask CloudFormation")]
     Validate(ValidateArgs),
     /// Each stack's status, last update, and whether the local template differs from the
-    /// deployed one.
+    /// deployed template (`drift` checks the deployed resources instead).
     #[command(after_help = "Examples:\n  \
-        mystack status --env prod")]
+        mystack status --env prod\n\n\
+        \"Differs from the deployed template\" compares the local template with the one\n\
+        CloudFormation has; CloudFormation's drift (resources changed outside it) is `drift`.")]
     Status(Selection),
+    /// Ask CloudFormation whether the deployed resources still match their template (drift
+    /// detection), and print each resource's drift and each property that differs. Exit code:
+    /// 0 in sync, 1 drifted, 2 error (detection failed, or it outlasted --timeout).
+    #[command(after_help = "Examples:\n  \
+        mystack drift --env prod          check every stack of the app\n  \
+        mystack drift network --json      one stack, as JSON")]
+    Drift(Selection),
     /// Print the resources and their Ref, GetAtt and DependsOn edges as Graphviz DOT.
     #[command(after_help = "Examples:\n  \
         mystack graph | dot -Tsvg > stack.svg")]
@@ -234,6 +247,16 @@ pub struct DeployArgs {
     /// A parameter value, over kumo.toml's (repeatable).
     #[arg(long = "param", value_name = "KEY=VALUE", value_parser = crate::config::parse_param)]
     pub params: Vec<(String, String)>,
+    /// Create the change set, print it and its name, and stop: the stack stays as it is (a
+    /// new stack waits in REVIEW_IN_PROGRESS with it). `plan` and `diff` keep it; a later
+    /// `deploy`, with or without --prepare, replaces it.
+    #[arg(long, conflicts_with_all = ["execute", "replace_failed"])]
+    pub prepare: bool,
+    /// Execute the change set NAME that --prepare made, after checking that it is still the
+    /// one kumo makes for the current template, parameter values (give the same --param) and
+    /// tags (a stale one is refused); then wait and report as a deploy does.
+    #[arg(long, value_name = "NAME", conflicts_with = "replace_failed")]
+    pub execute: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -12,12 +12,14 @@ use serde_json::json;
 
 use crate::changes::{capabilities, destructive};
 use crate::cli::DeployArgs;
-use crate::engine::{ChangeSet, Deployed, Engine, OnInterrupt};
+use crate::engine::{ChangeSet, Deployed, Engine, OnInterrupt, Purpose};
 use crate::error::CliError;
 use crate::events::{busy, explanation, root_causes, Outcome};
 use crate::exports;
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
+use crate::prepare;
+use crate::proposal::Proposal;
 use crate::secrets::{comparable, mask_outputs};
 use crate::session::{Connection, Session};
 use crate::state::TargetKey;
@@ -30,11 +32,14 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
     // Without a terminal nobody can be asked: a deploy goes ahead only when told to.
-    if !args.yes && !Session::interactive() {
+    if !args.yes && !args.prepare && !Session::interactive() {
         return Err(CliError::NeedsYes("deploy"));
     }
     let graph = Graph::of(app, &session.env)?;
     let mut waiting = graph.selection(app, &args.selection.stacks)?;
+    if args.execute.is_some() && waiting.len() != 1 {
+        return Err(CliError::ExecuteOneStack(waiting.len()));
+    }
     session.check_shared(app, &waiting, &args.params)?;
     let selected: BTreeSet<&str> = waiting.iter().map(|(stack, _)| stack.name()).collect();
     let connection = session.connect().await?;
@@ -207,7 +212,10 @@ async fn deploy(
         environment: &session.env,
         parameters: &parameters,
     };
-    hooks::run_with(app, HookPoint::BeforeDeploy, &hook_state, deployed.as_ref())?;
+    // Preparing changes nothing: no hook runs.
+    if !args.prepare {
+        hooks::run_with(app, HookPoint::BeforeDeploy, &hook_state, deployed.as_ref())?;
+    }
     let create = match start(
         deployed.as_ref().map(|d| d.status.as_str()),
         args.replace_failed,
@@ -230,6 +238,11 @@ async fn deploy(
                     explanation(&watched.events)
                 )));
             }
+            deployed = None;
+            true
+        }
+        // A new stack waits under review with the prepared change set that creates it.
+        Start::Review if args.execute.is_some() => {
             deployed = None;
             true
         }
@@ -282,48 +295,78 @@ async fn deploy(
             .unwrap_or(!session.target.local)
             && !args.no_termination_protection,
     };
+    let fingerprint = prepare::fingerprint(&template, &body, &parameters, &tags);
     if let Some(deployed) = deployed
         .as_ref()
-        .filter(|_| previous.as_ref() == Some(&template))
+        .filter(|_| previous.as_ref() == Some(&template) && args.execute.is_none())
     {
         if unchanged(&template, deployed, &parameters, &tags) {
-            return settled.no_changes(out).await;
+            return settled.no_changes(args.prepare, out).await;
         }
     }
     session
         .upload_assets(connection, stack, &template, args.no_cache, out)
         .await?;
-    let source = session.template_source(connection, stack, &body).await?;
-    let change_set = engine
-        .change_set(
-            &source,
-            create,
-            &capabilities(&template),
-            &tags,
-            &parameters,
-        )
-        .await?;
-    let ChangeSet::Ready { id, changes } = change_set else {
-        return settled.no_changes(out).await;
+    let (id, changes) = match &args.execute {
+        Some(wanted) => {
+            let found = engine.describe_change_set(wanted).await?;
+            let found = prepare::check(wanted, found, &fingerprint).map_err(fail)?;
+            (found.id, found.changes)
+        }
+        None => {
+            let source = session.template_source(connection, stack, &body).await?;
+            let purpose = if args.prepare {
+                Purpose::Prepare {
+                    fingerprint: &fingerprint,
+                }
+            } else {
+                Purpose::Deploy
+            };
+            let change_set = engine
+                .change_set(
+                    &source,
+                    create,
+                    &capabilities(&template),
+                    &tags,
+                    &parameters,
+                    purpose,
+                )
+                .await?;
+            let ChangeSet::Ready { id, changes } = change_set else {
+                return settled.no_changes(args.prepare, out).await;
+            };
+            (id, changes)
+        }
     };
     ui.detail(out, &format!("change set {id}"))?;
-    if changes.is_empty() {
+    let proposal = Proposal::new(
+        previous.as_ref().zip(deployed.as_ref()),
+        &template,
+        &changes,
+        &parameters,
+        &tags,
+    );
+    proposal.print(&name, ui, out)?;
+    let mut review = proposal.to_json();
+    if args.prepare {
+        let prepared = prepare::name(&fingerprint);
         print(
             out,
-            format!("{name}: no resource changes; parameter values or tags change"),
+            format!("{name}: prepared change set {prepared}; nothing was changed; run `deploy --execute {prepared}` to execute it"),
         )?;
-    } else {
-        print(out, format!("{name}: {} change(s)", changes.len()))?;
+        review.insert("result".to_owned(), json!("prepared"));
+        review.insert("change_set".to_owned(), json!(prepared));
+        ui.report(&name, serde_json::Value::Object(review));
+        return Ok(());
     }
-    for change in &changes {
-        print(
-            out,
-            format!("  {}", ui.paint(change.style(), &change.to_string())),
-        )?;
-    }
+    // A prepared change set stays when it is not executed after all.
+    let give_up = async || match &args.execute {
+        Some(_) => Ok(()),
+        None => engine.abandon(&id, create).await,
+    };
     let dangerous = destructive(&changes, previous.as_ref(), &template);
     if !dangerous.is_empty() && !args.allow_destructive {
-        engine.abandon(&id, create).await?;
+        give_up().await?;
         let list: Vec<String> = dangerous.iter().map(|c| c.logical_id.clone()).collect();
         return Err(fail(format!(
             "refusing to replace or remove stateful or retained resources ({}); pass --allow-destructive if you mean it",
@@ -331,7 +374,7 @@ async fn deploy(
         )));
     }
     if !args.yes && !session.confirm(&format!("Deploy these changes to {name}?"))? {
-        engine.abandon(&id, create).await?;
+        give_up().await?;
         return Err(CliError::Cancelled);
     }
     let (before, after) = if create {
@@ -340,7 +383,7 @@ async fn deploy(
         (HookPoint::BeforeUpdate, HookPoint::AfterUpdate)
     };
     if let Err(err) = hooks::run_with(app, before, &hook_state, deployed.as_ref()) {
-        engine.abandon(&id, create).await?;
+        give_up().await?;
         return Err(err);
     }
     let mark = engine.newest_event().await?;
@@ -375,8 +418,7 @@ async fn deploy(
         return Err(fail(format!("{what}: {}", explanation(&watched.events))));
     }
     let result = if create { "created" } else { "updated" };
-    let changes: Vec<serde_json::Value> = changes.iter().map(|c| c.to_json()).collect();
-    let (outputs, now) = settled.record(result, &changes, out).await?;
+    let (outputs, now) = settled.record(result, review, out).await?;
     settled.converge(&now, out).await?;
     hooks::run(app, after, &hook_state, &outputs, Some(&now.status))?;
     hooks::run(
@@ -443,10 +485,21 @@ struct Settled<'a> {
 impl Settled<'_> {
     /// Ends a deploy that changes nothing: says so, records the stack, brings its termination
     /// protection and stack policy to what they should be, and runs the after-deploy hooks.
-    async fn no_changes(&self, out: &mut dyn Write) -> Result<(), CliError> {
+    /// When it was to `prepare` a change set, it only says so.
+    async fn no_changes(&self, prepare: bool, out: &mut dyn Write) -> Result<(), CliError> {
         let name = self.hook_state.stack_name;
+        if prepare {
+            writeln!(out, "{name}: no changes; no change set prepared")
+                .map_err(CliError::Stdout)?;
+            self.session
+                .ui
+                .report(name, json!({"result": "unchanged", "change_set": null}));
+            return Ok(());
+        }
         writeln!(out, "{name}: no changes").map_err(CliError::Stdout)?;
-        let (outputs, now) = self.record("unchanged", &[], out).await?;
+        let (outputs, now) = self
+            .record("unchanged", serde_json::Map::new(), out)
+            .await?;
         self.converge(&now, out).await?;
         hooks::run(
             self.app,
@@ -458,13 +511,14 @@ impl Settled<'_> {
     }
 
     /// Prints the stack's outputs (NoEcho values masked), records what is deployed under
-    /// `.kumo` and in the `--json` report (with `result` and `changes`), and returns the
+    /// `.kumo` and in the `--json` report (with `result` and what changed: the
+    /// [`Proposal`]'s fields, outputs changed under `changed_outputs`), and returns the
     /// outputs and the stack as it is now. It comes first after a deploy that worked, so that
     /// what fails later (protection, policy, hooks) never leaves a deployed stack unrecorded.
     async fn record(
         &self,
         result: &str,
-        changes: &[serde_json::Value],
+        mut review: serde_json::Map<String, serde_json::Value>,
         out: &mut dyn Write,
     ) -> Result<(BTreeMap<String, String>, Deployed), CliError> {
         let name = self.hook_state.stack_name;
@@ -493,10 +547,16 @@ impl Settled<'_> {
         self.session
             .state
             .write_outputs(&target, env, stack, &outputs)?;
-        self.session.ui.report(
-            name,
-            json!({"result": result, "status": deployed.status, "changes": changes, "outputs": outputs}),
-        );
+        if let Some(changed) = review.remove("outputs") {
+            review.insert("changed_outputs".to_owned(), changed);
+        }
+        review.entry("changes").or_insert_with(|| json!([]));
+        review.insert("result".to_owned(), json!(result));
+        review.insert("status".to_owned(), json!(deployed.status));
+        review.insert("outputs".to_owned(), json!(outputs));
+        self.session
+            .ui
+            .report(name, serde_json::Value::Object(review));
         Ok((outputs, deployed))
     }
 

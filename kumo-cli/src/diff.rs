@@ -22,12 +22,35 @@ use crate::ui::Style;
 pub const CHANGES: u8 = 1;
 
 /// A change of a deployed stack's settings rather than its template: a parameter value or a
-/// tag (compared with `--live` only; `.kumo/applied` holds templates).
-struct Setting {
-    kind: &'static str,
-    key: String,
-    old: Option<String>,
-    new: Option<String>,
+/// tag (compared with `--live` only; `.kumo/applied` holds templates), or an export.
+pub struct Setting {
+    /// What it is: `parameter`, `tag`, `export`.
+    pub kind: &'static str,
+    /// Its name.
+    pub key: String,
+    /// Its value before (`None`: it had none).
+    pub old: Option<String>,
+    /// Its value after (`None`: it will have none).
+    pub new: Option<String>,
+}
+
+impl Setting {
+    /// How it reads: `~ parameter Size: 1 -> 2`.
+    pub fn line(&self) -> String {
+        let show = |v: &Option<String>| v.as_deref().unwrap_or("(none)").to_owned();
+        format!(
+            "~ {} {}: {} -> {}",
+            self.kind,
+            self.key,
+            show(&self.old),
+            show(&self.new)
+        )
+    }
+
+    /// It in the `--json` report.
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({"kind": self.kind, "key": self.key, "old": self.old, "new": self.new})
+    }
 }
 
 pub async fn run(
@@ -112,15 +135,10 @@ pub async fn run(
             }
         }
         for setting in &settings {
-            let show = |v: &Option<String>| v.as_deref().unwrap_or("(none)").to_owned();
-            let line = format!(
-                "~ {} {}: {} -> {}",
-                setting.kind,
-                setting.key,
-                show(&setting.old),
-                show(&setting.new)
-            );
-            print(out, format!("  {}", ui.paint(Style::Changed, &line)))?;
+            print(
+                out,
+                format!("  {}", ui.paint(Style::Changed, &setting.line())),
+            )?;
         }
         for (style, line) in &instances {
             print(out, format!("  {}", ui.paint(*style, line)))?;
@@ -133,9 +151,7 @@ pub async fn run(
                     .iter()
                     .map(|change| review.to_json(change))
                     .collect::<Vec<_>>(),
-                "settings": settings.iter().map(|s| json!({
-                    "kind": s.kind, "key": s.key, "old": s.old, "new": s.new,
-                })).collect::<Vec<_>>(),
+                "settings": settings.iter().map(Setting::to_json).collect::<Vec<_>>(),
                 "instances": instances.iter().map(|(_, line)| line.clone()).collect::<Vec<_>>(),
             }),
         );
@@ -149,7 +165,7 @@ pub async fn run(
 }
 
 /// The differences between two sets of `kind` settings.
-fn compare(
+pub fn compare(
     kind: &'static str,
     old: BTreeMap<String, String>,
     new: BTreeMap<String, String>,

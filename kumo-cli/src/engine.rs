@@ -5,6 +5,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
 use aws_sdk_cloudformation::types::{
     Capability as SdkCapability, ChangeSetStatus, ChangeSetType, ExecutionStatus, TemplateStage,
 };
@@ -14,7 +15,8 @@ use kumo_core::Template;
 
 use crate::artifacts::TemplateSource;
 use crate::aws::aws_error;
-use crate::changes::{Capability, ResourceChange};
+use crate::changes::{Capability, Detail, ResourceChange};
+use crate::drift::{Detection, PropertyDrift, ResourceDrift};
 use crate::error::CliError;
 use crate::events::{outcome, Event, Outcome};
 use crate::ui::Progress;
@@ -70,6 +72,43 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60 * 60);
 
 /// The prefix of the change sets kumo makes, by which it knows its own.
 pub const CHANGE_SET_PREFIX: &str = "kumo-";
+
+/// The start of the description of a change set `deploy --prepare` makes; the fingerprint of
+/// what it was made from follows.
+pub const PREPARED_DESCRIPTION: &str = "kumo prepared change set; fingerprint ";
+
+/// Why a change set is made, which decides its name and which of kumo's earlier change sets of
+/// the stack are deleted first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose<'f> {
+    /// To show what a deploy would do (`plan`): prepared change sets are kept.
+    Plan,
+    /// To execute it now (`deploy`): every earlier change set of kumo's is deleted.
+    Deploy,
+    /// To execute it later (`deploy --prepare`), made from what `fingerprint` says: it replaces
+    /// every earlier change set of kumo's, a prepared one included.
+    Prepare {
+        /// The fingerprint of the template, parameter values and tags.
+        fingerprint: &'f str,
+    },
+}
+
+/// A change set as CloudFormation describes it.
+#[derive(Debug, Clone)]
+pub struct Described {
+    /// Its name.
+    pub name: String,
+    /// Its ID (ARN).
+    pub id: String,
+    /// Its status, such as `CREATE_COMPLETE`.
+    pub status: String,
+    /// Its execution status, such as `AVAILABLE`.
+    pub execution_status: String,
+    /// Its description (empty without one).
+    pub description: String,
+    /// What it changes.
+    pub changes: Vec<ResourceChange>,
+}
 
 /// The CloudFormation side of one stack.
 pub struct Engine<'a> {
@@ -218,9 +257,22 @@ impl<'a> Engine<'a> {
         capabilities: &[Capability],
         tags: &BTreeMap<String, String>,
         parameters: &BTreeMap<String, String>,
+        purpose: Purpose<'_>,
     ) -> Result<ChangeSet, CliError> {
         let (TemplateSource::Body(text) | TemplateSource::Url(text)) = template;
-        let name = format!("kumo-{}", kumo_core::naming::stable_hash(text, 16));
+        let (name, description) = match purpose {
+            Purpose::Prepare { fingerprint } => (
+                crate::prepare::name(fingerprint),
+                Some(format!("{PREPARED_DESCRIPTION}{fingerprint}")),
+            ),
+            Purpose::Plan | Purpose::Deploy => (
+                format!(
+                    "{CHANGE_SET_PREFIX}{}",
+                    kumo_core::naming::stable_hash(text, 16)
+                ),
+                None,
+            ),
+        };
         let (body, url) = match template {
             TemplateSource::Body(body) => (Some(body.clone()), None),
             TemplateSource::Url(url) => (None, Some(url.clone())),
@@ -236,6 +288,7 @@ impl<'a> Engine<'a> {
             .stack_name(self.name)
             .change_set_name(&name)
             .change_set_type(kind)
+            .set_description(description)
             .set_template_body(body)
             .set_template_url(url);
         for capability in capabilities {
@@ -257,7 +310,8 @@ impl<'a> Engine<'a> {
                     .build(),
             );
         }
-        self.clear_stale_change_sets().await?;
+        self.clear_stale_change_sets(purpose == Purpose::Plan)
+            .await?;
         let created = request
             .send()
             .await
@@ -298,26 +352,9 @@ impl<'a> Engine<'a> {
                 .map_err(|err| aws_error("reading the change set", err))?;
             match described.status() {
                 Some(ChangeSetStatus::CreateComplete) => {
-                    let changes: Vec<ResourceChange> = described
-                        .changes()
-                        .iter()
-                        .filter_map(|c| c.resource_change())
-                        .map(|rc| ResourceChange {
-                            action: rc
-                                .action()
-                                .map(|a| a.as_str().to_owned())
-                                .unwrap_or_default(),
-                            logical_id: rc.logical_resource_id().unwrap_or_default().to_owned(),
-                            resource_type: rc.resource_type().unwrap_or_default().to_owned(),
-                            replacement: rc
-                                .replacement()
-                                .map(|r| r.as_str().to_owned())
-                                .unwrap_or_default(),
-                        })
-                        .collect();
                     return Ok(ChangeSet::Ready {
                         id: id.to_owned(),
-                        changes,
+                        changes: self.every_change(id, &described).await?,
                     });
                 }
                 Some(ChangeSetStatus::Failed) => {
@@ -360,7 +397,7 @@ impl<'a> Engine<'a> {
     /// review with someone else's change set, or one still being worked out, is left alone and
     /// refused.
     pub async fn clear_review(&self) -> Result<(), CliError> {
-        let others = self.clear_stale_change_sets().await?;
+        let others = self.clear_stale_change_sets(false).await?;
         if !others.is_empty() {
             return Err(CliError::Deploy {
                 stack: self.name.to_owned(),
@@ -388,9 +425,13 @@ impl<'a> Engine<'a> {
 
     /// Deletes the change sets kumo made for this stack earlier that were never executed (a
     /// deploy or plan that was interrupted or killed), so that they neither pile up nor stand
-    /// in the way of a new one. Returns the names of the others: someone else's, and kumo's that
-    /// are still being worked out or executed (another deploy's), which are left alone.
-    pub async fn clear_stale_change_sets(&self) -> Result<Vec<String>, CliError> {
+    /// in the way of a new one; with `keep_prepared`, those `deploy --prepare` made are kept.
+    /// Returns the names of the others: someone else's, and kumo's that are still being worked
+    /// out or executed (another deploy's), which are left alone.
+    pub async fn clear_stale_change_sets(
+        &self,
+        keep_prepared: bool,
+    ) -> Result<Vec<String>, CliError> {
         let mut others = Vec::new();
         let mut token = None;
         for _ in 0..MAX_PAGES {
@@ -416,8 +457,13 @@ impl<'a> Engine<'a> {
                     == Some(&ExecutionStatus::ExecuteInProgress)
                     || summary.status() == Some(&ChangeSetStatus::CreateInProgress)
                     || summary.status() == Some(&ChangeSetStatus::DeleteInProgress);
+                let prepared = summary
+                    .description()
+                    .is_some_and(|d| d.starts_with(PREPARED_DESCRIPTION));
                 if running || !name.starts_with(CHANGE_SET_PREFIX) {
                     others.push(name.to_owned());
+                } else if prepared && keep_prepared {
+                    continue;
                 } else {
                     let id = summary.change_set_id().unwrap_or(name);
                     self.delete_change_set(id).await?;
@@ -429,6 +475,74 @@ impl<'a> Engine<'a> {
             }
         }
         Ok(others)
+    }
+
+    /// The change set named `name` of this stack, or `None` when there is no such change set
+    /// (or no such stack).
+    pub async fn describe_change_set(&self, name: &str) -> Result<Option<Described>, CliError> {
+        let described = match self
+            .client
+            .describe_change_set()
+            .stack_name(self.name)
+            .change_set_name(name)
+            .send()
+            .await
+        {
+            Ok(described) => described,
+            Err(err)
+                if is_missing_stack(&err)
+                    || err
+                        .as_service_error()
+                        .is_some_and(|e| e.is_change_set_not_found_exception()) =>
+            {
+                return Ok(None)
+            }
+            Err(err) => return Err(aws_error("reading the change set", err)),
+        };
+        // Some endpoints (moto) find a change set by name whatever the stack.
+        if described.stack_name().is_some_and(|s| s != self.name) {
+            return Ok(None);
+        }
+        Ok(Some(Described {
+            name: described.change_set_name().unwrap_or(name).to_owned(),
+            id: described.change_set_id().unwrap_or(name).to_owned(),
+            status: described
+                .status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            execution_status: described
+                .execution_status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            description: described.description().unwrap_or_default().to_owned(),
+            changes: self.every_change(name, &described).await?,
+        }))
+    }
+
+    /// The resource changes of the change set `id` whose first page is `described`, and those
+    /// of its further pages.
+    async fn every_change(
+        &self,
+        id: &str,
+        described: &DescribeChangeSetOutput,
+    ) -> Result<Vec<ResourceChange>, CliError> {
+        let mut changes = resource_changes(described.changes());
+        let mut token = described.next_token().map(str::to_owned);
+        for _ in 0..MAX_PAGES {
+            let Some(next) = token else { break };
+            let page = self
+                .client
+                .describe_change_set()
+                .stack_name(self.name)
+                .change_set_name(id)
+                .next_token(next)
+                .send()
+                .await
+                .map_err(|err| aws_error("reading the change set", err))?;
+            changes.extend(resource_changes(page.changes()));
+            token = page.next_token().map(str::to_owned);
+        }
+        Ok(changes)
     }
 
     /// Deletes a change set that will not be executed.
@@ -454,6 +568,96 @@ impl<'a> Engine<'a> {
             .await
             .map_err(|err| aws_error("executing the change set", err))?;
         Ok(())
+    }
+
+    /// Asks CloudFormation to compare the stack's resources with its template
+    /// (DetectStackDrift), waits until the deadline for it to finish, and returns how it ended
+    /// and each resource's drift, by logical ID.
+    pub async fn detect_drift(&self) -> Result<(Detection, Vec<ResourceDrift>), CliError> {
+        let started = self
+            .client
+            .detect_stack_drift()
+            .stack_name(self.name)
+            .send()
+            .await
+            .map_err(|err| aws_error("starting drift detection", err))?;
+        let id = started.stack_drift_detection_id().unwrap_or_default();
+        let deadline = Instant::now() + self.timeout;
+        let detection = loop {
+            let status = self
+                .client
+                .describe_stack_drift_detection_status()
+                .stack_drift_detection_id(id)
+                .send()
+                .await
+                .map_err(|err| aws_error("reading the drift detection's status", err))?;
+            let detection = Detection {
+                status: status
+                    .detection_status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                stack_status: status
+                    .stack_drift_status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                reason: status.detection_status_reason().map(str::to_owned),
+            };
+            if detection.status != "DETECTION_IN_PROGRESS" {
+                break detection;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(self.gave_up(
+                    "drift detection",
+                    &detection.status,
+                    "it goes on in CloudFormation",
+                ));
+            }
+            tokio::time::sleep(poll_interval().min(deadline - now)).await;
+        };
+        let mut drifts = Vec::new();
+        let mut token = None;
+        for _ in 0..MAX_PAGES {
+            let response = self
+                .client
+                .describe_stack_resource_drifts()
+                .stack_name(self.name)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|err| aws_error("reading the resources' drift", err))?;
+            drifts.extend(response.stack_resource_drifts().iter().map(|drift| {
+                ResourceDrift {
+                    logical_id: drift.logical_resource_id().unwrap_or_default().to_owned(),
+                    physical_id: drift.physical_resource_id().map(str::to_owned),
+                    resource_type: drift.resource_type().unwrap_or_default().to_owned(),
+                    status: drift
+                        .stack_resource_drift_status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                    reason: drift.drift_status_reason().map(str::to_owned),
+                    differences: drift
+                        .property_differences()
+                        .iter()
+                        .map(|d| PropertyDrift {
+                            path: d.property_path().unwrap_or_default().to_owned(),
+                            expected: d.expected_value().unwrap_or_default().to_owned(),
+                            actual: d.actual_value().unwrap_or_default().to_owned(),
+                            difference: d
+                                .difference_type()
+                                .map(|t| t.as_str().to_owned())
+                                .unwrap_or_default(),
+                        })
+                        .collect(),
+                }
+            }));
+            token = response.next_token().map(str::to_owned);
+            if token.is_none() {
+                break;
+            }
+        }
+        drifts.sort_by(|a, b| a.logical_id.cmp(&b.logical_id));
+        Ok((detection, drifts))
     }
 
     /// Turns termination protection on or off.
@@ -669,6 +873,63 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+    }
+}
+
+/// The resource changes among a change set's `changes`, each with its replacement, scope and
+/// per-target recreation (the strongest CloudFormation gives for a target).
+fn resource_changes(changes: &[aws_sdk_cloudformation::types::Change]) -> Vec<ResourceChange> {
+    changes
+        .iter()
+        .filter_map(|c| c.resource_change())
+        .map(|rc| {
+            let mut details: BTreeMap<String, String> = BTreeMap::new();
+            for target in rc.details().iter().filter_map(|d| d.target()) {
+                let attribute = target.attribute().map(|a| a.as_str()).unwrap_or_default();
+                let path = match target.name() {
+                    Some(name) => format!("{attribute}.{name}"),
+                    None => attribute.to_owned(),
+                };
+                let recreation = target
+                    .requires_recreation()
+                    .map(|r| r.as_str().to_owned())
+                    .unwrap_or_default();
+                let known = details.entry(path).or_default();
+                if recreation_rank(&recreation) > recreation_rank(known) {
+                    *known = recreation;
+                }
+            }
+            ResourceChange {
+                action: rc
+                    .action()
+                    .map(|a| a.as_str().to_owned())
+                    .unwrap_or_default(),
+                logical_id: rc.logical_resource_id().unwrap_or_default().to_owned(),
+                resource_type: rc.resource_type().unwrap_or_default().to_owned(),
+                replacement: rc
+                    .replacement()
+                    .map(|r| r.as_str().to_owned())
+                    .unwrap_or_default(),
+                scope: rc.scope().iter().map(|s| s.as_str().to_owned()).collect(),
+                details: details
+                    .into_iter()
+                    .map(|(target, requires_recreation)| Detail {
+                        target,
+                        requires_recreation,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// How strongly a `RequiresRecreation` value replaces the resource.
+fn recreation_rank(value: &str) -> u8 {
+    match value {
+        "Always" => 3,
+        "Conditionally" => 2,
+        "Never" => 1,
+        _ => 0,
     }
 }
 

@@ -235,6 +235,9 @@ pub enum CliError {
     /// The user said no.
     #[error("cancelled")]
     Cancelled,
+    /// `deploy --execute` names one change set, of one stack, and this many were selected.
+    #[error("deploy --execute runs the change set of one stack, and {0} are selected; name the stack (`deploy STACK --execute NAME`)")]
+    ExecuteOneStack(usize),
     /// Standard output could not be written.
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] std::io::Error),

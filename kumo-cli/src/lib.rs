@@ -24,7 +24,7 @@
 //! ```
 //!
 //! and `cargo run --bin logs -- synth` prints its template; `deploy`, `plan`, `diff`, `status`,
-//! `outputs`, `validate`, `graph` and `delete` do the rest (see `--help`). An app of several
+//! `outputs`, `validate`, `graph`, `drift` and `delete` do the rest (see `--help`). An app of several
 //! stacks ([`kumo_core::StackGroup`]) deploys them in dependency order, independent ones in
 //! parallel, running its hooks. Exit codes: 0 success, 1 changes found (`diff`), 2 error.
 
@@ -37,6 +37,7 @@ mod config;
 mod delete;
 mod deploy;
 mod diff;
+mod drift;
 mod engine;
 mod error;
 mod events;
@@ -51,6 +52,8 @@ pub mod migrate;
 mod order;
 mod outputs;
 mod plan;
+mod prepare;
+mod proposal;
 mod review;
 mod secrets;
 mod session;
@@ -234,6 +237,7 @@ fn command(
             runtime()?.block_on(validate::run(app, session, &args, out))
         }
         cli::Command::Status(args) => runtime()?.block_on(status::run(app, session, &args, out)),
+        cli::Command::Drift(args) => runtime()?.block_on(drift::run(app, session, &args, out)),
         cli::Command::Graph(args) => graph::run(app, &session.env, &args, out),
     }
 }

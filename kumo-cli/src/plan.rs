@@ -9,10 +9,11 @@ use serde_json::json;
 use crate::changes::capabilities;
 use crate::cli::PlanArgs;
 use crate::diff::CHANGES;
-use crate::engine::{ChangeSet, Engine};
+use crate::engine::{ChangeSet, Engine, Purpose};
 use crate::error::CliError;
 use crate::events::busy;
 use crate::order::Graph;
+use crate::proposal::Proposal;
 use crate::session::Session;
 use crate::stackset;
 
@@ -82,43 +83,45 @@ pub async fn run(
             });
         }
         let create = deployed.is_none();
+        let previous = match &deployed {
+            Some(_) => Some(engine.deployed_template().await?),
+            None => None,
+        };
+        let tags = session.stack_tags(stack, template);
         let change_set = engine
             .change_set(
                 &source,
                 create,
                 &capabilities(template),
-                &session.stack_tags(stack, template),
+                &tags,
                 &parameters,
+                Purpose::Plan,
             )
             .await?;
-        let changes = match change_set {
-            ChangeSet::Empty => None,
-            ChangeSet::Ready { id, changes } => {
-                // Deletes the change set and the stack in REVIEW_IN_PROGRESS that a change set
-                // of a new stack made: this run's, since the stack did not exist before it.
-                engine.abandon(&id, create).await?;
-                Some(changes)
-            }
+        let ChangeSet::Ready { id, changes } = change_set else {
+            writeln!(out, "{name}: no changes").map_err(CliError::Stdout)?;
+            ui.report(
+                &name,
+                json!({"planned": true, "create": create, "changes": []}),
+            );
+            continue;
         };
-        changed |= changes.is_some();
-        let line = match &changes {
-            None => format!("{name}: no changes"),
-            Some(changes) if changes.is_empty() => {
-                format!("{name}: no resource changes; parameter values or tags change")
-            }
-            Some(changes) => format!("{name}: {} change(s)", changes.len()),
-        };
-        writeln!(out, "{line}").map_err(CliError::Stdout)?;
-        let changes = changes.unwrap_or_default();
-        for change in &changes {
-            writeln!(out, "  {}", ui.paint(change.style(), &change.to_string()))
-                .map_err(CliError::Stdout)?;
-        }
-        let changes: Vec<serde_json::Value> = changes.iter().map(|c| c.to_json()).collect();
-        ui.report(
-            &name,
-            json!({"planned": true, "create": create, "changes": changes}),
+        // Deletes the change set and the stack in REVIEW_IN_PROGRESS that a change set of a new
+        // stack made: this run's, since the stack did not exist before it.
+        engine.abandon(&id, create).await?;
+        changed = true;
+        let proposal = Proposal::new(
+            previous.as_ref().zip(deployed.as_ref()),
+            template,
+            &changes,
+            &parameters,
+            &tags,
         );
+        proposal.print(&name, ui, out)?;
+        let mut report = proposal.to_json();
+        report.insert("planned".to_owned(), json!(true));
+        report.insert("create".to_owned(), json!(create));
+        ui.report(&name, serde_json::Value::Object(report));
     }
     Ok(if changed {
         ExitCode::from(CHANGES)

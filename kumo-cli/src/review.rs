@@ -45,14 +45,33 @@ impl<'t> Review<'t> {
         match &change.kind {
             ChangeKind::Added => vec![(Style::Good, format!("+ {entry}"))],
             ChangeKind::Removed => vec![(Style::Bad, format!("- {entry}"))],
-            ChangeKind::Modified(paths) => {
+            ChangeKind::Modified(_) => {
                 let mut lines = vec![(Style::Changed, format!("~ {entry}"))];
-                let hidden = self.is_hidden(change);
-                for path in paths {
-                    lines.extend(path_lines(path, hidden, self.replaces(change, path)));
-                }
+                lines.extend(self.paths(change));
                 lines
             }
+        }
+    }
+
+    /// The lines of each changed path of a modification (none for an addition or removal):
+    /// old and new values, and whether the path replaces the resource.
+    pub fn paths(&self, change: &Change) -> Vec<(Style, String)> {
+        let ChangeKind::Modified(paths) = &change.kind else {
+            return Vec::new();
+        };
+        let hidden = self.is_hidden(change);
+        paths
+            .iter()
+            .flat_map(|path| path_lines(path, hidden, self.replaces(change, path)))
+            .collect()
+    }
+
+    /// Whether the change modifies a property the resource type's schema says cannot change
+    /// in place.
+    pub fn replaced(&self, change: &Change) -> bool {
+        match &change.kind {
+            ChangeKind::Modified(paths) => paths.iter().any(|p| self.replaces(change, p)),
+            _ => false,
         }
     }
 
@@ -93,10 +112,7 @@ impl<'t> Review<'t> {
         let Some(kind) = self.resource_type(change) else {
             return format!("{}.{}", change.section, change.id);
         };
-        let replaced = match &change.kind {
-            ChangeKind::Modified(paths) => paths.iter().any(|p| self.replaces(change, p)),
-            _ => false,
-        };
+        let replaced = self.replaced(change);
         let stateful = STATEFUL.contains(&kind);
         let mark = match (replaced, stateful) {
             (true, true) => " REPLACED, holds data",

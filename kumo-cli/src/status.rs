@@ -46,7 +46,7 @@ pub async fn run(
                 } else {
                     ui.paint(
                         Style::Changed,
-                        "the local template differs from the deployed one (see `diff --live`)",
+                        "the local template differs from the deployed template (see `diff --live`; `drift` checks the resources)",
                     )
                 };
                 ui.report(

@@ -319,6 +319,385 @@ fn a_stack_that_stays_busy_is_given_up_at_the_deadline() {
     );
 }
 
+/// The reply to DescribeStackDriftDetectionStatus: detection `status`, the stack's `drift`, and
+/// a reason when there is one.
+fn detection(status: &str, drift: &str, reason: Option<&str>) -> support::Reply {
+    let reason = reason
+        .map(|r| {
+            format!(
+                "<DetectionStatusReason>{}</DetectionStatusReason>",
+                xml_text(r)
+            )
+        })
+        .unwrap_or_default();
+    reply(
+        "DescribeStackDriftDetectionStatus",
+        &format!(
+            "<StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/jobs-dev/1</StackId>\
+             <StackDriftDetectionId>d-1</StackDriftDetectionId>\
+             <StackDriftStatus>{drift}</StackDriftStatus><DetectionStatus>{status}</DetectionStatus>\
+             {reason}<DriftedStackResourceCount>0</DriftedStackResourceCount>\
+             <Timestamp>2026-11-01T00:00:00Z</Timestamp>"
+        ),
+    )
+}
+
+/// One member of DescribeStackResourceDrifts: `id` of `kind` in drift `status`, with property
+/// differences `(path, expected, actual, difference)`.
+fn resource_drift(
+    id: &str,
+    kind: &str,
+    status: &str,
+    differences: &[(&str, &str, &str, &str)],
+) -> String {
+    let differences: String = differences
+        .iter()
+        .map(|(path, expected, actual, difference)| {
+            format!(
+                "<member><PropertyPath>{path}</PropertyPath><ExpectedValue>{expected}</ExpectedValue>\
+                 <ActualValue>{actual}</ActualValue><DifferenceType>{difference}</DifferenceType></member>"
+            )
+        })
+        .collect();
+    format!(
+        "<member><StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/jobs-dev/1</StackId>\
+         <LogicalResourceId>{id}</LogicalResourceId><PhysicalResourceId>{id}-1</PhysicalResourceId>\
+         <ResourceType>{kind}</ResourceType><PropertyDifferences>{differences}</PropertyDifferences>\
+         <StackResourceDriftStatus>{status}</StackResourceDriftStatus>\
+         <Timestamp>2026-11-01T00:00:00Z</Timestamp></member>"
+    )
+}
+
+/// A CloudFormation with the deployed stack `jobs-dev` whose drift detection answers with
+/// `status` (by how many times it was asked since it was started) and whose resources' drift
+/// comes in `pages`.
+fn drifting(
+    status: impl Fn(usize) -> support::Reply + Send + 'static,
+    pages: Vec<String>,
+) -> Responder {
+    let asked = Mutex::new((0, 0));
+    Responder::start(move |action| {
+        let mut asked = asked.lock().unwrap();
+        match action {
+            "DescribeStacks" => stack_in("UPDATE_COMPLETE"),
+            "DetectStackDrift" => {
+                *asked = (0, 0);
+                reply(
+                    "DetectStackDrift",
+                    "<StackDriftDetectionId>d-1</StackDriftDetectionId>",
+                )
+            }
+            "DescribeStackDriftDetectionStatus" => {
+                asked.0 += 1;
+                status(asked.0)
+            }
+            "DescribeStackResourceDrifts" => {
+                let page = asked.1;
+                asked.1 += 1;
+                let next = if page + 1 < pages.len() {
+                    format!("<NextToken>page{}</NextToken>", page + 1)
+                } else {
+                    String::new()
+                };
+                reply(
+                    "DescribeStackResourceDrifts",
+                    &format!(
+                        "<StackResourceDrifts>{}</StackResourceDrifts>{next}",
+                        pages[page]
+                    ),
+                )
+            }
+            other => panic!("unexpected {other}"),
+        }
+    })
+}
+
+#[test]
+fn a_stack_in_sync_exits_0() {
+    let responder = drifting(
+        |_| detection("DETECTION_COMPLETE", "IN_SYNC", None),
+        vec![resource_drift("Queue", "AWS::SQS::Queue", "IN_SYNC", &[])],
+    );
+    let (code, out) = responder.kumo(0, &["drift"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(
+        out,
+        "jobs-dev: in sync with its template\n  = Queue (AWS::SQS::Queue) IN_SYNC\n"
+    );
+}
+
+#[test]
+fn a_modified_and_a_deleted_resource_are_drift_per_property() {
+    let responder = drifting(
+        |asked| match asked {
+            1 => detection("DETECTION_IN_PROGRESS", "UNKNOWN", None),
+            _ => detection("DETECTION_COMPLETE", "DRIFTED", None),
+        },
+        vec![[
+            resource_drift(
+                "Queue",
+                "AWS::SQS::Queue",
+                "MODIFIED",
+                &[
+                    ("/DelaySeconds", "0", "9", "NOT_EQUAL"),
+                    ("/Tags", "", "[{\"Key\":\"x\"}]", "ADD"),
+                ],
+            ),
+            resource_drift("Alerts", "AWS::SNS::Topic", "DELETED", &[]),
+        ]
+        .concat()],
+    );
+    let (code, out) = responder.kumo(0, &["drift"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert_eq!(
+        out,
+        "jobs-dev: DRIFTED from its template (2 resource(s))\n\
+         \x20 - Alerts (AWS::SNS::Topic) DELETED\n\
+         \x20 ~ Queue (AWS::SQS::Queue) MODIFIED\n\
+         \x20     /DelaySeconds (NOT_EQUAL): expected 0, actual 9\n\
+         \x20     /Tags (ADD): expected , actual [{\"Key\":\"x\"}]\n"
+    );
+    let actions = responder.actions();
+    let polls = actions
+        .iter()
+        .filter(|a| *a == "DescribeStackDriftDetectionStatus")
+        .count();
+    assert_eq!(polls, 2, "{actions:?}");
+
+    let (code, out) = responder.kumo(0, &["--json", "drift"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let stack = &report["jobs-dev"];
+    assert_eq!(stack["status"], "DRIFTED");
+    assert_eq!(stack["drifted"], 2);
+    assert_eq!(stack["resources"][0]["status"], "DELETED");
+    assert_eq!(
+        stack["resources"][1]["differences"][0]["path"],
+        "/DelaySeconds"
+    );
+    assert_eq!(stack["resources"][1]["differences"][0]["actual"], "9");
+    assert_eq!(
+        stack["resources"][1]["differences"][0]["difference"],
+        "NOT_EQUAL"
+    );
+}
+
+#[test]
+fn resource_drift_is_read_page_by_page() {
+    let responder = drifting(
+        |_| detection("DETECTION_COMPLETE", "DRIFTED", None),
+        vec![
+            resource_drift("Queue", "AWS::SQS::Queue", "IN_SYNC", &[]),
+            resource_drift("Alerts", "AWS::SNS::Topic", "DELETED", &[]),
+        ],
+    );
+    let (code, out) = responder.kumo(0, &["drift"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(out.contains("- Alerts (AWS::SNS::Topic) DELETED"), "{out}");
+    assert!(out.contains("= Queue (AWS::SQS::Queue) IN_SYNC"), "{out}");
+}
+
+#[test]
+fn a_failed_detection_is_an_error_with_its_reason() {
+    let responder = drifting(
+        |_| {
+            detection(
+                "DETECTION_FAILED",
+                "DRIFTED",
+                Some("Failed to detect drift on resource [Queue]"),
+            )
+        },
+        vec![resource_drift(
+            "Queue",
+            "AWS::SQS::Queue",
+            "NOT_CHECKED",
+            &[],
+        )],
+    );
+    let (code, out) = responder.kumo(0, &["drift"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("? Queue (AWS::SQS::Queue) NOT_CHECKED"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("error: stack `jobs-dev`: drift detection failed (DETECTION_FAILED): Failed to detect drift on resource [Queue]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_detection_that_outlasts_the_deadline_is_given_up() {
+    let responder = drifting(
+        |_| detection("DETECTION_IN_PROGRESS", "UNKNOWN", None),
+        vec![String::new()],
+    );
+    let started = std::time::Instant::now();
+    let (code, out) = responder.kumo(0, &["--timeout", "1s", "drift"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert_eq!(
+        out,
+        "error: stack `jobs-dev`: gave up after 1s waiting for drift detection (still DETECTION_IN_PROGRESS); it goes on in CloudFormation; raise --timeout (or kumo.toml's timeout) to wait longer"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert!(!responder
+        .actions()
+        .contains(&"DescribeStackResourceDrifts".to_owned()));
+}
+
+/// One `Details` member of a resource change: `name`'s recreation from `source`.
+fn detail(name: &str, recreation: &str, source: &str) -> String {
+    format!(
+        "<member><Target><Attribute>Properties</Attribute><Name>{name}</Name>\
+         <RequiresRecreation>{recreation}</RequiresRecreation></Target>\
+         <Evaluation>Static</Evaluation><ChangeSource>{source}</ChangeSource></member>"
+    )
+}
+
+#[test]
+fn plan_shows_cloudformation_s_replacement_beside_the_values() {
+    let deployed = Jobs { delay: 0 }
+        .template(&Environment::new("dev"))
+        .unwrap()
+        .to_json();
+    let responder = Responder::start(move |action| match action {
+        "DescribeStacks" => stack_in("UPDATE_COMPLETE"),
+        "GetTemplate" => reply(
+            "GetTemplate",
+            &format!("<TemplateBody>{}</TemplateBody>", xml_text(&deployed)),
+        ),
+        "ListChangeSets" => reply("ListChangeSets", "<Summaries/>"),
+        "CreateChangeSet" => reply(
+            "CreateChangeSet",
+            "<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/kumo/1</Id>",
+        ),
+        "DescribeChangeSet" => reply(
+            "DescribeChangeSet",
+            &format!(
+                "<Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus>\
+                 <Changes><member><Type>Resource</Type><ResourceChange><Action>Modify</Action>\
+                 <LogicalResourceId>Queue</LogicalResourceId>\
+                 <ResourceType>AWS::SQS::Queue</ResourceType><Replacement>True</Replacement>\
+                 <Scope><member>Properties</member></Scope><Details>{}{}</Details>\
+                 </ResourceChange></member></Changes>",
+                detail("DelaySeconds", "Never", "ParameterReference"),
+                detail("DelaySeconds", "Always", "DirectModification"),
+            ),
+        ),
+        "DeleteChangeSet" => reply("DeleteChangeSet", ""),
+        other => panic!("unexpected {other}"),
+    });
+    let (code, out) = responder.kumo(5, &["plan"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(
+        out.contains(
+            "  ~ Queue (AWS::SQS::Queue) replace REPLACED, holds data\n\
+             \x20     CloudFormation: scope Properties; Properties.DelaySeconds recreation Always\n\
+             \x20     Properties.DelaySeconds: 0 -> 5\n"
+        ),
+        "{out}"
+    );
+    let (code, out) = responder.kumo(5, &["--json", "plan"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let change = &report["jobs-dev"]["changes"][0];
+    assert_eq!(change["replacement"], "True", "{out}");
+    assert_eq!(change["kind"], "replace", "{out}");
+    assert_eq!(change["scope"][0], "Properties", "{out}");
+    assert_eq!(
+        change["recreation"],
+        serde_json::json!([{"target": "Properties.DelaySeconds", "requires_recreation": "Always"}]),
+        "{out}"
+    );
+    assert_eq!(change["values"][0]["new"], 5, "{out}");
+}
+
+#[test]
+fn a_stack_not_deployed_or_busy_is_not_checked_for_drift() {
+    let responder = Responder::start(|_| no_stack());
+    let (code, out) = responder.kumo(0, &["drift"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(out, "jobs-dev: not deployed\n");
+    assert_eq!(responder.actions(), ["DescribeStacks"]);
+
+    // Under review, as a prepared change set of a new stack leaves it: nothing deployed yet.
+    let responder = Responder::start(|_| stack_in("REVIEW_IN_PROGRESS"));
+    let (code, out) = responder.kumo(0, &["drift"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(out, "jobs-dev: not deployed\n");
+
+    let responder = Responder::start(|_| stack_in("UPDATE_IN_PROGRESS"));
+    let (code, out) = responder.kumo(0, &["drift"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert_eq!(
+        out,
+        "error: stack `jobs-dev`: the stack is busy (UPDATE_IN_PROGRESS): another operation is running; wait until it ends (`status` shows it) and check drift again"
+    );
+    assert_eq!(responder.actions(), ["DescribeStacks"]);
+}
+
+#[test]
+fn every_page_of_a_change_set_is_read_before_deciding() {
+    let deployed = Jobs { delay: 0 }
+        .template(&Environment::new("dev"))
+        .unwrap()
+        .to_json();
+    let pages = Mutex::new(0);
+    let responder = Responder::start(move |action| match action {
+        "DescribeStacks" => stack_in("UPDATE_COMPLETE"),
+        "GetTemplate" => reply(
+            "GetTemplate",
+            &format!("<TemplateBody>{}</TemplateBody>", xml_text(&deployed)),
+        ),
+        "ListChangeSets" => reply("ListChangeSets", "<Summaries/>"),
+        "CreateChangeSet" => reply(
+            "CreateChangeSet",
+            "<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/kumo/1</Id>",
+        ),
+        "DescribeChangeSet" => {
+            let mut pages = pages.lock().unwrap();
+            *pages += 1;
+            let (change, next) = match *pages {
+                1 => (
+                    "<Action>Modify</Action><LogicalResourceId>Queue</LogicalResourceId>\
+                     <ResourceType>AWS::SQS::Queue</ResourceType><Replacement>False</Replacement>",
+                    "<NextToken>page2</NextToken>",
+                ),
+                _ => (
+                    "<Action>Remove</Action><LogicalResourceId>Data</LogicalResourceId>\
+                     <ResourceType>AWS::S3::Bucket</ResourceType>",
+                    "",
+                ),
+            };
+            reply(
+                "DescribeChangeSet",
+                &format!(
+                    "<Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus>\
+                     <Changes><member><Type>Resource</Type><ResourceChange>{change}\
+                     </ResourceChange></member></Changes>{next}"
+                ),
+            )
+        }
+        "DeleteChangeSet" => reply("DeleteChangeSet", ""),
+        other => panic!("unexpected {other}"),
+    });
+    let (code, out) = responder.kumo(5, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("- Data (AWS::S3::Bucket) remove, holds data"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("error: stack `jobs-dev`: refusing to replace or remove stateful or retained resources (Data); pass --allow-destructive if you mean it"),
+        "{out}"
+    );
+    let actions = responder.actions();
+    assert!(
+        !actions.contains(&"ExecuteChangeSet".to_owned()),
+        "{actions:?}"
+    );
+}
+
 /// kumo.toml deploying `jobs` as a stack set to one account in one region.
 const STACK_SET: &str =
     "[env.dev.stacks.jobs.stack-set]\naccounts = [\"111111111111\"]\nregions = [\"eu-west-1\"]\n";

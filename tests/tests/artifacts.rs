@@ -210,6 +210,11 @@ fn deploys_through_the_artifact_bucket_against_moto() {
         "{out}"
     );
     assert!(out.contains("UPDATE_COMPLETE"), "{out}");
+    // The confirmation names the parameter and its old and new values.
+    assert!(
+        out.contains("~ parameter SnsAlertsTopic: mia-alerts -> mia-alerts-2"),
+        "{out}"
+    );
     let stack = aws.stack("mia-import-processor-dev");
     let topic = stack
         .parameters()

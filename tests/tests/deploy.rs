@@ -106,7 +106,7 @@ fn deploy_lifecycle_against_moto() {
     let (code, out) = kumo(dir, &["status"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(
-        out.contains("the local template differs from the deployed one"),
+        out.contains("the local template differs from the deployed template"),
         "{out}"
     );
     let (code, out) = kumo(dir, &["plan"]);
