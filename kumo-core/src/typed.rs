@@ -126,6 +126,9 @@ pub trait ResourceType: Sized {
     const TAGGING: Tagging;
     /// The properties whose change replaces the resource (the schema's `createOnlyProperties`).
     const REPLACED_ON_CHANGE: &'static [&'static str];
+    /// Whether the type holds data that replacing or deleting it loses (a bucket, a table, a
+    /// key), as `@aws-cdk/aws-service-spec` marks it.
+    const STATEFUL: bool = false;
 
     /// The untyped resource being built.
     fn resource(&self) -> &Resource;
