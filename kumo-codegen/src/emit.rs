@@ -304,7 +304,7 @@ fn attribute_list(r: &ResourceDef) -> String {
             section,
             "\n- `{}()`: `Value<{}>`, `{}`.",
             a.method.trim_start_matches("r#"),
-            rust(&a.ty, Scope::Types),
+            rust(&a.ty, Scope::Types).replace("crate::", ""),
             a.cfn
         );
         if !summary.is_empty() {

@@ -1340,7 +1340,7 @@ pub mod branch {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Domain>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. ARN for the Domain Association.
-/// - `certificate()`: `Value<crate::Json>`, `Certificate`.
+/// - `certificate()`: `Value<Json>`, `Certificate`.
 /// - `certificate_record()`: `Value<String>`, `CertificateRecord`. DNS Record for certificate verification.
 /// - `domain_status()`: `Value<String>`, `DomainStatus`. Status for the Domain Association.
 /// - `status_reason()`: `Value<String>`, `StatusReason`. Reason for the current status of the domain.

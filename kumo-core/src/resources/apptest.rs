@@ -33,7 +33,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
 ///
 /// - `creation_time()`: `Value<String>`, `CreationTime`. The creation time of the test case.
 /// - `last_update_time()`: `Value<String>`, `LastUpdateTime`. The last update time of the test case.
-/// - `latest_version()`: `Value<crate::Json>`, `LatestVersion`.
+/// - `latest_version()`: `Value<Json>`, `LatestVersion`.
 /// - `status()`: `Value<String>`, `Status`. The status of the test case.
 /// - `test_case_arn()`: `Value<String>`, `TestCaseArn`. The Amazon Resource Name (ARN) of the test case.
 /// - `test_case_id()`: `Value<String>`, `TestCaseId`. The response test case ID of the test case.

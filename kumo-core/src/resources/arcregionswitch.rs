@@ -32,10 +32,10 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Plan>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the plan.
-/// - `health_checks_for_plan()`: `Value<crate::Json>`, `HealthChecksForPlan`.
+/// - `health_checks_for_plan()`: `Value<Json>`, `HealthChecksForPlan`.
 /// - `owner()`: `Value<String>`, `Owner`. The owner of a plan.
 /// - `plan_health_checks()`: `Value<Vec<String>>`, `PlanHealthChecks`.
-/// - `route53_health_checks()`: `Value<crate::Json>`, `Route53HealthChecks`.
+/// - `route53_health_checks()`: `Value<Json>`, `Route53HealthChecks`.
 /// - `version()`: `Value<String>`, `Version`. The version for the plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan(crate::Resource);

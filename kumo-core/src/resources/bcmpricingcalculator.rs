@@ -28,7 +28,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<BillScenario>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the bill scenario.
-/// - `bill_interval()`: `Value<crate::Json>`, `BillInterval`.
+/// - `bill_interval()`: `Value<Json>`, `BillInterval`.
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The timestamp when the bill scenario was created
 /// - `failure_message()`: `Value<String>`, `FailureMessage`. The failure message if the bill scenario failed
 /// - `id()`: `Value<String>`, `Id`. The unique identifier of the bill scenario

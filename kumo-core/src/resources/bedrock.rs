@@ -1790,7 +1790,7 @@ pub mod agent {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<AgentAlias>`), each a `Fn::GetAtt`:
 ///
 /// - `agent_alias_arn()`: `Value<String>`, `AgentAliasArn`. The Amazon Resource Name (ARN) of the alias of the agent.
-/// - `agent_alias_history_events()`: `Value<crate::Json>`, `AgentAliasHistoryEvents`. Contains details about the history of the alias.
+/// - `agent_alias_history_events()`: `Value<Json>`, `AgentAliasHistoryEvents`. Contains details about the history of the alias.
 /// - `agent_alias_id()`: `Value<String>`, `AgentAliasId`. The unique identifier of the alias of the agent.
 /// - `agent_alias_status()`: `Value<String>`, `AgentAliasStatus`. The status of the alias of the agent and whether it is ready for use.
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The time at which the alias of the agent was created.
@@ -1979,7 +1979,7 @@ pub mod agent_alias {
 /// - `inference_profile_arn()`: `Value<String>`, `InferenceProfileArn`. The Amazon Resource Name (ARN) of the inference profile.
 /// - `inference_profile_id()`: `Value<String>`, `InferenceProfileId`. The unique identifier of the inference profile.
 /// - `inference_profile_identifier()`: `Value<String>`, `InferenceProfileIdentifier`. The ID or Amazon Resource Name (ARN) of the inference profile.
-/// - `models()`: `Value<crate::Json>`, `Models`. A list of information about each model in the inference profile.
+/// - `models()`: `Value<Json>`, `Models`. A list of information about each model in the inference profile.
 /// - `status()`: `Value<String>`, `Status`. The status of the inference profile. `ACTIVE` means that the inference profile is ready to be used.
 /// - `type()`: `Value<String>`, `Type`. The type of the inference profile.
 /// - `updated_at()`: `Value<String>`, `UpdatedAt`. The time at which the inference profile was last updated.
@@ -2954,7 +2954,7 @@ pub mod blueprint {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<DataAutomationLibrary>`), each a `Fn::GetAtt`:
 ///
 /// - `creation_time()`: `Value<String>`, `CreationTime`. Time Stamp
-/// - `entity_types()`: `Value<crate::Json>`, `EntityTypes`. List of info for each entity type in the DataAutomationLibrary
+/// - `entity_types()`: `Value<Json>`, `EntityTypes`. List of info for each entity type in the DataAutomationLibrary
 /// - `library_arn()`: `Value<String>`, `LibraryArn`. ARN generated at the server side when a DataAutomationLibrary is created
 /// - `status()`: `Value<String>`, `Status`. Status of DataAutomationLibrary
 #[derive(Debug, Clone, PartialEq)]
@@ -8065,7 +8065,7 @@ pub mod enforced_guardrail_configuration {
 /// - `id()`: `Value<String>`, `Id`. The unique identifier of the flow.
 /// - `status()`: `Value<String>`, `Status`. The status of the flow.
 /// - `updated_at()`: `Value<String>`, `UpdatedAt`. The time at which the flow was last updated.
-/// - `validations()`: `Value<crate::Json>`, `Validations`. List of flow validations
+/// - `validations()`: `Value<Json>`, `Validations`. List of flow validations
 /// - `version()`: `Value<String>`, `Version`. The latest version of the flow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow(crate::Resource);
@@ -8933,7 +8933,7 @@ pub mod flow_alias {
 ///
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The time at the version was created.
 /// - `customer_encryption_key_arn()`: `Value<String>`, `CustomerEncryptionKeyArn`. The Amazon Resource Name (ARN) of the KMS key that the flow version is encrypted with.
-/// - `definition()`: `Value<crate::Json>`, `Definition`. Flow definition
+/// - `definition()`: `Value<Json>`, `Definition`. Flow definition
 /// - `execution_role_arn()`: `Value<String>`, `ExecutionRoleArn`. The Amazon Resource Name (ARN) of the service role with permissions to create a flow.
 /// - `flow_id()`: `Value<String>`, `FlowId`. The unique identifier of the flow.
 /// - `name()`: `Value<String>`, `Name`. The name of the flow.
@@ -13575,7 +13575,7 @@ pub mod prompt {
 /// - `name()`: `Value<String>`, `Name`. The name of the prompt.
 /// - `prompt_id()`: `Value<String>`, `PromptId`. The unique identifier of the prompt.
 /// - `updated_at()`: `Value<String>`, `UpdatedAt`. The time at which the prompt was last updated.
-/// - `variants()`: `Value<crate::Json>`, `Variants`. A list of objects, each containing details about a variant of the prompt.
+/// - `variants()`: `Value<Json>`, `Variants`. A list of objects, each containing details about a variant of the prompt.
 /// - `version()`: `Value<String>`, `Version`. The version of the prompt that this summary applies to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PromptVersion(crate::Resource);

@@ -161,7 +161,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<ApiKeyCredentialProvider>`), each a `Fn::GetAtt`:
 ///
-/// - `api_key_secret_arn()`: `Value<crate::Json>`, `ApiKeySecretArn`. Contains information about the API key secret in AWS Secrets Manager
+/// - `api_key_secret_arn()`: `Value<Json>`, `ApiKeySecretArn`. Contains information about the API key secret in AWS Secrets Manager
 /// - `created_time()`: `Value<String>`, `CreatedTime`. The timestamp when the credential provider was created
 /// - `credential_provider_arn()`: `Value<String>`, `CredentialProviderArn`. The Amazon Resource Name (ARN) of the API key credential provider
 /// - `last_updated_time()`: `Value<String>`, `LastUpdatedTime`. The timestamp when the credential provider was last updated
@@ -1835,7 +1835,7 @@ pub mod evaluator {
 /// - `status()`: `Value<String>`, `Status`. The status for the gateway.
 /// - `status_reasons()`: `Value<Vec<String>>`, `StatusReasons`. The status reasons for the gateway.
 /// - `updated_at()`: `Value<String>`, `UpdatedAt`.
-/// - `workload_identity_details()`: `Value<crate::Json>`, `WorkloadIdentityDetails`.
+/// - `workload_identity_details()`: `Value<Json>`, `WorkloadIdentityDetails`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gateway(crate::Resource);
 
@@ -5159,11 +5159,11 @@ pub mod memory {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<OAuth2CredentialProvider>`), each a `Fn::GetAtt`:
 ///
 /// - `callback_url()`: `Value<String>`, `CallbackUrl`. The callback URL for the OAuth2 authorization flow
-/// - `client_secret_arn()`: `Value<crate::Json>`, `ClientSecretArn`. Contains information about a secret in AWS Secrets Manager
+/// - `client_secret_arn()`: `Value<Json>`, `ClientSecretArn`. Contains information about a secret in AWS Secrets Manager
 /// - `created_time()`: `Value<String>`, `CreatedTime`. The timestamp when the credential provider was created
 /// - `credential_provider_arn()`: `Value<String>`, `CredentialProviderArn`. The Amazon Resource Name (ARN) of the OAuth2 credential provider
 /// - `last_updated_time()`: `Value<String>`, `LastUpdatedTime`. The timestamp when the credential provider was last updated
-/// - `oauth2_provider_config_output()`: `Value<crate::Json>`, `Oauth2ProviderConfigOutput`. Output configuration for an OAuth2 provider
+/// - `oauth2_provider_config_output()`: `Value<Json>`, `Oauth2ProviderConfigOutput`. Output configuration for an OAuth2 provider
 #[derive(Debug, Clone, PartialEq)]
 pub struct OAuth2CredentialProvider(crate::Resource);
 
@@ -6147,7 +6147,7 @@ pub mod o_auth2_credential_provider {
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The timestamp when the online evaluation configuration was created.
 /// - `online_evaluation_config_arn()`: `Value<String>`, `OnlineEvaluationConfigArn`. The Amazon Resource Name (ARN) of the online evaluation configuration.
 /// - `online_evaluation_config_id()`: `Value<String>`, `OnlineEvaluationConfigId`. The unique identifier of the online evaluation configuration.
-/// - `output_config()`: `Value<crate::Json>`, `OutputConfig`. The configuration that specifies where evaluation results should be written.
+/// - `output_config()`: `Value<Json>`, `OutputConfig`. The configuration that specifies where evaluation results should be written.
 /// - `status()`: `Value<String>`, `Status`.
 /// - `updated_at()`: `Value<String>`, `UpdatedAt`. The timestamp when the online evaluation configuration was last updated.
 #[derive(Debug, Clone, PartialEq)]
@@ -7025,7 +7025,7 @@ pub mod policy_engine {
 /// - `failure_reason()`: `Value<String>`, `FailureReason`. The reason for failure if the agent is in a failed state.
 /// - `last_updated_at()`: `Value<String>`, `LastUpdatedAt`. The time at which the runtime was last updated.
 /// - `status()`: `Value<String>`, `Status`. The status for the agent runtime.
-/// - `workload_identity_details()`: `Value<crate::Json>`, `WorkloadIdentityDetails`. Configuration for workload identity
+/// - `workload_identity_details()`: `Value<Json>`, `WorkloadIdentityDetails`. Configuration for workload identity
 #[derive(Debug, Clone, PartialEq)]
 pub struct Runtime(crate::Resource);
 

@@ -2002,7 +2002,7 @@ pub mod configured_table_association {
 /// - `collaboration_arn()`: `Value<String>`, `CollaborationArn`. The Amazon Resource Name (ARN) of the collaboration that contains this ID mapping table.
 /// - `collaboration_identifier()`: `Value<String>`, `CollaborationIdentifier`. The unique identifier of the collaboration that contains this ID mapping table.
 /// - `id_mapping_table_identifier()`: `Value<String>`, `IdMappingTableIdentifier`. The unique identifier of the ID mapping table identifier that you want to retrieve.
-/// - `input_reference_properties()`: `Value<crate::Json>`, `InputReferenceProperties`.
+/// - `input_reference_properties()`: `Value<Json>`, `InputReferenceProperties`.
 /// - `membership_arn()`: `Value<String>`, `MembershipArn`. The Amazon Resource Name (ARN) of the membership resource for the ID mapping table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IdMappingTable(crate::Resource);
@@ -2218,7 +2218,7 @@ pub mod id_mapping_table {
 /// - `collaboration_arn()`: `Value<String>`, `CollaborationArn`. The Amazon Resource Name (ARN) of the collaboration that contains this ID namespace association.
 /// - `collaboration_identifier()`: `Value<String>`, `CollaborationIdentifier`. The unique identifier of the collaboration that contains this ID namespace association.
 /// - `id_namespace_association_identifier()`: `Value<String>`, `IdNamespaceAssociationIdentifier`. The unique identifier of the ID namespace association that you want to retrieve.
-/// - `input_reference_properties()`: `Value<crate::Json>`, `InputReferenceProperties`.
+/// - `input_reference_properties()`: `Value<Json>`, `InputReferenceProperties`.
 /// - `membership_arn()`: `Value<String>`, `MembershipArn`. The Amazon Resource Name (ARN) of the membership resource for this ID namespace association.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IdNamespaceAssociation(crate::Resource);

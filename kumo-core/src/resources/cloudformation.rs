@@ -3852,7 +3852,7 @@ pub mod type_activation {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<WaitCondition>`), each a `Fn::GetAtt`:
 ///
-/// - `data()`: `Value<crate::Json>`, `Data`.
+/// - `data()`: `Value<Json>`, `Data`.
 /// - `id()`: `Value<String>`, `Id`. Returns a unique identifier for the resource.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WaitCondition(crate::Resource);

@@ -208,10 +208,10 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<AnycastIpList>`), each a `Fn::GetAtt`:
 ///
-/// - `anycast_ip_list()`: `Value<crate::Json>`, `AnycastIpList`. An Anycast static IP list.
+/// - `anycast_ip_list()`: `Value<Json>`, `AnycastIpList`. An Anycast static IP list.
 /// - `e_tag()`: `Value<String>`, `ETag`. A complex type that contains `Tag` key and `Tag` value.
 /// - `id()`: `Value<String>`, `Id`. The ID of the Anycast static IP list.
-/// - `ipam_cidr_config_results()`: `Value<crate::Json>`, `IpamCidrConfigResults`. The results for the IPAM CIDRs that defines a specific IP address range, IPAM pool, and associated Anycast IP address.
+/// - `ipam_cidr_config_results()`: `Value<Json>`, `IpamCidrConfigResults`. The results for the IPAM CIDRs that defines a specific IP address range, IPAM pool, and associated Anycast IP address.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnycastIpList(crate::Resource);
 
@@ -5058,7 +5058,7 @@ pub mod distribution {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the distribution tenant.
 /// - `created_time()`: `Value<String>`, `CreatedTime`. The date and time when the distribution tenant was created.
-/// - `domain_results()`: `Value<crate::Json>`, `DomainResults`.
+/// - `domain_results()`: `Value<Json>`, `DomainResults`.
 /// - `e_tag()`: `Value<String>`, `ETag`. The current version of the distribution tenant.
 /// - `id()`: `Value<String>`, `Id`. The ID of the distribution tenant.
 /// - `last_modified_time()`: `Value<String>`, `LastModifiedTime`. The date and time when the distribution tenant was updated.

@@ -1240,7 +1240,7 @@ impl crate::typed::Handle<ContactFlowVersion> {
 /// - `created_time()`: `Value<f64>`, `CreatedTime`. The timestamp when the data table was created.
 /// - `last_modified_region()`: `Value<String>`, `LastModifiedRegion`. The AWS Region where the data table was last modified, used for region replication.
 /// - `last_modified_time()`: `Value<f64>`, `LastModifiedTime`. The timestamp when the data table or any of its properties were last modified.
-/// - `lock_version()`: `Value<crate::Json>`, `LockVersion`. The lock version of the Data Table
+/// - `lock_version()`: `Value<Json>`, `LockVersion`. The lock version of the Data Table
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataTable(crate::Resource);
 
@@ -1506,7 +1506,7 @@ pub mod data_table {
 /// - `attribute_id()`: `Value<String>`, `AttributeId`. The unique identifier for the attribute within the data table.
 /// - `last_modified_region()`: `Value<String>`, `LastModifiedRegion`. The AWS Region where this attribute was last modified, used for region replication.
 /// - `last_modified_time()`: `Value<f64>`, `LastModifiedTime`. The timestamp when this attribute was last modified.
-/// - `lock_version()`: `Value<crate::Json>`, `LockVersion`.
+/// - `lock_version()`: `Value<Json>`, `LockVersion`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataTableAttribute(crate::Resource);
 

@@ -100,7 +100,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 ///
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The timestamp of when the calculated attribute definition was created.
 /// - `last_updated_at()`: `Value<String>`, `LastUpdatedAt`. The timestamp of when the calculated attribute definition was most recently edited.
-/// - `readiness()`: `Value<crate::Json>`, `Readiness`. The readiness status of the calculated attribute.
+/// - `readiness()`: `Value<Json>`, `Readiness`. The readiness status of the calculated attribute.
 /// - `status()`: `Value<String>`, `Status`. Status of the Calculated Attribute creation (whether all historical data has been indexed.)
 #[derive(Debug, Clone, PartialEq)]
 pub struct CalculatedAttributeDefinition(crate::Resource);
@@ -604,10 +604,10 @@ pub mod calculated_attribute_definition {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Domain>`), each a `Fn::GetAtt`:
 ///
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The timestamp of when the domain was created.
-/// - `data_store_readiness()`: `Value<crate::Json>`, `DataStore.Readiness`. Progress information for data store setup.
+/// - `data_store_readiness()`: `Value<Json>`, `DataStore.Readiness`. Progress information for data store setup.
 /// - `last_updated_at()`: `Value<String>`, `LastUpdatedAt`. The timestamp of when the domain was most recently edited.
 /// - `rule_based_matching_status()`: `Value<String>`, `RuleBasedMatching.Status`. The status of rule-based matching rule.
-/// - `stats()`: `Value<crate::Json>`, `Stats`. Usage-specific statistics about the domain.
+/// - `stats()`: `Value<Json>`, `Stats`. Usage-specific statistics about the domain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Domain(crate::Resource);
 
@@ -1519,7 +1519,7 @@ pub mod domain {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<EventStream>`), each a `Fn::GetAtt`:
 ///
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The timestamp of when the export was created.
-/// - `destination_details()`: `Value<crate::Json>`, `DestinationDetails`. Details regarding the Kinesis stream.
+/// - `destination_details()`: `Value<Json>`, `DestinationDetails`. Details regarding the Kinesis stream.
 /// - `event_stream_arn()`: `Value<String>`, `EventStreamArn`. A unique identifier for the event stream.
 /// - `state()`: `Value<String>`, `State`. The operational state of destination stream for export.
 #[derive(Debug, Clone, PartialEq)]
@@ -4187,10 +4187,10 @@ pub mod object_type {
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The timestamp of when the recommender was created.
 /// - `failure_reason()`: `Value<String>`, `FailureReason`. The reason for recommender failure.
 /// - `last_updated_at()`: `Value<String>`, `LastUpdatedAt`. The timestamp of when the recommender was last updated.
-/// - `latest_recommender_update()`: `Value<crate::Json>`, `LatestRecommenderUpdate`. Information about the latest recommender update
+/// - `latest_recommender_update()`: `Value<Json>`, `LatestRecommenderUpdate`. Information about the latest recommender update
 /// - `recommender_arn()`: `Value<String>`, `RecommenderArn`. The Amazon Resource Name (ARN) of the recommender.
 /// - `status()`: `Value<String>`, `Status`. The status of the recommender
-/// - `training_metrics()`: `Value<crate::Json>`, `TrainingMetrics`.
+/// - `training_metrics()`: `Value<Json>`, `TrainingMetrics`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recommender(crate::Resource);
 

@@ -371,7 +371,7 @@ pub mod agent {
 /// - `cmk_secret_config_secret_arn()`: `Value<String>`, `CmkSecretConfig.SecretArn`. Specifies the ARN for the DataSync-managed AWS Secrets Manager secret that that is used to access a specific storage location.
 /// - `location_arn()`: `Value<String>`, `LocationArn`. The ARN of the Azure Blob Storage transfer location that you created.
 /// - `location_uri()`: `Value<String>`, `LocationUri`. The URI of the Azure Blob Storage transfer location that you created.
-/// - `managed_secret_config()`: `Value<crate::Json>`, `ManagedSecretConfig`. Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location.
+/// - `managed_secret_config()`: `Value<Json>`, `ManagedSecretConfig`. Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationAzureBlob(crate::Resource);
 
@@ -1212,7 +1212,7 @@ pub mod location_f_sx_lustre {
 /// - `location_arn()`: `Value<String>`, `LocationArn`. The ARN of the specified location.
 /// - `location_uri()`: `Value<String>`, `LocationUri`. The URI of the specified location.
 /// - `protocol_smb_cmk_secret_config_secret_arn()`: `Value<String>`, `Protocol.SMB.CmkSecretConfig.SecretArn`. Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-/// - `protocol_smb_managed_secret_config()`: `Value<crate::Json>`, `Protocol.SMB.ManagedSecretConfig`. Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location.
+/// - `protocol_smb_managed_secret_config()`: `Value<Json>`, `Protocol.SMB.ManagedSecretConfig`. Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationFSxOntap(crate::Resource);
 
@@ -2082,7 +2082,7 @@ pub mod location_f_sx_open_zfs {
 /// - `cmk_secret_config_secret_arn()`: `Value<String>`, `CmkSecretConfig.SecretArn`. Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
 /// - `location_arn()`: `Value<String>`, `LocationArn`. The ARN of the specified FSx for Windows Server file system location.
 /// - `location_uri()`: `Value<String>`, `LocationUri`. The URI of the specified FSx for Windows Server file system location.
-/// - `managed_secret_config()`: `Value<crate::Json>`, `ManagedSecretConfig`. Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location.
+/// - `managed_secret_config()`: `Value<Json>`, `ManagedSecretConfig`. Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationFSxWindows(crate::Resource);
 
@@ -2394,7 +2394,7 @@ pub mod location_f_sx_windows {
 /// - `cmk_secret_config_secret_arn()`: `Value<String>`, `CmkSecretConfig.SecretArn`. Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
 /// - `location_arn()`: `Value<String>`, `LocationArn`. The Amazon Resource Name (ARN) of the HDFS cluster location to describe.
 /// - `location_uri()`: `Value<String>`, `LocationUri`. The URI of the HDFS cluster location.
-/// - `managed_secret_config()`: `Value<crate::Json>`, `ManagedSecretConfig`. Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location.
+/// - `managed_secret_config()`: `Value<Json>`, `ManagedSecretConfig`. Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationHdfs(crate::Resource);
 
@@ -3184,7 +3184,7 @@ pub mod location_nfs {
 /// - `cmk_secret_config_secret_arn()`: `Value<String>`, `CmkSecretConfig.SecretArn`. Specifies the ARN for the DataSync-managed AWS Secrets Manager secret that that is used to access a specific storage location.
 /// - `location_arn()`: `Value<String>`, `LocationArn`. The Amazon Resource Name (ARN) of the specified object storage location.
 /// - `location_uri()`: `Value<String>`, `LocationUri`. The URI of the specified object storage location.
-/// - `managed_secret_config()`: `Value<crate::Json>`, `ManagedSecretConfig`. Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location.
+/// - `managed_secret_config()`: `Value<Json>`, `ManagedSecretConfig`. Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationObjectStorage(crate::Resource);
 
@@ -3848,7 +3848,7 @@ pub mod location_s3 {
 /// - `cmk_secret_config_secret_arn()`: `Value<String>`, `CmkSecretConfig.SecretArn`. Specifies the ARN for the DataSync-managed AWS Secrets Manager secret that that is used to access a specific storage location.
 /// - `location_arn()`: `Value<String>`, `LocationArn`. The Amazon Resource Name (ARN) of the specified SMB location.
 /// - `location_uri()`: `Value<String>`, `LocationUri`. The URI of the specified SMB location.
-/// - `managed_secret_config()`: `Value<crate::Json>`, `ManagedSecretConfig`. Specifies configuration information for a DataSync-managed secret, such as a password or set of credentials that DataSync uses to access a specific transfer location.
+/// - `managed_secret_config()`: `Value<Json>`, `ManagedSecretConfig`. Specifies configuration information for a DataSync-managed secret, such as a password or set of credentials that DataSync uses to access a specific transfer location.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationSmb(crate::Resource);
 

@@ -4667,7 +4667,7 @@ pub mod subscription_target {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<UserProfile>`), each a `Fn::GetAtt`:
 ///
-/// - `details()`: `Value<crate::Json>`, `Details`.
+/// - `details()`: `Value<Json>`, `Details`.
 /// - `domain_id()`: `Value<String>`, `DomainId`. The identifier of a Amazon DataZone domain in which a user profile exists.
 /// - `id()`: `Value<String>`, `Id`. The ID of the user profile.
 /// - `type()`: `Value<String>`, `Type`. The type of the user profile.

@@ -285,7 +285,7 @@ pub mod farm {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Fleet>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) assigned to the fleet.
-/// - `capabilities()`: `Value<crate::Json>`, `Capabilities`.
+/// - `capabilities()`: `Value<Json>`, `Capabilities`.
 /// - `fleet_id()`: `Value<String>`, `FleetId`. The fleet ID.
 /// - `status()`: `Value<String>`, `Status`. The status of the fleet.
 /// - `status_message()`: `Value<String>`, `StatusMessage`. A message that communicates a suspended status of the fleet.

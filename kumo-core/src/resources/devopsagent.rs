@@ -628,8 +628,8 @@ pub mod private_connection {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Service>`), each a `Fn::GetAtt`:
 ///
-/// - `accessible_resources()`: `Value<crate::Json>`, `AccessibleResources`. List of accessible resources for this service
-/// - `additional_service_details()`: `Value<crate::Json>`, `AdditionalServiceDetails`. Additional details specific to the service type returned after registration
+/// - `accessible_resources()`: `Value<Json>`, `AccessibleResources`. List of accessible resources for this service
+/// - `additional_service_details()`: `Value<Json>`, `AdditionalServiceDetails`. Additional details specific to the service type returned after registration
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the Service.
 /// - `service_id()`: `Value<String>`, `ServiceId`. The unique identifier of the service
 #[derive(Debug, Clone, PartialEq)]

@@ -57,7 +57,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Cluster>`), each a `Fn::GetAtt`:
 ///
 /// - `creation_time()`: `Value<String>`, `CreationTime`. The timestamp when the cluster was created, in ISO 8601 format.
-/// - `encryption_details()`: `Value<crate::Json>`, `EncryptionDetails`. The encryption configuration details for the cluster.
+/// - `encryption_details()`: `Value<Json>`, `EncryptionDetails`. The encryption configuration details for the cluster.
 /// - `endpoint()`: `Value<String>`, `Endpoint`. The connection endpoint for the created cluster.
 /// - `identifier()`: `Value<String>`, `Identifier`. The unique identifier assigned to the cluster upon creation.
 /// - `policy_version()`: `Value<String>`, `PolicyVersion`. The version number of the cluster's resource based policy

@@ -524,10 +524,10 @@ pub mod capacity_manager_data_export {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<CapacityReservation>`), each a `Fn::GetAtt`:
 ///
 /// - `available_instance_count()`: `Value<i64>`, `AvailableInstanceCount`. Returns the remaining capacity, which indicates the number of instances that can be launched in the Capacity Reservation.
-/// - `capacity_allocation_set()`: `Value<crate::Json>`, `CapacityAllocationSet`.
+/// - `capacity_allocation_set()`: `Value<Json>`, `CapacityAllocationSet`.
 /// - `capacity_reservation_arn()`: `Value<String>`, `CapacityReservationArn`. The Amazon Resource Name (ARN) of the Capacity Reservation.
 /// - `capacity_reservation_fleet_id()`: `Value<String>`, `CapacityReservationFleetId`. The ID of the Capacity Reservation Fleet to which the Capacity Reservation belongs.
-/// - `commitment_info()`: `Value<crate::Json>`, `CommitmentInfo`.
+/// - `commitment_info()`: `Value<Json>`, `CommitmentInfo`.
 /// - `create_date()`: `Value<String>`, `CreateDate`. The date and time the Capacity Reservation was created.
 /// - `delivery_preference()`: `Value<String>`, `DeliveryPreference`. The delivery method for a future-dated Capacity Reservation. `incremental` indicates that the requested capacity is delivered in addition to any running instances and reserved capacity that you have in your account at the requested date and time.
 /// - `id()`: `Value<String>`, `Id`. The ID of the Capacity Reservation.
@@ -10481,7 +10481,7 @@ pub mod ipam_scope {
 /// - `private_ip()`: `Value<String>`, `PrivateIp`. The private IP address of the specified instance.
 /// - `public_dns_name()`: `Value<String>`, `PublicDnsName`. The public DNS name of the specified instance.
 /// - `public_ip()`: `Value<String>`, `PublicIp`. The public IP address of the specified instance.
-/// - `state()`: `Value<crate::Json>`, `State`. The current state of the instance
+/// - `state()`: `Value<Json>`, `State`. The current state of the instance
 /// - `vpc_id()`: `Value<String>`, `VpcId`. The ID of the VPC in which the instance is running.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Instance(crate::Resource);
@@ -12679,7 +12679,7 @@ pub mod instance {
 /// - `instance_connect_endpoint_arn()`: `Value<String>`, `InstanceConnectEndpointArn`. The Amazon Resource Name (ARN) of the EC2 Instance Connect Endpoint
 /// - `network_interface_ids()`: `Value<Vec<String>>`, `NetworkInterfaceIds`. The ID of the elastic network interface that Amazon EC2 automatically created when creating the EC2 Instance Connect Endpoint
 /// - `owner_id()`: `Value<String>`, `OwnerId`. The ID of the AWS account that created the EC2 Instance Connect Endpoint
-/// - `public_dns_names()`: `Value<crate::Json>`, `PublicDnsNames`. The public DNS names of the endpoint, including IPv4-only and dualstack DNS names.
+/// - `public_dns_names()`: `Value<Json>`, `PublicDnsNames`. The public DNS names of the endpoint, including IPv4-only and dualstack DNS names.
 /// - `state()`: `Value<String>`, `State`. The current state of the EC2 Instance Connect Endpoint
 /// - `state_message()`: `Value<String>`, `StateMessage`. The message for the current state of the EC2 Instance Connect Endpoint.
 /// - `vpc_id()`: `Value<String>`, `VpcId`. The ID of the VPC in which the EC2 Instance Connect Endpoint was created
@@ -19915,13 +19915,13 @@ pub mod network_insights_access_scope_analysis {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<NetworkInsightsAnalysis>`), each a `Fn::GetAtt`:
 ///
-/// - `alternate_path_hints()`: `Value<crate::Json>`, `AlternatePathHints`. Potential intermediate components.
-/// - `explanations()`: `Value<crate::Json>`, `Explanations`. The explanations.
-/// - `forward_path_components()`: `Value<crate::Json>`, `ForwardPathComponents`. The components in the path from source to destination.
+/// - `alternate_path_hints()`: `Value<Json>`, `AlternatePathHints`. Potential intermediate components.
+/// - `explanations()`: `Value<Json>`, `Explanations`. The explanations.
+/// - `forward_path_components()`: `Value<Json>`, `ForwardPathComponents`. The components in the path from source to destination.
 /// - `network_insights_analysis_arn()`: `Value<String>`, `NetworkInsightsAnalysisArn`. The Amazon Resource Name (ARN) of the network insights analysis.
 /// - `network_insights_analysis_id()`: `Value<String>`, `NetworkInsightsAnalysisId`. The ID of the network insights analysis.
 /// - `network_path_found()`: `Value<bool>`, `NetworkPathFound`. Indicates whether the destination is reachable from the source.
-/// - `return_path_components()`: `Value<crate::Json>`, `ReturnPathComponents`. The components in the path from destination to source.
+/// - `return_path_components()`: `Value<Json>`, `ReturnPathComponents`. The components in the path from destination to source.
 /// - `start_date()`: `Value<String>`, `StartDate`. The time the analysis started.
 /// - `status()`: `Value<String>`, `Status`. The status of the network insights analysis.
 /// - `status_message()`: `Value<String>`, `StatusMessage`. The status message, if the status is `failed` .
@@ -20527,7 +20527,7 @@ pub mod network_insights_path {
 /// - `id()`: `Value<String>`, `Id`. The ID of the network interface.
 /// - `primary_ipv6_address()`: `Value<String>`, `PrimaryIpv6Address`. The primary IPv6 address of the network interface.
 /// - `primary_private_ip_address()`: `Value<String>`, `PrimaryPrivateIpAddress`. The primary private IP address of the network interface.
-/// - `public_ip_dns_name_options()`: `Value<crate::Json>`, `PublicIpDnsNameOptions`. Describes the public hostname type options, including public hostname type, IPv4-enabled public hostname, IPv6-enabled public hostname, and dual-stack public hostname.
+/// - `public_ip_dns_name_options()`: `Value<Json>`, `PublicIpDnsNameOptions`. Describes the public hostname type options, including public hostname type, IPv4-enabled public hostname, IPv6-enabled public hostname, and dual-stack public hostname.
 /// - `secondary_private_ip_addresses()`: `Value<Vec<String>>`, `SecondaryPrivateIpAddresses`. The secondary private IP addresses of the network interface.
 /// - `vpc_id()`: `Value<String>`, `VpcId`. The ID of the VPC.
 #[derive(Debug, Clone, PartialEq)]
@@ -27659,7 +27659,7 @@ impl crate::typed::Handle<SqlHaStandbyDetectedInstance> {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Subnet>`), each a `Fn::GetAtt`:
 ///
-/// - `block_public_access_states()`: `Value<crate::Json>`, `BlockPublicAccessStates`.
+/// - `block_public_access_states()`: `Value<Json>`, `BlockPublicAccessStates`.
 /// - `ipv6_cidr_blocks()`: `Value<Vec<String>>`, `Ipv6CidrBlocks`. The IPv6 CIDR blocks that are associated with the subnet.
 /// - `network_acl_association_id()`: `Value<String>`, `NetworkAclAssociationId`. The ID of the network ACL that is associated with the subnet's VPC, such as `acl-5fb85d36` .
 /// - `subnet_id()`: `Value<String>`, `SubnetId`. The ID of the subnet.
@@ -29862,7 +29862,7 @@ pub mod transit_gateway_connect {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<TransitGatewayConnectPeer>`), each a `Fn::GetAtt`:
 ///
-/// - `connect_peer_configuration_bgp_configurations()`: `Value<crate::Json>`, `ConnectPeerConfiguration.BgpConfigurations`. The BGP configuration details.
+/// - `connect_peer_configuration_bgp_configurations()`: `Value<Json>`, `ConnectPeerConfiguration.BgpConfigurations`. The BGP configuration details.
 /// - `connect_peer_configuration_protocol()`: `Value<String>`, `ConnectPeerConfiguration.Protocol`. The tunnel protocol.
 /// - `creation_time()`: `Value<String>`, `CreationTime`. The creation time.
 /// - `state()`: `Value<String>`, `State`. The state of the Connect peer.
@@ -31208,7 +31208,7 @@ impl crate::typed::Handle<TransitGatewayMulticastGroupSource> {
 ///
 /// - `creation_time()`: `Value<String>`, `CreationTime`. The time the transit gateway peering attachment was created.
 /// - `state()`: `Value<String>`, `State`. The state of the transit gateway peering attachment.
-/// - `status()`: `Value<crate::Json>`, `Status`.
+/// - `status()`: `Value<Json>`, `Status`.
 /// - `transit_gateway_attachment_id()`: `Value<String>`, `TransitGatewayAttachmentId`. The ID of the transit gateway peering attachment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransitGatewayPeeringAttachment(crate::Resource);
@@ -32736,29 +32736,29 @@ impl crate::typed::ResourceType for VpcdhcpOptionsAssociation {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<VpcEncryptionControl>`), each a `Fn::GetAtt`:
 ///
-/// - `resource_exclusions()`: `Value<crate::Json>`, `ResourceExclusions`.
-/// - `resource_exclusions_egress_only_internet_gateway()`: `Value<crate::Json>`, `ResourceExclusions.EgressOnlyInternetGateway`. Specifies whether to exclude egress-only internet gateway traffic from encryption enforcement.
+/// - `resource_exclusions()`: `Value<Json>`, `ResourceExclusions`.
+/// - `resource_exclusions_egress_only_internet_gateway()`: `Value<Json>`, `ResourceExclusions.EgressOnlyInternetGateway`. Specifies whether to exclude egress-only internet gateway traffic from encryption enforcement.
 /// - `resource_exclusions_egress_only_internet_gateway_state()`: `Value<String>`, `ResourceExclusions.EgressOnlyInternetGateway.State`. The current state of the exclusion configuration.
 /// - `resource_exclusions_egress_only_internet_gateway_state_message()`: `Value<String>`, `ResourceExclusions.EgressOnlyInternetGateway.StateMessage`. A message providing additional information about the exclusion state.
-/// - `resource_exclusions_elastic_file_system()`: `Value<crate::Json>`, `ResourceExclusions.ElasticFileSystem`. Specifies whether to exclude Elastic File System traffic from encryption enforcement.
+/// - `resource_exclusions_elastic_file_system()`: `Value<Json>`, `ResourceExclusions.ElasticFileSystem`. Specifies whether to exclude Elastic File System traffic from encryption enforcement.
 /// - `resource_exclusions_elastic_file_system_state()`: `Value<String>`, `ResourceExclusions.ElasticFileSystem.State`. The current state of the exclusion configuration.
 /// - `resource_exclusions_elastic_file_system_state_message()`: `Value<String>`, `ResourceExclusions.ElasticFileSystem.StateMessage`. A message providing additional information about the exclusion state.
-/// - `resource_exclusions_internet_gateway()`: `Value<crate::Json>`, `ResourceExclusions.InternetGateway`. Specifies whether to exclude internet gateway traffic from encryption enforcement.
+/// - `resource_exclusions_internet_gateway()`: `Value<Json>`, `ResourceExclusions.InternetGateway`. Specifies whether to exclude internet gateway traffic from encryption enforcement.
 /// - `resource_exclusions_internet_gateway_state()`: `Value<String>`, `ResourceExclusions.InternetGateway.State`. The current state of the exclusion configuration.
 /// - `resource_exclusions_internet_gateway_state_message()`: `Value<String>`, `ResourceExclusions.InternetGateway.StateMessage`. A message providing additional information about the exclusion state.
-/// - `resource_exclusions_lambda()`: `Value<crate::Json>`, `ResourceExclusions.Lambda`. Specifies whether to exclude Lambda function traffic from encryption enforcement.
+/// - `resource_exclusions_lambda()`: `Value<Json>`, `ResourceExclusions.Lambda`. Specifies whether to exclude Lambda function traffic from encryption enforcement.
 /// - `resource_exclusions_lambda_state()`: `Value<String>`, `ResourceExclusions.Lambda.State`. The current state of the exclusion configuration.
 /// - `resource_exclusions_lambda_state_message()`: `Value<String>`, `ResourceExclusions.Lambda.StateMessage`. A message providing additional information about the exclusion state.
-/// - `resource_exclusions_nat_gateway()`: `Value<crate::Json>`, `ResourceExclusions.NatGateway`. Specifies whether to exclude NAT gateway traffic from encryption enforcement.
+/// - `resource_exclusions_nat_gateway()`: `Value<Json>`, `ResourceExclusions.NatGateway`. Specifies whether to exclude NAT gateway traffic from encryption enforcement.
 /// - `resource_exclusions_nat_gateway_state()`: `Value<String>`, `ResourceExclusions.NatGateway.State`. The current state of the exclusion configuration.
 /// - `resource_exclusions_nat_gateway_state_message()`: `Value<String>`, `ResourceExclusions.NatGateway.StateMessage`. A message providing additional information about the exclusion state.
-/// - `resource_exclusions_virtual_private_gateway()`: `Value<crate::Json>`, `ResourceExclusions.VirtualPrivateGateway`. Specifies whether to exclude virtual private gateway traffic from encryption enforcement.
+/// - `resource_exclusions_virtual_private_gateway()`: `Value<Json>`, `ResourceExclusions.VirtualPrivateGateway`. Specifies whether to exclude virtual private gateway traffic from encryption enforcement.
 /// - `resource_exclusions_virtual_private_gateway_state()`: `Value<String>`, `ResourceExclusions.VirtualPrivateGateway.State`. The current state of the exclusion configuration.
 /// - `resource_exclusions_virtual_private_gateway_state_message()`: `Value<String>`, `ResourceExclusions.VirtualPrivateGateway.StateMessage`. A message providing additional information about the exclusion state.
-/// - `resource_exclusions_vpc_lattice()`: `Value<crate::Json>`, `ResourceExclusions.VpcLattice`. Specifies whether to exclude VPC Lattice traffic from encryption enforcement.
+/// - `resource_exclusions_vpc_lattice()`: `Value<Json>`, `ResourceExclusions.VpcLattice`. Specifies whether to exclude VPC Lattice traffic from encryption enforcement.
 /// - `resource_exclusions_vpc_lattice_state()`: `Value<String>`, `ResourceExclusions.VpcLattice.State`. The current state of the exclusion configuration.
 /// - `resource_exclusions_vpc_lattice_state_message()`: `Value<String>`, `ResourceExclusions.VpcLattice.StateMessage`. A message providing additional information about the exclusion state.
-/// - `resource_exclusions_vpc_peering()`: `Value<crate::Json>`, `ResourceExclusions.VpcPeering`. Specifies whether to exclude VPC peering connection traffic from encryption enforcement.
+/// - `resource_exclusions_vpc_peering()`: `Value<Json>`, `ResourceExclusions.VpcPeering`. Specifies whether to exclude VPC peering connection traffic from encryption enforcement.
 /// - `resource_exclusions_vpc_peering_state()`: `Value<String>`, `ResourceExclusions.VpcPeering.State`. The current state of the exclusion configuration.
 /// - `resource_exclusions_vpc_peering_state_message()`: `Value<String>`, `ResourceExclusions.VpcPeering.StateMessage`. A message providing additional information about the exclusion state.
 /// - `state()`: `Value<String>`, `State`. The current state of the VPC Encryption Control configuration.

@@ -5173,13 +5173,13 @@ pub mod daemon_task_definition {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<ExpressGatewayService>`), each a `Fn::GetAtt`:
 ///
-/// - `active_configurations()`: `Value<crate::Json>`, `ActiveConfigurations`. The list of active service configurations for the Express service.
+/// - `active_configurations()`: `Value<Json>`, `ActiveConfigurations`. The list of active service configurations for the Express service.
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The Unix timestamp for when the Express service was created.
-/// - `ecs_managed_resource_arns()`: `Value<crate::Json>`, `ECSManagedResourceArns`.
-/// - `ecs_managed_resource_arns_auto_scaling()`: `Value<crate::Json>`, `ECSManagedResourceArns.AutoScaling`.
+/// - `ecs_managed_resource_arns()`: `Value<Json>`, `ECSManagedResourceArns`.
+/// - `ecs_managed_resource_arns_auto_scaling()`: `Value<Json>`, `ECSManagedResourceArns.AutoScaling`.
 /// - `ecs_managed_resource_arns_auto_scaling_application_auto_scaling_policies()`: `Value<Vec<String>>`, `ECSManagedResourceArns.AutoScaling.ApplicationAutoScalingPolicies`. The list of Auto Scaling policy ARNs associated with the express service.
 /// - `ecs_managed_resource_arns_auto_scaling_scalable_target()`: `Value<String>`, `ECSManagedResourceArns.AutoScaling.ScalableTarget`. The Auto Scaling Scalable Target ARN associated with the express service.
-/// - `ecs_managed_resource_arns_ingress_path()`: `Value<crate::Json>`, `ECSManagedResourceArns.IngressPath`.
+/// - `ecs_managed_resource_arns_ingress_path()`: `Value<Json>`, `ECSManagedResourceArns.IngressPath`.
 /// - `ecs_managed_resource_arns_ingress_path_certificate_arn()`: `Value<String>`, `ECSManagedResourceArns.IngressPath.CertificateArn`. The Certificate ARN associated with the express service.
 /// - `ecs_managed_resource_arns_ingress_path_listener_arn()`: `Value<String>`, `ECSManagedResourceArns.IngressPath.ListenerArn`. The ARN of the Load Balancer listener associated with the express service.
 /// - `ecs_managed_resource_arns_ingress_path_listener_rule_arn()`: `Value<String>`, `ECSManagedResourceArns.IngressPath.ListenerRuleArn`. The ARN of the Load Balancer listener rule associated with the express service.
@@ -5191,7 +5191,7 @@ pub mod daemon_task_definition {
 /// - `ecs_managed_resource_arns_service_security_groups()`: `Value<Vec<String>>`, `ECSManagedResourceArns.ServiceSecurityGroups`. The list of Security Group ARNs associated with the express service.
 /// - `endpoint()`: `Value<String>`, `Endpoint`. The Endpoint of the express service.
 /// - `service_arn()`: `Value<String>`, `ServiceArn`. The ARN that identifies the Express service.
-/// - `status()`: `Value<crate::Json>`, `Status`.
+/// - `status()`: `Value<Json>`, `Status`.
 /// - `updated_at()`: `Value<String>`, `UpdatedAt`. The Unix timestamp for when the Express service was last updated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExpressGatewayService(crate::Resource);

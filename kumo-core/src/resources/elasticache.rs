@@ -118,10 +118,10 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<CacheCluster>`), each a `Fn::GetAtt`:
 ///
-/// - `configuration_endpoint()`: `Value<crate::Json>`, `ConfigurationEndpoint`.
+/// - `configuration_endpoint()`: `Value<Json>`, `ConfigurationEndpoint`.
 /// - `configuration_endpoint_address()`: `Value<String>`, `ConfigurationEndpoint.Address`. The DNS hostname of the cache node.
 /// - `configuration_endpoint_port()`: `Value<String>`, `ConfigurationEndpoint.Port`. The port number of the configuration endpoint for the Memcached cache cluster.
-/// - `redis_endpoint()`: `Value<crate::Json>`, `RedisEndpoint`.
+/// - `redis_endpoint()`: `Value<Json>`, `RedisEndpoint`.
 /// - `redis_endpoint_address()`: `Value<String>`, `RedisEndpoint.Address`. The DNS address of the configuration endpoint for the Valkey or Redis OSS cache cluster.
 /// - `redis_endpoint_port()`: `Value<String>`, `RedisEndpoint.Port`. The port number of the configuration endpoint for the Valkey or Redis OSS cache cluster.
 #[derive(Debug, Clone, PartialEq)]
@@ -1387,18 +1387,18 @@ pub mod parameter_group {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<ReplicationGroup>`), each a `Fn::GetAtt`:
 ///
-/// - `configuration_end_point()`: `Value<crate::Json>`, `ConfigurationEndPoint`.
+/// - `configuration_end_point()`: `Value<Json>`, `ConfigurationEndPoint`.
 /// - `configuration_end_point_address()`: `Value<String>`, `ConfigurationEndPoint.Address`. The DNS hostname of the cache node.
 /// - `configuration_end_point_port()`: `Value<String>`, `ConfigurationEndPoint.Port`. The port number that the cache engine is listening on.
-/// - `primary_end_point()`: `Value<crate::Json>`, `PrimaryEndPoint`.
+/// - `primary_end_point()`: `Value<Json>`, `PrimaryEndPoint`.
 /// - `primary_end_point_address()`: `Value<String>`, `PrimaryEndPoint.Address`. The DNS address of the primary read-write cache node.
 /// - `primary_end_point_port()`: `Value<String>`, `PrimaryEndPoint.Port`. The number of the port that the primary read-write cache engine is listening on.
-/// - `read_end_point()`: `Value<crate::Json>`, `ReadEndPoint`.
+/// - `read_end_point()`: `Value<Json>`, `ReadEndPoint`.
 /// - `read_end_point_addresses()`: `Value<String>`, `ReadEndPoint.Addresses`. A string with a list of endpoints for the primary and read-only replicas.
 /// - `read_end_point_addresses_list()`: `Value<Vec<String>>`, `ReadEndPoint.AddressesList`. A list of endpoints for the read-only replicas.
 /// - `read_end_point_ports()`: `Value<String>`, `ReadEndPoint.Ports`. A string with a list of ports for the read-only replicas.
 /// - `read_end_point_ports_list()`: `Value<Vec<String>>`, `ReadEndPoint.PortsList`. A list of ports for the read-only replicas.
-/// - `reader_end_point()`: `Value<crate::Json>`, `ReaderEndPoint`.
+/// - `reader_end_point()`: `Value<Json>`, `ReaderEndPoint`.
 /// - `reader_end_point_address()`: `Value<String>`, `ReaderEndPoint.Address`. The address of the reader endpoint.
 /// - `reader_end_point_port()`: `Value<String>`, `ReaderEndPoint.Port`. The port used by the reader endpoint.
 #[derive(Debug, Clone, PartialEq)]

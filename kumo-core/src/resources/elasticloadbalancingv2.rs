@@ -4721,7 +4721,7 @@ pub mod trust_store {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<TrustStoreRevocation>`), each a `Fn::GetAtt`:
 ///
 /// - `revocation_id()`: `Value<i64>`, `RevocationId`. The revocation ID of the revocation file.
-/// - `trust_store_revocations()`: `Value<crate::Json>`, `TrustStoreRevocations`. Information about the revocation file in the trust store.
+/// - `trust_store_revocations()`: `Value<Json>`, `TrustStoreRevocations`. Information about the revocation file in the trust store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrustStoreRevocation(crate::Resource);
 

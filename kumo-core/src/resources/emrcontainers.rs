@@ -54,7 +54,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Endpoint>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The ARN of the managed endpoint.
-/// - `certificate_authority()`: `Value<crate::Json>`, `CertificateAuthority`.
+/// - `certificate_authority()`: `Value<Json>`, `CertificateAuthority`.
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The date and time when the managed endpoint was created.
 /// - `failure_reason()`: `Value<String>`, `FailureReason`. The reason for a failed managed endpoint.
 /// - `id()`: `Value<String>`, `Id`. The ID of the managed endpoint.

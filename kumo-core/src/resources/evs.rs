@@ -35,9 +35,9 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Environment>`), each a `Fn::GetAtt`:
 ///
-/// - `checks()`: `Value<crate::Json>`, `Checks`. A check on the environment to identify instance health and VMware VCF licensing issues.
+/// - `checks()`: `Value<Json>`, `Checks`. A check on the environment to identify instance health and VMware VCF licensing issues.
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The date and time that the environment was created.
-/// - `credentials()`: `Value<crate::Json>`, `Credentials`. The VCF credentials that are stored as Amazon EVS managed secrets in AWS Secrets Manager.
+/// - `credentials()`: `Value<Json>`, `Credentials`. The VCF credentials that are stored as Amazon EVS managed secrets in AWS Secrets Manager.
 /// - `environment_arn()`: `Value<String>`, `EnvironmentArn`. The Amazon Resource Name (ARN) that is associated with the environment.
 /// - `environment_id()`: `Value<String>`, `EnvironmentId`. The unique ID for the environment.
 /// - `environment_state()`: `Value<String>`, `EnvironmentState`. The state of an environment.

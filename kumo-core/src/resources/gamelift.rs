@@ -607,7 +607,7 @@ pub mod build {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<ContainerFleet>`), each a `Fn::GetAtt`:
 ///
 /// - `creation_time()`: `Value<String>`, `CreationTime`. A time stamp indicating when this data object was created.
-/// - `deployment_details()`: `Value<crate::Json>`, `DeploymentDetails`. Provides information about the last deployment ID and its status.
+/// - `deployment_details()`: `Value<Json>`, `DeploymentDetails`. Provides information about the last deployment ID and its status.
 /// - `fleet_arn()`: `Value<String>`, `FleetArn`. The Amazon Resource Name ( [ARN](https://docs.aws.amazon.com/AmazonS3/latest/dev/s3-arn-format.html) ) that is assigned to a Amazon GameLift Servers fleet resource and uniquely identifies it.
 /// - `fleet_id()`: `Value<String>`, `FleetId`. A unique identifier for the container fleet to retrieve.
 /// - `game_server_container_group_definition_arn()`: `Value<String>`, `GameServerContainerGroupDefinitionArn`. The Amazon Resource Name ( [ARN](https://docs.aws.amazon.com/AmazonS3/latest/dev/s3-arn-format.html) ) that is assigned to the fleet's game server container group.

@@ -252,7 +252,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Catalog>`), each a `Fn::GetAtt`:
 ///
 /// - `catalog_id()`: `Value<String>`, `CatalogId`. The ID of the catalog.
-/// - `catalog_properties_custom_properties()`: `Value<crate::Json>`, `CatalogProperties.CustomProperties`. Additional key-value properties for the catalog.
+/// - `catalog_properties_custom_properties()`: `Value<Json>`, `CatalogProperties.CustomProperties`. Additional key-value properties for the catalog.
 /// - `catalog_properties_data_lake_access_properties_managed_workgroup_name()`: `Value<String>`, `CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupName`. The name of the managed workgroup associated with the catalog.
 /// - `catalog_properties_data_lake_access_properties_managed_workgroup_status()`: `Value<String>`, `CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupStatus`. The status of the managed workgroup.
 /// - `catalog_properties_data_lake_access_properties_redshift_database_name()`: `Value<String>`, `CatalogProperties.DataLakeAccessProperties.RedshiftDatabaseName`. The name of the Redshift database.

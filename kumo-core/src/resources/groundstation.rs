@@ -1903,7 +1903,7 @@ pub mod dataflow_endpoint_group {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<DataflowEndpointGroupV2>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`.
-/// - `endpoint_details()`: `Value<crate::Json>`, `EndpointDetails`. Information about the endpoint details.
+/// - `endpoint_details()`: `Value<Json>`, `EndpointDetails`. Information about the endpoint details.
 /// - `id()`: `Value<String>`, `Id`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataflowEndpointGroupV2(crate::Resource);

@@ -1331,7 +1331,7 @@ pub mod ip_set {
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The timestamp when the Malware Protection plan resource was created.
 /// - `malware_protection_plan_id()`: `Value<String>`, `MalwareProtectionPlanId`. A unique identifier associated with Malware Protection plan.
 /// - `status()`: `Value<String>`, `Status`. Status of the Malware Protection plan resource.
-/// - `status_reasons()`: `Value<crate::Json>`, `StatusReasons`. Status details associated with the Malware Protection plan resource status.
+/// - `status_reasons()`: `Value<Json>`, `StatusReasons`. Status details associated with the Malware Protection plan resource status.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MalwareProtectionPlan(crate::Resource);
 

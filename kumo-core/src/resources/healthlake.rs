@@ -31,7 +31,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<FhirDatastore>`), each a `Fn::GetAtt`:
 ///
-/// - `created_at()`: `Value<crate::Json>`, `CreatedAt`. The time that a Data Store was created.
+/// - `created_at()`: `Value<Json>`, `CreatedAt`. The time that a Data Store was created.
 /// - `datastore_arn()`: `Value<String>`, `DatastoreArn`. The Data Store ARN is generated during the creation of the Data Store and can be found in the output from the initial Data Store creation request.
 /// - `datastore_endpoint()`: `Value<String>`, `DatastoreEndpoint`. The endpoint for the created Data Store.
 /// - `datastore_id()`: `Value<String>`, `DatastoreId`. The Amazon generated Data Store id.

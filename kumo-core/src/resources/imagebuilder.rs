@@ -114,7 +114,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 ///
 /// - `arn()`: `Value<String>`, `Arn`. Returns the Amazon Resource Name (ARN) of the component.
 /// - `encrypted()`: `Value<bool>`, `Encrypted`. Returns the encryption status of the component.
-/// - `latest_version()`: `Value<crate::Json>`, `LatestVersion`. The latest version references of the component.
+/// - `latest_version()`: `Value<Json>`, `LatestVersion`. The latest version references of the component.
 /// - `latest_version_arn()`: `Value<String>`, `LatestVersion.Arn`. The latest version Amazon Resource Name (ARN) of the Image Builder resource.
 /// - `latest_version_major()`: `Value<String>`, `LatestVersion.Major`. The latest version Amazon Resource Name (ARN) with the same `major` version of the Image Builder resource.
 /// - `latest_version_minor()`: `Value<String>`, `LatestVersion.Minor`. The latest version Amazon Resource Name (ARN) with the same `minor` version of the Image Builder resource.
@@ -383,7 +383,7 @@ pub mod component {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<ContainerRecipe>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. Returns the Amazon Resource Name (ARN) of the container recipe.
-/// - `latest_version()`: `Value<crate::Json>`, `LatestVersion`. The latest version references of the container recipe.
+/// - `latest_version()`: `Value<Json>`, `LatestVersion`. The latest version references of the container recipe.
 /// - `latest_version_arn()`: `Value<String>`, `LatestVersion.Arn`. The latest version Amazon Resource Name (ARN) of the Image Builder resource.
 /// - `latest_version_major()`: `Value<String>`, `LatestVersion.Major`. The latest version Amazon Resource Name (ARN) with the same `major` version of the Image Builder resource.
 /// - `latest_version_minor()`: `Value<String>`, `LatestVersion.Minor`. The latest version Amazon Resource Name (ARN) with the same `minor` version of the Image Builder resource.
@@ -2068,7 +2068,7 @@ pub mod distribution_configuration {
 /// - `arn()`: `Value<String>`, `Arn`. Returns the Amazon Resource Name (ARN) of the image.
 /// - `image_id()`: `Value<String>`, `ImageId`. Returns the AMI ID of the Amazon EC2 AMI in the Region in which you are using Image Builder.
 /// - `image_uri()`: `Value<String>`, `ImageUri`. Returns the URI for a container image created in the context Region.
-/// - `latest_version()`: `Value<crate::Json>`, `LatestVersion`. The latest version references of the image.
+/// - `latest_version()`: `Value<Json>`, `LatestVersion`. The latest version references of the image.
 /// - `latest_version_arn()`: `Value<String>`, `LatestVersion.Arn`. The latest version Amazon Resource Name (ARN) of the Image Builder resource.
 /// - `latest_version_major()`: `Value<String>`, `LatestVersion.Major`. The latest version Amazon Resource Name (ARN) with the same `major` version of the Image Builder resource.
 /// - `latest_version_minor()`: `Value<String>`, `LatestVersion.Minor`. The latest version Amazon Resource Name (ARN) with the same `minor` version of the Image Builder resource.
@@ -3576,7 +3576,7 @@ pub mod image_pipeline {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<ImageRecipe>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. Returns the Amazon Resource Name (ARN) of the image recipe.
-/// - `latest_version()`: `Value<crate::Json>`, `LatestVersion`. The latest version references of the image recipe.
+/// - `latest_version()`: `Value<Json>`, `LatestVersion`. The latest version references of the image recipe.
 /// - `latest_version_arn()`: `Value<String>`, `LatestVersion.Arn`. The latest version Amazon Resource Name (ARN) of the Image Builder resource.
 /// - `latest_version_major()`: `Value<String>`, `LatestVersion.Major`. The latest version Amazon Resource Name (ARN) with the same `major` version of the Image Builder resource.
 /// - `latest_version_minor()`: `Value<String>`, `LatestVersion.Minor`. The latest version Amazon Resource Name (ARN) with the same `minor` version of the Image Builder resource.
@@ -5334,7 +5334,7 @@ pub mod lifecycle_policy {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Workflow>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the workflow resource.
-/// - `latest_version()`: `Value<crate::Json>`, `LatestVersion`. The latest version references of the workflow.
+/// - `latest_version()`: `Value<Json>`, `LatestVersion`. The latest version references of the workflow.
 /// - `latest_version_arn()`: `Value<String>`, `LatestVersion.Arn`. The latest version Amazon Resource Name (ARN) of the Image Builder resource.
 /// - `latest_version_major()`: `Value<String>`, `LatestVersion.Major`. The latest version Amazon Resource Name (ARN) with the same `major` version of the Image Builder resource.
 /// - `latest_version_minor()`: `Value<String>`, `LatestVersion.Minor`. The latest version Amazon Resource Name (ARN) with the same `minor` version of the Image Builder resource.

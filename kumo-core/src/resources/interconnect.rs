@@ -35,7 +35,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
 /// - `billing_tier()`: `Value<i64>`, `BillingTier`. The billing tier for the connection.
 /// - `connection_id()`: `Value<String>`, `ConnectionId`. The unique identifier for the connection.
 /// - `owner_account()`: `Value<String>`, `OwnerAccount`. The AWS account ID of the connection owner.
-/// - `provider()`: `Value<crate::Json>`, `Provider`. The partner cloud service provider.
+/// - `provider()`: `Value<Json>`, `Provider`. The partner cloud service provider.
 /// - `shared_id()`: `Value<String>`, `SharedId`. The shared identifier for the connection pairing.
 /// - `state()`: `Value<String>`, `State`. The current state of the connection.
 /// - `type()`: `Value<String>`, `Type`. The type of managed connection.

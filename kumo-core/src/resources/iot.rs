@@ -3071,7 +3071,7 @@ pub mod dimension {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the domain configuration.
 /// - `domain_type()`: `Value<String>`, `DomainType`. The type of service delivered by the domain.
-/// - `server_certificates()`: `Value<crate::Json>`, `ServerCertificates`. The ARNs of the certificates that AWS IoT passes to the device during the TLS handshake.
+/// - `server_certificates()`: `Value<Json>`, `ServerCertificates`. The ARNs of the certificates that AWS IoT passes to the device during the TLS handshake.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainConfiguration(crate::Resource);
 
@@ -3688,7 +3688,7 @@ pub mod domain_configuration {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<EncryptionConfiguration>`), each a `Fn::GetAtt`:
 ///
 /// - `account_id()`: `Value<String>`, `AccountId`. The unique identifier (ID) of an AWS account.
-/// - `configuration_details()`: `Value<crate::Json>`, `ConfigurationDetails`.
+/// - `configuration_details()`: `Value<Json>`, `ConfigurationDetails`.
 /// - `last_modified_date()`: `Value<String>`, `LastModifiedDate`. The date when encryption configuration is last updated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EncryptionConfiguration(crate::Resource);

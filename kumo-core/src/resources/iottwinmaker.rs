@@ -75,7 +75,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 /// - `creation_date_time()`: `Value<String>`, `CreationDateTime`. The date and time when the component type was created.
 /// - `is_abstract()`: `Value<bool>`, `IsAbstract`. A boolean value that specifies whether the component type is abstract.
 /// - `is_schema_initialized()`: `Value<bool>`, `IsSchemaInitialized`. A boolean value that specifies whether the component type has a schema initializer and that the schema initializer has run.
-/// - `status()`: `Value<crate::Json>`, `Status`.
+/// - `status()`: `Value<Json>`, `Status`.
 /// - `update_date_time()`: `Value<String>`, `UpdateDateTime`. The component type the update time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComponentType(crate::Resource);
@@ -999,7 +999,7 @@ pub mod component_type {
 /// - `arn()`: `Value<String>`, `Arn`. The entity ARN.
 /// - `creation_date_time()`: `Value<String>`, `CreationDateTime`. The date and time the entity was created.
 /// - `has_child_entities()`: `Value<bool>`, `HasChildEntities`. A boolean value that specifies whether the entity has child entities or not.
-/// - `status()`: `Value<crate::Json>`, `Status`.
+/// - `status()`: `Value<Json>`, `Status`.
 /// - `update_date_time()`: `Value<String>`, `UpdateDateTime`. The date and time when the component type was last updated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entity(crate::Resource);
@@ -2099,7 +2099,7 @@ pub mod entity {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The scene ARN.
 /// - `creation_date_time()`: `Value<String>`, `CreationDateTime`. The date and time when the scene was created.
-/// - `generated_scene_metadata()`: `Value<crate::Json>`, `GeneratedSceneMetadata`. A key-value pair of generated scene metadata for the scene.
+/// - `generated_scene_metadata()`: `Value<Json>`, `GeneratedSceneMetadata`. A key-value pair of generated scene metadata for the scene.
 /// - `update_date_time()`: `Value<String>`, `UpdateDateTime`. The scene the update time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scene(crate::Resource);

@@ -918,7 +918,7 @@ pub mod connector {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<CustomPlugin>`), each a `Fn::GetAtt`:
 ///
 /// - `custom_plugin_arn()`: `Value<String>`, `CustomPluginArn`. The Amazon Resource Name (ARN) of the custom plugin.
-/// - `file_description()`: `Value<crate::Json>`, `FileDescription`. Details about the custom plugin file.
+/// - `file_description()`: `Value<Json>`, `FileDescription`. Details about the custom plugin file.
 /// - `revision()`: `Value<i64>`, `Revision`. The revision of the custom plugin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomPlugin(crate::Resource);

@@ -107,7 +107,7 @@ impl crate::typed::ResourceType for ResourcePolicy {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Stream>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon resource name (ARN) of the Kinesis stream, such as `arn:aws:kinesis:us-east-2:123456789012:stream/mystream` .
-/// - `warm_throughput_object()`: `Value<crate::Json>`, `WarmThroughputObject`. Warm throughput configuration details for the stream.
+/// - `warm_throughput_object()`: `Value<Json>`, `WarmThroughputObject`. Warm throughput configuration details for the stream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stream(crate::Resource);
 

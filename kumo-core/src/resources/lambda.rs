@@ -2767,7 +2767,7 @@ pub mod event_source_mapping {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Function>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the function.
-/// - `snap_start_response()`: `Value<crate::Json>`, `SnapStartResponse`. The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
+/// - `snap_start_response()`: `Value<Json>`, `SnapStartResponse`. The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
 /// - `snap_start_response_apply_on()`: `Value<String>`, `SnapStartResponse.ApplyOn`. When set to ``PublishedVersions``, Lambda creates a snapshot of the execution environment when you publish a function version.
 /// - `snap_start_response_optimization_status()`: `Value<String>`, `SnapStartResponse.OptimizationStatus`. When you provide a [qualified Amazon Resource Name (ARN)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html#versioning-versions-using), this response element indicates whether SnapStart is activated for the specified function version.
 ///

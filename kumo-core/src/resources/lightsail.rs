@@ -2030,7 +2030,7 @@ pub mod database {
 /// - `from_relational_database_blueprint_id()`: `Value<String>`, `FromRelationalDatabaseBlueprintId`. The blueprint ID of the database from which the database snapshot was created.
 /// - `from_relational_database_bundle_id()`: `Value<String>`, `FromRelationalDatabaseBundleId`. The bundle ID of the database from which the database snapshot was created.
 /// - `from_relational_database_name()`: `Value<String>`, `FromRelationalDatabaseName`. The name of the source database from which the database snapshot was created.
-/// - `location()`: `Value<crate::Json>`, `Location`. The Region name and Availability Zone where the database snapshot is located.
+/// - `location()`: `Value<Json>`, `Location`. The Region name and Availability Zone where the database snapshot is located.
 /// - `name()`: `Value<String>`, `Name`. The name of the database snapshot.
 /// - `resource_type()`: `Value<String>`, `ResourceType`. The Lightsail resource type.
 /// - `size_in_gb()`: `Value<i64>`, `SizeInGb`. The size of the disk in GB (for example, 32) for the database snapshot.
@@ -2632,7 +2632,7 @@ pub mod disk {
 /// - `disk_snapshot_arn()`: `Value<String>`, `DiskSnapshotArn`. The Amazon Resource Name (ARN) of the disk snapshot.
 /// - `from_disk_name()`: `Value<String>`, `FromDiskName`. The unique name of the source disk from which the disk snapshot was created.
 /// - `is_from_auto_snapshot()`: `Value<bool>`, `IsFromAutoSnapshot`. A Boolean value indicating whether the snapshot was created from an automatic snapshot.
-/// - `location()`: `Value<crate::Json>`, `Location`. The AWS Region and Availability Zone where the disk snapshot was created.
+/// - `location()`: `Value<Json>`, `Location`. The AWS Region and Availability Zone where the disk snapshot was created.
 /// - `progress()`: `Value<String>`, `Progress`. The progress of the snapshot.
 /// - `resource_type()`: `Value<String>`, `ResourceType`. The Lightsail resource type ( `DiskSnapshot` ).
 /// - `size_in_gb()`: `Value<i64>`, `SizeInGb`. The size of the disk in GB.
@@ -3774,7 +3774,7 @@ pub mod distribution {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the domain recordset ( `arn:aws:lightsail:global:123456789101:Domain/824cede0-abc7-4f84-8dbc-12345EXAMPLE` ).
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The date when the domain recordset was created.
-/// - `location()`: `Value<crate::Json>`, `Location`. The AWS Region and Availability Zone where the domain was created (read-only).
+/// - `location()`: `Value<Json>`, `Location`. The AWS Region and Availability Zone where the domain was created (read-only).
 /// - `resource_type()`: `Value<String>`, `ResourceType`. The resource type.
 /// - `support_code()`: `Value<String>`, `SupportCode`. The support code.
 #[derive(Debug, Clone, PartialEq)]
@@ -4884,7 +4884,7 @@ pub mod instance {
 /// - `from_instance_arn()`: `Value<String>`, `FromInstanceArn`. The Amazon Resource Name (ARN) of the instance from which the snapshot was created ( `arn:aws:lightsail:us-east-2:123456789101:Instance/64b8404c-ccb1-430b-8daf-12345EXAMPLE` ).
 /// - `from_instance_name()`: `Value<String>`, `FromInstanceName`. The instance from which the snapshot was created.
 /// - `is_from_auto_snapshot()`: `Value<bool>`, `IsFromAutoSnapshot`. A Boolean value indicating whether the snapshot was created from an automatic snapshot.
-/// - `location()`: `Value<crate::Json>`, `Location`. The region name and Availability Zone where you created the snapshot.
+/// - `location()`: `Value<Json>`, `Location`. The region name and Availability Zone where you created the snapshot.
 /// - `resource_type()`: `Value<String>`, `ResourceType`. The type of resource (usually `InstanceSnapshot` ).
 /// - `size_in_gb()`: `Value<i64>`, `SizeInGb`. The size in GB of the SSD.
 /// - `state()`: `Value<String>`, `State`. The state the snapshot is in.

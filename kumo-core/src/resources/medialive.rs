@@ -18617,15 +18617,15 @@ pub mod sdi_source {
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The date and time of resource creation.
 /// - `error_message()`: `Value<String>`, `ErrorMessage`. Error message associated with a failed creation or failed update attempt of a signal map.
 /// - `event_bridge_rule_template_group_ids()`: `Value<Vec<String>>`, `EventBridgeRuleTemplateGroupIds`. An eventbridge rule template group's id.
-/// - `failed_media_resource_map()`: `Value<crate::Json>`, `FailedMediaResourceMap`. A map representing an incomplete AWS media workflow as a graph.
+/// - `failed_media_resource_map()`: `Value<Json>`, `FailedMediaResourceMap`. A map representing an incomplete AWS media workflow as a graph.
 /// - `id()`: `Value<String>`, `Id`. A signal map's id.
 /// - `identifier()`: `Value<String>`, `Identifier`.
 /// - `last_discovered_at()`: `Value<String>`, `LastDiscoveredAt`. The date and time of latest discovery.
-/// - `last_successful_monitor_deployment()`: `Value<crate::Json>`, `LastSuccessfulMonitorDeployment`. Represents the latest successful monitor deployment of a signal map.
-/// - `media_resource_map()`: `Value<crate::Json>`, `MediaResourceMap`. A map representing an AWS media workflow as a graph.
+/// - `last_successful_monitor_deployment()`: `Value<Json>`, `LastSuccessfulMonitorDeployment`. Represents the latest successful monitor deployment of a signal map.
+/// - `media_resource_map()`: `Value<Json>`, `MediaResourceMap`. A map representing an AWS media workflow as a graph.
 /// - `modified_at()`: `Value<String>`, `ModifiedAt`. The date and time of latest resource modification.
 /// - `monitor_changes_pending_deployment()`: `Value<bool>`, `MonitorChangesPendingDeployment`. If true, there are pending monitor changes for this signal map that can be deployed.
-/// - `monitor_deployment()`: `Value<crate::Json>`, `MonitorDeployment`. Represents the latest monitor deployment of a signal map.
+/// - `monitor_deployment()`: `Value<Json>`, `MonitorDeployment`. Represents the latest monitor deployment of a signal map.
 /// - `status()`: `Value<String>`, `Status`. A signal map's current status, which is dependent on its lifecycle actions or associated jobs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignalMap(crate::Resource);

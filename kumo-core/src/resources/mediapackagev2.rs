@@ -76,7 +76,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the channel.
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The timestamp of the creation of the channel.
 /// - `ingest_endpoint_urls()`: `Value<Vec<String>>`, `IngestEndpointUrls`. The ingest domain URL where the source stream should be sent.
-/// - `ingest_endpoints()`: `Value<crate::Json>`, `IngestEndpoints`. The ingest endpoints associated with the channel.
+/// - `ingest_endpoints()`: `Value<Json>`, `IngestEndpoints`. The ingest endpoints associated with the channel.
 /// - `modified_at()`: `Value<String>`, `ModifiedAt`. The timestamp of the modification of the channel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Channel(crate::Resource);

@@ -31,7 +31,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
 ///
 /// - `created_at()`: `Value<String>`, `CreatedAt`.
 /// - `modified_at()`: `Value<String>`, `ModifiedAt`.
-/// - `schedule_configuration()`: `Value<crate::Json>`, `ScheduleConfiguration`.
+/// - `schedule_configuration()`: `Value<Json>`, `ScheduleConfiguration`.
 /// - `workflow_arn()`: `Value<String>`, `WorkflowArn`.
 /// - `workflow_status()`: `Value<String>`, `WorkflowStatus`.
 /// - `workflow_version()`: `Value<String>`, `WorkflowVersion`.

@@ -597,7 +597,7 @@ pub mod connect_attachment {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<ConnectPeer>`), each a `Fn::GetAtt`:
 ///
-/// - `configuration()`: `Value<crate::Json>`, `Configuration`.
+/// - `configuration()`: `Value<Json>`, `Configuration`.
 /// - `connect_peer_id()`: `Value<String>`, `ConnectPeerId`. The ID of the Connect peer.
 /// - `core_network_id()`: `Value<String>`, `CoreNetworkId`. The core network ID.
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The timestamp when the Connect peer was created.
@@ -852,10 +852,10 @@ pub mod connect_peer {
 /// - `core_network_arn()`: `Value<String>`, `CoreNetworkArn`. The ARN of the core network.
 /// - `core_network_id()`: `Value<String>`, `CoreNetworkId`. The ID of the core network.
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The timestamp when the core network was created.
-/// - `edges()`: `Value<crate::Json>`, `Edges`. The edges.
-/// - `network_function_groups()`: `Value<crate::Json>`, `NetworkFunctionGroups`. The network function groups associated with a core network.
+/// - `edges()`: `Value<Json>`, `Edges`. The edges.
+/// - `network_function_groups()`: `Value<Json>`, `NetworkFunctionGroups`. The network function groups associated with a core network.
 /// - `owner_account()`: `Value<String>`, `OwnerAccount`. The owner of the core network.
-/// - `segments()`: `Value<crate::Json>`, `Segments`. The segments.
+/// - `segments()`: `Value<Json>`, `Segments`. The segments.
 /// - `state()`: `Value<String>`, `State`. The current state of the core network.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoreNetwork(crate::Resource);

@@ -118,7 +118,7 @@ impl crate::typed::ResourceType for ChannelAssociation {
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the `EventRule` .
 /// - `creation_time()`: `Value<String>`, `CreationTime`. The creation time of the `EventRule` .
 /// - `managed_rules()`: `Value<Vec<String>>`, `ManagedRules`. A list of Amazon EventBridge Managed Rule ARNs associated with this `EventRule` .
-/// - `status_summary_by_region()`: `Value<crate::Json>`, `StatusSummaryByRegion`.
+/// - `status_summary_by_region()`: `Value<Json>`, `StatusSummaryByRegion`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRule(crate::Resource);
 
@@ -534,7 +534,7 @@ pub mod notification_configuration {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<NotificationHub>`), each a `Fn::GetAtt`:
 ///
 /// - `creation_time()`: `Value<String>`, `CreationTime`. The date and time the `NotificationHubOverview` was created.
-/// - `notification_hub_status_summary()`: `Value<crate::Json>`, `NotificationHubStatusSummary`.
+/// - `notification_hub_status_summary()`: `Value<Json>`, `NotificationHubStatusSummary`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotificationHub(crate::Resource);
 

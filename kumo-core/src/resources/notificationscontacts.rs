@@ -30,7 +30,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<EmailContact>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. Returns the ARN of the contact.
-/// - `email_contact()`: `Value<crate::Json>`, `EmailContact`.
+/// - `email_contact()`: `Value<Json>`, `EmailContact`.
 /// - `email_contact_address()`: `Value<String>`, `EmailContact.Address`. The email address of the contact.
 /// - `email_contact_arn()`: `Value<String>`, `EmailContact.Arn`. The Amazon Resource Name (ARN) of the contact.
 /// - `email_contact_creation_time()`: `Value<String>`, `EmailContact.CreationTime`. The creation time of the `EmailContact` .

@@ -618,7 +618,7 @@ pub mod organization_centralization_rule {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<OrganizationTelemetryRule>`), each a `Fn::GetAtt`:
 ///
-/// - `region_statuses()`: `Value<crate::Json>`, `RegionStatuses`. Per-region replication status of the rule
+/// - `region_statuses()`: `Value<Json>`, `RegionStatuses`. Per-region replication status of the rule
 /// - `rule_arn()`: `Value<String>`, `RuleArn`. The arn of the organization telemetry rule
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationTelemetryRule(crate::Resource);
@@ -2108,10 +2108,10 @@ pub mod telemetry_enrichment {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<TelemetryPipelines>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the created telemetry pipeline.
-/// - `pipeline()`: `Value<crate::Json>`, `Pipeline`.
+/// - `pipeline()`: `Value<Json>`, `Pipeline`.
 /// - `pipeline_identifier()`: `Value<String>`, `PipelineIdentifier`. The Amazon Resource Name (ARN) of the telemetry pipeline.
 /// - `status()`: `Value<String>`, `Status`. The current status of the telemetry pipeline.
-/// - `status_reason()`: `Value<crate::Json>`, `StatusReason`.
+/// - `status_reason()`: `Value<Json>`, `StatusReason`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TelemetryPipelines(crate::Resource);
 
@@ -2290,7 +2290,7 @@ pub mod telemetry_pipelines {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<TelemetryRule>`), each a `Fn::GetAtt`:
 ///
-/// - `region_statuses()`: `Value<crate::Json>`, `RegionStatuses`. Per-region replication status of the rule
+/// - `region_statuses()`: `Value<Json>`, `RegionStatuses`. Per-region replication status of the rule
 /// - `rule_arn()`: `Value<String>`, `RuleArn`. The Amazon Resource Name (ARN) of the telemetry rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TelemetryRule(crate::Resource);

@@ -2587,7 +2587,7 @@ pub mod cloud_vm_cluster {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<OdbNetwork>`), each a `Fn::GetAtt`:
 ///
 /// - `ec2_placement_group_ids()`: `Value<Vec<String>>`, `Ec2PlacementGroupIds`. The list of EC2 placement group IDs associated with your ODB network.
-/// - `managed_services()`: `Value<crate::Json>`, `ManagedServices`. The managed services configuration for the ODB network.
+/// - `managed_services()`: `Value<Json>`, `ManagedServices`. The managed services configuration for the ODB network.
 /// - `oci_network_anchor_id()`: `Value<String>`, `OciNetworkAnchorId`. The unique identifier of the OCI network anchor for the ODB network.
 /// - `oci_resource_anchor_name()`: `Value<String>`, `OciResourceAnchorName`. The name of the OCI resource anchor that's associated with the ODB network.
 /// - `oci_vcn_url()`: `Value<String>`, `OciVcnUrl`. The URL for the VCN that's associated with the ODB network.

@@ -183,7 +183,7 @@ pub mod access_policy {
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the collection.
 /// - `collection_endpoint()`: `Value<String>`, `CollectionEndpoint`. Collection-specific endpoint used to submit index, search, and data upload requests to an OpenSearch Serverless collection.
 /// - `dashboard_endpoint()`: `Value<String>`, `DashboardEndpoint`. The collection-specific endpoint used to access OpenSearch Dashboards.
-/// - `fips_endpoints()`: `Value<crate::Json>`, `FipsEndpoints`.
+/// - `fips_endpoints()`: `Value<Json>`, `FipsEndpoints`.
 /// - `id()`: `Value<String>`, `Id`. A unique identifier for the collection.
 /// - `kms_key_arn()`: `Value<String>`, `KmsKeyArn`. The ARN of the AWS KMS key used to encrypt the collection.
 #[derive(Debug, Clone, PartialEq)]

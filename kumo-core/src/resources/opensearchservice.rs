@@ -383,11 +383,11 @@ pub mod application {
 /// - `domain_arn()`: `Value<String>`, `DomainArn`.
 /// - `domain_endpoint()`: `Value<String>`, `DomainEndpoint`. The domain-specific endpoint used for requests to the OpenSearch APIs, such as `search-mystack-1ab2cdefghij-ab1c2deckoyb3hofw7wpqa3cm.us-west-1.es.amazonaws.com` .
 /// - `domain_endpoint_v2()`: `Value<String>`, `DomainEndpointV2`. If `IPAddressType` to set to `dualstack` , a version 2 domain endpoint is provisioned.
-/// - `domain_endpoints()`: `Value<crate::Json>`, `DomainEndpoints`.
+/// - `domain_endpoints()`: `Value<Json>`, `DomainEndpoints`.
 /// - `id()`: `Value<String>`, `Id`. The resource ID.
 /// - `identity_center_options_identity_center_application_arn()`: `Value<String>`, `IdentityCenterOptions.IdentityCenterApplicationARN`. The ARN of the IAM Identity Center application that integrates with Amazon OpenSearch Service.
 /// - `identity_center_options_identity_store_id()`: `Value<String>`, `IdentityCenterOptions.IdentityStoreId`. The identifier of the IAM Identity Store.
-/// - `service_software_options()`: `Value<crate::Json>`, `ServiceSoftwareOptions`.
+/// - `service_software_options()`: `Value<Json>`, `ServiceSoftwareOptions`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Domain(crate::Resource);
 

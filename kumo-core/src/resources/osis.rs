@@ -32,7 +32,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
 /// - `ingest_endpoint_urls()`: `Value<Vec<String>>`, `IngestEndpointUrls`. A list of the ingestion endpoints for the pipeline that you can send data to.
 /// - `pipeline_arn()`: `Value<String>`, `PipelineArn`. The Amazon Resource Name (ARN) of the pipeline.
 /// - `vpc_endpoint_service()`: `Value<String>`, `VpcEndpointService`. The VPC endpoint service name for the pipeline.
-/// - `vpc_endpoints()`: `Value<crate::Json>`, `VpcEndpoints`. The VPC interface endpoints that have access to the pipeline.
+/// - `vpc_endpoints()`: `Value<Json>`, `VpcEndpoints`. The VPC interface endpoints that have access to the pipeline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pipeline(crate::Resource);
 

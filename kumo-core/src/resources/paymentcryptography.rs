@@ -135,7 +135,7 @@ impl crate::typed::ResourceType for Alias {
 /// - `key_identifier()`: `Value<String>`, `KeyIdentifier`.
 /// - `key_origin()`: `Value<String>`, `KeyOrigin`. The source of the key material.
 /// - `key_state()`: `Value<String>`, `KeyState`. The state of key that is being created or deleted.
-/// - `replication_status()`: `Value<crate::Json>`, `ReplicationStatus`.
+/// - `replication_status()`: `Value<Json>`, `ReplicationStatus`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key(crate::Resource);
 

@@ -117,7 +117,7 @@ impl crate::typed::Handle<Challenge> {
 ///
 /// - `connector_arn()`: `Value<String>`, `ConnectorArn`. The Amazon Resource Name (ARN) of the connector.
 /// - `endpoint()`: `Value<String>`, `Endpoint`. The connector's HTTPS public SCEP URL.
-/// - `open_id_configuration()`: `Value<crate::Json>`, `OpenIdConfiguration`.
+/// - `open_id_configuration()`: `Value<Json>`, `OpenIdConfiguration`.
 /// - `type()`: `Value<String>`, `Type`. The connector type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Connector(crate::Resource);

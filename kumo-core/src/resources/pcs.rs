@@ -56,8 +56,8 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Cluster>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The unique Amazon Resource Name (ARN) of the cluster.
-/// - `endpoints()`: `Value<crate::Json>`, `Endpoints`. The list of endpoints available for interaction with the scheduler.
-/// - `error_info()`: `Value<crate::Json>`, `ErrorInfo`. The list of errors that occurred during cluster provisioning.
+/// - `endpoints()`: `Value<Json>`, `Endpoints`. The list of endpoints available for interaction with the scheduler.
+/// - `error_info()`: `Value<Json>`, `ErrorInfo`. The list of errors that occurred during cluster provisioning.
 /// - `id()`: `Value<String>`, `Id`. The generated unique ID of the cluster.
 /// - `status()`: `Value<String>`, `Status`. The provisioning status of the cluster.
 #[derive(Debug, Clone, PartialEq)]
@@ -795,7 +795,7 @@ pub mod cluster {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<ComputeNodeGroup>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The unique Amazon Resource Name (ARN) of the compute node group.
-/// - `error_info()`: `Value<crate::Json>`, `ErrorInfo`. The list of errors that occurred during compute node group provisioning.
+/// - `error_info()`: `Value<Json>`, `ErrorInfo`. The list of errors that occurred during compute node group provisioning.
 /// - `id()`: `Value<String>`, `Id`. The generated unique ID of the compute node group.
 /// - `status()`: `Value<String>`, `Status`. The provisioning status of the compute node group.
 #[derive(Debug, Clone, PartialEq)]
@@ -1239,7 +1239,7 @@ pub mod compute_node_group {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Queue>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The unique Amazon Resource Name (ARN) of the queue.
-/// - `error_info()`: `Value<crate::Json>`, `ErrorInfo`. The list of errors that occurred during queue provisioning.
+/// - `error_info()`: `Value<Json>`, `ErrorInfo`. The list of errors that occurred during queue provisioning.
 /// - `id()`: `Value<String>`, `Id`. The generated unique ID of the queue.
 /// - `status()`: `Value<String>`, `Status`. The provisioning status of the queue.
 #[derive(Debug, Clone, PartialEq)]

@@ -2148,7 +2148,7 @@ pub mod data_source {
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The Unix timestamp when the index was created.
 /// - `index_arn()`: `Value<String>`, `IndexArn`. The Amazon Resource Name (ARN) of an Amazon Q Business index.
 /// - `index_id()`: `Value<String>`, `IndexId`. The identifier for the index.
-/// - `index_statistics()`: `Value<crate::Json>`, `IndexStatistics`.
+/// - `index_statistics()`: `Value<Json>`, `IndexStatistics`.
 /// - `status()`: `Value<String>`, `Status`. The current status of the index.
 /// - `updated_at()`: `Value<String>`, `UpdatedAt`. The Unix timestamp when the index was last updated.
 #[derive(Debug, Clone, PartialEq)]

@@ -537,11 +537,11 @@ pub mod custom_db_engine_version {
 ///
 /// - `db_cluster_arn()`: `Value<String>`, `DBClusterArn`. The Amazon Resource Name (ARN) for the DB cluster.
 /// - `db_cluster_resource_id()`: `Value<String>`, `DBClusterResourceId`. The AWS Region -unique, immutable identifier for the DB cluster.
-/// - `endpoint()`: `Value<crate::Json>`, `Endpoint`. The ``Endpoint`` return value specifies the connection endpoint for the primary instance of the DB cluster.
+/// - `endpoint()`: `Value<Json>`, `Endpoint`. The ``Endpoint`` return value specifies the connection endpoint for the primary instance of the DB cluster.
 /// - `endpoint_address()`: `Value<String>`, `Endpoint.Address`. The connection endpoint for the DB cluster.
 /// - `endpoint_port()`: `Value<String>`, `Endpoint.Port`. The port number that will accept connections on this DB cluster.
 /// - `master_user_secret_secret_arn()`: `Value<String>`, `MasterUserSecret.SecretArn`. The Amazon Resource Name (ARN) of the secret.
-/// - `read_endpoint()`: `Value<crate::Json>`, `ReadEndpoint`. The ``ReadEndpoint`` return value specifies the reader endpoint for the DB cluster.
+/// - `read_endpoint()`: `Value<Json>`, `ReadEndpoint`. The ``ReadEndpoint`` return value specifies the reader endpoint for the DB cluster.
 /// - `read_endpoint_address()`: `Value<String>`, `ReadEndpoint.Address`. The reader endpoint for the DB cluster.
 /// - `storage_encryption_type()`: `Value<String>`, `StorageEncryptionType`.
 /// - `storage_throughput()`: `Value<i64>`, `StorageThroughput`. The storage throughput for the DB cluster.
@@ -2499,20 +2499,20 @@ pub mod db_cluster_parameter_group {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<DbInstance>`), each a `Fn::GetAtt`:
 ///
 /// - `automatic_restart_time()`: `Value<String>`, `AutomaticRestartTime`. The time when a stopped DB instance is restarted automatically.
-/// - `certificate_details()`: `Value<crate::Json>`, `CertificateDetails`. The details of the DB instance’s server certificate.
+/// - `certificate_details()`: `Value<Json>`, `CertificateDetails`. The details of the DB instance’s server certificate.
 /// - `certificate_details_ca_identifier()`: `Value<String>`, `CertificateDetails.CAIdentifier`. The CA identifier of the CA certificate used for the DB instance's server certificate.
 /// - `certificate_details_valid_till()`: `Value<String>`, `CertificateDetails.ValidTill`. The expiration date of the DB instance’s server certificate.
 /// - `db_instance_arn()`: `Value<String>`, `DBInstanceArn`. The Amazon Resource Name (ARN) for the DB instance.
 /// - `db_instance_status()`: `Value<String>`, `DBInstanceStatus`. The current state of this DB instance.
 /// - `dbi_resource_id()`: `Value<String>`, `DbiResourceId`. The AWS Region-unique, immutable identifier for the DB instance.
-/// - `endpoint()`: `Value<crate::Json>`, `Endpoint`. This data type represents the information you need to connect to an Amazon RDS DB instance.
+/// - `endpoint()`: `Value<Json>`, `Endpoint`. This data type represents the information you need to connect to an Amazon RDS DB instance.
 /// - `endpoint_address()`: `Value<String>`, `Endpoint.Address`. The connection endpoint for the database.
 /// - `endpoint_hosted_zone_id()`: `Value<String>`, `Endpoint.HostedZoneId`. The ID that Amazon Route 53 assigns when you create a hosted zone.
 /// - `endpoint_port()`: `Value<String>`, `Endpoint.Port`. The port number on which the database accepts connections.
 /// - `instance_create_time()`: `Value<String>`, `InstanceCreateTime`. The date and time when the DB instance was created.
 /// - `is_storage_config_upgrade_available()`: `Value<bool>`, `IsStorageConfigUpgradeAvailable`. Indicates whether an upgrade is recommended for the storage file system configuration on the DB instance.
 /// - `latest_restorable_time()`: `Value<String>`, `LatestRestorableTime`. The latest time to which a database in this DB instance can be restored with point-in-time restore.
-/// - `listener_endpoint()`: `Value<crate::Json>`, `ListenerEndpoint`. This data type represents the information you need to connect to an Amazon RDS DB instance.
+/// - `listener_endpoint()`: `Value<Json>`, `ListenerEndpoint`. This data type represents the information you need to connect to an Amazon RDS DB instance.
 /// - `listener_endpoint_address()`: `Value<String>`, `ListenerEndpoint.Address`. Specifies the DNS address of the DB instance.
 /// - `listener_endpoint_hosted_zone_id()`: `Value<String>`, `ListenerEndpoint.HostedZoneId`. Specifies the ID that Amazon Route 53 assigns when you create a hosted zone.
 /// - `listener_endpoint_port()`: `Value<String>`, `ListenerEndpoint.Port`. Specifies the port that the database engine is listening on.
@@ -2522,7 +2522,7 @@ pub mod db_cluster_parameter_group {
 /// - `read_replica_db_instance_identifiers()`: `Value<Vec<String>>`, `ReadReplicaDBInstanceIdentifiers`. The identifiers of the read replicas associated with this DB instance.
 /// - `resume_full_automation_mode_time()`: `Value<String>`, `ResumeFullAutomationModeTime`. The number of minutes to pause the automation.
 /// - `secondary_availability_zone()`: `Value<String>`, `SecondaryAvailabilityZone`. If present, specifies the name of the secondary Availability Zone for a DB instance with multi-AZ support.
-/// - `status_infos()`: `Value<crate::Json>`, `StatusInfos`. The status of a read replica.
+/// - `status_infos()`: `Value<Json>`, `StatusInfos`. The status of a read replica.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DbInstance(crate::Resource);
 
@@ -6987,7 +6987,7 @@ pub mod event_subscription {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<GlobalCluster>`), each a `Fn::GetAtt`:
 ///
-/// - `global_endpoint()`: `Value<crate::Json>`, `GlobalEndpoint`.
+/// - `global_endpoint()`: `Value<Json>`, `GlobalEndpoint`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlobalCluster(crate::Resource);
 

@@ -1579,10 +1579,10 @@ pub mod cluster_subnet_group {
 /// - `endpoint_create_time()`: `Value<String>`, `EndpointCreateTime`. The time (UTC) that the endpoint was created.
 /// - `endpoint_status()`: `Value<String>`, `EndpointStatus`. The status of the endpoint.
 /// - `port()`: `Value<i64>`, `Port`. The port number on which the cluster accepts incoming connections.
-/// - `vpc_endpoint()`: `Value<crate::Json>`, `VpcEndpoint`. The connection endpoint for connecting to an Amazon Redshift cluster through the proxy.
+/// - `vpc_endpoint()`: `Value<Json>`, `VpcEndpoint`. The connection endpoint for connecting to an Amazon Redshift cluster through the proxy.
 /// - `vpc_endpoint_vpc_endpoint_id()`: `Value<String>`, `VpcEndpoint.VpcEndpointId`. The connection endpoint ID for connecting an Amazon Redshift cluster through the proxy.
 /// - `vpc_endpoint_vpc_id()`: `Value<String>`, `VpcEndpoint.VpcId`. The VPC identifier that the endpoint is associated.
-/// - `vpc_security_groups()`: `Value<crate::Json>`, `VpcSecurityGroups`. The security groups associated with the endpoint.
+/// - `vpc_security_groups()`: `Value<Json>`, `VpcSecurityGroups`. The security groups associated with the endpoint.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EndpointAccess(crate::Resource);
 

@@ -53,7 +53,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Namespace>`), each a `Fn::GetAtt`:
 ///
-/// - `namespace()`: `Value<crate::Json>`, `Namespace`.
+/// - `namespace()`: `Value<Json>`, `Namespace`.
 /// - `namespace_admin_username()`: `Value<String>`, `Namespace.AdminUsername`. The username of the administrator for the first database created in the namespace.
 /// - `namespace_creation_date()`: `Value<String>`, `Namespace.CreationDate`. The date of when the namespace was created.
 /// - `namespace_db_name()`: `Value<String>`, `Namespace.DbName`. The name of the first database created in the namespace.
@@ -505,7 +505,7 @@ pub mod namespace {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Snapshot>`), each a `Fn::GetAtt`:
 ///
 /// - `owner_account()`: `Value<String>`, `OwnerAccount`. The owner AWS ; account of the snapshot.
-/// - `snapshot()`: `Value<crate::Json>`, `Snapshot`.
+/// - `snapshot()`: `Value<Json>`, `Snapshot`.
 /// - `snapshot_admin_username()`: `Value<String>`, `Snapshot.AdminUsername`. The username of the database within a snapshot.
 /// - `snapshot_kms_key_id()`: `Value<String>`, `Snapshot.KmsKeyId`. The unique identifier of the KMS key used to encrypt the snapshot.
 /// - `snapshot_namespace_arn()`: `Value<String>`, `Snapshot.NamespaceArn`. The Amazon Resource Name (ARN) of the namespace the snapshot was created from.
@@ -727,7 +727,7 @@ pub mod snapshot {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Workgroup>`), each a `Fn::GetAtt`:
 ///
 /// - `workgroup_base_capacity()`: `Value<i64>`, `Workgroup.BaseCapacity`. The base data warehouse capacity of the workgroup in Redshift Processing Units (RPUs).
-/// - `workgroup_config_parameters()`: `Value<crate::Json>`, `Workgroup.ConfigParameters`.
+/// - `workgroup_config_parameters()`: `Value<Json>`, `Workgroup.ConfigParameters`.
 /// - `workgroup_creation_date()`: `Value<String>`, `Workgroup.CreationDate`. The creation date of the workgroup.
 /// - `workgroup_endpoint_address()`: `Value<String>`, `Workgroup.Endpoint.Address`. The DNS address of the VPC endpoint.
 /// - `workgroup_endpoint_port()`: `Value<i64>`, `Workgroup.Endpoint.Port`. The custom port to use when connecting to a workgroup.

@@ -65,7 +65,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Cluster>`), each a `Fn::GetAtt`:
 ///
 /// - `cluster_arn()`: `Value<String>`, `ClusterArn`. The Amazon Resource Name (ARN) of the cluster.
-/// - `cluster_endpoints()`: `Value<crate::Json>`, `ClusterEndpoints`. An array of endpoints for the cluster.
+/// - `cluster_endpoints()`: `Value<Json>`, `ClusterEndpoints`. An array of endpoints for the cluster.
 /// - `status()`: `Value<String>`, `Status`. The deployment status of the cluster.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cluster(crate::Resource);

@@ -1016,7 +1016,7 @@ pub mod access_point {
 /// - `arn()`: `Value<String>`, `Arn`. Returns the Amazon Resource Name (ARN) of the specified bucket.
 /// - `domain_name()`: `Value<String>`, `DomainName`. Returns the IPv4 DNS name of the specified bucket.
 /// - `dual_stack_domain_name()`: `Value<String>`, `DualStackDomainName`. Returns the IPv6 DNS name of the specified bucket.
-/// - `metadata_configuration_destination()`: `Value<crate::Json>`, `MetadataConfiguration.Destination`. The destination information for the S3 Metadata configuration.
+/// - `metadata_configuration_destination()`: `Value<Json>`, `MetadataConfiguration.Destination`. The destination information for the S3 Metadata configuration.
 /// - `metadata_configuration_inventory_table_configuration_table_arn()`: `Value<String>`, `MetadataConfiguration.InventoryTableConfiguration.TableArn`. The Amazon Resource Name (ARN) for the inventory table.
 /// - `metadata_configuration_inventory_table_configuration_table_name()`: `Value<String>`, `MetadataConfiguration.InventoryTableConfiguration.TableName`. The name of the inventory table.
 /// - `metadata_configuration_journal_table_configuration_table_arn()`: `Value<String>`, `MetadataConfiguration.JournalTableConfiguration.TableArn`. The Amazon Resource Name (ARN) for the journal table.
@@ -5976,7 +5976,7 @@ pub mod multi_region_access_point {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<MultiRegionAccessPointPolicy>`), each a `Fn::GetAtt`:
 ///
-/// - `policy_status()`: `Value<crate::Json>`, `PolicyStatus`. The Policy Status associated with this Multi Region Access Point
+/// - `policy_status()`: `Value<Json>`, `PolicyStatus`. The Policy Status associated with this Multi Region Access Point
 /// - `policy_status_is_public()`: `Value<String>`, `PolicyStatus.IsPublic`. Specifies whether the policy is public or not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MultiRegionAccessPointPolicy(crate::Resource);

@@ -44,14 +44,14 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<AccessPoint>`), each a `Fn::GetAtt`:
 ///
-/// - `alias()`: `Value<crate::Json>`, `Alias`.
+/// - `alias()`: `Value<Json>`, `Alias`.
 /// - `alias_status()`: `Value<String>`, `Alias.Status`. The status of the Object Lambda Access Point alias.
 /// - `alias_value()`: `Value<String>`, `Alias.Value`. The alias name value of the Object Lambda Access Point.
 /// - `arn()`: `Value<String>`, `Arn`. Specifies the ARN for the Object Lambda Access Point.
 /// - `creation_date()`: `Value<String>`, `CreationDate`. The date and time when the specified Object Lambda Access Point was created.
-/// - `policy_status()`: `Value<crate::Json>`, `PolicyStatus`.
+/// - `policy_status()`: `Value<Json>`, `PolicyStatus`.
 /// - `policy_status_is_public()`: `Value<bool>`, `PolicyStatus.IsPublic`. Specifies whether the Object lambda Access Point Policy is Public or not.
-/// - `public_access_block_configuration()`: `Value<crate::Json>`, `PublicAccessBlockConfiguration`. The Public Access Block Configuration is used to block policies that would allow public access to this Object lambda Access Point.
+/// - `public_access_block_configuration()`: `Value<Json>`, `PublicAccessBlockConfiguration`. The Public Access Block Configuration is used to block policies that would allow public access to this Object lambda Access Point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPoint(crate::Resource);
 

@@ -624,7 +624,7 @@ impl crate::typed::ResourceType for BucketPolicy {
 /// - `cidr_block()`: `Value<String>`, `CidrBlock`. The VPC CIDR block committed by this endpoint.
 /// - `creation_time()`: `Value<String>`, `CreationTime`. The time the endpoint was created.
 /// - `id()`: `Value<String>`, `Id`. The ID of the endpoint.
-/// - `network_interfaces()`: `Value<crate::Json>`, `NetworkInterfaces`. The network interface of the endpoint.
+/// - `network_interfaces()`: `Value<Json>`, `NetworkInterfaces`. The network interface of the endpoint.
 /// - `status()`: `Value<String>`, `Status`. The status of the endpoint.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Endpoint(crate::Resource);

@@ -10101,7 +10101,7 @@ pub mod image_version {
 /// - `last_modified_time()`: `Value<String>`, `LastModifiedTime`. The time when the inference component was last updated.
 /// - `runtime_config_current_copy_count()`: `Value<i64>`, `RuntimeConfig.CurrentCopyCount`. The number of runtime copies of the model container that are currently deployed.
 /// - `runtime_config_desired_copy_count()`: `Value<i64>`, `RuntimeConfig.DesiredCopyCount`. The number of runtime copies of the model container that you requested to deploy with the inference component.
-/// - `specification_container_deployed_image()`: `Value<crate::Json>`, `Specification.Container.DeployedImage`.
+/// - `specification_container_deployed_image()`: `Value<Json>`, `Specification.Container.DeployedImage`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InferenceComponent(crate::Resource);
 
@@ -10981,7 +10981,7 @@ pub mod inference_component {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The ARN for your inference experiment.
 /// - `creation_time()`: `Value<String>`, `CreationTime`. The timestamp at which the inference experiment was created.
-/// - `endpoint_metadata()`: `Value<crate::Json>`, `EndpointMetadata`. The metadata of the endpoint on which the inference experiment ran.
+/// - `endpoint_metadata()`: `Value<Json>`, `EndpointMetadata`. The metadata of the endpoint on which the inference experiment ran.
 /// - `last_modified_time()`: `Value<String>`, `LastModifiedTime`. The timestamp at which you last modified the inference experiment.
 /// - `status()`: `Value<String>`, `Status`. The status of the inference experiment.
 #[derive(Debug, Clone, PartialEq)]

@@ -1665,7 +1665,7 @@ pub mod pentest {
 ///
 /// - `created_at()`: `Value<String>`, `CreatedAt`. Timestamp when the target domain was registered
 /// - `target_domain_id()`: `Value<String>`, `TargetDomainId`. Unique identifier of the target domain
-/// - `verification_details()`: `Value<crate::Json>`, `VerificationDetails`. Verification details to verify registered target domain
+/// - `verification_details()`: `Value<Json>`, `VerificationDetails`. Verification details to verify registered target domain
 /// - `verification_status()`: `Value<String>`, `VerificationStatus`. Current verification status of the registered target domain
 /// - `verified_at()`: `Value<String>`, `VerifiedAt`. Timestamp when the target domain was last successfully verified
 #[derive(Debug, Clone, PartialEq)]

@@ -668,7 +668,7 @@ pub mod cloud_formation_product {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<CloudFormationProvisionedProduct>`), each a `Fn::GetAtt`:
 ///
 /// - `cloudformation_stack_arn()`: `Value<String>`, `CloudformationStackArn`.
-/// - `outputs()`: `Value<crate::Json>`, `Outputs`. List of key-value pair outputs.
+/// - `outputs()`: `Value<Json>`, `Outputs`. List of key-value pair outputs.
 /// - `provisioned_product_id()`: `Value<String>`, `ProvisionedProductId`. The ID of the provisioned product.
 /// - `record_id()`: `Value<String>`, `RecordId`. The ID of the record, such as `rec-rjeatvy434trk` .
 #[derive(Debug, Clone, PartialEq)]

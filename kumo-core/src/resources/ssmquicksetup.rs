@@ -49,7 +49,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 /// - `created_at()`: `Value<String>`, `CreatedAt`. The datetime stamp when the configuration manager was created.
 /// - `last_modified_at()`: `Value<String>`, `LastModifiedAt`. The datetime stamp when the configuration manager was last updated.
 /// - `manager_arn()`: `Value<String>`, `ManagerArn`. The ARN of the Quick Setup configuration.
-/// - `status_summaries()`: `Value<crate::Json>`, `StatusSummaries`. Summaries of the state of the configuration manager.
+/// - `status_summaries()`: `Value<Json>`, `StatusSummaries`. Summaries of the state of the configuration manager.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfigurationManager(crate::Resource);
 

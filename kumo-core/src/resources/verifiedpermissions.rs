@@ -74,7 +74,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<IdentitySource>`), each a `Fn::GetAtt`:
 ///
-/// - `details()`: `Value<crate::Json>`, `Details`.
+/// - `details()`: `Value<Json>`, `Details`.
 /// - `identity_source_id()`: `Value<String>`, `IdentitySourceId`. The unique ID of the new or updated identity store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IdentitySource(crate::Resource);
@@ -248,7 +248,7 @@ impl crate::typed::Handle<Policy> {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<PolicyStore>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The [Amazon Resource Name (ARN)](https://docs.aws.amazon.com//general/latest/gr/aws-arns-and-namespaces.html) of the new or updated policy store.
-/// - `encryption_state()`: `Value<crate::Json>`, `EncryptionState`.
+/// - `encryption_state()`: `Value<Json>`, `EncryptionState`.
 /// - `policy_store_id()`: `Value<String>`, `PolicyStoreId`. The unique ID of the new or updated policy store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyStore(crate::Resource);

@@ -399,7 +399,7 @@ impl crate::typed::Handle<AuthPolicy> {
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the domain verification.
 /// - `id()`: `Value<String>`, `Id`. The ID of the domain verification.
 /// - `status()`: `Value<String>`, `Status`. The current status of the domain verification process.
-/// - `txt_method_config()`: `Value<crate::Json>`, `TxtMethodConfig`.
+/// - `txt_method_config()`: `Value<Json>`, `TxtMethodConfig`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainVerification(crate::Resource);
 

@@ -4418,7 +4418,7 @@ impl crate::typed::Handle<MessageTemplateVersion> {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<QuickResponse>`), each a `Fn::GetAtt`:
 ///
-/// - `contents()`: `Value<crate::Json>`, `Contents`. The content of the quick response stored in different media types.
+/// - `contents()`: `Value<Json>`, `Contents`. The content of the quick response stored in different media types.
 /// - `quick_response_arn()`: `Value<String>`, `QuickResponseArn`. The Amazon Resource Name (ARN) of the quick response.
 /// - `quick_response_id()`: `Value<String>`, `QuickResponseId`. The identifier of the quick response.
 /// - `status()`: `Value<String>`, `Status`. The status of the quick response data.

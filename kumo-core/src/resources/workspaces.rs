@@ -56,7 +56,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<ConnectionAlias>`), each a `Fn::GetAtt`:
 ///
 /// - `alias_id()`: `Value<String>`, `AliasId`. The identifier of the connection alias, returned as a string.
-/// - `associations()`: `Value<crate::Json>`, `Associations`. The association status of the connection alias.
+/// - `associations()`: `Value<Json>`, `Associations`. The association status of the connection alias.
 /// - `connection_alias_state()`: `Value<String>`, `ConnectionAliasState`. The current state of the connection alias, returned as a string.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionAlias(crate::Resource);

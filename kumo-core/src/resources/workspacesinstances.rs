@@ -446,7 +446,7 @@ pub mod volume_association {
 ///
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<WorkspaceInstance>`), each a `Fn::GetAtt`:
 ///
-/// - `ec2_managed_instance()`: `Value<crate::Json>`, `EC2ManagedInstance`.
+/// - `ec2_managed_instance()`: `Value<Json>`, `EC2ManagedInstance`.
 /// - `ec2_managed_instance_instance_id()`: `Value<String>`, `EC2ManagedInstance.InstanceId`.
 /// - `provision_state()`: `Value<String>`, `ProvisionState`. The current state of the workspace instance
 /// - `workspace_instance_id()`: `Value<String>`, `WorkspaceInstanceId`. Unique identifier for the workspace instance

@@ -2460,9 +2460,9 @@ pub mod user_access_logging_settings {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<UserSettings>`), each a `Fn::GetAtt`:
 ///
 /// - `associated_portal_arns()`: `Value<Vec<String>>`, `AssociatedPortalArns`. A list of web portal ARNs that this user settings resource is associated with.
-/// - `branding_configuration_favicon_metadata()`: `Value<crate::Json>`, `BrandingConfiguration.FaviconMetadata`. Read-only.
-/// - `branding_configuration_logo_metadata()`: `Value<crate::Json>`, `BrandingConfiguration.LogoMetadata`. Read-only.
-/// - `branding_configuration_wallpaper_metadata()`: `Value<crate::Json>`, `BrandingConfiguration.WallpaperMetadata`. Read-only.
+/// - `branding_configuration_favicon_metadata()`: `Value<Json>`, `BrandingConfiguration.FaviconMetadata`. Read-only.
+/// - `branding_configuration_logo_metadata()`: `Value<Json>`, `BrandingConfiguration.LogoMetadata`. Read-only.
+/// - `branding_configuration_wallpaper_metadata()`: `Value<Json>`, `BrandingConfiguration.WallpaperMetadata`. Read-only.
 /// - `user_settings_arn()`: `Value<String>`, `UserSettingsArn`. The ARN of the user settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserSettings(crate::Resource);
