@@ -14,7 +14,7 @@ static HTML: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `text` as doc-comment markdown: paragraphs separated by an empty line.
 pub fn prose(text: &str) -> String {
-    let text = text.replace('\r', "");
+    let text = text.replace('\r', "").replace('\t', " ");
     let text = HTML.replace_all(&text, |caps: &regex::Captures<'_>| {
         let tag = caps[0].to_ascii_lowercase();
         match caps[1].to_ascii_lowercase().as_str() {
@@ -73,11 +73,33 @@ pub fn summary(markdown: &str) -> String {
     first.replace('\n', " ")
 }
 
+/// Ends a paragraph: a line per list item, every other line joined to the one before it (a
+/// list item's continuation left unindented is what clippy's `doc_lazy_continuation` refuses).
 fn flush(blocks: &mut Vec<String>, paragraph: &mut Vec<&str>) {
-    if !paragraph.is_empty() {
-        blocks.push(escape(&paragraph.join("\n")));
-        paragraph.clear();
+    let mut lines: Vec<String> = Vec::new();
+    for line in paragraph.drain(..) {
+        match lines.last_mut() {
+            Some(last) if !is_list_item(line) => {
+                last.push(' ');
+                last.push_str(line);
+            }
+            _ => lines.push(line.to_owned()),
+        }
     }
+    if !lines.is_empty() {
+        blocks.push(escape(&lines.join("\n")));
+    }
+}
+
+/// Whether a line starts a list item: `-`, `*` or `+`, or a number and `.` or `)`, then a space.
+fn is_list_item(line: &str) -> bool {
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let marker = if digits > 0 {
+        line[digits..].strip_prefix(['.', ')'])
+    } else {
+        line.strip_prefix(['-', '*', '+'])
+    };
+    marker.is_some_and(|rest| rest.starts_with(' '))
 }
 
 /// One paragraph with code spans and web links kept, other links reduced to their text, and
@@ -142,7 +164,7 @@ fn escape(paragraph: &str) -> String {
                 out.push_str("\\>");
                 i += 1;
             }
-            '#' | '=' | '+' if line_start => {
+            '#' | '=' if line_start => {
                 out.push('\\');
                 out.push(c);
                 i += 1;
@@ -317,6 +339,14 @@ mod tests {
             "Like this:\n\n```text\n{\"a\": 1}\n```"
         );
         assert_eq!(prose("    indented code"), "indented code");
+    }
+
+    #[test]
+    fn list_items_start_lines_and_other_lines_join() {
+        assert_eq!(
+            prose("States:\n+ `A` - first\nstill first\n1. one\nTwo lines\nof text"),
+            "States:\n+ `A` - first still first\n1. one Two lines of text"
+        );
     }
 
     #[test]

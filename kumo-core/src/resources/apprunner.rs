@@ -331,9 +331,7 @@ impl ObservabilityConfiguration {
     ///
     /// When you use it for the first time in an AWS Region , App Runner creates revision number `1` of this name. When you use the same name in subsequent calls, App Runner creates incremental revisions of the configuration.
     ///
-    /// > The name `DefaultConfiguration` is reserved. You can't use it to create a new observability configuration, and you can't create a revision of it.
-    /// >
-    /// > When you want to use your own observability configuration for your App Runner service, *create a configuration with a different name* , and then provide it when you create or update your service.
+    /// > The name `DefaultConfiguration` is reserved. You can't use it to create a new observability configuration, and you can't create a revision of it. \> \> When you want to use your own observability configuration for your App Runner service, *create a configuration with a different name* , and then provide it when you create or update your service.
     ///
     /// If you don't specify a name, CloudFormation generates a name for your observability configuration.
     ///
@@ -916,8 +914,7 @@ pub mod service {
         ///
         /// The supported values are either the full Amazon Resource Name (ARN) of the AWS Secrets Manager secret or the full ARN of the parameter in the AWS Systems Manager Parameter Store.
         ///
-        /// > - If the AWS Systems Manager Parameter Store parameter exists in the same AWS Region as the service that you're launching, you can use either the full ARN or name of the secret. If the parameter exists in a different Region, then the full ARN must be specified.
-        /// > - Currently, cross account referencing of AWS Systems Manager Parameter Store parameter is not supported.
+        /// > - If the AWS Systems Manager Parameter Store parameter exists in the same AWS Region as the service that you're launching, you can use either the full ARN or name of the secret. If the parameter exists in a different Region, then the full ARN must be specified. \> - Currently, cross account referencing of AWS Systems Manager Parameter Store parameter is not supported.
         ///
         /// `RuntimeEnvironmentSecrets`: list of [`KeyValuePair`].
         ///
@@ -1254,8 +1251,7 @@ pub mod service {
         ///
         /// The supported values are either the full Amazon Resource Name (ARN) of the AWS Secrets Manager secret or the full ARN of the parameter in the AWS Systems Manager Parameter Store.
         ///
-        /// > - If the AWS Systems Manager Parameter Store parameter exists in the same AWS Region as the service that you're launching, you can use either the full ARN or name of the secret. If the parameter exists in a different Region, then the full ARN must be specified.
-        /// > - Currently, cross account referencing of AWS Systems Manager Parameter Store parameter is not supported.
+        /// > - If the AWS Systems Manager Parameter Store parameter exists in the same AWS Region as the service that you're launching, you can use either the full ARN or name of the secret. If the parameter exists in a different Region, then the full ARN must be specified. \> - Currently, cross account referencing of AWS Systems Manager Parameter Store parameter is not supported.
         ///
         /// `RuntimeEnvironmentSecrets`: list of [`KeyValuePair`].
         ///

@@ -473,11 +473,7 @@ pub mod assessment {
 
         /// The type of customer persona.
         ///
-        /// > In `CreateAssessment` , `roleType` can only be `PROCESS_OWNER` .
-        /// >
-        /// > In `UpdateSettings` , `roleType` can only be `PROCESS_OWNER` .
-        /// >
-        /// > In `BatchCreateDelegationByAssessment` , `roleType` can only be `RESOURCE_OWNER` .
+        /// > In `CreateAssessment` , `roleType` can only be `PROCESS_OWNER` . \> \> In `UpdateSettings` , `roleType` can only be `PROCESS_OWNER` . \> \> In `BatchCreateDelegationByAssessment` , `roleType` can only be `RESOURCE_OWNER` .
         ///
         /// `RoleType`: [`RoleType`].
         ///
@@ -533,11 +529,7 @@ pub mod assessment {
 
         /// The type of customer persona.
         ///
-        /// > In `CreateAssessment` , `roleType` can only be `PROCESS_OWNER` .
-        /// >
-        /// > In `UpdateSettings` , `roleType` can only be `PROCESS_OWNER` .
-        /// >
-        /// > In `BatchCreateDelegationByAssessment` , `roleType` can only be `RESOURCE_OWNER` .
+        /// > In `CreateAssessment` , `roleType` can only be `PROCESS_OWNER` . \> \> In `UpdateSettings` , `roleType` can only be `PROCESS_OWNER` . \> \> In `BatchCreateDelegationByAssessment` , `roleType` can only be `RESOURCE_OWNER` .
         ///
         /// `RoleType`: [`RoleType`].
         ///

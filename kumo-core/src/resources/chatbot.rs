@@ -41,9 +41,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html)
-/// >
-/// > `Type` attribute values remain unchanged.
+/// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html) \> \> `Type` attribute values remain unchanged.
 ///
 /// `AWS::Chatbot::CustomAction`.
 ///
@@ -152,9 +150,7 @@ impl crate::typed::Handle<CustomAction> {
 /// Property types of [`CustomAction`].
 pub mod custom_action {
 
-    /// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html)
-    /// >
-    /// > `Type` attribute values remain unchanged.
+    /// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html) \> \> `Type` attribute values remain unchanged.
     ///
     /// Defines when a custom action button should be attached to a notification.
     ///
@@ -239,9 +235,7 @@ pub mod custom_action {
         }
     }
 
-    /// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html)
-    /// >
-    /// > `Type` attribute values remain unchanged.
+    /// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html) \> \> `Type` attribute values remain unchanged.
     ///
     /// A criteria for when a button should be shown based on values in the notification.
     ///
@@ -286,9 +280,7 @@ pub mod custom_action {
         }
     }
 
-    /// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html)
-    /// >
-    /// > `Type` attribute values remain unchanged.
+    /// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html) \> \> `Type` attribute values remain unchanged.
     ///
     /// The definition of the command to run when invoked as an alias or as an action button.
     ///
@@ -358,9 +350,7 @@ pub mod custom_action {
     }
 }
 
-/// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html)
-/// >
-/// > `Type` attribute values remain unchanged.
+/// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html) \> \> `Type` attribute values remain unchanged.
 ///
 /// The `AWS::Chatbot::MicrosoftTeamsChannelConfiguration` resource configures a Microsoft Teams channel to allow users to use  with CloudFormation templates.
 ///
@@ -566,9 +556,7 @@ pub mod microsoft_teams_channel_configuration {
     }
 }
 
-/// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html)
-/// >
-/// > `Type` attribute values remain unchanged.
+/// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html) \> \> `Type` attribute values remain unchanged.
 ///
 /// The `AWS::Chatbot::SlackChannelConfiguration` resource configures a Slack channel to allow users to use  with CloudFormation templates.
 ///

@@ -2470,39 +2470,7 @@ pub mod resource_version {
 ///
 /// For stacks that contain IAM resources, you must acknowledge IAM capabilities. Also, make sure that you have cancel update stack permissions, which are required if an update rolls back. For more information about IAM and CloudFormation , see [Controlling access with AWS Identity and Access Management](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html) in the *CloudFormation User Guide* .
 ///
-/// > A subset of `AWS::CloudFormation::Stack` resource type properties listed below are available to customers using CloudFormation , AWS CDK , and Cloud Control  to configure.
-/// >
-/// > - `NotificationARNs`
-/// > - `Parameters`
-/// > - `Tags`
-/// > - `TemplateURL`
-/// > - `TimeoutInMinutes`
-/// >
-/// > These properties can be configured only when using Cloud Control  . This is because the below properties are set by the parent stack, and thus cannot be configured using CloudFormation or AWS CDK but only Cloud Control  .
-/// >
-/// > - `Capabilities`
-/// > - `Description`
-/// > - `DisableRollback`
-/// > - `EnableTerminationProtection`
-/// > - `RoleARN`
-/// > - `StackName`
-/// > - `StackPolicyBody`
-/// > - `StackPolicyURL`
-/// > - `StackStatusReason`
-/// > - `TemplateBody`
-/// >
-/// > Customers that configure `AWS::CloudFormation::Stack` using CloudFormation and AWS CDK can do so for nesting a CloudFormation stack as a resource in their top-level template.
-/// >
-/// > These read-only properties can be accessed only when using Cloud Control  .
-/// >
-/// > - `ChangeSetId`
-/// > - `CreationTime`
-/// > - `LastUpdateTime`
-/// > - `Outputs`
-/// > - `ParentId`
-/// > - `RootId`
-/// > - `StackId`
-/// > - `StackStatus`
+/// > A subset of `AWS::CloudFormation::Stack` resource type properties listed below are available to customers using CloudFormation , AWS CDK , and Cloud Control  to configure. \> \> - `NotificationARNs` \> - `Parameters` \> - `Tags` \> - `TemplateURL` \> - `TimeoutInMinutes` \> \> These properties can be configured only when using Cloud Control  . This is because the below properties are set by the parent stack, and thus cannot be configured using CloudFormation or AWS CDK but only Cloud Control  . \> \> - `Capabilities` \> - `Description` \> - `DisableRollback` \> - `EnableTerminationProtection` \> - `RoleARN` \> - `StackName` \> - `StackPolicyBody` \> - `StackPolicyURL` \> - `StackStatusReason` \> - `TemplateBody` \> \> Customers that configure `AWS::CloudFormation::Stack` using CloudFormation and AWS CDK can do so for nesting a CloudFormation stack as a resource in their top-level template. \> \> These read-only properties can be accessed only when using Cloud Control  . \> \> - `ChangeSetId` \> - `CreationTime` \> - `LastUpdateTime` \> - `Outputs` \> - `ParentId` \> - `RootId` \> - `StackId` \> - `StackStatus`
 ///
 /// `AWS::CloudFormation::Stack`.
 ///
@@ -2807,9 +2775,7 @@ impl StackSet {
     ///
     /// When active, StackSets performs non-conflicting operations concurrently and queues conflicting operations. After conflicting operations finish, StackSets starts queued operations in request order.
     ///
-    /// > If there are already running or queued operations, StackSets queues all incoming operations even if they are non-conflicting.
-    /// >
-    /// > You can't modify your StackSet's execution configuration while there are running or queued operations for that StackSet.
+    /// > If there are already running or queued operations, StackSets queues all incoming operations even if they are non-conflicting. \> \> You can't modify your StackSet's execution configuration while there are running or queued operations for that StackSet.
     ///
     /// When inactive (default), StackSets performs one operation at a time in request order.
     ///
@@ -3142,9 +3108,7 @@ pub mod stack_set {
         ///
         /// After conflicting operations finish, CloudFormation starts queued operations in request order.
         ///
-        /// > If there are already running or queued operations, CloudFormation queues all incoming operations even if they are non-conflicting.
-        /// >
-        /// > You can't modify your StackSet's execution configuration while there are running or queued operations for that StackSet.
+        /// > If there are already running or queued operations, CloudFormation queues all incoming operations even if they are non-conflicting. \> \> You can't modify your StackSet's execution configuration while there are running or queued operations for that StackSet.
         ///
         /// When `false` (default), StackSets performs one operation at a time in request order.
         ///

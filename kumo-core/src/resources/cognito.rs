@@ -1278,10 +1278,7 @@ pub mod managed_login_branding {
 ///
 /// For more information, see [Terms documents](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html#managed-login-terms-documents) .
 ///
-/// > Amazon Cognito evaluates AWS Identity and Access Management (IAM) policies in requests for this API operation. For this operation, you must use IAM credentials to authorize requests, and you must grant yourself the corresponding IAM permission in a policy.
-/// >
-/// > **Learn more** - [Signing AWS API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html)
-/// > - [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html)
+/// > Amazon Cognito evaluates AWS Identity and Access Management (IAM) policies in requests for this API operation. For this operation, you must use IAM credentials to authorize requests, and you must grant yourself the corresponding IAM permission in a policy. \> \> **Learn more** - [Signing AWS API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html) \> - [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html)
 ///
 /// `AWS::Cognito::Terms`.
 ///
@@ -1479,11 +1476,9 @@ impl UserPool {
         self
     }
 
-    /// When active, `DeletionProtection` prevents accidental deletion of your user
-    /// pool.
+    /// When active, `DeletionProtection` prevents accidental deletion of your user pool.
     ///
-    /// Before you can delete a user pool that you have protected against deletion, you
-    /// must deactivate this feature.
+    /// Before you can delete a user pool that you have protected against deletion, you must deactivate this feature.
     ///
     /// When you try to delete a protected user pool in a `DeleteUserPool` API request, Amazon Cognito returns an `InvalidParameterException` error. To delete a protected user pool, send a new `DeleteUserPool` request after you deactivate deletion protection in an `UpdateUserPool` API request.
     ///
@@ -1701,9 +1696,7 @@ impl UserPool {
 
     /// The settings for updates to user attributes.
     ///
-    /// These settings include the property `AttributesRequireVerificationBeforeUpdate` ,
-    /// a user-pool setting that tells Amazon Cognito how to handle changes to the value of your users' email address and phone number attributes. For
-    /// more information, see [Verifying updates to email addresses and phone numbers](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html#user-pool-settings-verifications-verify-attribute-updates) .
+    /// These settings include the property `AttributesRequireVerificationBeforeUpdate` , a user-pool setting that tells Amazon Cognito how to handle changes to the value of your users' email address and phone number attributes. For more information, see [Verifying updates to email addresses and phone numbers](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html#user-pool-settings-verifications-verify-attribute-updates) .
     ///
     /// `UserAttributeUpdateSettings`: [`UserAttributeUpdateSettings`](user_pool::UserAttributeUpdateSettings).
     ///
@@ -3278,9 +3271,7 @@ pub mod user_pool {
 
     /// The settings for updates to user attributes.
     ///
-    /// These settings include the property `AttributesRequireVerificationBeforeUpdate` ,
-    /// a user-pool setting that tells Amazon Cognito how to handle changes to the value of your users' email address and phone number attributes. For
-    /// more information, see [Verifying updates to email addresses and phone numbers](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html#user-pool-settings-verifications-verify-attribute-updates) .
+    /// These settings include the property `AttributesRequireVerificationBeforeUpdate` , a user-pool setting that tells Amazon Cognito how to handle changes to the value of your users' email address and phone number attributes. For more information, see [Verifying updates to email addresses and phone numbers](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html#user-pool-settings-verifications-verify-attribute-updates) .
     ///
     /// `AWS::Cognito::UserPool.UserAttributeUpdateSettings`.
     ///
@@ -3581,13 +3572,11 @@ impl UserPoolClient {
     ///
     /// After this limit expires, your user can't use their access token. To specify the time unit for `AccessTokenValidity` as `seconds` , `minutes` , `hours` , or `days` , set a `TokenValidityUnits` value in your API request.
     ///
-    /// For example, when you set `AccessTokenValidity` to `10` and `TokenValidityUnits` to `hours` , your user can authorize access with
-    /// their access token for 10 hours.
+    /// For example, when you set `AccessTokenValidity` to `10` and `TokenValidityUnits` to `hours` , your user can authorize access with their access token for 10 hours.
     ///
     /// The default time unit for `AccessTokenValidity` in an API request is hours. *Valid range* is displayed below in seconds.
     ///
-    /// If you don't specify otherwise in the configuration of your app client, your access
-    /// tokens are valid for one hour.
+    /// If you don't specify otherwise in the configuration of your app client, your access tokens are valid for one hour.
     ///
     /// `AccessTokenValidity`: integer.
     ///
@@ -3785,8 +3774,7 @@ impl UserPoolClient {
     /// - `ALLOW_USER_SRP_AUTH` : Enable SRP-based authentication.
     /// - `ALLOW_REFRESH_TOKEN_AUTH` : Enable authflow to refresh tokens.
     ///
-    /// In some environments, you will see the values `ADMIN_NO_SRP_AUTH` , `CUSTOM_AUTH_FLOW_ONLY` , or `USER_PASSWORD_AUTH` . You can't assign these legacy `ExplicitAuthFlows` values to user pool clients at the same time as values that begin with `ALLOW_` ,
-    /// like `ALLOW_USER_SRP_AUTH` .
+    /// In some environments, you will see the values `ADMIN_NO_SRP_AUTH` , `CUSTOM_AUTH_FLOW_ONLY` , or `USER_PASSWORD_AUTH` . You can't assign these legacy `ExplicitAuthFlows` values to user pool clients at the same time as values that begin with `ALLOW_` , like `ALLOW_USER_SRP_AUTH` .
     ///
     /// `ExplicitAuthFlows`: list of string.
     ///
@@ -3820,8 +3808,7 @@ impl UserPoolClient {
     ///
     /// The default time unit for `IdTokenValidity` in an API request is hours. *Valid range* is displayed below in seconds.
     ///
-    /// If you don't specify otherwise in the configuration of your app client, your ID
-    /// tokens are valid for one hour.
+    /// If you don't specify otherwise in the configuration of your app client, your ID tokens are valid for one hour.
     ///
     /// `IdTokenValidity`: integer.
     ///
@@ -3902,13 +3889,11 @@ impl UserPoolClient {
     ///
     /// After this limit expires, your user can't use their refresh token. To specify the time unit for `RefreshTokenValidity` as `seconds` , `minutes` , `hours` , or `days` , set a `TokenValidityUnits` value in your API request.
     ///
-    /// For example, when you set `RefreshTokenValidity` as `10` and `TokenValidityUnits` as `days` , your user can refresh their session
-    /// and retrieve new access and ID tokens for 10 days.
+    /// For example, when you set `RefreshTokenValidity` as `10` and `TokenValidityUnits` as `days` , your user can refresh their session and retrieve new access and ID tokens for 10 days.
     ///
     /// The default time unit for `RefreshTokenValidity` in an API request is days. You can't set `RefreshTokenValidity` to 0. If you do, Amazon Cognito overrides the value with the default value of 30 days. *Valid range* is displayed below in seconds.
     ///
-    /// If you don't specify otherwise in the configuration of your app client, your refresh
-    /// tokens are valid for 30 days.
+    /// If you don't specify otherwise in the configuration of your app client, your refresh tokens are valid for 30 days.
     ///
     /// `RefreshTokenValidity`: integer.
     ///
@@ -5192,11 +5177,7 @@ impl UserPoolUser {
     ///
     /// To review the Lambda trigger types that Amazon Cognito invokes at runtime with API requests, see [Connecting API actions to Lambda triggers](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html#lambda-triggers-by-event) in the *Amazon Cognito Developer Guide* .
     ///
-    /// > When you use the `ClientMetadata` parameter, note that Amazon Cognito won't do the following:
-    /// >
-    /// > - Store the `ClientMetadata` value. This data is available only to AWS Lambda triggers that are assigned to a user pool to support custom workflows. If your user pool configuration doesn't include triggers, the `ClientMetadata` parameter serves no purpose.
-    /// > - Validate the `ClientMetadata` value.
-    /// > - Encrypt the `ClientMetadata` value. Don't send sensitive information in this parameter.
+    /// > When you use the `ClientMetadata` parameter, note that Amazon Cognito won't do the following: \> \> - Store the `ClientMetadata` value. This data is available only to AWS Lambda triggers that are assigned to a user pool to support custom workflows. If your user pool configuration doesn't include triggers, the `ClientMetadata` parameter serves no purpose. \> - Validate the `ClientMetadata` value. \> - Encrypt the `ClientMetadata` value. Don't send sensitive information in this parameter.
     ///
     /// `ClientMetadata`: map of string.
     ///
@@ -5410,10 +5391,7 @@ pub mod user_pool_user {
 ///
 /// A user who is in a group can present a preferred-role claim to an identity pool, and populates a `cognito:groups` claim to their access and identity tokens.
 ///
-/// > Amazon Cognito evaluates AWS Identity and Access Management (IAM) policies in requests for this API operation. For this operation, you must use IAM credentials to authorize requests, and you must grant yourself the corresponding IAM permission in a policy.
-/// >
-/// > **Learn more** - [Signing AWS API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html)
-/// > - [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html)
+/// > Amazon Cognito evaluates AWS Identity and Access Management (IAM) policies in requests for this API operation. For this operation, you must use IAM credentials to authorize requests, and you must grant yourself the corresponding IAM permission in a policy. \> \> **Learn more** - [Signing AWS API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html) \> - [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html)
 ///
 /// `AWS::Cognito::UserPoolUserToGroupAttachment`.
 ///

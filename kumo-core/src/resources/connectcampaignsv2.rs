@@ -19,9 +19,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
 
 /// Creates an outbound campaign.
 ///
-/// > - For users to be able to view or edit a campaign at a later date by using the Amazon Connect user interface, you must add the instance ID as a tag. For example, `{ "tags": {"owner": "arn:aws:connect:{REGION}:{AWS_ACCOUNT_ID}:instance/{CONNECT_INSTANCE_ID}"}}` .
-/// > - After a campaign is created, you can't add/remove source.
-/// > - Configuring maximum ring time is not supported for the Preview dial mode.
+/// > - For users to be able to view or edit a campaign at a later date by using the Amazon Connect user interface, you must add the instance ID as a tag. For example, `{ "tags": {"owner": "arn:aws:connect:{REGION}:{AWS_ACCOUNT_ID}:instance/{CONNECT_INSTANCE_ID}"}}` . \> - After a campaign is created, you can't add/remove source. \> - Configuring maximum ring time is not supported for the Preview dial mode.
 ///
 /// `AWS::ConnectCampaignsV2::Campaign`.
 ///

@@ -3670,12 +3670,7 @@ impl LocationS3 {
 
     /// Specifies a prefix in the S3 bucket that DataSync reads from or writes to (depending on whether the bucket is a source or destination location).
     ///
-    /// > DataSync can't transfer objects with a prefix that begins with a slash ( `/` ) or includes `//` , `/./` , or `/../` patterns. For example:
-    /// >
-    /// > - `/photos`
-    /// > - `photos//2006/January`
-    /// > - `photos/./2006/February`
-    /// > - `photos/../2006/March`
+    /// > DataSync can't transfer objects with a prefix that begins with a slash ( `/` ) or includes `//` , `/./` , or `/../` patterns. For example: \> \> - `/photos` \> - `photos//2006/January` \> - `photos/./2006/February` \> - `photos/../2006/March`
     ///
     /// `Subdirectory`: string.
     ///
@@ -4891,9 +4886,7 @@ pub mod task {
         ///
         /// `NONE` : Ignore `Atime` .
         ///
-        /// > If `Atime` is set to `BEST_EFFORT` , `Mtime` must be set to `PRESERVE` .
-        /// >
-        /// > If `Atime` is set to `NONE` , `Mtime` must also be `NONE` .
+        /// > If `Atime` is set to `BEST_EFFORT` , `Mtime` must be set to `PRESERVE` . \> \> If `Atime` is set to `NONE` , `Mtime` must also be `NONE` .
         ///
         /// `Atime`: [`Atime`].
         ///
@@ -4965,9 +4958,7 @@ pub mod task {
         ///
         /// `NONE` : Ignore `Mtime` .
         ///
-        /// > If `Mtime` is set to `PRESERVE` , `Atime` must be set to `BEST_EFFORT` .
-        /// >
-        /// > If `Mtime` is set to `NONE` , `Atime` must also be set to `NONE` .
+        /// > If `Mtime` is set to `PRESERVE` , `Atime` must be set to `BEST_EFFORT` . \> \> If `Mtime` is set to `NONE` , `Atime` must also be set to `NONE` .
         ///
         /// `Mtime`: [`Mtime`].
         ///

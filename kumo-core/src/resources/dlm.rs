@@ -336,8 +336,7 @@ pub mod lifecycle_policy {
 
     /// *\[Custom snapshot and AMI policies only\]* Specifies when the policy should create snapshots or AMIs.
     ///
-    /// > - You must specify either *CronExpression* , or *Interval* , *IntervalUnit* , and *Times* .
-    /// > - If you need to specify an [ArchiveRule](https://docs.aws.amazon.com/dlm/latest/APIReference/API_ArchiveRule.html) for the schedule, then you must specify a creation frequency of at least 28 days.
+    /// > - You must specify either *CronExpression* , or *Interval* , *IntervalUnit* , and *Times* . \> - If you need to specify an [ArchiveRule](https://docs.aws.amazon.com/dlm/latest/APIReference/API_ArchiveRule.html) for the schedule, then you must specify a creation frequency of at least 28 days.
     ///
     /// `AWS::DLM::LifecyclePolicy.CreateRule`.
     ///
@@ -1349,9 +1348,7 @@ pub mod lifecycle_policy {
 
     /// *\[Custom snapshot and AMI policies only\]* Specifies a retention rule for snapshots created by snapshot policies, or for AMIs created by AMI policies.
     ///
-    /// > For snapshot policies that have an [ArchiveRule](https://docs.aws.amazon.com/dlm/latest/APIReference/API_ArchiveRule.html) , this retention rule applies to standard tier retention. When the retention threshold is met, snapshots are moved from the standard to the archive tier.
-    /// >
-    /// > For snapshot policies that do not have an *ArchiveRule* , snapshots are permanently deleted when this retention threshold is met.
+    /// > For snapshot policies that have an [ArchiveRule](https://docs.aws.amazon.com/dlm/latest/APIReference/API_ArchiveRule.html) , this retention rule applies to standard tier retention. When the retention threshold is met, snapshots are moved from the standard to the archive tier. \> \> For snapshot policies that do not have an *ArchiveRule* , snapshots are permanently deleted when this retention threshold is met.
     ///
     /// You can retain snapshots based on either a count or a time interval.
     ///

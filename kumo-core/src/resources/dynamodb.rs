@@ -33,9 +33,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 ///
 /// This resource cannot be used to create or manage a Version 2017.11.29 global table. For more information, see [Global tables](https://docs.aws.amazon.com//amazondynamodb/latest/developerguide/GlobalTables.html) .
 ///
-/// > You cannot convert a resource of type `AWS::DynamoDB::Table` into a resource of type `AWS::DynamoDB::GlobalTable` by changing its type in your template. *Doing so might result in the deletion of your DynamoDB table.*
-/// >
-/// > You can instead use the GlobalTable resource to create a new table in a single Region. This will be billed the same as a single Region table. If you later update the stack to add other Regions then Global Tables pricing will apply.
+/// > You cannot convert a resource of type `AWS::DynamoDB::Table` into a resource of type `AWS::DynamoDB::GlobalTable` by changing its type in your template. *Doing so might result in the deletion of your DynamoDB table.* \> \> You can instead use the GlobalTable resource to create a new table in a single Region. This will be billed the same as a single Region table. If you later update the stack to add other Regions then Global Tables pricing will apply.
 ///
 /// You should be aware of the following behaviors when working with DynamoDB global tables.
 ///
@@ -2101,14 +2099,7 @@ impl Table {
     ///
     /// You can create up to 20 global secondary indexes.
     ///
-    /// > If you update a table to include a new global secondary index, AWS CloudFormation initiates the index creation and then proceeds with the stack update. AWS CloudFormation doesn't wait for the index to complete creation because the backfilling phase can take a long time, depending on the size of the table. You can't use the index or update the table until the index's status is `ACTIVE` . You can track its status by using the DynamoDB [DescribeTable](https://docs.aws.amazon.com/cli/latest/reference/dynamodb/describe-table.html) command.
-    /// >
-    /// > If you add or delete an index during an update, we recommend that you don't update any other resources. If your stack fails to update and is rolled back while adding a new index, you must manually delete the index.
-    /// >
-    /// > Updates are not supported. The following are exceptions:
-    /// >
-    /// > - If you update either the contributor insights specification or the provisioned throughput values of global secondary indexes, you can update the table without interruption.
-    /// > - You can delete or add one global secondary index without interruption. If you do both in the same update (for example, by changing the index's logical ID), the update fails.
+    /// > If you update a table to include a new global secondary index, AWS CloudFormation initiates the index creation and then proceeds with the stack update. AWS CloudFormation doesn't wait for the index to complete creation because the backfilling phase can take a long time, depending on the size of the table. You can't use the index or update the table until the index's status is `ACTIVE` . You can track its status by using the DynamoDB [DescribeTable](https://docs.aws.amazon.com/cli/latest/reference/dynamodb/describe-table.html) command. \> \> If you add or delete an index during an update, we recommend that you don't update any other resources. If your stack fails to update and is rolled back while adding a new index, you must manually delete the index. \> \> Updates are not supported. The following are exceptions: \> \> - If you update either the contributor insights specification or the provisioned throughput values of global secondary indexes, you can update the table without interruption. \> - You can delete or add one global secondary index without interruption. If you do both in the same update (for example, by changing the index's logical ID), the update fails.
     ///
     /// `GlobalSecondaryIndexes`: list of [`GlobalSecondaryIndex`](table::GlobalSecondaryIndex).
     ///
@@ -3265,8 +3256,7 @@ pub mod table {
 
         /// The name of the TTL attribute used to store the expiration time for items in the table.
         ///
-        /// > - The `AttributeName` property is required when enabling the TTL, or when TTL is already enabled.
-        /// > - To update this property, you must first disable TTL and then enable TTL with the new attribute name.
+        /// > - The `AttributeName` property is required when enabling the TTL, or when TTL is already enabled. \> - To update this property, you must first disable TTL and then enable TTL with the new attribute name.
         ///
         /// `AttributeName`: string.
         ///

@@ -2323,11 +2323,7 @@ pub mod cluster {
 
     /// An object representing the VPC configuration to use for an Amazon EKS cluster.
     ///
-    /// > When updating a resource, you must include these properties if the previous CloudFormation template of the resource had them:
-    /// >
-    /// > - `EndpointPublicAccess`
-    /// > - `EndpointPrivateAccess`
-    /// > - `PublicAccessCidrs`
+    /// > When updating a resource, you must include these properties if the previous CloudFormation template of the resource had them: \> \> - `EndpointPublicAccess` \> - `EndpointPrivateAccess` \> - `PublicAccessCidrs`
     ///
     /// `AWS::EKS::Cluster.ResourcesVpcConfig`.
     ///

@@ -339,9 +339,7 @@ impl CacheCluster {
     ///
     /// This option is only supported on Memcached.
     ///
-    /// > If you are creating your cluster in an Amazon VPC (recommended) you can only locate nodes in Availability Zones that are associated with the subnets in the selected subnet group.
-    /// >
-    /// > The number of Availability Zones listed must equal the value of `NumCacheNodes` .
+    /// > If you are creating your cluster in an Amazon VPC (recommended) you can only locate nodes in Availability Zones that are associated with the subnets in the selected subnet group. \> \> The number of Availability Zones listed must equal the value of `NumCacheNodes` .
     ///
     /// If you want all the nodes in the same Availability Zone, use `PreferredAvailabilityZone` instead, or repeat the Availability Zone multiple times in the list.
     ///
@@ -1827,9 +1825,7 @@ impl ReplicationGroup {
     ///
     /// This parameter is not used if there is more than one node group (shard). You should use `NodeGroupConfiguration` instead.
     ///
-    /// > If you are creating your replication group in an Amazon VPC (recommended), you can only locate clusters in Availability Zones associated with the subnets in the selected subnet group.
-    /// >
-    /// > The number of Availability Zones listed must equal the value of `NumCacheClusters` .
+    /// > If you are creating your replication group in an Amazon VPC (recommended), you can only locate clusters in Availability Zones associated with the subnets in the selected subnet group. \> \> The number of Availability Zones listed must equal the value of `NumCacheClusters` .
     ///
     /// Default: system chosen Availability Zones.
     ///

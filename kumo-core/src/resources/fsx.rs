@@ -494,12 +494,7 @@ impl FileSystem {
     ///
     /// This configuration is required if the `FileSystemType` is set to `LUSTRE` .
     ///
-    /// > The following parameters are not supported when creating Lustre file systems with a data repository association.
-    /// >
-    /// > - `AutoImportPolicy`
-    /// > - `ExportPath`
-    /// > - `ImportedChunkSize`
-    /// > - `ImportPath`
+    /// > The following parameters are not supported when creating Lustre file systems with a data repository association. \> \> - `AutoImportPolicy` \> - `ExportPath` \> - `ImportedChunkSize` \> - `ImportPath`
     ///
     /// `LustreConfiguration`: [`LustreConfiguration`](file_system::LustreConfiguration).
     ///

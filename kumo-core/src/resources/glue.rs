@@ -5746,11 +5746,9 @@ impl MlTransform {
 
     /// The encryption-at-rest settings of the transform that apply to accessing user data.
     ///
-    /// Machine learning
-    /// transforms can access user data encrypted in Amazon S3 using KMS.
+    /// Machine learning transforms can access user data encrypted in Amazon S3 using KMS.
     ///
-    /// Additionally, imported labels and trained transforms can now be encrypted using a customer provided
-    /// KMS key.
+    /// Additionally, imported labels and trained transforms can now be encrypted using a customer provided KMS key.
     ///
     /// `TransformEncryption`: [`TransformEncryption`](ml_transform::TransformEncryption).
     ///
@@ -6018,11 +6016,9 @@ pub mod ml_transform {
 
     /// The encryption-at-rest settings of the transform that apply to accessing user data.
     ///
-    /// Machine learning
-    /// transforms can access user data encrypted in Amazon S3 using KMS.
+    /// Machine learning transforms can access user data encrypted in Amazon S3 using KMS.
     ///
-    /// Additionally, imported labels and trained transforms can now be encrypted using a customer provided
-    /// KMS key.
+    /// Additionally, imported labels and trained transforms can now be encrypted using a customer provided KMS key.
     ///
     /// `AWS::Glue::MLTransform.TransformEncryption`.
     ///
@@ -6315,8 +6311,7 @@ pub mod partition {
 
     /// A structure that contains schema identity fields.
     ///
-    /// Either this or the `SchemaVersionId` has to be
-    /// provided.
+    /// Either this or the `SchemaVersionId` has to be provided.
     ///
     /// `AWS::Glue::Partition.SchemaId`.
     ///
@@ -6343,8 +6338,7 @@ pub mod partition {
 
         /// The Amazon Resource Name (ARN) of the schema.
         ///
-        /// One of `SchemaArn` or `SchemaName` has to be
-        /// provided.
+        /// One of `SchemaArn` or `SchemaName` has to be provided.
         ///
         /// `SchemaArn`: string.
         ///
@@ -6391,8 +6385,7 @@ pub mod partition {
 
         /// A structure that contains schema identity fields.
         ///
-        /// Either this or the `SchemaVersionId` has to be
-        /// provided.
+        /// Either this or the `SchemaVersionId` has to be provided.
         ///
         /// `SchemaId`: [`SchemaId`].
         ///
@@ -8144,8 +8137,7 @@ pub mod table {
 
     /// A structure that contains schema identity fields.
     ///
-    /// Either this or the `SchemaVersionId` has to be
-    /// provided.
+    /// Either this or the `SchemaVersionId` has to be provided.
     ///
     /// `AWS::Glue::Table.SchemaId`.
     ///
@@ -8172,8 +8164,7 @@ pub mod table {
 
         /// The Amazon Resource Name (ARN) of the schema.
         ///
-        /// One of `SchemaArn` or `SchemaName` has to be
-        /// provided.
+        /// One of `SchemaArn` or `SchemaName` has to be provided.
         ///
         /// `SchemaArn`: string.
         ///
@@ -8220,8 +8211,7 @@ pub mod table {
 
         /// A structure that contains schema identity fields.
         ///
-        /// Either this or the `SchemaVersionId` has to be
-        /// provided.
+        /// Either this or the `SchemaVersionId` has to be provided.
         ///
         /// `SchemaId`: [`SchemaId`].
         ///

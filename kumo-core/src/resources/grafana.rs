@@ -508,9 +508,7 @@ pub mod workspace {
     ///
     /// If this is not configured, or is removed, then all IP addresses and VPC endpoints are allowed. Standard Grafana authentication and authorization are still required.
     ///
-    /// > While both `prefixListIds` and `vpceIds` are required, you can pass in an empty array of strings for either parameter if you do not want to allow any of that type.
-    /// >
-    /// > If both are passed as empty arrays, no traffic is allowed to the workspace, because only *explicitly* allowed connections are accepted.
+    /// > While both `prefixListIds` and `vpceIds` are required, you can pass in an empty array of strings for either parameter if you do not want to allow any of that type. \> \> If both are passed as empty arrays, no traffic is allowed to the workspace, because only *explicitly* allowed connections are accepted.
     ///
     /// `AWS::Grafana::Workspace.NetworkAccessControl`.
     ///
@@ -697,9 +695,7 @@ pub mod workspace {
 
     /// The configuration settings for an Amazon VPC that contains data sources for your Grafana workspace to connect to.
     ///
-    /// > Provided `securityGroupIds` and `subnetIds` must be part of the same VPC.
-    /// >
-    /// > Connecting to a private VPC is not yet available in the Asia Pacific (Seoul) Region (ap-northeast-2).
+    /// > Provided `securityGroupIds` and `subnetIds` must be part of the same VPC. \> \> Connecting to a private VPC is not yet available in the Asia Pacific (Seoul) Region (ap-northeast-2).
     ///
     /// `AWS::Grafana::Workspace.VpcConfiguration`.
     ///

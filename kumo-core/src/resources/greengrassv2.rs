@@ -994,9 +994,7 @@ pub mod component_version {
 ///
 /// For more information, see the [Create deployments](https://docs.aws.amazon.com/greengrass/v2/developerguide/create-deployments.html) in the *AWS IoT Greengrass V2 Developer Guide* .
 ///
-/// > Deployment resources are deleted when you delete stacks. To keep the deployments in a stack, you must specify `"DeletionPolicy": "Retain"` on each deployment resource in the stack template that you want to keep. For more information, see [DeletionPolicy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html) .
-/// >
-/// > You can only delete up to 10 deployment resources at a time. If you delete more than 10 resources, you receive an error.
+/// > Deployment resources are deleted when you delete stacks. To keep the deployments in a stack, you must specify `"DeletionPolicy": "Retain"` on each deployment resource in the stack template that you want to keep. For more information, see [DeletionPolicy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html) . \> \> You can only delete up to 10 deployment resources at a time. If you delete more than 10 resources, you receive an error.
 ///
 /// `AWS::GreengrassV2::Deployment`.
 ///

@@ -1161,8 +1161,7 @@ impl IpSet {
 
     /// The unique ID of the detector of the GuardDuty account for which you want to create an IPSet.
     ///
-    /// To find the `detectorId` in the current Region, see the
-    /// Settings page in the GuardDuty console, or run the [ListDetectors](https://docs.aws.amazon.com/guardduty/latest/APIReference/API_ListDetectors.html) API.
+    /// To find the `detectorId` in the current Region, see the Settings page in the GuardDuty console, or run the [ListDetectors](https://docs.aws.amazon.com/guardduty/latest/APIReference/API_ListDetectors.html) API.
     ///
     /// `DetectorId`: string.
     ///
@@ -2303,8 +2302,7 @@ impl ThreatIntelSet {
 
     /// The unique ID of the detector of the GuardDuty account for which you want to create a `threatIntelSet` .
     ///
-    /// To find the `detectorId` in the current Region, see the
-    /// Settings page in the GuardDuty console, or run the [ListDetectors](https://docs.aws.amazon.com/guardduty/latest/APIReference/API_ListDetectors.html) API.
+    /// To find the `detectorId` in the current Region, see the Settings page in the GuardDuty console, or run the [ListDetectors](https://docs.aws.amazon.com/guardduty/latest/APIReference/API_ListDetectors.html) API.
     ///
     /// `DetectorId`: string.
     ///

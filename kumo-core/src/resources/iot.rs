@@ -1036,11 +1036,7 @@ impl Authorizer {
 
     /// Metadata which can be used to manage the custom authorizer.
     ///
-    /// > For URI Request parameters use format: ...key1=value1&key2=value2...
-    /// >
-    /// > For the CLI command-line parameter use format: &&tags "key1=value1&key2=value2..."
-    /// >
-    /// > For the cli-input-json file use format: "tags": "key1=value1&key2=value2..."
+    /// > For URI Request parameters use format: ...key1=value1&key2=value2... \> \> For the CLI command-line parameter use format: &&tags "key1=value1&key2=value2..." \> \> For the cli-input-json file use format: "tags": "key1=value1&key2=value2..."
     ///
     /// `Tags`: list of [`Tag`](authorizer::Tag).
     ///
@@ -3242,11 +3238,7 @@ impl DomainConfiguration {
 
     /// Metadata which can be used to manage the domain configuration.
     ///
-    /// > For URI Request parameters use format: ...key1=value1&key2=value2...
-    /// >
-    /// > For the CLI command-line parameter use format: &&tags "key1=value1&key2=value2..."
-    /// >
-    /// > For the cli-input-json file use format: "tags": "key1=value1&key2=value2..."
+    /// > For URI Request parameters use format: ...key1=value1&key2=value2... \> \> For the CLI command-line parameter use format: &&tags "key1=value1&key2=value2..." \> \> For the cli-input-json file use format: "tags": "key1=value1&key2=value2..."
     ///
     /// `Tags`: list of [`Tag`](domain_configuration::Tag).
     ///
@@ -4911,10 +4903,7 @@ pub mod job_template {
 
 /// Configure logging.
 ///
-/// > If you already set the log function of AWS IoT Core , you can't deploy the Cloud Development Kit  to change the logging settings. You can change the logging settings by either:
-/// >
-/// > - Importing the existing logging resource into your CloudFormation stack, such as with the [infrastructure as code generator (IaC generator)](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/generate-IaC.html) .
-/// > - Calling `aws iot set-v2-logging-options --disable-all-logs` before creating a new CloudFormation stack. This command disables all AWS IoT logging. As a result, no AWS IoT logs will be delivered to Amazon CloudWatch until you re-enable logging.
+/// > If you already set the log function of AWS IoT Core , you can't deploy the Cloud Development Kit  to change the logging settings. You can change the logging settings by either: \> \> - Importing the existing logging resource into your CloudFormation stack, such as with the [infrastructure as code generator (IaC generator)](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/generate-IaC.html) . \> - Calling `aws iot set-v2-logging-options --disable-all-logs` before creating a new CloudFormation stack. This command disables all AWS IoT logging. As a result, no AWS IoT logs will be delivered to Amazon CloudWatch until you re-enable logging.
 ///
 /// `AWS::IoT::Logging`.
 ///
@@ -7497,9 +7486,7 @@ pub mod software_package {
 ///
 /// For information about working with software package versions, see [AWS IoT Device Management Software Package Catalog](https://docs.aws.amazon.com/iot/latest/developerguide/software-package-catalog.html) and [Creating a software package and package version](https://docs.aws.amazon.com/iot/latest/developerguide/creating-package-and-version.html) in the *AWS IoT Developer Guide* . See also, [CreatePackageVersion](https://docs.aws.amazon.com/iot/latest/apireference/API_CreatePackageVersion.html) in the *API Guide* .
 ///
-/// > The associated software package must exist before the package version is created. If you create a software package and package version in the same CloudFormation template, set the software package as a [dependency](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html) of the package version. If they are created out of sequence, you will receive an error.
-/// >
-/// > Package versions and created in a `draft` state, for more information, see [Package version lifecycle](https://docs.aws.amazon.com/iot/latest/developerguide/preparing-to-use-software-package-catalog.html#package-version-lifecycle) . To change the package version state after it’s created, use the [UpdatePackageVersionAPI](https://docs.aws.amazon.com/iot/latest/apireference/API_UpdatePackageVersion.html) command.
+/// > The associated software package must exist before the package version is created. If you create a software package and package version in the same CloudFormation template, set the software package as a [dependency](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html) of the package version. If they are created out of sequence, you will receive an error. \> \> Package versions and created in a `draft` state, for more information, see [Package version lifecycle](https://docs.aws.amazon.com/iot/latest/developerguide/preparing-to-use-software-package-catalog.html#package-version-lifecycle) . To change the package version state after it’s created, use the [UpdatePackageVersionAPI](https://docs.aws.amazon.com/iot/latest/apireference/API_UpdatePackageVersion.html) command.
 ///
 /// `AWS::IoT::SoftwarePackageVersion`.
 ///
@@ -8662,11 +8649,7 @@ impl TopicRule {
 
     /// Metadata which can be used to manage the topic rule.
     ///
-    /// > For URI Request parameters use format: ...key1=value1&key2=value2...
-    /// >
-    /// > For the CLI command-line parameter use format: --tags "key1=value1&key2=value2..."
-    /// >
-    /// > For the cli-input-json file use format: "tags": "key1=value1&key2=value2..."
+    /// > For URI Request parameters use format: ...key1=value1&key2=value2... \> \> For the CLI command-line parameter use format: --tags "key1=value1&key2=value2..." \> \> For the cli-input-json file use format: "tags": "key1=value1&key2=value2..."
     ///
     /// `Tags`: list of [`Tag`](topic_rule::Tag).
     ///

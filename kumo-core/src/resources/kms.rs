@@ -168,9 +168,7 @@ impl Key {
     ///
     /// The default value is false.
     ///
-    /// > Setting this value to true increases the risk that the KMS key becomes unmanageable. Do not set this value to true indiscriminately.
-    /// >
-    /// > For more information, see [Default key policy](https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key) in the *AWS Key Management Service Developer Guide* .
+    /// > Setting this value to true increases the risk that the KMS key becomes unmanageable. Do not set this value to true indiscriminately. \> \> For more information, see [Default key policy](https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key) in the *AWS Key Management Service Developer Guide* .
     ///
     /// Use this parameter only when you intend to prevent the principal that is making the request from making a subsequent [PutKeyPolicy](https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html) request on the KMS key.
     ///
@@ -390,8 +388,7 @@ impl Key {
     ///
     /// You can ignore `ENABLED` when Origin is `EXTERNAL` . When a KMS key with Origin `EXTERNAL` is created, the key state is `PENDING_IMPORT` and `ENABLED` is `false` . After you import the key material, `ENABLED` updated to `true` . The KMS key can then be used for Cryptographic Operations.
     ///
-    /// > - CloudFormation doesn't support creating an `Origin` parameter of the `AWS_CLOUDHSM` or `EXTERNAL_KEY_STORE` values.
-    /// > - `EXTERNAL` is not supported for ML-DSA keys.
+    /// > - CloudFormation doesn't support creating an `Origin` parameter of the `AWS_CLOUDHSM` or `EXTERNAL_KEY_STORE` values. \> - `EXTERNAL` is not supported for ML-DSA keys.
     ///
     /// `Origin`: [`Origin`](key::Origin).
     ///

@@ -1443,8 +1443,7 @@ impl EventSourceMapping {
 
     /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age.
     ///
-    /// The default value is -1,
-    /// which sets the maximum age to infinite. When the value is set to infinite, Lambda never discards old records.
+    /// The default value is -1, which sets the maximum age to infinite. When the value is set to infinite, Lambda never discards old records.
     ///
     /// > The minimum valid value for maximum record age is 60s. Although values less than 60 and greater than -1 fall within the parameter's absolute range, they are not allowed
     ///
@@ -1461,8 +1460,7 @@ impl EventSourceMapping {
 
     /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries.
     ///
-    /// The default value is -1,
-    /// which sets the maximum number of retries to infinite. When MaximumRetryAttempts is infinite, Lambda retries failed records until the record expires in the event source.
+    /// The default value is -1, which sets the maximum number of retries to infinite. When MaximumRetryAttempts is infinite, Lambda retries failed records until the record expires in the event source.
     ///
     /// `MaximumRetryAttempts`: integer.
     ///
@@ -2850,8 +2848,7 @@ impl Function {
 
     /// To enable code signing for this function, specify the ARN of a code-signing configuration.
     ///
-    /// A code-signing configuration
-    /// includes a set of signing profiles, which define the trusted publishers for this function.
+    /// A code-signing configuration includes a set of signing profiles, which define the trusted publishers for this function.
     ///
     /// `CodeSigningConfigArn`: string.
     ///
@@ -3441,9 +3438,7 @@ pub mod function {
         ///
         /// If you include your function source inline with this parameter, CloudFormation places it in a file named `index` and zips it to create a [deployment package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) . This zip file cannot exceed 4MB. For the `Handler` property, the first part of the handler identifier must be `index` . For example, `index.handler` .
         ///
-        /// > When you specify source code inline for a Node.js function, the `index` file that CloudFormation creates uses the extension `.js` . This means that Node.js treats the file as a CommonJS module.
-        /// >
-        /// > When using Node.js 24 or later, Node.js can automatically detect if a `.js` file should be treated as CommonJS or as an ES module. To enable auto-detection, add the `--experimental-detect-module` flag to the `NODE_OPTIONS` environment variable. For more information, see [Experimental Node.js features](https://docs.aws.amazon.com//lambda/latest/dg/lambda-nodejs.html#nodejs-experimental-features) .
+        /// > When you specify source code inline for a Node.js function, the `index` file that CloudFormation creates uses the extension `.js` . This means that Node.js treats the file as a CommonJS module. \> \> When using Node.js 24 or later, Node.js can automatically detect if a `.js` file should be treated as CommonJS or as an ES module. To enable auto-detection, add the `--experimental-detect-module` flag to the `NODE_OPTIONS` environment variable. For more information, see [Experimental Node.js features](https://docs.aws.amazon.com//lambda/latest/dg/lambda-nodejs.html#nodejs-experimental-features) .
         ///
         /// For JSON, you must escape quotes and special characters such as newline ( `\n` ) with a backslash.
         ///
@@ -4064,9 +4059,7 @@ pub mod function {
     ///
     /// When you connect a function to a VPC, Lambda creates an elastic network interface for each combination of security group and subnet in the function's VPC configuration. The function can only access resources and the internet through that VPC. For more information, see [VPC Settings](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html) .
     ///
-    /// > When you delete a function, CloudFormation monitors the state of its network interfaces and waits for Lambda to delete them before proceeding. If the VPC is defined in the same stack, the network interfaces need to be deleted by Lambda before CloudFormation can delete the VPC's resources.
-    /// >
-    /// > To monitor network interfaces, CloudFormation needs the `ec2:DescribeNetworkInterfaces` permission. It obtains this from the user or role that modifies the stack. If you don't provide this permission, CloudFormation does not wait for network interfaces to be deleted.
+    /// > When you delete a function, CloudFormation monitors the state of its network interfaces and waits for Lambda to delete them before proceeding. If the VPC is defined in the same stack, the network interfaces need to be deleted by Lambda before CloudFormation can delete the VPC's resources. \> \> To monitor network interfaces, CloudFormation needs the `ec2:DescribeNetworkInterfaces` permission. It obtains this from the user or role that modifies the stack. If you don't provide this permission, CloudFormation does not wait for network interfaces to be deleted.
     ///
     /// `AWS::Lambda::Function.VpcConfig`.
     ///

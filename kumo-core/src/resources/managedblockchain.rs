@@ -74,12 +74,7 @@ impl Accessor {
 
     /// The blockchain network that the `Accessor` token is created for.
     ///
-    /// > We recommend using the appropriate `networkType` value for the blockchain network that you are creating the `Accessor` token for. You cannot use the value `ETHEREUM_MAINNET_AND_GOERLI` to specify a `networkType` for your Accessor token.
-    /// >
-    /// > The default value of `ETHEREUM_MAINNET_AND_GOERLI` is only applied:
-    /// >
-    /// > - when the `CreateAccessor` action does not set a `networkType` .
-    /// > - to all existing `Accessor` tokens that were created before the `networkType` property was introduced.
+    /// > We recommend using the appropriate `networkType` value for the blockchain network that you are creating the `Accessor` token for. You cannot use the value `ETHEREUM_MAINNET_AND_GOERLI` to specify a `networkType` for your Accessor token. \> \> The default value of `ETHEREUM_MAINNET_AND_GOERLI` is only applied: \> \> - when the `CreateAccessor` action does not set a `networkType` . \> - to all existing `Accessor` tokens that were created before the `networkType` property was introduced.
     ///
     /// `NetworkType`: [`NetworkAccessorType`](accessor::NetworkAccessorType).
     ///

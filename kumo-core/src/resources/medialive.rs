@@ -4484,8 +4484,7 @@ pub mod channel {
             DvbSubSourceSettings(crate::typed::Properties::new())
         }
 
-        /// If you will configure a WebVTT caption description that references this caption selector, use this field to
-        /// provide the language to consider when translating the image-based source to text.
+        /// If you will configure a WebVTT caption description that references this caption selector, use this field to provide the language to consider when translating the image-based source to text.
         ///
         /// `OcrLanguage`: string.
         ///
@@ -5553,8 +5552,7 @@ pub mod channel {
 
         /// Enables the Input Prepare feature.
         ///
-        /// You can create Input Prepare actions in the schedule only if this feature is enabled.
-        /// If you disable the feature on an existing schedule, make sure that you first delete all input prepare actions from the schedule.
+        /// You can create Input Prepare actions in the schedule only if this feature is enabled. If you disable the feature on an existing schedule, make sure that you first delete all input prepare actions from the schedule.
         ///
         /// `InputPrepareScheduleActions`: string.
         ///
@@ -6375,9 +6373,7 @@ pub mod channel {
             self
         }
 
-        /// This setting applies only when scan type is "interlaced." It controls whether coding is performed on a field basis or on a frame basis. (When the video is progressive, the coding is always performed on a frame basis.)
-        /// enabled: Force MediaLive to code on a field basis, so that odd and even sets of fields are coded separately.
-        /// disabled: Code the two sets of fields separately (on a field basis) or together (on a frame basis using PAFF), depending on what is most appropriate for the content.
+        /// This setting applies only when scan type is "interlaced." It controls whether coding is performed on a field basis or on a frame basis. (When the video is progressive, the coding is always performed on a frame basis.) enabled: Force MediaLive to code on a field basis, so that odd and even sets of fields are coded separately. disabled: Code the two sets of fields separately (on a field basis) or together (on a frame basis using PAFF), depending on what is most appropriate for the content.
         ///
         /// `ForceFieldPictures`: string.
         ///
@@ -7164,8 +7160,7 @@ pub mod channel {
 
         /// GOP size (keyframe interval) in units of either frames or seconds per gopSizeUnits.
         ///
-        /// If gopSizeUnits is frames, gopSize must be an integer and must be greater than or equal to 1.
-        /// If gopSizeUnits is seconds, gopSize must be greater than 0, but need not be an integer.
+        /// If gopSizeUnits is frames, gopSize must be an integer and must be greater than or equal to 1. If gopSizeUnits is seconds, gopSize must be greater than 0, but need not be an integer.
         ///
         /// `GopSize`: number.
         ///
@@ -7332,11 +7327,7 @@ pub mod channel {
 
         /// Rate control mode.
         ///
-        /// QVBR: Quality will match the specified quality level except when it is constrained by the
-        /// maximum bitrate. Recommended if you or your viewers pay for bandwidth. CBR: Quality varies, depending on the video complexity. Recommended only if you distribute
-        /// your assets to devices that cannot handle variable bitrates. Multiplex: This rate control mode is only supported (and is required) when the video is being
-        /// delivered to a MediaLive Multiplex in which case the rate control configuration is controlled
-        /// by the properties within the Multiplex Program.
+        /// QVBR: Quality will match the specified quality level except when it is constrained by the maximum bitrate. Recommended if you or your viewers pay for bandwidth. CBR: Quality varies, depending on the video complexity. Recommended only if you distribute your assets to devices that cannot handle variable bitrates. Multiplex: This rate control mode is only supported (and is required) when the video is being delivered to a MediaLive Multiplex in which case the rate control configuration is controlled by the properties within the Multiplex Program.
         ///
         /// `RateControlMode`: string.
         ///
@@ -7373,8 +7364,7 @@ pub mod channel {
 
         /// Number of slices per picture.
         ///
-        /// Must be less than or equal to the number of macroblock rows for progressive pictures, and less than or equal to half the number of macroblock rows for interlaced pictures.
-        /// This field is optional; when no value is specified the encoder will choose the number of slices based on encode resolution.
+        /// Must be less than or equal to the number of macroblock rows for progressive pictures, and less than or equal to half the number of macroblock rows for interlaced pictures. This field is optional; when no value is specified the encoder will choose the number of slices based on encode resolution.
         ///
         /// `Slices`: integer.
         ///
@@ -7493,9 +7483,7 @@ pub mod channel {
             Hdr10Settings(crate::typed::Properties::new())
         }
 
-        /// Maximum Content Light Level
-        /// An integer metadata value defining the maximum light level, in nits,
-        /// of any single pixel within an encoded HDR video stream or file.
+        /// Maximum Content Light Level An integer metadata value defining the maximum light level, in nits, of any single pixel within an encoded HDR video stream or file.
         ///
         /// `MaxCll`: integer.
         ///
@@ -7506,9 +7494,7 @@ pub mod channel {
             self
         }
 
-        /// Maximum Frame Average Light Level
-        /// An integer metadata value defining the maximum average light level, in nits,
-        /// for any single frame within an encoded HDR video stream or file.
+        /// Maximum Frame Average Light Level An integer metadata value defining the maximum average light level, in nits, for any single frame within an encoded HDR video stream or file.
         ///
         /// `MaxFall`: integer.
         ///
@@ -7988,8 +7974,7 @@ pub mod channel {
 
         /// Specifies whether to insert EXT-X-DISCONTINUITY tags in the HLS child manifests for this output group.
         ///
-        /// Typically, choose Insert because these tags are required in the manifest (according to the HLS specification) and serve an important purpose.
-        /// Choose Never Insert only if the downstream system is doing real-time failover (without using the MediaLive automatic failover feature) and only if that downstream system has advised you to exclude the tags.
+        /// Typically, choose Insert because these tags are required in the manifest (according to the HLS specification) and serve an important purpose. Choose Never Insert only if the downstream system is doing real-time failover (without using the MediaLive automatic failover feature) and only if that downstream system has advised you to exclude the tags.
         ///
         /// `DiscontinuityTags`: string.
         ///
@@ -8056,8 +8041,7 @@ pub mod channel {
 
         /// Specifies whether to include the final (incomplete) segment in the media output when the pipeline stops producing output because of a channel stop, a channel pause or a loss of input to the pipeline.
         ///
-        /// Auto means that MediaLive decides whether to include the final segment, depending on the channel class and the types of output groups.
-        /// Suppress means to never include the incomplete segment. We recommend you choose Auto and let MediaLive control the behavior.
+        /// Auto means that MediaLive decides whether to include the final segment, depending on the channel class and the types of output groups. Suppress means to never include the incomplete segment. We recommend you choose Auto and let MediaLive control the behavior.
         ///
         /// `IncompleteSegmentBehavior`: string.
         ///
@@ -11074,9 +11058,7 @@ pub mod channel {
 
         /// Indicates the AFD values that MediaLive will write into the video encode.
         ///
-        /// If you do not know what AFD signaling is, or if your downstream system has not given you guidance, choose AUTO.
-        /// AUTO: MediaLive will try to preserve the input AFD value (in cases where multiple AFD values are valid).
-        /// FIXED: MediaLive will use the value you specify in fixedAFD.
+        /// If you do not know what AFD signaling is, or if your downstream system has not given you guidance, choose AUTO. AUTO: MediaLive will try to preserve the input AFD value (in cases where multiple AFD values are valid). FIXED: MediaLive will use the value you specify in fixedAFD.
         ///
         /// `AfdSignaling`: string.
         ///
@@ -11102,9 +11084,7 @@ pub mod channel {
 
         /// Choose the type of color space conversion to apply to the output.
         ///
-        /// For detailed information on setting up both the input and the output to obtain the desired color space in the output, see the section on \"MediaLive Features - Video - color space\" in the MediaLive User Guide.
-        /// PASSTHROUGH: Keep the color space of the input content - do not convert it.
-        /// AUTO:Convert all content that is SD to rec 601, and convert all content that is HD to rec 709.
+        /// For detailed information on setting up both the input and the output to obtain the desired color space in the output, see the section on \"MediaLive Features - Video - color space\" in the MediaLive User Guide. PASSTHROUGH: Keep the color space of the input content - do not convert it. AUTO:Convert all content that is SD to rec 601, and convert all content that is HD to rec 709.
         ///
         /// `ColorSpace`: string.
         ///
@@ -11130,10 +11110,7 @@ pub mod channel {
 
         /// Optionally specify a noise reduction filter, which can improve quality of compressed content.
         ///
-        /// If you do not choose a filter, no filter will be applied.
-        /// TEMPORAL: This filter is useful for both source content that is noisy (when it has excessive digital artifacts) and source content that is clean.
-        /// When the content is noisy, the filter cleans up the source content before the encoding phase, with these two effects: First, it improves the output video quality because the content has been cleaned up. Secondly, it decreases the bandwidth because MediaLive does not waste bits on encoding noise.
-        /// When the content is reasonably clean, the filter tends to decrease the bitrate.
+        /// If you do not choose a filter, no filter will be applied. TEMPORAL: This filter is useful for both source content that is noisy (when it has excessive digital artifacts) and source content that is clean. When the content is noisy, the filter cleans up the source content before the encoding phase, with these two effects: First, it improves the output video quality because the content has been cleaned up. Secondly, it decreases the bandwidth because MediaLive does not waste bits on encoding noise. When the content is reasonably clean, the filter tends to decrease the bitrate.
         ///
         /// `FilterSettings`: [`Mpeg2FilterSettings`].
         ///
@@ -11218,9 +11195,7 @@ pub mod channel {
 
         /// Relates to the GOP structure.
         ///
-        /// The GOP size (keyframe interval) in the units specified in gopSizeUnits. If you do not know what GOP is, use the default.
-        /// If gopSizeUnits is frames, then the gopSize must be an integer and must be greater than or equal to 1.
-        /// If gopSizeUnits is seconds, the gopSize must be greater than 0, but does not need to be an integer.
+        /// The GOP size (keyframe interval) in the units specified in gopSizeUnits. If you do not know what GOP is, use the default. If gopSizeUnits is frames, then the gopSize must be an integer and must be greater than or equal to 1. If gopSizeUnits is seconds, the gopSize must be greater than 0, but does not need to be an integer.
         ///
         /// `GopSize`: number.
         ///
@@ -11257,9 +11232,7 @@ pub mod channel {
 
         /// Relates to the GOP structure.
         ///
-        /// If you do not know what GOP is, use the default.
-        /// FIXED: Set the number of B-frames in each sub-GOP to the value in gopNumBFrames.
-        /// DYNAMIC: Let MediaLive optimize the number of B-frames in each sub-GOP, to improve visual quality.
+        /// If you do not know what GOP is, use the default. FIXED: Set the number of B-frames in each sub-GOP to the value in gopNumBFrames. DYNAMIC: Let MediaLive optimize the number of B-frames in each sub-GOP, to improve visual quality.
         ///
         /// `SubgopLength`: string.
         ///
@@ -11286,9 +11259,7 @@ pub mod channel {
 
         /// Determines how MediaLive inserts timecodes in the output video.
         ///
-        /// For detailed information about setting up the input and the output for a timecode, see the section on \"MediaLive Features - Timecode configuration\" in the MediaLive User Guide.
-        /// DISABLED: do not include timecodes.
-        /// GOP_TIMECODE: Include timecode metadata in the GOP header.
+        /// For detailed information about setting up the input and the output for a timecode, see the section on \"MediaLive Features - Timecode configuration\" in the MediaLive User Guide. DISABLED: do not include timecodes. GOP_TIMECODE: Include timecode metadata in the GOP header.
         ///
         /// `TimecodeInsertion`: string.
         ///
@@ -11912,8 +11883,7 @@ pub mod channel {
 
         /// The ID of the Multiplex that the encoder is providing output to.
         ///
-        /// You do not need to specify the individual inputs to the Multiplex; MediaLive will handle the connection of the two MediaLive pipelines to the two Multiplex instances.
-        /// The Multiplex must be in the same region as the Channel.
+        /// You do not need to specify the individual inputs to the Multiplex; MediaLive will handle the connection of the two MediaLive pipelines to the two Multiplex instances. The Multiplex must be in the same region as the Channel.
         ///
         /// `MultiplexId`: string.
         ///
@@ -13428,8 +13398,7 @@ pub mod channel {
             Scte27SourceSettings(crate::typed::Properties::new())
         }
 
-        /// If you will configure a WebVTT caption description that references this caption selector, use this field to
-        /// provide the language to consider when translating the image-based source to text.
+        /// If you will configure a WebVTT caption description that references this caption selector, use this field to provide the language to consider when translating the image-based source to text.
         ///
         /// `OcrLanguage`: string.
         ///
@@ -17821,10 +17790,7 @@ impl Multiplexprogram {
 
     /// Indicates which pipeline is preferred by the multiplex for program ingest.
     ///
-    /// If set to \"PIPELINE_0\" or \"PIPELINE_1\" and an unhealthy ingest causes the multiplex to switch to the non-preferred pipeline,
-    /// it will switch back once that ingest is healthy again. If set to \"CURRENTLY_ACTIVE\",
-    /// it will not switch back to the other pipeline based on it recovering to a healthy state,
-    /// it will only switch if the active pipeline becomes unhealthy.
+    /// If set to \"PIPELINE_0\" or \"PIPELINE_1\" and an unhealthy ingest causes the multiplex to switch to the non-preferred pipeline, it will switch back once that ingest is healthy again. If set to \"CURRENTLY_ACTIVE\", it will not switch back to the other pipeline based on it recovering to a healthy state, it will only switch if the active pipeline becomes unhealthy.
     ///
     /// `PreferredChannelPipeline`: [`PreferredChannelPipeline`](multiplexprogram::PreferredChannelPipeline).
     ///

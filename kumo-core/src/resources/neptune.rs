@@ -788,12 +788,7 @@ pub mod db_cluster_parameter_group {
 ///
 /// When properties labeled *Update requires: Replacement* are updated, CloudFormation first creates a replacement DB instance, changes references from other dependent resources to point to the replacement DB instance, and finally deletes the old DB instance.
 ///
-/// > We highly recommend that you take a snapshot of the database before updating the stack. If you don't, you lose the data when CloudFormation replaces your DB instance. To preserve your data, perform the following procedure:
-/// >
-/// > - Deactivate any applications that are using the DB instance so that there's no activity on the DB instance.
-/// > - Create a snapshot of the DB instance.
-/// > - If you want to restore your instance using a DB snapshot, modify the updated template with your DB instance changes and add the `DBSnapshotIdentifier` property with the ID of the DB snapshot that you want to use.
-/// > - Update the stack.
+/// > We highly recommend that you take a snapshot of the database before updating the stack. If you don't, you lose the data when CloudFormation replaces your DB instance. To preserve your data, perform the following procedure: \> \> - Deactivate any applications that are using the DB instance so that there's no activity on the DB instance. \> - Create a snapshot of the DB instance. \> - If you want to restore your instance using a DB snapshot, modify the updated template with your DB instance changes and add the `DBSnapshotIdentifier` property with the ID of the DB snapshot that you want to use. \> - Update the stack.
 ///
 /// `AWS::Neptune::DBInstance`.
 ///

@@ -3303,8 +3303,7 @@ pub mod tls_inspection_configuration {
 
         /// The destination IP addresses and address ranges to decrypt for inspection, in CIDR notation.
         ///
-        /// If not specified, this
-        /// matches with any destination address.
+        /// If not specified, this matches with any destination address.
         ///
         /// `Destinations`: list of [`Address`].
         ///
@@ -3347,8 +3346,7 @@ pub mod tls_inspection_configuration {
 
         /// The source IP addresses and address ranges to decrypt for inspection, in CIDR notation.
         ///
-        /// If not specified, this
-        /// matches with any source address.
+        /// If not specified, this matches with any source address.
         ///
         /// `Sources`: list of [`Address`].
         ///

@@ -41,8 +41,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// > End of support notice: On May 31, 2026, AWS will end support for AWS Panorama . After May 31, 2026,
-/// > you will no longer be able to access the AWS Panorama console or AWS Panorama resources. For more information, see [AWS Panorama end of support](https://docs.aws.amazon.com/panorama/latest/dev/panorama-end-of-support.html) .
+/// > End of support notice: On May 31, 2026, AWS will end support for AWS Panorama . After May 31, 2026, \> you will no longer be able to access the AWS Panorama console or AWS Panorama resources. For more information, see [AWS Panorama end of support](https://docs.aws.amazon.com/panorama/latest/dev/panorama-end-of-support.html) .
 ///
 /// Creates an application instance and deploys it to a device.
 ///
@@ -353,8 +352,7 @@ pub mod application_instance {
     }
 }
 
-/// > End of support notice: On May 31, 2026, AWS will end support for AWS Panorama . After May 31, 2026,
-/// > you will no longer be able to access the AWS Panorama console or AWS Panorama resources. For more information, see [AWS Panorama end of support](https://docs.aws.amazon.com/panorama/latest/dev/panorama-end-of-support.html) .
+/// > End of support notice: On May 31, 2026, AWS will end support for AWS Panorama . After May 31, 2026, \> you will no longer be able to access the AWS Panorama console or AWS Panorama resources. For more information, see [AWS Panorama end of support](https://docs.aws.amazon.com/panorama/latest/dev/panorama-end-of-support.html) .
 ///
 /// Creates a package and storage location in an Amazon S3 access point.
 ///
@@ -510,8 +508,7 @@ pub mod package {
     }
 }
 
-/// > End of support notice: On May 31, 2026, AWS will end support for AWS Panorama . After May 31, 2026,
-/// > you will no longer be able to access the AWS Panorama console or AWS Panorama resources. For more information, see [AWS Panorama end of support](https://docs.aws.amazon.com/panorama/latest/dev/panorama-end-of-support.html) .
+/// > End of support notice: On May 31, 2026, AWS will end support for AWS Panorama . After May 31, 2026, \> you will no longer be able to access the AWS Panorama console or AWS Panorama resources. For more information, see [AWS Panorama end of support](https://docs.aws.amazon.com/panorama/latest/dev/panorama-end-of-support.html) .
 ///
 /// Registers a package version.
 ///

@@ -1165,10 +1165,7 @@ pub mod pipe {
 
         /// The ephemeral storage setting override for the task.
         ///
-        /// > This parameter is only supported for tasks hosted on Fargate that use the following platform versions:
-        /// >
-        /// > - Linux platform version `1.4.0` or later.
-        /// > - Windows platform version `1.0.0` or later.
+        /// > This parameter is only supported for tasks hosted on Fargate that use the following platform versions: \> \> - Linux platform version `1.4.0` or later. \> - Windows platform version `1.0.0` or later.
         ///
         /// `EphemeralStorage`: [`EcsEphemeralStorage`].
         ///

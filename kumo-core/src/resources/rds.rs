@@ -508,14 +508,7 @@ pub mod custom_db_engine_version {
 ///
 /// When properties labeled " *Update requires:* [Replacement](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement) " are updated, AWS CloudFormation first creates a replacement DB cluster, then changes references from other dependent resources to point to the replacement DB cluster, and finally deletes the old DB cluster.
 ///
-/// > We highly recommend that you take a snapshot of the database before updating the stack. If you don't, you lose the data when AWS CloudFormation replaces your DB cluster. To preserve your data, perform the following procedure:
-/// >
-/// > - Deactivate any applications that are using the DB cluster so that there's no activity on the DB instance.
-/// > - Create a snapshot of the DB cluster. For more information, see [Creating a DB cluster snapshot](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_CreateSnapshotCluster.html) .
-/// > - If you want to restore your DB cluster using a DB cluster snapshot, modify the updated template with your DB cluster changes and add the `SnapshotIdentifier` property with the ID of the DB cluster snapshot that you want to use.
-/// >
-/// > After you restore a DB cluster with a `SnapshotIdentifier` property, you must specify the same `SnapshotIdentifier` property for any future updates to the DB cluster. When you specify this property for an update, the DB cluster is not restored from the DB cluster snapshot again, and the data in the database is not changed. However, if you don't specify the `SnapshotIdentifier` property, an empty DB cluster is created, and the original DB cluster is deleted. If you specify a property that is different from the previous snapshot restore property, a new DB cluster is restored from the specified `SnapshotIdentifier` property, and the original DB cluster is deleted.
-/// > - Update the stack.
+/// > We highly recommend that you take a snapshot of the database before updating the stack. If you don't, you lose the data when AWS CloudFormation replaces your DB cluster. To preserve your data, perform the following procedure: \> \> - Deactivate any applications that are using the DB cluster so that there's no activity on the DB instance. \> - Create a snapshot of the DB cluster. For more information, see [Creating a DB cluster snapshot](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_CreateSnapshotCluster.html) . \> - If you want to restore your DB cluster using a DB cluster snapshot, modify the updated template with your DB cluster changes and add the `SnapshotIdentifier` property with the ID of the DB cluster snapshot that you want to use. \> \> After you restore a DB cluster with a `SnapshotIdentifier` property, you must specify the same `SnapshotIdentifier` property for any future updates to the DB cluster. When you specify this property for an update, the DB cluster is not restored from the DB cluster snapshot again, and the data in the database is not changed. However, if you don't specify the `SnapshotIdentifier` property, an empty DB cluster is created, and the original DB cluster is deleted. If you specify a property that is different from the previous snapshot restore property, a new DB cluster is restored from the specified `SnapshotIdentifier` property, and the original DB cluster is deleted. \> - Update the stack.
 ///
 /// Currently, when you are updating the stack for an Aurora Serverless DB cluster, you can't include changes to any other properties when you specify one of the following properties: `PreferredBackupWindow` , `PreferredMaintenanceWindow` , and `Port` . This limitation doesn't apply to provisioned DB clusters.
 ///
@@ -752,9 +745,7 @@ impl DbCluster {
 
     /// The name of the DB cluster parameter group to associate with this DB cluster.
     ///
-    /// > If you apply a parameter group to an existing DB cluster, then its DB instances might need to reboot. This can result in an outage while the DB instances are rebooting.
-    /// >
-    /// > If you apply a change to parameter group associated with a stopped DB cluster, then the update stack waits until the DB cluster is started.
+    /// > If you apply a parameter group to an existing DB cluster, then its DB instances might need to reboot. This can result in an outage while the DB instances are rebooting. \> \> If you apply a change to parameter group associated with a stopped DB cluster, then the update stack waits until the DB cluster is started.
     ///
     /// To list all of the available DB cluster parameter group names, use the following command:
     ///
@@ -1910,9 +1901,7 @@ impl crate::typed::Handle<DbCluster> {
 
     /// The ``ReadEndpoint`` return value specifies the reader endpoint for the DB cluster.
     ///
-    /// The reader endpoint for a DB cluster load-balances connections across the Aurora Replicas that are available in a DB cluster. As clients request new connections to the reader endpoint, Aurora distributes the connection requests among the Aurora Replicas in the DB cluster. This functionality can help balance your read workload across multiple Aurora Replicas in your DB cluster.
-    /// If a failover occurs, and the Aurora Replica that you are connected to is promoted to be the primary instance, your connection is dropped. To continue sending your read workload to other Aurora Replicas in the cluster, you can then reconnect to the reader endpoint.
-    /// For more information about Aurora endpoints, see [Amazon Aurora connection management](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.Endpoints.html) in the *Amazon Aurora User Guide*.
+    /// The reader endpoint for a DB cluster load-balances connections across the Aurora Replicas that are available in a DB cluster. As clients request new connections to the reader endpoint, Aurora distributes the connection requests among the Aurora Replicas in the DB cluster. This functionality can help balance your read workload across multiple Aurora Replicas in your DB cluster. If a failover occurs, and the Aurora Replica that you are connected to is promoted to be the primary instance, your connection is dropped. To continue sending your read workload to other Aurora Replicas in the cluster, you can then reconnect to the reader endpoint. For more information about Aurora endpoints, see [Amazon Aurora connection management](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.Endpoints.html) in the *Amazon Aurora User Guide*.
     ///
     /// `Fn::GetAtt` `ReadEndpoint`.
     pub fn read_endpoint(&self) -> crate::Value<crate::Json> {
@@ -2325,9 +2314,7 @@ pub mod db_cluster {
 ///
 /// For information about configuring parameters for Amazon Aurora DB clusters, see [Working with parameter groups](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_WorkingWithParamGroups.html) in the *Amazon Aurora User Guide* .
 ///
-/// > If you apply a parameter group to a DB cluster, then its DB instances might need to reboot. This can result in an outage while the DB instances are rebooting.
-/// >
-/// > If you apply a change to parameter group associated with a stopped DB cluster, then the updated stack waits until the DB cluster is started.
+/// > If you apply a parameter group to a DB cluster, then its DB instances might need to reboot. This can result in an outage while the DB instances are rebooting. \> \> If you apply a change to parameter group associated with a stopped DB cluster, then the updated stack waits until the DB cluster is started.
 ///
 /// `AWS::RDS::DBClusterParameterGroup`.
 ///
@@ -2468,14 +2455,7 @@ pub mod db_cluster_parameter_group {
 ///
 /// When properties labeled " *Update requires:* [Replacement](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement) " are updated, AWS CloudFormation first creates a replacement DB instance, then changes references from other dependent resources to point to the replacement DB instance, and finally deletes the old DB instance.
 ///
-/// > We highly recommend that you take a snapshot of the database before updating the stack. If you don't, you lose the data when AWS CloudFormation replaces your DB instance. To preserve your data, perform the following procedure:
-/// >
-/// > - Deactivate any applications that are using the DB instance so that there's no activity on the DB instance.
-/// > - Create a snapshot of the DB instance. For more information, see [Creating a DB Snapshot](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_CreateSnapshot.html) .
-/// > - If you want to restore your instance using a DB snapshot, modify the updated template with your DB instance changes and add the `DBSnapshotIdentifier` property with the ID of the DB snapshot that you want to use.
-/// >
-/// > After you restore a DB instance with a `DBSnapshotIdentifier` property, you can delete the `DBSnapshotIdentifier` property. When you specify this property for an update, the DB instance is not restored from the DB snapshot again, and the data in the database is not changed. However, if you don't specify the `DBSnapshotIdentifier` property, an empty DB instance is created, and the original DB instance is deleted. If you specify a property that is different from the previous snapshot restore property, a new DB instance is restored from the specified `DBSnapshotIdentifier` property, and the original DB instance is deleted.
-/// > - Update the stack.
+/// > We highly recommend that you take a snapshot of the database before updating the stack. If you don't, you lose the data when AWS CloudFormation replaces your DB instance. To preserve your data, perform the following procedure: \> \> - Deactivate any applications that are using the DB instance so that there's no activity on the DB instance. \> - Create a snapshot of the DB instance. For more information, see [Creating a DB Snapshot](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_CreateSnapshot.html) . \> - If you want to restore your instance using a DB snapshot, modify the updated template with your DB instance changes and add the `DBSnapshotIdentifier` property with the ID of the DB snapshot that you want to use. \> \> After you restore a DB instance with a `DBSnapshotIdentifier` property, you can delete the `DBSnapshotIdentifier` property. When you specify this property for an update, the DB instance is not restored from the DB snapshot again, and the data in the database is not changed. However, if you don't specify the `DBSnapshotIdentifier` property, an empty DB instance is created, and the original DB instance is deleted. If you specify a property that is different from the previous snapshot restore property, a new DB instance is restored from the specified `DBSnapshotIdentifier` property, and the original DB instance is deleted. \> - Update the stack.
 ///
 /// For more information about updating other properties of this resource, see `[ModifyDBInstance](https://docs.aws.amazon.com//AmazonRDS/latest/APIReference/API_ModifyDBInstance.html)` . For more information about updating stacks, see [AWS CloudFormation Stacks Updates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks.html) .
 ///
@@ -3075,30 +3055,7 @@ impl DbInstance {
     ///
     /// If you set DBSecurityGroups, you must not set VPCSecurityGroups, and vice versa. Also, note that the DBSecurityGroups property exists only for backwards compatibility with older regions and is no longer recommended for providing security information to an RDS DB instance. Instead, use VPCSecurityGroups.
     ///
-    /// > If you specify this property, AWS CloudFormation sends only the following properties (if specified) to Amazon RDS during create operations:
-    /// >
-    /// > - `AllocatedStorage`
-    /// > - `AutoMinorVersionUpgrade`
-    /// > - `AvailabilityZone`
-    /// > - `BackupRetentionPeriod`
-    /// > - `CharacterSetName`
-    /// > - `DBInstanceClass`
-    /// > - `DBName`
-    /// > - `DBParameterGroupName`
-    /// > - `DBSecurityGroups`
-    /// > - `DBSubnetGroupName`
-    /// > - `Engine`
-    /// > - `EngineVersion`
-    /// > - `Iops`
-    /// > - `LicenseModel`
-    /// > - `MasterUsername`
-    /// > - `MasterUserPassword`
-    /// > - `MultiAZ`
-    /// > - `OptionGroupName`
-    /// > - `PreferredBackupWindow`
-    /// > - `PreferredMaintenanceWindow`
-    /// >
-    /// > All other properties are ignored. Specify a virtual private cloud (VPC) security group if you want to submit other properties, such as `StorageType` , `StorageEncrypted` , or `KmsKeyId` . If you're already using the `DBSecurityGroups` property, you can't use these other properties by updating your DB instance to use a VPC security group. You must recreate the DB instance.
+    /// > If you specify this property, AWS CloudFormation sends only the following properties (if specified) to Amazon RDS during create operations: \> \> - `AllocatedStorage` \> - `AutoMinorVersionUpgrade` \> - `AvailabilityZone` \> - `BackupRetentionPeriod` \> - `CharacterSetName` \> - `DBInstanceClass` \> - `DBName` \> - `DBParameterGroupName` \> - `DBSecurityGroups` \> - `DBSubnetGroupName` \> - `Engine` \> - `EngineVersion` \> - `Iops` \> - `LicenseModel` \> - `MasterUsername` \> - `MasterUserPassword` \> - `MultiAZ` \> - `OptionGroupName` \> - `PreferredBackupWindow` \> - `PreferredMaintenanceWindow` \> \> All other properties are ignored. Specify a virtual private cloud (VPC) security group if you want to submit other properties, such as `StorageType` , `StorageEncrypted` , or `KmsKeyId` . If you're already using the `DBSecurityGroups` property, you can't use these other properties by updating your DB instance to use a VPC security group. You must recreate the DB instance.
     ///
     /// `DBSecurityGroups`: list of string.
     ///
@@ -3701,9 +3658,7 @@ impl DbInstance {
 
     /// The master user name for the DB instance.
     ///
-    /// > If you specify the `SourceDBInstanceIdentifier` or `DBSnapshotIdentifier` property, don't specify this property. The value is inherited from the source DB instance or snapshot.
-    /// >
-    /// > When migrating a self-managed Db2 database, we recommend that you use the same master username as your self-managed Db2 instance name.
+    /// > If you specify the `SourceDBInstanceIdentifier` or `DBSnapshotIdentifier` property, don't specify this property. The value is inherited from the source DB instance or snapshot. \> \> When migrating a self-managed Db2 database, we recommend that you use the same master username as your self-managed Db2 instance name.
     ///
     /// *Amazon Aurora*
     ///
@@ -4151,12 +4106,7 @@ impl DbInstance {
     ///
     /// If you specify the `UseLatestRestorableTime` or `RestoreTime` properties in conjunction with the `SourceDBInstanceIdentifier` property, RDS restores the DB instance to the requested point in time, thereby creating a new DB instance.
     ///
-    /// > - If you specify a source DB instance that uses VPC security groups, we recommend that you specify the `VPCSecurityGroups` property. If you don't specify the property, the read replica inherits the value of the `VPCSecurityGroups` property from the source DB when you create the replica. However, if you update the stack, AWS CloudFormation reverts the replica's `VPCSecurityGroups` property to the default value because it's not defined in the stack's template. This change might cause unexpected issues.
-    /// > - Read replicas don't support deletion policies. AWS CloudFormation ignores any deletion policy that's associated with a read replica.
-    /// > - If you specify `SourceDBInstanceIdentifier` , don't specify the `DBSnapshotIdentifier` property. You can't create a read replica from a snapshot.
-    /// > - Don't set the `BackupRetentionPeriod` , `DBName` , `MasterUsername` , `MasterUserPassword` , and `PreferredBackupWindow` properties. The database attributes are inherited from the source DB instance, and backups are disabled for read replicas.
-    /// > - If the source DB instance is in a different region than the read replica, specify the source region in `SourceRegion` , and specify an ARN for a valid DB instance in `SourceDBInstanceIdentifier` . For more information, see [Constructing a Amazon RDS Amazon Resource Name (ARN)](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html#USER_Tagging.ARN) in the *Amazon RDS User Guide* .
-    /// > - For DB instances in Amazon Aurora clusters, don't specify this property. Amazon RDS automatically assigns writer and reader DB instances.
+    /// > - If you specify a source DB instance that uses VPC security groups, we recommend that you specify the `VPCSecurityGroups` property. If you don't specify the property, the read replica inherits the value of the `VPCSecurityGroups` property from the source DB when you create the replica. However, if you update the stack, AWS CloudFormation reverts the replica's `VPCSecurityGroups` property to the default value because it's not defined in the stack's template. This change might cause unexpected issues. \> - Read replicas don't support deletion policies. AWS CloudFormation ignores any deletion policy that's associated with a read replica. \> - If you specify `SourceDBInstanceIdentifier` , don't specify the `DBSnapshotIdentifier` property. You can't create a read replica from a snapshot. \> - Don't set the `BackupRetentionPeriod` , `DBName` , `MasterUsername` , `MasterUserPassword` , and `PreferredBackupWindow` properties. The database attributes are inherited from the source DB instance, and backups are disabled for read replicas. \> - If the source DB instance is in a different region than the read replica, specify the source region in `SourceRegion` , and specify an ARN for a valid DB instance in `SourceDBInstanceIdentifier` . For more information, see [Constructing a Amazon RDS Amazon Resource Name (ARN)](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html#USER_Tagging.ARN) in the *Amazon RDS User Guide* . \> - For DB instances in Amazon Aurora clusters, don't specify this property. Amazon RDS automatically assigns writer and reader DB instances.
     ///
     /// `SourceDBInstanceIdentifier`: string.
     ///
@@ -4335,11 +4285,7 @@ impl DbInstance {
     ///
     /// If you set `VPCSecurityGroups` , you must not set [`DBSecurityGroups`](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-rds-database-instance.html#cfn-rds-dbinstance-dbsecuritygroups) , and vice versa.
     ///
-    /// > You can migrate a DB instance in your stack from an RDS DB security group to a VPC security group, but keep the following in mind:
-    /// >
-    /// > - You can't revert to using an RDS security group after you establish a VPC security group membership.
-    /// > - When you migrate your DB instance to VPC security groups, if your stack update rolls back because the DB instance update fails or because an update fails in another AWS CloudFormation resource, the rollback fails because it can't revert to an RDS security group.
-    /// > - To use the properties that are available when you use a VPC security group, you must recreate the DB instance. If you don't, AWS CloudFormation submits only the property values that are listed in the [`DBSecurityGroups`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-database-instance.html#cfn-rds-dbinstance-dbsecuritygroups) property.
+    /// > You can migrate a DB instance in your stack from an RDS DB security group to a VPC security group, but keep the following in mind: \> \> - You can't revert to using an RDS security group after you establish a VPC security group membership. \> - When you migrate your DB instance to VPC security groups, if your stack update rolls back because the DB instance update fails or because an update fails in another AWS CloudFormation resource, the rollback fails because it can't revert to an RDS security group. \> - To use the properties that are available when you use a VPC security group, you must recreate the DB instance. If you don't, AWS CloudFormation submits only the property values that are listed in the [`DBSecurityGroups`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-database-instance.html#cfn-rds-dbinstance-dbsecuritygroups) property.
     ///
     /// To avoid this situation, migrate your DB instance to using VPC security groups only when that is the only change in your stack template.
     ///
@@ -4460,9 +4406,9 @@ impl crate::typed::Handle<DbInstance> {
     /// This data type represents the information you need to connect to an Amazon RDS DB instance.
     ///
     /// This data type is used as a response element in the following actions:
-    /// \+   ``CreateDBInstance``
-    /// \+   ``DescribeDBInstances``
-    /// \+   ``DeleteDBInstance``
+    /// +   ``CreateDBInstance``
+    /// +   ``DescribeDBInstances``
+    /// +   ``DeleteDBInstance``
     ///
     /// For the data structure that represents Amazon Aurora DB cluster endpoints, see ``DBClusterEndpoint``.
     ///
@@ -4522,9 +4468,9 @@ impl crate::typed::Handle<DbInstance> {
     /// This data type represents the information you need to connect to an Amazon RDS DB instance.
     ///
     /// This data type is used as a response element in the following actions:
-    /// \+   ``CreateDBInstance``
-    /// \+   ``DescribeDBInstances``
-    /// \+   ``DeleteDBInstance``
+    /// +   ``CreateDBInstance``
+    /// +   ``DescribeDBInstances``
+    /// +   ``DeleteDBInstance``
     ///
     /// For the data structure that represents Amazon Aurora DB cluster endpoints, see ``DBClusterEndpoint``.
     ///
@@ -5081,11 +5027,7 @@ pub mod db_parameter_group {
 ///
 /// For information about RDS Proxy for Amazon Aurora, see [Managing Connections with Amazon RDS Proxy](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html) in the *Amazon Aurora User Guide* .
 ///
-/// > Limitations apply to RDS Proxy, including DB engine version limitations and AWS Region limitations.
-/// >
-/// > For information about limitations that apply to RDS Proxy for Amazon RDS, see [Limitations for RDS Proxy](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html#rds-proxy.limitations) in the *Amazon RDS User Guide* .
-/// >
-/// > For information about that apply to RDS Proxy for Amazon Aurora, see [Limitations for RDS Proxy](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html#rds-proxy.limitations) in the *Amazon Aurora User Guide* .
+/// > Limitations apply to RDS Proxy, including DB engine version limitations and AWS Region limitations. \> \> For information about limitations that apply to RDS Proxy for Amazon RDS, see [Limitations for RDS Proxy](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html#rds-proxy.limitations) in the *Amazon RDS User Guide* . \> \> For information about that apply to RDS Proxy for Amazon Aurora, see [Limitations for RDS Proxy](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html#rds-proxy.limitations) in the *Amazon Aurora User Guide* .
 ///
 /// `AWS::RDS::DBProxy`.
 ///
@@ -5888,11 +5830,7 @@ pub mod db_proxy_endpoint {
 ///
 /// For a sample template that creates a DB proxy and registers a DB instance, see [Examples](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxy.html#aws-resource-rds-dbproxy--examples) in AWS::RDS::DBProxy.
 ///
-/// > Limitations apply to RDS Proxy, including DB engine version limitations and AWS Region limitations.
-/// >
-/// > For information about limitations that apply to RDS Proxy for Amazon RDS, see [Limitations for RDS Proxy](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html#rds-proxy.limitations) in the *Amazon RDS User Guide* .
-/// >
-/// > For information about that apply to RDS Proxy for Amazon Aurora, see [Limitations for RDS Proxy](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html#rds-proxy.limitations) in the *Amazon Aurora User Guide* .
+/// > Limitations apply to RDS Proxy, including DB engine version limitations and AWS Region limitations. \> \> For information about limitations that apply to RDS Proxy for Amazon RDS, see [Limitations for RDS Proxy](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html#rds-proxy.limitations) in the *Amazon RDS User Guide* . \> \> For information about that apply to RDS Proxy for Amazon Aurora, see [Limitations for RDS Proxy](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html#rds-proxy.limitations) in the *Amazon Aurora User Guide* .
 ///
 /// `AWS::RDS::DBProxyTargetGroup`.
 ///

@@ -260,8 +260,7 @@ pub mod app {
         ///
         /// These ARNs are used for querying purposes while importing resources and assessing your application.
         ///
-        /// > - These ARNs are required only when your resources are in other accounts and you have different role name in these accounts. Else, the invoker role name will be used in the other accounts.
-        /// > - These roles must have a trust policy with `iam:AssumeRole` permission to the invoker role in the primary account.
+        /// > - These ARNs are required only when your resources are in other accounts and you have different role name in these accounts. Else, the invoker role name will be used in the other accounts. \> - These roles must have a trust policy with `iam:AssumeRole` permission to the invoker role in the primary account.
         ///
         /// `CrossAccountRoleArns`: list of string.
         ///
@@ -283,8 +282,7 @@ pub mod app {
         ///
         /// If your IAM role includes a path, you must include the path in the `invokerRoleName` parameter. For example, if your IAM role's ARN is `arn:aws:iam:123456789012:role/my-path/role-name` , you should pass `my-path/role-name` .
         ///
-        /// > - You must have `iam:passRole` permission for this role while creating or updating the application.
-        /// > - Currently, `invokerRoleName` accepts only `[A-Za-z0-9_+=,.@-]` characters.
+        /// > - You must have `iam:passRole` permission for this role while creating or updating the application. \> - Currently, `invokerRoleName` accepts only `[A-Za-z0-9_+=,.@-]` characters.
         ///
         /// `InvokerRoleName`: string.
         ///

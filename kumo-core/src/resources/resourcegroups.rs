@@ -102,8 +102,7 @@ impl Group {
     ///
     /// For more information about queries and how to construct them, see [Build queries and groups in Resource Groups](https://docs.aws.amazon.com//ARG/latest/userguide/gettingstarted-query.html) in the *Resource Groups User Guide*
     ///
-    /// > - You can include either a `ResourceQuery` or a `Configuration` , but not both.
-    /// > - You can specify the group's membership either by using a `ResourceQuery` or by using a list of `Resources` , but not both.
+    /// > - You can include either a `ResourceQuery` or a `Configuration` , but not both. \> - You can specify the group's membership either by using a `ResourceQuery` or by using a list of `Resources` , but not both.
     ///
     /// `ResourceQuery`: [`ResourceQuery`](group::ResourceQuery).
     ///
@@ -116,8 +115,7 @@ impl Group {
 
     /// A list of the Amazon Resource Names (ARNs) of AWS resources that you want to add to the specified group.
     ///
-    /// > - You can specify the group membership either by using a list of `Resources` or by using a `ResourceQuery` , but not both.
-    /// > - You can include a `Resources` property only if you also specify a `Configuration` property.
+    /// > - You can specify the group membership either by using a list of `Resources` or by using a `ResourceQuery` , but not both. \> - You can include a `Resources` property only if you also specify a `Configuration` property.
     ///
     /// `Resources`: list of string.
     ///

@@ -68,9 +68,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// > The following resource is now deprecated. This resource can no longer be provisioned via stack create or update operations, and should not be included in your stack templates.
-/// >
-/// > We recommend migrating to AWS IoT Greengrass Version 2. For more information, see [Support Changes: May 2, 2022](https://docs.aws.amazon.com/robomaker/latest/dg/chapter-support-policy.html#software-support-policy-may2022) in the *AWS RoboMaker Developer Guide* .
+/// > The following resource is now deprecated. This resource can no longer be provisioned via stack create or update operations, and should not be included in your stack templates. \> \> We recommend migrating to AWS IoT Greengrass Version 2. For more information, see [Support Changes: May 2, 2022](https://docs.aws.amazon.com/robomaker/latest/dg/chapter-support-policy.html#software-support-policy-may2022) in the *AWS RoboMaker Developer Guide* .
 ///
 /// The `AWS::RoboMaker::Fleet` resource creates an AWS RoboMaker fleet. Fleets contain robots and can receive deployments.
 ///
@@ -156,9 +154,7 @@ impl crate::typed::Handle<Fleet> {
     }
 }
 
-/// > The following resource is now deprecated. This resource can no longer be provisioned via stack create or update operations, and should not be included in your stack templates.
-/// >
-/// > We recommend migrating to AWS IoT Greengrass Version 2. For more information, see [Support Changes: May 2, 2022](https://docs.aws.amazon.com/robomaker/latest/dg/chapter-support-policy.html#software-support-policy-may2022) in the *AWS RoboMaker Developer Guide* .
+/// > The following resource is now deprecated. This resource can no longer be provisioned via stack create or update operations, and should not be included in your stack templates. \> \> We recommend migrating to AWS IoT Greengrass Version 2. For more information, see [Support Changes: May 2, 2022](https://docs.aws.amazon.com/robomaker/latest/dg/chapter-support-policy.html#software-support-policy-may2022) in the *AWS RoboMaker Developer Guide* .
 ///
 /// The `AWS::RoboMaker::RobotApplication` resource creates an AWS RoboMaker robot.
 ///

@@ -969,15 +969,7 @@ pub mod health_check {
 ///
 /// The `CreateHostedZone` request requires the caller to have an `ec2:DescribeVpcs` permission.
 ///
-/// > When creating private hosted zones, the Amazon VPC must belong to the same partition where the hosted zone is created. A partition is a group of AWS Regions . Each AWS account is scoped to one partition.
-/// >
-/// > The following are the supported partitions:
-/// >
-/// > - `aws` - AWS Regions
-/// > - `aws-cn` - China Regions
-/// > - `aws-us-gov` - AWS GovCloud (US) Region
-/// >
-/// > For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *AWS General Reference* .
+/// > When creating private hosted zones, the Amazon VPC must belong to the same partition where the hosted zone is created. A partition is a group of AWS Regions . Each AWS account is scoped to one partition. \> \> The following are the supported partitions: \> \> - `aws` - AWS Regions \> - `aws-cn` - China Regions \> - `aws-us-gov` - AWS GovCloud (US) Region \> \> For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *AWS General Reference* .
 ///
 /// `AWS::Route53::HostedZone`.
 ///
@@ -1604,10 +1596,7 @@ impl RecordSet {
     ///
     /// If your health checks specify the endpoint only by domain name, we recommend that you create a separate health check for each endpoint. For example, create a health check for each `HTTP` server that is serving content for `www.example.com` . For the value of `FullyQualifiedDomainName` , specify the domain name of the server (such as `us-east-2-www.example.com` ), not the name of the resource record sets ( `www.example.com` ).
     ///
-    /// > Health check results will be unpredictable if you do the following:
-    /// >
-    /// > - Create a health check that has the same value for `FullyQualifiedDomainName` as the name of a resource record set.
-    /// > - Associate that health check with the resource record set.
+    /// > Health check results will be unpredictable if you do the following: \> \> - Create a health check that has the same value for `FullyQualifiedDomainName` as the name of a resource record set. \> - Associate that health check with the resource record set.
     ///
     /// `HealthCheckId`: string.
     ///
@@ -2626,10 +2615,7 @@ pub mod record_set_group {
         ///
         /// If your health checks specify the endpoint only by domain name, we recommend that you create a separate health check for each endpoint. For example, create a health check for each `HTTP` server that is serving content for `www.example.com` . For the value of `FullyQualifiedDomainName` , specify the domain name of the server (such as `us-east-2-www.example.com` ), not the name of the resource record sets ( `www.example.com` ).
         ///
-        /// > Health check results will be unpredictable if you do the following:
-        /// >
-        /// > - Create a health check that has the same value for `FullyQualifiedDomainName` as the name of a resource record set.
-        /// > - Associate that health check with the resource record set.
+        /// > Health check results will be unpredictable if you do the following: \> \> - Create a health check that has the same value for `FullyQualifiedDomainName` as the name of a resource record set. \> - Associate that health check with the resource record set.
         ///
         /// `HealthCheckId`: string.
         ///

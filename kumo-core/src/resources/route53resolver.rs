@@ -1596,8 +1596,7 @@ impl crate::typed::Handle<ResolverDnssecConfig> {
 /// - An *inbound Resolver endpoint* forwards DNS queries to the DNS service for a VPC from your network.
 /// - An *outbound Resolver endpoint* forwards DNS queries from the DNS service for a VPC to your network.
 ///
-/// > - You cannot update `ResolverEndpointType` and `IpAddresses` in the same request.
-/// > - When you update a dual-stack IP address, you must update both IP addresses. You can’t update only an IPv4 or IPv6 and keep an existing IP address.
+/// > - You cannot update `ResolverEndpointType` and `IpAddresses` in the same request. \> - When you update a dual-stack IP address, you must update both IP addresses. You can’t update only an IPv4 or IPv6 and keep an existing IP address.
 ///
 /// `AWS::Route53Resolver::ResolverEndpoint`.
 ///

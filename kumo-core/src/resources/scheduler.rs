@@ -87,8 +87,7 @@ impl Schedule {
 
     /// The date, in UTC, before which the schedule can invoke its target.
     ///
-    /// Depending on the schedule's recurrence expression, invocations might stop on, or before, the `EndDate` you specify.
-    /// EventBridge Scheduler ignores `EndDate` for one-time schedules.
+    /// Depending on the schedule's recurrence expression, invocations might stop on, or before, the `EndDate` you specify. EventBridge Scheduler ignores `EndDate` for one-time schedules.
     ///
     /// `EndDate`: string.
     ///
@@ -160,8 +159,7 @@ impl Schedule {
 
     /// The date, in UTC, after which the schedule can begin invoking its target.
     ///
-    /// Depending on the schedule's recurrence expression, invocations might occur on, or after, the `StartDate` you specify.
-    /// EventBridge Scheduler ignores `StartDate` for one-time schedules.
+    /// Depending on the schedule's recurrence expression, invocations might occur on, or after, the `StartDate` you specify. EventBridge Scheduler ignores `StartDate` for one-time schedules.
     ///
     /// `StartDate`: string.
     ///

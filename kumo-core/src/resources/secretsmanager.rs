@@ -139,10 +139,7 @@ impl crate::typed::Handle<ResourcePolicy> {
 /// - Create a new rotation function using `HostedRotationLambda` based on a [Secrets Manager rotation function template](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_available-rotation-templates.html) .
 /// - Use an existing rotation function by specifying its ARN with `RotationLambdaARN` .
 ///
-/// > For database secrets defined in the same CloudFormation template as the database or service:
-/// >
-/// > - Use the [AWS::SecretsManager::SecretTargetAttachment](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secrettargetattachment.html) resource to populate the secret with connection details.
-/// > - Add a `DependsOn` attribute to the `RotationSchedule` resource that uses a `SecretTargetAttachment` . This ensures the rotation is configured after the secret is populated with connection details. \> You can define only one rotation schedule per secret.
+/// > For database secrets defined in the same CloudFormation template as the database or service: \> \> - Use the [AWS::SecretsManager::SecretTargetAttachment](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secrettargetattachment.html) resource to populate the secret with connection details. \> - Add a `DependsOn` attribute to the `RotationSchedule` resource that uses a `SecretTargetAttachment` . This ensures the rotation is configured after the secret is populated with connection details. \> You can define only one rotation schedule per secret.
 ///
 /// `AWS::SecretsManager::RotationSchedule`.
 ///
@@ -229,10 +226,7 @@ impl RotationSchedule {
     ///
     /// If you set `RotateImmediatelyOnUpdate` to `false` , Secrets Manager tests the rotation configuration by running the [`testSecret` step](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html) of the Lambda rotation function. This test creates an `AWSPENDING` version of the secret and then removes it.
     ///
-    /// > When changing an existing rotation schedule and setting `RotateImmediatelyOnUpdate` to `false` :
-    /// >
-    /// > - If using `AutomaticallyAfterDays` or a `ScheduleExpression` with `rate()` , the previously scheduled rotation might still occur.
-    /// > - To prevent unintended rotations, use a `ScheduleExpression` with `cron()` for granular control over rotation windows.
+    /// > When changing an existing rotation schedule and setting `RotateImmediatelyOnUpdate` to `false` : \> \> - If using `AutomaticallyAfterDays` or a `ScheduleExpression` with `rate()` , the previously scheduled rotation might still occur. \> - To prevent unintended rotations, use a `ScheduleExpression` with `cron()` for granular control over rotation windows.
     ///
     /// Rotation is an asynchronous process. For more information, see [How rotation works](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html) .
     ///
@@ -437,12 +431,7 @@ pub mod rotation_schedule {
             self
         }
 
-        /// > Do not set this value if you are using `Transform: AWS::SecretsManager-2024-09-16` . Over time, the updated rotation lambda artifacts vended by AWS may not be compatible with the code or shared object files defined in the rotation function deployment package.
-        /// >
-        /// > Only define the `Runtime` key if:
-        /// >
-        /// > - You are using `Transform: AWS::SecretsManager-2020-07-23` .
-        /// > - The code or shared object files defined in the rotation function deployment package are incompatible with Python 3.10.
+        /// > Do not set this value if you are using `Transform: AWS::SecretsManager-2024-09-16` . Over time, the updated rotation lambda artifacts vended by AWS may not be compatible with the code or shared object files defined in the rotation function deployment package. \> \> Only define the `Runtime` key if: \> \> - You are using `Transform: AWS::SecretsManager-2020-07-23` . \> - The code or shared object files defined in the rotation function deployment package are incompatible with Python 3.10.
         ///
         /// The Python Runtime version for with the rotation function. By default, CloudFormation deploys Python 3.10 binaries for the rotation function. To use a different version of Python, you must do the following two steps:
         ///
@@ -540,10 +529,7 @@ pub mod rotation_schedule {
     ///
     /// We recommend you use `ScheduleExpression` to set a cron or rate expression for the schedule and `Duration` to set the length of the rotation window.
     ///
-    /// > When changing an existing rotation schedule and setting `RotateImmediatelyOnUpdate` to `false` :
-    /// >
-    /// > - If using `AutomaticallyAfterDays` or a `ScheduleExpression` with `rate()` , the previously scheduled rotation might still occur.
-    /// > - To prevent unintended rotations, use a `ScheduleExpression` with `cron()` for granular control over rotation windows.
+    /// > When changing an existing rotation schedule and setting `RotateImmediatelyOnUpdate` to `false` : \> \> - If using `AutomaticallyAfterDays` or a `ScheduleExpression` with `rate()` , the previously scheduled rotation might still occur. \> - To prevent unintended rotations, use a `ScheduleExpression` with `cron()` for granular control over rotation windows.
     ///
     /// `AWS::SecretsManager::RotationSchedule.RotationRules`.
     ///

@@ -207,18 +207,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 ///
 /// For more information about using configuration sets, see [Using Amazon SES Configuration Sets](https://docs.aws.amazon.com/ses/latest/dg/using-configuration-sets.html) in the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/) .
 ///
-/// > *Required permissions:*
-/// >
-/// > To apply any of the resource options, you will need to have the corresponding AWS Identity and Access Management (IAM) SES API v2 permissions:
-/// >
-/// > - `ses:GetConfigurationSet`
-/// >
-/// > - (This permission is replacing the v1 *ses:DescribeConfigurationSet* permission which will not work with these v2 resource options.)
-/// > - `ses:PutConfigurationSetDeliveryOptions`
-/// > - `ses:PutConfigurationSetReputationOptions`
-/// > - `ses:PutConfigurationSetSendingOptions`
-/// > - `ses:PutConfigurationSetSuppressionOptions`
-/// > - `ses:PutConfigurationSetTrackingOptions`
+/// > *Required permissions:* \> \> To apply any of the resource options, you will need to have the corresponding AWS Identity and Access Management (IAM) SES API v2 permissions: \> \> - `ses:GetConfigurationSet` \> \> - (This permission is replacing the v1 *ses:DescribeConfigurationSet* permission which will not work with these v2 resource options.) \> - `ses:PutConfigurationSetDeliveryOptions` \> - `ses:PutConfigurationSetReputationOptions` \> - `ses:PutConfigurationSetSendingOptions` \> - `ses:PutConfigurationSetSuppressionOptions` \> - `ses:PutConfigurationSetTrackingOptions`
 ///
 /// `AWS::SES::ConfigurationSet`.
 ///
@@ -1936,9 +1925,7 @@ pub mod email_identity {
         ///
         /// The private key must use 1024 or 2048-bit RSA encryption, and must be encoded using base64 encoding.
         ///
-        /// > Rather than embedding sensitive information directly in your CFN templates, we recommend you use dynamic parameters in the stack template to reference sensitive information that is stored and managed outside of CFN, such as in the AWS Systems Manager Parameter Store or AWS Secrets Manager.
-        /// >
-        /// > For more information, see the [Do not embed credentials in your templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/best-practices.html#creds) best practice.
+        /// > Rather than embedding sensitive information directly in your CFN templates, we recommend you use dynamic parameters in the stack template to reference sensitive information that is stored and managed outside of CFN, such as in the AWS Systems Manager Parameter Store or AWS Secrets Manager. \> \> For more information, see the [Do not embed credentials in your templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/best-practices.html#creds) best practice.
         ///
         /// `DomainSigningPrivateKey`: string.
         ///

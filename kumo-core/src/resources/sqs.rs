@@ -208,8 +208,7 @@ impl Queue {
 
     /// The limit of how many bytes that a message can contain before Amazon SQS rejects it.
     ///
-    /// You can specify an integer from 1,024 bytes (1 KiB) to 1,048,576 bytes (1 MiB).
-    /// Default: 1,048,576 bytes (1 MiB).
+    /// You can specify an integer from 1,024 bytes (1 KiB) to 1,048,576 bytes (1 MiB). Default: 1,048,576 bytes (1 MiB).
     ///
     /// `MaximumMessageSize`: integer.
     ///

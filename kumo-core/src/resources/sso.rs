@@ -600,8 +600,7 @@ impl crate::typed::Handle<Instance> {
 
     /// The ARN of the Identity Center instance under which the operation will be executed.
     ///
-    /// For more information about ARNs, see [Amazon Resource
-    /// Names (ARNs) and AWS Service Namespaces](https://docs.aws.amazon.com//general/latest/gr/aws-arns-and-namespaces.html) in the *AWS General Reference* .
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs) and AWS Service Namespaces](https://docs.aws.amazon.com//general/latest/gr/aws-arns-and-namespaces.html) in the *AWS General Reference* .
     ///
     /// `Fn::GetAtt` `InstanceArn`.
     pub fn instance_arn(&self) -> crate::Value<String> {

@@ -58,11 +58,7 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
 ///
 /// Amazon Cognito Identity is not available in all of the same AWS Regions as  . Because of this, the `AWS::VerifiedPermissions::IdentitySource` type is not available to create from CloudFormation in Regions where Amazon Cognito Identity is not currently available. Users can still create `AWS::VerifiedPermissions::IdentitySource` in those Regions, but only from the AWS CLI ,  SDK, or from the AWS console.
 ///
-/// > To reference a user from this identity source in your Cedar policies, use the following syntax.
-/// >
-/// > *IdentityType::"\<CognitoUserPoolIdentifier\>|\<CognitoClientId\>*
-/// >
-/// > Where `IdentityType` is the string that you provide to the `PrincipalEntityType` parameter for this operation. The `CognitoUserPoolId` and `CognitoClientId` are defined by the Amazon Cognito user pool.
+/// > To reference a user from this identity source in your Cedar policies, use the following syntax. \> \> *IdentityType::"\<CognitoUserPoolIdentifier\>|\<CognitoClientId\>* \> \> Where `IdentityType` is the string that you provide to the `PrincipalEntityType` parameter for this operation. The `CognitoUserPoolId` and `CognitoClientId` are defined by the Amazon Cognito user pool.
 ///
 /// `AWS::VerifiedPermissions::IdentitySource`.
 ///
@@ -150,19 +146,7 @@ impl crate::typed::Handle<IdentitySource> {
 /// - To create a static policy, in the `Definition` include a `Static` element that includes the Cedar policy text in the `Statement` element.
 /// - To create a policy that is dynamically linked to a policy template, in the `Definition` include a `Templatelinked` element that specifies the policy template ID and the principal and resource to associate with this policy. If the policy template is ever updated, any policies linked to the policy template automatically use the updated template.
 ///
-/// > - If policy validation is enabled in the policy store, then updating a static policy causes Verified Permissions to validate the policy against the schema in the policy store. If the updated static policy doesn't pass validation, the operation fails and the update isn't stored.
-/// > - When you edit a static policy, You can change only certain elements of a static policy:
-/// >
-/// > - The action referenced by the policy.
-/// > - A condition clause, such as when and unless.
-/// >
-/// > You can't change these elements of a static policy:
-/// >
-/// > - Changing a policy from a static policy to a template-linked policy.
-/// > - Changing the effect of a static policy from permit or forbid.
-/// > - The principal referenced by a static policy.
-/// > - The resource referenced by a static policy.
-/// > - To update a template-linked policy, you must update the template instead.
+/// > - If policy validation is enabled in the policy store, then updating a static policy causes Verified Permissions to validate the policy against the schema in the policy store. If the updated static policy doesn't pass validation, the operation fails and the update isn't stored. \> - When you edit a static policy, You can change only certain elements of a static policy: \> \> - The action referenced by the policy. \> - A condition clause, such as when and unless. \> \> You can't change these elements of a static policy: \> \> - Changing a policy from a static policy to a template-linked policy. \> - Changing the effect of a static policy from permit or forbid. \> - The principal referenced by a static policy. \> - The resource referenced by a static policy. \> - To update a template-linked policy, you must update the template instead.
 ///
 /// `AWS::VerifiedPermissions::Policy`.
 ///

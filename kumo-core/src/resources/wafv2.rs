@@ -5610,8 +5610,7 @@ pub mod web_acl {
 
         /// Applies only to the targeted inspection level.
         ///
-        /// Determines whether to use machine learning (ML) to analyze your web traffic for bot-related activity. Machine learning is required for the Bot Control rules `TGT_ML_CoordinatedActivityLow` and `TGT_ML_CoordinatedActivityMedium` , which
-        /// inspect for anomalous behavior that might indicate distributed, coordinated bot activity.
+        /// Determines whether to use machine learning (ML) to analyze your web traffic for bot-related activity. Machine learning is required for the Bot Control rules `TGT_ML_CoordinatedActivityLow` and `TGT_ML_CoordinatedActivityMedium` , which inspect for anomalous behavior that might indicate distributed, coordinated bot activity.
         ///
         /// For more information about this choice, see the listing for these rules in the table at [Bot Control rules listing](https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-bot.html#aws-managed-rule-groups-bot-rules) in the *AWS WAF Developer Guide* .
         ///
