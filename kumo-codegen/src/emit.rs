@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use crate::examples;
+use crate::markdown;
 use crate::model::{EnumDef, Property, ResourceDef, Service, StructDef, Tagging, Ty};
 
 /// Where a type is named from: a service module, or a resource's module of property types.
@@ -32,12 +34,28 @@ fn rust(ty: &Ty, scope: Scope<'_>) -> String {
     }
 }
 
-fn docs(out: &mut String, indent: &str, lines: &[String]) {
-    for (index, line) in lines.iter().enumerate() {
+/// The paragraphs a doc comment starts with: the description, if any.
+fn opening(description: &str) -> Vec<String> {
+    if description.is_empty() {
+        Vec::new()
+    } else {
+        vec![description.to_owned()]
+    }
+}
+
+/// Doc comment lines of `paragraphs`, each of which may span lines.
+fn docs(out: &mut String, indent: &str, paragraphs: &[String]) {
+    for (index, paragraph) in paragraphs.iter().enumerate() {
         if index > 0 {
             let _ = writeln!(out, "{indent}///");
         }
-        let _ = writeln!(out, "{indent}/// {line}");
+        for line in paragraph.lines() {
+            if line.is_empty() {
+                let _ = writeln!(out, "{indent}///");
+            } else {
+                let _ = writeln!(out, "{indent}/// {line}");
+            }
+        }
     }
 }
 
@@ -108,7 +126,8 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
     let name = &r.name;
     let scope = Scope::Service(&r.module);
     let required: Vec<&Property> = r.properties.iter().filter(|p| p.required).collect();
-    let mut lines = vec![format!("`{}`.", r.type_name)];
+    let mut lines: Vec<String> = opening(&r.description);
+    lines.push(format!("`{}`.", r.type_name));
     if !required.is_empty() {
         let names: Vec<_> = required.iter().map(|p| format!("`{}`", p.cfn)).collect();
         lines.push(format!(
@@ -116,7 +135,16 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
             names.join(", ")
         ));
     }
+    if r.stateful {
+        lines.push("Stateful: it holds data, which replacing or deleting it loses.".to_owned());
+    }
     lines.push(format!("[Documentation]({})", r.doc_url));
+    if !r.attributes.is_empty() {
+        lines.push(attribute_list(r));
+    }
+    if let Some(example) = examples::of(&r.type_name) {
+        lines.push(format!("# Examples\n\n```\n{}\n```", example.trim_end()));
+    }
     out.push('\n');
     docs(out, "", &lines);
     let _ = writeln!(
@@ -199,7 +227,7 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
         "impl crate::typed::ResourceType for {name} {{
     const TYPE_NAME: &'static str = {:?};
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::{tagging};
-    const REPLACED_ON_CHANGE: &'static [&'static str] = &[{}];
+    const REPLACED_ON_CHANGE: &'static [&'static str] = &[{}];{}
 
     fn resource(&self) -> &crate::Resource {{
         &self.0
@@ -214,7 +242,12 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
     }}
 }}",
         r.type_name,
-        replaced.join(", ")
+        replaced.join(", "),
+        if r.stateful {
+            "\n    const STATEFUL: bool = true;"
+        } else {
+            ""
+        }
     );
 
     if !r.attributes.is_empty() {
@@ -227,10 +260,12 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
             if index > 0 {
                 out.push('\n');
             }
+            let mut lines: Vec<String> = opening(&a.description);
+            lines.push(format!("`Fn::GetAtt` `{}`.", a.cfn));
+            docs(out, "    ", &lines);
             let _ = writeln!(
                 out,
-                "    /// `Fn::GetAtt` `{}`.\n    pub fn {}(&self) -> crate::Value<{}> {{\n        self.get_att({:?})\n    }}",
-                a.cfn,
+                "    pub fn {}(&self) -> crate::Value<{}> {{\n        self.get_att({:?})\n    }}",
                 a.method,
                 rust(&a.ty, scope),
                 a.cfn
@@ -255,6 +290,30 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
     }
 }
 
+/// The `# Attributes` section of a resource type's docs: each attribute's method on its handle,
+/// value type and the first paragraph of its description.
+fn attribute_list(r: &ResourceDef) -> String {
+    let mut section = format!(
+        "# Attributes\n\nMethods of its [`Handle`](crate::typed::Handle) (`Handle<{}>`), each a \
+         `Fn::GetAtt`:\n",
+        r.name
+    );
+    for a in &r.attributes {
+        let summary = markdown::summary(&a.description);
+        let _ = write!(
+            section,
+            "\n- `{}()`: `Value<{}>`, `{}`.",
+            a.method.trim_start_matches("r#"),
+            rust(&a.ty, Scope::Types).replace("crate::", ""),
+            a.cfn
+        );
+        if !summary.is_empty() {
+            let _ = write!(section, " {summary}");
+        }
+    }
+    section
+}
+
 /// Constructors take every required property, however many the schema requires.
 fn allow_many_arguments(out: &mut String, indent: &str, arguments: usize) {
     if arguments > 7 {
@@ -266,14 +325,10 @@ fn property_type(out: &mut String, s: &StructDef) {
     let name = &s.name;
     let required: Vec<&Property> = s.properties.iter().filter(|p| p.required).collect();
     out.push('\n');
-    docs(
-        out,
-        "    ",
-        &[
-            format!("`{}`.", s.cfn),
-            format!("[Documentation]({})", s.doc_url),
-        ],
-    );
+    let mut lines: Vec<String> = opening(&s.description);
+    lines.push(format!("`{}`.", s.cfn));
+    lines.push(format!("[Documentation]({})", s.doc_url));
+    docs(out, "    ", &lines);
     let _ = writeln!(out, "    #[derive(Debug, Clone, PartialEq, Default)]\n    pub struct {name}(crate::typed::Properties);\n");
     let _ = writeln!(out, "    impl {name} {{");
     let _ = writeln!(
@@ -364,7 +419,9 @@ pub fn modules(services: &[Service], source: &str) -> String {
 //! Each resource type is a struct whose `new` takes the required properties and whose methods
 //! set the optional ones; every value is a [`crate::Value`] of the property's type, so a literal
 //! or an intrinsic of another type does not compile. Attributes are methods of
-//! [`crate::typed::Handle`], so `Fn::GetAtt` of an attribute the type lacks does not compile.
+//! [`crate::typed::Handle`], so `Fn::GetAtt` of an attribute the type lacks does not compile;
+//! each type's page lists them under *Attributes*. Descriptions are AWS's, from
+//! `@aws-cdk/aws-service-spec`.
 "
     );
     for s in services {
@@ -401,7 +458,30 @@ pub fn modules(services: &[Service], source: &str) -> String {
         ),
         "replaced",
     );
+    stateful(&mut out, services);
     out
+}
+
+/// The stateful type names of every service, enabled or not, and the function that asks.
+fn stateful(out: &mut String, services: &[Service]) {
+    let mut types: Vec<&str> = services
+        .iter()
+        .flat_map(|s| &s.resources)
+        .filter(|r| r.stateful)
+        .map(|r| r.type_name.as_str())
+        .collect();
+    types.sort_unstable();
+    let _ = writeln!(
+        out,
+        "\n/// The resource types that hold data replacing or deleting them loses (buckets, tables,\n/// keys, log groups, ...), of every service whether its feature is enabled or not, sorted: the\n/// types `@aws-cdk/aws-service-spec` marks stateful.\npub const STATEFUL: &[&str] = &["
+    );
+    for type_name in types {
+        let _ = writeln!(out, "    {type_name:?},");
+    }
+    let _ = writeln!(
+        out,
+        "];\n\n/// Whether the resource type named `type_name` is in [`STATEFUL`].\n///\n/// ```\n/// assert!(kumo_core::resources::is_stateful(\"AWS::S3::Bucket\"));\n/// assert!(!kumo_core::resources::is_stateful(\"AWS::SNS::Topic\"));\n/// ```\npub fn is_stateful(type_name: &str) -> bool {{\n    STATEFUL.binary_search(&type_name).is_ok()\n}}"
+    );
 }
 
 /// A service module's table of one `ResourceType` constant (`name`, of type `ty`) of each of its

@@ -2,13 +2,18 @@
 //!
 //! `cargo run -p kumo-codegen` regenerates `kumo-core/src/resources/`, `kumo-core/resources.txt`
 //! and kumo-core's service features; `cargo run -p kumo-codegen -- update --version X` first
-//! vendors the schemas of cfn-lint X. The output depends only on the vendored file. Beside
+//! vendors the schemas of cfn-lint X, and `update-docs --version X` the descriptions of
+//! `@aws-cdk/aws-service-spec` X. The output depends only on the vendored files. Beside
 //! kumo-core it writes `kumo-cli/src/migrate/index.txt.gz`, the Rust names `kumo migrate` uses.
 
 mod emit;
+mod examples;
 mod index;
+mod markdown;
 mod model;
 mod names;
+mod process;
+mod prose;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -41,6 +46,16 @@ enum Cmd {
         #[arg(long, default_value = "python3")]
         python: String,
     },
+    /// Vendor the descriptions and stateful types of an `@aws-cdk/aws-service-spec` release
+    /// from npm, then regenerate.
+    UpdateDocs {
+        /// The package version, such as 0.1.216.
+        #[arg(long)]
+        version: String,
+        /// The npm program that downloads the package.
+        #[arg(long, default_value = "npm")]
+        npm: String,
+    },
 }
 
 fn main() -> Result<()> {
@@ -55,6 +70,15 @@ fn main() -> Result<()> {
             );
             None
         }
+        Some(Cmd::UpdateDocs { version, npm }) => {
+            prose::vendor_from_npm(&version, &npm)?;
+            println!(
+                "vendored {} {version} into {}",
+                prose::PACKAGE,
+                prose::vendored_path().display()
+            );
+            None
+        }
         Some(Cmd::Generate { core }) => core,
         None => None,
     };
@@ -65,12 +89,15 @@ fn main() -> Result<()> {
 /// Writes every generated file of kumo-core from the vendored schemas.
 fn generate(vendored: &Path, core: &Path) -> Result<()> {
     let schemas = schema::Schemas::load(vendored)?;
+    let prose = prose::Prose::load(&prose::vendored_path())?;
     let source = format!(
-        "the CloudFormation resource schemas of cfn-lint {} ({})",
+        "the CloudFormation resource schemas of cfn-lint {} ({}) and the descriptions of {} {}",
         schemas.version(),
-        schema::REGION
+        schema::REGION,
+        prose::PACKAGE,
+        prose.source.version
     );
-    let services = model::build(&schemas);
+    let services = model::build(&schemas, &prose);
     let dir = core.join("src/resources");
     if dir.exists() {
         std::fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;

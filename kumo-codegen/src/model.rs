@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::markdown;
 use crate::names::{camel, service_module, snake, Names};
+use crate::prose::{Prose, TypeProse};
 use crate::schema::Schemas;
 
 /// A property's Rust type (the `T` of `Value<T>`).
@@ -38,6 +40,8 @@ pub struct Property {
 pub struct StructDef {
     pub name: String,
     pub cfn: String,
+    /// AWS's description as doc markdown, or empty.
+    pub description: String,
     pub doc_url: String,
     pub properties: Vec<Property>,
 }
@@ -56,6 +60,8 @@ pub struct Attribute {
     pub cfn: String,
     pub method: String,
     pub ty: Ty,
+    /// AWS's description as doc markdown, or empty.
+    pub description: String,
 }
 
 /// How a resource type carries tags: kumo-core's `Tagging`.
@@ -86,6 +92,10 @@ pub struct ResourceDef {
     pub name: String,
     pub module: String,
     pub doc_url: String,
+    /// AWS's description as doc markdown, or empty.
+    pub description: String,
+    /// Whether the type holds data that replacing or deleting it loses.
+    pub stateful: bool,
     pub properties: Vec<Property>,
     pub attributes: Vec<Attribute>,
     pub replaced_on_change: Vec<String>,
@@ -173,8 +183,8 @@ const PRELUDE_TYPES: &[&str] = &[
     "String", "Vec", "Option", "Box", "Result", "Some", "None", "Ok", "Err",
 ];
 
-/// Resolves every vendored schema into services.
-pub fn build(schemas: &Schemas) -> Vec<Service> {
+/// Resolves every vendored schema into services, described by `prose`.
+pub fn build(schemas: &Schemas, prose: &Prose) -> Vec<Service> {
     let mut services: BTreeMap<String, Service> = BTreeMap::new();
     for (type_name, schema) in &schemas.types {
         let namespace = type_name
@@ -186,7 +196,9 @@ pub fn build(schemas: &Schemas) -> Vec<Service> {
             module,
             resources: Vec::new(),
         });
-        service.resources.push(resource(type_name, schema));
+        service
+            .resources
+            .push(resource(type_name, schema, prose.of(type_name)));
     }
     for service in services.values_mut() {
         let mut names = Names::default();
@@ -210,7 +222,13 @@ fn parts(type_name: &str) -> (String, String, String) {
 
 const DOCS: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference";
 
-fn resource(type_name: &str, schema: &Value) -> ResourceDef {
+/// `text` as doc markdown, or nothing.
+fn described(text: Option<&String>) -> Option<String> {
+    text.map(|text| markdown::prose(text))
+        .filter(|text| !text.is_empty())
+}
+
+fn resource(type_name: &str, schema: &Value, prose: &TypeProse) -> ResourceDef {
     let (vendor, service, res) = parts(type_name);
     let resource_name = type_name.rsplit("::").next().unwrap_or(type_name);
     let doc_url = format!("{DOCS}/{vendor}-resource-{service}-{res}.html");
@@ -218,7 +236,7 @@ fn resource(type_name: &str, schema: &Value) -> ResourceDef {
     let create_only = pointers(schema, "createOnlyProperties");
     let required: BTreeSet<&str> = strings(&schema["required"]).into_iter().collect();
 
-    let mut resolver = Resolver::new(type_name, schema);
+    let mut resolver = Resolver::new(type_name, schema, prose);
     let mut methods = builder_methods(BUILDER_METHODS);
     let mut properties = Vec::new();
     for (name, node) in sorted(&schema["properties"]) {
@@ -226,7 +244,8 @@ fn resource(type_name: &str, schema: &Value) -> ResourceDef {
             continue;
         }
         let ty = resolver.property(node, name);
-        let mut docs = describe(name, &ty, node, required.contains(name.as_str()));
+        let mut docs: Vec<String> = described(prose.properties.get(name)).into_iter().collect();
+        docs.extend(describe(name, &ty, node, required.contains(name.as_str())));
         if create_only.iter().any(|p| p == name) {
             docs.push("Changing it replaces the resource.".to_owned());
         }
@@ -252,6 +271,7 @@ fn resource(type_name: &str, schema: &Value) -> ResourceDef {
             Attribute {
                 method: attribute_names.claim(snake(&path.replace('/', "_")), "_attribute"),
                 ty: attribute_type(schema, path),
+                description: described(prose.attributes.get(&cfn)).unwrap_or_default(),
                 cfn,
             }
         })
@@ -264,6 +284,8 @@ fn resource(type_name: &str, schema: &Value) -> ResourceDef {
         name: camel(resource_name),
         module: snake(resource_name),
         doc_url,
+        description: described(Some(&prose.description)).unwrap_or_default(),
+        stateful: prose.stateful,
         properties,
         attributes,
         replaced_on_change: create_only.iter().map(|p| p.replace('/', ".")).collect(),
@@ -519,6 +541,7 @@ const ANY_VALUE: &[&str] = &["array", "boolean", "number", "object", "string"];
 struct Resolver<'a> {
     type_name: &'a str,
     schema: &'a Value,
+    prose: &'a TypeProse,
     names: Names,
     definitions: BTreeMap<String, Ty>,
     reserved: BTreeMap<String, String>,
@@ -531,7 +554,7 @@ struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    fn new(type_name: &'a str, schema: &'a Value) -> Self {
+    fn new(type_name: &'a str, schema: &'a Value, prose: &'a TypeProse) -> Self {
         let mut names = Names::reserving(PRELUDE_TYPES);
         let reserved = sorted(&schema["definitions"])
             .into_iter()
@@ -540,6 +563,7 @@ impl<'a> Resolver<'a> {
         Resolver {
             type_name,
             schema,
+            prose,
             names,
             definitions: BTreeMap::new(),
             reserved,
@@ -665,13 +689,17 @@ impl<'a> Resolver<'a> {
         let page = definition.unwrap_or(name).to_ascii_lowercase();
         let doc_url = format!("{DOCS}/{vendor}-properties-{service}-{res}-{page}.html");
         let required: BTreeSet<&str> = strings(&node["required"]).into_iter().collect();
+        let prose = self.prose.definitions.get(definition.unwrap_or(name));
         let mut methods = builder_methods(&["new"]);
         let mut properties = Vec::new();
         self.owners.push(type_name.clone());
         for (property, child) in sorted(&node["properties"]) {
             let ty = self.property(child, property);
             let is_required = required.contains(property.as_str());
-            let mut docs = describe(property, &ty, child, is_required);
+            let mut docs: Vec<String> = described(prose.and_then(|p| p.properties.get(property)))
+                .into_iter()
+                .collect();
+            docs.extend(describe(property, &ty, child, is_required));
             docs.push(format!(
                 "[Documentation]({doc_url}#cfn-{service}-{res}-{page}-{})",
                 property.to_ascii_lowercase()
@@ -688,6 +716,7 @@ impl<'a> Resolver<'a> {
         self.structs.push(StructDef {
             name: type_name.clone(),
             cfn: format!("{}.{}", self.type_name, definition.unwrap_or(name)),
+            description: described(prose.map(|p| &p.description)).unwrap_or_default(),
             doc_url,
             properties,
         });
@@ -758,7 +787,7 @@ mod tests {
     use super::*;
 
     fn resolve(schema: Value) -> ResourceDef {
-        resource("AWS::Test::Thing", &schema)
+        resource("AWS::Test::Thing", &schema, &TypeProse::default())
     }
 
     #[test]
@@ -826,6 +855,42 @@ mod tests {
                 ("Provisioned".into(), "PROVISIONED".into())
             ]
         );
+    }
+
+    #[test]
+    fn prose_describes_types_properties_attributes_and_property_types() {
+        let prose: TypeProse = serde_json::from_value(json!({
+            "description": "A thing. It does [much](relative.html).",
+            "stateful": true,
+            "properties": {"Name": "The <name>.", "Rule": "Its rule."},
+            "attributes": {"Arn": "The ARN."},
+            "definitions": {"Rule": {"description": "A rule.", "properties": {"Id": "Its ID."}}}
+        }))
+        .unwrap();
+        let schema = json!({
+            "properties": {
+                "Name": {"type": "string"},
+                "Rule": {"$ref": "#/definitions/Rule"},
+                "Arn": {"type": "string"}
+            },
+            "definitions": {"Rule": {"type": "object", "properties": {"Id": {"type": "string"}}}},
+            "readOnlyProperties": ["/properties/Arn"]
+        });
+        let def = resource("AWS::Test::Thing", &schema, &prose);
+        assert_eq!(def.description, "A thing.\n\nIt does much.");
+        assert!(def.stateful);
+        assert_eq!(
+            def.properties[0].docs[..2],
+            ["The \\<name\\>.", "`Name`: string."]
+        );
+        assert_eq!(def.properties[1].docs[0], "Its rule.");
+        assert_eq!(def.attributes[0].description, "The ARN.");
+        assert_eq!(def.structs[0].description, "A rule.");
+        assert_eq!(def.structs[0].properties[0].docs[0], "Its ID.");
+        let bare = resolve(schema);
+        assert!(!bare.stateful);
+        assert_eq!(bare.description, "");
+        assert_eq!(bare.properties[0].docs[0], "`Name`: string.");
     }
 
     #[test]

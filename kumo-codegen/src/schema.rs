@@ -4,9 +4,15 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
+
+use crate::process;
+
+/// How long pip may take to download cfn-lint.
+const PIP_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The region whose resource types kumo generates.
 pub const REGION: &str = "us-east-1";
@@ -51,7 +57,8 @@ impl Schemas {
 /// [`REGION`].
 pub fn vendor_from_pypi(version: &str, python: &str, out: &Path) -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let status = Command::new(python)
+    let mut command = Command::new(python);
+    command
         .args([
             "-m",
             "pip",
@@ -62,12 +69,9 @@ pub fn vendor_from_pypi(version: &str, python: &str, out: &Path) -> Result<()> {
             "--target",
         ])
         .arg(dir.path())
-        .arg(format!("cfn-lint=={version}"))
-        .status()
-        .with_context(|| format!("cannot run {python} -m pip"))?;
-    if !status.success() {
-        bail!("pip could not install cfn-lint=={version}");
-    }
+        .arg(format!("cfn-lint=={version}"));
+    process::run(&mut command, PIP_TIMEOUT)
+        .with_context(|| format!("pip could not install cfn-lint=={version}"))?;
     vendor(&dir.path().join("cfnlint/data/schemas"), version, out)
 }
 

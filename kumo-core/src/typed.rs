@@ -126,6 +126,20 @@ pub trait ResourceType: Sized {
     const TAGGING: Tagging;
     /// The properties whose change replaces the resource (the schema's `createOnlyProperties`).
     const REPLACED_ON_CHANGE: &'static [&'static str];
+    /// Whether the type holds data that replacing or deleting it loses (a bucket, a table, a
+    /// key), as `@aws-cdk/aws-service-spec` marks it; [`crate::resources::is_stateful`] asks by
+    /// type name.
+    ///
+    /// ```
+    /// use kumo_core::typed::ResourceType;
+    /// # #[cfg(all(feature = "s3", feature = "sns"))] {
+    /// use kumo_core::resources::{s3, sns};
+    ///
+    /// assert!(s3::Bucket::STATEFUL);
+    /// assert!(!sns::Topic::STATEFUL);
+    /// # }
+    /// ```
+    const STATEFUL: bool = false;
 
     /// The untyped resource being built.
     fn resource(&self) -> &Resource;
@@ -217,7 +231,8 @@ fn take(resource: &mut Resource, change: impl FnOnce(Resource) -> Resource) {
 /// A resource declared in a template, by logical ID: where its `Ref` and attributes come from.
 ///
 /// Generated code adds one method per attribute of the type (`Handle<Bucket>::arn()`), so an
-/// attribute the type lacks does not compile.
+/// attribute the type lacks does not compile; each type's page lists its attributes with their
+/// descriptions (see [`crate::resources`]).
 pub struct Handle<R> {
     logical_id: String,
     kind: PhantomData<fn() -> R>,

@@ -22,7 +22,7 @@ mod stack;
 /// and `BucketParticle::add(scope, "ingest") -> Bucket`; inside `stack!`,
 /// `let ingest = bucket().versioned(false);` adds it as the instance `ingest`.
 ///
-/// ```ignore
+/// ```
 /// use kumo_core::resources::sqs;
 /// use kumo_core::typed::Handle;
 /// use kumo_core::{particle, Scope};
@@ -48,16 +48,25 @@ pub fn particle(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Declares a stack: a unit struct that implements `kumo_core::Stack`.
 ///
-/// ```ignore
+/// ```
+/// use kumo_core::resources::sqs;
+/// use kumo_core::{Condition, Environment, Stack};
+///
 /// kumo_core::stack! {
 ///     /// Imports media files.
 ///     pub Media(service = "media", tags = { "team" = "mes" }) {
-///         param retention_days: i64 = 14, "How long jobs wait, in days.";
-///         let jobs = sqs::Queue::new();
+///         param retention_seconds: i64 = 345_600, "How long jobs wait, in seconds.";
+///         param stage: String = "dev", "The deployment stage.";
+///         let jobs = sqs::Queue::new().message_retention_period(retention_seconds);
 ///         condition is_prod = Condition::equals(stage, "prod");
 ///         output jobs_url = jobs.r#ref(), "URL of the job queue", export;
 ///     }
 /// }
+///
+/// let template = Media.template(&Environment::new("dev"))?;
+/// assert!(template.resources().contains_key("Jobs"));
+/// assert_eq!(Media::JOBS_URL.export_name(&Environment::new("dev")), "media-dev-JobsUrl");
+/// # Ok::<(), kumo_core::StackError>(())
 /// ```
 ///
 /// - `param name: T [= default] [, "description"];` declares a template parameter of type `T`
