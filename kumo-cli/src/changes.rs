@@ -3,35 +3,10 @@
 
 use std::fmt;
 
+use kumo_core::resources::is_stateful;
 use kumo_core::{DeletionPolicy, Template};
 
 use crate::ui::Style;
-
-/// Resource types that hold data: replacing or removing one loses it.
-pub const STATEFUL: &[&str] = &[
-    "AWS::S3::Bucket",
-    "AWS::DynamoDB::Table",
-    "AWS::DynamoDB::GlobalTable",
-    "AWS::RDS::DBInstance",
-    "AWS::RDS::DBCluster",
-    "AWS::EFS::FileSystem",
-    "AWS::FSx::FileSystem",
-    "AWS::Logs::LogGroup",
-    "AWS::KMS::Key",
-    "AWS::SQS::Queue",
-    "AWS::Kinesis::Stream",
-    "AWS::ElastiCache::ReplicationGroup",
-    "AWS::OpenSearchService::Domain",
-    "AWS::Elasticsearch::Domain",
-    "AWS::Neptune::DBCluster",
-    "AWS::DocDB::DBCluster",
-    "AWS::Redshift::Cluster",
-    "AWS::SecretsManager::Secret",
-    "AWS::Cognito::UserPool",
-    "AWS::Backup::BackupVault",
-    "AWS::EC2::Volume",
-    "AWS::ECR::Repository",
-];
 
 /// One change of a change set.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,7 +116,7 @@ pub fn destructive<'a>(
     changes
         .iter()
         .filter(|c| c.loses_the_resource())
-        .filter(|c| STATEFUL.contains(&c.resource_type.as_str()) || retained(&c.logical_id))
+        .filter(|c| is_stateful(&c.resource_type) || retained(&c.logical_id))
         .collect()
 }
 

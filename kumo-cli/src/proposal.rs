@@ -13,7 +13,9 @@ use kumo_core::diff::{diff, Change};
 use kumo_core::{Section, Template};
 use serde_json::{json, Value as Json};
 
-use crate::changes::{ResourceChange, STATEFUL};
+use kumo_core::resources::is_stateful;
+
+use crate::changes::ResourceChange;
 use crate::diff::{compare, Setting};
 use crate::engine::Deployed;
 use crate::error::CliError;
@@ -155,7 +157,7 @@ impl<'t> Proposal<'t> {
                 let template = self.template_change(change);
                 let mut entry = change.to_json();
                 entry["kind"] = json!(change.kind());
-                entry["stateful"] = json!(STATEFUL.contains(&change.resource_type.as_str()));
+                entry["stateful"] = json!(is_stateful(&change.resource_type));
                 let offline = template.map(|c| self.review.to_json(c));
                 entry["replaces"] = offline
                     .as_ref()
@@ -200,7 +202,7 @@ impl<'t> Proposal<'t> {
     /// Whether the change may lose a resource that holds data: it removes it, or
     /// CloudFormation or the schema says it replaces it.
     fn loses_data(&self, change: &ResourceChange, replaced_offline: bool) -> bool {
-        STATEFUL.contains(&change.resource_type.as_str())
+        is_stateful(&change.resource_type)
             && (change.action == "Remove"
                 || matches!(change.replacement.as_str(), "True" | "Conditional")
                 || replaced_offline)

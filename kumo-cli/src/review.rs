@@ -7,11 +7,11 @@
 use std::collections::BTreeMap;
 
 use kumo_core::diff::{Change, ChangeKind, PathChange};
+use kumo_core::resources::is_stateful;
 use kumo_core::{Section, Template};
 use serde_json::{json, Value as Json};
 use similar::{ChangeTag, TextDiff};
 
-use crate::changes::STATEFUL;
 use crate::secrets::MASK;
 use crate::ui::Style;
 
@@ -95,7 +95,7 @@ impl<'t> Review<'t> {
             "kind": kind,
             "type": self.resource_type(change),
             "replaces": paths.iter().any(|p| self.replaces(change, p)),
-            "stateful": self.resource_type(change).is_some_and(|t| STATEFUL.contains(&t)),
+            "stateful": self.resource_type(change).is_some_and(is_stateful),
             "paths": paths.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(),
             "values": paths.iter().map(|p| json!({
                 "path": p.path,
@@ -113,7 +113,7 @@ impl<'t> Review<'t> {
             return format!("{}.{}", change.section, change.id);
         };
         let replaced = self.replaced(change);
-        let stateful = STATEFUL.contains(&kind);
+        let stateful = is_stateful(kind);
         let mark = match (replaced, stateful) {
             (true, true) => " REPLACED, holds data",
             (true, false) => " REPLACED",
