@@ -266,7 +266,9 @@ impl Scope {
         }
         let added = self.template.add_resource(&id, resource);
         self.keep(added);
-        self.resource_paths.push((self.path.clone(), id.clone()));
+        let mut path = self.path.clone();
+        path.push(role.to_owned());
+        self.resource_paths.push((path, id.clone()));
         Handle::new(id)
     }
 

@@ -176,6 +176,20 @@ fn protected_instances_get_a_stack_policy_of_their_resources() {
 }
 
 #[test]
+fn a_protected_typed_resource_is_in_the_stack_policy() {
+    let mut scope = scope();
+    scope.add("ingest", sqs::Queue::new());
+    scope.add("ingestion", sqs::Queue::new());
+    scope.protect("ingest");
+    let template = scope.finish().unwrap();
+    let policy = template.stack_policy().unwrap();
+    assert_eq!(
+        policy["Statement"][1]["Resource"],
+        json!(["LogicalResourceId/Ingest"])
+    );
+}
+
+#[test]
 fn protecting_what_made_no_resources_is_an_error() {
     let mut scope = scope();
     scope.protect("nothing");
