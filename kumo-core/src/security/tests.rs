@@ -6,7 +6,7 @@ use crate::Resource;
 fn template(resources: &[(&str, Resource)]) -> Template {
     let mut template = Template::new();
     for (id, resource) in resources {
-        template.add_resource(*id, resource.clone()).unwrap();
+        template.add_resource(id, resource.clone()).unwrap();
     }
     template
 }
