@@ -9,6 +9,7 @@
 //! termination-protection = false
 //! timeout = "45m"
 //! request-timeout = "30s"
+//! require-approval = "never"
 //! tags = { team = "media" }
 //! parameters = { SnsAlertsTopic = "mia-alerts-dev" }
 //!
@@ -25,6 +26,7 @@ use std::time::Duration;
 use kumo_core::{App, Environment};
 use serde::Deserialize;
 
+use crate::approval::RequireApproval;
 use crate::error::CliError;
 
 /// The whole file.
@@ -63,6 +65,9 @@ pub struct EnvConfig {
     /// How long one request may take per attempt, unless `--request-timeout` says otherwise.
     #[serde(default, deserialize_with = "duration")]
     pub request_timeout: Option<Duration>,
+    /// Which security changes a deploy asks about, unless `--require-approval` says otherwise
+    /// (`never`, `any-change` or `broadening`).
+    pub require_approval: Option<RequireApproval>,
     /// Settings of single stacks of the app, by stack name.
     #[serde(default)]
     pub stacks: BTreeMap<String, StackSettings>,

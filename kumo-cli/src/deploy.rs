@@ -10,6 +10,7 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use kumo_core::{App, HookPoint, Stack, Template};
 use serde_json::json;
 
+use crate::approval;
 use crate::changes::{capabilities, destructive};
 use crate::cli::DeployArgs;
 use crate::engine::{ChangeSet, Deployed, Engine, OnInterrupt};
@@ -316,6 +317,20 @@ async fn deploy(
             out,
             format!("  {}", ui.paint(change.style(), &change.to_string())),
         )?;
+    }
+    let setting = args.require_approval.or(session.config.require_approval);
+    let security = approval::check(
+        &name,
+        previous.as_ref(),
+        &template,
+        setting,
+        args.yes,
+        ui,
+        out,
+    );
+    if let Err(err) = security {
+        engine.abandon(&id, create).await?;
+        return Err(err);
     }
     let dangerous = destructive(&changes, previous.as_ref(), &template);
     if !dangerous.is_empty() && !args.allow_destructive {
