@@ -226,6 +226,20 @@ mod tests {
     }
 
     #[test]
+    fn require_approval_reads_as_the_option_does() {
+        let dir = write("[env.ci]\nrequire-approval = \"never\"\n[env.prod]\nrequire-approval = \"any-change\"\n");
+        let path = dir.path().join("kumo.toml");
+        let read = |env: &str| load(Some(&path), env).unwrap().require_approval;
+        assert_eq!(read("ci"), Some(RequireApproval::Never));
+        assert_eq!(read("prod"), Some(RequireApproval::AnyChange));
+        let dir = write("[env.dev]\nrequire-approval = \"sometimes\"\n");
+        let err = load(Some(&dir.path().join("kumo.toml")), "dev")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("broadening"), "{err}");
+    }
+
+    #[test]
     fn an_environment_is_read_whole() {
         let dir = write(
             "[env.prod]\nregion = \"eu-west-1\"\naccount = \"123456789012\"\nartifact-bucket = \"acme\"\nstack-name-prefix = \"acme-\"\ntermination-protection = true\ntags = { team = \"media\" }\nparameters = { Size = \"3\" }\n[env.prod.stacks.data]\ntags = { tier = \"storage\" }\nparameters = { Days = \"7\" }\n",
