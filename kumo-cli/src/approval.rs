@@ -7,10 +7,10 @@ use kumo_core::security::SecurityChanges;
 use kumo_core::Template;
 use serde::Deserialize;
 
+use crate::cli::DeployArgs;
 use crate::error::CliError;
 use crate::security;
 use crate::session::Session;
-use crate::ui::Ui;
 
 /// Which security changes need a person's approval (`--require-approval`, kumo.toml's
 /// `require-approval`).
@@ -31,7 +31,7 @@ impl RequireApproval {
         match self {
             RequireApproval::Never => None,
             RequireApproval::Broadening => changes.broadens().then_some("widens access"),
-            RequireApproval::AnyChange => (!changes.is_empty()).then_some("changes access"),
+            RequireApproval::AnyChange => (!changes.is_empty()).then_some("touches access"),
         }
     }
 }
@@ -60,22 +60,23 @@ fn decide(
         "no terminal to ask on"
     };
     Err(format!(
-        "the change {what} (IAM, resource policies, security groups or public access; see above) and needs approval, but {nobody}: deploy on a terminal to be asked, or pass --require-approval never"
+        "the change {what} (IAM, resource policies, security groups or public access) and needs approval, but {nobody}: deploy on a terminal to be asked, or pass --require-approval never"
     ))
 }
 
 /// The security review of a deploy of `template` over `previous` (`None`: a new stack): prints
-/// the security view, records it in the `--json` report under `security`, and refuses when
-/// `setting` needs approval of it and nobody can give it (see [`decide`]).
+/// the security view, records it in the `--json` report under `security`, and refuses when the
+/// setting (`--require-approval`, else kumo.toml's) needs approval of it and nobody can give it
+/// (see [`decide`]).
 pub fn check(
     name: &str,
     previous: Option<&Template>,
     template: &Template,
-    setting: Option<RequireApproval>,
-    yes: bool,
-    ui: &Ui,
+    args: &DeployArgs,
+    session: &Session,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
+    let ui = &session.ui;
     let nothing = Template::new();
     let changes = SecurityChanges::between(previous.unwrap_or(&nothing), template);
     for (style, line) in security::lines(&changes) {
@@ -86,9 +87,12 @@ pub fn check(
         "security",
         serde_json::to_value(&changes).unwrap_or_default(),
     );
-    decide(setting, &changes, yes, Session::interactive()).map_err(|message| CliError::Deploy {
-        stack: name.to_owned(),
-        message,
+    let setting = args.require_approval.or(session.config.require_approval);
+    decide(setting, &changes, args.yes, Session::interactive()).map_err(|message| {
+        CliError::Deploy {
+            stack: name.to_owned(),
+            message,
+        }
     })
 }
 
@@ -158,7 +162,7 @@ mod tests {
         assert!(!narrowing.broadens());
         assert_eq!(decide(None, &narrowing, true, false), Ok(()));
         let why = decide(Some(RequireApproval::AnyChange), &narrowing, true, false).unwrap_err();
-        assert!(why.starts_with("the change changes access"), "{why}");
+        assert!(why.starts_with("the change touches access"), "{why}");
         assert_eq!(
             decide(
                 Some(RequireApproval::AnyChange),

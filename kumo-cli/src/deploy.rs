@@ -318,17 +318,7 @@ async fn deploy(
             format!("  {}", ui.paint(change.style(), &change.to_string())),
         )?;
     }
-    let setting = args.require_approval.or(session.config.require_approval);
-    let security = approval::check(
-        &name,
-        previous.as_ref(),
-        &template,
-        setting,
-        args.yes,
-        ui,
-        out,
-    );
-    if let Err(err) = security {
+    if let Err(err) = approval::check(&name, previous.as_ref(), &template, args, session, out) {
         engine.abandon(&id, create).await?;
         return Err(err);
     }

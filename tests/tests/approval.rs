@@ -131,7 +131,7 @@ fn widening_access_needs_approval() {
         &["deploy", "--yes", "--require-approval", "any-change"],
     );
     assert_ne!(code, ExitCode::SUCCESS, "{out}");
-    assert!(out.contains("the change changes access"), "{out}");
+    assert!(out.contains("the change touches access"), "{out}");
     let config = dir.join("kumo.toml");
     std::fs::write(&config, "[env.dev]\nrequire-approval = \"any-change\"\n").unwrap();
     let config = config.to_str().unwrap();

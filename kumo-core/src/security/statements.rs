@@ -2,6 +2,7 @@
 //! and trust) and those of resources (bucket, queue, topic, key, secret and repository policies,
 //! Lambda permissions), and the managed policies attached to roles, users and groups.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use serde::Serialize;
@@ -179,16 +180,12 @@ fn document_statements(
     principals: &[String],
     resources: &[String],
 ) -> Vec<Statement> {
-    let parsed;
-    let document = match document {
-        Json::String(body) => match serde_json::from_str::<Json>(body) {
-            Ok(value) => {
-                parsed = value;
-                &parsed
-            }
-            Err(_) => document,
-        },
-        other => other,
+    // Some policies (a repository's) are JSON text.
+    let document: Cow<Json> = match document {
+        Json::String(body) => {
+            serde_json::from_str(body).map_or(Cow::Borrowed(document), Cow::Owned)
+        }
+        other => Cow::Borrowed(other),
     };
     let statements = match document.get("Statement") {
         Some(Json::Array(items)) => items.iter().collect(),
