@@ -151,3 +151,29 @@ fn a_no_op() {
 fn a_new_stack() {
     insta::assert_snapshot!(rendered(None, &worker(&["s3:GetObject"]), false));
 }
+
+#[test]
+fn public_access_loosened_and_a_managed_policy_attached() {
+    let site = |blocked: bool| {
+        let mut template = one(
+            "Site",
+            Resource::new("AWS::S3::Bucket").property(
+                "PublicAccessBlockConfiguration",
+                json!({"BlockPublicAcls": blocked, "BlockPublicPolicy": blocked,
+                    "IgnorePublicAcls": true, "RestrictPublicBuckets": true}),
+            ),
+        );
+        let role = Resource::new("AWS::IAM::Role");
+        let role = if blocked {
+            role
+        } else {
+            role.property(
+                "ManagedPolicyArns",
+                json!(["arn:aws:iam::aws:policy/AdministratorAccess"]),
+            )
+        };
+        template.add_resource("Deployer", role).unwrap();
+        template
+    };
+    insta::assert_snapshot!(rendered(Some(&site(true)), &site(false), false));
+}
