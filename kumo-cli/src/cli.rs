@@ -244,6 +244,11 @@ pub struct DeployArgs {
     /// later deploy removes them once nothing imports them).
     #[arg(long)]
     pub keep_exports: bool,
+    /// Which security changes (IAM, resource policies, security groups, public access) need a
+    /// person's yes: `broadening` (default) or `any-change` asks on a terminal and refuses with
+    /// --yes or without one; `never` does not ask. Over kumo.toml's `require-approval`.
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub require_approval: Option<crate::approval::RequireApproval>,
     /// A parameter value, over kumo.toml's (repeatable).
     #[arg(long = "param", value_name = "KEY=VALUE", value_parser = crate::config::parse_param)]
     pub params: Vec<(String, String)>,

@@ -9,6 +9,7 @@
 //! termination-protection = false
 //! timeout = "45m"
 //! request-timeout = "30s"
+//! require-approval = "never"
 //! tags = { team = "media" }
 //! parameters = { SnsAlertsTopic = "mia-alerts-dev" }
 //!
@@ -25,6 +26,7 @@ use std::time::Duration;
 use kumo_core::{App, Environment};
 use serde::Deserialize;
 
+use crate::approval::RequireApproval;
 use crate::error::CliError;
 use crate::stackset::StackSetSettings;
 
@@ -64,6 +66,9 @@ pub struct EnvConfig {
     /// How long one request may take per attempt, unless `--request-timeout` says otherwise.
     #[serde(default, deserialize_with = "duration")]
     pub request_timeout: Option<Duration>,
+    /// Which security changes a deploy asks about, unless `--require-approval` says otherwise
+    /// (`never`, `any-change` or `broadening`).
+    pub require_approval: Option<RequireApproval>,
     /// Settings of single stacks of the app, by stack name.
     #[serde(default)]
     pub stacks: BTreeMap<String, StackSettings>,
@@ -221,6 +226,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("such as 90s"), "{err}");
+    }
+
+    #[test]
+    fn require_approval_reads_as_the_option_does() {
+        let dir = write("[env.ci]\nrequire-approval = \"never\"\n[env.prod]\nrequire-approval = \"any-change\"\n");
+        let path = dir.path().join("kumo.toml");
+        let read = |env: &str| load(Some(&path), env).unwrap().require_approval;
+        assert_eq!(read("ci"), Some(RequireApproval::Never));
+        assert_eq!(read("prod"), Some(RequireApproval::AnyChange));
+        let dir = write("[env.dev]\nrequire-approval = \"sometimes\"\n");
+        let err = load(Some(&dir.path().join("kumo.toml")), "dev")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("broadening"), "{err}");
     }
 
     #[test]

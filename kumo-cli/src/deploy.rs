@@ -10,6 +10,7 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use kumo_core::{App, HookPoint, Stack, Template};
 use serde_json::json;
 
+use crate::approval;
 use crate::changes::{capabilities, destructive};
 use crate::cli::DeployArgs;
 use crate::engine::{ChangeSet, Deployed, Engine, OnInterrupt, Purpose};
@@ -347,6 +348,7 @@ async fn deploy(
         &tags,
     );
     proposal.print(&name, ui, out)?;
+    let security = approval::show(&name, previous.as_ref(), &template, session, out)?;
     let mut review = proposal.to_json();
     if args.prepare {
         let prepared = prepare::name(&fingerprint);
@@ -364,6 +366,10 @@ async fn deploy(
         Some(_) => Ok(()),
         None => engine.abandon(&id, create).await,
     };
+    if let Err(err) = approval::require(&name, &security, args, session) {
+        give_up().await?;
+        return Err(err);
+    }
     let dangerous = destructive(&changes, previous.as_ref(), &template);
     if !dangerous.is_empty() && !args.allow_destructive {
         give_up().await?;

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::diff::diff;
+use kumo_core::diff::{diff, Change};
+use kumo_core::security::SecurityChanges;
 use kumo_core::{App, Template};
 use serde_json::json;
 
@@ -13,10 +14,11 @@ use crate::engine::Engine;
 use crate::error::CliError;
 use crate::review::Review;
 use crate::secrets::comparable;
+use crate::security;
 use crate::session::Session;
 use crate::stackset;
 use crate::synth::{build, select};
-use crate::ui::Style;
+use crate::ui::{Style, Ui};
 
 /// Exit code 1: there are changes (as `diff(1)`).
 pub const CHANGES: u8 = 1;
@@ -120,29 +122,19 @@ pub async fn run(
         let nothing = Template::new();
         let before = old.as_ref().unwrap_or(&nothing);
         let changes = diff(before, &new);
-        let count = changes.len() + settings.len() + instances.len();
-        let print =
-            |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(CliError::Stdout);
-        match (&old, count) {
-            (_, 0) => print(out, format!("{name}: no changes"))?,
-            (None, _) => print(out, format!("{name}: not deployed; a deploy creates it"))?,
-            (Some(_), n) => print(out, format!("{name}: {n} change(s)"))?,
-        }
         let review = Review::new(before, &new);
-        for change in &changes {
-            for (style, line) in review.lines(change) {
-                print(out, format!("  {}", ui.paint(style, &line)))?;
-            }
-        }
-        for setting in &settings {
-            print(
-                out,
-                format!("  {}", ui.paint(Style::Changed, &setting.line())),
-            )?;
-        }
-        for (style, line) in &instances {
-            print(out, format!("  {}", ui.paint(*style, line)))?;
-        }
+        let security = SecurityChanges::between(before, &new);
+        let count = changes.len() + settings.len() + instances.len();
+        let shown = Shown {
+            name: &name,
+            deployed: old.is_some(),
+            review: &review,
+            changes: &changes,
+            settings: &settings,
+            instances: &instances,
+            security: &security,
+        };
+        write!(out, "{}", painted(ui, &shown.lines())).map_err(CliError::Stdout)?;
         ui.report(
             &name,
             json!({
@@ -153,6 +145,7 @@ pub async fn run(
                     .collect::<Vec<_>>(),
                 "settings": settings.iter().map(Setting::to_json).collect::<Vec<_>>(),
                 "instances": instances.iter().map(|(_, line)| line.clone()).collect::<Vec<_>>(),
+                "security": serde_json::to_value(&security).unwrap_or_default(),
             }),
         );
         changed |= count > 0;
@@ -162,6 +155,54 @@ pub async fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What `diff` shows of one stack.
+struct Shown<'a> {
+    name: &'a str,
+    deployed: bool,
+    review: &'a Review<'a>,
+    changes: &'a [Change],
+    settings: &'a [Setting],
+    /// The stack set's instances to add, remove and update (none for a stack).
+    instances: &'a [(Style, String)],
+    security: &'a SecurityChanges,
+}
+
+impl Shown<'_> {
+    /// A line that sums it up, then (indented) each change, each setting and the security
+    /// view.
+    fn lines(&self) -> Vec<(Style, String)> {
+        let name = self.name;
+        let count = self.changes.len() + self.settings.len() + self.instances.len();
+        let summary = match (self.deployed, count) {
+            (_, 0) => format!("{name}: no changes"),
+            (false, _) => format!("{name}: not deployed; a deploy creates it"),
+            (true, n) => format!("{name}: {n} change(s)"),
+        };
+        let mut body: Vec<(Style, String)> = self
+            .changes
+            .iter()
+            .flat_map(|c| self.review.lines(c))
+            .collect();
+        body.extend(self.settings.iter().map(|s| (Style::Changed, s.line())));
+        body.extend(self.instances.iter().cloned());
+        body.extend(security::lines(self.security));
+        std::iter::once((Style::Plain, summary))
+            .chain(
+                body.into_iter()
+                    .map(|(style, line)| (style, format!("  {line}"))),
+            )
+            .collect()
+    }
+}
+
+/// `lines` in their colours (when `ui` has colour on), one a line.
+fn painted(ui: &Ui, lines: &[(Style, String)]) -> String {
+    lines
+        .iter()
+        .map(|(style, line)| ui.paint(*style, line) + "\n")
+        .collect()
 }
 
 /// The differences between two sets of `kind` settings.
@@ -181,6 +222,9 @@ pub fn compare(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rendered;
 
 #[cfg(test)]
 mod tests {

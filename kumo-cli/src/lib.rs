@@ -28,6 +28,7 @@
 //! stacks ([`kumo_core::StackGroup`]) deploys them in dependency order, independent ones in
 //! parallel, running its hooks. Exit codes: 0 success, 1 changes found (`diff`), 2 error.
 
+mod approval;
 mod artifacts;
 mod aws;
 mod bundle;
@@ -56,6 +57,7 @@ mod prepare;
 mod proposal;
 mod review;
 mod secrets;
+mod security;
 mod session;
 mod stackset;
 mod state;

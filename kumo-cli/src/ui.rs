@@ -35,6 +35,8 @@ pub enum Style {
     Changed,
     /// Detail (dim).
     Dim,
+    /// Text as it is (no colour).
+    Plain,
 }
 
 impl Ui {
@@ -53,10 +55,9 @@ impl Ui {
 
     /// `text` in the colour of `style` when colour is on.
     pub fn paint(&self, style: Style, text: &str) -> String {
-        if !self.color {
-            return text.to_owned();
-        }
         let code = match style {
+            _ if !self.color => return text.to_owned(),
+            Style::Plain => return text.to_owned(),
             Style::Good => "32",
             Style::Bad => "31",
             Style::Changed => "33",
@@ -73,9 +74,16 @@ impl Ui {
         Ok(())
     }
 
-    /// Records what a command found for `stack`, for the `--json` report.
+    /// Records what a command found for `stack`, for the `--json` report; keys already
+    /// annotated and not in `value` stay.
     pub fn report(&self, stack: &str, value: Json) {
-        self.report.borrow_mut().insert(stack.to_owned(), value);
+        let mut report = self.report.borrow_mut();
+        match (report.get_mut(stack), value) {
+            (Some(Json::Object(before)), Json::Object(found)) => before.extend(found),
+            (_, value) => {
+                report.insert(stack.to_owned(), value);
+            }
+        }
     }
 
     /// Adds `key` to what the report says of `stack`.
@@ -338,11 +346,13 @@ mod tests {
     #[test]
     fn annotations_join_the_report() {
         let ui = Ui::new(true, false, false, false);
+        ui.annotate("a", "security", serde_json::json!({}));
         ui.report("a", serde_json::json!({"result": "created"}));
         ui.annotate("a", "started_ms", serde_json::json!(3));
         ui.annotate("b", "result", serde_json::json!("not attempted"));
         let report: Json = serde_json::from_str(&ui.finish_report()).unwrap();
         assert_eq!(report["a"]["started_ms"], 3);
+        assert_eq!(report["a"]["security"], serde_json::json!({}));
         assert_eq!(report["b"]["result"], "not attempted");
     }
 

@@ -94,6 +94,49 @@ fn offline_diff_against_recorded_state() {
 }
 
 #[test]
+fn offline_diff_shows_a_policy_removed_in_the_security_view_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let applied = dir.path().join("applied/dev");
+    std::fs::create_dir_all(&applied).unwrap();
+    let mut template = Jobs.template(&Environment::new("dev")).unwrap();
+    template
+        .add_resource(
+            "QueuePolicy",
+            Resource::new("AWS::SQS::QueuePolicy")
+                .property("Queues", serde_json::json!([{"Ref": "Queue"}]))
+                .property(
+                    "PolicyDocument",
+                    serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": "*",
+                        "Action": "sqs:SendMessage", "Resource": get_att::<String>("Queue", "Arn")}]}),
+                ),
+        )
+        .unwrap();
+    std::fs::write(applied.join("jobs.json"), template.to_json()).unwrap();
+    let (result, out) = run(dir.path(), &["diff"]);
+    assert_eq!(result.unwrap(), ExitCode::from(1));
+    assert!(
+        out.contains("  Security: access changes; nothing widens it\n  Resource-based policies\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("│ - │ ${Queue.Arn} │ Allow  │ sqs:SendMessage │ *         │           │"),
+        "{out}"
+    );
+    let (result, out) = run(dir.path(), &["diff", "--json"]);
+    assert_eq!(result.unwrap(), ExitCode::from(1));
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let security = &report["jobs-dev"]["security"];
+    assert_eq!(
+        security["policies"],
+        serde_json::json!([{"change": "removed", "holder": "QueuePolicy", "effect": "Allow",
+            "actions": ["sqs:SendMessage"], "resources": ["${Queue.Arn}"], "principals": ["*"],
+            "condition": null}]),
+        "{out}"
+    );
+    assert_eq!(security["iam"], serde_json::json!([]), "{out}");
+}
+
+#[test]
 fn outputs_without_state_is_a_one_line_error() {
     let dir = tempfile::tempdir().unwrap();
     let (result, _) = run(dir.path(), &["outputs"]);

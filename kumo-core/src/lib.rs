@@ -89,6 +89,8 @@
 //! - [`iam`]: policy documents as types.
 //! - [`custom`] resources, [`policy`] (`CreationPolicy`, `UpdatePolicy`), [`cfn_init`] metadata,
 //!   [`dynamic`] references and [`rules`] functions: the rest of the template language, typed.
+//! - [`security`]: what a template change does to access (IAM, resource policies, security
+//!   groups, public access), as `cdk diff`'s security view.
 //! - [`naming`]: deterministic logical IDs and physical names.
 //! - [`validate`]: quotas and structural checks, run before a template leaves the process.
 //!
@@ -134,6 +136,7 @@ pub mod pseudo;
 pub mod resources;
 pub mod rules;
 pub mod scope;
+pub mod security;
 mod stack;
 mod template;
 pub mod typed;

@@ -162,7 +162,11 @@ fn deploys_through_the_artifact_bucket_against_moto() {
 
     // The Lambda code is bundled into .kumo/build and uploaded under its hash; the function
     // and the bucket exist; the bucket is protected.
-    let (code, out) = kumo(&MiaImportProcessor, dir, &["--local", "deploy", "--yes"]);
+    let (code, out) = kumo(
+        &MiaImportProcessor,
+        dir,
+        &["--local", "deploy", "--yes", "--require-approval", "never"],
+    );
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(
         out.contains(&format!("uploaded {}", asset.directory().display())),
@@ -234,7 +238,18 @@ fn deploys_through_the_artifact_bucket_against_moto() {
     assert_eq!(settings[0]["old"], "mia-alerts-2", "{out}");
 
     // Too large to send inline: uploaded under its hash and deployed by URL.
-    let (code, out) = kumo(&Large, dir, &["--local", "deploy", "--yes", "--json"]);
+    let (code, out) = kumo(
+        &Large,
+        dir,
+        &[
+            "--local",
+            "deploy",
+            "--yes",
+            "--json",
+            "--require-approval",
+            "never",
+        ],
+    );
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["large-dev"]["result"], "created", "{out}");

@@ -280,6 +280,8 @@ fn cases() -> Vec<Case> {
     use After::{Clean, Deployed};
     use Fault::{Delay, Drop, Reset, Silence, Status, Throttle};
     const DEPLOY: &[&str] = &["deploy", "--yes"];
+    // The large template has roles: a deploy with --yes needs its widening approved.
+    const DEPLOY_LARGE: &[&str] = &["deploy", "--yes", "--require-approval", "never"];
     const TIMEOUTS: &[&str] = &["--timeout", "5s", "--request-timeout", "1s"];
     vec![
         // Bad input: refused before any request.
@@ -494,7 +496,7 @@ fn cases() -> Vec<Case> {
         .flags(&["--request-timeout", "1s"]),
         Case::works(
             "large template: S3 500 once",
-            DEPLOY,
+            DEPLOY_LARGE,
             "change(s)",
             Deployed(Shape::Large),
         )
@@ -502,7 +504,7 @@ fn cases() -> Vec<Case> {
         .faults(&[first(Call::S3("PUT"), Status(500))]),
         Case::works(
             "large template: S3 SlowDown once",
-            DEPLOY,
+            DEPLOY_LARGE,
             "change(s)",
             Deployed(Shape::Large),
         )
@@ -582,7 +584,7 @@ fn cases() -> Vec<Case> {
             "Throttling",
         )
         .faults(&[every(action("ValidateTemplate"), Throttle)]),
-        Case::fails("large template: S3 503", DEPLOY, "ServiceUnavailable")
+        Case::fails("large template: S3 503", DEPLOY_LARGE, "ServiceUnavailable")
             .shape(Shape::Large)
             .faults(&[every(Call::S3("PUT"), Status(503))])
             .after(Clean)

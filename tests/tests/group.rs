@@ -138,7 +138,11 @@ fn apps_deploy_in_order_in_parallel_and_delete_in_reverse_against_moto() {
     );
     assert_eq!(plan["mes-data-dev"]["waits_for"], "mes-network", "{out}");
     assert_eq!(plan["mes-service-dev"]["waits_for"], "mes-data", "{out}");
-    let (code, out) = deploy(&platform, dir, &["deploy", "--yes"]);
+    let (code, out) = deploy(
+        &platform,
+        dir,
+        &["deploy", "--yes", "--require-approval", "never"],
+    );
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     let first = report(&out);
     for stack in ["mes-network-dev", "mes-data-dev", "mes-service-dev"] {

@@ -28,7 +28,10 @@ fn local_emulator_starts_serves_a_deploy_and_stops() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join(".kumo");
 
-    let out = kumo(&state, &["deploy", "--local", "--yes"]);
+    let out = kumo(
+        &state,
+        &["deploy", "--local", "--yes", "--require-approval", "never"],
+    );
     assert!(
         out.starts_with(&format!("local emulator: started on 127.0.0.1:{port}")),
         "{out}"

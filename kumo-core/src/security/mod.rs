@@ -1,0 +1,135 @@
+//! What a template change does to access, without the network: IAM statements, resource-based
+//! policies, security group rules and public access settings added or removed, as `cdk diff`'s
+//! security view has them.
+//!
+//! A statement or rule that changes is one removed and one added. The change **broadens**
+//! access when anything is added to the IAM, managed policy, resource policy or security group
+//! rows, or a public access setting is loosened.
+//!
+//! ```
+//! use kumo_core::security::SecurityChanges;
+//! use kumo_core::{Resource, Template};
+//! use serde_json::json;
+//!
+//! let old = Template::new();
+//! let mut new = Template::new();
+//! new.add_resource(
+//!     "Web",
+//!     Resource::new("AWS::EC2::SecurityGroup").property(
+//!         "SecurityGroupIngress",
+//!         json!([{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0"}]),
+//!     ),
+//! )?;
+//! let changes = SecurityChanges::between(&old, &new);
+//! assert!(changes.broadens());
+//! assert_eq!(changes.groups[0].item.peer, "0.0.0.0/0");
+//! assert_eq!(changes.groups[0].item.ports, "443");
+//! # Ok::<(), kumo_core::TemplateError>(())
+//! ```
+
+mod groups;
+mod public;
+mod statements;
+mod text;
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::Template;
+
+pub use groups::{Direction, Rule};
+pub use public::Exposure;
+pub use statements::{Attachment, Statement};
+
+/// Whether a row is new (added, or for public access loosened) or gone (removed, tightened).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sign {
+    /// In the new template only.
+    Added,
+    /// In the old template only.
+    Removed,
+}
+
+/// One row of a security table: an item and whether it is added or removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row<T> {
+    /// Added or removed.
+    pub change: Sign,
+    /// What is added or removed.
+    #[serde(flatten)]
+    pub item: T,
+}
+
+/// The security-relevant changes between two templates, each list in a stable order: by the
+/// holder's logical ID, then content.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SecurityChanges {
+    /// Statements of identities: IAM policies (standalone, managed, or inline in roles, users
+    /// and groups) and roles' trust policies.
+    pub iam: Vec<Row<Statement>>,
+    /// Managed policies attached to roles, users and groups.
+    pub managed: Vec<Row<Attachment>>,
+    /// Statements of resource-based policies: bucket, queue, topic, key, secret and repository
+    /// policies, and Lambda permissions.
+    pub policies: Vec<Row<Statement>>,
+    /// Security group rules, ingress and egress.
+    pub groups: Vec<Row<Rule>>,
+    /// Public access settings loosened (added) or tightened (removed).
+    pub public: Vec<Row<Exposure>>,
+}
+
+impl SecurityChanges {
+    /// The changes from `old` to `new` (an empty template when the stack is new).
+    pub fn between(old: &Template, new: &Template) -> SecurityChanges {
+        SecurityChanges {
+            iam: rows(statements::identity(old), statements::identity(new)),
+            managed: rows(statements::attachments(old), statements::attachments(new)),
+            policies: rows(
+                statements::resource_policies(old),
+                statements::resource_policies(new),
+            ),
+            groups: rows(groups::rules(old), groups::rules(new)),
+            public: public::exposures(old, new),
+        }
+    }
+
+    /// Whether nothing security-relevant changes.
+    pub fn is_empty(&self) -> bool {
+        self.iam.is_empty()
+            && self.managed.is_empty()
+            && self.policies.is_empty()
+            && self.groups.is_empty()
+            && self.public.is_empty()
+    }
+
+    /// Whether the change widens access: a statement, attachment or rule added, or public
+    /// access loosened.
+    pub fn broadens(&self) -> bool {
+        fn any<T>(rows: &[Row<T>]) -> bool {
+            rows.iter().any(|row| row.change == Sign::Added)
+        }
+        any(&self.iam)
+            || any(&self.managed)
+            || any(&self.policies)
+            || any(&self.groups)
+            || any(&self.public)
+    }
+}
+
+/// The items of `old` not in `new` (removed) and of `new` not in `old` (added), in order.
+fn rows<T: Ord + Clone>(old: BTreeSet<T>, new: BTreeSet<T>) -> Vec<Row<T>> {
+    let removed = old
+        .difference(&new)
+        .map(|item| (item.clone(), Sign::Removed));
+    let added = new.difference(&old).map(|item| (item.clone(), Sign::Added));
+    let mut all: Vec<(T, Sign)> = removed.chain(added).collect();
+    all.sort();
+    all.into_iter()
+        .map(|(item, change)| Row { change, item })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

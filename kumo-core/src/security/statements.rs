@@ -1,0 +1,242 @@
+//! Policy statements, one row each: those of identities (IAM policies, roles' inline policies
+//! and trust) and those of resources (bucket, queue, topic, key, secret and repository policies,
+//! Lambda permissions), and the managed policies attached to roles, users and groups.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::text::{list, readable, text};
+use crate::{Json, Resource, Template};
+
+/// One statement of a policy, as the security tables show it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Statement {
+    /// The logical ID of the resource that holds the statement.
+    pub holder: String,
+    /// `Allow` or `Deny`.
+    pub effect: String,
+    /// The actions (`NOT a` for a `NotAction`).
+    pub actions: Vec<String>,
+    /// The resources it is about (`NOT r` for a `NotResource`; a role's ARN for its trust).
+    pub resources: Vec<String>,
+    /// Who it applies to: `AWS:${Role}` for an identity's policy, the statement's principal
+    /// (`Service:lambda.amazonaws.com`, `AWS:*`, `*`) for a resource's policy or a trust.
+    pub principals: Vec<String>,
+    /// The condition, as compact JSON.
+    pub condition: Option<String>,
+}
+
+/// A managed policy attached to a role, user or group.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Attachment {
+    /// The logical ID of the role, user or group.
+    pub holder: String,
+    /// The managed policy's ARN.
+    pub arn: String,
+}
+
+/// Resource-based policy documents: the type and the property holding the document.
+const RESOURCE_POLICIES: &[(&str, &str)] = &[
+    ("AWS::S3::BucketPolicy", "PolicyDocument"),
+    ("AWS::SQS::QueuePolicy", "PolicyDocument"),
+    ("AWS::SNS::TopicPolicy", "PolicyDocument"),
+    ("AWS::KMS::Key", "KeyPolicy"),
+    ("AWS::SecretsManager::ResourcePolicy", "ResourcePolicy"),
+    ("AWS::ECR::Repository", "RepositoryPolicyText"),
+];
+
+/// Identities with inline `Policies` and `ManagedPolicyArns`.
+const IDENTITIES: &[&str] = &["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"];
+
+/// Standalone identity policies and the properties naming whom they attach to.
+const IDENTITY_POLICIES: &[(&str, &[&str])] = &[
+    ("AWS::IAM::Policy", &["Roles", "Users", "Groups"]),
+    ("AWS::IAM::ManagedPolicy", &["Roles", "Users", "Groups"]),
+    ("AWS::IAM::RolePolicy", &["RoleName"]),
+    ("AWS::IAM::UserPolicy", &["UserName"]),
+    ("AWS::IAM::GroupPolicy", &["GroupName"]),
+];
+
+/// The identity statements of `template`.
+pub(crate) fn identity(template: &Template) -> BTreeSet<Statement> {
+    let mut found = BTreeSet::new();
+    for (id, resource) in template.resources() {
+        let props = resource.properties();
+        let kind = resource.type_name();
+        if let Some((_, attached)) = IDENTITY_POLICIES.iter().find(|(t, _)| *t == kind) {
+            let principals: Vec<String> = attached
+                .iter()
+                .filter_map(|p| props.get(*p))
+                .flat_map(list)
+                .map(|who| format!("AWS:{who}"))
+                .collect();
+            if let Some(document) = props.get("PolicyDocument") {
+                found.extend(document_statements(id, document, &principals, &[]));
+            }
+        }
+        if IDENTITIES.contains(&kind) {
+            let me = [format!("AWS:${{{id}}}")];
+            for policy in props
+                .get("Policies")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(document) = policy.get("PolicyDocument") {
+                    found.extend(document_statements(id, document, &me, &[]));
+                }
+            }
+            if let Some(trust) = props.get("AssumeRolePolicyDocument") {
+                let arn = [format!("${{{id}.Arn}}")];
+                found.extend(document_statements(id, trust, &[], &arn));
+            }
+        }
+    }
+    found
+}
+
+/// The managed policies attached in `template`.
+pub(crate) fn attachments(template: &Template) -> BTreeSet<Attachment> {
+    template
+        .resources()
+        .iter()
+        .filter(|(_, r)| IDENTITIES.contains(&r.type_name()))
+        .flat_map(|(id, r)| {
+            r.properties()
+                .get("ManagedPolicyArns")
+                .map(list)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|arn| Attachment {
+                    holder: id.clone(),
+                    arn,
+                })
+        })
+        .collect()
+}
+
+/// The resource-policy statements of `template`.
+pub(crate) fn resource_policies(template: &Template) -> BTreeSet<Statement> {
+    let mut found = BTreeSet::new();
+    for (id, resource) in template.resources() {
+        let kind = resource.type_name();
+        if kind == "AWS::Lambda::Permission" {
+            found.insert(permission(id, resource));
+        } else if let Some((_, property)) = RESOURCE_POLICIES.iter().find(|(t, _)| *t == kind) {
+            if let Some(document) = resource.properties().get(*property) {
+                found.extend(document_statements(id, document, &[], &[]));
+            }
+        }
+    }
+    found
+}
+
+/// A Lambda permission as the statement it adds to the function's policy.
+fn permission(id: &str, resource: &Resource) -> Statement {
+    let props = resource.properties();
+    let get = |key: &str| props.get(key).map(text);
+    let principal = get("Principal").unwrap_or_default();
+    let principal = match principal.as_str() {
+        "*" => principal,
+        service if service.ends_with(".amazonaws.com") => format!("Service:{service}"),
+        account => format!("AWS:{account}"),
+    };
+    let mut condition = serde_json::Map::new();
+    for (key, operator, name) in [
+        ("SourceArn", "ArnLike", "AWS:SourceArn"),
+        ("SourceAccount", "StringEquals", "AWS:SourceAccount"),
+        ("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
+        (
+            "FunctionUrlAuthType",
+            "StringEquals",
+            "lambda:FunctionUrlAuthType",
+        ),
+    ] {
+        if let Some(value) = props.get(key) {
+            let entry = condition.entry(operator).or_insert_with(|| json!({}));
+            if let Some(entry) = entry.as_object_mut() {
+                entry.insert(name.to_owned(), value.clone());
+            }
+        }
+    }
+    Statement {
+        holder: id.to_owned(),
+        effect: "Allow".to_owned(),
+        actions: get("Action").into_iter().collect(),
+        resources: get("FunctionName").into_iter().collect(),
+        principals: vec![principal],
+        condition: (!condition.is_empty()).then(|| readable(&Json::Object(condition))),
+    }
+}
+
+/// The statements of one policy document held by `holder`: `principals` stand for a
+/// statement's own when it has none (an identity's policy), `resources` likewise (a trust).
+fn document_statements(
+    holder: &str,
+    document: &Json,
+    principals: &[String],
+    resources: &[String],
+) -> Vec<Statement> {
+    // Some policies (a repository's) are JSON text.
+    let document: Cow<Json> = match document {
+        Json::String(body) => {
+            serde_json::from_str(body).map_or(Cow::Borrowed(document), Cow::Owned)
+        }
+        other => Cow::Borrowed(other),
+    };
+    let statements = match document.get("Statement") {
+        Some(Json::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    statements
+        .into_iter()
+        .map(|statement| {
+            let either = |key: &str, fallback: &[String]| match (
+                statement.get(key),
+                statement.get(format!("Not{key}")),
+            ) {
+                (Some(value), _) => list(value),
+                (None, Some(value)) => list(value)
+                    .into_iter()
+                    .map(|v| format!("NOT {v}"))
+                    .collect(),
+                (None, None) => fallback.to_vec(),
+            };
+            let mut principal = statement
+                .get("Principal")
+                .map(principal_texts)
+                .unwrap_or_else(|| principals.to_vec());
+            if let Some(not) = statement.get("NotPrincipal") {
+                principal = principal_texts(not)
+                    .into_iter()
+                    .map(|p| format!("NOT {p}"))
+                    .collect();
+            }
+            Statement {
+                holder: holder.to_owned(),
+                effect: statement
+                    .get("Effect")
+                    .map_or_else(|| "Allow".to_owned(), text),
+                actions: either("Action", &[]),
+                resources: either("Resource", resources),
+                principals: principal,
+                condition: statement.get("Condition").map(readable),
+            }
+        })
+        .collect()
+}
+
+/// A statement's principal: `*`, or `Kind:value` for each value of each kind.
+fn principal_texts(principal: &Json) -> Vec<String> {
+    match principal {
+        Json::Object(kinds) if !kinds.keys().any(|k| k.starts_with("Fn::") || k == "Ref") => kinds
+            .iter()
+            .flat_map(|(kind, values)| list(values).into_iter().map(move |v| format!("{kind}:{v}")))
+            .collect(),
+        other => list(other),
+    }
+}

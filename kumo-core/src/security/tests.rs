@@ -1,0 +1,306 @@
+use serde_json::json;
+
+use super::*;
+use crate::Resource;
+
+fn template(resources: &[(&str, Resource)]) -> Template {
+    let mut template = Template::new();
+    for (id, resource) in resources {
+        template.add_resource(id, resource.clone()).unwrap();
+    }
+    template
+}
+
+fn role(statements: serde_json::Value) -> Resource {
+    Resource::new("AWS::IAM::Role")
+        .property(
+            "AssumeRolePolicyDocument",
+            json!({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                "Principal": {"Service": "lambda.amazonaws.com"}}]}),
+        )
+        .property(
+            "Policies",
+            json!([{"PolicyName": "p", "PolicyDocument": {"Statement": statements}}]),
+        )
+}
+
+#[test]
+fn a_role_gives_its_trust_and_inline_statements_with_intrinsics_as_text() {
+    let new = template(&[(
+        "Worker",
+        role(
+            json!([{"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ReceiveMessage"],
+            "Resource": [{"Fn::GetAtt": ["Jobs", "Arn"]}, {"Fn::Sub": "${Bucket.Arn}/*"},
+                {"Ref": "TopicArn"}],
+            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]),
+        ),
+    )]);
+    let changes = SecurityChanges::between(&Template::new(), &new);
+    assert!(changes.broadens());
+    let rows: Vec<&Statement> = changes.iam.iter().map(|r| &r.item).collect();
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    let inline = rows.iter().find(|s| s.actions.len() == 2).unwrap();
+    assert_eq!(
+        inline.resources,
+        ["${Jobs.Arn}", "${Bucket.Arn}/*", "${TopicArn}"]
+    );
+    assert_eq!(inline.principals, ["AWS:${Worker}"]);
+    assert_eq!(
+        inline.condition.as_deref(),
+        Some(r#"{"StringEquals":{"aws:SourceAccount":"${AWS::AccountId}"}}"#)
+    );
+    let trust = rows
+        .iter()
+        .find(|s| s.actions == ["sts:AssumeRole"])
+        .unwrap();
+    assert_eq!(trust.resources, ["${Worker.Arn}"]);
+    assert_eq!(trust.principals, ["Service:lambda.amazonaws.com"]);
+}
+
+#[test]
+fn a_changed_statement_is_one_removed_and_one_added() {
+    let statement = |action: &str| json!([{"Effect": "Allow", "Action": action, "Resource": "*"}]);
+    let old = template(&[("Worker", role(statement("s3:GetObject")))]);
+    let new = template(&[("Worker", role(statement("s3:*")))]);
+    let changes = SecurityChanges::between(&old, &new);
+    let shown: Vec<(Sign, &[String])> = changes
+        .iam
+        .iter()
+        .map(|r| (r.change, r.item.actions.as_slice()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (Sign::Added, &["s3:*".to_owned()][..]),
+            (Sign::Removed, &["s3:GetObject".to_owned()][..])
+        ]
+    );
+    assert!(changes.broadens());
+    // Back again is also a widening (an addition), as cdk counts it.
+    assert!(SecurityChanges::between(&new, &old).broadens());
+    assert!(SecurityChanges::between(&new, &new).is_empty());
+}
+
+#[test]
+fn a_removed_statement_does_not_broaden() {
+    let old = template(&[(
+        "Policy",
+        Resource::new("AWS::IAM::Policy")
+            .property("Roles", json!([{"Ref": "Worker"}]))
+            .property(
+                "PolicyDocument",
+                json!({"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}}),
+            ),
+    )]);
+    let changes = SecurityChanges::between(&old, &Template::new());
+    assert_eq!(changes.iam.len(), 1);
+    assert_eq!(changes.iam[0].change, Sign::Removed);
+    assert_eq!(changes.iam[0].item.actions, ["NOT iam:*"]);
+    assert_eq!(changes.iam[0].item.principals, ["AWS:${Worker}"]);
+    assert!(!changes.broadens());
+    assert!(!changes.is_empty());
+}
+
+#[test]
+fn managed_policies_attached_are_rows() {
+    let old = template(&[("Worker", Resource::new("AWS::IAM::Role"))]);
+    let new = template(&[(
+        "Worker",
+        Resource::new("AWS::IAM::Role").property(
+            "ManagedPolicyArns",
+            json!([{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess"}]),
+        ),
+    )]);
+    let changes = SecurityChanges::between(&old, &new);
+    assert_eq!(
+        changes.managed,
+        [Row {
+            change: Sign::Added,
+            item: Attachment {
+                holder: "Worker".into(),
+                arn: "arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess".into()
+            }
+        }]
+    );
+    assert!(changes.broadens());
+}
+
+#[test]
+fn resource_policies_show_their_principal_including_everyone() {
+    let new = template(&[
+        (
+            "BucketPolicy",
+            Resource::new("AWS::S3::BucketPolicy").property(
+                "PolicyDocument",
+                json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                    "Resource": {"Fn::Sub": "${Site.Arn}/*"}}]}),
+            ),
+        ),
+        (
+            "Key",
+            Resource::new("AWS::KMS::Key").property(
+                "KeyPolicy",
+                json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},
+                    "Action": "kms:*", "Resource": "*"}]}),
+            ),
+        ),
+        (
+            "Invoke",
+            Resource::new("AWS::Lambda::Permission")
+                .property("Action", "lambda:InvokeFunction")
+                .property("FunctionName", json!({"Ref": "Handler"}))
+                .property("Principal", "s3.amazonaws.com")
+                .property("SourceArn", json!({"Fn::GetAtt": ["Site", "Arn"]})),
+        ),
+        (
+            "Repo",
+            Resource::new("AWS::ECR::Repository").property(
+                "RepositoryPolicyText",
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}"#,
+            ),
+        ),
+    ]);
+    let changes = SecurityChanges::between(&Template::new(), &new);
+    let shown: Vec<String> = changes
+        .policies
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {:?} {:?} {:?}",
+                r.item.holder, r.item.principals, r.item.actions, r.item.resources
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            r#"BucketPolicy ["*"] ["s3:GetObject"] ["${Site.Arn}/*"]"#,
+            r#"Invoke ["Service:s3.amazonaws.com"] ["lambda:InvokeFunction"] ["${Handler}"]"#,
+            r#"Key ["AWS:*"] ["kms:*"] ["*"]"#,
+            r#"Repo ["*"] ["ecr:BatchGetImage"] []"#,
+        ]
+    );
+    assert_eq!(
+        changes.policies[1].item.condition.as_deref(),
+        Some(r#"{"ArnLike":{"AWS:SourceArn":"${Site.Arn}"}}"#)
+    );
+    assert!(changes.iam.is_empty() && changes.broadens());
+}
+
+#[test]
+fn security_group_rules_open_to_everyone() {
+    let old = template(&[("Web", Resource::new("AWS::EC2::SecurityGroup"))]);
+    let new = template(&[
+        (
+            "Web",
+            Resource::new("AWS::EC2::SecurityGroup").property(
+                "SecurityGroupIngress",
+                json!([{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0"},
+                       {"IpProtocol": "tcp", "FromPort": 8000, "ToPort": 8080, "CidrIpv6": "::/0"}]),
+            ),
+        ),
+        (
+            "Out",
+            Resource::new("AWS::EC2::SecurityGroupEgress")
+                .property("GroupId", json!({"Fn::GetAtt": ["Web", "GroupId"]}))
+                .property("IpProtocol", "-1")
+                .property("DestinationSecurityGroupId", json!({"Ref": "Db"})),
+        ),
+    ]);
+    let changes = SecurityChanges::between(&old, &new);
+    let shown: Vec<String> = changes
+        .groups
+        .iter()
+        .map(|r| {
+            let rule = &r.item;
+            format!(
+                "{:?} {} {:?} {} {} {}",
+                r.change, rule.group, rule.direction, rule.protocol, rule.ports, rule.peer
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "Added ${Web.GroupId} Egress all all ${Db}",
+            "Added ${Web.GroupId} Ingress tcp 443 0.0.0.0/0",
+            "Added ${Web.GroupId} Ingress tcp 8000-8080 ::/0",
+        ]
+    );
+    assert!(changes.broadens());
+    let closed = SecurityChanges::between(&new, &old);
+    assert_eq!(closed.groups.len(), 3);
+    assert!(!closed.broadens());
+}
+
+#[test]
+fn public_access_loosened_and_tightened() {
+    let block = |on: bool| {
+        json!({"BlockPublicAcls": on, "BlockPublicPolicy": true, "IgnorePublicAcls": true,
+            "RestrictPublicBuckets": true})
+    };
+    let bucket = |block: Option<serde_json::Value>| {
+        let bucket = Resource::new("AWS::S3::Bucket");
+        match block {
+            Some(block) => bucket.property("PublicAccessBlockConfiguration", block),
+            None => bucket,
+        }
+    };
+    let blocked = template(&[("Site", bucket(Some(block(true))))]);
+    // A flag turned off.
+    let changes =
+        SecurityChanges::between(&blocked, &template(&[("Site", bucket(Some(block(false))))]));
+    assert_eq!(changes.public.len(), 1);
+    assert_eq!(
+        changes.public[0].item.setting,
+        "PublicAccessBlockConfiguration.BlockPublicAcls"
+    );
+    assert_eq!(changes.public[0].item.old.as_deref(), Some("true"));
+    assert_eq!(changes.public[0].item.new.as_deref(), Some("false"));
+    assert!(changes.broadens());
+    // The block removed loosens every flag.
+    let removed = SecurityChanges::between(&blocked, &template(&[("Site", bucket(None))]));
+    assert_eq!(removed.public.len(), 4);
+    assert!(removed.broadens());
+    // A new bucket without a block keeps S3's default: nothing to say.
+    assert!(
+        SecurityChanges::between(&Template::new(), &template(&[("Site", bucket(None))])).is_empty()
+    );
+    // A public ACL and a function URL anyone may call.
+    let open = template(&[
+        ("Site", bucket(None).property("AccessControl", "PublicRead")),
+        (
+            "Url",
+            Resource::new("AWS::Lambda::Url").property("AuthType", "NONE"),
+        ),
+    ]);
+    let changes = SecurityChanges::between(&template(&[("Site", bucket(None))]), &open);
+    let settings: Vec<(&str, Sign)> = changes
+        .public
+        .iter()
+        .map(|r| (r.item.setting.as_str(), r.change))
+        .collect();
+    assert_eq!(
+        settings,
+        [("AccessControl", Sign::Added), ("AuthType", Sign::Added)]
+    );
+    let closed = SecurityChanges::between(&open, &template(&[("Site", bucket(None))]));
+    assert!(!closed.broadens() && closed.public.len() == 2);
+}
+
+#[test]
+fn the_json_has_a_row_per_item_with_its_change() {
+    let new = template(&[(
+        "Web",
+        Resource::new("AWS::EC2::SecurityGroup").property(
+            "SecurityGroupIngress",
+            json!([{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}]),
+        ),
+    )]);
+    let changes = SecurityChanges::between(&Template::new(), &new);
+    assert_eq!(
+        serde_json::to_value(&changes).unwrap()["groups"][0],
+        json!({"change": "added", "holder": "Web", "group": "${Web.GroupId}",
+            "direction": "ingress", "protocol": "tcp", "ports": "22", "peer": "0.0.0.0/0"})
+    );
+}
