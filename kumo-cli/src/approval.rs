@@ -1,15 +1,11 @@
 //! `--require-approval`: which security changes a person must approve before a deploy goes
 //! ahead, and the refusal when nobody can (`--yes`, or no terminal).
 
-use std::io::Write;
-
 use kumo_core::security::SecurityChanges;
-use kumo_core::Template;
 use serde::Deserialize;
 
 use crate::cli::DeployArgs;
 use crate::error::CliError;
-use crate::security;
 use crate::session::Session;
 
 /// Which security changes need a person's approval (`--require-approval`, kumo.toml's
@@ -64,29 +60,6 @@ fn decide(
     ))
 }
 
-/// The security view of a deploy of `template` over `previous` (`None`: a new stack): prints
-/// it and records it in the `--json` report under `security`.
-pub fn show(
-    name: &str,
-    previous: Option<&Template>,
-    template: &Template,
-    session: &Session,
-    out: &mut dyn Write,
-) -> Result<SecurityChanges, CliError> {
-    let ui = &session.ui;
-    let nothing = Template::new();
-    let changes = SecurityChanges::between(previous.unwrap_or(&nothing), template);
-    for (style, line) in security::lines(&changes) {
-        writeln!(out, "  {}", ui.paint(style, &line)).map_err(CliError::Stdout)?;
-    }
-    ui.annotate(
-        name,
-        "security",
-        serde_json::to_value(&changes).unwrap_or_default(),
-    );
-    Ok(changes)
-}
-
 /// Refuses the deploy of `changes` when the setting (`--require-approval`, else kumo.toml's)
 /// needs approval of them and nobody can give it (see [`decide`]).
 pub fn require(
@@ -104,7 +77,7 @@ pub fn require(
 
 #[cfg(test)]
 mod tests {
-    use kumo_core::Resource;
+    use kumo_core::{Resource, Template};
     use serde_json::json;
 
     use super::*;

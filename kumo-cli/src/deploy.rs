@@ -22,6 +22,7 @@ use crate::order::Graph;
 use crate::prepare;
 use crate::proposal::Proposal;
 use crate::secrets::{comparable, mask_outputs};
+use crate::security;
 use crate::session::{Connection, Session};
 use crate::state::TargetKey;
 use crate::ui::{Prefixed, Progress, Style};
@@ -348,7 +349,7 @@ async fn deploy(
         &tags,
     );
     proposal.print(&name, ui, out)?;
-    let security = approval::show(&name, previous.as_ref(), &template, session, out)?;
+    let security = security::show(&name, previous.as_ref(), &template, session, out)?;
     let mut review = proposal.to_json();
     if args.prepare {
         let prepared = prepare::name(&fingerprint);

@@ -14,6 +14,7 @@ use crate::error::CliError;
 use crate::events::busy;
 use crate::order::Graph;
 use crate::proposal::Proposal;
+use crate::security;
 use crate::session::Session;
 use crate::stackset;
 
@@ -118,6 +119,7 @@ pub async fn run(
             &tags,
         );
         proposal.print(&name, ui, out)?;
+        security::show(&name, previous.as_ref(), template, session, out)?;
         let mut report = proposal.to_json();
         report.insert("planned".to_owned(), json!(true));
         report.insert("create".to_owned(), json!(create));

@@ -2,9 +2,37 @@
 //! statements, managed policies, resource policies, security group rules, public access), as
 //! `cdk diff` draws them, one `+` or `-` row per item.
 
-use kumo_core::security::{Direction, Row, SecurityChanges, Sign, Statement};
+use std::io::Write;
 
+use kumo_core::security::{Direction, Row, SecurityChanges, Sign, Statement};
+use kumo_core::Template;
+
+use crate::error::CliError;
+use crate::session::Session;
 use crate::ui::Style;
+
+/// The security view of a deploy of `template` over `previous` (`None`: a new stack), as
+/// `plan` and `deploy` show it: printed, and recorded in the `--json` report under `security`.
+pub fn show(
+    name: &str,
+    previous: Option<&Template>,
+    template: &Template,
+    session: &Session,
+    out: &mut dyn Write,
+) -> Result<SecurityChanges, CliError> {
+    let ui = &session.ui;
+    let nothing = Template::new();
+    let changes = SecurityChanges::between(previous.unwrap_or(&nothing), template);
+    for (style, line) in lines(&changes) {
+        writeln!(out, "  {}", ui.paint(style, &line)).map_err(CliError::Stdout)?;
+    }
+    ui.annotate(
+        name,
+        "security",
+        serde_json::to_value(&changes).unwrap_or_default(),
+    );
+    Ok(changes)
+}
 
 /// One table: a title, its column names, and its rows (a sign and one cell per column, a cell
 /// being one or more lines).
