@@ -126,7 +126,7 @@ where
     T: Into<OsString> + Clone,
 {
     let args = args.into_iter().map(Into::into).collect();
-    let cli = cli::Cli::parse_args(args).map_err(CliError::Usage)?;
+    let cli = cli::Cli::parse_args(args, &stack_names(app)).map_err(CliError::Usage)?;
     // With --json the report is printed whatever happens: what was done, and the error.
     let json = cli.global.json && cli.command.reports();
     let style = (cli.global.no_color, cli.global.verbose);
@@ -134,11 +134,13 @@ where
         Ok((session, local)) => {
             let mut sink = std::io::sink();
             let printed: &mut dyn Write = if json { &mut sink } else { out };
-            let names = match cli.command {
-                cli::Command::Local(_) => Ok(()),
-                _ => validate::check_names(app, &session),
+            let names = if cli.command.builds_stacks() {
+                validate::check_names(app, &session)
+            } else {
+                Ok(())
             };
-            let result = names.and_then(|()| command(app, cli.command, &session, &local, printed));
+            let result = names
+                .and_then(|()| command(app, cli.command, &cli.program, &session, &local, printed));
             (session.ui, result)
         }
         Err(err) => (ui::Ui::new(json, style.0, style.1, terminal), Err(err)),
@@ -152,6 +154,11 @@ where
     result
 }
 
+/// The names of the app's stacks, in its order.
+fn stack_names(app: &dyn App) -> Vec<&str> {
+    app.stacks().into_iter().map(|stack| stack.name()).collect()
+}
+
 /// The session and the local emulator of a command from its global options, each checked
 /// before anything uses it.
 fn prepare(
@@ -161,17 +168,17 @@ fn prepare(
     terminal: bool,
 ) -> Result<(session::Session, local::Local), CliError> {
     // The environment goes into paths and names: refused before anything uses it.
-    if !matches!(command, cli::Command::Local(_)) {
+    if command.builds_stacks() {
         kumo_core::naming::check_environment(&global.env)?;
     }
     let local_port = aws::local_port()?;
     if let Some(endpoint) = &global.endpoint_url {
         aws::check_endpoint(endpoint)?;
     }
-    let config = if matches!(command, cli::Command::Local(_)) {
-        config::EnvConfig::default()
-    } else {
+    let config = if command.builds_stacks() {
         config::load(global.config.as_deref(), &global.env)?
+    } else {
+        config::EnvConfig::default()
     };
     let local = local::Local::new(&global.state_dir, local_port);
     let session = session::Session {
@@ -192,6 +199,7 @@ fn prepare(
             .or(config.timeout)
             .unwrap_or(engine::DEFAULT_TIMEOUT),
         state: state::State::new(global.state_dir),
+        role_arn: global.role_arn.or_else(|| config.role_arn.clone()),
         config,
         artifact_bucket: global.artifact_bucket,
         ui: ui::Ui::new(global.json, global.no_color, global.verbose, terminal),
@@ -199,10 +207,11 @@ fn prepare(
     Ok((session, local))
 }
 
-/// Runs one command.
+/// Runs one command of the binary `program`.
 fn command(
     app: &dyn App,
     command: cli::Command,
+    program: &str,
     session: &session::Session,
     local: &local::Local,
     out: &mut dyn Write,
@@ -234,6 +243,11 @@ fn command(
         }
         cli::Command::Status(args) => runtime()?.block_on(status::run(app, session, &args, out)),
         cli::Command::Graph(args) => graph::run(app, &session.env, &args, out),
+        cli::Command::Completions(args) => {
+            let mut grammar = cli::command(program, &stack_names(app));
+            clap_complete::generate(args.shell, &mut grammar, program, out);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -250,7 +264,7 @@ mod tests {
         };
         assert_eq!(exit_with(&bad), ExitCode::from(2));
         let parse = |args: &[&str]| {
-            cli::Cli::parse_args(args.iter().map(Into::into).collect()).unwrap_err()
+            cli::Cli::parse_args(args.iter().map(Into::into).collect(), &["app"]).unwrap_err()
         };
         let usage = CliError::Usage(parse(&["app", "--nope"]));
         assert_eq!(exit_with(&usage), ExitCode::from(2));

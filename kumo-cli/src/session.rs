@@ -35,6 +35,8 @@ pub struct Session {
     pub config: EnvConfig,
     /// `--artifact-bucket`, over kumo.toml's.
     pub artifact_bucket: Option<String>,
+    /// The CloudFormation service role: `--role-arn`, over kumo.toml's.
+    pub role_arn: Option<String>,
     /// How to print.
     pub ui: Ui,
 }
@@ -156,9 +158,12 @@ impl Session {
         )
     }
 
-    /// The engine of the stack named `name`, waiting at most `--timeout` for an operation.
+    /// The engine of the stack named `name`, waiting at most `--timeout` for an operation and
+    /// changing the stack as the service role, when there is one.
     pub fn engine<'a>(&self, client: &'a Client, name: &'a str) -> Engine<'a> {
-        Engine::new(client, name).waiting(self.timeout)
+        Engine::new(client, name)
+            .waiting(self.timeout)
+            .with_role(self.role_arn.clone())
     }
 
     /// Takes the lock of the stack named `name` in the connection's region for `command`, so
