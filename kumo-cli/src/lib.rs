@@ -46,8 +46,10 @@ mod graph;
 mod hooks;
 mod local;
 mod lock;
+mod manifest;
 #[cfg(feature = "migrate")]
 pub mod migrate;
+pub mod new;
 mod order;
 mod outputs;
 mod plan;
@@ -57,6 +59,7 @@ mod session;
 mod state;
 mod status;
 mod synth;
+pub mod tool;
 mod ui;
 mod validate;
 

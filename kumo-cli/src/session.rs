@@ -2,7 +2,7 @@
 //! local state, and how to ask the user.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 
 use aws_config::SdkConfig;
 use aws_sdk_cloudformation::Client;
@@ -443,14 +443,11 @@ impl Session {
         if !Self::interactive() {
             return Ok(true);
         }
-        eprint!("{question} [y/N] ");
-        let _ = std::io::stderr().flush();
-        let mut answer = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut answer)
-            .map_err(CliError::Stdout)?;
-        Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+        dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact_on(&console::Term::stderr())
+            .map_err(|dialoguer::Error::IO(err)| CliError::Stdout(err))
     }
 
     /// Whether a person can answer questions (standard input is a terminal).

@@ -3,8 +3,8 @@
 
 use super::index::Index;
 use super::source::module;
-use super::tool::execute;
 use super::*;
+use crate::tool::execute;
 
 fn migrate(yaml: &str) -> source::Module {
     let template = Template::from_yaml(yaml).expect("a valid template");
