@@ -430,6 +430,7 @@ mod tests {
     #[test]
     fn the_grammar_is_consistent() {
         Cli::command().debug_assert();
+        command("media", &["media"]).debug_assert();
     }
 
     fn args(args: &[&str]) -> Vec<std::ffi::OsString> {

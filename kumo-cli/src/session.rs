@@ -450,9 +450,10 @@ impl Session {
             .map_err(|dialoguer::Error::IO(err)| CliError::Stdout(err))
     }
 
-    /// Whether a person can answer questions (standard input is a terminal).
+    /// Whether a person can answer questions: standard input, and standard error where the
+    /// question goes, are terminals.
     pub fn interactive() -> bool {
-        std::io::stdin().is_terminal()
+        std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
     }
 }
 

@@ -69,15 +69,28 @@ fn a_new_crate_builds_and_synthesizes_its_stack() {
         String::from_utf8_lossy(&output.stderr)
     );
     let template: serde_json::Value = serde_json::from_str(&template).unwrap();
-    let resources = template["Resources"].as_object().unwrap();
-    let types: Vec<&str> = resources
+    let mut types: Vec<&str> = template["Resources"]
+        .as_object()
+        .unwrap()
         .values()
         .map(|r| r["Type"].as_str().unwrap())
         .collect();
-    assert_eq!(types, ["AWS::SQS::Queue", "AWS::SQS::Queue"], "{template}");
-    assert!(template["Outputs"]["JobsUrl"].is_object(), "{template}");
+    types.sort();
+    types.dedup();
     assert_eq!(
-        template["Parameters"]["VisibilityTimeout"]["Default"], "30",
+        types,
+        [
+            "AWS::S3::Bucket",
+            "AWS::S3::BucketPolicy",
+            "AWS::SQS::Queue"
+        ],
+        "{template}"
+    );
+    for output in ["FilesBucket", "JobsUrl"] {
+        assert!(template["Outputs"][output].is_object(), "{template}");
+    }
+    assert!(
+        template["Parameters"]["RetentionDays"].is_object(),
         "{template}"
     );
 
