@@ -203,7 +203,7 @@ fn bad_inputs_are_one_clear_error() {
 
     let err = run(&["kumo", "migrate", "--out", out]);
     assert!(
-        matches!(err, MigrateError::Stack(crate::CliError::Usage(_))),
+        matches!(err, crate::tool::ToolError::Cli(crate::CliError::Usage(_))),
         "{err}"
     );
     let err = run(&[
