@@ -274,4 +274,38 @@ mod tests {
         let help = CliError::Usage(parse(&["app", "--version"]));
         assert_eq!(exit_with(&help), ExitCode::SUCCESS);
     }
+
+    #[test]
+    fn the_role_arn_flag_wins_over_kumo_toml() {
+        struct Jobs;
+        impl kumo_core::Stack for Jobs {
+            fn name(&self) -> &str {
+                "jobs"
+            }
+            fn template(
+                &self,
+                _: &kumo_core::Environment,
+            ) -> Result<kumo_core::Template, kumo_core::StackError> {
+                Ok(kumo_core::Template::new())
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("kumo.toml");
+        let file_role = "arn:aws:iam::123456789012:role/from-file";
+        std::fs::write(&config, format!("[env.dev]\nrole-arn = \"{file_role}\"\n")).unwrap();
+        let session = |extra: &[&str]| {
+            let mut args = vec!["jobs", "--config", config.to_str().unwrap()];
+            args.extend_from_slice(extra);
+            args.push("plan");
+            let cli =
+                cli::Cli::parse_args(args.iter().map(Into::into).collect(), &["jobs"]).unwrap();
+            prepare(&Jobs, cli.global, &cli.command, false).unwrap().0
+        };
+        assert_eq!(session(&[]).role_arn.as_deref(), Some(file_role));
+        let flag_role = "arn:aws:iam::123456789012:role/from-flag";
+        assert_eq!(
+            session(&["--role-arn", flag_role]).role_arn.as_deref(),
+            Some(flag_role)
+        );
+    }
 }
