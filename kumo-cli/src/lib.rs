@@ -24,7 +24,9 @@
 //! ```
 //!
 //! and `cargo run --bin logs -- synth` prints its template; `deploy`, `plan`, `diff`, `status`,
-//! `outputs`, `validate`, `graph` and `delete` do the rest (see `--help`). An app of several
+//! `outputs`, `validate`, `graph` and `delete` do the rest (see `--help`), and `completions`
+//! prints its shell completions. The `kumo` binary ([`tool`]) starts a stack crate with
+//! `kumo new` ([`new`]). An app of several
 //! stacks ([`kumo_core::StackGroup`]) deploys them in dependency order, independent ones in
 //! parallel, running its hooks. Exit codes: 0 success, 1 changes found (`diff`), 2 error.
 

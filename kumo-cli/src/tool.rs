@@ -25,7 +25,7 @@ struct Tool {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Start a stack crate: a `stack!` of one particle, kumo.toml, a .gitignore and a GitHub
+    /// Start a stack crate: a `stack!` of two particles, kumo.toml, a .gitignore and a GitHub
     /// Actions workflow that plans pull requests and deploys main.
     #[command(after_help = "Examples:\n  \
         kumo new media-jobs                     write ./media-jobs\n  \

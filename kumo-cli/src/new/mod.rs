@@ -1,5 +1,5 @@
 //! `kumo new PATH`: a stack crate ready to synthesize, deploy and run in CI: its manifest, a
-//! `stack!` of one particle, kumo.toml, a `.gitignore` of kumo's local state, and a GitHub
+//! `stack!` of two particles, kumo.toml, a `.gitignore` of kumo's local state, and a GitHub
 //! Actions workflow that plans pull requests and deploys main.
 
 use std::path::{Path, PathBuf};
