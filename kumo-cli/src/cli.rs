@@ -8,10 +8,30 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 /// What `--version` prints after the binary's name: the kumo it carries.
 const VERSION: &str = concat!("(kumo ", env!("CARGO_PKG_VERSION"), ")");
 
+/// The global options that only commands talking to AWS use: hidden from the help of the
+/// commands that do not ([`OFFLINE`]).
+const AWS_OPTIONS: [&str; 8] = [
+    "region",
+    "profile",
+    "endpoint_url",
+    "local",
+    "artifact_bucket",
+    "timeout",
+    "request_timeout",
+    "role_arn",
+];
+
+/// The commands that never talk to AWS.
+const OFFLINE: [&str; 4] = ["synth", "graph", "local", "completions"];
+
+/// The placeholder of the binary's name in the commands' examples.
+const BIN: &str = "{bin}";
+
 impl Cli {
-    /// Parses `args`, whose first is the program: help, usage and `--version` name the binary
-    /// as it was called (its file name without extension), not kumo's crate.
-    pub fn parse_args(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    /// Parses `args`, whose first is the program, for the app of `stacks`: help, usage and
+    /// `--version` name the binary as it was called (its file name without extension), not
+    /// kumo's crate, and the help says which stacks it deploys.
+    pub fn parse_args(args: Vec<std::ffi::OsString>, stacks: &[&str]) -> Result<Cli, clap::Error> {
         let program = args
             .first()
             .and_then(|first| std::path::Path::new(first).file_stem())
@@ -19,15 +39,87 @@ impl Cli {
                 || "kumo".to_owned(),
                 |stem| stem.to_string_lossy().into_owned(),
             );
-        let matches = Cli::command()
-            .name(program.clone())
-            .bin_name(program)
-            .try_get_matches_from(args)?;
-        Cli::from_arg_matches(&matches)
+        let matches = command(&program, stacks).try_get_matches_from(args)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        cli.program = program;
+        Ok(cli)
     }
 }
 
-/// Synthesize, review, deploy and delete this kumo stack (or app of stacks).
+/// The grammar of the binary `program` of the app of `stacks`: named for it, its description
+/// and examples naming it and its stacks, each command's help listing only the global options
+/// that apply to it.
+pub fn command(program: &str, stacks: &[&str]) -> clap::Command {
+    let mut command = Cli::command()
+        .name(program.to_owned())
+        .bin_name(program.to_owned())
+        .about(about(stacks));
+    // An offline command gets its own hidden copy of each AWS option, which stops the global
+    // one being listed in its help (and keeps it accepted there).
+    let hidden: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|arg| AWS_OPTIONS.contains(&arg.get_id().as_str()))
+        .map(|arg| arg.clone().global(false).hide(true))
+        .collect();
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(&name, |mut sub| {
+            if let Some(examples) = sub.get_after_help().map(ToString::to_string) {
+                sub = sub.after_help(examples_of(program, &examples));
+            }
+            if OFFLINE.contains(&name.as_str()) {
+                sub = sub.args(hidden.iter().cloned());
+            }
+            sub
+        });
+    }
+    command
+}
+
+/// A command's examples, `{bin} COMMAND  WHAT IT DOES` a line, with `program` for `{bin}` and
+/// what each does in one column; other lines as they are.
+fn examples_of(program: &str, text: &str) -> String {
+    let example = |line: &str| {
+        let rest = line.strip_prefix("  ")?.strip_prefix(BIN)?;
+        let (command, what) = rest.split_once("  ").unwrap_or((rest, ""));
+        Some((
+            format!("{program}{}", command.replace(BIN, program)),
+            what.trim_start().replace(BIN, program),
+        ))
+    };
+    let width = text
+        .lines()
+        .filter_map(example)
+        .map(|(command, _)| command.chars().count())
+        .max()
+        .unwrap_or(0);
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| match example(line) {
+            Some((command, what)) if !what.is_empty() => format!("  {command:width$}   {what}"),
+            Some((command, _)) => format!("  {command}"),
+            None => line.replace(BIN, program),
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// What the binary of the app of `stacks` is for.
+fn about(stacks: &[&str]) -> String {
+    let quoted: Vec<String> = stacks.iter().map(|stack| format!("`{stack}`")).collect();
+    match quoted.as_slice() {
+        [one] => format!("The kumo stack {one}: synthesize, review, deploy and delete it."),
+        many => format!(
+            "The kumo app of stacks {}: synthesize, review, deploy and delete them.",
+            many.join(", ")
+        ),
+    }
+}
+
+/// A stack binary's command line.
 #[derive(Debug, Parser)]
 #[command(version = VERSION, long_about = None)]
 pub struct Cli {
@@ -35,10 +127,14 @@ pub struct Cli {
     pub global: Global,
     #[command(subcommand)]
     pub command: Command,
+    /// The binary's name, as it was called.
+    #[arg(skip)]
+    pub program: String,
 }
 
 /// Options every command takes.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Environment to build for; it goes into physical names and tags.
     #[arg(long, global = true, default_value = "dev", value_name = "NAME")]
@@ -77,6 +173,10 @@ pub struct Global {
     /// backoff) [default: kumo.toml's `request-timeout`, else 20s].
     #[arg(long, global = true, value_name = "DURATION", value_parser = crate::config::parse_duration)]
     pub request_timeout: Option<Duration>,
+    /// CloudFormation service role to create, update and delete the stacks' resources with
+    /// (over kumo.toml's `role-arn`); without one, CloudFormation uses your credentials.
+    #[arg(long, global = true, value_name = "ARN", value_parser = crate::config::parse_role_arn)]
+    pub role_arn: Option<String>,
     /// Print one JSON document at the end (an object of stack name to result) instead of
     /// lines.
     #[arg(long, global = true)]
@@ -93,18 +193,18 @@ pub struct Global {
 pub enum Command {
     /// Print the template, or write one file per stack.
     #[command(after_help = "Examples:\n  \
-        mystack synth                     print the template as JSON\n  \
-        mystack synth --format yaml       print it as YAML\n  \
-        mystack synth --out build/        write build/<stack>.template.json per stack")]
+        {bin} synth                     print the template as JSON\n  \
+        {bin} synth --format yaml       print it as YAML\n  \
+        {bin} synth --out build/        write build/<stack>.template.json per stack")]
     Synth(SynthArgs),
     /// Create or update the stacks through change sets.
     #[command(after_help = "Examples:\n  \
-        mystack deploy --local            deploy to the local emulator\n  \
-        mystack deploy --env prod --yes   deploy to prod without asking\n  \
-        mystack deploy --replace-failed   recreate a stack whose first create failed\n  \
-        myapp deploy network data         deploy two stacks of an app, in dependency order\n  \
-        mystack deploy --prepare          make the change set, print it and its name, and stop\n  \
-        mystack deploy --execute NAME     execute exactly that change set, if not stale\n\n\
+        {bin} deploy --local            deploy to the local emulator\n  \
+        {bin} deploy --env prod --yes   deploy to prod without asking\n  \
+        {bin} deploy --replace-failed   recreate a stack whose first create failed\n  \
+        {bin} deploy network data         deploy two stacks of an app, in dependency order\n  \
+        {bin} deploy --prepare          make the change set, print it and its name, and stop\n  \
+        {bin} deploy --execute NAME     execute exactly that change set, if not stale\n\n\
         Stacks deploy after the stacks they use, independent ones in parallel (--concurrency);\n\
         after a failure no new stack starts, and those not attempted are named.\n\
         A deploy that would replace or remove a stateful resource (bucket, table, log group,\n\
@@ -113,37 +213,37 @@ pub enum Command {
     Deploy(DeployArgs),
     /// Delete the stacks and forget their local state.
     #[command(after_help = "Examples:\n  \
-        mystack delete --yes              delete without asking\n  \
-        mystack delete --yes --force      also turn termination protection off first")]
+        {bin} delete --yes              delete without asking\n  \
+        {bin} delete --yes --force      also turn termination protection off first")]
     Delete(DeleteArgs),
     /// Print the stacks' outputs, as last deployed from here or, with --live, as deployed.
     #[command(after_help = "Examples:\n  \
-        mystack outputs                   from .kumo/outputs\n  \
-        mystack outputs --live --json     ask CloudFormation; print JSON")]
+        {bin} outputs                   from .kumo/outputs\n  \
+        {bin} outputs --live --json     ask CloudFormation; print JSON")]
     Outputs(OutputsArgs),
     /// Show what would change, against the template last applied from here or, with --live,
     /// the deployed one. Exit code: 0 no changes, 1 changes, 2 error.
     #[command(after_help = "Examples:\n  \
-        mystack diff                      against .kumo/applied\n  \
-        mystack diff --live               against the deployed template")]
+        {bin} diff                      against .kumo/applied\n  \
+        {bin} diff --live               against the deployed template")]
     Diff(DiffArgs),
     /// Show what a deploy would do: create a change set, print its changes (per resource the
     /// action, CloudFormation's and the schema's replacement marks and the old and new values;
     /// the parameters, tags, outputs and exports that change), and delete it (a prepared change
     /// set stays). Exit code: 0 no changes, 1 changes, 2 error.
     #[command(after_help = "Examples:\n  \
-        mystack plan --local              plan against the local emulator")]
+        {bin} plan --local              plan against the local emulator")]
     Plan(PlanArgs),
     /// Check the templates: kumo's own checks, and with --remote CloudFormation's
     /// ValidateTemplate.
     #[command(after_help = "Examples:\n  \
-        mystack validate                  offline\n  \
-        mystack validate --remote         also ask CloudFormation")]
+        {bin} validate                  offline\n  \
+        {bin} validate --remote         also ask CloudFormation")]
     Validate(ValidateArgs),
     /// Each stack's status, last update, and whether the local template differs from the
     /// deployed template (`drift` checks the deployed resources instead).
     #[command(after_help = "Examples:\n  \
-        mystack status --env prod\n\n\
+        {bin} status --env prod\n\n\
         \"Differs from the deployed template\" compares the local template with the one\n\
         CloudFormation has; CloudFormation's drift (resources changed outside it) is `drift`.")]
     Status(Selection),
@@ -151,31 +251,52 @@ pub enum Command {
     /// detection), and print each resource's drift and each property that differs. Exit code:
     /// 0 in sync, 1 drifted, 2 error (detection failed, or it outlasted --timeout).
     #[command(after_help = "Examples:\n  \
-        mystack drift --env prod          check every stack of the app\n  \
-        mystack drift network --json      one stack, as JSON")]
+        {bin} drift --env prod          check every stack of the app\n  \
+        {bin} drift network --json      one stack, as JSON")]
     Drift(Selection),
     /// Print the resources and their Ref, GetAtt and DependsOn edges as Graphviz DOT.
     #[command(after_help = "Examples:\n  \
-        mystack graph | dot -Tsvg > stack.svg")]
+        {bin} graph | dot -Tsvg > stack.svg")]
     Graph(Selection),
     /// Start or stop the local CloudFormation emulator (moto's server on 127.0.0.1).
     #[command(
         subcommand,
         after_help = "Examples:\n  \
-        mystack local up                  start it (installing moto[server] if missing)\n  \
-        mystack deploy --local            deploy to it (starting it if needed)\n  \
-        mystack local down                stop it"
+        {bin} local up                  start it (installing moto[server] if missing)\n  \
+        {bin} deploy --local            deploy to it (starting it if needed)\n  \
+        {bin} local down                stop it"
     )]
     Local(LocalCommand),
+    /// Print the shell completion script of this binary.
+    #[command(after_help = "Examples:\n  \
+        {bin} completions bash > ~/.local/share/bash-completion/completions/{bin}\n  \
+        {bin} completions zsh > ~/.zfunc/_{bin}\n  \
+        {bin} completions fish > ~/.config/fish/completions/{bin}.fish")]
+    Completions(CompletionsArgs),
+}
+
+/// `completions SHELL`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 impl Command {
-    /// Whether the command's `--json` output is a report by stack: all but `synth`, `graph` and
-    /// `local`, whose output is a template, a graph or a status line.
+    /// Whether the command builds the stacks, for an environment and with kumo.toml's
+    /// settings: all but `local` and `completions`.
+    pub fn builds_stacks(&self) -> bool {
+        !matches!(self, Command::Local(_) | Command::Completions(_))
+    }
+
+    /// Whether the command's `--json` output is a report by stack: all but `synth`, `graph`,
+    /// `local` and `completions`, whose output is a template, a graph, a status line or a
+    /// script.
     pub fn reports(&self) -> bool {
         !matches!(
             self,
-            Command::Synth(_) | Command::Graph(_) | Command::Local(_)
+            Command::Synth(_) | Command::Graph(_) | Command::Local(_) | Command::Completions(_)
         )
     }
 }
@@ -337,6 +458,7 @@ mod tests {
     #[test]
     fn the_grammar_is_consistent() {
         Cli::command().debug_assert();
+        command("media", &["media"]).debug_assert();
     }
 
     fn args(args: &[&str]) -> Vec<std::ffi::OsString> {
@@ -345,25 +467,99 @@ mod tests {
 
     #[test]
     fn help_and_version_name_the_binary_and_its_kumo() {
-        let version =
-            Cli::parse_args(args(&["/x/target/debug/mes-platform.exe", "--version"])).unwrap_err();
+        let version = Cli::parse_args(
+            args(&["/x/target/debug/mes-platform.exe", "--version"]),
+            &["mes"],
+        )
+        .unwrap_err();
         assert_eq!(version.kind(), clap::error::ErrorKind::DisplayVersion);
         assert_eq!(
             version.to_string(),
             format!("mes-platform (kumo {})\n", env!("CARGO_PKG_VERSION"))
         );
-        let usage = Cli::parse_args(args(&["mes-platform", "deploy", "--nope"])).unwrap_err();
+        let usage =
+            Cli::parse_args(args(&["mes-platform", "deploy", "--nope"]), &["mes"]).unwrap_err();
         assert!(
             usage.to_string().contains("Usage: mes-platform deploy"),
             "{usage}"
         );
-        let help = Cli::parse_args(args(&["media", "--help"]))
+        let help = Cli::parse_args(args(&["media", "--help"]), &["media"])
             .unwrap_err()
             .to_string();
         assert!(
-            help.starts_with("Synthesize, review, deploy and delete this kumo stack"),
+            help.starts_with("The kumo stack `media`: synthesize, review, deploy and delete it."),
             "{help}"
         );
         assert!(help.contains("Usage: media [OPTIONS] <COMMAND>"), "{help}");
+    }
+
+    /// The help of `args` (the program first) of the app of `stacks`.
+    fn help(stacks: &[&str], argv: &[&str]) -> String {
+        let err = Cli::parse_args(args(argv), stacks).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp, "{err}");
+        err.to_string()
+    }
+
+    #[test]
+    fn a_command_lists_its_own_options_apart_from_the_global_ones() {
+        let deploy = help(&["jobs"], &["jobs", "deploy", "--help"]);
+        let (own, global) = deploy.split_once("Global options:").expect(&deploy);
+        let (global, _examples) = global.split_once("Examples:").expect(&deploy);
+        assert!(own.contains("--yes"), "{deploy}");
+        assert!(!own.contains("--region"), "{deploy}");
+        for option in ["--env", "--region", "--profile", "--local", "--role-arn"] {
+            assert!(global.contains(option), "{option}: {deploy}");
+        }
+        assert!(!global.contains("--yes"), "{deploy}");
+    }
+
+    #[test]
+    fn offline_commands_do_not_list_the_aws_options() {
+        for command in ["graph", "synth", "local"] {
+            let text = help(&["jobs"], &["jobs", command, "--help"]);
+            let (text, _examples) = text.split_once("Examples:").expect(&text);
+            assert!(text.contains("--env"), "{text}");
+            for option in [
+                "--profile",
+                "--local",
+                "--region",
+                "--role-arn",
+                "--timeout",
+            ] {
+                assert!(!text.contains(option), "{command} lists {option}: {text}");
+            }
+        }
+        // Still accepted anywhere, as global options are.
+        let cli = Cli::parse_args(args(&["jobs", "graph", "--profile", "x"]), &["jobs"]).unwrap();
+        assert_eq!(cli.global.profile.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn examples_name_the_binary_and_the_description_its_stacks() {
+        let synth = help(&["media"], &["/bin/media-stack", "synth", "--help"]);
+        assert!(synth.contains("media-stack synth --format yaml"), "{synth}");
+        assert!(!synth.contains("{bin}"), "{synth}");
+        for command in Cli::command().get_subcommands() {
+            let text = help(&["a"], &["tool", command.get_name(), "--help"]);
+            assert!(!text.contains(BIN), "{text}");
+        }
+        let app = help(&["network", "data"], &["platform", "--help"]);
+        assert!(
+            app.starts_with("The kumo app of stacks `network`, `data`: synthesize"),
+            "{app}"
+        );
+        assert!(app.contains("completions"), "{app}");
+    }
+
+    #[test]
+    fn role_arn_is_a_global_option_of_an_iam_role() {
+        let role = "arn:aws:iam::123456789012:role/deployer";
+        let cli =
+            Cli::parse_args(args(&["jobs", "deploy", "--role-arn", role]), &["jobs"]).unwrap();
+        assert_eq!(cli.global.role_arn.as_deref(), Some(role));
+        let err = Cli::parse_args(args(&["jobs", "--role-arn", "deployer", "plan"]), &["jobs"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not an IAM role ARN"), "{err}");
     }
 }

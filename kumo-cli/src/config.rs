@@ -10,6 +10,7 @@
 //! timeout = "45m"
 //! request-timeout = "30s"
 //! require-approval = "never"
+//! role-arn = "arn:aws:iam::123456789012:role/cloudformation-deploy"
 //! tags = { team = "media" }
 //! parameters = { SnsAlertsTopic = "mia-alerts-dev" }
 //!
@@ -69,6 +70,10 @@ pub struct EnvConfig {
     /// Which security changes a deploy asks about, unless `--require-approval` says otherwise
     /// (`never`, `any-change` or `broadening`).
     pub require_approval: Option<RequireApproval>,
+    /// The CloudFormation service role the stacks are changed with, unless `--role-arn` says
+    /// otherwise.
+    #[serde(default, deserialize_with = "role_arn")]
+    pub role_arn: Option<String>,
     /// Settings of single stacks of the app, by stack name.
     #[serde(default)]
     pub stacks: BTreeMap<String, StackSettings>,
@@ -175,6 +180,34 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
     let text = String::deserialize(d)?;
     parse_duration(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+/// An IAM role's ARN (`--role-arn`, kumo.toml's `role-arn`): `arn:PARTITION:iam::ACCOUNT:role/NAME`.
+pub fn parse_role_arn(text: &str) -> Result<String, String> {
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", partition, "iam", "", account, role]
+            if !partition.is_empty()
+                && account.len() == 12
+                && account.bytes().all(|b| b.is_ascii_digit())
+                && role
+                    .strip_prefix("role/")
+                    .is_some_and(|name| !name.is_empty()) =>
+        {
+            Ok(text.to_owned())
+        }
+        _ => Err(format!(
+            "`{text}` is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME)"
+        )),
+    }
+}
+
+/// A role ARN in kumo.toml, as [`parse_role_arn`] reads it.
+fn role_arn<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_role_arn(&text)
         .map(Some)
         .map_err(serde::de::Error::custom)
 }
@@ -340,6 +373,30 @@ mod tests {
             "{err}"
         );
         assert!(!err.contains('\n'), "{err}");
+    }
+
+    #[test]
+    fn a_role_arn_is_an_iam_role() {
+        let role = "arn:aws:iam::123456789012:role/cfn-deploy";
+        assert_eq!(parse_role_arn(role).unwrap(), role);
+        assert!(parse_role_arn("arn:aws-cn:iam::123456789012:role/path/to/r").is_ok());
+        for bad in [
+            "cfn-deploy",
+            "arn:aws:iam::123456789012:user/me",
+            "arn:aws:iam::1234:role/r",
+            "arn:aws:s3:::bucket",
+            "arn:aws:iam::123456789012:role/",
+        ] {
+            assert!(parse_role_arn(bad).is_err(), "{bad}");
+        }
+        let dir = write(&format!("[env.prod]\nrole-arn = \"{role}\"\n"));
+        let config = load(Some(&dir.path().join("kumo.toml")), "prod").unwrap();
+        assert_eq!(config.role_arn.as_deref(), Some(role));
+        let dir = write("[env.prod]\nrole-arn = \"deployer\"\n");
+        let err = load(Some(&dir.path().join("kumo.toml")), "prod")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not an IAM role ARN"), "{err}");
     }
 
     #[test]

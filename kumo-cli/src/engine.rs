@@ -115,6 +115,7 @@ pub struct Engine<'a> {
     client: &'a Client,
     name: &'a str,
     timeout: Duration,
+    role: Option<String>,
 }
 
 /// What came of a change set.
@@ -138,7 +139,15 @@ impl<'a> Engine<'a> {
             client,
             name,
             timeout: DEFAULT_TIMEOUT,
+            role: None,
         }
+    }
+
+    /// The engine, having CloudFormation change the stack's resources as the service role
+    /// `role` (its ARN) rather than with the caller's credentials.
+    pub fn with_role(mut self, role: Option<String>) -> Self {
+        self.role = role;
+        self
     }
 
     /// The engine, giving up on any one operation it waits for after `timeout`.
@@ -290,7 +299,8 @@ impl<'a> Engine<'a> {
             .change_set_type(kind)
             .set_description(description)
             .set_template_body(body)
-            .set_template_url(url);
+            .set_template_url(url)
+            .set_role_arn(self.role.clone());
         for capability in capabilities {
             request = request.capabilities(SdkCapability::from(capability.as_str()));
         }
@@ -732,6 +742,7 @@ impl<'a> Engine<'a> {
         self.client
             .delete_stack()
             .stack_name(self.name)
+            .set_role_arn(self.role.clone())
             .send()
             .await
             .map_err(|err| aws_error("deleting the stack", err))?;

@@ -24,7 +24,9 @@
 //! ```
 //!
 //! and `cargo run --bin logs -- synth` prints its template; `deploy`, `plan`, `diff`, `status`,
-//! `outputs`, `validate`, `graph`, `drift` and `delete` do the rest (see `--help`). An app of several
+//! `outputs`, `validate`, `graph`, `drift` and `delete` do the rest (see `--help`), and `completions`
+//! prints its shell completions. The `kumo` binary ([`tool`]) starts a stack crate with
+//! `kumo new` ([`new`]). An app of several
 //! stacks ([`kumo_core::StackGroup`]) deploys them in dependency order, independent ones in
 //! parallel, running its hooks. Exit codes: 0 success, 1 changes found (`diff`), 2 error.
 
@@ -48,8 +50,10 @@ mod graph;
 mod hooks;
 mod local;
 mod lock;
+mod manifest;
 #[cfg(feature = "migrate")]
 pub mod migrate;
+pub mod new;
 mod order;
 mod outputs;
 mod plan;
@@ -63,6 +67,7 @@ mod stackset;
 mod state;
 mod status;
 mod synth;
+pub mod tool;
 mod ui;
 mod validate;
 
@@ -132,7 +137,7 @@ where
     T: Into<OsString> + Clone,
 {
     let args = args.into_iter().map(Into::into).collect();
-    let cli = cli::Cli::parse_args(args).map_err(CliError::Usage)?;
+    let cli = cli::Cli::parse_args(args, &stack_names(app)).map_err(CliError::Usage)?;
     // With --json the report is printed whatever happens: what was done, and the error.
     let json = cli.global.json && cli.command.reports();
     let style = (cli.global.no_color, cli.global.verbose);
@@ -140,11 +145,13 @@ where
         Ok((session, local)) => {
             let mut sink = std::io::sink();
             let printed: &mut dyn Write = if json { &mut sink } else { out };
-            let names = match cli.command {
-                cli::Command::Local(_) => Ok(()),
-                _ => validate::check_names(app, &session),
+            let names = if cli.command.builds_stacks() {
+                validate::check_names(app, &session)
+            } else {
+                Ok(())
             };
-            let result = names.and_then(|()| command(app, cli.command, &session, &local, printed));
+            let result = names
+                .and_then(|()| command(app, cli.command, &cli.program, &session, &local, printed));
             (session.ui, result)
         }
         Err(err) => (ui::Ui::new(json, style.0, style.1, terminal), Err(err)),
@@ -158,6 +165,11 @@ where
     result
 }
 
+/// The names of the app's stacks, in its order.
+fn stack_names(app: &dyn App) -> Vec<&str> {
+    app.stacks().into_iter().map(|stack| stack.name()).collect()
+}
+
 /// The session and the local emulator of a command from its global options, each checked
 /// before anything uses it.
 fn prepare(
@@ -167,17 +179,17 @@ fn prepare(
     terminal: bool,
 ) -> Result<(session::Session, local::Local), CliError> {
     // The environment goes into paths and names: refused before anything uses it.
-    if !matches!(command, cli::Command::Local(_)) {
+    if command.builds_stacks() {
         kumo_core::naming::check_environment(&global.env)?;
     }
     let local_port = aws::local_port()?;
     if let Some(endpoint) = &global.endpoint_url {
         aws::check_endpoint(endpoint)?;
     }
-    let config = if matches!(command, cli::Command::Local(_)) {
-        config::EnvConfig::default()
-    } else {
+    let config = if command.builds_stacks() {
         config::load(global.config.as_deref(), &global.env)?
+    } else {
+        config::EnvConfig::default()
     };
     let local = local::Local::new(&global.state_dir, local_port);
     let session = session::Session {
@@ -198,6 +210,7 @@ fn prepare(
             .or(config.timeout)
             .unwrap_or(engine::DEFAULT_TIMEOUT),
         state: state::State::new(global.state_dir),
+        role_arn: global.role_arn.or_else(|| config.role_arn.clone()),
         config,
         artifact_bucket: global.artifact_bucket,
         ui: ui::Ui::new(global.json, global.no_color, global.verbose, terminal),
@@ -205,10 +218,11 @@ fn prepare(
     Ok((session, local))
 }
 
-/// Runs one command.
+/// Runs one command of the binary `program`.
 fn command(
     app: &dyn App,
     command: cli::Command,
+    program: &str,
     session: &session::Session,
     local: &local::Local,
     out: &mut dyn Write,
@@ -241,6 +255,11 @@ fn command(
         cli::Command::Status(args) => runtime()?.block_on(status::run(app, session, &args, out)),
         cli::Command::Drift(args) => runtime()?.block_on(drift::run(app, session, &args, out)),
         cli::Command::Graph(args) => graph::run(app, &session.env, &args, out),
+        cli::Command::Completions(args) => {
+            let mut grammar = cli::command(program, &stack_names(app));
+            clap_complete::generate(args.shell, &mut grammar, program, out);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -257,11 +276,45 @@ mod tests {
         };
         assert_eq!(exit_with(&bad), ExitCode::from(2));
         let parse = |args: &[&str]| {
-            cli::Cli::parse_args(args.iter().map(Into::into).collect()).unwrap_err()
+            cli::Cli::parse_args(args.iter().map(Into::into).collect(), &["app"]).unwrap_err()
         };
         let usage = CliError::Usage(parse(&["app", "--nope"]));
         assert_eq!(exit_with(&usage), ExitCode::from(2));
         let help = CliError::Usage(parse(&["app", "--version"]));
         assert_eq!(exit_with(&help), ExitCode::SUCCESS);
+    }
+
+    #[test]
+    fn the_role_arn_flag_wins_over_kumo_toml() {
+        struct Jobs;
+        impl kumo_core::Stack for Jobs {
+            fn name(&self) -> &str {
+                "jobs"
+            }
+            fn template(
+                &self,
+                _: &kumo_core::Environment,
+            ) -> Result<kumo_core::Template, kumo_core::StackError> {
+                Ok(kumo_core::Template::new())
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("kumo.toml");
+        let file_role = "arn:aws:iam::123456789012:role/from-file";
+        std::fs::write(&config, format!("[env.dev]\nrole-arn = \"{file_role}\"\n")).unwrap();
+        let session = |extra: &[&str]| {
+            let mut args = vec!["jobs", "--config", config.to_str().unwrap()];
+            args.extend_from_slice(extra);
+            args.push("plan");
+            let cli =
+                cli::Cli::parse_args(args.iter().map(Into::into).collect(), &["jobs"]).unwrap();
+            prepare(&Jobs, cli.global, &cli.command, false).unwrap().0
+        };
+        assert_eq!(session(&[]).role_arn.as_deref(), Some(file_role));
+        let flag_role = "arn:aws:iam::123456789012:role/from-flag";
+        assert_eq!(
+            session(&["--role-arn", flag_role]).role_arn.as_deref(),
+            Some(flag_role)
+        );
     }
 }

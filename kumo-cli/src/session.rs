@@ -2,7 +2,7 @@
 //! local state, and how to ask the user.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 
 use aws_config::SdkConfig;
 use aws_sdk_cloudformation::Client;
@@ -35,6 +35,8 @@ pub struct Session {
     pub config: EnvConfig,
     /// `--artifact-bucket`, over kumo.toml's.
     pub artifact_bucket: Option<String>,
+    /// The CloudFormation service role: `--role-arn`, over kumo.toml's.
+    pub role_arn: Option<String>,
     /// How to print.
     pub ui: Ui,
 }
@@ -156,9 +158,12 @@ impl Session {
         )
     }
 
-    /// The engine of the stack named `name`, waiting at most `--timeout` for an operation.
+    /// The engine of the stack named `name`, waiting at most `--timeout` for an operation and
+    /// changing the stack as the service role, when there is one.
     pub fn engine<'a>(&self, client: &'a Client, name: &'a str) -> Engine<'a> {
-        Engine::new(client, name).waiting(self.timeout)
+        Engine::new(client, name)
+            .waiting(self.timeout)
+            .with_role(self.role_arn.clone())
     }
 
     /// Takes the lock of the stack named `name` in the connection's region for `command`, so
@@ -438,19 +443,17 @@ impl Session {
         if !Self::interactive() {
             return Ok(true);
         }
-        eprint!("{question} [y/N] ");
-        let _ = std::io::stderr().flush();
-        let mut answer = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut answer)
-            .map_err(CliError::Stdout)?;
-        Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+        dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact_on(&console::Term::stderr())
+            .map_err(|dialoguer::Error::IO(err)| CliError::Stdout(err))
     }
 
-    /// Whether a person can answer questions (standard input is a terminal).
+    /// Whether a person can answer questions: standard input, and standard error where the
+    /// question goes, are terminals.
     pub fn interactive() -> bool {
-        std::io::stdin().is_terminal()
+        std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
     }
 }
 

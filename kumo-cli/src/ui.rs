@@ -14,7 +14,8 @@ use crate::events::{outcome, Event, Outcome};
 /// How to print, from the global flags and the terminal.
 #[derive(Debug, Default)]
 pub struct Ui {
-    /// Colour: on a terminal, unless `--no-color` or `NO_COLOR`.
+    /// Colour: on a terminal that takes it (console's rules: not with `NO_COLOR`, `CLICOLOR=0`
+    /// or `TERM=dumb`), unless `--no-color` or `--json`.
     pub color: bool,
     /// `-v`: also print what kumo does on the way (requests, uploads, sizes).
     pub verbose: bool,
@@ -43,9 +44,8 @@ impl Ui {
     /// The settings for these flags; `terminal` says whether standard output and standard
     /// error are terminals (they are not when a test captures the output).
     pub fn new(json: bool, no_color: bool, verbose: bool, terminal: bool) -> Ui {
-        let no_color = no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Ui {
-            color: terminal && !no_color && !json,
+            color: terminal && !no_color && !json && console::colors_enabled(),
             verbose,
             progress: terminal && !json,
             report: RefCell::default(),
@@ -55,15 +55,18 @@ impl Ui {
 
     /// `text` in the colour of `style` when colour is on.
     pub fn paint(&self, style: Style, text: &str) -> String {
-        let code = match style {
-            _ if !self.color => return text.to_owned(),
+        if !self.color {
+            return text.to_owned();
+        }
+        let painted = console::Style::new().force_styling(true);
+        let painted = match style {
             Style::Plain => return text.to_owned(),
-            Style::Good => "32",
-            Style::Bad => "31",
-            Style::Changed => "33",
-            Style::Dim => "2",
+            Style::Good => painted.green(),
+            Style::Bad => painted.red(),
+            Style::Changed => painted.yellow(),
+            Style::Dim => painted.dim(),
         };
-        format!("\x1b[{code}m{text}\x1b[0m")
+        painted.apply_to(text).to_string()
     }
 
     /// Prints `line` when `-v` is on.
@@ -256,12 +259,22 @@ mod tests {
             Ui::new(false, true, false, true).paint(Style::Bad, "x"),
             "x"
         );
-        if std::env::var_os("NO_COLOR").is_none() {
-            assert_eq!(
-                Ui::new(false, false, false, true).paint(Style::Bad, "x"),
-                "\x1b[31mx\x1b[0m"
-            );
-        }
+        // What console decides from the terminal and NO_COLOR, CLICOLOR and TERM, set to yes
+        // (for the process: no other test expects colour off on a terminal without a flag).
+        console::set_colors_enabled(true);
+        assert_eq!(
+            Ui::new(false, false, false, true).paint(Style::Bad, "x"),
+            "\x1b[31mx\x1b[0m"
+        );
+        assert_eq!(
+            Ui::new(false, false, false, true).paint(Style::Dim, "x"),
+            "\x1b[2mx\x1b[0m"
+        );
+        console::set_colors_enabled(false);
+        assert_eq!(
+            Ui::new(false, false, false, true).paint(Style::Bad, "x"),
+            "x"
+        );
     }
 
     #[test]

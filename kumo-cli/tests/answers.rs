@@ -793,3 +793,61 @@ fn a_stack_set_operation_that_never_ends_is_given_up_at_the_deadline() {
         responder.actions()
     );
 }
+
+/// `--role-arn` (over kumo.toml's `role-arn`) goes with every request that has CloudFormation
+/// change resources: CreateChangeSet and DeleteStack.
+#[test]
+fn the_service_role_goes_with_change_sets_and_deletes() {
+    let role = "arn:aws:iam::123456789012:role/cfn-deploy";
+    let encoded = "RoleARN=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fcfn-deploy";
+    let refused = |action: &str| {
+        (
+            400,
+            format!(
+                "<ErrorResponse xmlns=\"{XMLNS}\"><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+                 <Message>{action} refused</Message></Error><RequestId>1</RequestId></ErrorResponse>"
+            ),
+        )
+    };
+    let responder = Responder::start(move |action| match action {
+        "DescribeStacks" | "ListChangeSets" => no_stack(),
+        "CreateChangeSet" => refused(action),
+        other => reply(other, ""),
+    });
+    let (code, err) = responder.kumo(0, &["--role-arn", role, "deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{err}");
+    assert!(err.ends_with("CreateChangeSet refused"), "{err}");
+    let sent = responder.requests("CreateChangeSet");
+    assert_eq!(sent.len(), 1, "{:?}", responder.actions());
+    assert!(
+        sent[0].split('&').any(|pair| pair == encoded),
+        "{}",
+        sent[0]
+    );
+
+    let responder = Responder::start(move |action| match action {
+        "DescribeStacks" => stack_in("CREATE_COMPLETE"),
+        "DeleteStack" => refused(action),
+        other => reply(other, ""),
+    });
+    let (code, err) = responder.kumo(0, &["--role-arn", role, "delete", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{err}");
+    assert!(err.ends_with("DeleteStack refused"), "{err}");
+    let sent = responder.requests("DeleteStack");
+    assert_eq!(sent.len(), 1, "{:?}", responder.actions());
+    assert!(
+        sent[0].split('&').any(|pair| pair == encoded),
+        "{}",
+        sent[0]
+    );
+
+    // Without one, none is sent.
+    let responder = Responder::start(move |action| match action {
+        "DescribeStacks" => stack_in("CREATE_COMPLETE"),
+        "DeleteStack" => refused(action),
+        other => reply(other, ""),
+    });
+    responder.kumo(0, &["delete", "--yes"]);
+    let sent = responder.requests("DeleteStack");
+    assert!(!sent[0].contains("RoleARN"), "{}", sent[0]);
+}

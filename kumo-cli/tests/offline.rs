@@ -55,6 +55,25 @@ fn graph_draws_ref_getatt_and_depends_on_edges() {
 }
 
 #[test]
+fn completions_name_the_binary_and_its_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let (result, bash) = run(dir.path(), &["completions", "bash"]);
+    assert_eq!(result.unwrap(), ExitCode::SUCCESS);
+    assert!(bash.contains("complete -F _jobs"), "{bash}");
+    for command in ["synth", "deploy", "plan", "diff", "delete", "completions"] {
+        assert!(bash.contains(command), "{command}: {bash}");
+    }
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let (result, script) = run(dir.path(), &["completions", shell]);
+        assert_eq!(result.unwrap(), ExitCode::SUCCESS);
+        assert!(script.contains("deploy"), "{shell}: {script}");
+    }
+    // Without kumo.toml's environments mattering: an unknown one does not stop it.
+    let (result, _) = run(dir.path(), &["--env", "Not Valid", "completions", "fish"]);
+    assert_eq!(result.unwrap(), ExitCode::SUCCESS);
+}
+
+#[test]
 fn validate_offline_reports_size_and_resources() {
     let dir = tempfile::tempdir().unwrap();
     let (result, out) = run(dir.path(), &["validate"]);

@@ -3,7 +3,10 @@
 //! An asset is named by the hash of what it holds (each file's path, executable bit and bytes,
 //! in path order), so the template refers to it by a key that changes exactly when the code
 //! does, and the same code gives the same template on every machine whatever directory it sits
-//! in. The template reads the bucket from the parameter [`BUCKET_PARAMETER`], which `deploy`
+//! in. Hidden files and what the ignore files inside the directory name (`.gitignore`, `.ignore`
+//! and `.kumoignore`, gitignore's syntax, whether or not it is a git repository) are left out; a
+//! symbolic link is followed when it points inside the directory and refused when it leads out.
+//! The template reads the bucket from the parameter [`BUCKET_PARAMETER`], which `deploy`
 //! fills with the artifact bucket.
 //!
 //! ```
@@ -120,44 +123,70 @@ impl Asset {
         format!("assets/{}.zip", self.hash)
     }
 
-    /// Its files, sorted by name; hidden files and directories (`.git`, `.venv`) are left out.
+    /// Its files, sorted by name: hidden files and directories (`.git`, `.venv`) and those the
+    /// directory's `.gitignore`, `.ignore` and `.kumoignore` files name are left out (ignore
+    /// files above the directory, git's global ones included, are not read: the asset is the
+    /// same on every machine). A symbolic link is followed when it stays inside the directory;
+    /// one that leads out of it is an error.
     pub fn files(&self) -> Result<Vec<AssetFile>, AssetError> {
+        let root = std::fs::canonicalize(&self.directory)
+            .map_err(|err| AssetError::io(&self.directory, &err))?;
+        let walk = ignore::WalkBuilder::new(&self.directory)
+            .standard_filters(false)
+            .hidden(true)
+            .ignore(true)
+            .git_ignore(true)
+            .require_git(false)
+            .add_custom_ignore_filename(IGNORE_FILE)
+            .follow_links(true)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build();
         let mut files = Vec::new();
-        collect(&self.directory, "", &mut files)?;
+        for entry in walk {
+            let entry = entry.map_err(|err| AssetError {
+                path: self.directory.clone(),
+                message: err.to_string(),
+            })?;
+            let path = entry.path();
+            if entry.path_is_symlink() {
+                let target =
+                    std::fs::canonicalize(path).map_err(|err| AssetError::io(path, &err))?;
+                if !target.starts_with(&root) {
+                    return Err(AssetError {
+                        path: path.to_owned(),
+                        message: format!(
+                            "the symbolic link leads out of the asset directory (to {}); copy what it points to into the directory",
+                            target.display()
+                        ),
+                    });
+                }
+            }
+            let metadata = std::fs::metadata(path).map_err(|err| AssetError::io(path, &err))?;
+            if metadata.is_dir() {
+                continue;
+            }
+            let relative = path.strip_prefix(&self.directory).unwrap_or(path);
+            let parts: Option<Vec<&str>> = relative.iter().map(|part| part.to_str()).collect();
+            let Some(parts) = parts else {
+                return Err(AssetError {
+                    path: path.to_owned(),
+                    message: "the file name is not UTF-8".to_owned(),
+                });
+            };
+            files.push(AssetFile {
+                name: parts.join("/"),
+                path: path.to_owned(),
+                executable: is_executable(&metadata),
+            });
+        }
         files.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(files)
     }
 }
 
-fn collect(directory: &Path, prefix: &str, files: &mut Vec<AssetFile>) -> Result<(), AssetError> {
-    let entries = std::fs::read_dir(directory).map_err(|err| AssetError::io(directory, &err))?;
-    for entry in entries {
-        let entry = entry.map_err(|err| AssetError::io(directory, &err))?;
-        let path = entry.path();
-        let file_name = entry.file_name();
-        let Some(file_name) = file_name.to_str() else {
-            return Err(AssetError {
-                path,
-                message: "the file name is not UTF-8".to_owned(),
-            });
-        };
-        if file_name.starts_with('.') {
-            continue;
-        }
-        let name = format!("{prefix}{file_name}");
-        let metadata = std::fs::metadata(&path).map_err(|err| AssetError::io(&path, &err))?;
-        if metadata.is_dir() {
-            collect(&path, &format!("{name}/"), files)?;
-        } else {
-            files.push(AssetFile {
-                name,
-                path,
-                executable: is_executable(&metadata),
-            });
-        }
-    }
-    Ok(())
-}
+/// kumo's own ignore file, read like `.gitignore`: what an asset directory leaves out of its
+/// bundle but not out of git.
+pub const IGNORE_FILE: &str = ".kumoignore";
 
 #[cfg(unix)]
 fn is_executable(metadata: &std::fs::Metadata) -> bool {
@@ -233,5 +262,76 @@ mod tests {
         );
         let err = Asset::from_directory(dir.path().join("nope")).unwrap_err();
         assert!(err.to_string().contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn ignore_files_leave_out_what_they_name() {
+        let dir = directory(&[
+            ("index.py", ""),
+            ("__pycache__/index.pyc", ""),
+            ("lib/util.py", ""),
+            ("lib/util.pyc", ""),
+            ("lib/.ignore", "notes.md\n"),
+            ("lib/notes.md", ""),
+            ("tests/test_index.py", ""),
+            (".gitignore", "*.pyc\n__pycache__/\n"),
+            (IGNORE_FILE, "tests/\n"),
+        ]);
+        let asset = Asset::from_directory(dir.path()).unwrap();
+        let names: Vec<String> = asset.files().unwrap().into_iter().map(|f| f.name).collect();
+        assert_eq!(names, ["index.py", "lib/util.py"]);
+        let bare = directory(&[("index.py", ""), ("lib/util.py", "")]);
+        assert_eq!(
+            asset.hash(),
+            Asset::from_directory(bare.path()).unwrap().hash(),
+            "ignored files do not count"
+        );
+    }
+
+    #[test]
+    fn ignore_files_above_the_directory_are_not_read() {
+        let dir = directory(&[(".gitignore", "*.py\n"), ("code/index.py", "")]);
+        let asset = Asset::from_directory(dir.path().join("code")).unwrap();
+        assert_eq!(asset.files().unwrap().len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_are_followed_and_links_out_refused() {
+        use std::os::unix::fs::symlink;
+        let outside = directory(&[("secret.txt", "key")]);
+        let dir = directory(&[("index.py", "x = 1\n"), ("lib/util.py", "")]);
+        symlink(dir.path().join("index.py"), dir.path().join("main.py")).unwrap();
+        symlink(dir.path().join("lib"), dir.path().join("shared")).unwrap();
+        let names: Vec<String> = Asset::from_directory(dir.path())
+            .unwrap()
+            .files()
+            .unwrap()
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["index.py", "lib/util.py", "main.py", "shared/util.py"]
+        );
+
+        symlink(
+            outside.path().join("secret.txt"),
+            dir.path().join("lib/key.txt"),
+        )
+        .unwrap();
+        let err = Asset::from_directory(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("lib/key.txt: the symbolic link leads out of the asset directory"),
+            "{err}"
+        );
+        std::fs::remove_file(dir.path().join("lib/key.txt")).unwrap();
+        symlink(outside.path(), dir.path().join("elsewhere")).unwrap();
+        let err = Asset::from_directory(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("elsewhere: the symbolic link leads out"),
+            "{err}"
+        );
+        assert!(!err.contains('\n'), "{err}");
     }
 }

@@ -59,7 +59,7 @@ fn a_migrated_stack_deploys_onto_the_original_as_no_change() {
         "--kumo-path",
         workspace.to_str().unwrap(),
     ];
-    kumo_cli::migrate::tool::execute(args, &mut printed).expect("the stack migrates");
+    kumo_cli::tool::execute(args, &mut printed).expect("the stack migrates");
     let settings = std::fs::read_to_string(krate.join("kumo.toml")).unwrap();
     assert!(settings.contains("[env.prod]"), "{settings}");
     let source = std::fs::read_to_string(krate.join("src/legacy_buckets.rs")).unwrap();

@@ -15,7 +15,6 @@ mod names;
 mod package;
 mod parameter;
 mod source;
-pub mod tool;
 mod values;
 
 #[cfg(test)]

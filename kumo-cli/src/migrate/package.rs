@@ -12,6 +12,7 @@ use super::format::rustfmt_files;
 use super::index::Index;
 use super::source::{module, stack_name};
 use super::MigrateError;
+use crate::manifest::{kumo_dependency, PROFILE_AND_WORKSPACE};
 
 /// The fallbacks every migrated crate carries.
 const ADOPT: &str = include_str!("adopt.rs.in");
@@ -192,19 +193,8 @@ fn write(path: &Path, text: &str) -> Result<PathBuf, MigrateError> {
 /// The crate's manifest: kumo-core with exactly the services the stacks use.
 fn manifest(name: &str, services: &BTreeSet<String>, kumo_path: Option<&Path>) -> String {
     let features: Vec<String> = services.iter().map(|s| format!("{s:?}")).collect();
-    let (core, cli) = match kumo_path {
-        Some(path) => {
-            let path = path.display().to_string();
-            (
-                format!("path = {:?}", format!("{path}/kumo-core")),
-                format!("path = {:?}", format!("{path}/kumo-cli")),
-            )
-        }
-        None => {
-            let version = format!("version = {:?}", env!("CARGO_PKG_VERSION"));
-            (version.clone(), version)
-        }
-    };
+    let core = kumo_dependency(kumo_path, "kumo-core");
+    let cli = kumo_dependency(kumo_path, "kumo-cli");
     format!(
         r#"[package]
 name = "{name}"
@@ -217,17 +207,7 @@ kumo-core = {{ {core}, default-features = false, features = [{features}] }}
 kumo-cli = {{ {cli} }}
 serde_json = "1"
 
-# Each stack binary links the AWS SDK: full debug info makes every link slow and the binaries
-# large, and stack binaries are seldom run under a debugger. Line tables keep backtraces.
-[profile.dev]
-debug = "line-tables-only"
-
-[profile.dev.package."*"]
-debug = false
-
-# Its own workspace; remove this table to make the crate a member of an enclosing one.
-[workspace]
-"#,
+{PROFILE_AND_WORKSPACE}"#,
         features = features.join(", ")
     )
 }

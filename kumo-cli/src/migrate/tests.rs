@@ -3,8 +3,8 @@
 
 use super::index::Index;
 use super::source::module;
-use super::tool::execute;
 use super::*;
+use crate::tool::execute;
 
 fn migrate(yaml: &str) -> source::Module {
     let template = Template::from_yaml(yaml).expect("a valid template");
@@ -203,7 +203,7 @@ fn bad_inputs_are_one_clear_error() {
 
     let err = run(&["kumo", "migrate", "--out", out]);
     assert!(
-        matches!(err, MigrateError::Stack(crate::CliError::Usage(_))),
+        matches!(err, crate::tool::ToolError::Cli(crate::CliError::Usage(_))),
         "{err}"
     );
     let err = run(&[

@@ -68,7 +68,7 @@ pub type Reply = (u16, String);
 /// A CloudFormation whose replies come from a handler of the action's name.
 pub struct Responder {
     pub endpoint: String,
-    actions: Arc<Mutex<Vec<String>>>,
+    requests: Arc<Mutex<Vec<String>>>,
 }
 
 impl Responder {
@@ -76,8 +76,8 @@ impl Responder {
     pub fn start(handler: impl Fn(&str) -> Reply + Send + 'static) -> Responder {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
-        let actions = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&actions);
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&requests);
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { return };
@@ -97,12 +97,8 @@ impl Responder {
                 let mut request = vec![0; length];
                 let _ = reader.read_exact(&mut request);
                 let request = String::from_utf8_lossy(&request);
-                let action = request
-                    .split('&')
-                    .find_map(|pair| pair.strip_prefix("Action="))
-                    .unwrap_or_default()
-                    .to_owned();
-                seen.lock().unwrap().push(action.clone());
+                let action = action_of(&request).to_owned();
+                seen.lock().unwrap().push(request.into_owned());
                 let (status, body) = handler(&action);
                 let reason = if status == 200 { "OK" } else { "Bad Request" };
                 let _ = write!(
@@ -112,12 +108,24 @@ impl Responder {
                 );
             }
         });
-        Responder { endpoint, actions }
+        Responder { endpoint, requests }
     }
 
     /// The actions asked for so far, in order.
     pub fn actions(&self) -> Vec<String> {
-        self.actions.lock().unwrap().clone()
+        let requests = self.requests.lock().unwrap();
+        requests.iter().map(|r| action_of(r).to_owned()).collect()
+    }
+
+    /// The requests of `action` so far, each the form it sent (`Action=...&Key=Value...`, URL
+    /// encoded).
+    pub fn requests(&self, action: &str) -> Vec<String> {
+        let requests = self.requests.lock().unwrap();
+        requests
+            .iter()
+            .filter(|r| action_of(r) == action)
+            .cloned()
+            .collect()
     }
 
     /// Runs the CLI against this responder (with the local emulator's dummy credentials).
@@ -133,6 +141,14 @@ impl Responder {
             &[&["--local", "--endpoint-url", &self.endpoint], args].concat(),
         )
     }
+}
+
+/// The action of a request's form.
+fn action_of(request: &str) -> &str {
+    request
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("Action="))
+        .unwrap_or_default()
 }
 
 /// A reply of `action` with `result` inside its result element.

@@ -1,4 +1,5 @@
-//! The `kumo` binary's command line: `kumo migrate TEMPLATE... --out DIR` and
+//! The `kumo` binary's command line: `kumo new PATH`, `kumo completions SHELL`, and with the
+//! `migrate` feature `kumo migrate TEMPLATE... --out DIR` and
 //! `kumo migrate --from-stack NAME --out DIR`.
 
 use std::ffi::OsString;
@@ -6,9 +7,13 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use super::{from_stack, migrate_files, write_crate, MigrateError, Options, StackSource, Written};
+#[cfg(feature = "migrate")]
+use crate::migrate::{
+    from_stack, migrate_files, write_crate, MigrateError, Options, StackSource, Written,
+};
+use crate::new::NewError;
 use crate::CliError;
 
 #[derive(Parser)]
@@ -20,10 +25,33 @@ struct Tool {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a stack crate: a `stack!` of two particles, kumo.toml, a .gitignore and a GitHub
+    /// Actions workflow that plans pull requests and deploys main.
+    #[command(after_help = "Examples:\n  \
+        kumo new media-jobs                     write ./media-jobs\n  \
+        kumo new infra --name media-jobs        write ./infra, the crate media-jobs")]
+    New(NewArgs),
     /// Turn CloudFormation templates, or a deployed stack, into a stack crate.
+    #[cfg(feature = "migrate")]
     Migrate(MigrateArgs),
+    /// Print the shell completion script of `kumo`.
+    Completions(crate::cli::CompletionsArgs),
 }
 
+#[derive(Args)]
+struct NewArgs {
+    /// The directory of the crate to write: new, or empty.
+    #[arg(value_name = "PATH")]
+    path: PathBuf,
+    /// The crate's name (default: the directory's).
+    #[arg(long, value_name = "CRATE")]
+    name: Option<String>,
+    /// Depend on a kumo checkout at PATH instead of the crates.io release.
+    #[arg(long, value_name = "PATH")]
+    kumo_path: Option<PathBuf>,
+}
+
+#[cfg(feature = "migrate")]
 #[derive(Args)]
 struct MigrateArgs {
     /// Template files (JSON or YAML); one stack each.
@@ -63,13 +91,55 @@ struct MigrateArgs {
     local: bool,
 }
 
+/// Why a `kumo` command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ToolError {
+    /// The arguments do not parse, or printing failed.
+    #[error(transparent)]
+    Cli(#[from] CliError),
+    /// `kumo new` wrote nothing.
+    #[error(transparent)]
+    New(#[from] NewError),
+    /// `kumo migrate` failed.
+    #[cfg(feature = "migrate")]
+    #[error(transparent)]
+    Migrate(#[from] MigrateError),
+}
+
 /// Runs the `kumo` command line with `args` (the program name first), printing to `out`.
 pub fn execute(
     args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
     out: &mut dyn Write,
-) -> Result<(), MigrateError> {
+) -> Result<(), ToolError> {
     let tool = Tool::try_parse_from(args).map_err(CliError::Usage)?;
-    let Command::Migrate(args) = tool.command;
+    match tool.command {
+        Command::New(args) => {
+            let options = crate::new::Options {
+                path: args.path,
+                name: args.name,
+                kumo_path: args.kumo_path,
+            };
+            let written = crate::new::write_crate(&options)?;
+            writeln!(
+                out,
+                "wrote the stack crate `{}` in {}: cd there and `cargo run -- synth`, then `cargo run -- deploy --local`",
+                written.name,
+                options.path.display()
+            )
+            .map_err(CliError::Stdout)?;
+        }
+        #[cfg(feature = "migrate")]
+        Command::Migrate(args) => migrate(args, out)?,
+        Command::Completions(args) => {
+            clap_complete::generate(args.shell, &mut Tool::command(), "kumo", out);
+        }
+    }
+    Ok(())
+}
+
+/// `kumo migrate`.
+#[cfg(feature = "migrate")]
+fn migrate(args: MigrateArgs, out: &mut dyn Write) -> Result<(), MigrateError> {
     let options = Options {
         out: args.out,
         name: args.name,
@@ -100,6 +170,7 @@ pub fn execute(
     })
 }
 
+#[cfg(feature = "migrate")]
 fn report(written: &Written, options: &Options, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
@@ -127,5 +198,49 @@ pub fn main() -> ExitCode {
     match execute(std::env::args_os(), &mut stdout.lock()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => crate::exit_with(&err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Tool::command().debug_assert();
+    }
+
+    #[test]
+    fn completions_name_kumo_and_new() {
+        let mut out = Vec::new();
+        execute(["kumo", "completions", "bash"], &mut out).unwrap();
+        let bash = String::from_utf8(out).unwrap();
+        assert!(bash.contains("complete -F _kumo"), "{bash}");
+        assert!(bash.contains("new"), "{bash}");
+    }
+
+    #[test]
+    fn new_writes_the_crate_and_says_how_to_run_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("media-jobs");
+        let mut out = Vec::new();
+        execute(
+            ["kumo".as_ref(), "new".as_ref(), path.as_os_str()],
+            &mut out,
+        )
+        .unwrap();
+        let said = String::from_utf8(out).unwrap();
+        assert!(
+            said.starts_with("wrote the stack crate `media-jobs` in "),
+            "{said}"
+        );
+        assert!(path.join(".github/workflows/deploy.yml").is_file());
+        let err = execute(
+            ["kumo".as_ref(), "new".as_ref(), path.as_os_str()],
+            &mut Vec::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("already holds files"), "{err}");
     }
 }

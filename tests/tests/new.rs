@@ -1,0 +1,118 @@
+//! `kumo new`: the crate it writes, file by file (snapshots), builds against this checkout and
+//! synthesizes its stack.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// How long building the new crate may take (the AWS SDK, when the corpus test has not built it
+/// into the shared target directory yet).
+const BUILD_DEADLINE: Duration = Duration::from_secs(45 * 60);
+
+/// The files `kumo new` writes.
+const FILES: [&str; 5] = [
+    "Cargo.toml",
+    "src/main.rs",
+    "kumo.toml",
+    ".gitignore",
+    ".github/workflows/deploy.yml",
+];
+
+#[test]
+fn a_new_crate_builds_and_synthesizes_its_stack() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let krate = tmp.join("kumo-new/media-jobs");
+    let _ = std::fs::remove_dir_all(&krate);
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let args = [
+        "kumo",
+        "new",
+        krate.to_str().unwrap(),
+        "--kumo-path",
+        workspace.to_str().unwrap(),
+    ];
+    let mut printed = Vec::new();
+    kumo_cli::tool::execute(args, &mut printed).expect("the crate is written");
+
+    let mut written: Vec<String> = walk(&krate);
+    written.sort();
+    let mut expected: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
+    expected.sort();
+    assert_eq!(written, expected);
+    let checkout = workspace.to_str().unwrap();
+    for file in FILES {
+        let text = std::fs::read_to_string(krate.join(file)).unwrap();
+        insta::assert_snapshot!(
+            file.replace(['/', '.'], "_"),
+            text.replace(checkout, "<kumo>")
+        );
+    }
+
+    // The corpus test's target directory: the AWS SDK and most of kumo are built there already.
+    let target = tmp.join("migrate-corpus/target");
+    if let Err(why) = kumo_tests::build::build_crate(&krate, &target, "media-jobs", BUILD_DEADLINE)
+    {
+        panic!("the new crate does not build:\n{why}");
+    }
+    let output = Command::new(target.join("debug/media-jobs"))
+        .args(["synth"])
+        .current_dir(&krate)
+        .output()
+        .expect("the stack binary runs");
+    let template = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{template}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let template: serde_json::Value = serde_json::from_str(&template).unwrap();
+    let mut types: Vec<&str> = template["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|r| r["Type"].as_str().unwrap())
+        .collect();
+    types.sort();
+    types.dedup();
+    assert_eq!(
+        types,
+        [
+            "AWS::S3::Bucket",
+            "AWS::S3::BucketPolicy",
+            "AWS::SQS::Queue"
+        ],
+        "{template}"
+    );
+    for output in ["FilesBucket", "JobsUrl"] {
+        assert!(template["Outputs"][output].is_object(), "{template}");
+    }
+    assert!(
+        template["Parameters"]["RetentionDays"].is_object(),
+        "{template}"
+    );
+
+    let output = Command::new(target.join("debug/media-jobs"))
+        .args(["--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.starts_with("The kumo stack `media-jobs`:"), "{help}");
+}
+
+/// The files under `dir`, as paths relative to it with `/` between components.
+fn walk(dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            files.extend(walk(&path).into_iter().map(|f| format!("{name}/{f}")));
+        } else {
+            files.push(name);
+        }
+    }
+    files
+}
