@@ -16,6 +16,10 @@
 //! tags = { cost-centre = "storage" }
 //! parameters = { RetentionDays = "7" }
 //! stack-name = "legacy-data-{env}"
+//! region = "us-east-1"
+//!
+//! [env.dev.stacks.mes-data.import]
+//! Archive = { BucketName = "mes-archive-dev" }
 //! ```
 
 use std::collections::BTreeMap;
@@ -84,6 +88,12 @@ pub struct StackSettings {
     pub stack_name: Option<String>,
     /// Deploy it as a stack set with these targets and preferences (see [`crate::stackset`]).
     pub stack_set: Option<StackSetSettings>,
+    /// The region it lives in, over the environment's (see [`crate::regions`]).
+    pub region: Option<String>,
+    /// The identifiers of existing resources `deploy --import` brings into it: by logical ID,
+    /// the identifier's keys and values (see [`crate::import`]).
+    #[serde(default)]
+    pub import: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl EnvConfig {

@@ -20,6 +20,7 @@ use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::prepare;
 use crate::proposal::Proposal;
+use crate::regions::Connections;
 use crate::secrets::{comparable, mask_outputs};
 use crate::session::{Connection, Session};
 use crate::state::TargetKey;
@@ -40,9 +41,12 @@ pub async fn run(
     if args.execute.is_some() && waiting.len() != 1 {
         return Err(CliError::ExecuteOneStack(waiting.len()));
     }
+    if args.import && waiting.len() != 1 {
+        return Err(CliError::ImportOneStack(waiting.len()));
+    }
     session.check_shared(app, &waiting, &args.params)?;
     let selected: BTreeSet<&str> = waiting.iter().map(|(stack, _)| stack.name()).collect();
-    let connection = session.connect().await?;
+    let connections = Connections::open(session, selected.iter().copied()).await?;
     // Questions on a terminal come one stack at a time.
     let concurrency = if !args.yes && Session::interactive() {
         1
@@ -68,7 +72,7 @@ pub async fn run(
             let (stack, template) = waiting.remove(position);
             let name = stack.name().to_owned();
             let shared = &shared;
-            let connection = &connection;
+            let connection = connections.of(session, stack.name());
             let graph = &graph;
             running.push(async move {
                 let started = clock.elapsed();
@@ -272,6 +276,19 @@ async fn deploy(
         )
         .await?;
     }
+    let engine = if args.import {
+        let resources = crate::import::resources(
+            session,
+            stack,
+            &template,
+            previous.as_ref(),
+            &args.import_ids,
+            out,
+        )?;
+        engine.importing(resources)
+    } else {
+        engine
+    };
     let body = template.to_json();
     ui.detail(
         out,
@@ -388,7 +405,7 @@ async fn deploy(
     }
     let mark = engine.newest_event().await?;
     engine.execute(&id, !args.no_rollback).await?;
-    let on_interrupt = if create {
+    let on_interrupt = if create || args.import {
         OnInterrupt::StopWaiting
     } else {
         OnInterrupt::CancelUpdate
@@ -417,7 +434,11 @@ async fn deploy(
         };
         return Err(fail(format!("{what}: {}", explanation(&watched.events))));
     }
-    let result = if create { "created" } else { "updated" };
+    let result = match (args.import, create) {
+        (true, _) => "imported",
+        (false, true) => "created",
+        (false, false) => "updated",
+    };
     let (outputs, now) = settled.record(result, review, out).await?;
     settled.converge(&now, out).await?;
     hooks::run(app, after, &hook_state, &outputs, Some(&now.status))?;

@@ -45,6 +45,7 @@ mod exports;
 mod fs;
 mod graph;
 mod hooks;
+mod import;
 mod local;
 mod lock;
 #[cfg(feature = "migrate")]
@@ -54,6 +55,7 @@ mod outputs;
 mod plan;
 mod prepare;
 mod proposal;
+mod regions;
 mod review;
 mod secrets;
 mod session;
@@ -140,7 +142,8 @@ where
             let printed: &mut dyn Write = if json { &mut sink } else { out };
             let names = match cli.command {
                 cli::Command::Local(_) => Ok(()),
-                _ => validate::check_names(app, &session),
+                _ => validate::check_names(app, &session)
+                    .and_then(|()| regions::check_imports(app, &session)),
             };
             let result = names.and_then(|()| command(app, cli.command, &session, &local, printed));
             (session.ui, result)
@@ -238,7 +241,7 @@ fn command(
         }
         cli::Command::Status(args) => runtime()?.block_on(status::run(app, session, &args, out)),
         cli::Command::Drift(args) => runtime()?.block_on(drift::run(app, session, &args, out)),
-        cli::Command::Graph(args) => graph::run(app, &session.env, &args, out),
+        cli::Command::Graph(args) => graph::run(app, session, &args, out),
     }
 }
 
