@@ -40,6 +40,21 @@ impl Session {
         }
     }
 
+    /// A CloudFormation client for `region` (`None`: the environment's).
+    async fn client_in(&self, region: Option<&str>) -> Client {
+        Target::cloudformation(&self.target_in(region).config().await)
+    }
+
+    /// A client for the region of the stack named `stack` when it has one of its own other than
+    /// the environment's (`None`: the environment's client serves it).
+    pub async fn own_region_client(&self, stack: &str) -> Option<Client> {
+        let region = self.stack_region(stack);
+        if region == self.target.region.as_deref() {
+            return None;
+        }
+        Some(self.client_in(region).await)
+    }
+
     /// A client for the region of the stack `producer` when it is not that of `consumer`
     /// (`None`: they share one).
     pub async fn region_client(&self, consumer: &str, producer: &str) -> Option<Client> {
@@ -47,9 +62,7 @@ impl Session {
         if region == self.stack_region(consumer) {
             return None;
         }
-        Some(Target::cloudformation(
-            &self.target_in(region).config().await,
-        ))
+        Some(self.client_in(region).await)
     }
 }
 

@@ -177,11 +177,12 @@ impl Session {
         Lock::take(&self.state.locks_dir(), &connection.region(), name, command)
     }
 
-    /// Which targets' records under `.kumo` a command without the network reads: those of the
-    /// region (`--region`, else kumo.toml's) and kumo.toml's account, when given.
-    pub fn target_filter(&self) -> TargetFilter<'_> {
+    /// Which targets' records under `.kumo` of the stack named `stack` a command without the
+    /// network reads: those of its region (its own in kumo.toml, else `--region`, else
+    /// kumo.toml's) and kumo.toml's account, when given.
+    pub fn target_filter(&self, stack: &str) -> TargetFilter<'_> {
         TargetFilter {
-            region: self.target.region.as_deref(),
+            region: self.stack_region(stack),
             account: self.config.account.as_deref(),
         }
     }

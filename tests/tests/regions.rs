@@ -1,6 +1,7 @@
 //! Stacks of one app in two regions against moto on 127.0.0.1 (which serves every region on one
 //! endpoint): a producer in us-east-1 whose output a consumer in eu-west-1 takes as a
-//! parameter, deployed in order, shown with their regions by `graph`, and deleted; and a plain
+//! parameter, deployed in order, planned, read (`status`, `outputs`, `diff`) each in its region,
+//! shown with their regions by `graph`, and deleted; and a plain
 //! import across the regions refused before anything runs.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
@@ -112,10 +113,18 @@ fn a_consumer_in_another_region_gets_the_producers_output_as_a_parameter() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
 
+    // With the producer deployed, the consumer's change set is made in its region with the
+    // producer's output from the other.
+    let (code, out) = kumo(dir, &["deploy", "--yes", "network"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let (code, out) = kumo(dir, &["plan", "service"]);
+    assert_eq!(code, ExitCode::from(1), "changes: {out}");
+    assert_eq!(report(&out)["service-dev"]["planned"], true, "{out}");
+
     let (code, out) = kumo(dir, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     let deployed = report(&out);
-    assert_eq!(deployed["network-dev"]["result"], "created", "{out}");
+    assert_eq!(deployed["network-dev"]["result"], "unchanged", "{out}");
     assert_eq!(deployed["service-dev"]["result"], "created", "{out}");
     assert_eq!(
         deployed["service-dev"]["outputs"]["Seen"], "from-us-east-1",
@@ -137,6 +146,23 @@ fn a_consumer_in_another_region_gets_the_producers_output_as_a_parameter() {
     let again = report(&out);
     assert_eq!(again["network-dev"]["result"], "unchanged", "{out}");
     assert_eq!(again["service-dev"]["result"], "unchanged", "{out}");
+
+    // Every command finds each stack in its region.
+    let (code, out) = kumo(dir, &["status"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let status_report = report(&out);
+    for stack in ["network-dev", "service-dev"] {
+        assert_eq!(status_report[stack]["status"], "CREATE_COMPLETE", "{out}");
+    }
+    for live in [&["outputs", "--live"][..], &["outputs"]] {
+        let (code, out) = kumo(dir, live);
+        assert_eq!(code, ExitCode::SUCCESS, "{out}");
+        let outputs = report(&out);
+        assert_eq!(outputs["network-dev"]["Level"], "from-us-east-1", "{out}");
+        assert_eq!(outputs["service-dev"]["Seen"], "from-us-east-1", "{out}");
+    }
+    let (code, out) = kumo(dir, &["diff", "--live"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
 
     let (code, dot) = kumo(dir, &["graph"]);
     assert_eq!(code, ExitCode::SUCCESS, "{dot}");
