@@ -135,7 +135,7 @@ pub fn plan(
         };
         if resource.deletion() != Some(DeletionPolicy::Retain) {
             return Err(format!(
-                "resource `{logical_id}` must have DeletionPolicy Retain to be imported, so that a failed import never deletes it: add `.deletion_policy(DeletionPolicy::Retain)` (`#[deletion_policy(Retain)]` in stack!)"
+                "resource `{logical_id}` must have DeletionPolicy Retain to be imported, so that a failed import never deletes it: add `.deletion_policy(DeletionPolicy::Retain)` to it"
             ));
         }
         wanted.push(Wanted {
@@ -207,7 +207,7 @@ mod tests {
     fn template(resources: &[(&str, Resource)]) -> Template {
         let mut template = Template::new();
         for (id, resource) in resources {
-            template.add_resource(*id, resource.clone()).unwrap();
+            template.add_resource(id, resource.clone()).unwrap();
         }
         template
     }

@@ -944,7 +944,7 @@ fn an_import_that_cannot_be_done_is_refused_before_any_change_set() {
                 delay: 0,
             },
             ARCHIVE_ID,
-            "error: stack `jobs-dev`: cannot import: resource `Archive` must have DeletionPolicy Retain to be imported, so that a failed import never deletes it: add `.deletion_policy(DeletionPolicy::Retain)` (`#[deletion_policy(Retain)]` in stack!)",
+            "error: stack `jobs-dev`: cannot import: resource `Archive` must have DeletionPolicy Retain to be imported, so that a failed import never deletes it: add `.deletion_policy(DeletionPolicy::Retain)` to it",
         ),
         (
             WithArchive {
