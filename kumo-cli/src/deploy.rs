@@ -41,8 +41,8 @@ pub async fn run(
     if args.execute.is_some() && waiting.len() != 1 {
         return Err(CliError::ExecuteOneStack(waiting.len()));
     }
-    if args.import && waiting.len() != 1 {
-        return Err(CliError::ImportOneStack(waiting.len()));
+    if args.import {
+        crate::import::check_selection(session, &waiting)?;
     }
     session.check_shared(app, &waiting, &args.params)?;
     let selected: BTreeSet<&str> = waiting.iter().map(|(stack, _)| stack.name()).collect();

@@ -174,6 +174,24 @@ pub fn check(
     })
 }
 
+/// Checks that `deploy --import` acts on one stack (of `selected`), deployed as a stack rather
+/// than a stack set.
+pub fn check_selection(
+    session: &Session,
+    selected: &[(&dyn Stack, &Template)],
+) -> Result<(), CliError> {
+    let [(stack, _)] = selected else {
+        return Err(CliError::ImportOneStack(selected.len()));
+    };
+    if crate::stackset::settings(session, *stack).is_some() {
+        return Err(CliError::Deploy {
+            stack: session.stack_name(*stack),
+            message: "cannot import: it is deployed as a stack set (its stack-set section in kumo.toml), and kumo imports only into a stack".to_owned(),
+        });
+    }
+    Ok(())
+}
+
 /// The resources `deploy --import` brings into `stack` ([`check`]ed, by kumo.toml's
 /// identifiers and `given`), each said on `out`.
 pub fn resources(

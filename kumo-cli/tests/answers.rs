@@ -975,3 +975,35 @@ fn an_import_that_cannot_be_done_is_refused_before_any_change_set() {
         );
     }
 }
+
+#[test]
+fn an_import_is_into_one_stack_and_not_a_stack_set() {
+    let responder = Responder::start(|action| panic!("unexpected {action}"));
+    let app = WithArchive {
+        retain: true,
+        delay: 0,
+    };
+    let (code, out) = responder.run(&app, STACK_SET, &["deploy", "--yes", "--import"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert_eq!(
+        out,
+        "error: stack `jobs-dev`: cannot import: it is deployed as a stack set (its stack-set section in kumo.toml), and kumo imports only into a stack"
+    );
+    struct Other;
+    impl Stack for Other {
+        fn name(&self) -> &str {
+            "other"
+        }
+        fn template(&self, env: &Environment) -> Result<Template, StackError> {
+            Jobs { delay: 0 }.template(env)
+        }
+    }
+    let two = kumo_core::StackGroup::new().stack(app).stack(Other);
+    let (code, out) = responder.run(&two, "", &["deploy", "--yes", "--import"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("deploy --import brings resources into one stack"),
+        "{out}"
+    );
+    assert!(responder.actions().is_empty());
+}
