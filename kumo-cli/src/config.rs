@@ -236,7 +236,7 @@ mod tests {
     #[test]
     fn an_environment_is_read_whole() {
         let dir = write(
-            "[env.prod]\nregion = \"eu-west-1\"\naccount = \"123456789012\"\nartifact-bucket = \"acme\"\nstack-name-prefix = \"acme-\"\ntermination-protection = true\ntags = { team = \"media\" }\nparameters = { Size = \"3\" }\n[env.prod.stacks.data]\ntags = { tier = \"storage\" }\nparameters = { Days = \"7\" }\n",
+            "[env.prod]\nregion = \"eu-west-1\"\naccount = \"123456789012\"\nartifact-bucket = \"acme\"\nstack-name-prefix = \"acme-\"\ntermination-protection = true\ntags = { team = \"media\" }\nparameters = { Size = \"3\" }\n[env.prod.stacks.data]\ntags = { tier = \"storage\" }\nparameters = { Days = \"7\" }\nregion = \"us-east-1\"\n[env.prod.stacks.data.import]\nArchive = { BucketName = \"acme-archive\" }\n",
         );
         let config = load(Some(&dir.path().join("kumo.toml")), "prod").unwrap();
         assert_eq!(config.region.as_deref(), Some("eu-west-1"));
@@ -248,6 +248,11 @@ mod tests {
         assert_eq!(config.parameters["Size"], "3");
         assert_eq!(config.stacks["data"].tags["tier"], "storage");
         assert_eq!(config.stacks["data"].parameters["Days"], "7");
+        assert_eq!(config.stacks["data"].region.as_deref(), Some("us-east-1"));
+        assert_eq!(
+            config.stacks["data"].import["Archive"]["BucketName"],
+            "acme-archive"
+        );
     }
 
     #[test]
