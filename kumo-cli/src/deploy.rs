@@ -207,7 +207,12 @@ async fn deploy(
     let parameters = session
         .deploy_parameters(stack, &template, &args.params, &connection.client)
         .await?;
-    let tags = session.stack_tags(stack, &template);
+    // CloudFormation takes no stack tags with an import; the stack keeps its own.
+    let tags = if args.import {
+        BTreeMap::new()
+    } else {
+        session.stack_tags(stack, &template)
+    };
     let engine = session.engine(&connection.client, &name);
     let mut deployed = engine.describe().await?;
     let hook_state = HookState {

@@ -1,8 +1,8 @@
 //! `deploy --import`: resources that already exist brought into a stack through an IMPORT
 //! change set. The resources to import are the template's resources that the deployed stack
 //! lacks; each needs an identifier (kumo.toml's `[env.ENV.stacks.STACK.import]`, with
-//! `--import-id LOGICAL_ID.KEY=VALUE` over it) and `DeletionPolicy: Retain` (so that a failed
-//! import never deletes what it was to adopt), and nothing else may change in the same change
+//! `--import-id LOGICAL_ID.KEY=VALUE` over it) and `DeletionPolicy: Retain` or
+//! `RetainExceptOnCreate` (so that a failed import never deletes what it was to adopt), and nothing else may change in the same change
 //! set, which CloudFormation refuses.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -92,7 +92,7 @@ impl Wanted {
 
 /// The resources an import of `template` into the stack deployed with `previous` (`None`: not
 /// deployed) brings in, by `identifiers`, after checking that each identifier names a new
-/// resource of the template with non-empty values and `DeletionPolicy: Retain`, that every new
+/// resource of the template with non-empty values and a retaining `DeletionPolicy`, that every new
 /// resource has one, and that nothing else changes. The error is the reason, for the stack.
 pub fn plan(
     template: &Template,
@@ -133,9 +133,12 @@ pub fn plan(
                 "resource `{logical_id}` is new and has no identifier to import it by: give one with --import-id {logical_id}.KEY=VALUE (or under [env.ENV.stacks.STACK.import] in kumo.toml), or create it with a deploy without --import first"
             ));
         };
-        if resource.deletion() != Some(DeletionPolicy::Retain) {
+        if !matches!(
+            resource.deletion(),
+            Some(DeletionPolicy::Retain | DeletionPolicy::RetainExceptOnCreate)
+        ) {
             return Err(format!(
-                "resource `{logical_id}` must have DeletionPolicy Retain to be imported, so that a failed import never deletes it: add `.deletion_policy(DeletionPolicy::Retain)` to it"
+                "resource `{logical_id}` must have DeletionPolicy Retain (or RetainExceptOnCreate) to be imported, so that a failed import never deletes it: add `.deletion_policy(DeletionPolicy::Retain)` to it"
             ));
         }
         wanted.push(Wanted {
@@ -385,6 +388,11 @@ mod tests {
         let wanted = template(&[("Archive", bucket(Some(DeletionPolicy::Retain)))]);
         let planned = plan(&wanted, None, &ids(&[("Archive", "BucketName", "a")])).unwrap();
         assert_eq!(planned.len(), 1);
+        let kept = template(&[(
+            "Archive",
+            bucket(Some(DeletionPolicy::RetainExceptOnCreate)),
+        )]);
+        assert!(plan(&kept, None, &ids(&[("Archive", "BucketName", "a")])).is_ok());
         let err = check("jobs-dev", &wanted, None, &BTreeMap::new())
             .unwrap_err()
             .to_string();

@@ -910,6 +910,10 @@ fn an_import_sends_an_import_change_set_with_the_identifiers_and_reports_each_re
     ] {
         assert!(request.iter().any(|p| p == wanted), "{wanted}: {request:?}");
     }
+    assert!(
+        !request.iter().any(|p| p.starts_with("Tags.")),
+        "CloudFormation takes no tags with an import: {request:?}"
+    );
     assert!(responder.actions().contains(&"ExecuteChangeSet".to_owned()));
     // --import-id wins over kumo.toml's.
     let responder = importing();
@@ -944,7 +948,7 @@ fn an_import_that_cannot_be_done_is_refused_before_any_change_set() {
                 delay: 0,
             },
             ARCHIVE_ID,
-            "error: stack `jobs-dev`: cannot import: resource `Archive` must have DeletionPolicy Retain to be imported, so that a failed import never deletes it: add `.deletion_policy(DeletionPolicy::Retain)` to it",
+            "error: stack `jobs-dev`: cannot import: resource `Archive` must have DeletionPolicy Retain (or RetainExceptOnCreate) to be imported, so that a failed import never deletes it: add `.deletion_policy(DeletionPolicy::Retain)` to it",
         ),
         (
             WithArchive {
