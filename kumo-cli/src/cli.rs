@@ -383,6 +383,14 @@ pub struct DeployArgs {
     /// tags (a stale one is refused); then wait and report as a deploy does.
     #[arg(long, value_name = "NAME", conflicts_with = "replace_failed")]
     pub execute: Option<String>,
+    /// Bring resources that already exist into the stack (one stack) through an IMPORT change
+    /// set: the template's new resources, each with DeletionPolicy Retain and an identifier
+    /// (kumo.toml's `[env.ENV.stacks.STACK.import]` or --import-id), and no other change.
+    #[arg(long, conflicts_with_all = ["prepare", "execute", "replace_failed"])]
+    pub import: bool,
+    /// An identifier key of a resource to import, over kumo.toml's (repeatable).
+    #[arg(long = "import-id", value_name = "LOGICAL_ID.KEY=VALUE", value_parser = crate::import::parse_id, requires = "import")]
+    pub import_ids: Vec<crate::import::IdPart>,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,10 @@
 //! tags = { cost-centre = "storage" }
 //! parameters = { RetentionDays = "7" }
 //! stack-name = "legacy-data-{env}"
+//! region = "us-east-1"
+//!
+//! [env.dev.stacks.mes-data.import]
+//! Archive = { BucketName = "mes-archive-dev" }
 //! ```
 
 use std::collections::BTreeMap;
@@ -94,6 +98,12 @@ pub struct StackSettings {
     pub stack_name: Option<String>,
     /// Deploy it as a stack set with these targets and preferences (see [`crate::stackset`]).
     pub stack_set: Option<StackSetSettings>,
+    /// The region it lives in, over the environment's (see [`crate::regions`]).
+    pub region: Option<String>,
+    /// The identifiers of existing resources `deploy --import` brings into it: by logical ID,
+    /// the identifier's keys and values (see [`crate::import`]).
+    #[serde(default)]
+    pub import: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl EnvConfig {
@@ -278,7 +288,7 @@ mod tests {
     #[test]
     fn an_environment_is_read_whole() {
         let dir = write(
-            "[env.prod]\nregion = \"eu-west-1\"\naccount = \"123456789012\"\nartifact-bucket = \"acme\"\nstack-name-prefix = \"acme-\"\ntermination-protection = true\ntags = { team = \"media\" }\nparameters = { Size = \"3\" }\n[env.prod.stacks.data]\ntags = { tier = \"storage\" }\nparameters = { Days = \"7\" }\n",
+            "[env.prod]\nregion = \"eu-west-1\"\naccount = \"123456789012\"\nartifact-bucket = \"acme\"\nstack-name-prefix = \"acme-\"\ntermination-protection = true\ntags = { team = \"media\" }\nparameters = { Size = \"3\" }\n[env.prod.stacks.data]\ntags = { tier = \"storage\" }\nparameters = { Days = \"7\" }\nregion = \"us-east-1\"\n[env.prod.stacks.data.import]\nArchive = { BucketName = \"acme-archive\" }\n",
         );
         let config = load(Some(&dir.path().join("kumo.toml")), "prod").unwrap();
         assert_eq!(config.region.as_deref(), Some("eu-west-1"));
@@ -290,6 +300,11 @@ mod tests {
         assert_eq!(config.parameters["Size"], "3");
         assert_eq!(config.stacks["data"].tags["tier"], "storage");
         assert_eq!(config.stacks["data"].parameters["Days"], "7");
+        assert_eq!(config.stacks["data"].region.as_deref(), Some("us-east-1"));
+        assert_eq!(
+            config.stacks["data"].import["Archive"]["BucketName"],
+            "acme-archive"
+        );
     }
 
     #[test]

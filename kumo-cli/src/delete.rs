@@ -13,6 +13,7 @@ use crate::error::CliError;
 use crate::events::{busy, explanation, Outcome};
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
+use crate::regions::Connections;
 use crate::session::Session;
 use crate::stackset;
 use crate::state::TargetKey;
@@ -31,13 +32,14 @@ pub async fn run(
     let mut order = graph.selection(app, &args.selection.stacks)?;
     // Consumers go first: a stack whose exports are imported cannot be deleted.
     order.reverse();
-    let connection = session.connect().await?;
-    let region = connection.region();
+    let connections = Connections::open(session, order.iter().map(|(s, _)| s.name())).await?;
     for (stack, _) in order {
+        let connection = connections.of(session, stack.name());
+        let region = connection.region();
         let name = session.stack_name(stack);
-        let _lock = session.lock(&connection, &name, "delete")?;
+        let _lock = session.lock(connection, &name, "delete")?;
         if let Some(set) = stackset::settings(session, stack) {
-            stackset::delete(app, session, &connection, stack, set, args, out).await?;
+            stackset::delete(app, session, connection, stack, set, args, out).await?;
             continue;
         }
         let engine = session.engine(&connection.client, &name);

@@ -21,6 +21,7 @@ use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::prepare;
 use crate::proposal::Proposal;
+use crate::regions::Connections;
 use crate::secrets::{comparable, mask_outputs};
 use crate::security;
 use crate::session::{Connection, Session};
@@ -42,9 +43,12 @@ pub async fn run(
     if args.execute.is_some() && waiting.len() != 1 {
         return Err(CliError::ExecuteOneStack(waiting.len()));
     }
+    if args.import {
+        crate::import::check_selection(session, &waiting)?;
+    }
     session.check_shared(app, &waiting, &args.params)?;
     let selected: BTreeSet<&str> = waiting.iter().map(|(stack, _)| stack.name()).collect();
-    let connection = session.connect().await?;
+    let connections = Connections::open(session, selected.iter().copied()).await?;
     // Questions on a terminal come one stack at a time.
     let concurrency = if !args.yes && Session::interactive() {
         1
@@ -70,7 +74,7 @@ pub async fn run(
             let (stack, template) = waiting.remove(position);
             let name = stack.name().to_owned();
             let shared = &shared;
-            let connection = &connection;
+            let connection = connections.of(session, stack.name());
             let graph = &graph;
             running.push(async move {
                 let started = clock.elapsed();
@@ -205,7 +209,12 @@ async fn deploy(
     let parameters = session
         .deploy_parameters(stack, &template, &args.params, &connection.client)
         .await?;
-    let tags = session.stack_tags(stack, &template);
+    // CloudFormation takes no stack tags with an import; the stack keeps its own.
+    let tags = if args.import {
+        BTreeMap::new()
+    } else {
+        session.stack_tags(stack, &template)
+    };
     let engine = session.engine(&connection.client, &name);
     let mut deployed = engine.describe().await?;
     let hook_state = HookState {
@@ -274,6 +283,19 @@ async fn deploy(
         )
         .await?;
     }
+    let engine = if args.import {
+        let resources = crate::import::resources(
+            session,
+            stack,
+            &template,
+            previous.as_ref(),
+            &args.import_ids,
+            out,
+        )?;
+        engine.importing(resources)
+    } else {
+        engine
+    };
     let body = template.to_json();
     ui.detail(
         out,
@@ -395,7 +417,7 @@ async fn deploy(
     }
     let mark = engine.newest_event().await?;
     engine.execute(&id, !args.no_rollback).await?;
-    let on_interrupt = if create {
+    let on_interrupt = if create || args.import {
         OnInterrupt::StopWaiting
     } else {
         OnInterrupt::CancelUpdate
@@ -424,7 +446,11 @@ async fn deploy(
         };
         return Err(fail(format!("{what}: {}", explanation(&watched.events))));
     }
-    let result = if create { "created" } else { "updated" };
+    let result = match (args.import, create) {
+        (true, _) => "imported",
+        (false, true) => "created",
+        (false, false) => "updated",
+    };
     let (outputs, now) = settled.record(result, review, out).await?;
     settled.converge(&now, out).await?;
     hooks::run(app, after, &hook_state, &outputs, Some(&now.status))?;

@@ -74,7 +74,8 @@ pub async fn run(
         let name = session.stack_name(stack);
         let mut settings = Vec::new();
         let mut instances = Vec::new();
-        let old = match &client {
+        let own = session.own_region_client(stack.name()).await;
+        let old = match own.as_ref().or(client.as_ref()) {
             Some(client) => {
                 let deployed = match stackset::settings(session, stack) {
                     Some(set) => stackset::live(session, stack, set, client)
@@ -113,11 +114,11 @@ pub async fn run(
                     None => None,
                 }
             }
-            None => {
-                session
-                    .state
-                    .applied(session.env.name(), stack.name(), session.target_filter())?
-            }
+            None => session.state.applied(
+                session.env.name(),
+                stack.name(),
+                session.target_filter(stack.name()),
+            )?,
         };
         let nothing = Template::new();
         let before = old.as_ref().unwrap_or(&nothing);

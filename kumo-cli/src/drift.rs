@@ -125,7 +125,8 @@ pub async fn run(
     let mut drifted = false;
     for stack in select(app, &args.stacks)? {
         let name = session.stack_name(stack);
-        let engine = session.engine(&client, &name);
+        let own = session.own_region_client(stack.name()).await;
+        let engine = session.engine(own.as_ref().unwrap_or(&client), &name);
         // A stack under review (a prepared change set creates it) has no resources yet.
         let deployed = engine.describe().await?;
         let Some(deployed) = deployed.filter(|d| d.status != "REVIEW_IN_PROGRESS") else {

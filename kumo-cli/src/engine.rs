@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
 use aws_sdk_cloudformation::types::{
-    Capability as SdkCapability, ChangeSetStatus, ChangeSetType, ExecutionStatus, TemplateStage,
+    Capability as SdkCapability, ChangeSetStatus, ChangeSetType, ExecutionStatus, ResourceToImport,
+    TemplateStage,
 };
 use aws_sdk_cloudformation::Client;
 
@@ -116,6 +117,7 @@ pub struct Engine<'a> {
     name: &'a str,
     timeout: Duration,
     role: Option<String>,
+    imports: Vec<ResourceToImport>,
 }
 
 /// What came of a change set.
@@ -140,6 +142,7 @@ impl<'a> Engine<'a> {
             name,
             timeout: DEFAULT_TIMEOUT,
             role: None,
+            imports: Vec::new(),
         }
     }
 
@@ -147,6 +150,13 @@ impl<'a> Engine<'a> {
     /// `role` (its ARN) rather than with the caller's credentials.
     pub fn with_role(mut self, role: Option<String>) -> Self {
         self.role = role;
+        self
+    }
+
+    /// The engine, making IMPORT change sets that bring the existing `resources` into the stack
+    /// (none: the change sets create or update it as usual).
+    pub fn importing(mut self, resources: Vec<ResourceToImport>) -> Self {
+        self.imports = resources;
         self
     }
 
@@ -286,7 +296,9 @@ impl<'a> Engine<'a> {
             TemplateSource::Body(body) => (Some(body.clone()), None),
             TemplateSource::Url(url) => (None, Some(url.clone())),
         };
-        let kind = if create {
+        let kind = if !self.imports.is_empty() {
+            ChangeSetType::Import
+        } else if create {
             ChangeSetType::Create
         } else {
             ChangeSetType::Update
@@ -297,6 +309,7 @@ impl<'a> Engine<'a> {
             .stack_name(self.name)
             .change_set_name(&name)
             .change_set_type(kind)
+            .set_resources_to_import((!self.imports.is_empty()).then(|| self.imports.clone()))
             .set_description(description)
             .set_template_body(body)
             .set_template_url(url)

@@ -238,6 +238,9 @@ pub enum CliError {
     /// `deploy --execute` names one change set, of one stack, and this many were selected.
     #[error("deploy --execute runs the change set of one stack, and {0} are selected; name the stack (`deploy STACK --execute NAME`)")]
     ExecuteOneStack(usize),
+    /// `deploy --import` imports into one stack, and this many were selected.
+    #[error("deploy --import brings resources into one stack, and {0} are selected; name the stack (`deploy STACK --import`)")]
+    ImportOneStack(usize),
     /// Standard output could not be written.
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] std::io::Error),

@@ -1,22 +1,23 @@
 //! `graph`: the resources and their edges as Graphviz DOT, and of an app of several stacks the
-//! stacks and their dependencies.
+//! stacks and their dependencies (with their regions when some stack has its own).
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::{App, Environment};
+use kumo_core::App;
 
 use crate::cli::Selection;
 use crate::error::CliError;
 use crate::order::Graph;
+use crate::session::Session;
 
 pub fn run(
     app: &dyn App,
-    env: &Environment,
+    session: &Session,
     args: &Selection,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
-    let graph = Graph::of(app, env)?;
+    let graph = Graph::of(app, &session.env)?;
     let mut dot = String::from("digraph kumo {\n  rankdir=LR;\n  node [shape=box];\n");
     let selected = graph.selection(app, &args.stacks)?;
     for (stack, template) in &selected {
@@ -41,7 +42,11 @@ pub fn run(
         dot.push_str("  subgraph stacks {\n    node [shape=folder];\n");
         for (stack, _) in &selected {
             let name = stack.name();
-            dot.push_str(&format!("    \"stack:{name}\" [label=\"{name}\"];\n"));
+            let label = match session.stack_region(name) {
+                Some(region) if session.several_regions() => format!("{name}\\n{region}"),
+                _ => name.to_owned(),
+            };
+            dot.push_str(&format!("    \"stack:{name}\" [label=\"{label}\"];\n"));
             for dependency in graph.dependencies(name) {
                 dot.push_str(&format!(
                     "    \"stack:{name}\" -> \"stack:{dependency}\";\n"

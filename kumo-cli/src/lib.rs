@@ -48,6 +48,7 @@ mod exports;
 mod fs;
 mod graph;
 mod hooks;
+mod import;
 mod local;
 mod lock;
 mod manifest;
@@ -59,6 +60,7 @@ mod outputs;
 mod plan;
 mod prepare;
 mod proposal;
+mod regions;
 mod review;
 mod secrets;
 mod security;
@@ -147,6 +149,7 @@ where
             let printed: &mut dyn Write = if json { &mut sink } else { out };
             let names = if cli.command.builds_stacks() {
                 validate::check_names(app, &session)
+                    .and_then(|()| regions::check_imports(app, &session))
             } else {
                 Ok(())
             };
@@ -254,7 +257,7 @@ fn command(
         }
         cli::Command::Status(args) => runtime()?.block_on(status::run(app, session, &args, out)),
         cli::Command::Drift(args) => runtime()?.block_on(drift::run(app, session, &args, out)),
-        cli::Command::Graph(args) => graph::run(app, &session.env, &args, out),
+        cli::Command::Graph(args) => graph::run(app, session, &args, out),
         cli::Command::Completions(args) => {
             let mut grammar = cli::command(program, &stack_names(app));
             clap_complete::generate(args.shell, &mut grammar, program, out);

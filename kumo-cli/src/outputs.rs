@@ -26,7 +26,8 @@ pub async fn run(
     let mut all: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
-        let outputs = match &client {
+        let own = session.own_region_client(stack.name()).await;
+        let outputs = match own.as_ref().or(client.as_ref()) {
             Some(client) => match stackset::settings(session, stack) {
                 Some(set) => stackset::outputs(session, stack, set, client).await?,
                 None => Engine::new(client, &name)
@@ -34,11 +35,11 @@ pub async fn run(
                     .await?
                     .map(|deployed| deployed.outputs),
             },
-            None => {
-                session
-                    .state
-                    .outputs(session.env.name(), stack.name(), session.target_filter())?
-            }
+            None => session.state.outputs(
+                session.env.name(),
+                stack.name(),
+                session.target_filter(stack.name()),
+            )?,
         };
         let outputs = outputs.ok_or_else(|| CliError::NotDeployed {
             stack: name.clone(),

@@ -14,6 +14,7 @@ use crate::error::CliError;
 use crate::events::busy;
 use crate::order::Graph;
 use crate::proposal::Proposal;
+use crate::regions::Connections;
 use crate::security;
 use crate::session::Session;
 use crate::stackset;
@@ -27,29 +28,25 @@ pub async fn run(
     let graph = Graph::of(app, &session.env)?;
     let templates = graph.selection(app, &args.selection.stacks)?;
     session.check_shared(app, &templates, &args.params)?;
-    let connection = session.connect().await?;
+    let connections =
+        Connections::open(session, templates.iter().map(|(stack, _)| stack.name())).await?;
     let ui = &session.ui;
     let mut changed = false;
     for (stack, template) in templates {
+        let connection = connections.of(session, stack.name());
         let name = session.stack_name(stack);
-        let _lock = session.lock(&connection, &name, "plan")?;
+        let _lock = session.lock(connection, &name, "plan")?;
         if let Some(set) = stackset::settings(session, stack) {
-            changed |= stackset::plan(
-                session,
-                &connection,
-                stack,
-                set,
-                template,
-                &args.params,
-                out,
-            )
-            .await?;
+            changed |= stackset::plan(session, connection, stack, set, template, &args.params, out)
+                .await?;
             continue;
         }
         // A stack that uses outputs of a stack not deployed yet cannot have a change set.
         let mut waits_for = None;
         for producer in template.stack_dependencies() {
-            let deployed = Engine::new(&connection.client, &session.env.stack_name(producer))
+            let elsewhere = session.region_client(stack.name(), producer).await;
+            let client = elsewhere.as_ref().unwrap_or(&connection.client);
+            let deployed = Engine::new(client, &session.env.stack_name(producer))
                 .describe()
                 .await?;
             if deployed.is_none() {
@@ -72,7 +69,7 @@ pub async fn run(
             .deploy_parameters(stack, template, &args.params, &connection.client)
             .await?;
         let source = session
-            .template_source(&connection, stack, &template.to_json())
+            .template_source(connection, stack, &template.to_json())
             .await?;
         let engine = session.engine(&connection.client, &name);
         let deployed = engine.describe().await?;

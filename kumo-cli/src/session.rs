@@ -58,7 +58,12 @@ impl Session {
     /// A connection for a command that changes something: when kumo.toml pins the
     /// environment's account, the credentials must be that account's.
     pub async fn connect(&self) -> Result<Connection, CliError> {
-        let config = self.target.config().await;
+        self.connect_to(&self.target).await
+    }
+
+    /// [`Session::connect`] to `target`.
+    pub(crate) async fn connect_to(&self, target: &Target) -> Result<Connection, CliError> {
+        let config = target.config().await;
         if let Some(expected) = &self.config.account {
             let identity = Target::sts(&config)
                 .get_caller_identity()
@@ -177,11 +182,12 @@ impl Session {
         Lock::take(&self.state.locks_dir(), &connection.region(), name, command)
     }
 
-    /// Which targets' records under `.kumo` a command without the network reads: those of the
-    /// region (`--region`, else kumo.toml's) and kumo.toml's account, when given.
-    pub fn target_filter(&self) -> TargetFilter<'_> {
+    /// Which targets' records under `.kumo` of the stack named `stack` a command without the
+    /// network reads: those of its region (its own in kumo.toml, else `--region`, else
+    /// kumo.toml's) and kumo.toml's account, when given.
+    pub fn target_filter(&self, stack: &str) -> TargetFilter<'_> {
         TargetFilter {
-            region: self.target.region.as_deref(),
+            region: self.stack_region(stack),
             account: self.config.account.as_deref(),
         }
     }
@@ -352,7 +358,8 @@ impl Session {
 
     /// [`Session::parameters`] for a change set: with assets, the bucket parameter is the
     /// artifact bucket; a parameter that takes another stack's output gets it from that
-    /// stack's deployed outputs (through `client`).
+    /// stack's deployed outputs (through `client`, or one for the producer's region when it
+    /// lives in another region than `stack`).
     pub async fn deploy_parameters(
         &self,
         stack: &dyn Stack,
@@ -382,7 +389,8 @@ impl Session {
                 ),
             }
             };
-            let deployed = Engine::new(client, &producer)
+            let elsewhere = self.region_client(stack.name(), &reference.stack).await;
+            let deployed = Engine::new(elsewhere.as_ref().unwrap_or(client), &producer)
                 .describe()
                 .await?
                 .ok_or_else(|| fail("which is not deployed"))?;

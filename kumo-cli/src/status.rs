@@ -24,12 +24,14 @@ pub async fn run(
     let client = session.client().await;
     let ui = &session.ui;
     for stack in select(app, &args.stacks)? {
+        let own = session.own_region_client(stack.name()).await;
+        let client = own.as_ref().unwrap_or(&client);
         if let Some(set) = stackset::settings(session, stack) {
-            stackset::status(session, stack, set, &client, out).await?;
+            stackset::status(session, stack, set, client, out).await?;
             continue;
         }
         let name = session.stack_name(stack);
-        let engine = Engine::new(&client, &name);
+        let engine = Engine::new(client, &name);
         let line = match engine.describe().await? {
             None => {
                 ui.report(&name, json!({"status": null}));

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use std::sync::Mutex;
 
-use kumo_core::{Environment, Stack};
+use kumo_core::{DeletionPolicy, Environment, Resource, Stack, StackError, Template};
 use support::{kumo, reply, stack_events, stack_in, xml_text, Jobs, Responder, XMLNS};
 
 #[test]
@@ -850,4 +850,222 @@ fn the_service_role_goes_with_change_sets_and_deletes() {
     responder.kumo(0, &["delete", "--yes"]);
     let sent = responder.requests("DeleteStack");
     assert!(!sent[0].contains("RoleARN"), "{}", sent[0]);
+}
+
+/// `jobs` as [`Jobs`] deploys it (a queue of no delay), with the bucket `Archive` added
+/// (retained or not) and the queue's delay `delay`: a stack to import `Archive` into.
+struct WithArchive {
+    retain: bool,
+    delay: i64,
+}
+
+impl Stack for WithArchive {
+    fn name(&self) -> &str {
+        "jobs"
+    }
+
+    fn template(&self, env: &Environment) -> Result<Template, StackError> {
+        let mut t = Jobs { delay: self.delay }.template(env)?;
+        let archive = Resource::new("AWS::S3::Bucket");
+        t.add_resource(
+            "Archive",
+            if self.retain {
+                archive.deletion_policy(DeletionPolicy::Retain)
+            } else {
+                archive
+            },
+        )?;
+        Ok(t)
+    }
+}
+
+/// kumo.toml naming the bucket `Archive` imports.
+const ARCHIVE_ID: &str =
+    "[env.dev.stacks.jobs.import]\nArchive = { BucketName = \"acme-archive\" }\n";
+
+/// A deployed `jobs` (a queue of no delay) that an IMPORT change set brings `Archive` into.
+fn importing() -> Responder {
+    let deployed = Jobs { delay: 0 }
+        .template(&Environment::new("dev"))
+        .unwrap()
+        .to_json();
+    let imported = Mutex::new(false);
+    Responder::start(move |action| {
+        let mut imported = imported.lock().unwrap();
+        match action {
+            "DescribeStacks" if *imported => stack_in("IMPORT_COMPLETE"),
+            "DescribeStacks" => stack_in("UPDATE_COMPLETE"),
+            "GetTemplate" => reply(
+                "GetTemplate",
+                &format!("<TemplateBody>{}</TemplateBody>", xml_text(&deployed)),
+            ),
+            "ListChangeSets" => reply("ListChangeSets", "<Summaries/>"),
+            "CreateChangeSet" => reply(
+                "CreateChangeSet",
+                "<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/kumo/1</Id>",
+            ),
+            "DescribeChangeSet" => reply(
+                "DescribeChangeSet",
+                "<Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus>\
+                 <Changes><member><Type>Resource</Type><ResourceChange><Action>Import</Action>\
+                 <LogicalResourceId>Archive</LogicalResourceId>\
+                 <PhysicalResourceId>acme-archive</PhysicalResourceId>\
+                 <ResourceType>AWS::S3::Bucket</ResourceType></ResourceChange></member></Changes>",
+            ),
+            "ExecuteChangeSet" => {
+                *imported = true;
+                reply("ExecuteChangeSet", "")
+            }
+            "DescribeStackEvents" if *imported => reply(
+                "DescribeStackEvents",
+                "<StackEvents><member><EventId>e3</EventId><StackName>jobs-dev</StackName>\
+                 <LogicalResourceId>jobs-dev</LogicalResourceId>\
+                 <ResourceType>AWS::CloudFormation::Stack</ResourceType>\
+                 <Timestamp>2026-11-01T00:00:02Z</Timestamp>\
+                 <ResourceStatus>IMPORT_COMPLETE</ResourceStatus></member>\
+                 <member><EventId>e2</EventId><StackName>jobs-dev</StackName>\
+                 <LogicalResourceId>Archive</LogicalResourceId>\
+                 <PhysicalResourceId>acme-archive</PhysicalResourceId>\
+                 <ResourceType>AWS::S3::Bucket</ResourceType>\
+                 <Timestamp>2026-11-01T00:00:01Z</Timestamp>\
+                 <ResourceStatus>IMPORT_COMPLETE</ResourceStatus></member>\
+                 <member><EventId>e1</EventId><StackName>jobs-dev</StackName>\
+                 <LogicalResourceId>jobs-dev</LogicalResourceId>\
+                 <ResourceType>AWS::CloudFormation::Stack</ResourceType>\
+                 <Timestamp>2026-11-01T00:00:00Z</Timestamp>\
+                 <ResourceStatus>UPDATE_COMPLETE</ResourceStatus></member></StackEvents>",
+            ),
+            "DescribeStackEvents" => stack_events(&[("e1", "UPDATE_COMPLETE")]),
+            other => panic!("unexpected {other}"),
+        }
+    })
+}
+
+#[test]
+fn an_import_sends_an_import_change_set_with_the_identifiers_and_reports_each_resource() {
+    let responder = importing();
+    let app = WithArchive {
+        retain: true,
+        delay: 0,
+    };
+    let (code, out) = responder.run(&app, ARCHIVE_ID, &["deploy", "--yes", "--import"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(
+        out.contains("jobs-dev: importing Archive (AWS::S3::Bucket) by BucketName=acme-archive"),
+        "{out}"
+    );
+    assert!(
+        out.contains("IMPORT_COMPLETE AWS::S3::Bucket Archive"),
+        "{out}"
+    );
+    let request = responder.request("CreateChangeSet").unwrap();
+    for wanted in [
+        "ChangeSetType=IMPORT",
+        "ResourcesToImport.member.1.ResourceType=AWS::S3::Bucket",
+        "ResourcesToImport.member.1.LogicalResourceId=Archive",
+        "ResourcesToImport.member.1.ResourceIdentifier.entry.1.key=BucketName",
+        "ResourcesToImport.member.1.ResourceIdentifier.entry.1.value=acme-archive",
+    ] {
+        assert!(request.iter().any(|p| p == wanted), "{wanted}: {request:?}");
+    }
+    assert!(
+        !request.iter().any(|p| p.starts_with("Tags.")),
+        "CloudFormation takes no tags with an import: {request:?}"
+    );
+    assert!(responder.actions().contains(&"ExecuteChangeSet".to_owned()));
+    // --import-id wins over kumo.toml's.
+    let responder = importing();
+    let (code, out) = responder.run(
+        &app,
+        ARCHIVE_ID,
+        &[
+            "deploy",
+            "--yes",
+            "--import",
+            "--import-id",
+            "Archive.BucketName=acme-archive-2",
+        ],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let request = responder.request("CreateChangeSet").unwrap();
+    assert!(
+        request
+            .iter()
+            .any(|p| p
+                == "ResourcesToImport.member.1.ResourceIdentifier.entry.1.value=acme-archive-2"),
+        "{request:?}"
+    );
+}
+
+#[test]
+fn an_import_that_cannot_be_done_is_refused_before_any_change_set() {
+    let cases = [
+        (
+            WithArchive {
+                retain: false,
+                delay: 0,
+            },
+            ARCHIVE_ID,
+            "error: stack `jobs-dev`: cannot import: resource `Archive` must have DeletionPolicy Retain (or RetainExceptOnCreate) to be imported, so that a failed import never deletes it: add `.deletion_policy(DeletionPolicy::Retain)` to it",
+        ),
+        (
+            WithArchive {
+                retain: true,
+                delay: 5,
+            },
+            ARCHIVE_ID,
+            "error: stack `jobs-dev`: cannot import: CloudFormation imports only into an otherwise unchanged stack, and the template also changes or removes Queue: deploy those changes first without --import, then import",
+        ),
+        (
+            WithArchive {
+                retain: true,
+                delay: 0,
+            },
+            "",
+            "error: stack `jobs-dev`: cannot import: resource `Archive` is new and has no identifier to import it by: give one with --import-id Archive.KEY=VALUE (or under [env.ENV.stacks.STACK.import] in kumo.toml), or create it with a deploy without --import first",
+        ),
+    ];
+    for (app, toml, says) in cases {
+        let responder = importing();
+        let (code, out) = responder.run(&app, toml, &["deploy", "--yes", "--import"]);
+        assert_eq!(code, ExitCode::from(2), "{out}");
+        assert!(out.ends_with(says), "{out}");
+        assert_eq!(
+            responder.actions(),
+            ["DescribeStacks", "GetTemplate"],
+            "{says}"
+        );
+    }
+}
+
+#[test]
+fn an_import_is_into_one_stack_and_not_a_stack_set() {
+    let responder = Responder::start(|action| panic!("unexpected {action}"));
+    let app = WithArchive {
+        retain: true,
+        delay: 0,
+    };
+    let (code, out) = responder.run(&app, STACK_SET, &["deploy", "--yes", "--import"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert_eq!(
+        out,
+        "error: stack `jobs-dev`: cannot import: it is deployed as a stack set (its stack-set section in kumo.toml), and kumo imports only into a stack"
+    );
+    struct Other;
+    impl Stack for Other {
+        fn name(&self) -> &str {
+            "other"
+        }
+        fn template(&self, env: &Environment) -> Result<Template, StackError> {
+            Jobs { delay: 0 }.template(env)
+        }
+    }
+    let two = kumo_core::StackGroup::new().stack(app).stack(Other);
+    let (code, out) = responder.run(&two, "", &["deploy", "--yes", "--import"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("deploy --import brings resources into one stack"),
+        "{out}"
+    );
+    assert!(responder.actions().is_empty());
 }

@@ -413,3 +413,87 @@ fn settings_of_an_app_apply_to_the_stacks_that_have_them() {
         "no stack named `ghost`; this app has: sized, jobs"
     );
 }
+
+/// `network` (exporting `level`) and `service`, which takes it by import or as a parameter.
+struct Regional {
+    name: &'static str,
+    plain_import: bool,
+}
+
+impl Stack for Regional {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn template(&self, env: &Environment) -> Result<Template, StackError> {
+        let mut scope = kumo_core::Scope::new(self.name, env);
+        scope
+            .template_mut()
+            .add_resource("Queue", Resource::new("AWS::SQS::Queue"))?;
+        if self.name == "network" {
+            scope.exported_output("level", kumo_core::Output::new("1"));
+        } else {
+            let level = kumo_core::StackOutput::new("network", "level");
+            if self.plain_import {
+                scope.import(&level);
+            } else {
+                scope.import_parameter("level", &level);
+            }
+        }
+        scope.finish()
+    }
+}
+
+#[test]
+fn stacks_in_two_regions_are_drawn_with_them_and_may_not_import_across() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kumo.toml");
+    std::fs::write(
+        &config,
+        "[env.dev]\nregion = \"eu-west-1\"\n[env.dev.stacks.network]\nregion = \"us-east-1\"\n",
+    )
+    .unwrap();
+    let state = dir.path().join(".kumo");
+    let run = |plain_import: bool, args: &[&str]| {
+        let app = kumo_core::StackGroup::new()
+            .stack(Regional {
+                name: "network",
+                plain_import,
+            })
+            .stack(Regional {
+                name: "service",
+                plain_import,
+            });
+        let mut argv = vec![
+            "app",
+            "--state-dir",
+            state.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ];
+        argv.extend_from_slice(args);
+        let mut out = Vec::new();
+        let result = execute(&app, argv, &mut out);
+        (result, String::from_utf8(out).unwrap())
+    };
+    let (result, dot) = run(false, &["graph"]);
+    assert_eq!(result.unwrap(), ExitCode::SUCCESS);
+    assert!(
+        dot.contains("\"stack:network\" [label=\"network\\nus-east-1\"];"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("\"stack:service\" [label=\"service\\neu-west-1\"];"),
+        "{dot}"
+    );
+    let (result, _) = run(false, &["synth", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(result.unwrap(), ExitCode::SUCCESS);
+    for command in ["synth", "validate"] {
+        let (result, _) = run(true, &[command, "service"]);
+        assert_eq!(
+            result.unwrap_err().to_string(),
+            "stack `service`: it imports output `Level` of stack `network`, which is in us-east-1 while this stack is in eu-west-1; exports do not cross regions: take it as a parameter (`import name = ..., parameter;`)",
+            "{command}"
+        );
+    }
+}

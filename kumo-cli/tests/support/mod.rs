@@ -1,13 +1,13 @@
 //! A CloudFormation on 127.0.0.1 that answers with replies written from the API's documented
 //! shapes (the Query protocol's XML), for what moto never does: throttling, busy stacks, an
-//! update in progress. It records the actions it was asked for.
+//! update in progress. It records the actions it was asked for and their requests.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, TcpListener};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use kumo_core::{Environment, Resource, Stack, StackError, Template};
+use kumo_core::{App, Environment, Resource, Stack, StackError, Template};
 
 /// The namespace of CloudFormation's replies.
 pub const XMLNS: &str = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
@@ -40,6 +40,12 @@ pub fn kumo(delay: i64, args: &[&str]) -> (ExitCode, String) {
 
 /// [`kumo`] with `toml` as kumo.toml.
 pub fn kumo_with(toml: &str, delay: i64, args: &[&str]) -> (ExitCode, String) {
+    run(&Jobs { delay }, toml, args)
+}
+
+/// Runs the CLI on `app` (as the program `jobs`) in a fresh directory with `toml` as
+/// kumo.toml and returns the exit code and what it printed, or its one-line error.
+pub fn run(app: &dyn App, toml: &str, args: &[&str]) -> (ExitCode, String) {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join(".kumo");
     let config = dir.path().join("kumo.toml");
@@ -53,7 +59,7 @@ pub fn kumo_with(toml: &str, delay: i64, args: &[&str]) -> (ExitCode, String) {
     ];
     argv.extend_from_slice(args);
     let mut out = Vec::new();
-    match kumo_cli::execute(&Jobs { delay }, argv, &mut out) {
+    match kumo_cli::execute(app, argv, &mut out) {
         Ok(code) => (code, String::from_utf8(out).unwrap()),
         Err(err) => (
             ExitCode::from(2),
@@ -128,6 +134,27 @@ impl Responder {
             .collect()
     }
 
+    /// The parameters of the first request of `action` (`Key=value`, decoded, in the order
+    /// sent), when there was one.
+    pub fn request(&self, action: &str) -> Option<Vec<String>> {
+        let prefix = format!("Action={action}");
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|body| body.split('&').map(form_decoded).collect::<Vec<_>>())
+            .find(|pairs| pairs.contains(&prefix))
+    }
+
+    /// Runs the CLI on `app` against this responder with `toml` as kumo.toml.
+    pub fn run(&self, app: &dyn App, toml: &str, args: &[&str]) -> (ExitCode, String) {
+        run(
+            app,
+            toml,
+            &[&["--local", "--endpoint-url", &self.endpoint], args].concat(),
+        )
+    }
+
     /// Runs the CLI against this responder (with the local emulator's dummy credentials).
     pub fn kumo(&self, delay: i64, args: &[&str]) -> (ExitCode, String) {
         self.kumo_with("", delay, args)
@@ -135,11 +162,7 @@ impl Responder {
 
     /// [`Responder::kumo`] with `toml` as kumo.toml.
     pub fn kumo_with(&self, toml: &str, delay: i64, args: &[&str]) -> (ExitCode, String) {
-        kumo_with(
-            toml,
-            delay,
-            &[&["--local", "--endpoint-url", &self.endpoint], args].concat(),
-        )
+        self.run(&Jobs { delay }, toml, args)
     }
 }
 
@@ -194,6 +217,33 @@ pub fn stack_events(events: &[(&str, &str)]) -> Reply {
         "DescribeStackEvents",
         &format!("<StackEvents>{members}</StackEvents>"),
     )
+}
+
+/// A pair of a form-encoded request body, decoded (`%XX` and `+`).
+fn form_decoded(body: &str) -> String {
+    let bytes = body.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let hex = bytes
+            .get(at + 1..at + 3)
+            .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+        match (bytes[at], hex) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            (b'+', _) => {
+                decoded.push(b' ');
+                at += 1;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 /// `text` escaped for an XML element.
