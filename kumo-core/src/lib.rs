@@ -45,6 +45,7 @@ pub mod group;
 pub mod iam;
 pub mod intrinsic;
 pub mod naming;
+pub mod nested;
 mod object;
 pub mod policy;
 pub mod pseudo;

@@ -9,7 +9,7 @@ mod param_type;
 mod parse;
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Ident, LitStr};
@@ -35,11 +35,52 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         .zip(&attrs)
         .map(|(s, attrs)| statement(s, attrs, &mut errors))
         .collect();
+    let nested_parameters: Vec<TokenStream> = def
+        .statements
+        .iter()
+        .zip(&attrs)
+        .filter_map(|(s, attrs)| nested_parameter(s, attrs))
+        .collect();
     errors.finish()?;
-    Ok(generate(&def, &statements))
+    Ok(generate(&def, &statements, &nested_parameters))
 }
 
-fn generate(def: &StackDef, statements: &[TokenStream]) -> TokenStream {
+/// The name of the function of a stack that gives a value to its parameter `name` when it is
+/// nested in another.
+fn nested_parameter_fn(name: &Ident) -> Ident {
+    format_ident!("__kumo_parameter_{}", name.unraw(), span = name.span())
+}
+
+/// For a `param`, the function of the stack's type that another stack's `nested` statement
+/// calls to give it a value: typed like the parameter, so that a value of the wrong type or a
+/// parameter the stack lacks does not compile.
+fn nested_parameter(statement: &Statement, attrs: &Attrs) -> Option<TokenStream> {
+    let Kind::Param { name, ty, .. } = &statement.kind else {
+        return None;
+    };
+    let function = nested_parameter_fn(name);
+    let id = name.unraw().to_string();
+    let logical_id = match attrs.logical_id() {
+        Some(explicit) => quote!(::core::option::Option::Some(#explicit)),
+        None => quote!(::core::option::Option::None),
+    };
+    let doc = format!("The value of the parameter `{id}` when this stack is nested in another.");
+    Some(quote! {
+        #[doc = #doc]
+        #[doc(hidden)]
+        pub fn #function(
+            value: impl ::kumo_core::IntoValue<#ty>,
+        ) -> ::kumo_core::nested::NestedParameter {
+            ::kumo_core::nested::NestedParameter::new::<#ty>(#id, #logical_id, value)
+        }
+    })
+}
+
+fn generate(
+    def: &StackDef,
+    statements: &[TokenStream],
+    nested_parameters: &[TokenStream],
+) -> TokenStream {
     let StackDef {
         attrs,
         vis,
@@ -111,6 +152,7 @@ fn generate(def: &StackDef, statements: &[TokenStream]) -> TokenStream {
 
         impl #name {
             #(#outputs)*
+            #(#nested_parameters)*
 
             /// Builds the stack in a scope: the template, and the permissions its particles
             /// declare (`scope.permissions()`).
@@ -233,6 +275,20 @@ fn statement(statement: &Statement, attrs: &Attrs, errors: &mut Errors) -> Token
                 quote_spanned! {expr.span()=>
                     let #name: ::kumo_core::Value<::std::string::String> = #scope.import(&#expr);
                 }
+            }
+        }
+        Kind::Nested {
+            name,
+            stack,
+            parameters,
+        } => {
+            let parameters = parameters.iter().map(|(parameter, value)| {
+                let function = nested_parameter_fn(parameter);
+                quote_spanned!(parameter.span()=> <#stack>::#function(#value))
+            });
+            quote_spanned! {stack.span()=>
+                let #name: ::kumo_core::nested::NestedStack =
+                    #scope.nested(#id, &#stack, ::std::vec![#(#parameters),*]);
             }
         }
         Kind::Condition { name, expr } => {
