@@ -204,7 +204,9 @@ async fn deploy(
         .deploy_parameters(stack, &template, &args.params, &connection.client)
         .await?;
     let tags = session.stack_tags(stack, &template);
-    let engine = session.engine(&connection.client, &name);
+    let engine = session
+        .engine(&connection.client, &name)
+        .with_nested_stacks(!template.nested().is_empty());
     let mut deployed = engine.describe().await?;
     let hook_state = HookState {
         stack: stack.name(),

@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::cli::DiffArgs;
 use crate::engine::Engine;
 use crate::error::CliError;
+use crate::nested;
 use crate::review::Review;
 use crate::secrets::comparable;
 use crate::session::Session;
@@ -120,7 +121,11 @@ pub async fn run(
         let nothing = Template::new();
         let before = old.as_ref().unwrap_or(&nothing);
         let changes = diff(before, &new);
-        let count = changes.len() + settings.len() + instances.len();
+        let nested = nested::changes(&session.state, before, &new)?;
+        let count = changes.len()
+            + settings.len()
+            + instances.len()
+            + nested.iter().map(|n| n.changes.len()).sum::<usize>();
         let print =
             |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(CliError::Stdout);
         match (&old, count) {
@@ -132,6 +137,21 @@ pub async fn run(
         for change in &changes {
             for (style, line) in review.lines(change) {
                 print(out, format!("  {}", ui.paint(style, &line)))?;
+            }
+        }
+        for child in nested.iter().filter(|n| !n.changes.is_empty()) {
+            let known = if child.unknown {
+                ", its deployed template not kept here: all of it shown"
+            } else {
+                ""
+            };
+            print(out, format!("  nested stack {}{known}:", child.path))?;
+            let before = child.before.as_ref().unwrap_or(&nothing);
+            let review = Review::new(before, &child.after);
+            for change in &child.changes {
+                for (style, line) in review.lines(change) {
+                    print(out, format!("    {}", ui.paint(style, &line)))?;
+                }
             }
         }
         for setting in &settings {
@@ -152,6 +172,14 @@ pub async fn run(
                     .map(|change| review.to_json(change))
                     .collect::<Vec<_>>(),
                 "settings": settings.iter().map(Setting::to_json).collect::<Vec<_>>(),
+                "nested": nested.iter().map(|child| {
+                    let before = child.before.as_ref().unwrap_or(&nothing);
+                    let review = Review::new(before, &child.after);
+                    json!({
+                        "stack": child.path,
+                        "changes": child.changes.iter().map(|c| review.to_json(c)).collect::<Vec<_>>(),
+                    })
+                }).collect::<Vec<_>>(),
                 "instances": instances.iter().map(|(_, line)| line.clone()).collect::<Vec<_>>(),
             }),
         );

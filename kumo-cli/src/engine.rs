@@ -115,6 +115,7 @@ pub struct Engine<'a> {
     client: &'a Client,
     name: &'a str,
     timeout: Duration,
+    nested_stacks: bool,
 }
 
 /// What came of a change set.
@@ -138,7 +139,15 @@ impl<'a> Engine<'a> {
             client,
             name,
             timeout: DEFAULT_TIMEOUT,
+            nested_stacks: false,
         }
+    }
+
+    /// The engine of a stack that has nested stacks (or not): its change sets then include
+    /// the nested stacks' changes (`IncludeNestedStacks`).
+    pub fn with_nested_stacks(mut self, nested_stacks: bool) -> Self {
+        self.nested_stacks = nested_stacks;
+        self
     }
 
     /// The engine, giving up on any one operation it waits for after `timeout`.
@@ -290,7 +299,8 @@ impl<'a> Engine<'a> {
             .change_set_type(kind)
             .set_description(description)
             .set_template_body(body)
-            .set_template_url(url);
+            .set_template_url(url)
+            .set_include_nested_stacks(self.nested_stacks.then_some(true));
         for capability in capabilities {
             request = request.capabilities(SdkCapability::from(capability.as_str()));
         }

@@ -47,6 +47,7 @@ mod graph;
 mod hooks;
 mod local;
 mod lock;
+mod nested;
 #[cfg(feature = "migrate")]
 pub mod migrate;
 mod order;
