@@ -529,14 +529,15 @@ impl<'a> Engine<'a> {
         }))
     }
 
-    /// The resource changes of the change set `id` whose first page is `described`, and those
-    /// of its further pages.
+    /// The resource changes of the change set `id` whose first page is `described`, those of
+    /// its further pages, and those of its nested stacks' change sets (`Nested.Resource`).
     async fn every_change(
         &self,
         id: &str,
         described: &DescribeChangeSetOutput,
     ) -> Result<Vec<ResourceChange>, CliError> {
         let mut changes = resource_changes(described.changes());
+        let mut nested = crate::nested::change_sets("", described.changes());
         let mut token = described.next_token().map(str::to_owned);
         for _ in 0..MAX_PAGES {
             let Some(next) = token else { break };
@@ -550,8 +551,10 @@ impl<'a> Engine<'a> {
                 .await
                 .map_err(|err| aws_error("reading the change set", err))?;
             changes.extend(resource_changes(page.changes()));
+            nested.extend(crate::nested::change_sets("", page.changes()));
             token = page.next_token().map(str::to_owned);
         }
+        changes.extend(crate::nested::change_set_changes(self.client, nested).await?);
         Ok(changes)
     }
 
@@ -888,7 +891,9 @@ impl<'a> Engine<'a> {
 
 /// The resource changes among a change set's `changes`, each with its replacement, scope and
 /// per-target recreation (the strongest CloudFormation gives for a target).
-fn resource_changes(changes: &[aws_sdk_cloudformation::types::Change]) -> Vec<ResourceChange> {
+pub(crate) fn resource_changes(
+    changes: &[aws_sdk_cloudformation::types::Change],
+) -> Vec<ResourceChange> {
     changes
         .iter()
         .filter_map(|c| c.resource_change())
