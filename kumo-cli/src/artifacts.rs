@@ -7,8 +7,8 @@ use std::path::Path;
 
 use aws_sdk_s3::primitives::ByteStream;
 use kumo_core::asset::Asset;
-use kumo_core::nested::NestedTemplate;
 use kumo_core::naming::stable_hash;
+use kumo_core::nested::NestedTemplate;
 
 use crate::aws::aws_error;
 use crate::bundle::bundle;

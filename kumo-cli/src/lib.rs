@@ -47,9 +47,9 @@ mod graph;
 mod hooks;
 mod local;
 mod lock;
-mod nested;
 #[cfg(feature = "migrate")]
 pub mod migrate;
+mod nested;
 mod order;
 mod outputs;
 mod plan;

@@ -48,7 +48,10 @@ pub async fn change_set_changes(
                 .send()
                 .await
                 .map_err(|err| {
-                    aws_error(&format!("reading the change set of nested stack {path}"), err)
+                    aws_error(
+                        &format!("reading the change set of nested stack {path}"),
+                        err,
+                    )
                 })?;
             found.extend(resource_changes(page.changes()).into_iter().map(|change| {
                 ResourceChange {

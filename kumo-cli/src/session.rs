@@ -179,7 +179,10 @@ impl Session {
             let uploaded = artifacts.nested(nested).await?;
             self.state.write_nested(nested)?;
             let line = if uploaded {
-                format!("  uploaded the template of nested stack {path} ({})", nested.key())
+                format!(
+                    "  uploaded the template of nested stack {path} ({})",
+                    nested.key()
+                )
             } else {
                 format!("  nested stack {path} unchanged")
             };

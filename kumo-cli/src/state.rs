@@ -1,6 +1,7 @@
 //! The local state under `.kumo/`: the template last applied to each stack and its outputs, kept
-//! per target (region and account) as `{kind}/{env}/{region}/{account}/{stack}.json`, and the
-//! directories of bundles and locks.
+//! per target (region and account) as `{kind}/{env}/{region}/{account}/{stack}.json`, the
+//! templates of nested stacks by content hash (`nested/{hash}.json`), and the directories of
+//! bundles and locks.
 //!
 //! Records written before kumo kept targets (`{kind}/{env}/{stack}.json`) are still read, as of
 //! an unknown target, when no record of a known one matches; the next record or delete of the

@@ -31,7 +31,8 @@ pub fn run(
                 let children = nested::templates(template)
                     .into_iter()
                     .map(|(path, child)| (format!("{name}.{path}"), child));
-                for (name, template) in [(name.to_string(), *template)].into_iter().chain(children) {
+                for (name, template) in [(name.to_string(), *template)].into_iter().chain(children)
+                {
                     let path = dir.join(format!("{name}.template.{}", args.format.extension()));
                     write_atomic(&path, render(template, args.format).as_bytes())?;
                     writeln!(out, "wrote {}", path.display()).map_err(CliError::Stdout)?;

@@ -252,7 +252,8 @@ impl NestedStack {
 
 /// The `Properties` of the nested stack whose template is `child`, given `parameters`; or why
 /// they cannot be made: a parameter the child does not declare or declares twice here, one it
-/// requires and is not given, or an output of another stack the child takes as a parameter.
+/// requires and is not given, resources it protects, or an output of another stack the child
+/// takes as a parameter.
 pub(crate) fn properties(
     child: &Template,
     url: Value<String>,
@@ -272,6 +273,12 @@ pub(crate) fn properties(
         given.insert(
             crate::asset::BUCKET_PARAMETER.to_owned(),
             crate::intrinsic::reference::<String>(crate::asset::BUCKET_PARAMETER).into_json(),
+        );
+    }
+    if child.stack_policy().is_some() {
+        return Err(
+            "it protects resources (`protected let`), which CloudFormation's stack policy of the parent cannot reach; protect the nested stack in the parent (`protected nested`) instead"
+                .to_owned(),
         );
     }
     if let Some(reference) = child
@@ -339,16 +346,18 @@ fn collect_outputs_read(json: &Json, read: &mut BTreeSet<(String, String)>) {
                     },
                     _ => (None, None),
                 };
-                if let (Some(resource), Some(output)) = (
-                    resource,
-                    attribute.and_then(|a| a.strip_prefix("Outputs.")),
-                ) {
+                if let (Some(resource), Some(output)) =
+                    (resource, attribute.and_then(|a| a.strip_prefix("Outputs.")))
+                {
                     read.insert((resource.to_owned(), output.to_owned()));
                 }
             }
-            map.values().for_each(|value| collect_outputs_read(value, read));
+            map.values()
+                .for_each(|value| collect_outputs_read(value, read));
         }
-        Json::Array(items) => items.iter().for_each(|item| collect_outputs_read(item, read)),
+        Json::Array(items) => items
+            .iter()
+            .for_each(|item| collect_outputs_read(item, read)),
         _ => {}
     }
 }

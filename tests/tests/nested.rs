@@ -157,3 +157,41 @@ fn a_child_that_fails_to_build_fails_its_parent_with_its_error() {
         "{err}"
     );
 }
+
+stack! {
+    /// A child that protects its queue.
+    pub ProtectsItsQueue(service = "protects") {
+        protected let jobs = kumo_particles::queue();
+    }
+}
+
+stack! {
+    /// Nests a child that protects a resource itself.
+    pub NestsProtected(service = "nests-protected") {
+        nested inner = ProtectsItsQueue;
+    }
+}
+
+stack! {
+    /// Protects the nested stack as a whole.
+    pub ProtectsNested(service = "protects-nested") {
+        #[logical_id("Network")]
+        protected nested net = Network { vpc_cidr: "10.2.0.0/16" };
+    }
+}
+
+#[test]
+fn the_nested_stack_is_protected_as_a_whole_not_from_inside() {
+    let err = NestsProtected.template(&dev()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("nested stack `inner`: it protects resources (`protected let`)"),
+        "{err}"
+    );
+    let template = ProtectsNested.template(&dev()).unwrap();
+    assert!(template.nested().contains_key("Network"));
+    assert_eq!(
+        template.stack_policy().unwrap()["Statement"][1]["Resource"],
+        json!(["LogicalResourceId/Network"])
+    );
+}

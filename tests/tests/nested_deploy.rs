@@ -76,7 +76,12 @@ fn s3(moto: &MotoServer, runtime: &tokio::runtime::Runtime) -> aws_sdk_s3::Clien
 
 fn object(runtime: &tokio::runtime::Runtime, s3: &aws_sdk_s3::Client, key: &str) -> Vec<u8> {
     let object = runtime
-        .block_on(s3.get_object().bucket("kumo-local-artifacts").key(key).send())
+        .block_on(
+            s3.get_object()
+                .bucket("kumo-local-artifacts")
+                .key(key)
+                .send(),
+        )
         .unwrap_or_else(|err| panic!("{key}: {err:?}"));
     runtime
         .block_on(object.body.collect())
@@ -94,7 +99,12 @@ fn nested_resources(
 ) -> Vec<String> {
     let resources = |stack: &str| {
         runtime
-            .block_on(cloudformation.list_stack_resources().stack_name(stack).send())
+            .block_on(
+                cloudformation
+                    .list_stack_resources()
+                    .stack_name(stack)
+                    .send(),
+            )
             .unwrap()
             .stack_resource_summaries()
             .to_vec()

@@ -67,8 +67,8 @@ pub use tags::ResourceTags;
 use crate::asset::{Asset, AssetLocation};
 use crate::group::{StackOutput, StackReference, Via};
 use crate::iam::Statement;
-use crate::nested::{self, NestedParameter, NestedStack, NestedTemplate};
 use crate::naming::{LogicalId, NameRegistry, NameRule, NamingError};
+use crate::nested::{self, NestedParameter, NestedStack, NestedTemplate};
 use crate::typed::{Handle, ResourceType, Tagging};
 use crate::{Condition, Environment, Json, Output, Parameter, StackError, Template, Value};
 
@@ -364,7 +364,8 @@ impl Scope {
             .push((id.clone(), nested::TAGGING, self.resource_tags.clone()));
         let added = self.template.add_resource(&id, resource);
         self.keep(added);
-        self.resource_paths.push((self.path.clone(), id));
+        let path = segments(&self.path, name).into_iter().map(str::to_owned);
+        self.resource_paths.push((path.collect(), id));
         handle
     }
 

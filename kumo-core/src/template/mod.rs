@@ -23,10 +23,10 @@ pub use rule::{Assertion, Rule};
 use transform::Transforms;
 
 use crate::asset::Asset;
-use crate::nested::NestedTemplate;
 use crate::condition::Condition;
 use crate::error::TemplateError;
 use crate::group::StackReference;
+use crate::nested::NestedTemplate;
 use crate::typed::{Handle, ResourceType};
 use crate::value::{Json, Value};
 

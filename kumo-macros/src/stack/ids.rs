@@ -23,7 +23,10 @@ pub fn duplicates(statements: &[Statement], attrs: &[Attrs], errors: &mut Errors
         }
     };
     for (statement, attrs) in statements.iter().zip(attrs) {
-        if !matches!(statement.target(), Target::Let | Target::Param | Target::Nested) {
+        if !matches!(
+            statement.target(),
+            Target::Let | Target::Param | Target::Nested
+        ) {
             continue;
         }
         if let Some(id) = attrs.logical_id() {

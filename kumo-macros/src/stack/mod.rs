@@ -281,7 +281,9 @@ fn statement(statement: &Statement, attrs: &Attrs, errors: &mut Errors) -> Token
             name,
             stack,
             parameters,
+            protected,
         } => {
+            let protect = protected.then(|| quote!(#scope.protect(#id);));
             let parameters = parameters.iter().map(|(parameter, value)| {
                 let function = nested_parameter_fn(parameter);
                 quote_spanned!(parameter.span()=> <#stack>::#function(#value))
@@ -289,6 +291,7 @@ fn statement(statement: &Statement, attrs: &Attrs, errors: &mut Errors) -> Token
             quote_spanned! {stack.span()=>
                 let #name: ::kumo_core::nested::NestedStack =
                     #scope.nested(#id, &#stack, ::std::vec![#(#parameters),*]);
+                #protect
             }
         }
         Kind::Condition { name, expr } => {

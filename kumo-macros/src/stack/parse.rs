@@ -84,12 +84,14 @@ pub enum Kind {
         expr: Expr,
         parameter: bool,
     },
-    /// `nested name = Stack { param: value, ... };`: another stack built in as a nested stack,
-    /// with values for its parameters.
+    /// `[protected] nested name = Stack { param: value, ... };`: another stack built in as a
+    /// nested stack, with values for its parameters; protected, the stack policy refuses to
+    /// replace or delete it.
     Nested {
         name: Ident,
         stack: syn::Path,
         parameters: Vec<(Ident, Expr)>,
+        protected: bool,
     },
     /// `condition name = condition;`
     Condition { name: Ident, expr: Expr },
@@ -454,6 +456,35 @@ impl Parse for MappingEntries {
     }
 }
 
+/// The rest of a `nested` statement, after `protected` if `protected`.
+fn nested(input: ParseStream, protected: bool) -> syn::Result<Kind> {
+    input.parse::<kw::nested>()?;
+    let name = input.parse()?;
+    input.parse::<Token![=]>()?;
+    let stack = input.parse().map_err(|err| {
+        syn::Error::new(
+            err.span(),
+            "expected the nested stack's type: `Network { ... }`",
+        )
+    })?;
+    let parameters = if input.peek(syn::token::Brace) {
+        let body;
+        braced!(body in input);
+        Punctuated::<NestedParameter, Token![,]>::parse_terminated(&body)?
+            .into_iter()
+            .map(|p| (p.name, p.value))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Kind::Nested {
+        name,
+        stack,
+        parameters,
+        protected,
+    })
+}
+
 /// `name: value` in a `nested` statement: a value for the child's parameter `name`.
 struct NestedParameter {
     name: Ident,
@@ -517,15 +548,19 @@ impl Parse for Kind {
             }
         } else if lookahead.peek(Token![let]) || lookahead.peek(kw::protected) {
             let protected = input.parse::<Option<kw::protected>>()?.is_some();
-            input
-                .parse::<Token![let]>()
-                .map_err(|err| syn::Error::new(err.span(), "expected `let` after `protected`"))?;
-            let name = input.parse()?;
-            input.parse::<Token![=]>()?;
-            Kind::Let {
-                name,
-                expr: input.parse()?,
-                protected,
+            if protected && input.peek(kw::nested) {
+                nested(input, true)?
+            } else {
+                input.parse::<Token![let]>().map_err(|err| {
+                    syn::Error::new(err.span(), "expected `let` or `nested` after `protected`")
+                })?;
+                let name = input.parse()?;
+                input.parse::<Token![=]>()?;
+                Kind::Let {
+                    name,
+                    expr: input.parse()?,
+                    protected,
+                }
             }
         } else if lookahead.peek(kw::import) {
             input.parse::<kw::import>()?;
@@ -550,27 +585,7 @@ impl Parse for Kind {
                 parameter,
             }
         } else if lookahead.peek(kw::nested) {
-            input.parse::<kw::nested>()?;
-            let name = input.parse()?;
-            input.parse::<Token![=]>()?;
-            let stack = input.parse().map_err(|err| {
-                syn::Error::new(err.span(), "expected the nested stack's type: `Network { ... }`")
-            })?;
-            let parameters = if input.peek(syn::token::Brace) {
-                let body;
-                braced!(body in input);
-                Punctuated::<NestedParameter, Token![,]>::parse_terminated(&body)?
-                    .into_iter()
-                    .map(|p| (p.name, p.value))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            Kind::Nested {
-                name,
-                stack,
-                parameters,
-            }
+            nested(input, false)?
         } else if lookahead.peek(kw::condition) {
             input.parse::<kw::condition>()?;
             let name = input.parse()?;
