@@ -8,7 +8,8 @@
 //!
 //! ```
 //! use kumo_core::nested::NestedParameter;
-//! use kumo_core::{Environment, Output, Parameter, Scope, Stack, StackError, StackOutput, Template};
+//! use kumo_core::{Environment, Output, Parameter, Resource, Scope, Stack, StackError};
+//! use kumo_core::{StackOutput, Template};
 //!
 //! struct Network;
 //!
@@ -20,7 +21,9 @@
 //!     fn template(&self, env: &Environment) -> Result<Template, StackError> {
 //!         let mut scope = Scope::new("network", env);
 //!         let cidr = scope.parameter::<String>("vpc_cidr", Parameter::string());
-//!         scope.output("vpc_cidr", Output::new(cidr));
+//!         let vpc = Resource::new("AWS::EC2::VPC").property("CidrBlock", cidr.into_json());
+//!         scope.template_mut().add_resource("Vpc", vpc)?;
+//!         scope.output("vpc_cidr", Output::new(kumo_core::intrinsic::get_att::<String>("Vpc", "CidrBlock")));
 //!         scope.finish()
 //!     }
 //! }
