@@ -152,7 +152,108 @@ fn hash_of(url: &Json) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::changes::{capabilities, Capability};
+    use kumo_core::{Environment, Resource, Scope, Stack, StackError};
     use serde_json::json;
+
+    /// A queue, and a role when `role`.
+    struct Leaf {
+        role: bool,
+    }
+
+    impl Stack for Leaf {
+        fn name(&self) -> &str {
+            "leaf"
+        }
+
+        fn template(&self, _env: &Environment) -> Result<Template, StackError> {
+            let mut template = Template::new();
+            template.add_resource("Queue", Resource::new("AWS::SQS::Queue"))?;
+            if self.role {
+                template.add_resource("Role", Resource::new("AWS::IAM::Role"))?;
+            }
+            Ok(template)
+        }
+    }
+
+    /// Nests a [`Leaf`].
+    struct Middle {
+        role: bool,
+    }
+
+    impl Stack for Middle {
+        fn name(&self) -> &str {
+            "middle"
+        }
+
+        fn template(&self, env: &Environment) -> Result<Template, StackError> {
+            let mut scope = Scope::new("middle", env);
+            scope.nested("leaf", &Leaf { role: self.role }, Vec::new());
+            scope.finish()
+        }
+    }
+
+    fn parent(role: bool) -> Template {
+        let mut scope = Scope::new("app", &Environment::new("dev"));
+        scope.nested("mid", &Middle { role }, Vec::new());
+        scope.finish().unwrap()
+    }
+
+    #[test]
+    fn nested_templates_are_listed_parents_first_by_path() {
+        let template = parent(false);
+        let paths: Vec<String> = templates(&template).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(paths, ["Mid", "Mid.Leaf"]);
+    }
+
+    #[test]
+    fn nesting_needs_auto_expand_and_what_the_children_need() {
+        assert_eq!(capabilities(&parent(false)), [Capability::AutoExpand]);
+        assert_eq!(
+            capabilities(&parent(true)),
+            [Capability::Iam, Capability::AutoExpand]
+        );
+    }
+
+    #[test]
+    fn an_offline_diff_reads_the_children_kept_by_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::new(dir.path());
+        let before = parent(false);
+        let after = parent(true);
+
+        let found = changes(&state, &before, &after).unwrap();
+        assert!(found[0].unknown, "nothing is kept yet");
+
+        let keep = |template: &Template| {
+            let mut pending: Vec<_> = template.nested().values().collect();
+            while let Some(nested) = pending.pop() {
+                state.write_nested(nested).unwrap();
+                pending.extend(nested.template().nested().values());
+            }
+        };
+        keep(&before);
+        let found = changes(&state, &before, &after).unwrap();
+        let summary: Vec<(String, bool, Vec<String>)> = found
+            .iter()
+            .map(|c| {
+                let ids = c.changes.iter().map(|change| change.id.clone()).collect();
+                (c.path.clone(), c.unknown, ids)
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("Mid".to_owned(), false, vec!["Leaf".to_owned()]),
+                ("Mid.Leaf".to_owned(), false, vec!["Role".to_owned()]),
+            ]
+        );
+        keep(&after);
+        assert!(changes(&state, &after, &after)
+            .unwrap()
+            .iter()
+            .all(|c| c.changes.is_empty()));
+    }
 
     #[test]
     fn the_hash_is_read_from_the_template_url() {

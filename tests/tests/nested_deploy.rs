@@ -185,6 +185,12 @@ fn deploys_a_nested_stack_against_moto() {
         out.contains("    + Resources.DeadLetters (AWS::SQS::Queue)\n"),
         "{out}"
     );
+    let (code, out) = kumo(&ServiceChanged, dir, &["--json", "diff"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let nested = &report["nesting-dev"]["nested"][0];
+    assert_eq!(nested["stack"], "Jobs", "{out}");
+    assert_eq!(nested["changes"].as_array().unwrap().len(), 2, "{out}");
     let (code, out) = kumo(&ServiceChanged, dir, &["--local", "deploy", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     let changed = ServiceChanged.template(&env).unwrap();
