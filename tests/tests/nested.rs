@@ -195,3 +195,44 @@ fn the_nested_stack_is_protected_as_a_whole_not_from_inside() {
         json!(["LogicalResourceId/Network"])
     );
 }
+
+stack! {
+    /// Imports the app's queue URL.
+    pub ImportsJobs(service = "imports-jobs") {
+        import jobs = App::JOBS_URL;
+        let queue = sqs::Queue::new().queue_name(jobs);
+    }
+}
+
+stack! {
+    /// Takes the app's queue URL as a parameter deploy fills.
+    pub TakesJobs(service = "takes-jobs") {
+        import jobs = App::JOBS_URL, parameter;
+        let queue = sqs::Queue::new().queue_name(jobs);
+    }
+}
+
+stack! {
+    /// Nests a child that imports.
+    pub NestsImporter(service = "nests-importer") {
+        nested inner = ImportsJobs;
+    }
+}
+
+stack! {
+    /// Nests a child that takes another stack's output as a parameter.
+    pub NestsParameterTaker(service = "nests-taker") {
+        nested inner = TakesJobs;
+    }
+}
+
+#[test]
+fn a_childs_imports_order_its_parent_and_its_parameter_imports_are_refused() {
+    let template = NestsImporter.template(&dev()).unwrap();
+    assert_eq!(template.stack_dependencies(), ["app"]);
+    let err = NestsParameterTaker.template(&dev()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "nested stack `inner`: it takes output `JobsUrl` of stack `app` as a parameter, which only a top-level stack gets; import it instead"
+    );
+}
