@@ -116,9 +116,18 @@ impl NestedTemplate {
     }
 }
 
+/// A stack whose parameters can be given values when it is nested: `stack!` implements it for
+/// each stack, with a `{Stack}Parameters` type that has one function per `param`
+/// (`NetworkParameters::vpc_cidr(value)`), which `nested net = Network { vpc_cidr: value }` calls.
+pub trait Nestable {
+    /// The type whose associated functions make the [`NestedParameter`]s of the stack.
+    type Parameters;
+}
+
 /// A value given to a parameter of a nested stack, by the parameter's name as its stack
-/// declares it (`vpc_cidr`). `stack!` makes one through a function of the child for each of
-/// its parameters, so that an unknown parameter or a value of the wrong type does not compile.
+/// declares it (`vpc_cidr`). `stack!` makes one through a function of the child's
+/// [`Nestable::Parameters`] for each of its parameters, so that an unknown parameter or a value of
+/// the wrong type does not compile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NestedParameter {
     name: &'static str,

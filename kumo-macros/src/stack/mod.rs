@@ -45,30 +45,22 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     Ok(generate(&def, &statements, &nested_parameters))
 }
 
-/// The name of the function of a stack that gives a value to its parameter `name` when it is
-/// nested in another.
-fn nested_parameter_fn(name: &Ident) -> Ident {
-    format_ident!("__kumo_parameter_{}", name.unraw(), span = name.span())
-}
-
-/// For a `param`, the function of the stack's type that another stack's `nested` statement
-/// calls to give it a value: typed like the parameter, so that a value of the wrong type or a
-/// parameter the stack lacks does not compile.
+/// For a `param`, the function of the stack's parameters type (`NetworkParameters`) that another
+/// stack's `nested` statement calls to give it a value: typed like the parameter, so that a value
+/// of the wrong type or a parameter the stack lacks does not compile.
 fn nested_parameter(statement: &Statement, attrs: &Attrs) -> Option<TokenStream> {
     let Kind::Param { name, ty, .. } = &statement.kind else {
         return None;
     };
-    let function = nested_parameter_fn(name);
     let id = name.unraw().to_string();
     let logical_id = match attrs.logical_id() {
         Some(explicit) => quote!(::core::option::Option::Some(#explicit)),
         None => quote!(::core::option::Option::None),
     };
-    let doc = format!("The value of the parameter `{id}` when this stack is nested in another.");
+    let doc = format!("The value of the parameter `{id}` when the stack is nested in another.");
     Some(quote! {
         #[doc = #doc]
-        #[doc(hidden)]
-        pub fn #function(
+        pub fn #name(
             value: impl ::kumo_core::IntoValue<#ty>,
         ) -> ::kumo_core::nested::NestedParameter {
             ::kumo_core::nested::NestedParameter::new::<#ty>(#id, #logical_id, value)
@@ -124,6 +116,11 @@ fn generate(
             }
         }
     });
+    let parameters_type = format_ident!("{}Parameters", name.unraw(), span = name.span());
+    let parameters_doc = format!(
+        "The parameters of [`{name}`], given values when it is nested in another stack \
+         (`nested net = {name} {{ param: value }}`)."
+    );
     let outputs = declared.iter().filter_map(|s| match &s.kind {
         Kind::Output {
             name, description, ..
@@ -150,9 +147,20 @@ fn generate(
         #[derive(Debug, Clone, Copy, Default)]
         #vis struct #name;
 
+        #[doc = #parameters_doc]
+        #[derive(Debug, Clone, Copy, Default)]
+        #vis struct #parameters_type;
+
+        impl #parameters_type {
+            #(#nested_parameters)*
+        }
+
+        impl ::kumo_core::nested::Nestable for #name {
+            type Parameters = #parameters_type;
+        }
+
         impl #name {
             #(#outputs)*
-            #(#nested_parameters)*
 
             /// Builds the stack in a scope: the template, and the permissions its particles
             /// declare (`scope.permissions()`).
@@ -285,8 +293,8 @@ fn statement(statement: &Statement, attrs: &Attrs, errors: &mut Errors) -> Token
         } => {
             let protect = protected.then(|| quote!(#scope.protect(#id);));
             let parameters = parameters.iter().map(|(parameter, value)| {
-                let function = nested_parameter_fn(parameter);
-                quote_spanned!(parameter.span()=> <#stack>::#function(#value))
+                quote_spanned!(parameter.span()=>
+                    <<#stack as ::kumo_core::nested::Nestable>::Parameters>::#parameter(#value))
             });
             quote_spanned! {stack.span()=>
                 let #name: ::kumo_core::nested::NestedStack =
