@@ -42,6 +42,7 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::marker::PhantomData;
 
 use sha2::{Digest, Sha256};
 
@@ -164,6 +165,22 @@ impl NestedParameter {
     /// yields one).
     pub fn value(&self) -> &Json {
         &self.value
+    }
+}
+
+/// A value `V` for a parameter of type `T`, as the pair `(PhantomData<T>, V)`: what the functions
+/// of `stack!`'s `{Stack}Parameters` take. Bound where they are called, not where they are
+/// declared, so that a parameter type kumo does not support is one compile error (its own), not
+/// two.
+pub trait ParameterValue {
+    /// The child's parameter `name` (of logical ID `logical_id` if the child gives one) with
+    /// this value.
+    fn nested(self, name: &'static str, logical_id: Option<&'static str>) -> NestedParameter;
+}
+
+impl<T: ParameterText, V: crate::IntoValue<T>> ParameterValue for (PhantomData<T>, V) {
+    fn nested(self, name: &'static str, logical_id: Option<&'static str>) -> NestedParameter {
+        NestedParameter::new::<T>(name, logical_id, self.1)
     }
 }
 

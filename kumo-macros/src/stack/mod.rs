@@ -60,10 +60,16 @@ fn nested_parameter(statement: &Statement, attrs: &Attrs) -> Option<TokenStream>
     let doc = format!("The value of the parameter `{id}` when the stack is nested in another.");
     Some(quote! {
         #[doc = #doc]
-        pub fn #name(
-            value: impl ::kumo_core::IntoValue<#ty>,
-        ) -> ::kumo_core::nested::NestedParameter {
-            ::kumo_core::nested::NestedParameter::new::<#ty>(#id, #logical_id, value)
+        pub fn #name<V>(value: V) -> ::kumo_core::nested::NestedParameter
+        where
+            V: ::kumo_core::IntoValue<#ty>,
+            (::core::marker::PhantomData<#ty>, V): ::kumo_core::nested::ParameterValue,
+        {
+            ::kumo_core::nested::ParameterValue::nested(
+                (::core::marker::PhantomData, value),
+                #id,
+                #logical_id,
+            )
         }
     })
 }
