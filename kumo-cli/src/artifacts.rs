@@ -1,4 +1,5 @@
-//! The artifact bucket: where templates too large to send inline and bundled assets go, each
+//! The artifact bucket: where templates too large to send inline, nested stacks' templates and
+//! bundled assets go, each
 //! under a key named by its content hash, so that what is there already is never uploaded again.
 
 use std::io::Write;
@@ -7,6 +8,7 @@ use std::path::Path;
 use aws_sdk_s3::primitives::ByteStream;
 use kumo_core::asset::Asset;
 use kumo_core::naming::stable_hash;
+use kumo_core::nested::NestedTemplate;
 
 use crate::aws::aws_error;
 use crate::bundle::bundle;
@@ -113,6 +115,13 @@ impl<'a> Artifacts<'a> {
             &self.region,
             &key,
         )))
+    }
+
+    /// Uploads the template of a nested stack under its key (`nested/{hash}.json`) unless the
+    /// bucket has it; returns whether it uploaded.
+    pub async fn nested(&self, nested: &NestedTemplate) -> Result<bool, CliError> {
+        self.put(&nested.key(), nested.body().as_bytes().to_vec(), false)
+            .await
     }
 
     /// Bundles `asset` into `build_dir` and uploads it under its key unless the bucket has it

@@ -127,7 +127,7 @@ pub enum Capability {
     Iam,
     /// It creates IAM resources with names.
     NamedIam,
-    /// It uses macros (transforms).
+    /// It uses macros (transforms) or nests stacks.
     AutoExpand,
 }
 
@@ -142,7 +142,8 @@ impl Capability {
     }
 }
 
-/// The capabilities `template` needs, in order.
+/// The capabilities `template` needs, in order: those its nested stacks' templates need too,
+/// and `CAPABILITY_AUTO_EXPAND` when it nests stacks.
 pub fn capabilities(template: &Template) -> Vec<Capability> {
     const NAME_PROPERTIES: &[&str] = &[
         "RoleName",
@@ -167,9 +168,14 @@ pub fn capabilities(template: &Template) -> Vec<Capability> {
     }) {
         needed.push(Capability::NamedIam);
     }
-    if !template.transforms().is_empty() {
+    if !template.transforms().is_empty() || !template.nested().is_empty() {
         needed.push(Capability::AutoExpand);
     }
+    for nested in template.nested().values() {
+        needed.extend(capabilities(nested.template()));
+    }
+    needed.sort();
+    needed.dedup();
     needed
 }
 

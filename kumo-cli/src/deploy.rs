@@ -215,7 +215,9 @@ async fn deploy(
     } else {
         session.stack_tags(stack, &template)
     };
-    let engine = session.engine(&connection.client, &name);
+    let engine = session
+        .engine(&connection.client, &name)
+        .with_nested_stacks(!template.nested().is_empty());
     let mut deployed = engine.describe().await?;
     let hook_state = HookState {
         stack: stack.name(),

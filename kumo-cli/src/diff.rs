@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::cli::DiffArgs;
 use crate::engine::Engine;
 use crate::error::CliError;
+use crate::nested::{self, NestedChanges};
 use crate::review::Review;
 use crate::secrets::comparable;
 use crate::security;
@@ -125,7 +126,12 @@ pub async fn run(
         let changes = diff(before, &new);
         let review = Review::new(before, &new);
         let security = SecurityChanges::between(before, &new);
-        let count = changes.len() + settings.len() + instances.len();
+        let nested = nested::changes(&session.state, before, &new)?;
+        let count = changes.len()
+            + settings.len()
+            + instances.len()
+            + nested.iter().map(|n| n.changes.len()).sum::<usize>();
+
         let shown = Shown {
             name: &name,
             deployed: old.is_some(),
@@ -133,6 +139,7 @@ pub async fn run(
             changes: &changes,
             settings: &settings,
             instances: &instances,
+            nested: &nested,
             security: &security,
         };
         write!(out, "{}", painted(ui, &shown.lines())).map_err(CliError::Stdout)?;
@@ -145,6 +152,14 @@ pub async fn run(
                     .map(|change| review.to_json(change))
                     .collect::<Vec<_>>(),
                 "settings": settings.iter().map(Setting::to_json).collect::<Vec<_>>(),
+                "nested": nested.iter().map(|child| {
+                    let before = child.before.as_ref().unwrap_or(&nothing);
+                    let review = Review::new(before, &child.after);
+                    json!({
+                        "stack": child.path,
+                        "changes": child.changes.iter().map(|c| review.to_json(c)).collect::<Vec<_>>(),
+                    })
+                }).collect::<Vec<_>>(),
                 "instances": instances.iter().map(|(_, line)| line.clone()).collect::<Vec<_>>(),
                 "security": serde_json::to_value(&security).unwrap_or_default(),
             }),
@@ -167,6 +182,8 @@ struct Shown<'a> {
     settings: &'a [Setting],
     /// The stack set's instances to add, remove and update (none for a stack).
     instances: &'a [(Style, String)],
+    /// The changes of its nested stacks.
+    nested: &'a [NestedChanges],
     security: &'a SecurityChanges,
 }
 
@@ -175,7 +192,10 @@ impl Shown<'_> {
     /// view.
     fn lines(&self) -> Vec<(Style, String)> {
         let name = self.name;
-        let count = self.changes.len() + self.settings.len() + self.instances.len();
+        let count = self.changes.len()
+            + self.settings.len()
+            + self.instances.len()
+            + self.nested.iter().map(|n| n.changes.len()).sum::<usize>();
         let summary = match (self.deployed, count) {
             (_, 0) => format!("{name}: no changes"),
             (false, _) => format!("{name}: not deployed; a deploy creates it"),
@@ -186,6 +206,7 @@ impl Shown<'_> {
             .iter()
             .flat_map(|c| self.review.lines(c))
             .collect();
+        body.extend(nested_lines(self.nested));
         body.extend(self.settings.iter().map(|s| (Style::Changed, s.line())));
         body.extend(self.instances.iter().cloned());
         body.extend(security::lines(self.security));
@@ -196,6 +217,31 @@ impl Shown<'_> {
             )
             .collect()
     }
+}
+
+/// The changes of each nested stack that has some, under a line naming it.
+fn nested_lines(nested: &[NestedChanges]) -> Vec<(Style, String)> {
+    let nothing = Template::new();
+    let mut lines = Vec::new();
+    for child in nested.iter().filter(|n| !n.changes.is_empty()) {
+        let known = if child.unknown {
+            ", its deployed template not kept here: all of it shown"
+        } else {
+            ""
+        };
+        lines.push((Style::Plain, format!("nested stack {}{known}:", child.path)));
+        let before = child.before.as_ref().unwrap_or(&nothing);
+        let review = Review::new(before, &child.after);
+        for change in &child.changes {
+            lines.extend(
+                review
+                    .lines(change)
+                    .into_iter()
+                    .map(|(style, line)| (style, format!("  {line}"))),
+            );
+        }
+    }
+    lines
 }
 
 /// `lines` in their colours (when `ui` has colour on), one a line.

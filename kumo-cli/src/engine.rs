@@ -118,6 +118,7 @@ pub struct Engine<'a> {
     timeout: Duration,
     role: Option<String>,
     imports: Vec<ResourceToImport>,
+    nested_stacks: bool,
 }
 
 /// What came of a change set.
@@ -143,6 +144,7 @@ impl<'a> Engine<'a> {
             timeout: DEFAULT_TIMEOUT,
             role: None,
             imports: Vec::new(),
+            nested_stacks: false,
         }
     }
 
@@ -157,6 +159,13 @@ impl<'a> Engine<'a> {
     /// (none: the change sets create or update it as usual).
     pub fn importing(mut self, resources: Vec<ResourceToImport>) -> Self {
         self.imports = resources;
+        self
+    }
+
+    /// The engine of a stack that has nested stacks (or not): its change sets then include
+    /// the nested stacks' changes (`IncludeNestedStacks`).
+    pub fn with_nested_stacks(mut self, nested_stacks: bool) -> Self {
+        self.nested_stacks = nested_stacks;
         self
     }
 
@@ -313,7 +322,8 @@ impl<'a> Engine<'a> {
             .set_description(description)
             .set_template_body(body)
             .set_template_url(url)
-            .set_role_arn(self.role.clone());
+            .set_role_arn(self.role.clone())
+            .set_include_nested_stacks(self.nested_stacks.then_some(true));
         for capability in capabilities {
             request = request.capabilities(SdkCapability::from(capability.as_str()));
         }
@@ -542,14 +552,15 @@ impl<'a> Engine<'a> {
         }))
     }
 
-    /// The resource changes of the change set `id` whose first page is `described`, and those
-    /// of its further pages.
+    /// The resource changes of the change set `id` whose first page is `described`, those of
+    /// its further pages, and those of its nested stacks' change sets (`Nested.Resource`).
     async fn every_change(
         &self,
         id: &str,
         described: &DescribeChangeSetOutput,
     ) -> Result<Vec<ResourceChange>, CliError> {
         let mut changes = resource_changes(described.changes());
+        let mut nested = crate::nested::change_sets("", described.changes());
         let mut token = described.next_token().map(str::to_owned);
         for _ in 0..MAX_PAGES {
             let Some(next) = token else { break };
@@ -563,8 +574,10 @@ impl<'a> Engine<'a> {
                 .await
                 .map_err(|err| aws_error("reading the change set", err))?;
             changes.extend(resource_changes(page.changes()));
+            nested.extend(crate::nested::change_sets("", page.changes()));
             token = page.next_token().map(str::to_owned);
         }
+        changes.extend(crate::nested::change_set_changes(self.client, nested).await?);
         Ok(changes)
     }
 
@@ -902,7 +915,9 @@ impl<'a> Engine<'a> {
 
 /// The resource changes among a change set's `changes`, each with its replacement, scope and
 /// per-target recreation (the strongest CloudFormation gives for a target).
-fn resource_changes(changes: &[aws_sdk_cloudformation::types::Change]) -> Vec<ResourceChange> {
+pub(crate) fn resource_changes(
+    changes: &[aws_sdk_cloudformation::types::Change],
+) -> Vec<ResourceChange> {
     changes
         .iter()
         .filter_map(|c| c.resource_change())

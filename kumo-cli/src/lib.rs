@@ -54,6 +54,7 @@ mod lock;
 mod manifest;
 #[cfg(feature = "migrate")]
 pub mod migrate;
+mod nested;
 pub mod new;
 mod order;
 mod outputs;

@@ -71,7 +71,12 @@ pub async fn run(
         let source = session
             .template_source(connection, stack, &template.to_json())
             .await?;
-        let engine = session.engine(&connection.client, &name);
+        session
+            .upload_nested(connection, stack, template, out)
+            .await?;
+        let engine = session
+            .engine(&connection.client, &name)
+            .with_nested_stacks(!template.nested().is_empty());
         let deployed = engine.describe().await?;
         // Someone else's operation, or their new stack under review, is left alone.
         if let Some(why) = deployed.as_ref().and_then(|d| busy(&d.status, "plan")) {

@@ -8,6 +8,7 @@ use aws_config::SdkConfig;
 use aws_sdk_cloudformation::Client;
 use kumo_core::asset::BUCKET_PARAMETER;
 use kumo_core::group::Via;
+use kumo_core::nested::NestedTemplate;
 use kumo_core::scope::{ENVIRONMENT_TAG, SERVICE_TAG};
 use kumo_core::validate::MAX_INLINE_BODY_BYTES as INLINE_LIMIT;
 use kumo_core::{App, Environment, Stack, Template};
@@ -140,6 +141,7 @@ impl Session {
         force: bool,
         out: &mut dyn Write,
     ) -> Result<(), CliError> {
+        self.upload_nested(connection, stack, template, out).await?;
         if template.assets().is_empty() {
             return Ok(());
         }
@@ -154,8 +156,64 @@ impl Session {
         Ok(())
     }
 
-    /// Why `stack` needs the artifact bucket for its assets.
+    /// Uploads the templates of the nested stacks of `template` (theirs too, and their
+    /// assets) that the artifact bucket lacks, before the change set that reads them; and keeps
+    /// each under `.kumo` for an offline `diff`. Says what it did on `out`.
+    pub async fn upload_nested(
+        &self,
+        connection: &Connection,
+        stack: &dyn Stack,
+        template: &Template,
+        out: &mut dyn Write,
+    ) -> Result<(), CliError> {
+        if template.nested().is_empty() {
+            return Ok(());
+        }
+        let artifacts = self
+            .artifacts(connection, &self.assets_reason(stack, template))
+            .await?;
+        let mut pending: Vec<(String, &NestedTemplate)> = template
+            .nested()
+            .iter()
+            .map(|(id, nested)| (id.clone(), nested))
+            .collect();
+        while let Some((path, nested)) = pending.pop() {
+            for asset in nested.template().assets().values() {
+                artifacts
+                    .asset(asset, &self.state.build_dir(), false, out)
+                    .await?;
+            }
+            let uploaded = artifacts.nested(nested).await?;
+            self.state.write_nested(nested)?;
+            let line = if uploaded {
+                format!(
+                    "  uploaded the template of nested stack {path} ({})",
+                    nested.key()
+                )
+            } else {
+                format!("  nested stack {path} unchanged")
+            };
+            writeln!(out, "{line}").map_err(CliError::Stdout)?;
+            pending.extend(
+                nested
+                    .template()
+                    .nested()
+                    .iter()
+                    .map(|(id, child)| (format!("{path}/{id}"), child)),
+            );
+        }
+        Ok(())
+    }
+
+    /// Why `stack` needs the artifact bucket: for its assets, or its nested stacks.
     fn assets_reason(&self, stack: &dyn Stack, template: &Template) -> String {
+        if template.assets().is_empty() {
+            return format!(
+                "stack `{}` nests {} stack(s)",
+                self.stack_name(stack),
+                template.nested().len()
+            );
+        }
         format!(
             "stack `{}` bundles {} asset(s)",
             self.stack_name(stack),
@@ -368,7 +426,7 @@ impl Session {
         client: &Client,
     ) -> Result<BTreeMap<String, String>, CliError> {
         let mut given = Vec::new();
-        if !template.assets().is_empty() {
+        if template.uses_artifact_bucket() {
             let bucket = self
                 .artifact_bucket()
                 .ok_or_else(|| missing_bucket(&self.assets_reason(stack, template)))?;
@@ -469,7 +527,7 @@ impl Session {
 /// bucket, and other stacks' outputs. Neither kumo.toml nor `--param` may set them.
 fn kumo_filled(template: &Template) -> BTreeMap<String, String> {
     let mut filled = BTreeMap::new();
-    if !template.assets().is_empty() {
+    if template.uses_artifact_bucket() {
         filled.insert(
             BUCKET_PARAMETER.to_owned(),
             "the artifact bucket (artifact-bucket in kumo.toml or --artifact-bucket)".to_owned(),

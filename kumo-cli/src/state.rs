@@ -1,6 +1,7 @@
 //! The local state under `.kumo/`: the template last applied to each stack and its outputs, kept
-//! per target (region and account) as `{kind}/{env}/{region}/{account}/{stack}.json`, and the
-//! directories of bundles and locks.
+//! per target (region and account) as `{kind}/{env}/{region}/{account}/{stack}.json`, the
+//! templates of nested stacks by content hash (`nested/{hash}.json`), and the directories of
+//! bundles and locks.
 //!
 //! Records written before kumo kept targets (`{kind}/{env}/{stack}.json`) are still read, as of
 //! an unknown target, when no record of a known one matches; the next record or delete of the
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use kumo_core::nested::NestedTemplate;
 use kumo_core::Template;
 
 use crate::error::CliError;
@@ -19,6 +21,8 @@ use crate::fs::write_atomic;
 const APPLIED: &str = "applied";
 /// The outputs.
 const OUTPUTS: &str = "outputs";
+/// The directory of nested stacks' templates, by hash.
+const NESTED: &str = "nested";
 
 /// Where a stack is deployed: the region and account of its stack ID.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -234,6 +238,33 @@ impl State {
     ) -> Result<(), CliError> {
         write_atomic(&self.path(kind, target, env, stack), contents)?;
         remove_file(&self.untargeted(kind, env, stack))
+    }
+
+    /// Keeps the template of a nested stack under `.kumo/nested/{hash}.json`, where an offline
+    /// `diff` finds the child a deployed parent's `TemplateURL` names.
+    pub fn write_nested(&self, nested: &NestedTemplate) -> Result<(), CliError> {
+        let path = self.nested_path(nested.hash());
+        if path.is_file() {
+            return Ok(());
+        }
+        write_atomic(&path, nested.body().as_bytes())
+    }
+
+    /// The template of the nested stack whose template hashes to `hash`, if kept here.
+    pub fn nested(&self, hash: &str) -> Result<Option<Template>, CliError> {
+        let path = self.nested_path(hash);
+        read(&path)?
+            .map(|text| {
+                Template::from_json(&text).map_err(|source| CliError::State {
+                    path: path.clone(),
+                    message: source.to_string(),
+                })
+            })
+            .transpose()
+    }
+
+    fn nested_path(&self, hash: &str) -> PathBuf {
+        self.root.join(NESTED).join(format!("{hash}.json"))
     }
 
     /// Forgets `stack` in `env` deleted from `target` (and its records from before targets);

@@ -1,4 +1,5 @@
-//! `synth`: print the template, or write one file per stack.
+//! `synth`: print the template, or write one file per stack (and one per nested stack beside
+//! its parent's: `app.Net.template.json`).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use kumo_core::{App, Environment, Stack, Template};
 use crate::cli::{Format, SynthArgs};
 use crate::error::CliError;
 use crate::fs::write_atomic;
+use crate::nested;
 use crate::order::Graph;
 
 pub fn run(
@@ -26,9 +28,15 @@ pub fn run(
     match &args.out {
         Some(dir) => {
             for (name, template) in &templates {
-                let path = dir.join(format!("{name}.template.{}", args.format.extension()));
-                write_atomic(&path, render(template, args.format).as_bytes())?;
-                writeln!(out, "wrote {}", path.display()).map_err(CliError::Stdout)?;
+                let children = nested::templates(template)
+                    .into_iter()
+                    .map(|(path, child)| (format!("{name}.{path}"), child));
+                for (name, template) in [(name.to_string(), *template)].into_iter().chain(children)
+                {
+                    let path = dir.join(format!("{name}.template.{}", args.format.extension()));
+                    write_atomic(&path, render(template, args.format).as_bytes())?;
+                    writeln!(out, "wrote {}", path.display()).map_err(CliError::Stdout)?;
+                }
             }
         }
         None => match templates.as_slice() {
@@ -67,8 +75,9 @@ pub fn select<'a>(app: &'a dyn App, names: &[String]) -> Result<Vec<&'a dyn Stac
         .collect()
 }
 
-/// Builds and validates a stack's template. Size is checked against the 1 MB limit of templates
-/// passed through S3; the deploy decides between inline and S3.
+/// Builds and validates a stack's template and its nested stacks' templates. Size is checked
+/// against the 1 MB limit of templates passed through S3; the deploy decides between inline and
+/// S3 (a nested stack's template always goes through S3).
 pub fn build(stack: &dyn Stack, env: &Environment) -> Result<Template, CliError> {
     let fail = |source| CliError::Stack {
         stack: stack.name().to_owned(),
@@ -78,6 +87,14 @@ pub fn build(stack: &dyn Stack, env: &Environment) -> Result<Template, CliError>
     template
         .validate_for(Delivery::S3)
         .map_err(|errors| fail(errors.into()))?;
+    for (path, child) in nested::templates(&template) {
+        child
+            .validate_for(Delivery::S3)
+            .map_err(|errors| CliError::Stack {
+                stack: format!("{}.{path}", stack.name()),
+                source: errors.into(),
+            })?;
+    }
     Ok(template)
 }
 

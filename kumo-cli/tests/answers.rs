@@ -1069,3 +1069,101 @@ fn an_import_is_into_one_stack_and_not_a_stack_set() {
     );
     assert!(responder.actions().is_empty());
 }
+
+// The changes of nested stacks in a change set made with `IncludeNestedStacks`, which moto does
+// not make: a parent change of an `AWS::CloudFormation::Stack` with the `ChangeSetId` of the
+// nested stack's change set. `plan` and the deploy's review show them as `Nested.Resource`.
+
+/// A change of a resource, as DescribeChangeSet gives it.
+fn change(action: &str, id: &str, kind: &str, extra: &str) -> String {
+    format!(
+        "<member><Type>Resource</Type><ResourceChange><Action>{action}</Action>\
+         <LogicalResourceId>{id}</LogicalResourceId><ResourceType>{kind}</ResourceType>\
+         {extra}</ResourceChange></member>"
+    )
+}
+
+const NESTED_CHANGE_SET: &str =
+    "arn:aws:cloudformation:us-east-1:123456789012:changeSet/kumo-nested/2";
+
+#[test]
+fn plan_and_deploy_show_the_changes_of_nested_stacks() {
+    let deployed = Jobs { delay: 0 }
+        .template(&Environment::new("dev"))
+        .unwrap()
+        .to_json();
+    let described = Mutex::new(Vec::new());
+    let responder = Responder::start(move |action| match action {
+        "DescribeStacks" => stack_in("UPDATE_COMPLETE"),
+        "GetTemplate" => reply(
+            "GetTemplate",
+            &format!("<TemplateBody>{}</TemplateBody>", xml_text(&deployed)),
+        ),
+        "ListChangeSets" => reply("ListChangeSets", "<Summaries/>"),
+        "CreateChangeSet" => reply(
+            "CreateChangeSet",
+            "<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/kumo/1</Id>",
+        ),
+        "DescribeChangeSet" => {
+            let mut described = described.lock().unwrap();
+            described.push(());
+            // Odd calls: the parent's change set; even ones: its nested stack's.
+            let changes = if described.len() % 2 == 1 {
+                [
+                    change("Modify", "Queue", "AWS::SQS::Queue", "<Replacement>False</Replacement>"),
+                    change(
+                        "Modify",
+                        "Network",
+                        "AWS::CloudFormation::Stack",
+                        &format!(
+                            "<Replacement>False</Replacement><ChangeSetId>{NESTED_CHANGE_SET}</ChangeSetId>"
+                        ),
+                    ),
+                ]
+                .concat()
+            } else {
+                [
+                    change("Add", "Subnet", "AWS::EC2::Subnet", ""),
+                    change("Remove", "Logs", "AWS::S3::Bucket", ""),
+                ]
+                .concat()
+            };
+            reply(
+                "DescribeChangeSet",
+                &format!(
+                    "<Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus>\
+                     <Changes>{changes}</Changes>"
+                ),
+            )
+        }
+        "DeleteChangeSet" => reply("DeleteChangeSet", ""),
+        other => panic!("unexpected {other}"),
+    });
+    let (code, out) = responder.kumo(5, &["plan"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(out.contains("Network.Subnet (AWS::EC2::Subnet)"), "{out}");
+    assert!(out.contains("Network.Logs (AWS::S3::Bucket)"), "{out}");
+    let (code, out) = responder.kumo(5, &["--json", "plan"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ids: Vec<&str> = report["jobs-dev"]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["logical_id"].as_str())
+        .collect();
+    assert!(ids.contains(&"Network.Subnet"), "{out}");
+
+    // A deploy refuses to remove the nested stack's bucket, as it would the parent's.
+    let (code, out) = responder.kumo(5, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.ends_with("error: stack `jobs-dev`: refusing to replace or remove stateful or retained resources (Network.Logs); pass --allow-destructive if you mean it"),
+        "{out}"
+    );
+    let actions = responder.actions();
+    assert!(
+        !actions.contains(&"ExecuteChangeSet".to_owned()),
+        "{actions:?}"
+    );
+}

@@ -130,6 +130,7 @@ pub mod group;
 pub mod iam;
 pub mod intrinsic;
 pub mod naming;
+pub mod nested;
 mod object;
 pub mod policy;
 pub mod pseudo;

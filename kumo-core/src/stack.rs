@@ -175,6 +175,15 @@ pub enum StackError {
         /// Why it is refused.
         source: NamingError,
     },
+    /// A nested stack ([`crate::Scope::nested`]) cannot be added or read: its stack fails to
+    /// build, a parameter is unknown or missing, or an output read from it is not declared.
+    #[error("nested stack `{path}`: {message}")]
+    Nested {
+        /// Its name (the path of names), or its logical ID for an output read.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A logical ID given for a name that nothing used: a misspelt role, say.
     #[error("logical ID `{id}` is given for `{path}`, but nothing was added there")]
     UnusedLogicalId {

@@ -77,6 +77,10 @@ pub fn particle(args: TokenStream, item: TokenStream) -> TokenStream {
 /// - `import name = Stack::OUTPUT [, parameter];` binds another stack's output: through
 ///   `Fn::ImportValue` of its export, or with `parameter` through a parameter `deploy` fills from
 ///   the producer's outputs (see `kumo_core::group`). The stack then depends on the producer.
+/// - `[protected] nested name = OtherStack { param: value, ... };` builds `OtherStack` into this stack as a
+///   nested stack (`kumo_core::Scope::nested`) and binds its `kumo_core::nested::NestedStack`:
+///   each `param` is one of `OtherStack`'s parameters, typed as it declares it, and
+///   `name.output(OtherStack::OUTPUT)` reads its output.
 /// - `condition name = condition;` declares a condition and binds its logical ID.
 /// - `mapping name = { "top" = { "Key" = "value", "List" = ["a"], "Size" = 2 } };` declares a
 ///   mapping and binds its `kumo_core::scope::MappingRef`: `name.find(top, key)` is a typed

@@ -21,6 +21,7 @@ fn rendered(old: Option<&Template>, new: &Template, color: bool) -> String {
         changes: &changes,
         settings: &[],
         instances: &[],
+        nested: &[],
         security: &security,
     };
     let mut ui = Ui::default();

@@ -1,13 +1,15 @@
 """moto's server as kumo's local CloudFormation emulator.
 
-Three fixes over moto (up to 5.2.5), each applied only where moto has the parts it mends and
+Four fixes over moto (up to 5.2.5), each applied only where moto has the parts it mends and
 lacks what it adds:
 - a stack created or updated through a change set gets its outputs and exports, and can import
   other stacks' exports, as on CloudFormation, so that `outputs`, `Fn::ImportValue` and
   cross-stack parameters work locally;
 - UpdateTerminationProtection turns a stack's termination protection on or off;
 - UpdateStackSet keeps each stack instance's parameter overrides, as on CloudFormation (moto
-  replaces them with the stack set's values).
+  replaces them with the stack set's values);
+- a nested stack (AWS::CloudFormation::Stack) answers Fn::GetAtt of `Outputs.Name` with its
+  output, as on CloudFormation.
 """
 
 import sys
@@ -82,7 +84,23 @@ def _keep_instance_overrides():
     stack_set.update = update_keeping_overrides
 
 
+def _add_nested_stack_outputs():
+    stack = models.Stack
+    if "get_cfn_attribute" in vars(stack) or not hasattr(stack, "_create_output_map"):
+        return
+    from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+    def get_cfn_attribute(self, attribute_name):
+        name = attribute_name.removeprefix("Outputs.")
+        if name != attribute_name and name in self.output_map:
+            return self.output_map[name].value
+        raise UnformattedGetAttTemplateException()
+
+    stack.get_cfn_attribute = get_cfn_attribute
+
+
 _mend_change_sets()
 _add_termination_protection()
 _keep_instance_overrides()
+_add_nested_stack_outputs()
 main(sys.argv[1:])

@@ -68,6 +68,7 @@ use crate::asset::{Asset, AssetLocation};
 use crate::group::{StackOutput, StackReference, Via};
 use crate::iam::Statement;
 use crate::naming::{LogicalId, NameRegistry, NameRule, NamingError};
+use crate::nested::{self, NestedParameter, NestedStack, NestedTemplate};
 use crate::typed::{Handle, ResourceType, Tagging};
 use crate::{Condition, Environment, Json, Output, Parameter, StackError, Template, Value};
 
@@ -327,6 +328,49 @@ impl Scope {
         component::parameter_ref(&id)
     }
 
+    /// Adds the stack `stack`, built for this environment, as the nested stack `name` (an
+    /// `AWS::CloudFormation::Stack`, its logical ID prefixed by the path) with `parameters`,
+    /// and returns its handle, whose [`NestedStack::output`] reads the child's outputs. The
+    /// child's template goes to the artifact bucket at deploy (see [`crate::nested`]); its
+    /// imports of other stacks become this stack's. A child that fails to build, an unknown
+    /// parameter, a required one not given, or an output the child lacks is an error
+    /// [`Scope::finish`] reports.
+    pub fn nested(
+        &mut self,
+        name: &str,
+        stack: &dyn crate::Stack,
+        parameters: Vec<NestedParameter>,
+    ) -> NestedStack {
+        let id = self.logical_id(name);
+        let handle = NestedStack::new(id.clone());
+        let path = segments(&self.path, name).join("/");
+        let failed = |message: String| StackError::Nested { path, message };
+        let child = match stack.template(&self.environment) {
+            Ok(child) => NestedTemplate::new(child),
+            Err(err) => return self.fail(failed(err.to_string()), handle),
+        };
+        let url = child.url();
+        let properties = match nested::properties(child.template(), url, &parameters) {
+            Ok(properties) => properties,
+            Err(message) => return self.fail(failed(message), handle),
+        };
+        for reference in child.template().references() {
+            self.template.add_reference(reference.clone());
+        }
+        self.template.add_nested(&id, child);
+        let mut resource = crate::Resource::new(nested::TYPE_NAME);
+        for (key, value) in properties {
+            resource.set_property(&key, value);
+        }
+        self.tagged
+            .push((id.clone(), nested::TAGGING, self.resource_tags.clone()));
+        let added = self.template.add_resource(&id, resource);
+        self.keep(added);
+        let path = segments(&self.path, name).into_iter().map(str::to_owned);
+        self.resource_paths.push((path.collect(), id));
+        handle
+    }
+
     /// Makes this stack depend on the stack named `stack` of the app without using its
     /// outputs: `deploy` deploys that one first, `delete` deletes this one first.
     pub fn depends_on_stack(&mut self, stack: &str) {
@@ -437,6 +481,12 @@ impl Scope {
             });
         }
         self.tag_resources();
+        for (stack, output) in nested::unknown_outputs(&self.template) {
+            self.errors.push(StackError::Nested {
+                path: stack,
+                message: format!("it has no output `{output}`"),
+            });
+        }
         if let Some(err) = self.errors.into_iter().next() {
             return Err(err);
         }

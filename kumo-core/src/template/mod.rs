@@ -26,6 +26,7 @@ use crate::asset::Asset;
 use crate::condition::Condition;
 use crate::error::TemplateError;
 use crate::group::StackReference;
+use crate::nested::NestedTemplate;
 use crate::typed::{Handle, ResourceType};
 use crate::value::{Json, Value};
 
@@ -109,7 +110,8 @@ impl fmt::Display for Section {
 ///
 /// Besides the template proper, it carries what a deploy needs that is not part of the template
 /// (and so not part of its JSON or of equality): the [assets](Template::assets) to bundle, the
-/// [stack policy](Template::stack_policy) and the [other stacks](Template::references) it uses.
+/// [stack policy](Template::stack_policy), the [other stacks](Template::references) it uses and
+/// the templates of its [nested stacks](Template::nested).
 ///
 /// Templates are read from JSON ([`Template::from_json`]) and YAML (`Template::from_yaml`)
 /// without loss, in their [canonical form](Template::canonical_json).
@@ -131,6 +133,7 @@ pub struct Template {
     /// Top-level keys the model has no field for, such as SAM's `Globals`.
     other: BTreeMap<String, Json>,
     assets: BTreeMap<String, Asset>,
+    nested: BTreeMap<String, NestedTemplate>,
     stack_policy: Option<Json>,
     stack_tags: Option<BTreeMap<String, String>>,
     references: Vec<StackReference>,
@@ -196,6 +199,7 @@ impl Template {
             functions: BTreeMap::new(),
             other: BTreeMap::new(),
             assets: BTreeMap::new(),
+            nested: BTreeMap::new(),
             stack_policy: None,
             stack_tags: None,
             references: Vec::new(),
@@ -381,19 +385,43 @@ impl Template {
     /// [`crate::asset::BUCKET_PARAMETER`], declared here, which `deploy` fills with the artifact
     /// bucket) and the key. The same contents added twice are one asset.
     pub fn add_asset(&mut self, asset: Asset) -> (Value<String>, String) {
-        self.parameters
-            .entry(crate::asset::BUCKET_PARAMETER.to_owned())
-            .or_insert_with(|| {
-                Parameter::string().description(
-                    "Bucket kumo uploads bundled code to (kumo deploy sets it to the artifact bucket).",
-                )
-            });
+        let bucket = self.bucket_parameter(
+            "Bucket kumo uploads bundled code to (kumo deploy sets it to the artifact bucket).",
+        );
         let key = asset.key();
         self.assets.entry(asset.hash().to_owned()).or_insert(asset);
-        (
-            crate::intrinsic::reference(crate::asset::BUCKET_PARAMETER),
-            key,
-        )
+        (bucket, key)
+    }
+
+    /// The nested stacks' templates, by the logical ID of their `AWS::CloudFormation::Stack`.
+    pub fn nested(&self) -> &BTreeMap<String, NestedTemplate> {
+        &self.nested
+    }
+
+    /// Records the template of the nested stack `id` and returns its `TemplateURL`: the
+    /// artifact bucket (the parameter [`crate::asset::BUCKET_PARAMETER`], declared here) under
+    /// the template's content hash, where `deploy` uploads it.
+    pub fn add_nested(&mut self, id: &str, nested: NestedTemplate) -> Value<String> {
+        self.bucket_parameter(
+            "Bucket kumo uploads nested stack templates and bundled code to (kumo deploy sets it to the artifact bucket).",
+        );
+        let url = nested.url();
+        self.nested.insert(id.to_owned(), nested);
+        url
+    }
+
+    /// Whether `deploy` needs the artifact bucket for this template: it bundles assets or
+    /// nests stacks.
+    pub fn uses_artifact_bucket(&self) -> bool {
+        !self.assets.is_empty() || !self.nested.is_empty()
+    }
+
+    /// Declares the bucket parameter (with `description` if it is new) and returns its `Ref`.
+    fn bucket_parameter(&mut self, description: &str) -> Value<String> {
+        self.parameters
+            .entry(crate::asset::BUCKET_PARAMETER.to_owned())
+            .or_insert_with(|| Parameter::string().description(description));
+        crate::intrinsic::reference(crate::asset::BUCKET_PARAMETER)
     }
 
     /// The outputs of other stacks of the app this template uses, and the stacks it depends on.

@@ -17,6 +17,7 @@ pub enum Target {
     Param,
     Let,
     Import,
+    Nested,
     Condition,
     Mapping,
     Output,
@@ -130,6 +131,7 @@ struct Spec {
 const NAMED: &[Target] = &[
     Target::Param,
     Target::Let,
+    Target::Nested,
     Target::Condition,
     Target::Mapping,
     Target::Output,
@@ -243,6 +245,7 @@ impl Target {
             Target::Param => "param",
             Target::Let => "let",
             Target::Import => "import",
+            Target::Nested => "nested",
             Target::Condition => "condition",
             Target::Mapping => "mapping",
             Target::Output => "output",

@@ -1,4 +1,4 @@
-//! Explicit logical IDs given twice: `#[logical_id]` on a `let` or `param` and the entries of
+//! Explicit logical IDs given twice: `#[logical_id]` on a `let`, `nested` or `param` and the entries of
 //! `#[logical_ids]` share the `Ref` namespace, so the same ID given twice is a compile error on
 //! the second, and so is a role given twice in one `#[logical_ids]`.
 
@@ -23,7 +23,10 @@ pub fn duplicates(statements: &[Statement], attrs: &[Attrs], errors: &mut Errors
         }
     };
     for (statement, attrs) in statements.iter().zip(attrs) {
-        if !matches!(statement.target(), Target::Let | Target::Param) {
+        if !matches!(
+            statement.target(),
+            Target::Let | Target::Param | Target::Nested
+        ) {
             continue;
         }
         if let Some(id) = attrs.logical_id() {

@@ -9,7 +9,7 @@ mod param_type;
 mod parse;
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Ident, LitStr};
@@ -35,11 +35,50 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         .zip(&attrs)
         .map(|(s, attrs)| statement(s, attrs, &mut errors))
         .collect();
+    let nested_parameters: Vec<TokenStream> = def
+        .statements
+        .iter()
+        .zip(&attrs)
+        .filter_map(|(s, attrs)| nested_parameter(s, attrs))
+        .collect();
     errors.finish()?;
-    Ok(generate(&def, &statements))
+    Ok(generate(&def, &statements, &nested_parameters))
 }
 
-fn generate(def: &StackDef, statements: &[TokenStream]) -> TokenStream {
+/// For a `param`, the function of the stack's parameters type (`NetworkParameters`) that another
+/// stack's `nested` statement calls to give it a value: typed like the parameter, so that a value
+/// of the wrong type or a parameter the stack lacks does not compile.
+fn nested_parameter(statement: &Statement, attrs: &Attrs) -> Option<TokenStream> {
+    let Kind::Param { name, ty, .. } = &statement.kind else {
+        return None;
+    };
+    let id = name.unraw().to_string();
+    let logical_id = match attrs.logical_id() {
+        Some(explicit) => quote!(::core::option::Option::Some(#explicit)),
+        None => quote!(::core::option::Option::None),
+    };
+    let doc = format!("The value of the parameter `{id}` when the stack is nested in another.");
+    Some(quote! {
+        #[doc = #doc]
+        pub fn #name<V>(value: V) -> ::kumo_core::nested::NestedParameter
+        where
+            V: ::kumo_core::IntoValue<#ty>,
+            (::core::marker::PhantomData<#ty>, V): ::kumo_core::nested::ParameterValue,
+        {
+            ::kumo_core::nested::ParameterValue::nested(
+                (::core::marker::PhantomData, value),
+                #id,
+                #logical_id,
+            )
+        }
+    })
+}
+
+fn generate(
+    def: &StackDef,
+    statements: &[TokenStream],
+    nested_parameters: &[TokenStream],
+) -> TokenStream {
     let StackDef {
         attrs,
         vis,
@@ -83,6 +122,11 @@ fn generate(def: &StackDef, statements: &[TokenStream]) -> TokenStream {
             }
         }
     });
+    let parameters_type = format_ident!("{}Parameters", name.unraw(), span = name.span());
+    let parameters_doc = format!(
+        "The parameters of [`{name}`], given values when it is nested in another stack \
+         (`nested net = {name} {{ param: value }}`)."
+    );
     let outputs = declared.iter().filter_map(|s| match &s.kind {
         Kind::Output {
             name, description, ..
@@ -108,6 +152,18 @@ fn generate(def: &StackDef, statements: &[TokenStream]) -> TokenStream {
         #(#attrs)*
         #[derive(Debug, Clone, Copy, Default)]
         #vis struct #name;
+
+        #[doc = #parameters_doc]
+        #[derive(Debug, Clone, Copy, Default)]
+        #vis struct #parameters_type;
+
+        impl #parameters_type {
+            #(#nested_parameters)*
+        }
+
+        impl ::kumo_core::nested::Nestable for #name {
+            type Parameters = #parameters_type;
+        }
 
         impl #name {
             #(#outputs)*
@@ -233,6 +289,23 @@ fn statement(statement: &Statement, attrs: &Attrs, errors: &mut Errors) -> Token
                 quote_spanned! {expr.span()=>
                     let #name: ::kumo_core::Value<::std::string::String> = #scope.import(&#expr);
                 }
+            }
+        }
+        Kind::Nested {
+            name,
+            stack,
+            parameters,
+            protected,
+        } => {
+            let protect = protected.then(|| quote!(#scope.protect(#id);));
+            let parameters = parameters.iter().map(|(parameter, value)| {
+                quote_spanned!(parameter.span()=>
+                    <<#stack as ::kumo_core::nested::Nestable>::Parameters>::#parameter(#value))
+            });
+            quote_spanned! {stack.span()=>
+                let #name: ::kumo_core::nested::NestedStack =
+                    #scope.nested(#id, &#stack, ::std::vec![#(#parameters),*]);
+                #protect
             }
         }
         Kind::Condition { name, expr } => {

@@ -13,6 +13,7 @@ mod kw {
     syn::custom_keyword!(param);
     syn::custom_keyword!(protected);
     syn::custom_keyword!(import);
+    syn::custom_keyword!(nested);
     syn::custom_keyword!(parameter);
     syn::custom_keyword!(depends_on);
     syn::custom_keyword!(condition);
@@ -32,7 +33,7 @@ mod kw {
 const EXPECTED_STACK: &str =
     "expected a stack: `pub Name(service = \"my-service\") { ... }`, with doc comments before it if you like";
 const EXPECTED_STATEMENT: &str =
-    "expected `param`, `let`, `protected let`, `import`, `condition`, `mapping`, `output` or `rule`";
+    "expected `param`, `let`, `protected let`, `import`, `nested`, `condition`, `mapping`, `output` or `rule`";
 const EXPECTED_MAPPING_VALUE: &str =
     "expected a mapping value: a string, a number or a list of them in `[...]`";
 
@@ -83,6 +84,15 @@ pub enum Kind {
         expr: Expr,
         parameter: bool,
     },
+    /// `[protected] nested name = Stack { param: value, ... };`: another stack built in as a
+    /// nested stack, with values for its parameters; protected, the stack policy refuses to
+    /// replace or delete it.
+    Nested {
+        name: Ident,
+        stack: syn::Path,
+        parameters: Vec<(Ident, Expr)>,
+        protected: bool,
+    },
     /// `condition name = condition;`
     Condition { name: Ident, expr: Expr },
     /// `mapping name = { "top" = { "second" = value, ... }, ... };`
@@ -123,6 +133,7 @@ impl Statement {
             Kind::Param { name, .. }
             | Kind::Let { name, .. }
             | Kind::Import { name, .. }
+            | Kind::Nested { name, .. }
             | Kind::Condition { name, .. }
             | Kind::Mapping { name, .. }
             | Kind::Output { name, .. }
@@ -136,6 +147,7 @@ impl Statement {
             Kind::Param { .. } => Target::Param,
             Kind::Let { .. } => Target::Let,
             Kind::Import { .. } => Target::Import,
+            Kind::Nested { .. } => Target::Nested,
             Kind::Condition { .. } => Target::Condition,
             Kind::Mapping { .. } => Target::Mapping,
             Kind::Output { .. } => Target::Output,
@@ -148,6 +160,7 @@ impl Statement {
         match &self.kind {
             Kind::Param { default, .. } => default.iter().collect(),
             Kind::Mapping { .. } => Vec::new(),
+            Kind::Nested { parameters, .. } => parameters.iter().map(|(_, expr)| expr).collect(),
             Kind::Output { expr, export, .. } => match export {
                 Some(Export::Named(name)) => vec![expr, name],
                 _ => vec![expr],
@@ -443,6 +456,57 @@ impl Parse for MappingEntries {
     }
 }
 
+/// The rest of a `nested` statement, after `protected` if `protected`.
+fn nested(input: ParseStream, protected: bool) -> syn::Result<Kind> {
+    input.parse::<kw::nested>()?;
+    let name = input.parse()?;
+    input.parse::<Token![=]>()?;
+    let stack = input.parse().map_err(|err| {
+        syn::Error::new(
+            err.span(),
+            "expected the nested stack's type: `Network { ... }`",
+        )
+    })?;
+    let parameters = if input.peek(syn::token::Brace) {
+        let body;
+        braced!(body in input);
+        Punctuated::<NestedParameter, Token![,]>::parse_terminated(&body)?
+            .into_iter()
+            .map(|p| (p.name, p.value))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Kind::Nested {
+        name,
+        stack,
+        parameters,
+        protected,
+    })
+}
+
+/// `name: value` in a `nested` statement: a value for the child's parameter `name`.
+struct NestedParameter {
+    name: Ident,
+    value: Expr,
+}
+
+impl Parse for NestedParameter {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let name = input.parse().map_err(|err| {
+            syn::Error::new(
+                err.span(),
+                "expected a parameter of the nested stack: `vpc_cidr: \"10.0.0.0/16\"`",
+            )
+        })?;
+        input.parse::<Token![:]>()?;
+        Ok(NestedParameter {
+            name,
+            value: input.parse()?,
+        })
+    }
+}
+
 impl Parse for Statement {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let attrs = input.call(Attribute::parse_outer)?;
@@ -484,15 +548,19 @@ impl Parse for Kind {
             }
         } else if lookahead.peek(Token![let]) || lookahead.peek(kw::protected) {
             let protected = input.parse::<Option<kw::protected>>()?.is_some();
-            input
-                .parse::<Token![let]>()
-                .map_err(|err| syn::Error::new(err.span(), "expected `let` after `protected`"))?;
-            let name = input.parse()?;
-            input.parse::<Token![=]>()?;
-            Kind::Let {
-                name,
-                expr: input.parse()?,
-                protected,
+            if protected && input.peek(kw::nested) {
+                nested(input, true)?
+            } else {
+                input.parse::<Token![let]>().map_err(|err| {
+                    syn::Error::new(err.span(), "expected `let` or `nested` after `protected`")
+                })?;
+                let name = input.parse()?;
+                input.parse::<Token![=]>()?;
+                Kind::Let {
+                    name,
+                    expr: input.parse()?,
+                    protected,
+                }
             }
         } else if lookahead.peek(kw::import) {
             input.parse::<kw::import>()?;
@@ -516,6 +584,8 @@ impl Parse for Kind {
                 expr,
                 parameter,
             }
+        } else if lookahead.peek(kw::nested) {
+            nested(input, false)?
         } else if lookahead.peek(kw::condition) {
             input.parse::<kw::condition>()?;
             let name = input.parse()?;

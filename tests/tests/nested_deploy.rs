@@ -1,0 +1,211 @@
+//! Nested stacks end to end against moto on 127.0.0.1: the child's template uploaded to the
+//! artifact bucket by content hash before the parent's change set, the nested stack created with
+//! its parameters and its output read by the parent, a no-op redeploy, an offline `diff` and a
+//! deploy of a changed child, and delete.
+//!
+//! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use kumo_core::resources::sqs;
+use kumo_core::{stack, App, Environment, Stack};
+use kumo_tests::MotoServer;
+
+stack! {
+    /// The jobs queue, nested in the app.
+    pub Jobs(service = "jobs") {
+        param retention: i64 = 345600;
+        let queue = sqs::Queue::new().message_retention_period(retention);
+        output queue_name = queue.arn();
+    }
+}
+
+stack! {
+    /// The jobs queue and a dead-letter queue: the child changed.
+    pub JobsWithDeadLetters(service = "jobs") {
+        param retention: i64 = 345600;
+        let queue = sqs::Queue::new().message_retention_period(retention);
+        let dead_letters = sqs::Queue::new();
+        output queue_name = queue.arn();
+        output dead_letters_name = dead_letters.arn();
+    }
+}
+
+stack! {
+    /// The app, nesting its jobs.
+    pub Service(service = "nesting") {
+        nested jobs = Jobs { retention: 86400 };
+        output jobs_queue = jobs.output(Jobs::QUEUE_NAME);
+    }
+}
+
+stack! {
+    /// The app, nesting its changed jobs.
+    pub ServiceChanged(service = "nesting") {
+        nested jobs = JobsWithDeadLetters { retention: 86400 };
+        output jobs_queue = jobs.output(JobsWithDeadLetters::QUEUE_NAME);
+    }
+}
+
+/// Runs the CLI against `app` in `dir` and returns the exit code and what it printed.
+fn kumo(app: &dyn App, dir: &Path, args: &[&str]) -> (ExitCode, String) {
+    let state = dir.join(".kumo");
+    let config = dir.join("kumo.toml");
+    if !config.exists() {
+        std::fs::write(&config, "").unwrap();
+    }
+    let mut argv = vec![
+        "kumo",
+        "--state-dir",
+        state.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    argv.extend_from_slice(args);
+    kumo_tests::run(app, &argv)
+}
+
+fn s3(moto: &MotoServer, runtime: &tokio::runtime::Runtime) -> aws_sdk_s3::Client {
+    let config = runtime.block_on(moto.sdk_config("us-east-1"));
+    let s3 = aws_sdk_s3::config::Builder::from(&config)
+        .force_path_style(true)
+        .build();
+    aws_sdk_s3::Client::from_conf(s3)
+}
+
+fn object(runtime: &tokio::runtime::Runtime, s3: &aws_sdk_s3::Client, key: &str) -> Vec<u8> {
+    let object = runtime
+        .block_on(
+            s3.get_object()
+                .bucket("kumo-local-artifacts")
+                .key(key)
+                .send(),
+        )
+        .unwrap_or_else(|err| panic!("{key}: {err:?}"));
+    runtime
+        .block_on(object.body.collect())
+        .unwrap()
+        .into_bytes()
+        .to_vec()
+}
+
+/// The logical IDs of the resources of the stack nested in `parent` as `logical_id`.
+fn nested_resources(
+    runtime: &tokio::runtime::Runtime,
+    cloudformation: &aws_sdk_cloudformation::Client,
+    parent: &str,
+    logical_id: &str,
+) -> Vec<String> {
+    let resources = |stack: &str| {
+        runtime
+            .block_on(
+                cloudformation
+                    .list_stack_resources()
+                    .stack_name(stack)
+                    .send(),
+            )
+            .unwrap()
+            .stack_resource_summaries()
+            .to_vec()
+    };
+    let nested = resources(parent)
+        .into_iter()
+        .find(|r| r.logical_resource_id() == Some(logical_id))
+        .and_then(|r| r.physical_resource_id().map(str::to_owned))
+        .unwrap_or_else(|| panic!("{parent} has no {logical_id}"));
+    let mut ids: Vec<String> = resources(&nested)
+        .iter()
+        .filter_map(|r| r.logical_resource_id().map(str::to_owned))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn deploys_a_nested_stack_against_moto() {
+    let moto = MotoServer::start().unwrap();
+    std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
+    std::env::set_var("KUMO_POLL_MS", "100");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let s3 = s3(&moto, &runtime);
+    let cloudformation =
+        aws_sdk_cloudformation::Client::new(&runtime.block_on(moto.sdk_config("us-east-1")));
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let env = Environment::new("dev");
+    let template = Service.template(&env).unwrap();
+    let child = &template.nested()["Jobs"];
+
+    // synth writes the child beside the parent.
+    let out_dir = dir.join("out");
+    let (code, out) = kumo(
+        &Service,
+        dir,
+        &["synth", "--out", out_dir.to_str().unwrap()],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("nesting.Jobs.template.json")).unwrap(),
+        child.body()
+    );
+
+    // The child's template is uploaded under its hash, then the parent deployed with it.
+    let (code, out) = kumo(&Service, dir, &["--local", "deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(
+        out.contains(&format!(
+            "uploaded the template of nested stack Jobs ({})",
+            child.key()
+        )),
+        "{out}"
+    );
+    assert_eq!(object(&runtime, &s3, &child.key()), child.body().as_bytes());
+    assert_eq!(
+        nested_resources(&runtime, &cloudformation, "nesting-dev", "Jobs"),
+        ["Queue"]
+    );
+    let (code, out) = kumo(&Service, dir, &["--local", "outputs"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("JobsQueue"), "{out}");
+
+    // Unchanged: nothing to do.
+    let (code, out) = kumo(&Service, dir, &["--local", "deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.starts_with("nesting-dev: no changes"), "{out}");
+
+    // The child changes: the offline diff shows its changes under the nested stack.
+    let (code, out) = kumo(&ServiceChanged, dir, &["diff"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(out.contains("  nested stack Jobs:\n"), "{out}");
+    assert!(
+        out.contains("    + Resources.DeadLetters (AWS::SQS::Queue)\n"),
+        "{out}"
+    );
+    let (code, out) = kumo(&ServiceChanged, dir, &["--json", "diff"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let nested = &report["nesting-dev"]["nested"][0];
+    assert_eq!(nested["stack"], "Jobs", "{out}");
+    assert_eq!(nested["changes"].as_array().unwrap().len(), 2, "{out}");
+    let (code, out) = kumo(&ServiceChanged, dir, &["--local", "deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let changed = ServiceChanged.template(&env).unwrap();
+    let changed_child = &changed.nested()["Jobs"];
+    assert_eq!(
+        object(&runtime, &s3, &changed_child.key()),
+        changed_child.body().as_bytes()
+    );
+    assert_eq!(
+        nested_resources(&runtime, &cloudformation, "nesting-dev", "Jobs"),
+        ["DeadLetters", "Queue"]
+    );
+    let (code, out) = kumo(&ServiceChanged, dir, &["diff"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+
+    let (code, out) = kumo(&ServiceChanged, dir, &["--local", "delete", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+}
