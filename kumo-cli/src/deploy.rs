@@ -1,12 +1,10 @@
 //! `deploy`: create or update each stack through a change set.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
-use std::time::Instant;
 
-use futures_util::stream::{FuturesUnordered, StreamExt};
 use kumo_core::{App, HookPoint, Stack, Template};
 use serde_json::json;
 
@@ -21,12 +19,15 @@ use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::prepare;
 use crate::proposal::Proposal;
+use crate::schedule::{Done, Schedule};
 use crate::secrets::{comparable, mask_outputs};
 use crate::security;
 use crate::session::{Connection, Session};
 use crate::state::TargetKey;
 use crate::ui::{Prefixed, Progress, Style};
 
+/// Deploys the selected stacks to every target, in dependency order within each, independent
+/// units in parallel ([`Schedule`]).
 pub async fn run(
     app: &dyn App,
     session: &Session,
@@ -38,13 +39,22 @@ pub async fn run(
         return Err(CliError::NeedsYes("deploy"));
     }
     let graph = Graph::of(app, &session.env)?;
-    let mut waiting = graph.selection(app, &args.selection.stacks)?;
+    let waiting = graph.selection(app, &args.selection.stacks)?;
     if args.execute.is_some() && waiting.len() != 1 {
         return Err(CliError::ExecuteOneStack(waiting.len()));
     }
     session.check_shared(app, &waiting, &args.params)?;
-    let selected: BTreeSet<&str> = waiting.iter().map(|(stack, _)| stack.name()).collect();
-    let connection = session.connect().await?;
+    let stacks: Vec<String> = waiting.iter().map(|(s, _)| s.name().to_owned()).collect();
+    let many = session.many_targets();
+    let own: Vec<Session> = match many {
+        true => session.places.iter().map(|p| session.at(p)).collect(),
+        false => Vec::new(),
+    };
+    let sessions: Vec<&Session> = match many {
+        true => own.iter().collect(),
+        false => vec![session],
+    };
+    let connections = connect(&sessions, many).await?;
     // Questions on a terminal come one stack at a time.
     let concurrency = if !args.yes && Session::interactive() {
         1
@@ -52,35 +62,40 @@ pub async fn run(
         usize::from(args.concurrency)
     };
     let parallel = concurrency > 1 && waiting.len() > 1;
-    session.ui.set_parallel(parallel);
+    session.ui.set_parallel(parallel || many);
+    let schedule = Schedule {
+        targets: sessions.len(),
+        stacks: &stacks,
+        dependencies: stacks
+            .iter()
+            .map(|name| (name.clone(), graph.dependencies(name).clone()))
+            .collect(),
+        concurrency,
+        fail_fast: args.fail_fast,
+    };
     let shared = RefCell::new(out);
-    let clock = Instant::now();
-    let mut running = FuturesUnordered::new();
-    let mut done: BTreeSet<String> = BTreeSet::new();
-    let mut failed: Vec<(String, CliError)> = Vec::new();
-    loop {
-        while failed.is_empty() && running.len() < concurrency {
-            let ready = waiting.iter().position(|(stack, _)| {
-                graph
-                    .dependencies(stack.name())
-                    .iter()
-                    .all(|d| done.contains(d) || !selected.contains(d.as_str()))
-            });
-            let Some(position) = ready else { break };
-            let (stack, template) = waiting.remove(position);
-            let name = stack.name().to_owned();
-            let shared = &shared;
-            let connection = &connection;
-            let graph = &graph;
-            running.push(async move {
-                let started = clock.elapsed();
-                let prefix = if parallel {
-                    format!("{} | ", session.stack_name(stack))
-                } else {
-                    String::new()
+    let done = schedule
+        .run(|target, name| {
+            let (shared, graph, sessions, connections) = (&shared, &graph, &sessions, &connections);
+            async move {
+                let session = sessions[target];
+                let Some((stack, template)) = graph.stack(&name) else {
+                    return Ok(());
+                };
+                let stack_name = session.stack_name(stack);
+                let prefix = match (many, parallel) {
+                    (true, _) => format!("[{}] {stack_name} | ", session.places[0]),
+                    (false, true) => format!("{stack_name} | "),
+                    (false, false) => String::new(),
                 };
                 let mut out = Prefixed::new(shared, prefix);
-                let result = deploy(
+                let connection = connections[target]
+                    .as_ref()
+                    .map_err(|message| CliError::Aws {
+                        action: format!("connecting to {}", session.places[0]),
+                        message: message.clone(),
+                    })?;
+                deploy(
                     app,
                     graph,
                     stack,
@@ -90,59 +105,121 @@ pub async fn run(
                     args,
                     &mut out,
                 )
-                .await;
-                (name, started, clock.elapsed(), result)
-            });
-        }
-        let Some((name, started, finished, result)) = running.next().await else {
-            break;
-        };
-        let stack_name = session.env.stack_name(&name);
-        session
-            .ui
-            .annotate(&stack_name, "started_ms", json!(started.as_millis() as u64));
-        session.ui.annotate(
-            &stack_name,
-            "finished_ms",
-            json!(finished.as_millis() as u64),
-        );
-        match result {
-            Ok(()) => {
-                done.insert(name);
+                .await
             }
-            Err(err) => {
-                session
-                    .ui
-                    .annotate(&stack_name, "error", json!(err.to_string()));
-                failed.push((stack_name, err));
-            }
+        })
+        .await;
+    let out = shared.into_inner();
+    finish(session, &sessions, done, many, out)
+}
+
+/// A connection per target of `sessions`: with several, a target that cannot connect fails
+/// alone (its message kept for its first stack); with one, the command fails.
+async fn connect(
+    sessions: &[&Session],
+    many: bool,
+) -> Result<Vec<Result<Connection, String>>, CliError> {
+    let mut connections = Vec::new();
+    for session in sessions {
+        match session.connect().await {
+            Ok(connection) => connections.push(Ok(connection)),
+            Err(err) if many => connections.push(Err(err.to_string())),
+            Err(err) => return Err(err),
         }
     }
-    let not_attempted: Vec<String> = waiting
-        .iter()
-        .map(|(stack, _)| session.stack_name(*stack))
-        .collect();
-    for name in &not_attempted {
-        session.ui.annotate(name, "result", json!("not attempted"));
+    Ok(connections)
+}
+
+/// Reports what the schedule `done` did through the targets' `sessions` (with `many`, each
+/// target's report goes under its name in `session`'s, and a table ends the output on `out`),
+/// and the exit: success, or an error naming the failed units and those not attempted.
+fn finish(
+    session: &Session,
+    sessions: &[&Session],
+    mut done: Done,
+    many: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
+    let label = |target: usize, name: &str| match many {
+        true => format!("[{}] {name}", sessions[target].places[0]),
+        false => name.to_owned(),
+    };
+    let mut rows = Vec::new();
+    let mut failed = Vec::new();
+    for ran in done.ran.drain(..) {
+        let ui = &sessions[ran.target].ui;
+        let name = sessions[ran.target].env.stack_name(&ran.stack);
+        ui.annotate(&name, "started_ms", json!(ran.started.as_millis() as u64));
+        ui.annotate(&name, "finished_ms", json!(ran.finished.as_millis() as u64));
+        let result = match ran.result {
+            Ok(()) => ui.result_of(&name).unwrap_or_else(|| "deployed".to_owned()),
+            Err(err) => {
+                ui.annotate(&name, "error", json!(err.to_string()));
+                failed.push((ran.target, name.clone(), err));
+                "failed".to_owned()
+            }
+        };
+        rows.push((ran.target, name, result, Some(ran.finished - ran.started)));
+    }
+    let mut not_attempted = Vec::new();
+    for (target, stack) in &done.not_attempted {
+        let name = sessions[*target].env.stack_name(stack);
+        sessions[*target]
+            .ui
+            .annotate(&name, "result", json!("not attempted"));
+        not_attempted.push(label(*target, &name));
+        rows.push((*target, name, "not attempted".to_owned(), None));
+    }
+    if many {
+        for target in sessions {
+            session
+                .ui
+                .report(&target.places[0].to_string(), target.ui.take_report());
+        }
+        rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        summary(sessions, &rows, out)?;
     }
     match (failed.len(), not_attempted.is_empty()) {
         (0, _) => Ok(ExitCode::SUCCESS),
-        (1, true) => Err(failed.remove(0).1),
+        (1, true) if !many => Err(failed.remove(0).2),
         _ => Err(CliError::Group {
             failed: failed
                 .iter()
-                .map(|(name, err)| {
+                .map(|(target, name, err)| {
                     let message = err.to_string();
-                    if message.starts_with("stack `") {
-                        message
-                    } else {
-                        format!("stack `{name}`: {message}")
+                    let message = match message.starts_with("stack `") {
+                        true => message,
+                        false => format!("stack `{name}`: {message}"),
+                    };
+                    match many {
+                        true => format!("[{}] {message}", sessions[*target].places[0]),
+                        false => message,
                     }
                 })
                 .collect(),
             not_attempted,
         }),
     }
+}
+
+/// The table that ends a deploy to several targets: target, stack, result and how long it took.
+fn summary(
+    sessions: &[&Session],
+    rows: &[(usize, String, String, Option<std::time::Duration>)],
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let cells: Vec<[String; 4]> = rows
+        .iter()
+        .map(|(target, name, result, took)| {
+            [
+                sessions[*target].places[0].to_string(),
+                name.clone(),
+                result.clone(),
+                took.map_or_else(|| "-".to_owned(), |d| format!("{:.1}s", d.as_secs_f64())),
+            ]
+        })
+        .collect();
+    crate::ui::table(&["TARGET", "STACK", "RESULT", "TIME"], &cells, out)
 }
 
 /// What to do with a stack, by its status before the deploy.

@@ -60,6 +60,7 @@ mod plan;
 mod prepare;
 mod proposal;
 mod review;
+mod schedule;
 mod secrets;
 mod security;
 mod session;
@@ -67,6 +68,7 @@ mod stackset;
 mod state;
 mod status;
 mod synth;
+mod target;
 pub mod tool;
 mod ui;
 mod validate;
@@ -192,10 +194,11 @@ fn prepare(
         config::EnvConfig::default()
     };
     let local = local::Local::new(&global.state_dir, local_port);
-    let session = session::Session {
+    let places = target::places(&config, &global.region, &global.target)?;
+    let mut session = session::Session {
         env: config.environment(&global.env, app),
         target: aws::Target {
-            region: global.region.or_else(|| config.region.clone()),
+            region: None,
             profile: global.profile,
             endpoint: global.endpoint_url,
             local: global.local,
@@ -204,6 +207,7 @@ fn prepare(
                 .request_timeout
                 .or(config.request_timeout)
                 .unwrap_or(aws::REQUEST_TIMEOUT),
+            assume_role: None,
         },
         timeout: global
             .timeout
@@ -213,8 +217,13 @@ fn prepare(
         role_arn: global.role_arn.or_else(|| config.role_arn.clone()),
         config,
         artifact_bucket: global.artifact_bucket,
+        places,
         ui: ui::Ui::new(global.json, global.no_color, global.verbose, terminal),
     };
+    if let [one] = session.places.as_slice() {
+        let one = one.clone();
+        session.aim(&one);
+    }
     Ok((session, local))
 }
 
@@ -245,14 +254,24 @@ fn command(
             }
             runtime()?.block_on(deploy::run(app, session, &args, out))
         }
-        cli::Command::Delete(args) => runtime()?.block_on(delete::run(app, session, &args, out)),
-        cli::Command::Outputs(args) => runtime()?.block_on(outputs::run(app, session, &args, out)),
-        cli::Command::Diff(args) => runtime()?.block_on(diff::run(app, session, &args, out)),
-        cli::Command::Plan(args) => runtime()?.block_on(plan::run(app, session, &args, out)),
+        cli::Command::Delete(args) => target::each(session, out, |session, out| {
+            runtime()?.block_on(delete::run(app, session, &args, out))
+        }),
+        cli::Command::Outputs(args) => target::each(session, out, |session, out| {
+            runtime()?.block_on(outputs::run(app, session, &args, out))
+        }),
+        cli::Command::Diff(args) => target::each(session, out, |session, out| {
+            runtime()?.block_on(diff::run(app, session, &args, out))
+        }),
+        cli::Command::Plan(args) => target::each(session, out, |session, out| {
+            runtime()?.block_on(plan::run(app, session, &args, out))
+        }),
         cli::Command::Validate(args) => {
             runtime()?.block_on(validate::run(app, session, &args, out))
         }
-        cli::Command::Status(args) => runtime()?.block_on(status::run(app, session, &args, out)),
+        cli::Command::Status(args) => target::each(session, out, |session, out| {
+            runtime()?.block_on(status::run(app, session, &args, out))
+        }),
         cli::Command::Drift(args) => runtime()?.block_on(drift::run(app, session, &args, out)),
         cli::Command::Graph(args) => graph::run(app, &session.env, &args, out),
         cli::Command::Completions(args) => {

@@ -1,0 +1,254 @@
+//! The order and parallelism of work over (target, stack) units: a stack starts once the stacks
+//! it depends on are done in its target, up to `concurrency` at once over all targets; after a
+//! failure no new unit of that target starts (of any target, with `fail_fast`), and those left
+//! are not attempted.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use futures_util::stream::{FuturesUnordered, StreamExt};
+
+use crate::error::CliError;
+
+/// What to run: every stack of `stacks` in each of `targets` targets.
+pub struct Schedule<'s> {
+    /// How many targets (units name them by index).
+    pub targets: usize,
+    /// The stacks, in dependency order (producers first).
+    pub stacks: &'s [String],
+    /// The stacks each depends on; those not in `stacks` are not waited for.
+    pub dependencies: BTreeMap<String, BTreeSet<String>>,
+    /// How many units run at once.
+    pub concurrency: usize,
+    /// Whether a failure in one target stops the others starting new units.
+    pub fail_fast: bool,
+}
+
+/// One unit that ran.
+#[derive(Debug)]
+pub struct Ran {
+    /// Its target's index.
+    pub target: usize,
+    /// Its stack.
+    pub stack: String,
+    /// When it started and finished, from the start of the schedule.
+    pub started: Duration,
+    /// See `started`.
+    pub finished: Duration,
+    /// How it ended.
+    pub result: Result<(), CliError>,
+}
+
+/// What a schedule did.
+#[derive(Debug, Default)]
+pub struct Done {
+    /// The units that ran, in the order they finished.
+    pub ran: Vec<Ran>,
+    /// The units not attempted after a failure, as (target, stack), in schedule order.
+    pub not_attempted: Vec<(usize, String)>,
+}
+
+impl Schedule<'_> {
+    /// Runs every unit through `run` (given the target's index and the stack), in order.
+    pub async fn run<F, Fut>(&self, run: F) -> Done
+    where
+        F: Fn(usize, String) -> Fut,
+        Fut: Future<Output = Result<(), CliError>>,
+    {
+        let selected: BTreeSet<&str> = self.stacks.iter().map(String::as_str).collect();
+        // The first stack in every target, then the second: parallel work spreads over them.
+        let mut waiting: Vec<(usize, String)> = self
+            .stacks
+            .iter()
+            .flat_map(|stack| (0..self.targets).map(move |target| (target, stack.clone())))
+            .collect();
+        let mut finished: BTreeSet<(usize, String)> = BTreeSet::new();
+        let mut failed: BTreeSet<usize> = BTreeSet::new();
+        let mut done = Done::default();
+        let mut running = FuturesUnordered::new();
+        let clock = Instant::now();
+        let none = BTreeSet::new();
+        loop {
+            while running.len() < self.concurrency && !(self.fail_fast && !failed.is_empty()) {
+                let ready = waiting.iter().position(|(target, stack)| {
+                    !failed.contains(target)
+                        && self
+                            .dependencies
+                            .get(stack)
+                            .unwrap_or(&none)
+                            .iter()
+                            .filter(|d| selected.contains(d.as_str()))
+                            .all(|d| finished.contains(&(*target, d.clone())))
+                });
+                let Some(position) = ready else { break };
+                let (target, stack) = waiting.remove(position);
+                let unit = run(target, stack.clone());
+                running.push(async move {
+                    let started = clock.elapsed();
+                    let result = unit.await;
+                    Ran {
+                        target,
+                        stack,
+                        started,
+                        finished: clock.elapsed(),
+                        result,
+                    }
+                });
+            }
+            let Some(ran) = running.next().await else {
+                break;
+            };
+            match &ran.result {
+                Ok(()) => {
+                    finished.insert((ran.target, ran.stack.clone()));
+                }
+                Err(_) => {
+                    failed.insert(ran.target);
+                }
+            }
+            done.ran.push(ran);
+        }
+        done.not_attempted = waiting;
+        done
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    /// A fake unit runner: records when each unit starts and ends, waits a little (the first
+    /// stack longest, so a wrong order would show), and fails the units in `failing` at once.
+    struct Fake {
+        log: RefCell<Vec<String>>,
+        failing: Vec<(usize, &'static str)>,
+    }
+
+    impl Fake {
+        fn new(failing: &[(usize, &'static str)]) -> Fake {
+            Fake {
+                log: RefCell::new(Vec::new()),
+                failing: failing.to_vec(),
+            }
+        }
+
+        async fn unit(&self, target: usize, stack: String) -> Result<(), CliError> {
+            self.log
+                .borrow_mut()
+                .push(format!("start {target}/{stack}"));
+            let failing = self.failing.contains(&(target, stack.as_str()));
+            let pause = match (failing, stack.as_str()) {
+                (true, _) => 1,
+                (false, "network") => 30,
+                (false, _) => 5,
+            };
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+            self.log.borrow_mut().push(format!("end {target}/{stack}"));
+            if failing {
+                return Err(CliError::Cancelled);
+            }
+            Ok(())
+        }
+
+        fn position(&self, entry: &str) -> usize {
+            self.log
+                .borrow()
+                .iter()
+                .position(|e| e == entry)
+                .unwrap_or_else(|| panic!("{entry} not in {:?}", self.log.borrow()))
+        }
+    }
+
+    fn stacks() -> Vec<String> {
+        ["network", "data", "service"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect()
+    }
+
+    fn schedule(stacks: &[String], concurrency: usize, fail_fast: bool) -> Schedule<'_> {
+        let set = |names: &[&str]| names.iter().map(|s| (*s).to_owned()).collect();
+        Schedule {
+            targets: 3,
+            stacks,
+            dependencies: BTreeMap::from([
+                ("data".to_owned(), set(&["network"])),
+                ("service".to_owned(), set(&["data", "network"])),
+            ]),
+            concurrency,
+            fail_fast,
+        }
+    }
+
+    fn run(schedule: &Schedule<'_>, fake: &Fake) -> Done {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(schedule.run(|target, stack| fake.unit(target, stack)))
+    }
+
+    #[test]
+    fn order_holds_within_a_target_and_targets_run_in_parallel() {
+        let stacks = stacks();
+        let fake = Fake::new(&[]);
+        let done = run(&schedule(&stacks, 3, false), &fake);
+        assert_eq!(done.ran.len(), 9);
+        assert!(done.not_attempted.is_empty());
+        for target in 0..3 {
+            assert!(
+                fake.position(&format!("end {target}/network"))
+                    < fake.position(&format!("start {target}/data"))
+            );
+            assert!(
+                fake.position(&format!("end {target}/data"))
+                    < fake.position(&format!("start {target}/service"))
+            );
+        }
+        // The three targets' first stacks all started before any finished.
+        let first_end = fake
+            .position("end 0/network")
+            .min(fake.position("end 1/network"));
+        assert!(fake.position("start 2/network") < first_end);
+    }
+
+    #[test]
+    fn a_failure_stops_only_its_target_unless_fail_fast() {
+        let stacks = stacks();
+        let fake = Fake::new(&[(1, "network")]);
+        let done = run(&schedule(&stacks, 3, false), &fake);
+        let failed: Vec<_> = done
+            .ran
+            .iter()
+            .filter(|r| r.result.is_err())
+            .map(|r| (r.target, r.stack.as_str()))
+            .collect();
+        assert_eq!(failed, [(1, "network")]);
+        assert_eq!(done.ran.len(), 7);
+        assert_eq!(
+            done.not_attempted,
+            [(1, "data".to_owned()), (1, "service".to_owned())]
+        );
+
+        let fake = Fake::new(&[(1, "network")]);
+        let done = run(&schedule(&stacks, 3, true), &fake);
+        // The other targets' network stacks were under way and finish; nothing new starts.
+        assert_eq!(done.ran.len(), 3);
+        assert_eq!(done.not_attempted.len(), 6);
+    }
+
+    #[test]
+    fn concurrency_bounds_the_units_at_once() {
+        let stacks = stacks();
+        let fake = Fake::new(&[]);
+        run(&schedule(&stacks, 1, false), &fake);
+        let log = fake.log.borrow();
+        for pair in log.chunks(2) {
+            let started = pair[0].strip_prefix("start ").unwrap();
+            assert_eq!(pair[1], format!("end {started}"), "{log:?}");
+        }
+    }
+}
