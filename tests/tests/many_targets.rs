@@ -19,6 +19,9 @@ use serde_json::Value;
 /// The account moto's stacks are in.
 const MOTO_ACCOUNT: &str = "123456789012";
 
+/// The accounts of the `org` environment.
+const ACCOUNTS: [&str; 2] = ["111111111111", "222222222222"];
+
 /// The regions of the app's environment.
 const REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 
@@ -123,8 +126,10 @@ fn one_app_in_three_regions_against_moto() {
     std::fs::write(
         dir.join("kumo.toml"),
         format!(
-            "[env.dev]\nregions = [{}]\n",
-            REGIONS.map(|r| format!("\"{r}\"")).join(", ")
+            "[env.dev]\nregions = [{}]\n\n[env.org]\nregions = [\"us-east-1\", \"eu-west-1\"]\naccounts = [\"{}\", \"{}\"]\nrole = \"arn:aws:iam::{{account}}:role/kumo-deploy\"\n",
+            REGIONS.map(|r| format!("\"{r}\"")).join(", "),
+            ACCOUNTS[0],
+            ACCOUNTS[1]
         ),
     )
     .unwrap();
@@ -247,4 +252,40 @@ fn one_app_in_three_regions_against_moto() {
         assert!(!deployed(&moto, region, "network-dev"), "{region}");
         assert!(!deployed(&moto, region, "service-dev"), "{region}");
     }
+
+    // Two accounts in two regions: kumo assumes the role in each, and the stacks are theirs.
+    let (code, out) = kumo(&app, dir, &["--env", "org", "deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    for account in ACCOUNTS {
+        for region in ["us-east-1", "eu-west-1"] {
+            let target = format!("{account}/{region}");
+            assert_eq!(result(&out, &target, "service-org"), "created", "{out}");
+            let applied = dir.join(".kumo/applied/org").join(region).join(account);
+            assert!(applied.join("service.json").is_file(), "{target}");
+        }
+    }
+    let (code, out) = kumo(
+        &app,
+        dir,
+        &[
+            "--env",
+            "org",
+            "--target",
+            "222222222222/eu-west-1",
+            "delete",
+            "--yes",
+        ],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(out, "service-org: deleted\nnetwork-org: deleted\n");
+    let (code, out) = kumo(&app, dir, &["--env", "org", "delete", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(
+        out.contains("[222222222222/eu-west-1] service-org: not deployed in eu-west-1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[111111111111/eu-west-1] service-org: deleted"),
+        "{out}"
+    );
 }
