@@ -70,7 +70,7 @@ impl Schedule<'_> {
         let clock = Instant::now();
         let none = BTreeSet::new();
         loop {
-            while running.len() < self.concurrency && !(self.fail_fast && !failed.is_empty()) {
+            while (failed.is_empty() || !self.fail_fast) && running.len() < self.concurrency {
                 let ready = waiting.iter().position(|(target, stack)| {
                     !failed.contains(target)
                         && self
