@@ -272,7 +272,9 @@ fn command(
         cli::Command::Status(args) => target::each(session, out, |session, out| {
             runtime()?.block_on(status::run(app, session, &args, out))
         }),
-        cli::Command::Drift(args) => runtime()?.block_on(drift::run(app, session, &args, out)),
+        cli::Command::Drift(args) => target::each(session, out, |session, out| {
+            runtime()?.block_on(drift::run(app, session, &args, out))
+        }),
         cli::Command::Graph(args) => graph::run(app, &session.env, &args, out),
         cli::Command::Completions(args) => {
             let mut grammar = cli::command(program, &stack_names(app));

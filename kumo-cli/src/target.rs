@@ -248,19 +248,59 @@ mod tests {
             .starts_with("unknown target `111111111111/us-east-1`"));
     }
 
-    #[test]
-    fn a_targets_session_assumes_the_role_in_its_account() {
-        let base = Session {
+    fn session(config: EnvConfig) -> Session {
+        let places = places(&config, &[], &[]).unwrap();
+        Session {
             env: kumo_core::Environment::new("dev"),
             target: crate::aws::Target::default(),
             timeout: crate::engine::DEFAULT_TIMEOUT,
             state: crate::state::State::new(".kumo"),
-            config: config(&["eu-west-1"], &["111111111111"]),
+            config,
             artifact_bucket: None,
             role_arn: None,
-            places: Vec::new(),
+            places,
             ui: crate::ui::Ui::default(),
+        }
+    }
+
+    #[test]
+    fn each_target_runs_prefixed_and_the_exit_says_how_all_went() {
+        let base = session(config(&["us-east-1", "eu-west-1", "ap-south-1"], &[]));
+        let changes = |session: &Session, out: &mut dyn Write| {
+            let region = session.target.region.clone().unwrap_or_default();
+            session
+                .ui
+                .report("jobs-dev", serde_json::json!({"region": region}));
+            writeln!(out, "jobs-dev: looked").unwrap();
+            match region.as_str() {
+                "eu-west-1" => Ok(ExitCode::from(1)),
+                _ => Ok(ExitCode::SUCCESS),
+            }
         };
+        let mut out = Vec::new();
+        assert_eq!(each(&base, &mut out, changes).unwrap(), ExitCode::from(1));
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "[us-east-1] jobs-dev: looked\n[eu-west-1] jobs-dev: looked\n[ap-south-1] jobs-dev: looked\n"
+        );
+        let report: serde_json::Value = serde_json::from_str(&base.ui.finish_report()).unwrap();
+        assert_eq!(report["ap-south-1"]["jobs-dev"]["region"], "ap-south-1");
+
+        let failing = |session: &Session, _: &mut dyn Write| match session.target.region.as_deref()
+        {
+            Some("us-east-1") => Err(CliError::Cancelled),
+            _ => Ok(ExitCode::SUCCESS),
+        };
+        let err = each(&base, &mut Vec::new(), failing).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("[us-east-1] {}", CliError::Cancelled)
+        );
+    }
+
+    #[test]
+    fn a_targets_session_assumes_the_role_in_its_account() {
+        let base = session(config(&["eu-west-1"], &["111111111111"]));
         let place = &places(&base.config, &[], &[]).unwrap()[0];
         let session = base.at(place);
         assert_eq!(session.target.region.as_deref(), Some("eu-west-1"));
