@@ -1,7 +1,8 @@
 //! One app deployed to three regions of moto (on 127.0.0.1) from kumo.toml's `regions`: every
 //! target in parallel with a summary table, a no-op redeploy, `status`, `plan` and `outputs` per
-//! target, one target failing while the others succeed, `--fail-fast`, `--target` narrowing to
-//! today's output, and delete in every region.
+//! target, the `--json` report keyed by target, one target failing while the others succeed,
+//! `--fail-fast`, `--target` narrowing to today's output, delete in every region; then two
+//! accounts in two regions through an assumed role.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
@@ -160,6 +161,20 @@ fn one_app_in_three_regions_against_moto() {
     for region in REGIONS {
         assert_eq!(result(&out, region, "network-dev"), "unchanged", "{out}");
         assert_eq!(result(&out, region, "service-dev"), "unchanged", "{out}");
+    }
+
+    let (code, out) = kumo(&app, dir, &["--json", "deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    for region in REGIONS {
+        assert_eq!(
+            report[region]["network-dev"]["result"], "unchanged",
+            "{out}"
+        );
+        assert!(
+            report[region]["service-dev"]["finished_ms"].is_u64(),
+            "{out}"
+        );
     }
 
     // Reads and reviews per target.
