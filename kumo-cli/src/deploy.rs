@@ -19,7 +19,7 @@ use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::prepare;
 use crate::proposal::Proposal;
-use crate::schedule::{Done, Schedule};
+use crate::schedule::{connect, Schedule};
 use crate::secrets::{comparable, mask_outputs};
 use crate::security;
 use crate::session::{Connection, Session};
@@ -110,116 +110,7 @@ pub async fn run(
         })
         .await;
     let out = shared.into_inner();
-    finish(session, &sessions, done, many, out)
-}
-
-/// A connection per target of `sessions`: with several, a target that cannot connect fails
-/// alone (its message kept for its first stack); with one, the command fails.
-async fn connect(
-    sessions: &[&Session],
-    many: bool,
-) -> Result<Vec<Result<Connection, String>>, CliError> {
-    let mut connections = Vec::new();
-    for session in sessions {
-        match session.connect().await {
-            Ok(connection) => connections.push(Ok(connection)),
-            Err(err) if many => connections.push(Err(err.to_string())),
-            Err(err) => return Err(err),
-        }
-    }
-    Ok(connections)
-}
-
-/// Reports what the schedule `done` did through the targets' `sessions` (with `many`, each
-/// target's report goes under its name in `session`'s, and a table ends the output on `out`),
-/// and the exit: success, or an error naming the failed units and those not attempted.
-fn finish(
-    session: &Session,
-    sessions: &[&Session],
-    mut done: Done,
-    many: bool,
-    out: &mut dyn Write,
-) -> Result<ExitCode, CliError> {
-    let label = |target: usize, name: &str| match many {
-        true => format!("[{}] {name}", sessions[target].places[0]),
-        false => name.to_owned(),
-    };
-    let mut rows = Vec::new();
-    let mut failed = Vec::new();
-    for ran in done.ran.drain(..) {
-        let ui = &sessions[ran.target].ui;
-        let name = sessions[ran.target].env.stack_name(&ran.stack);
-        ui.annotate(&name, "started_ms", json!(ran.started.as_millis() as u64));
-        ui.annotate(&name, "finished_ms", json!(ran.finished.as_millis() as u64));
-        let result = match ran.result {
-            Ok(()) => ui.result_of(&name).unwrap_or_else(|| "deployed".to_owned()),
-            Err(err) => {
-                ui.annotate(&name, "error", json!(err.to_string()));
-                failed.push((ran.target, name.clone(), err));
-                "failed".to_owned()
-            }
-        };
-        rows.push((ran.target, name, result, Some(ran.finished - ran.started)));
-    }
-    let mut not_attempted = Vec::new();
-    for (target, stack) in &done.not_attempted {
-        let name = sessions[*target].env.stack_name(stack);
-        sessions[*target]
-            .ui
-            .annotate(&name, "result", json!("not attempted"));
-        not_attempted.push(label(*target, &name));
-        rows.push((*target, name, "not attempted".to_owned(), None));
-    }
-    if many {
-        for target in sessions {
-            session
-                .ui
-                .report(&target.places[0].to_string(), target.ui.take_report());
-        }
-        rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        summary(sessions, &rows, out)?;
-    }
-    match (failed.len(), not_attempted.is_empty()) {
-        (0, _) => Ok(ExitCode::SUCCESS),
-        (1, true) if !many => Err(failed.remove(0).2),
-        _ => Err(CliError::Group {
-            failed: failed
-                .iter()
-                .map(|(target, name, err)| {
-                    let message = err.to_string();
-                    let message = match message.starts_with("stack `") {
-                        true => message,
-                        false => format!("stack `{name}`: {message}"),
-                    };
-                    match many {
-                        true => format!("[{}] {message}", sessions[*target].places[0]),
-                        false => message,
-                    }
-                })
-                .collect(),
-            not_attempted,
-        }),
-    }
-}
-
-/// The table that ends a deploy to several targets: target, stack, result and how long it took.
-fn summary(
-    sessions: &[&Session],
-    rows: &[(usize, String, String, Option<std::time::Duration>)],
-    out: &mut dyn Write,
-) -> Result<(), CliError> {
-    let cells: Vec<[String; 4]> = rows
-        .iter()
-        .map(|(target, name, result, took)| {
-            [
-                sessions[*target].places[0].to_string(),
-                name.clone(),
-                result.clone(),
-                took.map_or_else(|| "-".to_owned(), |d| format!("{:.1}s", d.as_secs_f64())),
-            ]
-        })
-        .collect();
-    crate::ui::table(&["TARGET", "STACK", "RESULT", "TIME"], &cells, out)
+    done.finish(session, &sessions, many, out)
 }
 
 /// What to do with a stack, by its status before the deploy.
