@@ -6,6 +6,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_cloudformation::config::Credentials;
+use aws_sdk_cloudformation::config::SharedCredentialsProvider;
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 
 use crate::error::CliError;
@@ -143,6 +144,9 @@ pub struct Target {
     pub local_port: u16,
     /// How long one attempt of a request may take (`--request-timeout`).
     pub request_timeout: Duration,
+    /// The role to assume for every request, and the environment for the session name
+    /// (`kumo-ENV`): a target in one of kumo.toml's `accounts`.
+    pub assume_role: Option<(String, String)>,
 }
 
 impl Default for Target {
@@ -154,6 +158,7 @@ impl Default for Target {
             local: false,
             local_port: LOCAL_PORT,
             request_timeout: REQUEST_TIMEOUT,
+            assume_role: None,
         }
     }
 }
@@ -196,7 +201,25 @@ impl Target {
         if let Some(endpoint) = &self.endpoint {
             loader = loader.endpoint_url(endpoint);
         }
-        loader.load().await
+        let config = loader.load().await;
+        match &self.assume_role {
+            Some((role, env)) => Self::assuming(config, role, env).await,
+            None => config,
+        }
+    }
+
+    /// `config` with the credentials of `role`, assumed with STS (with `config`'s credentials,
+    /// endpoint and timeouts) as session `kumo-ENV`, and renewed before they expire.
+    async fn assuming(config: SdkConfig, role: &str, env: &str) -> SdkConfig {
+        let provider = aws_config::sts::AssumeRoleProvider::builder(role)
+            .session_name(format!("kumo-{env}"))
+            .configure(&config)
+            .build()
+            .await;
+        config
+            .into_builder()
+            .credentials_provider(SharedCredentialsProvider::new(provider))
+            .build()
     }
 
     /// Whether requests go to an endpoint of the user's choosing rather than AWS's (the local

@@ -10,8 +10,9 @@ const VERSION: &str = concat!("(kumo ", env!("CARGO_PKG_VERSION"), ")");
 
 /// The global options that only commands talking to AWS use: hidden from the help of the
 /// commands that do not ([`OFFLINE`]).
-const AWS_OPTIONS: [&str; 8] = [
+const AWS_OPTIONS: [&str; 9] = [
     "region",
+    "target",
     "profile",
     "endpoint_url",
     "local",
@@ -139,9 +140,14 @@ pub struct Global {
     /// Environment to build for; it goes into physical names and tags.
     #[arg(long, global = true, default_value = "dev", value_name = "NAME")]
     pub env: String,
-    /// AWS region (default: the SDK's: `AWS_REGION`, then the profile).
+    /// AWS region (default: kumo.toml's `region`, else the SDK's: `AWS_REGION`, then the
+    /// profile); repeated, several targets; with kumo.toml's `regions`, only these of them.
     #[arg(long, global = true, value_name = "REGION")]
-    pub region: Option<String>,
+    pub region: Vec<String>,
+    /// Act on this target only (repeatable): `ACCOUNT/REGION` with kumo.toml's `accounts`,
+    /// else `REGION`.
+    #[arg(long, global = true, value_name = "ACCOUNT/REGION")]
+    pub target: Vec<String>,
     /// AWS profile (default: `AWS_PROFILE`, then `default`).
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
@@ -206,7 +212,9 @@ pub enum Command {
         {bin} deploy --prepare          make the change set, print it and its name, and stop\n  \
         {bin} deploy --execute NAME     execute exactly that change set, if not stale\n\n\
         Stacks deploy after the stacks they use, independent ones in parallel (--concurrency);\n\
-        after a failure no new stack starts, and those not attempted are named.\n\
+        after a failure no new stack starts, and those not attempted are named. With several\n\
+        targets (kumo.toml's `regions`/`accounts`) each goes on after another's failure unless\n\
+        --fail-fast, and a table of every target's stacks ends the output.\n\
         A deploy that would replace or remove a stateful resource (bucket, table, log group,\n\
         key, ...) or one kept on delete is refused unless --allow-destructive. Ctrl-C during an\n\
         update cancels it and waits for the rollback.")]
@@ -358,9 +366,13 @@ pub struct DeployArgs {
     /// Bundle and upload assets even when `.kumo/build` or the artifact bucket has them.
     #[arg(long)]
     pub no_cache: bool,
-    /// How many independent stacks to deploy at once.
+    /// How many independent stacks to deploy at once (in all targets together).
     #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: u16,
+    /// With several targets: after a failure in one, start no new stack in any (by default the
+    /// other targets go on).
+    #[arg(long)]
+    pub fail_fast: bool,
     /// Keep exports another deployed stack still imports, which this deploy would remove (a
     /// later deploy removes them once nothing imports them).
     #[arg(long)]

@@ -49,6 +49,16 @@ struct File {
 pub struct EnvConfig {
     /// The region its stacks go to, unless `--region` says otherwise.
     pub region: Option<String>,
+    /// The regions its stacks go to, each a target of its own (instead of `region`).
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// The accounts its stacks go to, each reached through `role`: with `regions`, every
+    /// account in every region is a target.
+    #[serde(default)]
+    pub accounts: Vec<String>,
+    /// The role kumo assumes in each of `accounts`, `{account}` standing for the account:
+    /// `arn:aws:iam::{account}:role/kumo-deploy`.
+    pub role: Option<String>,
     /// The account its stacks live in: commands that change something refuse other
     /// credentials.
     pub account: Option<String>,
@@ -152,13 +162,57 @@ pub fn load(given: Option<&Path>, env: &str) -> Result<EnvConfig, CliError> {
     if file.env.is_empty() {
         return Ok(EnvConfig::default());
     }
-    file.env
+    let config = file
+        .env
         .get(env)
         .cloned()
         .ok_or_else(|| CliError::UnknownEnv {
             env: env.to_owned(),
             known: file.env.keys().cloned().collect(),
-        })
+        })?;
+    config.check_targets().map_err(|message| CliError::Config {
+        path: path.to_owned(),
+        message: format!("[env.{env}]: {message}"),
+    })?;
+    Ok(config)
+}
+
+impl EnvConfig {
+    /// Checks that the targets are said one way: `region` or `regions`, `account` or
+    /// `accounts`, and `accounts` with a `role` that names `{account}`.
+    fn check_targets(&self) -> Result<(), String> {
+        if self.region.is_some() && !self.regions.is_empty() {
+            return Err("set `region` or `regions`, not both".to_owned());
+        }
+        if self.account.is_some() && !self.accounts.is_empty() {
+            return Err("set `account` or `accounts`, not both".to_owned());
+        }
+        if let Some(bad) = self
+            .accounts
+            .iter()
+            .find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(format!(
+                "`{bad}` in `accounts` is not a 12-digit account ID"
+            ));
+        }
+        match (&self.role, self.accounts.is_empty()) {
+            (None, false) => Err(
+                "`accounts` needs `role`, the role to assume in each (such as \"arn:aws:iam::{account}:role/kumo-deploy\")"
+                    .to_owned(),
+            ),
+            (Some(_), true) => Err("`role` is assumed in each of `accounts`, and there are none".to_owned()),
+            (Some(role), false) => {
+                if !role.contains("{account}") {
+                    return Err(format!("`role` = \"{role}\" must name `{{account}}`, which stands for each account"));
+                }
+                parse_role_arn(&role.replace("{account}", "123456789012"))
+                    .map(|_| ())
+                    .map_err(|_| format!("`role` = \"{role}\" is not an IAM role ARN (expected arn:aws:iam::{{account}}:role/NAME)"))
+            }
+            (None, true) => Ok(()),
+        }
+    }
 }
 
 /// toml's message (which quotes the offending line under a caret) as one line, keeping its
@@ -341,6 +395,48 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("unknown field `stack_name`"), "{err}");
+    }
+
+    #[test]
+    fn targets_are_said_one_way() {
+        let dir = write(
+            "[env.prod]\nregions = [\"us-east-1\", \"eu-west-1\"]\naccounts = [\"111111111111\"]\nrole = \"arn:aws:iam::{account}:role/kumo-deploy\"\n",
+        );
+        let config = load(Some(&dir.path().join("kumo.toml")), "prod").unwrap();
+        assert_eq!(config.regions, ["us-east-1", "eu-west-1"]);
+        assert_eq!(config.accounts, ["111111111111"]);
+        assert_eq!(
+            config.role.as_deref(),
+            Some("arn:aws:iam::{account}:role/kumo-deploy")
+        );
+        let refused = |text: &str| {
+            let dir = write(text);
+            load(Some(&dir.path().join("kumo.toml")), "prod")
+                .unwrap_err()
+                .to_string()
+        };
+        let err = refused("[env.prod]\nregion = \"us-east-1\"\nregions = [\"eu-west-1\"]\n");
+        assert!(
+            err.ends_with("kumo.toml: [env.prod]: set `region` or `regions`, not both"),
+            "{err}"
+        );
+        let err = refused("[env.prod]\naccounts = [\"111111111111\"]\n");
+        assert!(err.contains("`accounts` needs `role`"), "{err}");
+        let err = refused(
+            "[env.prod]\naccounts = [\"1111\"]\nrole = \"arn:aws:iam::{account}:role/x\"\n",
+        );
+        assert!(
+            err.contains("`1111` in `accounts` is not a 12-digit account ID"),
+            "{err}"
+        );
+        let err = refused("[env.prod]\naccounts = [\"111111111111\"]\nrole = \"arn:aws:iam::111111111111:role/x\"\n");
+        assert!(err.contains("must name `{account}`"), "{err}");
+        let err = refused(
+            "[env.prod]\naccounts = [\"111111111111\"]\nrole = \"arn:aws:iam::{account}:user/x\"\n",
+        );
+        assert!(err.contains("is not an IAM role ARN"), "{err}");
+        let err = refused("[env.prod]\nrole = \"arn:aws:iam::{account}:role/x\"\n");
+        assert!(err.contains("there are none"), "{err}");
     }
 
     #[test]

@@ -1,12 +1,10 @@
 //! `deploy`: create or update each stack through a change set.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
-use std::time::Instant;
 
-use futures_util::stream::{FuturesUnordered, StreamExt};
 use kumo_core::{App, HookPoint, Stack, Template};
 use serde_json::json;
 
@@ -21,13 +19,15 @@ use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::prepare;
 use crate::proposal::Proposal;
-use crate::regions::Connections;
+use crate::schedule::{connect, Schedule};
 use crate::secrets::{comparable, mask_outputs};
 use crate::security;
 use crate::session::{Connection, Session};
 use crate::state::TargetKey;
 use crate::ui::{Prefixed, Progress, Style};
 
+/// Deploys the selected stacks to every target, in dependency order within each, independent
+/// units in parallel ([`Schedule`]).
 pub async fn run(
     app: &dyn App,
     session: &Session,
@@ -39,7 +39,7 @@ pub async fn run(
         return Err(CliError::NeedsYes("deploy"));
     }
     let graph = Graph::of(app, &session.env)?;
-    let mut waiting = graph.selection(app, &args.selection.stacks)?;
+    let waiting = graph.selection(app, &args.selection.stacks)?;
     if args.execute.is_some() && waiting.len() != 1 {
         return Err(CliError::ExecuteOneStack(waiting.len()));
     }
@@ -47,8 +47,17 @@ pub async fn run(
         crate::import::check_selection(session, &waiting)?;
     }
     session.check_shared(app, &waiting, &args.params)?;
-    let selected: BTreeSet<&str> = waiting.iter().map(|(stack, _)| stack.name()).collect();
-    let connections = Connections::open(session, selected.iter().copied()).await?;
+    let stacks: Vec<String> = waiting.iter().map(|(s, _)| s.name().to_owned()).collect();
+    let many = session.many_targets();
+    let own: Vec<Session> = match many {
+        true => session.places.iter().map(|p| session.at(p)).collect(),
+        false => Vec::new(),
+    };
+    let sessions: Vec<&Session> = match many {
+        true => own.iter().collect(),
+        false => vec![session],
+    };
+    let connections = connect(&sessions, &stacks, many).await?;
     // Questions on a terminal come one stack at a time.
     let concurrency = if !args.yes && Session::interactive() {
         1
@@ -56,35 +65,41 @@ pub async fn run(
         usize::from(args.concurrency)
     };
     let parallel = concurrency > 1 && waiting.len() > 1;
-    session.ui.set_parallel(parallel);
+    session.ui.set_parallel(parallel || many);
+    let schedule = Schedule {
+        targets: sessions.len(),
+        stacks: &stacks,
+        dependencies: stacks
+            .iter()
+            .map(|name| (name.clone(), graph.dependencies(name).clone()))
+            .collect(),
+        concurrency,
+        fail_fast: args.fail_fast,
+    };
     let shared = RefCell::new(out);
-    let clock = Instant::now();
-    let mut running = FuturesUnordered::new();
-    let mut done: BTreeSet<String> = BTreeSet::new();
-    let mut failed: Vec<(String, CliError)> = Vec::new();
-    loop {
-        while failed.is_empty() && running.len() < concurrency {
-            let ready = waiting.iter().position(|(stack, _)| {
-                graph
-                    .dependencies(stack.name())
-                    .iter()
-                    .all(|d| done.contains(d) || !selected.contains(d.as_str()))
-            });
-            let Some(position) = ready else { break };
-            let (stack, template) = waiting.remove(position);
-            let name = stack.name().to_owned();
-            let shared = &shared;
-            let connection = connections.of(session, stack.name());
-            let graph = &graph;
-            running.push(async move {
-                let started = clock.elapsed();
-                let prefix = if parallel {
-                    format!("{} | ", session.stack_name(stack))
-                } else {
-                    String::new()
+    let done = schedule
+        .run(|target, name| {
+            let (shared, graph, sessions, connections) = (&shared, &graph, &sessions, &connections);
+            async move {
+                let session = sessions[target];
+                let Some((stack, template)) = graph.stack(&name) else {
+                    return Ok(());
+                };
+                let stack_name = session.stack_name(stack);
+                let prefix = match (many, parallel) {
+                    (true, _) => format!("[{}] {stack_name} | ", session.places[0]),
+                    (false, true) => format!("{stack_name} | "),
+                    (false, false) => String::new(),
                 };
                 let mut out = Prefixed::new(shared, prefix);
-                let result = deploy(
+                let connection = connections[target]
+                    .as_ref()
+                    .map_err(|message| CliError::Aws {
+                        action: format!("connecting to {}", session.places[0]),
+                        message: message.clone(),
+                    })?
+                    .of(session, &name);
+                deploy(
                     app,
                     graph,
                     stack,
@@ -94,59 +109,12 @@ pub async fn run(
                     args,
                     &mut out,
                 )
-                .await;
-                (name, started, clock.elapsed(), result)
-            });
-        }
-        let Some((name, started, finished, result)) = running.next().await else {
-            break;
-        };
-        let stack_name = session.env.stack_name(&name);
-        session
-            .ui
-            .annotate(&stack_name, "started_ms", json!(started.as_millis() as u64));
-        session.ui.annotate(
-            &stack_name,
-            "finished_ms",
-            json!(finished.as_millis() as u64),
-        );
-        match result {
-            Ok(()) => {
-                done.insert(name);
+                .await
             }
-            Err(err) => {
-                session
-                    .ui
-                    .annotate(&stack_name, "error", json!(err.to_string()));
-                failed.push((stack_name, err));
-            }
-        }
-    }
-    let not_attempted: Vec<String> = waiting
-        .iter()
-        .map(|(stack, _)| session.stack_name(*stack))
-        .collect();
-    for name in &not_attempted {
-        session.ui.annotate(name, "result", json!("not attempted"));
-    }
-    match (failed.len(), not_attempted.is_empty()) {
-        (0, _) => Ok(ExitCode::SUCCESS),
-        (1, true) => Err(failed.remove(0).1),
-        _ => Err(CliError::Group {
-            failed: failed
-                .iter()
-                .map(|(name, err)| {
-                    let message = err.to_string();
-                    if message.starts_with("stack `") {
-                        message
-                    } else {
-                        format!("stack `{name}`: {message}")
-                    }
-                })
-                .collect(),
-            not_attempted,
-        }),
-    }
+        })
+        .await;
+    let out = shared.into_inner();
+    done.finish(session, &sessions, many, out)
 }
 
 /// What to do with a stack, by its status before the deploy.

@@ -145,6 +145,14 @@ pub enum CliError {
         /// Those the file has.
         known: Vec<String>,
     },
+    /// `--region` or `--target` names a target the environment does not have.
+    #[error("unknown target `{given}`; the environment's targets are: {}", known.join(", "))]
+    UnknownTarget {
+        /// The target asked for.
+        given: String,
+        /// The environment's.
+        known: Vec<String>,
+    },
     /// A parameter value is given for a parameter the template does not have.
     #[error("stack `{stack}` has no parameter `{name}`{}", if known.is_empty() { "; it has none".to_owned() } else { format!("; it has: {}", known.join(", ")) })]
     UnknownParameter {

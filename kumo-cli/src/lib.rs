@@ -63,6 +63,7 @@ mod prepare;
 mod proposal;
 mod regions;
 mod review;
+mod schedule;
 mod secrets;
 mod security;
 mod session;
@@ -70,6 +71,7 @@ mod stackset;
 mod state;
 mod status;
 mod synth;
+mod target;
 pub mod tool;
 mod ui;
 mod validate;
@@ -196,10 +198,11 @@ fn prepare(
         config::EnvConfig::default()
     };
     let local = local::Local::new(&global.state_dir, local_port);
-    let session = session::Session {
+    let places = target::places(&config, &global.region, &global.target)?;
+    let mut session = session::Session {
         env: config.environment(&global.env, app),
         target: aws::Target {
-            region: global.region.or_else(|| config.region.clone()),
+            region: None,
             profile: global.profile,
             endpoint: global.endpoint_url,
             local: global.local,
@@ -208,6 +211,7 @@ fn prepare(
                 .request_timeout
                 .or(config.request_timeout)
                 .unwrap_or(aws::REQUEST_TIMEOUT),
+            assume_role: None,
         },
         timeout: global
             .timeout
@@ -217,8 +221,13 @@ fn prepare(
         role_arn: global.role_arn.or_else(|| config.role_arn.clone()),
         config,
         artifact_bucket: global.artifact_bucket,
+        places,
         ui: ui::Ui::new(global.json, global.no_color, global.verbose, terminal),
     };
+    if let [one] = session.places.as_slice() {
+        let one = one.clone();
+        session.aim(&one);
+    }
     Ok((session, local))
 }
 
@@ -249,15 +258,27 @@ fn command(
             }
             runtime()?.block_on(deploy::run(app, session, &args, out))
         }
-        cli::Command::Delete(args) => runtime()?.block_on(delete::run(app, session, &args, out)),
-        cli::Command::Outputs(args) => runtime()?.block_on(outputs::run(app, session, &args, out)),
-        cli::Command::Diff(args) => runtime()?.block_on(diff::run(app, session, &args, out)),
-        cli::Command::Plan(args) => runtime()?.block_on(plan::run(app, session, &args, out)),
+        cli::Command::Delete(args) => target::each(session, out, |session, out| {
+            runtime()?.block_on(delete::run(app, session, &args, out))
+        }),
+        cli::Command::Outputs(args) => target::each(session, out, |session, out| {
+            runtime()?.block_on(outputs::run(app, session, &args, out))
+        }),
+        cli::Command::Diff(args) => target::each(session, out, |session, out| {
+            runtime()?.block_on(diff::run(app, session, &args, out))
+        }),
+        cli::Command::Plan(args) => target::each(session, out, |session, out| {
+            runtime()?.block_on(plan::run(app, session, &args, out))
+        }),
         cli::Command::Validate(args) => {
             runtime()?.block_on(validate::run(app, session, &args, out))
         }
-        cli::Command::Status(args) => runtime()?.block_on(status::run(app, session, &args, out)),
-        cli::Command::Drift(args) => runtime()?.block_on(drift::run(app, session, &args, out)),
+        cli::Command::Status(args) => target::each(session, out, |session, out| {
+            runtime()?.block_on(status::run(app, session, &args, out))
+        }),
+        cli::Command::Drift(args) => target::each(session, out, |session, out| {
+            runtime()?.block_on(drift::run(app, session, &args, out))
+        }),
         cli::Command::Graph(args) => graph::run(app, session, &args, out),
         cli::Command::Completions(args) => {
             let mut grammar = cli::command(program, &stack_names(app));

@@ -20,6 +20,7 @@ use crate::engine::Engine;
 use crate::error::CliError;
 use crate::lock::Lock;
 use crate::state::{State, TargetFilter};
+use crate::target::Place;
 use crate::ui::Ui;
 
 /// The context of one command.
@@ -38,6 +39,8 @@ pub struct Session {
     pub artifact_bucket: Option<String>,
     /// The CloudFormation service role: `--role-arn`, over kumo.toml's.
     pub role_arn: Option<String>,
+    /// The targets the command acts on (kumo.toml's, narrowed by `--region` and `--target`).
+    pub places: Vec<Place>,
     /// How to print.
     pub ui: Ui,
 }
@@ -229,7 +232,8 @@ impl Session {
             .with_role(self.role_arn.clone())
     }
 
-    /// Takes the lock of the stack named `name` in the connection's region for `command`, so
+    /// Takes the lock of the stack named `name` in the connection's region (and kumo.toml's
+    /// account, when it names one) for `command`, so
     /// that no other kumo acts on it until the lock is dropped.
     pub fn lock(
         &self,
@@ -237,7 +241,12 @@ impl Session {
         name: &str,
         command: &str,
     ) -> Result<Lock, CliError> {
-        Lock::take(&self.state.locks_dir(), &connection.region(), name, command)
+        let dir = self.state.locks_dir();
+        let dir = match &self.config.account {
+            Some(account) => dir.join(account),
+            None => dir,
+        };
+        Lock::take(&dir, &connection.region(), name, command)
     }
 
     /// Which targets' records under `.kumo` of the stack named `stack` a command without the

@@ -53,6 +53,30 @@ impl Ui {
         }
     }
 
+    /// The settings of one of several targets: colour and verbosity as these, no progress bar,
+    /// and a report of its own.
+    pub fn child(&self) -> Ui {
+        Ui {
+            color: self.color,
+            verbose: self.verbose,
+            progress: false,
+            report: RefCell::default(),
+            parallel: Cell::new(false),
+        }
+    }
+
+    /// The `result` the report holds for `stack` (`created`, `unchanged`, ...), if any.
+    pub fn result_of(&self, stack: &str) -> Option<String> {
+        let report = self.report.borrow();
+        let result = report.get(stack)?.get("result")?.as_str()?;
+        Some(result.to_owned())
+    }
+
+    /// Takes what the report holds, leaving it empty: a target's, to go under its name.
+    pub fn take_report(&self) -> Json {
+        Json::Object(self.report.take().into_iter().collect())
+    }
+
     /// `text` in the colour of `style` when colour is on.
     pub fn paint(&self, style: Style, text: &str) -> String {
         if !self.color {
@@ -127,6 +151,34 @@ impl Ui {
             Outcome::Failed => Style::Bad,
         }
     }
+}
+
+/// Prints `rows` under `headers` in columns as wide as their widest cell, two spaces apart.
+pub fn table<const N: usize>(
+    headers: &[&str; N],
+    rows: &[[String; N]],
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let width = |text: &str| text.chars().count();
+    let mut widths = headers.map(width);
+    for row in rows {
+        for (column, cell) in row.iter().enumerate() {
+            widths[column] = widths[column].max(width(cell));
+        }
+    }
+    let line = |cells: [&str; N]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - width(cell))))
+            .collect();
+        padded.join("  ").trim_end().to_owned()
+    };
+    writeln!(out, "{}", line(*headers)).map_err(CliError::Stdout)?;
+    for row in rows {
+        writeln!(out, "{}", line(row.each_ref().map(String::as_str))).map_err(CliError::Stdout)?;
+    }
+    Ok(())
 }
 
 /// A writer of whole lines into a shared output, each prefixed (`network-dev | ...`, or
