@@ -235,6 +235,9 @@ pub enum CliError {
     /// The user said no.
     #[error("cancelled")]
     Cancelled,
+    /// An AWS command in a binary built without kumo-cli's `deploy` feature.
+    #[error("this binary was built without the deploy feature: it has `synth` and `graph`; build it with kumo-cli's default features for the commands that talk to AWS")]
+    WithoutDeploy,
     /// Standard output could not be written.
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] std::io::Error),

@@ -27,37 +27,66 @@
 //! `outputs`, `validate`, `graph` and `delete` do the rest (see `--help`). An app of several
 //! stacks ([`kumo_core::StackGroup`]) deploys them in dependency order, independent ones in
 //! parallel, running its hooks. Exit codes: 0 success, 1 changes found (`diff`), 2 error.
+//!
+//! The commands that talk to AWS, and the AWS SDK and TLS crates they need, are the `deploy`
+//! feature, on by default. A stack crate that only synthesizes (`kumo-cli` with
+//! `default-features = false`) builds without them, and its binary has `synth` and `graph`.
+// Without `deploy`, the command line still parses every command (to say that it needs the
+// feature), so options and settings that only the AWS commands read are left unread.
+#![cfg_attr(not(feature = "deploy"), allow(dead_code))]
 
+#[cfg(feature = "deploy")]
 mod artifacts;
+#[cfg(feature = "deploy")]
 mod aws;
+#[cfg(feature = "deploy")]
 mod bundle;
+#[cfg(feature = "deploy")]
 mod changes;
 mod cli;
 mod config;
+#[cfg(feature = "deploy")]
 mod delete;
+#[cfg(feature = "deploy")]
 mod deploy;
+#[cfg(feature = "deploy")]
 mod diff;
+#[cfg(feature = "deploy")]
 mod engine;
 mod error;
+#[cfg(feature = "deploy")]
 mod events;
+#[cfg(feature = "deploy")]
 mod exports;
 mod fs;
 mod graph;
+#[cfg(feature = "deploy")]
 mod hooks;
+#[cfg(feature = "deploy")]
 mod local;
+#[cfg(feature = "deploy")]
 mod lock;
 #[cfg(feature = "migrate")]
 pub mod migrate;
 mod order;
+#[cfg(feature = "deploy")]
 mod outputs;
+#[cfg(feature = "deploy")]
 mod plan;
+#[cfg(feature = "deploy")]
 mod review;
+#[cfg(feature = "deploy")]
 mod secrets;
+#[cfg(feature = "deploy")]
 mod session;
+#[cfg(feature = "deploy")]
 mod state;
+#[cfg(feature = "deploy")]
 mod status;
 mod synth;
+#[cfg(feature = "deploy")]
 mod ui;
+#[cfg(feature = "deploy")]
 mod validate;
 
 use std::ffi::OsString;
@@ -67,6 +96,7 @@ use std::process::ExitCode;
 use kumo_core::App;
 
 pub use error::CliError;
+#[cfg(feature = "deploy")]
 pub use local::emulator;
 
 /// Runs the command line against `app` with the process's arguments and prints any error as one
@@ -115,6 +145,7 @@ where
 }
 
 /// [`execute`], with `terminal` saying whether the output is a terminal.
+#[cfg(feature = "deploy")]
 fn execute_on<I, T>(
     app: &dyn App,
     args: I,
@@ -152,8 +183,34 @@ where
     result
 }
 
+/// [`execute`] in a binary built without the `deploy` feature: `synth` and `graph` run; every
+/// other command is an error that says so.
+#[cfg(not(feature = "deploy"))]
+fn execute_on<I, T>(
+    app: &dyn App,
+    args: I,
+    out: &mut dyn Write,
+    _terminal: bool,
+) -> Result<ExitCode, CliError>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let args = args.into_iter().map(Into::into).collect();
+    let cli = cli::Cli::parse_args(args).map_err(CliError::Usage)?;
+    let global = cli.global;
+    kumo_core::naming::check_environment(&global.env)?;
+    let env = config::load(global.config.as_deref(), &global.env)?.environment(&global.env, app);
+    match cli.command {
+        cli::Command::Synth(args) => synth::run(app, &env, &args, out),
+        cli::Command::Graph(args) => graph::run(app, &env, &args, out),
+        _ => Err(CliError::WithoutDeploy),
+    }
+}
+
 /// The session and the local emulator of a command from its global options, each checked
 /// before anything uses it.
+#[cfg(feature = "deploy")]
 fn prepare(
     app: &dyn App,
     global: cli::Global,
@@ -200,6 +257,7 @@ fn prepare(
 }
 
 /// Runs one command.
+#[cfg(feature = "deploy")]
 fn command(
     app: &dyn App,
     command: cli::Command,
@@ -256,5 +314,39 @@ mod tests {
         assert_eq!(exit_with(&usage), ExitCode::from(2));
         let help = CliError::Usage(parse(&["app", "--version"]));
         assert_eq!(exit_with(&help), ExitCode::SUCCESS);
+    }
+
+    /// Without the `deploy` feature, `synth` and `graph` run and the AWS commands say what the
+    /// binary lacks (run by CI with `--no-default-features`).
+    #[cfg(not(feature = "deploy"))]
+    #[test]
+    fn without_deploy_synth_runs_and_aws_commands_say_why_not() {
+        struct Logs;
+        impl kumo_core::Stack for Logs {
+            fn name(&self) -> &str {
+                "logs"
+            }
+            fn template(
+                &self,
+                _env: &kumo_core::Environment,
+            ) -> Result<kumo_core::Template, kumo_core::StackError> {
+                let mut template = kumo_core::Template::new();
+                template.add_resource("Bucket", kumo_core::Resource::new("AWS::S3::Bucket"))?;
+                Ok(template)
+            }
+        }
+        let mut out = Vec::new();
+        let code = execute(&Logs, ["logs", "synth"], &mut out).unwrap();
+        assert_eq!(code, ExitCode::SUCCESS);
+        assert!(String::from_utf8(out).unwrap().contains("AWS::S3::Bucket"));
+        for command in [&["deploy"][..], &["diff"], &["validate"], &["local", "up"]] {
+            let args = ["logs"].iter().chain(command);
+            let err = execute(&Logs, args, &mut Vec::new()).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with("this binary was built without the deploy feature"),
+                "{command:?}: {err}"
+            );
+        }
     }
 }
