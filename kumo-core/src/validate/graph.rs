@@ -17,11 +17,7 @@ pub(crate) fn cycles<'a>(graph: &Graph<'a>) -> Vec<Vec<&'a str>> {
     let mut cycles = Vec::new();
     for component in strongly_connected(graph) {
         // Indexes follow the sorted names, so the smallest index is the smallest name.
-        let start = component[0];
-        let self_loop = graph.edges[start].binary_search(&start).is_ok();
-        if component.len() > 1 || self_loop {
-            cycles.push(shortest_cycle(graph, &component, start));
-        }
+        cycles.push(shortest_cycle(graph, &component, component[0]));
     }
     cycles.sort();
     cycles
@@ -30,7 +26,8 @@ pub(crate) fn cycles<'a>(graph: &Graph<'a>) -> Vec<Vec<&'a str>> {
         .collect()
 }
 
-/// Tarjan's strongly connected components, each sorted.
+/// Tarjan's strongly connected components that hold a cycle (of more than one resource, or of
+/// one that needs itself), each sorted.
 fn strongly_connected(graph: &Graph<'_>) -> Vec<Vec<usize>> {
     const UNSEEN: usize = usize::MAX;
 
@@ -58,6 +55,14 @@ fn strongly_connected(graph: &Graph<'_>) -> Vec<Vec<usize>> {
             }
         }
         if state.low[node] == state.index[node] {
+            // A component of one resource that does not need itself holds no cycle: most
+            // resources are one, and none of them is collected.
+            if state.stack.last() == Some(&node) && graph.edges[node].binary_search(&node).is_err()
+            {
+                state.stack.pop();
+                state.on_stack[node] = false;
+                return;
+            }
             let mut component = Vec::new();
             while let Some(member) = state.stack.pop() {
                 state.on_stack[member] = false;
