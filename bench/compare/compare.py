@@ -1,7 +1,18 @@
-"""Times kumo, troposphere and `cdk synth` on the same 500-resource template (see run.sh)."""
+"""Times kumo, troposphere and `cdk synth` on the same templates, run by run in turn (see run.sh).
+
+Two workloads: the 500-resource template (all three tools), and the same template with a `Stage`
+parameter, a `Ref` tag and an `Fn::Sub` with a variable map (kumo and troposphere). Each round
+runs every tool once, in an order that rotates from round to round, so that a change of machine
+load lands on every tool alike. For each tool it reports the medians of wall time, CPU time (user
+plus system, from the child's resource usage) and peak memory, and beside each other tool the
+paired ratio: the median over rounds of that tool's wall time divided by kumo's in the same
+round.
+"""
 
 import argparse
 import json
+import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -10,6 +21,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+TIME = Path("/usr/bin/time")
+# How many runs of each tool measure its peak memory.
+MEMORY_RUNS = 3
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
 # What the CDK adds of its own, which the other two do not write.
@@ -37,92 +51,163 @@ def normalise(template):
     return t
 
 
-TIME = Path("/usr/bin/time")
+class Tool:
+    """One tool's command on one workload, and where it writes its template."""
 
+    def __init__(self, name, command, cwd=None, output=None):
+        self.name = name
+        self.command = command
+        self.cwd = cwd
+        # The file the template is written to; None when it is printed on standard output.
+        self.output = output
 
-def wall(command, cwd=None):
-    """Wall time in seconds of one run of `command`."""
-    start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    def template(self):
+        """The template this tool builds."""
+        printed = subprocess.run(self.command, cwd=self.cwd, check=True, capture_output=True)
+        if self.output is None:
+            return json.loads(printed.stdout)
+        return json.loads(Path(self.output).read_text())
 
-
-def peak_memory(command, cwd=None):
-    """Peak resident memory in MiB of one run of `command`, by GNU time: a small parent, so the
-    count is the command's own and not a copy of this Python process."""
-    with tempfile.NamedTemporaryFile("r") as report:
-        subprocess.run(
-            [str(TIME), "-f", "%M", "-o", report.name, *command],
-            cwd=cwd,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+    def run(self):
+        """One run: wall time and CPU time (user + system) in seconds."""
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            self.command, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        return int(report.read().split()[-1]) / 1024
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            sys.exit(f"error: {self.name} exited with {code}")
+        return wall, usage.ru_utime + usage.ru_stime
+
+    def peak_memory(self):
+        """Peak resident memory in MiB of one run, by GNU time: a small parent, so the count is
+        the command's own and not that of the copy of this Python process it started as (which
+        the child's own resource usage would include)."""
+        with tempfile.NamedTemporaryFile("r") as report:
+            subprocess.run(
+                [str(TIME), "-f", "%M", "-o", report.name, *self.command],
+                cwd=self.cwd,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            return int(report.read().split()[-1]) / 1024
 
 
-def measure(command, runs, cwd=None):
-    """Medians of `runs` runs of wall time and of peak memory, after a warm-up run."""
-    wall(command, cwd)
-    times = [wall(command, cwd) for _ in range(runs)]
-    memory = [peak_memory(command, cwd) for _ in range(runs)]
-    return statistics.median(times), statistics.median(memory)
+def check_equivalent(tools, resources):
+    """Exits unless every tool builds the same template as the first (kumo)."""
+    reference = normalise(tools[0].template())
+    assert len(reference["Resources"]) == resources, len(reference["Resources"])
+    for tool in tools[1:]:
+        if normalise(tool.template()) != reference:
+            sys.exit(f"error: the {tool.name} template differs from kumo's")
+
+
+def measure(tools, runs):
+    """`runs` rounds after a warm-up round; each round runs every tool once, rotating the order.
+    Then each tool's peak memory, in MEMORY_RUNS runs (memory does not depend on the machine's
+    load). Returns, per tool, its lists of wall times, CPU times and peak memory."""
+    for tool in tools:
+        tool.run()
+    results = {tool.name: ([], [], []) for tool in tools}
+    for round_ in range(runs):
+        shift = round_ % len(tools)
+        for tool in tools[shift:] + tools[:shift]:
+            wall, cpu = tool.run()
+            results[tool.name][0].append(wall)
+            results[tool.name][1].append(cpu)
+    for tool in tools:
+        results[tool.name][2].extend(tool.peak_memory() for _ in range(MEMORY_RUNS))
+    return results
+
+
+def rows(tools, results):
+    """Per tool: name, median wall, median CPU, median memory, paired ratio to the first tool."""
+    kumo = results[tools[0].name][0]
+    table = []
+    for tool in tools:
+        wall, cpu, memory = results[tool.name]
+        ratio = statistics.median(w / k for w, k in zip(wall, kumo))
+        table.append(
+            (tool.name, statistics.median(wall), statistics.median(cpu), statistics.median(memory), ratio)
+        )
+    return table
+
+
+def cpu_model():
+    """The processor's model name, as Linux gives it; else the architecture."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--kumo", required=True)
+    parser.add_argument("--kumo", required=True, help="the bench-500 binary")
+    parser.add_argument("--kumo-parameter", required=True, help="the bench-500-parameter binary")
     parser.add_argument("--python", required=True)
-    parser.add_argument("--cdk-dir", required=True)
-    parser.add_argument("--readme", required=True)
+    parser.add_argument("--cdk-dir", help="where `npm ci` installed the CDK; left out, so is the CDK")
+    parser.add_argument("--readme", help="write the table into this README")
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     if not TIME.exists():
         sys.exit("error: GNU time is needed for peak memory: install it (Debian: apt-get install time)")
-    cdk_dir = Path(args.cdk_dir)
-    cdk = [str(cdk_dir / "node_modules" / ".bin" / "cdk"), "synth", "--quiet"]
-    tools = {
-        "kumo (`bench-500 synth`)": ([args.kumo, "synth"], None),
-        "troposphere": ([args.python, str(HERE / "troposphere_500.py")], None),
-        "AWS CDK (`cdk synth`)": (cdk, cdk_dir),
-    }
 
-    templates = {}
-    with tempfile.TemporaryDirectory() as out:
-        for name, (command, cwd) in list(tools.items())[:2]:
-            path = Path(out) / "template.json"
-            with open(path, "w") as sink:
-                subprocess.run(command, cwd=cwd, stdout=sink, check=True)
-            templates[name] = json.loads(path.read_text())
-    subprocess.run(cdk, cwd=cdk_dir, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    templates["AWS CDK (`cdk synth`)"] = json.loads((cdk_dir / "cdk.out" / "Bench500.template.json").read_text())
+    script = str(HERE / "troposphere_500.py")
+    plain = [
+        Tool("kumo (`bench-500 synth`)", [args.kumo, "synth"]),
+        Tool("troposphere", [args.python, script]),
+    ]
+    if args.cdk_dir:
+        cdk_dir = Path(args.cdk_dir).resolve()
+        plain.append(
+            Tool(
+                "AWS CDK (`cdk synth`)",
+                [str(cdk_dir / "node_modules" / ".bin" / "cdk"), "synth", "--quiet"],
+                cwd=cdk_dir,
+                output=cdk_dir / "cdk.out" / "Bench500.template.json",
+            )
+        )
+    parameter = [
+        Tool("kumo (`bench-500-parameter synth`)", [args.kumo_parameter, "synth"]),
+        Tool("troposphere (`--parameter`)", [args.python, script, "--parameter"]),
+    ]
+    workloads = [("500 resources", plain), ("500 resources, a parameter, `Ref` tags, `Fn::Sub` maps", parameter)]
 
-    reference = normalise(templates["kumo (`bench-500 synth`)"])
-    assert len(reference["Resources"]) == 500, len(reference["Resources"])
-    for name, template in templates.items():
-        if normalise(template) != reference:
-            sys.exit(f"error: the {name} template differs from kumo's")
-    print("the three templates are equivalent: 500 resources, 50 exported outputs")
+    for title, tools in workloads:
+        check_equivalent(tools, 500)
+        print(f"{title}: the {len(tools)} templates are equivalent")
 
-    rows = []
-    for name, (command, cwd) in tools.items():
-        wall, memory = measure(command, args.runs, cwd)
-        rows.append((name, wall, memory))
-        print(f"{name}: {wall * 1000:.1f} ms, {memory:.1f} MiB")
-    kumo_wall = rows[0][1]
+    machine = f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}"
     table = [
         BEGIN,
-        f"| tool | wall time (median of {args.runs}) | peak memory (median) | vs kumo |",
-        "| --- | --- | --- | --- |",
+        f"Medians of {args.runs} rounds ({machine}), peak memory of {MEMORY_RUNS} runs; the ratio is",
+        "the median over rounds of the tool's wall time divided by kumo's in the same round.",
+        "",
+        "| workload | tool | wall time | CPU time | peak memory | paired ratio to kumo |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
-    for name, wall, memory in rows:
-        table.append(f"| {name} | {wall * 1000:.1f} ms | {memory:.1f} MiB | {wall / kumo_wall:.0f}x |")
+    for title, tools in workloads:
+        for name, wall, cpu, memory, ratio in rows(tools, measure(tools, args.runs)):
+            print(f"{title}: {name}: {wall * 1000:.1f} ms wall, {cpu * 1000:.1f} ms CPU, "
+                  f"{memory:.1f} MiB, {ratio:.1f}x")
+            table.append(
+                f"| {title} | {name} | {wall * 1000:.1f} ms | {cpu * 1000:.1f} ms | "
+                f"{memory:.1f} MiB | {ratio:.1f}x |"
+            )
     table.append(END)
-    readme = Path(args.readme)
-    text = readme.read_text()
-    start, end = text.index(BEGIN), text.index(END) + len(END)
-    readme.write_text(text[:start] + "\n".join(table) + text[end:])
-    print(f"wrote the table into {readme}")
+    if args.readme:
+        readme = Path(args.readme)
+        text = readme.read_text()
+        start, end = text.index(BEGIN), text.index(END) + len(END)
+        readme.write_text(text[:start] + "\n".join(table) + text[end:])
+        print(f"wrote the table into {readme}")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Builds the same 500-resource template with kumo, troposphere and the AWS CDK, checks that the
-# three are equivalent, times each whole process and writes the table into the README.
+# Builds the same 500-resource template with kumo, troposphere and the AWS CDK, and the second
+# workload (a parameter, `Ref` tags, `Fn::Sub` maps) with kumo and troposphere; checks that each
+# workload's templates are equivalent, times the whole processes in turn, round by round, and
+# writes the table into the README (see compare.py).
 # Needs Rust, Python 3 with venv and pip, Node.js with npm. Usage: bench/compare/run.sh [RUNS]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
-echo "--- kumo: cargo build --release --bin bench-500"
-cargo build --quiet --release --manifest-path "$root/Cargo.toml" --bin bench-500
+echo "--- kumo: cargo build --release --bin bench-500 --bin bench-500-parameter"
+cargo build --quiet --release --manifest-path "$root/Cargo.toml" -p kumo-examples \
+  --bin bench-500 --bin bench-500-parameter
 target_dir="$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
 
@@ -22,6 +25,7 @@ echo "--- AWS CDK: npm ci in bench/compare/cdk"
 
 python3 "$here/compare.py" \
   --kumo "$target_dir/release/bench-500" \
+  --kumo-parameter "$target_dir/release/bench-500-parameter" \
   --python "$here/.venv/bin/python" \
   --cdk-dir "$here/cdk" \
   --readme "$root/README.md" \

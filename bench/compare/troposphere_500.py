@@ -1,6 +1,12 @@
-"""The benchmark's 500-resource template, built with troposphere (see README.md)."""
+"""The benchmark's 500-resource template, built with troposphere (see README.md).
 
-from troposphere import Export, GetAtt, Output, Ref, Sub, Tags, Template
+With --parameter, the second workload: a `Stage` parameter that each bucket carries as a tag
+(`Ref`) and each role's bucket statement names in an `Fn::Sub` with a variable map.
+"""
+
+import sys
+
+from troposphere import Export, GetAtt, Output, Parameter, Ref, Sub, Tags, Template
 from troposphere import iam, s3, sqs
 
 GROUPS = 125
@@ -8,11 +14,18 @@ OUTPUTS = 50
 
 
 def main():
+    parameter = "--parameter" in sys.argv[1:]
     t = Template(Description="kumo synthesis benchmark: 500 resources")
     t.set_version("2010-09-09")
+    stage = t.add_parameter(Parameter("Stage", Type="String", Default="dev")) if parameter else None
     for i in range(1, GROUPS + 1):
         n = f"{i:03}"
-        bucket = t.add_resource(
+        tags = {"index": str(i), "team": "bench"}
+        bucket_objects = Sub(f"${{Bucket{n}.Arn}}/*")
+        if stage:
+            tags["stage"] = Ref(stage)
+            bucket_objects = Sub("${Arn}/${Stage}/*", Arn=GetAtt(f"Bucket{n}", "Arn"))
+        t.add_resource(
             s3.Bucket(
                 f"Bucket{n}",
                 VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
@@ -22,7 +35,7 @@ def main():
                     IgnorePublicAcls=True,
                     RestrictPublicBuckets=True,
                 ),
-                Tags=Tags(index=str(i), team="bench"),
+                Tags=Tags(**tags),
             )
         )
         dead_letters = t.add_resource(
@@ -65,7 +78,7 @@ def main():
                                 {
                                     "Action": ["s3:GetObject"],
                                     "Effect": "Allow",
-                                    "Resource": [Sub(f"${{{bucket.title}.Arn}}/*")],
+                                    "Resource": [bucket_objects],
                                 },
                                 {
                                     "Action": ["sqs:SendMessage", "sqs:ReceiveMessage"],

@@ -2,19 +2,26 @@
 //! with versioning, public access blocked and tags, a queue with its dead-letter queue, and a
 //! role whose inline policy references both; 50 exported outputs. troposphere and the AWS CDK
 //! build the same template in `bench/compare/`.
+//!
+//! The second workload ([`Bench500Parameter`], troposphere's twin is
+//! `troposphere_500.py --parameter`) adds a `Stage` parameter, which each bucket carries as a tag
+//! (`Ref`) and each role's bucket statement names in an `Fn::Sub` with a variable map.
 
 use kumo_core::iam::{PolicyDocument, Principal, Statement};
-use kumo_core::intrinsic::sub;
+use kumo_core::intrinsic::{reference, sub, sub_with};
 use kumo_core::resources::s3::bucket::{
     PublicAccessBlockConfiguration, Tag, VersioningConfiguration, VersioningConfigurationStatus,
 };
 use kumo_core::resources::{iam, s3, sqs};
-use kumo_core::{Environment, Output, Stack, StackError, Template, TemplateError};
+use kumo_core::{Environment, Output, Parameter, Stack, StackError, Template, TemplateError};
 
 /// How many resources the stack has: 125 quartets of bucket, dead-letter queue, queue and role.
 pub const RESOURCES: usize = 500;
 /// How many queue URLs it exports.
 pub const OUTPUTS: usize = 50;
+
+/// The name of the second workload's parameter.
+pub const STAGE: &str = "Stage";
 
 /// The stack.
 pub struct Bench500;
@@ -29,11 +36,46 @@ impl Stack for Bench500 {
     }
 }
 
+/// The second workload's stack: the same 500 resources with the `Stage` parameter.
+pub struct Bench500Parameter;
+
+impl Stack for Bench500Parameter {
+    fn name(&self) -> &str {
+        "bench-500-parameter"
+    }
+
+    fn template(&self, _env: &Environment) -> Result<Template, StackError> {
+        Ok(template_with_parameter(1, RESOURCES, OUTPUTS)?)
+    }
+}
+
 /// The benchmark's template cut to `resources` resources, quartets numbered from `first`, with
 /// the URLs of the first `outputs` queues exported: the benchmarks build stacks of 50, 500 and
 /// 4 x 500 resources with it.
 pub fn template(first: usize, resources: usize, outputs: usize) -> Result<Template, TemplateError> {
+    build(first, resources, outputs, false)
+}
+
+/// [`template`] with the second workload's `Stage` parameter: a `Ref` tag on each bucket and an
+/// `Fn::Sub` with a variable map in each role's policy.
+pub fn template_with_parameter(
+    first: usize,
+    resources: usize,
+    outputs: usize,
+) -> Result<Template, TemplateError> {
+    build(first, resources, outputs, true)
+}
+
+fn build(
+    first: usize,
+    resources: usize,
+    outputs: usize,
+    parameter: bool,
+) -> Result<Template, TemplateError> {
     let mut t = Template::new().with_description("kumo synthesis benchmark: 500 resources");
+    if parameter {
+        t.add_parameter(STAGE, Parameter::string().default_value("dev"))?;
+    }
     let mut left = resources;
     let mut take = || {
         let some = left > 0;
@@ -58,7 +100,16 @@ pub fn template(first: usize, resources: usize, outputs: usize) -> Result<Templa
                         .ignore_public_acls(true)
                         .restrict_public_buckets(true),
                 )
-                .tags([Tag::new("index", i.to_string()), Tag::new("team", "bench")]),
+                .tags(
+                    [
+                        Some(Tag::new("index", i.to_string())),
+                        parameter.then(|| Tag::new("stage", reference::<String>(STAGE))),
+                        Some(Tag::new("team", "bench")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>(),
+                ),
         )?;
         if !take() {
             break;
@@ -91,7 +142,11 @@ pub fn template(first: usize, resources: usize, outputs: usize) -> Result<Templa
             .statement(
                 Statement::allow()
                     .action("s3:GetObject")
-                    .resource(sub(&format!("${{{}.Arn}}/*", bucket.logical_id()))),
+                    .resource(if parameter {
+                        sub_with("${Arn}/${Stage}/*", [("Arn", bucket.arn())])
+                    } else {
+                        sub(&format!("${{{}.Arn}}/*", bucket.logical_id()))
+                    }),
             )
             .statement(
                 Statement::allow()

@@ -8,6 +8,8 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_cloudformation::config::Credentials;
 use aws_sdk_cloudformation::config::SharedCredentialsProvider;
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+use aws_smithy_http_client::Builder as HttpClientBuilder;
 
 use crate::error::CliError;
 
@@ -184,6 +186,7 @@ impl Target {
             .with_max_attempts(ATTEMPTS)
             .with_max_backoff(MAX_BACKOFF);
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(self.http_client())
             .timeout_config(timeouts)
             .retry_config(retries);
         if let Some(profile) = &self.profile {
@@ -222,6 +225,35 @@ impl Target {
             .build()
     }
 
+    /// The HTTPS client of every request: rustls with the ring crypto provider, trusting the
+    /// system's root certificates only when requests may go over https (see
+    /// [`Target::needs_roots`]): parsing them was most of the CPU time of a command against the
+    /// emulator, which is plain http.
+    fn http_client(&self) -> aws_sdk_cloudformation::config::SharedHttpClient {
+        let roots = self.needs_roots(std::env::var("AWS_ENDPOINT_URL").ok());
+        let trust = TrustStore::default().with_native_roots(roots);
+        let context = TlsContext::builder()
+            .with_trust_store(trust)
+            .build()
+            .unwrap_or_default();
+        HttpClientBuilder::new()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+            .tls_context(context)
+            .build_https()
+    }
+
+    /// Whether requests may go over https, so the client needs root certificates: unless the
+    /// endpoint every request goes to is plain `http://` (`--endpoint-url`, else the emulator's
+    /// with `--local`, else `env_endpoint`, the `AWS_ENDPOINT_URL` of the environment).
+    fn needs_roots(&self, env_endpoint: Option<String>) -> bool {
+        let endpoint = self
+            .endpoint
+            .clone()
+            .or_else(|| self.local.then(|| self.local_endpoint()))
+            .or(env_endpoint);
+        endpoint.is_none_or(|url| !url.starts_with("http://"))
+    }
+
     /// Whether requests go to an endpoint of the user's choosing rather than AWS's (the local
     /// emulator, `--endpoint-url` or `AWS_ENDPOINT_URL`).
     pub fn custom_endpoint(config: &SdkConfig) -> bool {
@@ -251,6 +283,23 @@ impl Target {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn root_certificates_are_loaded_only_for_https() {
+        let target = |endpoint: Option<&str>, local| Target {
+            endpoint: endpoint.map(str::to_owned),
+            local,
+            ..Target::default()
+        };
+        let env = |url: &str| Some(url.to_owned());
+        assert!(target(None, false).needs_roots(None));
+        assert!(!target(None, true).needs_roots(None));
+        assert!(!target(None, true).needs_roots(env("https://cloudformation.example")));
+        assert!(!target(Some("http://127.0.0.1:5001"), false).needs_roots(None));
+        assert!(target(Some("https://cloudformation.example"), true).needs_roots(None));
+        assert!(!target(None, false).needs_roots(env("http://127.0.0.1:5000")));
+        assert!(target(None, false).needs_roots(env("https://cloudformation.example")));
+    }
 
     #[test]
     fn a_local_port_is_a_port_number() {

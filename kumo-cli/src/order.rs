@@ -8,11 +8,13 @@ use kumo_core::group::Via;
 use kumo_core::{App, Environment, Stack, Template};
 
 use crate::error::CliError;
-use crate::synth::{build, select};
+use crate::synth::{build, build_json, select};
 
 /// The stacks of an app with their templates and dependencies.
 pub struct Graph<'a> {
     stacks: Vec<(&'a dyn Stack, Template)>,
+    /// Each template's JSON, by stack name, when the graph was built [rendered](Graph::rendered).
+    json: BTreeMap<String, String>,
     dependencies: BTreeMap<String, BTreeSet<String>>,
 }
 
@@ -26,6 +28,30 @@ impl<'a> Graph<'a> {
             .into_iter()
             .map(|stack| Ok((stack, build(stack, env)?)))
             .collect::<Result<Vec<_>, CliError>>()?;
+        Graph::checked(stacks, BTreeMap::new())
+    }
+
+    /// [`Graph::of`], keeping each template's JSON (see [`Graph::json`]): what `synth` prints,
+    /// serialized once for the size check and the output.
+    pub fn rendered(app: &'a dyn App, env: &Environment) -> Result<Graph<'a>, CliError> {
+        let mut json = BTreeMap::new();
+        let stacks = app
+            .stacks()
+            .into_iter()
+            .map(|stack| {
+                let (template, text) = build_json(stack, env)?;
+                json.insert(stack.name().to_owned(), text);
+                Ok((stack, template))
+            })
+            .collect::<Result<Vec<_>, CliError>>()?;
+        Graph::checked(stacks, json)
+    }
+
+    /// The graph of built stacks, once their references are checked.
+    fn checked(
+        stacks: Vec<(&'a dyn Stack, Template)>,
+        json: BTreeMap<String, String>,
+    ) -> Result<Graph<'a>, CliError> {
         let templates: BTreeMap<&str, &Template> =
             stacks.iter().map(|(s, t)| (s.name(), t)).collect();
         let mut dependencies = BTreeMap::new();
@@ -66,6 +92,7 @@ impl<'a> Graph<'a> {
         }
         let graph = Graph {
             stacks,
+            json,
             dependencies,
         };
         graph.sorted(&graph.names())?;
@@ -86,6 +113,11 @@ impl<'a> Graph<'a> {
             .iter()
             .find(|(s, _)| s.name() == name)
             .map(|(s, t)| (*s, t))
+    }
+
+    /// The JSON of stack `name`'s template, when the graph was built [rendered](Graph::rendered).
+    pub fn json(&self, name: &str) -> Option<&str> {
+        self.json.get(name).map(String::as_str)
     }
 
     /// The stacks `name` depends on.

@@ -14,7 +14,7 @@ use crate::cli::ValidateArgs;
 use crate::engine::Engine;
 use crate::error::CliError;
 use crate::session::Session;
-use crate::synth::{build, select};
+use crate::synth::{build_json, select};
 
 pub async fn run(
     app: &dyn App,
@@ -29,8 +29,7 @@ pub async fn run(
     };
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
-        let template = build(stack, &session.env)?;
-        let body = template.to_json();
+        let (template, body) = build_json(stack, &session.env)?;
         let mut line = format!(
             "{name}: valid ({} resources, {} bytes)",
             template.resources().len(),

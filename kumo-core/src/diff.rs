@@ -91,7 +91,7 @@ pub fn diff(old: &Template, new: &Template) -> Vec<Change> {
     changes
 }
 
-fn section<T: Serialize>(
+fn section<T: Serialize + PartialEq>(
     changes: &mut Vec<Change>,
     section: Section,
     old: &BTreeMap<String, T>,
@@ -102,9 +102,17 @@ fn section<T: Serialize>(
         let kind = match (old.get(id), new.get(id)) {
             (Some(_), None) => ChangeKind::Removed,
             (None, Some(_)) => ChangeKind::Added,
+            // Equal entries have equal JSON: most entries of a diff are unchanged, and skipping
+            // them here spares serializing and walking them.
+            (Some(before), Some(after)) if before == after => continue,
             (Some(before), Some(after)) => {
                 let mut paths = Vec::new();
-                compare(&mut paths, String::new(), &to_json(before), &to_json(after));
+                compare(
+                    &mut paths,
+                    &mut String::new(),
+                    &to_json(before),
+                    &to_json(after),
+                );
                 if paths.is_empty() {
                     continue;
                 }
@@ -125,38 +133,47 @@ fn to_json<T: Serialize>(value: &T) -> Json {
     serde_json::to_value(value).unwrap_or(Json::Null)
 }
 
-/// Pushes the paths under `path` where `old` and `new` differ, with their values.
-fn compare(paths: &mut Vec<PathChange>, path: String, old: &Json, new: &Json) {
+/// Pushes the paths under `path` where `old` and `new` differ, with their values. Equal subtrees
+/// are skipped whole; `path` is a buffer that segments are appended to and removed from, so only
+/// the paths of changes are copied.
+fn compare(paths: &mut Vec<PathChange>, path: &mut String, old: &Json, new: &Json) {
+    if old == new {
+        return;
+    }
+    let len = path.len();
     match (old, new) {
         (Json::Object(a), Json::Object(b)) => {
             let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             for key in keys {
-                let child = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
                 match (a.get(key), b.get(key)) {
-                    (Some(x), Some(y)) => compare(paths, child, x, y),
+                    (Some(x), Some(y)) => compare(paths, path, x, y),
                     (x, y) => paths.push(PathChange {
-                        path: child,
+                        path: path.clone(),
                         old: x.cloned(),
                         new: y.cloned(),
                     }),
                 }
+                path.truncate(len);
             }
         }
         (Json::Array(a), Json::Array(b)) if a.len() == b.len() => {
             for (index, (x, y)) in a.iter().zip(b).enumerate() {
-                compare(paths, format!("{path}[{index}]"), x, y);
+                use std::fmt::Write;
+                // Writing to a String cannot fail.
+                let _ = write!(path, "[{index}]");
+                compare(paths, path, x, y);
+                path.truncate(len);
             }
         }
-        _ if old != new => paths.push(PathChange {
-            path,
+        _ => paths.push(PathChange {
+            path: path.clone(),
             old: Some(old.clone()),
             new: Some(new.clone()),
         }),
-        _ => {}
     }
 }
 
@@ -234,7 +251,7 @@ mod tests {
         let mut paths = Vec::new();
         compare(
             &mut paths,
-            "Tags".into(),
+            &mut "Tags".into(),
             &serde_json::json!([{"Key": "a", "Value": "1"}]),
             &serde_json::json!([{"Key": "a", "Value": "2"}]),
         );

@@ -104,9 +104,18 @@ impl PolicyDocument {
     }
 }
 
+/// The same JSON as the `Serialize` implementation, built by moving the document's parts into
+/// it rather than serializing them: a stack of many roles builds many documents.
 impl PropertyType for PolicyDocument {
     fn into_json(self) -> Json {
-        serde_json::to_value(self).expect("a policy document is always JSON")
+        let mut map = serde_json::Map::new();
+        map.insert("Version".to_owned(), Json::from(self.version));
+        if let Some(id) = self.id {
+            map.insert("Id".to_owned(), Json::String(id));
+        }
+        let statements = self.statements.into_iter().map(Statement::into_json);
+        map.insert("Statement".to_owned(), Json::Array(statements.collect()));
+        Json::Object(map)
     }
 }
 
@@ -143,6 +152,45 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// The statement's JSON (see [`PolicyDocument::into_json`]).
+    fn into_json(self) -> Json {
+        fn list<T>(items: Vec<T>, json: impl Fn(T) -> Json) -> Option<Json> {
+            (!items.is_empty()).then(|| Json::Array(items.into_iter().map(json).collect()))
+        }
+        let condition = (!self.condition.is_empty()).then(|| {
+            let operators = self.condition.into_iter().map(|(operator, keys)| {
+                let keys = keys
+                    .into_iter()
+                    .map(|(key, value)| (key, value.into_json()));
+                (operator, Json::Object(keys.collect()))
+            });
+            Json::Object(operators.collect())
+        });
+        let effect = match self.effect {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        };
+        let mut map = serde_json::Map::new();
+        let mut put = |key: &str, value: Option<Json>| {
+            if let Some(value) = value {
+                map.insert(key.to_owned(), value);
+            }
+        };
+        put("Sid", self.sid.map(Json::String));
+        put("Effect", Some(Json::from(effect)));
+        put("Principal", self.principal.map(Principal::into_json));
+        put("NotPrincipal", self.not_principal.map(Principal::into_json));
+        put("Action", list(self.action, |action| Json::String(action.0)));
+        put(
+            "NotAction",
+            list(self.not_action, |action| Json::String(action.0)),
+        );
+        put("Resource", list(self.resource, Value::into_json));
+        put("NotResource", list(self.not_resource, Value::into_json));
+        put("Condition", condition);
+        Json::Object(map)
+    }
+
     fn with_effect(effect: Effect) -> Self {
         Statement {
             sid: None,
@@ -437,6 +485,20 @@ impl Principal {
     }
 }
 
+impl Principal {
+    /// The principal's JSON, as it serializes.
+    fn into_json(self) -> Json {
+        if self.any {
+            return Json::from("*");
+        }
+        let entries = self.entries.into_iter().map(|(kind, values)| {
+            let values = values.into_iter().map(Value::into_json).collect();
+            (kind.to_owned(), Json::Array(values))
+        });
+        Json::Object(entries.collect())
+    }
+}
+
 impl Serialize for Principal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if self.any {
@@ -518,6 +580,31 @@ mod tests {
                     "Condition": {"StringEquals": {"aws:PrincipalTag/team": ["mes"]}}
                 }]
             })
+        );
+    }
+
+    #[test]
+    fn into_json_is_the_serialized_json() {
+        let document = PolicyDocument::new()
+            .id("Policy2")
+            .statement(
+                Statement::deny()
+                    .not_principal(Principal::canonical_user("abc").and_aws("111122223333"))
+                    .not_actions(["iam:*"])
+                    .not_resources(["arn:aws:s3:::keep"]),
+            )
+            .statement(
+                Statement::allow()
+                    .sid("Everyone")
+                    .principal(Principal::any())
+                    .actions(["s3:GetObject", "s3:ListBucket"])
+                    .resource(get_att("Bucket", "Arn"))
+                    .condition("StringEquals", "aws:SourceAccount", ["1", "2"])
+                    .condition("Bool", "aws:SecureTransport", ["true"]),
+            );
+        assert_eq!(
+            document.clone().into_json(),
+            serde_json::to_value(&document).unwrap()
         );
     }
 

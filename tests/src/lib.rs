@@ -8,7 +8,7 @@ pub mod corpus;
 mod moto;
 pub mod proxy;
 
-pub use moto::{MotoError, MotoServer};
+pub use moto::{http_client, MotoError, MotoServer};
 pub use proxy::FaultProxy;
 
 use kumo_core::Template;

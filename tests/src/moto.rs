@@ -56,6 +56,7 @@ impl MotoServer {
     /// The AWS SDK's settings for a client of this server in `region`, with dummy credentials.
     pub async fn sdk_config(&self, region: &str) -> aws_config::SdkConfig {
         aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(http_client())
             .region(aws_config::Region::new(region.to_owned()))
             .endpoint_url(format!("http://127.0.0.1:{}", self.port))
             .credentials_provider(aws_sdk_cloudformation::config::Credentials::new(
@@ -64,6 +65,22 @@ impl MotoServer {
             .load()
             .await
     }
+}
+
+/// An HTTP client for the SDK to talk to the server on plain http: rustls with the ring crypto
+/// provider (the workspace's SDK crates have no default client) and no root certificates.
+pub fn http_client() -> aws_sdk_cloudformation::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{
+        rustls_provider::CryptoMode, Provider, TlsContext, TrustStore,
+    };
+    let context = TlsContext::builder()
+        .with_trust_store(TrustStore::empty())
+        .build()
+        .unwrap_or_default();
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .tls_context(context)
+        .build_https()
 }
 
 impl Drop for MotoServer {

@@ -1004,6 +1004,7 @@ impl Live {
             .build();
         let config = runtime.block_on(
             aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .http_client(kumo_tests::http_client())
                 .region(aws_config::Region::new("us-east-1"))
                 .endpoint_url(format!("http://127.0.0.1:{port}"))
                 .credentials_provider(aws_sdk_cloudformation::config::Credentials::new(

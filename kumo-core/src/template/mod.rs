@@ -3,6 +3,7 @@
 mod canonical;
 mod output;
 mod parameter;
+mod pretty;
 mod read;
 mod resource;
 mod rule;
@@ -471,9 +472,12 @@ impl Template {
     /// The template as pretty-printed JSON (two-space indent, trailing newline): the form kumo
     /// writes, diffs, snapshots and deploys.
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).expect("a template is always JSON");
-        text.push('\n');
-        text
+        let mut text = Vec::new();
+        // A template is always JSON, and writing to a Vec cannot fail.
+        let _ = pretty::write(&mut text, self);
+        text.push(b'\n');
+        // serde_json writes UTF-8 only.
+        String::from_utf8(text).unwrap_or_default()
     }
 
     /// The length in bytes of [`Template::to_json`], counted without building the text.
@@ -490,7 +494,7 @@ impl Template {
         }
         let mut count = Count(1);
         // Counting cannot fail, and a template is always JSON.
-        let _ = serde_json::to_writer_pretty(&mut count, self);
+        let _ = pretty::write(&mut count, self);
         count.0
     }
 

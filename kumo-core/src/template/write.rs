@@ -51,15 +51,19 @@ impl Template {
         declared: &BTreeMap<String, T>,
     ) -> Result<(), M::Error> {
         let entries = Entries::new(declared, self.functions.get(&section));
-        if entries.0.is_empty() {
+        if entries.is_empty() {
             return Ok(());
         }
         map.serialize_entry(&section.to_string(), &entries)
     }
 }
 
-/// The entries of a section, declarations and functions together, sorted by key.
-struct Entries<'a, T>(BTreeMap<&'a str, Entry<'a, T>>);
+/// The entries of a section, declarations and functions together, sorted by key: the two maps
+/// merged as they are written, without collecting them.
+struct Entries<'a, T> {
+    declared: &'a BTreeMap<String, T>,
+    functions: Option<&'a BTreeMap<String, Json>>,
+}
 
 enum Entry<'a, T> {
     Declared(&'a T),
@@ -71,20 +75,46 @@ impl<'a, T> Entries<'a, T> {
         declared: &'a BTreeMap<String, T>,
         functions: Option<&'a BTreeMap<String, Json>>,
     ) -> Self {
-        let declared = declared
-            .iter()
-            .map(|(id, value)| (id.as_str(), Entry::Declared(value)));
-        let functions = functions
-            .into_iter()
-            .flatten()
-            .map(|(key, value)| (key.as_str(), Entry::Function(value)));
-        Entries(declared.chain(functions).collect())
+        Entries {
+            declared,
+            functions,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.declared.is_empty() && self.functions.is_none_or(BTreeMap::is_empty)
+    }
+
+    /// The entries in key order; of a declaration and a function of the same key, the function.
+    fn iter(&self) -> impl Iterator<Item = (&'a str, Entry<'a, T>)> {
+        let mut declared = self.declared.iter().peekable();
+        let mut functions = self.functions.into_iter().flatten().peekable();
+        std::iter::from_fn(move || {
+            let take_declared = match (declared.peek(), functions.peek()) {
+                (Some((id, _)), Some((key, _))) if id == key => {
+                    declared.next();
+                    false
+                }
+                (Some((id, _)), Some((key, _))) => id < key,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            if take_declared {
+                declared
+                    .next()
+                    .map(|(id, value)| (id.as_str(), Entry::Declared(value)))
+            } else {
+                functions
+                    .next()
+                    .map(|(key, value)| (key.as_str(), Entry::Function(value)))
+            }
+        })
     }
 }
 
 impl<T: Serialize> Serialize for Entries<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(&self.0)
+        serializer.collect_map(self.iter())
     }
 }
 

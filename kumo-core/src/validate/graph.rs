@@ -1,73 +1,92 @@
 //! Dependency cycles between resources.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
-/// Edges from each resource to the resources it needs.
-pub(crate) type Graph<'a> = BTreeMap<&'a str, BTreeSet<&'a str>>;
+/// Resources and what each needs: `names` are the logical IDs, sorted; `edges[i]` are the indexes
+/// in `names` of the resources `names[i]` needs, sorted and without repeats.
+pub(crate) struct Graph<'a> {
+    /// The logical IDs, sorted.
+    pub(crate) names: Vec<&'a str>,
+    /// Each resource's dependencies, by index.
+    pub(crate) edges: Vec<Vec<usize>>,
+}
 
 /// Every dependency cycle, each as the resources along it starting at its smallest name, in a
 /// stable order.
 pub(crate) fn cycles<'a>(graph: &Graph<'a>) -> Vec<Vec<&'a str>> {
     let mut cycles = Vec::new();
     for component in strongly_connected(graph) {
-        let start = *component.iter().next().expect("components are not empty");
-        let self_loop = graph.get(start).is_some_and(|next| next.contains(start));
-        if component.len() > 1 || self_loop {
-            cycles.push(shortest_cycle(graph, &component, start));
-        }
+        // Indexes follow the sorted names, so the smallest index is the smallest name.
+        cycles.push(shortest_cycle(graph, &component, component[0]));
     }
     cycles.sort();
     cycles
+        .into_iter()
+        .map(|cycle| cycle.into_iter().map(|i| graph.names[i]).collect())
+        .collect()
 }
 
-/// Tarjan's strongly connected components.
-fn strongly_connected<'a>(graph: &Graph<'a>) -> Vec<BTreeSet<&'a str>> {
-    struct State<'a> {
-        index: BTreeMap<&'a str, usize>,
-        low: BTreeMap<&'a str, usize>,
-        stack: Vec<&'a str>,
-        on_stack: BTreeSet<&'a str>,
-        components: Vec<BTreeSet<&'a str>>,
+/// Tarjan's strongly connected components that hold a cycle (of more than one resource, or of
+/// one that needs itself), each sorted.
+fn strongly_connected(graph: &Graph<'_>) -> Vec<Vec<usize>> {
+    const UNSEEN: usize = usize::MAX;
+
+    struct State {
+        index: Vec<usize>,
+        low: Vec<usize>,
+        next_index: usize,
+        stack: Vec<usize>,
+        on_stack: Vec<bool>,
+        components: Vec<Vec<usize>>,
     }
 
-    fn visit<'a>(node: &'a str, graph: &Graph<'a>, state: &mut State<'a>) {
-        let index = state.index.len();
-        state.index.insert(node, index);
-        state.low.insert(node, index);
+    fn visit(node: usize, graph: &Graph<'_>, state: &mut State) {
+        state.index[node] = state.next_index;
+        state.low[node] = state.next_index;
+        state.next_index += 1;
         state.stack.push(node);
-        state.on_stack.insert(node);
-        for &next in graph.get(node).into_iter().flatten() {
-            if !state.index.contains_key(next) {
+        state.on_stack[node] = true;
+        for &next in &graph.edges[node] {
+            if state.index[next] == UNSEEN {
                 visit(next, graph, state);
-                let low = state.low[node].min(state.low[next]);
-                state.low.insert(node, low);
-            } else if state.on_stack.contains(next) {
-                let low = state.low[node].min(state.index[next]);
-                state.low.insert(node, low);
+                state.low[node] = state.low[node].min(state.low[next]);
+            } else if state.on_stack[next] {
+                state.low[node] = state.low[node].min(state.index[next]);
             }
         }
         if state.low[node] == state.index[node] {
-            let mut component = BTreeSet::new();
+            // A component of one resource that does not need itself holds no cycle: most
+            // resources are one, and none of them is collected.
+            if state.stack.last() == Some(&node) && graph.edges[node].binary_search(&node).is_err()
+            {
+                state.stack.pop();
+                state.on_stack[node] = false;
+                return;
+            }
+            let mut component = Vec::new();
             while let Some(member) = state.stack.pop() {
-                state.on_stack.remove(member);
-                component.insert(member);
+                state.on_stack[member] = false;
+                component.push(member);
                 if member == node {
                     break;
                 }
             }
+            component.sort_unstable();
             state.components.push(component);
         }
     }
 
+    let count = graph.names.len();
     let mut state = State {
-        index: BTreeMap::new(),
-        low: BTreeMap::new(),
+        index: vec![UNSEEN; count],
+        low: vec![UNSEEN; count],
+        next_index: 0,
         stack: Vec::new(),
-        on_stack: BTreeSet::new(),
+        on_stack: vec![false; count],
         components: Vec::new(),
     };
-    for &node in graph.keys() {
-        if !state.index.contains_key(node) {
+    for node in 0..count {
+        if state.index[node] == UNSEEN {
             visit(node, graph, &mut state);
         }
     }
@@ -75,28 +94,24 @@ fn strongly_connected<'a>(graph: &Graph<'a>) -> Vec<BTreeSet<&'a str>> {
 }
 
 /// The shortest path from `start` back to itself inside `component` (breadth first).
-fn shortest_cycle<'a>(
-    graph: &Graph<'a>,
-    component: &BTreeSet<&'a str>,
-    start: &'a str,
-) -> Vec<&'a str> {
-    let mut parent: BTreeMap<&str, &str> = BTreeMap::new();
+fn shortest_cycle(graph: &Graph<'_>, component: &[usize], start: usize) -> Vec<usize> {
+    let mut parent: Vec<Option<usize>> = vec![None; graph.names.len()];
     let mut queue = VecDeque::from([start]);
     while let Some(node) = queue.pop_front() {
-        for &next in graph.get(node).into_iter().flatten() {
-            if !component.contains(next) {
+        for &next in &graph.edges[node] {
+            if component.binary_search(&next).is_err() {
                 continue;
             }
             if next == start {
                 let mut path = vec![node];
-                while let Some(&previous) = path.last().and_then(|n| parent.get(n)) {
+                while let Some(previous) = path.last().and_then(|&n| parent[n]) {
                     path.push(previous);
                 }
                 path.reverse();
                 return path;
             }
-            if !parent.contains_key(next) && next != start {
-                parent.insert(next, node);
+            if parent[next].is_none() {
+                parent[next] = Some(node);
                 queue.push_back(next);
             }
         }
@@ -109,12 +124,22 @@ mod tests {
     use super::*;
 
     fn graph<'a>(edges: &[(&'a str, &'a str)]) -> Graph<'a> {
-        let mut graph = Graph::new();
+        let mut names: Vec<&str> = edges.iter().flat_map(|&(from, to)| [from, to]).collect();
+        names.sort_unstable();
+        names.dedup();
+        let index = |name| names.binary_search(&name).unwrap();
+        let mut lists = vec![Vec::new(); names.len()];
         for &(from, to) in edges {
-            graph.entry(from).or_default().insert(to);
-            graph.entry(to).or_default();
+            lists[index(from)].push(index(to));
         }
-        graph
+        for list in &mut lists {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Graph {
+            names,
+            edges: lists,
+        }
     }
 
     #[test]

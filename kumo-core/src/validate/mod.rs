@@ -14,7 +14,7 @@ use std::fmt;
 use crate::naming::{LogicalId, NamingError};
 use crate::pseudo;
 use crate::template::{Resource, Section, Template, LANGUAGE_EXTENSIONS};
-use refs::Found;
+use refs::{Found, Location};
 
 /// Most resources a template may declare.
 pub const MAX_RESOURCES: usize = 500;
@@ -279,8 +279,30 @@ impl Template {
     /// # Ok::<(), kumo_core::TemplateError>(())
     /// ```
     pub fn validate_for(&self, delivery: Delivery) -> Result<(), ValidationErrors> {
+        self.check(delivery, self.json_len())
+    }
+
+    /// [`Template::to_json`] once the template passes [`Template::validate_for`]: the size check
+    /// measures the text it returns, so the template is serialized once, not twice.
+    ///
+    /// ```
+    /// use kumo_core::{validate::Delivery, Resource, Template};
+    ///
+    /// let mut template = Template::new();
+    /// template.add_resource("Logs", Resource::new("AWS::S3::Bucket"))?;
+    /// assert_eq!(template.validated_json(Delivery::S3)?, template.to_json());
+    /// assert!(Template::new().validated_json(Delivery::S3).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn validated_json(&self, delivery: Delivery) -> Result<String, ValidationErrors> {
+        let json = self.to_json();
+        self.check(delivery, json.len()).map(|()| json)
+    }
+
+    /// Every check of [`Template::validate_for`], for a template whose JSON is `bytes` long.
+    fn check(&self, delivery: Delivery, bytes: usize) -> Result<(), ValidationErrors> {
         let mut errors = Vec::new();
-        self.check_quotas(delivery, &mut errors);
+        self.check_quotas(delivery, bytes, &mut errors);
         self.check_ids(&mut errors);
         self.check_references(&mut errors);
         self.check_parameters(&mut errors);
@@ -293,7 +315,7 @@ impl Template {
         }
     }
 
-    fn check_quotas(&self, delivery: Delivery, errors: &mut Vec<ValidationError>) {
+    fn check_quotas(&self, delivery: Delivery, bytes: usize, errors: &mut Vec<ValidationError>) {
         if self.resources().is_empty() && self.functions(Section::Resources).is_empty() {
             errors.push(ValidationError::NoResources);
         }
@@ -333,7 +355,6 @@ impl Template {
                 });
             }
         }
-        let bytes = self.json_len();
         if bytes > delivery.limit() {
             errors.push(ValidationError::TooLarge {
                 bytes,
@@ -389,53 +410,56 @@ impl Template {
     /// # Ok::<(), kumo_core::TemplateError>(())
     /// ```
     pub fn dependencies(&self) -> BTreeMap<&str, BTreeSet<&str>> {
+        let mut found = Vec::new();
         self.resources()
             .iter()
             .map(|(id, resource)| {
-                let found = resource_references(id, resource);
-                (id.as_str(), self.edges(resource, &found))
+                found.clear();
+                resource_references(
+                    &mut Location::new(false, format_args!("")),
+                    resource,
+                    &mut found,
+                );
+                let needs = targets(resource, &found)
+                    .filter_map(|target| self.resources().get_key_value(target))
+                    .map(|(name, _)| name.as_str())
+                    .collect();
+                (id.as_str(), needs)
             })
             .collect()
     }
 
-    /// The resources `resource` depends on: its `DependsOn` targets and the resources among what
-    /// it refers to (`found`). Targets that are not resources are left out.
-    fn edges<'a>(
-        &'a self,
-        resource: &'a Resource,
-        found: &[refs::Located<'a>],
-    ) -> BTreeSet<&'a str> {
-        let refers = found.iter().filter_map(|(_, item)| match *item {
-            Found::Ref(target) | Found::GetAtt(target) => Some(target),
-            _ => None,
-        });
-        resource
-            .dependencies()
-            .iter()
-            .map(String::as_str)
-            .chain(refers)
-            .filter_map(|target| self.resources().get_key_value(target))
-            .map(|(name, _)| name.as_str())
-            .collect()
+    /// Checks references, conditions and cycles. The template is walked first without
+    /// locations, which a valid template never needs, and again with them only when a problem
+    /// was found, for its message.
+    fn check_references(&self, errors: &mut Vec<ValidationError>) {
+        let mut found = Vec::new();
+        self.reference_errors(false, &mut found);
+        if !found.is_empty() {
+            found.clear();
+            self.reference_errors(true, &mut found);
+        }
+        errors.append(&mut found);
     }
 
-    fn check_references(&self, errors: &mut Vec<ValidationError>) {
-        let mut graph: graph::Graph<'_> = BTreeMap::new();
+    /// The problems [`Template::check_references`] reports, with their locations when `locate`
+    /// is set (and empty ones otherwise).
+    fn reference_errors(&self, locate: bool, errors: &mut Vec<ValidationError>) {
+        let names: Vec<&str> = self.resources().keys().map(String::as_str).collect();
+        let mut edges = Vec::with_capacity(names.len());
+        let made_elsewhere = self.makes_resources();
+        let mut found = Vec::new();
 
         for (name, condition) in self.conditions() {
-            let mut found = Vec::new();
-            refs::collect(
-                condition.as_json(),
-                &mut format!("Conditions.{name}"),
-                true,
-                &mut found,
-            );
-            self.check_found(&found, errors);
+            found.clear();
+            let mut location = Location::new(locate, format_args!("Conditions.{name}"));
+            refs::collect(condition.as_json(), &mut location, true, &mut found);
+            self.check_found(&found, true, made_elsewhere, errors);
         }
         for (id, resource) in self.resources() {
-            let location = format!("Resources.{id}");
             if let Some(condition) = resource.condition_name() {
-                self.check_condition_name(condition, &format!("{location}.Condition"), errors);
+                let location = Location::new(locate, format_args!("Resources.{id}.Condition"));
+                self.check_condition_name(condition, &location.here(), errors);
             }
             for target in resource.dependencies() {
                 if !self.resources().contains_key(target) {
@@ -445,47 +469,49 @@ impl Template {
                     });
                 }
             }
-            let found = resource_references(&location, resource);
-            graph.insert(id.as_str(), self.edges(resource, &found));
-            self.check_found(&found, errors);
+            found.clear();
+            let mut location = Location::new(locate, format_args!("Resources.{id}"));
+            resource_references(&mut location, resource, &mut found);
+            let mut needs: Vec<usize> = targets(resource, &found)
+                .filter_map(|target| names.binary_search(&target).ok())
+                .collect();
+            needs.sort_unstable();
+            needs.dedup();
+            edges.push(needs);
+            self.check_found(&found, false, made_elsewhere, errors);
         }
         for (id, output) in self.outputs() {
-            let location = format!("Outputs.{id}");
             if let Some(condition) = output.condition_name() {
-                self.check_condition_name(condition, &format!("{location}.Condition"), errors);
+                let location = Location::new(locate, format_args!("Outputs.{id}.Condition"));
+                self.check_condition_name(condition, &location.here(), errors);
             }
-            let mut found = Vec::new();
-            refs::collect(
-                output.value(),
-                &mut format!("{location}.Value"),
-                false,
-                &mut found,
-            );
+            found.clear();
+            let mut location = Location::new(locate, format_args!("Outputs.{id}.Value"));
+            refs::collect(output.value(), &mut location, false, &mut found);
             if let Some(name) = output.export_name() {
-                refs::collect(
-                    name,
-                    &mut format!("{location}.Export.Name"),
-                    false,
-                    &mut found,
-                );
+                let mut location = Location::new(locate, format_args!("Outputs.{id}.Export.Name"));
+                refs::collect(name, &mut location, false, &mut found);
             }
-            self.check_found(&found, errors);
+            self.check_found(&found, false, made_elsewhere, errors);
         }
 
-        for cycle in graph::cycles(&graph) {
+        for cycle in graph::cycles(&graph::Graph { names, edges }) {
             errors.push(ValidationError::DependencyCycle {
                 cycle: cycle.into_iter().map(str::to_owned).collect(),
             });
         }
     }
 
-    /// Checks what one entry refers to, noting the conditions it uses.
-    fn check_found<'a>(&self, found: &[refs::Located<'a>], errors: &mut Vec<ValidationError>) {
-        // A transform or module that makes resources (SAM, AWS::Include, a macro, a module)
-        // makes names this template does not declare: its Refs and GetAtts cannot be checked.
-        let made_elsewhere = self.makes_resources();
+    /// Checks what one entry refers to, noting the conditions it uses. `in_conditions` is set for
+    /// an entry of `Conditions`; `made_elsewhere` when [`Template::makes_resources`].
+    fn check_found<'a>(
+        &self,
+        found: &[refs::Located<'a>],
+        in_conditions: bool,
+        made_elsewhere: bool,
+        errors: &mut Vec<ValidationError>,
+    ) {
         for (location, item) in found {
-            let in_conditions = location.starts_with("Conditions.");
             match *item {
                 Found::Ref(target) | Found::GetAtt(target)
                     if in_conditions && self.resources().contains_key(target) =>
@@ -581,27 +607,37 @@ impl Template {
     }
 }
 
-/// What a resource's properties and JSON attributes refer to, located under `location`.
+/// The logical IDs a resource names as dependencies: its `DependsOn` targets and the `Ref` and
+/// `Fn::GetAtt` targets among what it refers to (`found`), which may not all be resources.
+fn targets<'a>(
+    resource: &'a Resource,
+    found: &'a [refs::Located<'a>],
+) -> impl Iterator<Item = &'a str> {
+    let refers = found.iter().filter_map(|(_, item)| match *item {
+        Found::Ref(target) | Found::GetAtt(target) => Some(target),
+        _ => None,
+    });
+    resource
+        .dependencies()
+        .iter()
+        .map(String::as_str)
+        .chain(refers)
+}
+
+/// Appends what a resource's properties and JSON attributes refer to, located under `location`.
 fn resource_references<'a>(
-    location: &str,
-    resource: &'a crate::Resource,
-) -> Vec<refs::Located<'a>> {
-    let mut found = Vec::new();
+    location: &mut Location,
+    resource: &'a Resource,
+    found: &mut Vec<refs::Located<'a>>,
+) {
     for (key, value) in resource.properties() {
-        refs::collect(
-            value,
-            &mut format!("{location}.Properties.{key}"),
-            false,
-            &mut found,
-        );
+        location.within(format_args!(".Properties.{key}"), |location| {
+            refs::collect(value, location, false, found)
+        });
     }
     for (attribute, value) in resource.json_attributes() {
-        refs::collect(
-            value,
-            &mut format!("{location}.{attribute}"),
-            false,
-            &mut found,
-        );
+        location.within(format_args!(".{attribute}"), |location| {
+            refs::collect(value, location, false, found)
+        });
     }
-    found
 }

@@ -21,21 +21,57 @@ pub(crate) enum Found<'a> {
 /// Where a reference was found (`Resources.Queue.Properties.RedrivePolicy`) and what it is.
 pub(crate) type Located<'a> = (String, Found<'a>);
 
+/// Where a walk is in the template, kept only when asked for: checks walk first without
+/// locations (no formatting, no copies) and again with them only when they found a problem.
+pub(crate) struct Location(Option<String>);
+
+impl Location {
+    /// The location `root` when `keep` is set; otherwise one that is never written.
+    pub(crate) fn new(keep: bool, root: std::fmt::Arguments<'_>) -> Self {
+        Location(keep.then(|| root.to_string()))
+    }
+
+    /// The location, empty when it is not kept.
+    pub(crate) fn here(&self) -> String {
+        self.0.clone().unwrap_or_default()
+    }
+
+    /// Runs `walk` with `segment` appended to the location.
+    pub(crate) fn within<T>(
+        &mut self,
+        segment: std::fmt::Arguments<'_>,
+        walk: impl FnOnce(&mut Location) -> T,
+    ) -> T {
+        use std::fmt::Write;
+        let mark = self.0.as_mut().map(|text| {
+            let len = text.len();
+            // Writing to a String cannot fail.
+            let _ = text.write_fmt(segment);
+            len
+        });
+        let result = walk(self);
+        if let (Some(len), Some(text)) = (mark, &mut self.0) {
+            text.truncate(len);
+        }
+        result
+    }
+}
+
 /// Walks `json`, whose location is `location`, and appends what it refers to. `in_conditions` is
 /// set inside the `Conditions` section, where `{"Condition": name}` names a condition.
 ///
-/// `location` is a buffer: segments are appended while walking down and removed on the way back,
-/// so only the locations of what is found are copied.
+/// Segments are appended to `location` while walking down and removed on the way back, so only
+/// the locations of what is found are copied.
 pub(crate) fn collect<'a>(
     json: &'a Json,
-    location: &mut String,
+    location: &mut Location,
     in_conditions: bool,
     found: &mut Vec<Located<'a>>,
 ) {
     match json {
         Json::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                within(location, format_args!("[{index}]"), |location| {
+                location.within(format_args!("[{index}]"), |location| {
                     collect(item, location, in_conditions, found)
                 });
             }
@@ -47,7 +83,7 @@ pub(crate) fn collect<'a>(
                 }
             }
             for (key, value) in map {
-                within(location, format_args!(".{key}"), |location| {
+                location.within(format_args!(".{key}"), |location| {
                     collect(value, location, in_conditions, found)
                 });
             }
@@ -56,30 +92,15 @@ pub(crate) fn collect<'a>(
     }
 }
 
-/// Runs `walk` with `segment` appended to `location`.
-fn within<T>(
-    location: &mut String,
-    segment: std::fmt::Arguments<'_>,
-    walk: impl FnOnce(&mut String) -> T,
-) -> T {
-    use std::fmt::Write;
-    let len = location.len();
-    // Writing to a String cannot fail.
-    let _ = location.write_fmt(segment);
-    let result = walk(location);
-    location.truncate(len);
-    result
-}
-
 /// Handles `{key: value}` if it is an intrinsic; returns whether it was.
 fn intrinsic<'a>(
     key: &'a str,
     value: &'a Json,
-    location: &mut String,
+    location: &mut Location,
     in_conditions: bool,
     found: &mut Vec<Located<'a>>,
 ) -> bool {
-    let here = |location: &String, f| (location.clone(), f);
+    let here = |location: &Location, f| (location.here(), f);
     match (key, value) {
         ("Ref", Json::String(name)) => found.push(here(location, Found::Ref(name))),
         ("Condition", Json::String(name)) if in_conditions => {
@@ -90,7 +111,7 @@ fn intrinsic<'a>(
                 found.push(here(location, Found::GetAtt(name)));
             }
             for (index, arg) in args.iter().enumerate().skip(1) {
-                within(location, format_args!(".Fn::GetAtt[{index}]"), |location| {
+                location.within(format_args!(".Fn::GetAtt[{index}]"), |location| {
                     collect(arg, location, in_conditions, found)
                 });
             }
@@ -104,7 +125,7 @@ fn intrinsic<'a>(
             let variables = match args.get(1) {
                 Some(Json::Object(map)) => {
                     for (name, value) in map {
-                        within(location, format_args!(".Fn::Sub[1].{name}"), |location| {
+                        location.within(format_args!(".Fn::Sub[1].{name}"), |location| {
                             collect(value, location, in_conditions, found)
                         });
                     }
@@ -121,7 +142,7 @@ fn intrinsic<'a>(
                 found.push(here(location, Found::Condition(name)));
             }
             for (index, arg) in args.iter().enumerate().skip(1) {
-                within(location, format_args!(".Fn::If[{index}]"), |location| {
+                location.within(format_args!(".Fn::If[{index}]"), |location| {
                     collect(arg, location, in_conditions, found)
                 });
             }
@@ -133,13 +154,13 @@ fn intrinsic<'a>(
                 "Fn::Or"
             };
             found.push(here(location, Found::Arity(function, args.len())));
-            within(location, format_args!(".{key}"), |location| {
+            location.within(format_args!(".{key}"), |location| {
                 collect(value, location, in_conditions, found)
             });
         }
         ("Fn::Length" | "Fn::ToJsonString", _) => {
             found.push(here(location, Found::LanguageExtension(key)));
-            within(location, format_args!(".{key}"), |location| {
+            location.within(format_args!(".{key}"), |location| {
                 collect(value, location, in_conditions, found)
             });
         }
@@ -165,7 +186,12 @@ pub(crate) fn sub_names(text: &str) -> impl Iterator<Item = &str> {
 
 /// The `${Name}` and `${Name.Attribute}` variables of an `Fn::Sub` string, less `${!Literal}`
 /// and the names of its variable map.
-fn sub_variables<'a>(text: &'a str, local: &[&str], location: &str, found: &mut Vec<Located<'a>>) {
+fn sub_variables<'a>(
+    text: &'a str,
+    local: &[&str],
+    location: &Location,
+    found: &mut Vec<Located<'a>>,
+) {
     for variable in sub_names(text) {
         if local.contains(&variable) {
             continue;
@@ -175,7 +201,7 @@ fn sub_variables<'a>(text: &'a str, local: &[&str], location: &str, found: &mut 
             Some(_) => continue,
             None => Found::Ref(variable),
         };
-        found.push((location.to_owned(), item));
+        found.push((location.here(), item));
     }
 }
 
@@ -188,7 +214,12 @@ mod tests {
     fn found(json: Json, in_conditions: bool) -> Vec<(String, Found<'static>)> {
         let json: &'static Json = Box::leak(Box::new(json));
         let mut out = Vec::new();
-        collect(json, &mut "X".to_owned(), in_conditions, &mut out);
+        collect(
+            json,
+            &mut Location::new(true, format_args!("X")),
+            in_conditions,
+            &mut out,
+        );
         out
     }
 
