@@ -35,7 +35,8 @@ impl fmt::Display for Place {
 
 /// The targets of an environment with `config`, in kumo.toml's order (accounts, then regions
 /// in each), narrowed to `regions` (`--region`) and `wanted` (`--target ACCOUNT/REGION` or
-/// `REGION`). Without `regions` in kumo.toml, `--region` names the regions itself.
+/// `REGION`). Without `regions` in kumo.toml, `--region` names the regions itself. A stack set
+/// (a stack's `stack-set` section) is refused with several targets: it has its own.
 pub fn places(
     config: &EnvConfig,
     regions: &[String],
@@ -62,6 +63,13 @@ pub fn places(
             })
         })
         .collect();
+    if all.len() > 1 {
+        if let Some((stack, _)) = config.stacks.iter().find(|(_, s)| s.stack_set.is_some()) {
+            return Err(CliError::StackSetOnManyTargets {
+                stack: stack.clone(),
+            });
+        }
+    }
     let known = || all.iter().map(ToString::to_string).collect::<Vec<_>>();
     let narrowing_regions = !config.regions.is_empty() && !regions.is_empty();
     for given in regions.iter().filter(|_| narrowing_regions) {
@@ -273,6 +281,31 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("unknown target `111111111111/us-east-1`"));
+    }
+
+    #[test]
+    fn a_stack_set_is_refused_with_several_targets() {
+        let mut config = config(&["us-east-1", "eu-west-1"], &[]);
+        let set: crate::stackset::StackSetSettings =
+            toml::from_str("accounts = [\"111111111111\"]\nregions = [\"us-east-1\"]\n").unwrap();
+        config.stacks.insert(
+            "base".to_owned(),
+            crate::config::StackSettings {
+                stack_set: Some(set),
+                ..Default::default()
+            },
+        );
+        let err = places(&config, &[], &[]).unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "stack `base` has a `stack-set` section, and the environment has several targets"
+            ),
+            "{err}"
+        );
+        let one = places(&config, &strings(&["eu-west-1"]), &[]).unwrap_err();
+        assert!(matches!(one, CliError::StackSetOnManyTargets { .. }));
+        config.regions.truncate(1);
+        assert_eq!(names(&places(&config, &[], &[]).unwrap()), ["us-east-1"]);
     }
 
     fn session(config: EnvConfig) -> Session {
