@@ -1,7 +1,8 @@
 //! One app deployed to three regions of moto (on 127.0.0.1) from kumo.toml's `regions`: every
 //! target in parallel with a summary table, a no-op redeploy, `status`, `plan` and `outputs` per
 //! target, the `--json` report keyed by target, one target failing while the others succeed,
-//! `--fail-fast`, `--target` narrowing to today's output, delete in every region; then two
+//! `--fail-fast`, `--target` narrowing to today's output, delete in every region (plan and
+//! delete print each target whole, in order), a stack set refused with several targets; then two
 //! accounts in two regions through an assumed role.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
@@ -89,6 +90,24 @@ fn result(out: &str, region: &str, stack: &str) -> String {
     cells[2..cells.len() - 1].join(" ")
 }
 
+/// Asserts each line of `out` is prefixed by a target, the lines of each
+/// target together and the targets in `targets`' order, each of them there.
+fn in_target_order(out: &str, targets: &[&str]) {
+    let mut seen: Vec<&str> = Vec::new();
+    for line in out.lines() {
+        let target = line
+            .strip_prefix('[')
+            .and_then(|rest| rest.split_once("] "))
+            .map(|(target, _)| target)
+            .unwrap_or_else(|| panic!("unprefixed line {line:?}: {out}"));
+        if seen.last() != Some(&target) {
+            assert!(!seen.contains(&target), "{target} twice: {out}");
+            seen.push(target);
+        }
+    }
+    assert_eq!(seen, targets, "{out}");
+}
+
 /// Whether `stack` is deployed in `region` of moto.
 fn deployed(moto: &MotoServer, region: &str, stack: &str) -> bool {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -127,7 +146,7 @@ fn one_app_in_three_regions_against_moto() {
     std::fs::write(
         dir.join("kumo.toml"),
         format!(
-            "[env.dev]\nregions = [{}]\n\n[env.org]\nregions = [\"us-east-1\", \"eu-west-1\"]\naccounts = [\"{}\", \"{}\"]\nrole = \"arn:aws:iam::{{account}}:role/kumo-deploy\"\n",
+            "[env.dev]\nregions = [{}]\n\n[env.org]\nregions = [\"us-east-1\", \"eu-west-1\"]\naccounts = [\"{}\", \"{}\"]\nrole = \"arn:aws:iam::{{account}}:role/kumo-deploy\"\n\n[env.sets]\nregions = [\"us-east-1\", \"eu-west-1\"]\n\n[env.sets.stacks.network.stack-set]\naccounts = [\"111111111111\"]\nregions = [\"us-east-1\"]\n",
             REGIONS.map(|r| format!("\"{r}\"")).join(", "),
             ACCOUNTS[0],
             ACCOUNTS[1]
@@ -135,6 +154,19 @@ fn one_app_in_three_regions_against_moto() {
     )
     .unwrap();
     let app = StackGroup::new().stack(Network).stack(Service);
+
+    // A plan of every target, all at once, printed whole in target order: changes exit 1.
+    let (code, out) = kumo(&app, dir, &["plan"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    in_target_order(&out, &REGIONS);
+
+    // A stack set has regions and accounts of its own: refused with several targets.
+    let (code, out) = kumo(&app, dir, &["--env", "sets", "validate"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert_eq!(
+        out,
+        "error: stack `network` has a `stack-set` section, and the environment has several targets: a stack set has its own regions and accounts (deploy it from an environment with one target)\n"
+    );
 
     // Every target, prefixed lines, a table at the end, records per target.
     let (code, out) = kumo(&app, dir, &["deploy", "--yes"]);
@@ -185,6 +217,7 @@ fn one_app_in_three_regions_against_moto() {
     }
     let (code, out) = kumo(&app, dir, &["plan"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    in_target_order(&out, &REGIONS);
     let (code, out) = kumo(&app, dir, &["--json", "outputs"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
@@ -259,6 +292,7 @@ fn one_app_in_three_regions_against_moto() {
     // Delete, consumers first, in every region.
     let (code, out) = kumo(&app, dir, &["delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    in_target_order(&out, &REGIONS);
     for region in REGIONS {
         assert!(
             out.contains(&format!("[{region}] service-dev: deleted")),
