@@ -258,19 +258,7 @@ fn command(
             }
             runtime()?.block_on(deploy::run(app, session, &args, out))
         }
-        cli::Command::Delete(args) => {
-            // Confirmations are asked one target after another.
-            let concurrency = match args.yes {
-                true => target::CONCURRENCY,
-                false => 1,
-            };
-            runtime()?.block_on(target::each(
-                session,
-                concurrency,
-                out,
-                async |session, out| delete::run(app, session, &args, out).await,
-            ))
-        }
+        cli::Command::Delete(args) => runtime()?.block_on(delete::run(app, session, &args, out)),
         cli::Command::Outputs(args) => runtime()?.block_on(target::each(
             session,
             target::CONCURRENCY,

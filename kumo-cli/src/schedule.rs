@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::error::CliError;
 use crate::regions::Connections;
-use crate::session::Session;
+use crate::session::{Connection, Session};
 
 /// What to run: every stack of `stacks` in each of `targets` targets.
 pub struct Schedule<'s> {
@@ -136,6 +136,20 @@ pub async fn connect(
         }
     }
     Ok(connections)
+}
+
+/// The connection of the stack named `stack` in the target of `session`, one of `connect`'s
+/// `connections`: the target's failure to connect, as the stack's error.
+pub fn connection<'c>(
+    connections: &'c Result<Connections, String>,
+    session: &Session,
+    stack: &str,
+) -> Result<&'c Connection, CliError> {
+    let connections = connections.as_ref().map_err(|message| CliError::Aws {
+        action: format!("connecting to {}", session.places[0]),
+        message: message.clone(),
+    })?;
+    Ok(connections.of(session, stack))
 }
 
 impl Done {

@@ -97,7 +97,8 @@ pub fn places(
         .collect())
 }
 
-/// How many targets a command other than `deploy` acts on at once.
+/// How many targets `plan`, `diff`, `status`, `outputs` and `drift` act on at once, and how
+/// many (target, stack) units `delete` runs at once.
 pub const CONCURRENCY: usize = 4;
 
 /// Runs `command` with `session`, or with several targets once per target, up to `concurrency`

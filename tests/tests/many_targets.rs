@@ -1,9 +1,9 @@
 //! One app deployed to three regions of moto (on 127.0.0.1) from kumo.toml's `regions`: every
 //! target in parallel with a summary table, a no-op redeploy, `status`, `plan` and `outputs` per
 //! target, the `--json` report keyed by target, one target failing while the others succeed,
-//! `--fail-fast`, `--target` narrowing to today's output, delete in every region (plan and
-//! delete print each target whole, in order), a stack set refused with several targets; then two
-//! accounts in two regions through an assumed role.
+//! `--fail-fast`, `--target` narrowing to today's output, delete in every region through the
+//! scheduler with a summary table (plan prints each target whole, in order), a stack set
+//! refused with several targets; then two accounts in two regions through an assumed role.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
@@ -292,12 +292,18 @@ fn one_app_in_three_regions_against_moto() {
     // Delete, consumers first, in every region.
     let (code, out) = kumo(&app, dir, &["delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
-    in_target_order(&out, &REGIONS);
+    assert!(
+        out.contains("TARGET          STACK        RESULT   TIME"),
+        "{out}"
+    );
     for region in REGIONS {
-        assert!(
-            out.contains(&format!("[{region}] service-dev: deleted")),
-            "{out}"
-        );
+        let line = |stack: &str| {
+            out.find(&format!("[{region}] {stack} | {stack}: deleted"))
+                .unwrap_or_else(|| panic!("{region} {stack}: {out}"))
+        };
+        assert!(line("service-dev") < line("network-dev"), "{out}");
+        assert_eq!(result(&out, region, "service-dev"), "deleted", "{out}");
+        assert_eq!(result(&out, region, "network-dev"), "deleted", "{out}");
         assert!(!deployed(&moto, region, "network-dev"), "{region}");
         assert!(!deployed(&moto, region, "service-dev"), "{region}");
     }
@@ -330,11 +336,13 @@ fn one_app_in_three_regions_against_moto() {
     let (code, out) = kumo(&app, dir, &["--env", "org", "delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(
-        out.contains("[222222222222/eu-west-1] service-org: not deployed in eu-west-1"),
+        out.contains(
+            "[222222222222/eu-west-1] service-org | service-org: not deployed in eu-west-1"
+        ),
         "{out}"
     );
     assert!(
-        out.contains("[111111111111/eu-west-1] service-org: deleted"),
+        out.contains("[111111111111/eu-west-1] service-org | service-org: deleted"),
         "{out}"
     );
 }
