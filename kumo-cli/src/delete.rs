@@ -15,7 +15,7 @@ use crate::events::{busy, explanation, Outcome};
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::regions::Connections;
-use crate::schedule::{connect, connection, Schedule};
+use crate::schedule::{connect, connection, consumers, Schedule};
 use crate::session::{Connection, Session};
 use crate::stackset;
 use crate::state::TargetKey;
@@ -55,15 +55,7 @@ pub async fn run(
         targets: sessions.len(),
         stacks: &stacks,
         // A stack waits for the stacks that use it.
-        dependencies: stacks
-            .iter()
-            .map(|name| {
-                let consumers = stacks
-                    .iter()
-                    .filter(|other| graph.dependencies(other).contains(name));
-                (name.clone(), consumers.cloned().collect())
-            })
-            .collect(),
+        dependencies: consumers(&stacks, |name| graph.dependencies(name).clone()),
         // Questions on a terminal come one stack at a time.
         concurrency: match args.yes {
             true => crate::target::CONCURRENCY,
