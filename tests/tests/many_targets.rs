@@ -289,14 +289,28 @@ fn one_app_in_three_regions_against_moto() {
         "error: unknown target `sa-east-1`; the environment's targets are: us-east-1, eu-west-1, ap-southeast-2\n"
     );
 
-    // Delete, consumers first, in every region.
+    // Delete, consumers first, in every region; one target fails (its consumer is locked) and
+    // its other stack is not attempted, while the other targets are deleted.
+    let lock = hold_lock(dir, "eu-west-1", "service-dev");
     let (code, out) = kumo(&app, dir, &["delete", "--yes"]);
-    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(code, ExitCode::from(2), "{out}");
     assert!(
-        out.contains("TARGET          STACK        RESULT   TIME"),
+        out.contains("TARGET          STACK        RESULT         TIME"),
         "{out}"
     );
-    for region in REGIONS {
+    assert_eq!(result(&out, "eu-west-1", "service-dev"), "failed", "{out}");
+    assert_eq!(
+        result(&out, "eu-west-1", "network-dev"),
+        "not attempted",
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "error: [eu-west-1] stack `service-dev` (eu-west-1) is in use by another kumo"
+        ),
+        "{out}"
+    );
+    for region in ["us-east-1", "ap-southeast-2"] {
         let line = |stack: &str| {
             out.find(&format!("[{region}] {stack} | {stack}: deleted"))
                 .unwrap_or_else(|| panic!("{region} {stack}: {out}"))
@@ -304,6 +318,19 @@ fn one_app_in_three_regions_against_moto() {
         assert!(line("service-dev") < line("network-dev"), "{out}");
         assert_eq!(result(&out, region, "service-dev"), "deleted", "{out}");
         assert_eq!(result(&out, region, "network-dev"), "deleted", "{out}");
+    }
+    assert!(deployed(&moto, "eu-west-1", "network-dev"));
+    drop(lock);
+    let (code, out) = kumo(&app, dir, &["delete", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(result(&out, "eu-west-1", "service-dev"), "deleted", "{out}");
+    assert_eq!(result(&out, "eu-west-1", "network-dev"), "deleted", "{out}");
+    assert_eq!(
+        result(&out, "us-east-1", "network-dev"),
+        "not deployed",
+        "{out}"
+    );
+    for region in REGIONS {
         assert!(!deployed(&moto, region, "network-dev"), "{region}");
         assert!(!deployed(&moto, region, "service-dev"), "{region}");
     }
