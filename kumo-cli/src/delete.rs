@@ -1,10 +1,11 @@
 //! `delete`: delete each stack, consumers before the stacks they use, and forget its local
 //! state.
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::{App, HookPoint};
+use kumo_core::{App, HookPoint, Stack};
 use serde_json::json;
 
 use crate::cli::DeleteArgs;
@@ -14,11 +15,16 @@ use crate::events::{busy, explanation, Outcome};
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::regions::Connections;
-use crate::session::Session;
+use crate::schedule::{connect, connection, consumers, Schedule};
+use crate::session::{Connection, Session};
 use crate::stackset;
 use crate::state::TargetKey;
-use crate::ui::Progress;
+use crate::ui::{Prefixed, Progress};
 
+/// Deletes the selected stacks, consumers first: with one target one after another (stopping
+/// at a failure); with several, (target, stack) units through the scheduler, a stack once its
+/// consumers are gone in its target, up to [`crate::target::CONCURRENCY`] at once (one at a
+/// time when each is asked about), lines prefixed `[TARGET] STACK | ` and a table at the end.
 pub async fn run(
     app: &dyn App,
     session: &Session,
@@ -32,86 +38,141 @@ pub async fn run(
     let mut order = graph.selection(app, &args.selection.stacks)?;
     // Consumers go first: a stack whose exports are imported cannot be deleted.
     order.reverse();
-    let connections = Connections::open(session, order.iter().map(|(s, _)| s.name())).await?;
-    for (stack, _) in order {
-        let connection = connections.of(session, stack.name());
-        let region = connection.region();
-        let name = session.stack_name(stack);
-        let _lock = session.lock(connection, &name, "delete")?;
-        if let Some(set) = stackset::settings(session, stack) {
-            stackset::delete(app, session, connection, stack, set, args, out).await?;
-            continue;
+    if !session.many_targets() {
+        let connections = Connections::open(session, order.iter().map(|(s, _)| s.name())).await?;
+        for (stack, _) in order {
+            let connection = connections.of(session, stack.name());
+            delete(app, session, connection, stack, args, out).await?;
         }
-        let engine = session.engine(&connection.client, &name);
-        let fail = |message: String| CliError::Deploy {
-            stack: name.clone(),
-            message,
-        };
-        // What is recorded of the stack elsewhere (another region or account) stays.
-        let Some(deployed) = engine.describe().await? else {
-            writeln!(out, "{name}: not deployed in {region}").map_err(CliError::Stdout)?;
-            session
-                .ui
-                .report(&name, json!({"result": "not deployed", "region": region}));
-            continue;
-        };
-        // A stack in REVIEW_IN_PROGRESS has no resources yet, so deleting it (the leftover of an
-        // interrupted run, usually) disturbs nothing but a change set that was not executed.
-        let review = deployed.status == "REVIEW_IN_PROGRESS";
-        if let Some(why) = busy(&deployed.status, "delete").filter(|_| !review) {
-            return Err(fail(why));
-        }
-        let target = TargetKey::of_stack(&deployed.stack_id)?;
-        if !args.yes && !session.confirm(&format!("Delete {name} and its resources?"))? {
-            return Err(CliError::Cancelled);
-        }
-        if deployed.termination_protection {
-            if !args.force {
-                return Err(fail(
-                    "termination protection is on; pass --force to turn it off and delete"
-                        .to_owned(),
-                ));
-            }
-            engine.protect(false).await?;
-        }
-        let hook_state = HookState {
-            stack: stack.name(),
-            stack_name: &name,
-            environment: &session.env,
-            parameters: &deployed.parameters,
-        };
-        hooks::run_with(app, HookPoint::BeforeDelete, &hook_state, Some(&deployed))?;
-        let resources = if review {
-            0
-        } else {
-            engine.deployed_template().await?.resources().len()
-        };
-        let mark = engine.newest_event().await?;
-        engine.delete().await?;
-        let watched = {
-            let mut progress = Progress::new(&session.ui, &name, resources);
-            engine
-                .watch(mark, &mut progress, out, OnInterrupt::StopWaiting)
-                .await?
-        };
-        if watched.outcome == Outcome::Failed {
-            return Err(fail(format!(
-                "the delete failed: {}",
-                explanation(&watched.events)
-            )));
-        }
-        session
-            .state
-            .remove(&target, session.env.name(), stack.name())?;
-        writeln!(out, "{name}: deleted").map_err(CliError::Stdout)?;
-        session.ui.report(&name, json!({"result": "deleted"}));
-        hooks::run(
-            app,
-            HookPoint::AfterDelete,
-            &hook_state,
-            &deployed.outputs,
-            None,
-        )?;
+        return Ok(ExitCode::SUCCESS);
     }
-    Ok(ExitCode::SUCCESS)
+    let stacks: Vec<String> = order.iter().map(|(s, _)| s.name().to_owned()).collect();
+    let own: Vec<Session> = session.places.iter().map(|p| session.at(p)).collect();
+    let sessions: Vec<&Session> = own.iter().collect();
+    let connections = connect(&sessions, &stacks, true).await?;
+    session.ui.set_parallel(true);
+    let schedule = Schedule {
+        targets: sessions.len(),
+        stacks: &stacks,
+        // A stack waits for the stacks that use it.
+        dependencies: consumers(&stacks, |name| graph.dependencies(name).clone()),
+        // Questions on a terminal come one stack at a time.
+        concurrency: match args.yes {
+            true => crate::target::CONCURRENCY,
+            false => 1,
+        },
+        fail_fast: false,
+    };
+    let shared = RefCell::new(out);
+    let done = schedule
+        .run(|target, name| {
+            let (shared, graph, sessions, connections) = (&shared, &graph, &sessions, &connections);
+            async move {
+                let session = sessions[target];
+                let Some((stack, _)) = graph.stack(&name) else {
+                    return Ok(());
+                };
+                let prefix = format!("[{}] {} | ", session.places[0], session.stack_name(stack));
+                let connection = connection(&connections[target], session, &name)?;
+                delete(
+                    app,
+                    session,
+                    connection,
+                    stack,
+                    args,
+                    &mut Prefixed::new(shared, prefix),
+                )
+                .await
+            }
+        })
+        .await;
+    done.finish(session, &sessions, true, shared.into_inner())
+}
+
+/// Deletes `stack` through `connection` (asking first unless `--yes`), and forgets its record.
+async fn delete(
+    app: &dyn App,
+    session: &Session,
+    connection: &Connection,
+    stack: &dyn Stack,
+    args: &DeleteArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let region = connection.region();
+    let name = session.stack_name(stack);
+    let _lock = session.lock(connection, &name, "delete")?;
+    if let Some(set) = stackset::settings(session, stack) {
+        stackset::delete(app, session, connection, stack, set, args, out).await?;
+        return Ok(());
+    }
+    let engine = session.engine(&connection.client, &name);
+    let fail = |message: String| CliError::Deploy {
+        stack: name.clone(),
+        message,
+    };
+    // What is recorded of the stack elsewhere (another region or account) stays.
+    let Some(deployed) = engine.describe().await? else {
+        writeln!(out, "{name}: not deployed in {region}").map_err(CliError::Stdout)?;
+        session
+            .ui
+            .report(&name, json!({"result": "not deployed", "region": region}));
+        return Ok(());
+    };
+    // A stack in REVIEW_IN_PROGRESS has no resources yet, so deleting it (the leftover of an
+    // interrupted run, usually) disturbs nothing but a change set that was not executed.
+    let review = deployed.status == "REVIEW_IN_PROGRESS";
+    if let Some(why) = busy(&deployed.status, "delete").filter(|_| !review) {
+        return Err(fail(why));
+    }
+    let target = TargetKey::of_stack(&deployed.stack_id)?;
+    if !args.yes && !session.confirm(&format!("Delete {name} and its resources?"))? {
+        return Err(CliError::Cancelled);
+    }
+    if deployed.termination_protection {
+        if !args.force {
+            return Err(fail(
+                "termination protection is on; pass --force to turn it off and delete".to_owned(),
+            ));
+        }
+        engine.protect(false).await?;
+    }
+    let hook_state = HookState {
+        stack: stack.name(),
+        stack_name: &name,
+        environment: &session.env,
+        parameters: &deployed.parameters,
+    };
+    hooks::run_with(app, HookPoint::BeforeDelete, &hook_state, Some(&deployed))?;
+    let resources = if review {
+        0
+    } else {
+        engine.deployed_template().await?.resources().len()
+    };
+    let mark = engine.newest_event().await?;
+    engine.delete().await?;
+    let watched = {
+        let mut progress = Progress::new(&session.ui, &name, resources);
+        engine
+            .watch(mark, &mut progress, out, OnInterrupt::StopWaiting)
+            .await?
+    };
+    if watched.outcome == Outcome::Failed {
+        return Err(fail(format!(
+            "the delete failed: {}",
+            explanation(&watched.events)
+        )));
+    }
+    session
+        .state
+        .remove(&target, session.env.name(), stack.name())?;
+    writeln!(out, "{name}: deleted").map_err(CliError::Stdout)?;
+    session.ui.report(&name, json!({"result": "deleted"}));
+    hooks::run(
+        app,
+        HookPoint::AfterDelete,
+        &hook_state,
+        &deployed.outputs,
+        None,
+    )?;
+    Ok(())
 }

@@ -19,7 +19,7 @@ use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::prepare;
 use crate::proposal::Proposal;
-use crate::schedule::{connect, Schedule};
+use crate::schedule::{connect, connection, Schedule};
 use crate::secrets::{comparable, mask_outputs};
 use crate::security;
 use crate::session::{Connection, Session};
@@ -92,13 +92,7 @@ pub async fn run(
                     (false, false) => String::new(),
                 };
                 let mut out = Prefixed::new(shared, prefix);
-                let connection = connections[target]
-                    .as_ref()
-                    .map_err(|message| CliError::Aws {
-                        action: format!("connecting to {}", session.places[0]),
-                        message: message.clone(),
-                    })?
-                    .of(session, &name);
+                let connection = connection(&connections[target], session, &name)?;
                 deploy(
                     app,
                     graph,

@@ -145,6 +145,12 @@ pub enum CliError {
         /// Those the file has.
         known: Vec<String>,
     },
+    /// A stack deploys as a stack set in an environment with several targets.
+    #[error("stack `{stack}` has a `stack-set` section, and the environment has several targets: a stack set has its own regions and accounts (deploy it from an environment with one target)")]
+    StackSetOnManyTargets {
+        /// The stack.
+        stack: String,
+    },
     /// `--region` or `--target` names a target the environment does not have.
     #[error("unknown target `{given}`; the environment's targets are: {}", known.join(", "))]
     UnknownTarget {

@@ -258,27 +258,40 @@ fn command(
             }
             runtime()?.block_on(deploy::run(app, session, &args, out))
         }
-        cli::Command::Delete(args) => target::each(session, out, |session, out| {
-            runtime()?.block_on(delete::run(app, session, &args, out))
-        }),
-        cli::Command::Outputs(args) => target::each(session, out, |session, out| {
-            runtime()?.block_on(outputs::run(app, session, &args, out))
-        }),
-        cli::Command::Diff(args) => target::each(session, out, |session, out| {
-            runtime()?.block_on(diff::run(app, session, &args, out))
-        }),
-        cli::Command::Plan(args) => target::each(session, out, |session, out| {
-            runtime()?.block_on(plan::run(app, session, &args, out))
-        }),
+        cli::Command::Delete(args) => runtime()?.block_on(delete::run(app, session, &args, out)),
+        cli::Command::Outputs(args) => runtime()?.block_on(target::each(
+            session,
+            target::CONCURRENCY,
+            out,
+            async |session, out| outputs::run(app, session, &args, out).await,
+        )),
+        cli::Command::Diff(args) => runtime()?.block_on(target::each(
+            session,
+            target::CONCURRENCY,
+            out,
+            async |session, out| diff::run(app, session, &args, out).await,
+        )),
+        cli::Command::Plan(args) => runtime()?.block_on(target::each(
+            session,
+            target::CONCURRENCY,
+            out,
+            async |session, out| plan::run(app, session, &args, out).await,
+        )),
         cli::Command::Validate(args) => {
             runtime()?.block_on(validate::run(app, session, &args, out))
         }
-        cli::Command::Status(args) => target::each(session, out, |session, out| {
-            runtime()?.block_on(status::run(app, session, &args, out))
-        }),
-        cli::Command::Drift(args) => target::each(session, out, |session, out| {
-            runtime()?.block_on(drift::run(app, session, &args, out))
-        }),
+        cli::Command::Status(args) => runtime()?.block_on(target::each(
+            session,
+            target::CONCURRENCY,
+            out,
+            async |session, out| status::run(app, session, &args, out).await,
+        )),
+        cli::Command::Drift(args) => runtime()?.block_on(target::each(
+            session,
+            target::CONCURRENCY,
+            out,
+            async |session, out| drift::run(app, session, &args, out).await,
+        )),
         cli::Command::Graph(args) => graph::run(app, session, &args, out),
         cli::Command::Completions(args) => {
             let mut grammar = cli::command(program, &stack_names(app));

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::error::CliError;
 use crate::regions::Connections;
-use crate::session::Session;
+use crate::session::{Connection, Session};
 
 /// What to run: every stack of `stacks` in each of `targets` targets.
 pub struct Schedule<'s> {
@@ -136,6 +136,40 @@ pub async fn connect(
         }
     }
     Ok(connections)
+}
+
+/// `dependencies` turned round, for `delete`: of each stack of `stacks`, the stacks of `stacks`
+/// that depend on it (its consumers, which go first).
+pub fn consumers(
+    stacks: &[String],
+    dependencies: impl Fn(&str) -> BTreeSet<String>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut consumers: BTreeMap<String, BTreeSet<String>> = stacks
+        .iter()
+        .map(|stack| (stack.clone(), BTreeSet::new()))
+        .collect();
+    for stack in stacks {
+        for used in dependencies(stack) {
+            if let Some(users) = consumers.get_mut(&used) {
+                users.insert(stack.clone());
+            }
+        }
+    }
+    consumers
+}
+
+/// The connection of the stack named `stack` in the target of `session`, one of `connect`'s
+/// `connections`: the target's failure to connect, as the stack's error.
+pub fn connection<'c>(
+    connections: &'c Result<Connections, String>,
+    session: &Session,
+    stack: &str,
+) -> Result<&'c Connection, CliError> {
+    let connections = connections.as_ref().map_err(|message| CliError::Aws {
+        action: format!("connecting to {}", session.places[0]),
+        message: message.clone(),
+    })?;
+    Ok(connections.of(session, stack))
 }
 
 impl Done {
@@ -368,6 +402,34 @@ mod tests {
         for pair in log.chunks(2) {
             let started = pair[0].strip_prefix("start ").unwrap();
             assert_eq!(pair[1], format!("end {started}"), "{log:?}");
+        }
+    }
+
+    #[test]
+    fn consumers_go_first_when_dependencies_are_turned_round() {
+        let forward = schedule(&[], 1, false).dependencies;
+        let mut stacks = stacks();
+        stacks.reverse();
+        let consumers = consumers(&stacks, |s| forward.get(s).cloned().unwrap_or_default());
+        let fake = Fake::new(&[]);
+        let schedule = Schedule {
+            targets: 3,
+            stacks: &stacks,
+            dependencies: consumers,
+            concurrency: 3,
+            fail_fast: false,
+        };
+        let done = run(&schedule, &fake);
+        assert_eq!(done.ran.len(), 9);
+        for target in 0..3 {
+            assert!(
+                fake.position(&format!("end {target}/service"))
+                    < fake.position(&format!("start {target}/data"))
+            );
+            assert!(
+                fake.position(&format!("end {target}/data"))
+                    < fake.position(&format!("start {target}/network"))
+            );
         }
     }
 }

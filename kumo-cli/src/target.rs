@@ -6,6 +6,8 @@ use std::fmt;
 use std::io::Write;
 use std::process::ExitCode;
 
+use futures_util::stream::{self, StreamExt};
+
 use crate::config::EnvConfig;
 use crate::error::CliError;
 use crate::session::Session;
@@ -33,7 +35,8 @@ impl fmt::Display for Place {
 
 /// The targets of an environment with `config`, in kumo.toml's order (accounts, then regions
 /// in each), narrowed to `regions` (`--region`) and `wanted` (`--target ACCOUNT/REGION` or
-/// `REGION`). Without `regions` in kumo.toml, `--region` names the regions itself.
+/// `REGION`). Without `regions` in kumo.toml, `--region` names the regions itself. A stack set
+/// (a stack's `stack-set` section) is refused with several targets: it has its own.
 pub fn places(
     config: &EnvConfig,
     regions: &[String],
@@ -60,6 +63,13 @@ pub fn places(
             })
         })
         .collect();
+    if all.len() > 1 {
+        if let Some((stack, _)) = config.stacks.iter().find(|(_, s)| s.stack_set.is_some()) {
+            return Err(CliError::StackSetOnManyTargets {
+                stack: stack.clone(),
+            });
+        }
+    }
     let known = || all.iter().map(ToString::to_string).collect::<Vec<_>>();
     let narrowing_regions = !config.regions.is_empty() && !regions.is_empty();
     for given in regions.iter().filter(|_| narrowing_regions) {
@@ -87,24 +97,50 @@ pub fn places(
         .collect())
 }
 
-/// Runs `command` with `session`, or with several targets once per target, one after another,
-/// each line it prints prefixed `[TARGET] ` and its `--json` report under the target's name: a
-/// failure in one target stops no other. The exit code: the first target's that is not
-/// success (1 for `plan`/`diff` with changes); an error naming each target that failed.
-pub fn each(
+/// How many targets `plan`, `diff`, `status`, `outputs` and `drift` act on at once, and how
+/// many (target, stack) units `delete` runs at once.
+pub const CONCURRENCY: usize = 4;
+
+/// Runs `command` with `session`, or with several targets once per target, up to `concurrency`
+/// at once on this task: each target's output is kept and printed whole when it is done, in
+/// target order, each line prefixed `[TARGET] `, and its `--json` report goes under the
+/// target's name; a failure in one target stops no other. The exit code: the first target's
+/// (in target order) that is not success (1 for `plan`/`diff` with changes); an error naming
+/// each target that failed.
+pub async fn each(
     session: &Session,
+    concurrency: usize,
     out: &mut dyn Write,
-    command: impl Fn(&Session, &mut dyn Write) -> Result<ExitCode, CliError>,
+    command: impl AsyncFn(&Session, &mut dyn Write) -> Result<ExitCode, CliError>,
 ) -> Result<ExitCode, CliError> {
     if !session.many_targets() {
-        return command(session, out);
+        return command(session, out).await;
     }
+    let sessions: Vec<Session> = session
+        .places
+        .iter()
+        .map(|place| session.at(place))
+        .collect();
+    let mut buffers = vec![Vec::<u8>::new(); sessions.len()];
+    let results: Vec<Result<ExitCode, CliError>> =
+        stream::iter(sessions.iter().zip(buffers.iter_mut()))
+            .map(|(own, buffer)| command(own, buffer))
+            .buffered(concurrency.max(1))
+            .collect()
+            .await;
     let shared = RefCell::new(out);
     let mut exit = ExitCode::SUCCESS;
     let mut failed = Vec::new();
-    for place in &session.places {
-        let own = session.at(place);
-        let result = command(&own, &mut Prefixed::new(&shared, format!("[{place}] ")));
+    for (((place, own), buffer), result) in session
+        .places
+        .iter()
+        .zip(&sessions)
+        .zip(buffers)
+        .zip(results)
+    {
+        let mut prefixed = Prefixed::new(&shared, format!("[{place}] "));
+        prefixed.write_all(&buffer).map_err(CliError::Stdout)?;
+        prefixed.flush().map_err(CliError::Stdout)?;
         match result {
             Ok(code) if exit == ExitCode::SUCCESS => exit = code,
             Ok(_) => {}
@@ -248,6 +284,31 @@ mod tests {
             .starts_with("unknown target `111111111111/us-east-1`"));
     }
 
+    #[test]
+    fn a_stack_set_is_refused_with_several_targets() {
+        let mut config = config(&["us-east-1", "eu-west-1"], &[]);
+        let set: crate::stackset::StackSetSettings =
+            toml::from_str("accounts = [\"111111111111\"]\nregions = [\"us-east-1\"]\n").unwrap();
+        config.stacks.insert(
+            "base".to_owned(),
+            crate::config::StackSettings {
+                stack_set: Some(set),
+                ..Default::default()
+            },
+        );
+        let err = places(&config, &[], &[]).unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "stack `base` has a `stack-set` section, and the environment has several targets"
+            ),
+            "{err}"
+        );
+        let one = places(&config, &strings(&["eu-west-1"]), &[]).unwrap_err();
+        assert!(matches!(one, CliError::StackSetOnManyTargets { .. }));
+        config.regions.truncate(1);
+        assert_eq!(names(&places(&config, &[], &[]).unwrap()), ["us-east-1"]);
+    }
+
     fn session(config: EnvConfig) -> Session {
         let places = places(&config, &[], &[]).unwrap();
         Session {
@@ -263,10 +324,18 @@ mod tests {
         }
     }
 
+    fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
     #[test]
     fn each_target_runs_prefixed_and_the_exit_says_how_all_went() {
         let base = session(config(&["us-east-1", "eu-west-1", "ap-south-1"], &[]));
-        let changes = |session: &Session, out: &mut dyn Write| {
+        let changes = async |session: &Session, out: &mut dyn Write| {
             let region = session.target.region.clone().unwrap_or_default();
             session
                 .ui
@@ -278,7 +347,8 @@ mod tests {
             }
         };
         let mut out = Vec::new();
-        assert_eq!(each(&base, &mut out, changes).unwrap(), ExitCode::from(1));
+        let exit = block_on(each(&base, CONCURRENCY, &mut out, changes)).unwrap();
+        assert_eq!(exit, ExitCode::from(1));
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "[us-east-1] jobs-dev: looked\n[eu-west-1] jobs-dev: looked\n[ap-south-1] jobs-dev: looked\n"
@@ -286,16 +356,63 @@ mod tests {
         let report: serde_json::Value = serde_json::from_str(&base.ui.finish_report()).unwrap();
         assert_eq!(report["ap-south-1"]["jobs-dev"]["region"], "ap-south-1");
 
-        let failing = |session: &Session, _: &mut dyn Write| match session.target.region.as_deref()
-        {
-            Some("us-east-1") => Err(CliError::Cancelled),
-            _ => Ok(ExitCode::SUCCESS),
-        };
-        let err = each(&base, &mut Vec::new(), failing).unwrap_err();
+        let failing =
+            async |session: &Session, _: &mut dyn Write| match session.target.region.as_deref() {
+                Some("us-east-1") => Err(CliError::Cancelled),
+                _ => Ok(ExitCode::SUCCESS),
+            };
+        let err = block_on(each(&base, CONCURRENCY, &mut Vec::new(), failing)).unwrap_err();
         assert_eq!(
             err.to_string(),
             format!("[us-east-1] {}", CliError::Cancelled)
         );
+    }
+
+    /// Each target waits until all have started (the first the longest), with a deadline:
+    /// only targets run at once get past it, and their output still comes in target order.
+    #[test]
+    fn targets_run_at_once_and_print_in_target_order() {
+        use std::cell::Cell;
+        use std::time::Duration;
+
+        let base = session(config(&["us-east-1", "eu-west-1", "ap-south-1"], &[]));
+        let started = Cell::new(0);
+        let finished = RefCell::new(Vec::new());
+        let command = async |session: &Session, out: &mut dyn Write| {
+            let region = session.target.region.clone().unwrap_or_default();
+            writeln!(out, "started").unwrap();
+            started.set(started.get() + 1);
+            let all = async {
+                while started.get() < 3 {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            };
+            tokio::time::timeout(Duration::from_secs(2), all)
+                .await
+                .map_err(|_| CliError::Cancelled)?;
+            let wait = if region == "us-east-1" { 50 } else { 0 };
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+            finished.borrow_mut().push(region);
+            writeln!(out, "done").unwrap();
+            Ok(ExitCode::SUCCESS)
+        };
+        let mut out = Vec::new();
+        let exit = block_on(each(&base, 3, &mut out, command)).unwrap();
+        assert_eq!(exit, ExitCode::SUCCESS);
+        assert_eq!(
+            finished.borrow().last().map(String::as_str),
+            Some("us-east-1")
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "[us-east-1] started\n[us-east-1] done\n[eu-west-1] started\n[eu-west-1] done\n\
+             [ap-south-1] started\n[ap-south-1] done\n"
+        );
+
+        // Two at a time: the third never starts while the first two wait for it.
+        started.set(0);
+        let err = block_on(each(&base, 2, &mut Vec::new(), command));
+        assert!(err.is_err());
     }
 
     #[test]

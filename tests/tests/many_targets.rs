@@ -1,8 +1,9 @@
 //! One app deployed to three regions of moto (on 127.0.0.1) from kumo.toml's `regions`: every
 //! target in parallel with a summary table, a no-op redeploy, `status`, `plan` and `outputs` per
 //! target, the `--json` report keyed by target, one target failing while the others succeed,
-//! `--fail-fast`, `--target` narrowing to today's output, delete in every region; then two
-//! accounts in two regions through an assumed role.
+//! `--fail-fast`, `--target` narrowing to today's output, delete in every region through the
+//! scheduler with a summary table (plan prints each target whole, in order), a stack set
+//! refused with several targets; then two accounts in two regions through an assumed role.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
@@ -89,6 +90,24 @@ fn result(out: &str, region: &str, stack: &str) -> String {
     cells[2..cells.len() - 1].join(" ")
 }
 
+/// Asserts each line of `out` is prefixed by a target, the lines of each
+/// target together and the targets in `targets`' order, each of them there.
+fn in_target_order(out: &str, targets: &[&str]) {
+    let mut seen: Vec<&str> = Vec::new();
+    for line in out.lines() {
+        let target = line
+            .strip_prefix('[')
+            .and_then(|rest| rest.split_once("] "))
+            .map(|(target, _)| target)
+            .unwrap_or_else(|| panic!("unprefixed line {line:?}: {out}"));
+        if seen.last() != Some(&target) {
+            assert!(!seen.contains(&target), "{target} twice: {out}");
+            seen.push(target);
+        }
+    }
+    assert_eq!(seen, targets, "{out}");
+}
+
 /// Whether `stack` is deployed in `region` of moto.
 fn deployed(moto: &MotoServer, region: &str, stack: &str) -> bool {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -127,7 +146,7 @@ fn one_app_in_three_regions_against_moto() {
     std::fs::write(
         dir.join("kumo.toml"),
         format!(
-            "[env.dev]\nregions = [{}]\n\n[env.org]\nregions = [\"us-east-1\", \"eu-west-1\"]\naccounts = [\"{}\", \"{}\"]\nrole = \"arn:aws:iam::{{account}}:role/kumo-deploy\"\n",
+            "[env.dev]\nregions = [{}]\n\n[env.org]\nregions = [\"us-east-1\", \"eu-west-1\"]\naccounts = [\"{}\", \"{}\"]\nrole = \"arn:aws:iam::{{account}}:role/kumo-deploy\"\n\n[env.sets]\nregions = [\"us-east-1\", \"eu-west-1\"]\n\n[env.sets.stacks.network.stack-set]\naccounts = [\"111111111111\"]\nregions = [\"us-east-1\"]\n",
             REGIONS.map(|r| format!("\"{r}\"")).join(", "),
             ACCOUNTS[0],
             ACCOUNTS[1]
@@ -135,6 +154,19 @@ fn one_app_in_three_regions_against_moto() {
     )
     .unwrap();
     let app = StackGroup::new().stack(Network).stack(Service);
+
+    // A plan of every target, all at once, printed whole in target order: changes exit 1.
+    let (code, out) = kumo(&app, dir, &["plan"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    in_target_order(&out, &REGIONS);
+
+    // A stack set has regions and accounts of its own: refused with several targets.
+    let (code, out) = kumo(&app, dir, &["--env", "sets", "validate"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert_eq!(
+        out,
+        "error: stack `network` has a `stack-set` section, and the environment has several targets: a stack set has its own regions and accounts (deploy it from an environment with one target)\n"
+    );
 
     // Every target, prefixed lines, a table at the end, records per target.
     let (code, out) = kumo(&app, dir, &["deploy", "--yes"]);
@@ -185,6 +217,7 @@ fn one_app_in_three_regions_against_moto() {
     }
     let (code, out) = kumo(&app, dir, &["plan"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    in_target_order(&out, &REGIONS);
     let (code, out) = kumo(&app, dir, &["--json", "outputs"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
@@ -256,14 +289,48 @@ fn one_app_in_three_regions_against_moto() {
         "error: unknown target `sa-east-1`; the environment's targets are: us-east-1, eu-west-1, ap-southeast-2\n"
     );
 
-    // Delete, consumers first, in every region.
+    // Delete, consumers first, in every region; one target fails (its consumer is locked) and
+    // its other stack is not attempted, while the other targets are deleted.
+    let lock = hold_lock(dir, "eu-west-1", "service-dev");
+    let (code, out) = kumo(&app, dir, &["delete", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("TARGET          STACK        RESULT         TIME"),
+        "{out}"
+    );
+    assert_eq!(result(&out, "eu-west-1", "service-dev"), "failed", "{out}");
+    assert_eq!(
+        result(&out, "eu-west-1", "network-dev"),
+        "not attempted",
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "error: [eu-west-1] stack `service-dev` (eu-west-1) is in use by another kumo"
+        ),
+        "{out}"
+    );
+    for region in ["us-east-1", "ap-southeast-2"] {
+        let line = |stack: &str| {
+            out.find(&format!("[{region}] {stack} | {stack}: deleted"))
+                .unwrap_or_else(|| panic!("{region} {stack}: {out}"))
+        };
+        assert!(line("service-dev") < line("network-dev"), "{out}");
+        assert_eq!(result(&out, region, "service-dev"), "deleted", "{out}");
+        assert_eq!(result(&out, region, "network-dev"), "deleted", "{out}");
+    }
+    assert!(deployed(&moto, "eu-west-1", "network-dev"));
+    drop(lock);
     let (code, out) = kumo(&app, dir, &["delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(result(&out, "eu-west-1", "service-dev"), "deleted", "{out}");
+    assert_eq!(result(&out, "eu-west-1", "network-dev"), "deleted", "{out}");
+    assert_eq!(
+        result(&out, "us-east-1", "network-dev"),
+        "not deployed",
+        "{out}"
+    );
     for region in REGIONS {
-        assert!(
-            out.contains(&format!("[{region}] service-dev: deleted")),
-            "{out}"
-        );
         assert!(!deployed(&moto, region, "network-dev"), "{region}");
         assert!(!deployed(&moto, region, "service-dev"), "{region}");
     }
@@ -296,11 +363,13 @@ fn one_app_in_three_regions_against_moto() {
     let (code, out) = kumo(&app, dir, &["--env", "org", "delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(
-        out.contains("[222222222222/eu-west-1] service-org: not deployed in eu-west-1"),
+        out.contains(
+            "[222222222222/eu-west-1] service-org | service-org: not deployed in eu-west-1"
+        ),
         "{out}"
     );
     assert!(
-        out.contains("[111111111111/eu-west-1] service-org: deleted"),
+        out.contains("[111111111111/eu-west-1] service-org | service-org: deleted"),
         "{out}"
     );
 }
