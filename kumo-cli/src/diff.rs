@@ -75,7 +75,11 @@ pub async fn run(
         let name = session.stack_name(stack);
         let mut settings = Vec::new();
         let mut instances = Vec::new();
-        let own = session.own_region_client(stack.name()).await;
+        // Only a live read goes to the stack's own region; without --live, `.kumo` answers.
+        let own = match args.live {
+            true => session.own_region_client(stack.name()).await,
+            false => None,
+        };
         let old = match own.as_ref().or(client.as_ref()) {
             Some(client) => {
                 let deployed = match stackset::settings(session, stack) {

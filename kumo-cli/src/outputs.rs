@@ -26,7 +26,11 @@ pub async fn run(
     let mut all: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
-        let own = session.own_region_client(stack.name()).await;
+        // Only a live read goes to the stack's own region; without --live, `.kumo` answers.
+        let own = match args.live {
+            true => session.own_region_client(stack.name()).await,
+            false => None,
+        };
         let outputs = match own.as_ref().or(client.as_ref()) {
             Some(client) => match stackset::settings(session, stack) {
                 Some(set) => stackset::outputs(session, stack, set, client).await?,

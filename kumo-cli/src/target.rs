@@ -88,13 +88,25 @@ pub fn places(
             });
         }
     }
-    Ok(all
-        .into_iter()
+    let left: Vec<Place> = all
+        .iter()
         .filter(|place| {
             !narrowing_regions || place.region.as_ref().is_some_and(|r| regions.contains(r))
         })
         .filter(|place| wanted.is_empty() || wanted.contains(&place.to_string()))
-        .collect())
+        .cloned()
+        .collect();
+    if left.is_empty() {
+        return Err(CliError::UnknownTarget {
+            given: format!(
+                "--region {} with --target {}",
+                regions.join(","),
+                wanted.join(",")
+            ),
+            known: known(),
+        });
+    }
+    Ok(left)
 }
 
 /// How many targets `plan`, `diff`, `status`, `outputs` and `drift` act on at once, and how
@@ -282,6 +294,12 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("unknown target `111111111111/us-east-1`"));
+        // Each known, but no target is both: nothing to act on is an error, not the default.
+        let err = places(&config, &strings(&["eu-west-1"]), &strings(&["us-east-1"])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown target `--region eu-west-1 with --target us-east-1`; the environment's targets are: us-east-1, eu-west-1"
+        );
     }
 
     #[test]

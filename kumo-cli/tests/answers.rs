@@ -776,6 +776,35 @@ fn a_failed_stack_instance_is_reported_with_its_reason() {
 }
 
 #[test]
+fn a_stack_set_is_neither_prepared_nor_executed() {
+    for asked in [
+        &["deploy", "--prepare"][..],
+        &[
+            "deploy",
+            "jobs",
+            "--execute",
+            "kumo-prepared-0123456789abcdef",
+            "--yes",
+        ],
+    ] {
+        let responder = new_stack_set(|| ("SUCCEEDED", "SUCCEEDED", ""));
+        let (code, out) = responder.kumo_with(STACK_SET, 0, asked);
+        assert_eq!(code, ExitCode::from(2), "{out}");
+        assert!(
+            out.ends_with("error: stack `jobs-dev`: a stack set has no change sets to prepare or execute: deploy it without --prepare or --execute"),
+            "{out}"
+        );
+        let actions = responder.actions();
+        assert!(
+            !actions
+                .iter()
+                .any(|a| a.contains("StackSet") || a.contains("Instances")),
+            "nothing is sent to the stack set: {actions:?}"
+        );
+    }
+}
+
+#[test]
 fn a_stack_set_operation_that_never_ends_is_given_up_at_the_deadline() {
     let responder = new_stack_set(|| ("RUNNING", "RUNNING", ""));
     let (code, out) = responder.kumo_with(STACK_SET, 0, &["--timeout", "1s", "deploy", "--yes"]);

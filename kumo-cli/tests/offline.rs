@@ -488,6 +488,18 @@ fn stacks_in_two_regions_are_drawn_with_them_and_may_not_import_across() {
     );
     let (result, _) = run(false, &["synth", "--out", dir.path().to_str().unwrap()]);
     assert_eq!(result.unwrap(), ExitCode::SUCCESS);
+    // Without --live, diff and outputs of a stack in its own region read `.kumo`: nothing is
+    // asked of the (closed) endpoint.
+    let closed = ["--endpoint-url", "http://127.0.0.1:9"];
+    let (result, out) = run(false, &[&closed[..], &["diff", "network"]].concat());
+    assert_eq!(result.unwrap(), ExitCode::from(1), "{out}");
+    assert!(out.starts_with("network-dev: not deployed"), "{out}");
+    let (result, _) = run(false, &[&closed[..], &["outputs", "network"]].concat());
+    let err = result.unwrap_err();
+    assert!(
+        matches!(err, kumo_cli::CliError::NotDeployed { live: false, .. }),
+        "{err}"
+    );
     for command in ["synth", "validate"] {
         let (result, _) = run(true, &[command, "service"]);
         assert_eq!(

@@ -16,6 +16,7 @@ use kumo_core::diff::diff;
 use kumo_core::{App, HookPoint, Stack, Template};
 use serde_json::json;
 
+use crate::approval;
 use crate::changes::capabilities;
 use crate::cli::{DeleteArgs, DeployArgs};
 use crate::engine::{read_template, Engine};
@@ -23,6 +24,7 @@ use crate::error::CliError;
 use crate::hooks::{self, HookState};
 use crate::review::Review;
 use crate::secrets::comparable;
+use crate::security;
 use crate::session::{Connection, Session};
 use crate::state::TargetKey;
 use crate::ui::Style;
@@ -257,6 +259,11 @@ pub async fn deploy(
     let name = session.stack_name(stack);
     let engine = session.engine(&connection.client, &name);
     let calls = StackSets::new(&engine, &name, settings, &session.ui);
+    if args.prepare || args.execute.is_some() {
+        return Err(calls.fail(
+            "a stack set has no change sets to prepare or execute: deploy it without --prepare or --execute".to_owned(),
+        ));
+    }
     let survey = Survey::take(session, &engine, stack, settings, template, &args.params).await?;
     let hook_state = HookState {
         stack: stack.name(),
@@ -268,6 +275,8 @@ pub async fn deploy(
     let nothing = BTreeMap::new();
     hooks::run(app, HookPoint::BeforeDeploy, &hook_state, &nothing, status)?;
     survey.show(session, template, out)?;
+    let previous = survey.live.as_ref().map(|live| &live.template);
+    let access = security::show(&name, previous, template, session, out)?;
     if !survey.changes() {
         let outputs = record(session, stack, &calls, template, "unchanged", out).await?;
         return hooks::run(
@@ -290,6 +299,7 @@ pub async fn deploy(
             list.join(", ")
         )));
     }
+    approval::require(&name, &access, args, session)?;
     if !args.yes && !session.confirm(&format!("Deploy these changes to stack set {name}?"))? {
         return Err(CliError::Cancelled);
     }

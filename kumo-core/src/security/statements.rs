@@ -79,15 +79,24 @@ pub(crate) fn identity(template: &Template) -> BTreeSet<Statement> {
         }
         if IDENTITIES.contains(&kind) {
             let me = [format!("AWS:${{{id}}}")];
-            for policy in props
-                .get("Policies")
-                .and_then(Json::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(document) = policy.get("PolicyDocument") {
-                    found.extend(document_statements(id, document, &me, &[]));
+            match props.get("Policies") {
+                Some(Json::Array(policies)) => {
+                    for policy in policies {
+                        match policy.get("PolicyDocument") {
+                            Some(document) => {
+                                found.extend(document_statements(id, document, &me, &[]));
+                            }
+                            None if is_intrinsic(policy) => {
+                                found.insert(opaque(id, policy, &me, &[]));
+                            }
+                            None => {}
+                        }
+                    }
                 }
+                Some(policies) if is_intrinsic(policies) => {
+                    found.insert(opaque(id, policies, &me, &[]));
+                }
+                _ => {}
             }
             if let Some(trust) = props.get("AssumeRolePolicyDocument") {
                 let arn = [format!("${{{id}.Arn}}")];
@@ -172,6 +181,28 @@ fn permission(id: &str, resource: &Resource) -> Statement {
     }
 }
 
+/// Whether `value` is an intrinsic (`Fn::If`, `Ref`, ...) where a statement, a policy or a
+/// document stands: what it gives is known only at deploy.
+fn is_intrinsic(value: &Json) -> bool {
+    value
+        .as_object()
+        .is_some_and(|map| map.keys().any(|k| k.starts_with("Fn::") || k == "Ref"))
+}
+
+/// A statement (or policy, or document) that an intrinsic chooses, as one row whose action is
+/// the whole intrinsic: any change in it shows as a row removed and one added, so it is never
+/// waved through as no change.
+fn opaque(holder: &str, value: &Json, principals: &[String], resources: &[String]) -> Statement {
+    Statement {
+        holder: holder.to_owned(),
+        effect: "(intrinsic)".to_owned(),
+        actions: vec![readable(value)],
+        resources: resources.to_vec(),
+        principals: principals.to_vec(),
+        condition: None,
+    }
+}
+
 /// The statements of one policy document held by `holder`: `principals` stand for a
 /// statement's own when it has none (an identity's policy), `resources` likewise (a trust).
 fn document_statements(
@@ -190,11 +221,15 @@ fn document_statements(
     let statements = match document.get("Statement") {
         Some(Json::Array(items)) => items.iter().collect(),
         Some(one) => vec![one],
+        None if is_intrinsic(&document) => vec![document.as_ref()],
         None => Vec::new(),
     };
     statements
         .into_iter()
         .map(|statement| {
+            if is_intrinsic(statement) {
+                return opaque(holder, statement, principals, resources);
+            }
             let either = |key: &str, fallback: &[String]| match (
                 statement.get(key),
                 statement.get(format!("Not{key}")),

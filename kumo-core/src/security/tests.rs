@@ -82,6 +82,35 @@ fn a_changed_statement_is_one_removed_and_one_added() {
 }
 
 #[test]
+fn a_change_inside_an_intrinsic_statement_or_policy_is_a_change() {
+    let chosen = |action: &str| {
+        json!([{"Fn::If": ["Prod", {"Effect": "Allow", "Action": action, "Resource": "*"},
+            {"Ref": "AWS::NoValue"}]}])
+    };
+    let old = template(&[("Worker", role(chosen("s3:GetObject")))]);
+    let new = template(&[("Worker", role(chosen("s3:*")))]);
+    let changes = SecurityChanges::between(&old, &new);
+    let signs: Vec<Sign> = changes.iam.iter().map(|r| r.change).collect();
+    assert_eq!(signs, [Sign::Added, Sign::Removed], "{changes:#?}");
+    assert!(changes.iam[0].item.actions[0].contains("s3:*"));
+    assert_eq!(changes.iam[0].item.effect, "(intrinsic)");
+    assert!(changes.broadens());
+    // The same for a role's whole `Policies` chosen by an intrinsic.
+    let policies = |action: &str| {
+        Resource::new("AWS::IAM::Role").property(
+            "Policies",
+            json!({"Fn::If": ["Prod", [{"PolicyName": "p", "PolicyDocument":
+                {"Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]}}],
+                {"Ref": "AWS::NoValue"}]}),
+        )
+    };
+    let old = template(&[("Worker", policies("s3:GetObject"))]);
+    let new = template(&[("Worker", policies("s3:*"))]);
+    assert!(SecurityChanges::between(&old, &new).broadens());
+    assert!(SecurityChanges::between(&new, &new).is_empty());
+}
+
+#[test]
 fn a_removed_statement_does_not_broaden() {
     let old = template(&[(
         "Policy",
