@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
 use aws_sdk_cloudformation::types::{
-    Capability as SdkCapability, ChangeSetStatus, ChangeSetType, ExecutionStatus, ResourceToImport,
-    TemplateStage,
+    Capability as SdkCapability, ChangeSetStatus, ChangeSetType, ExecutionStatus, Parameter,
+    ResourceToImport, Tag, TemplateStage,
 };
 use aws_sdk_cloudformation::Client;
 
@@ -237,21 +237,8 @@ impl<'a> Engine<'a> {
                     t.fmt(aws_sdk_cloudformation::primitives::DateTimeFormat::DateTime)
                         .ok()
                 }),
-            parameters: stack
-                .parameters()
-                .iter()
-                .filter_map(|p| {
-                    Some((
-                        p.parameter_key()?.to_owned(),
-                        p.parameter_value()?.to_owned(),
-                    ))
-                })
-                .collect(),
-            tags: stack
-                .tags()
-                .iter()
-                .filter_map(|t| Some((t.key()?.to_owned(), t.value()?.to_owned())))
-                .collect(),
+            parameters: parameter_values(stack.parameters()),
+            tags: tag_values(stack.tags()),
         }))
     }
 
@@ -998,6 +985,27 @@ impl OnInterrupt {
     fn cancels(self, status: &str) -> bool {
         self == OnInterrupt::CancelUpdate && status == "UPDATE_IN_PROGRESS"
     }
+}
+
+/// Parameter values as CloudFormation gives them (a stack's, a stack set's, an instance's
+/// overrides), by key.
+pub(crate) fn parameter_values(parameters: &[Parameter]) -> BTreeMap<String, String> {
+    parameters
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p.parameter_key()?.to_owned(),
+                p.parameter_value()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// Tags as CloudFormation gives them, by key.
+pub(crate) fn tag_values(tags: &[Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .filter_map(|t| Some((t.key()?.to_owned(), t.value()?.to_owned())))
+        .collect()
 }
 
 #[cfg(test)]

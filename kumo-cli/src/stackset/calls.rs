@@ -19,7 +19,7 @@ use super::settings::{Amount, Permission, RegionConcurrency, StackSetSettings};
 use crate::artifacts::TemplateSource;
 use crate::aws::aws_error;
 use crate::changes::Capability;
-use crate::engine::{poll_interval, Engine, MAX_PAGES};
+use crate::engine::{parameter_values, poll_interval, tag_values, Engine, MAX_PAGES};
 use crate::error::CliError;
 use crate::ui::{Style, Ui};
 
@@ -120,21 +120,8 @@ impl<'a> StackSets<'a> {
         Ok(Some(DeployedSet {
             arn: set.stack_set_arn().unwrap_or_default().to_owned(),
             template: set.template_body().unwrap_or_default().to_owned(),
-            parameters: set
-                .parameters()
-                .iter()
-                .filter_map(|p| {
-                    Some((
-                        p.parameter_key()?.to_owned(),
-                        p.parameter_value()?.to_owned(),
-                    ))
-                })
-                .collect(),
-            tags: set
-                .tags()
-                .iter()
-                .filter_map(|t| Some((t.key()?.to_owned(), t.value()?.to_owned())))
-                .collect(),
+            parameters: parameter_values(set.parameters()),
+            tags: tag_values(set.tags()),
             administration_role_arn: set.administration_role_arn().map(str::to_owned),
             execution_role_name: set.execution_role_name().map(str::to_owned),
         }))
@@ -200,17 +187,7 @@ impl<'a> StackSets<'a> {
                 .map_err(|err| aws_error("describing a stack instance", err))?;
             let overrides = described
                 .stack_instance()
-                .map(|i| {
-                    i.parameter_overrides()
-                        .iter()
-                        .filter_map(|p| {
-                            Some((
-                                p.parameter_key()?.to_owned(),
-                                p.parameter_value()?.to_owned(),
-                            ))
-                        })
-                        .collect()
-                })
+                .map(|i| parameter_values(i.parameter_overrides()))
                 .unwrap_or_default();
             instances.insert(instance, overrides);
         }
