@@ -4,9 +4,9 @@ Two workloads: the 500-resource template (all three tools), and the same templat
 parameter, a `Ref` tag and an `Fn::Sub` with a variable map (kumo and troposphere). Each round
 runs every tool once, in an order that rotates from round to round, so that a change of machine
 load lands on every tool alike. For each tool it reports the medians of wall time, CPU time (user
-plus system, from the child's resource usage) and peak memory, and beside each other tool the
-paired ratio: the median over rounds of that tool's wall time divided by kumo's in the same
-round.
+plus system, from the child's resource usage) and peak memory, and the paired ratios: the median
+over rounds of the tool's wall time divided by kumo's in the same round, for kumo's stack binary
+and for the same binary built without kumo-cli's `deploy` feature (no AWS SDK in it).
 """
 
 import argparse
@@ -124,14 +124,17 @@ def measure(tools, runs):
 
 
 def rows(tools, results):
-    """Per tool: name, median wall, median CPU, median memory, paired ratio to the first tool."""
-    kumo = results[tools[0].name][0]
+    """Per tool: name, median wall, median CPU, median memory, and its paired ratios to the
+    first two tools (kumo's two binaries)."""
     table = []
     for tool in tools:
         wall, cpu, memory = results[tool.name]
-        ratio = statistics.median(w / k for w, k in zip(wall, kumo))
+        ratios = [
+            statistics.median(w / k for w, k in zip(wall, results[kumo.name][0]))
+            for kumo in tools[:2]
+        ]
         table.append(
-            (tool.name, statistics.median(wall), statistics.median(cpu), statistics.median(memory), ratio)
+            (tool.name, statistics.median(wall), statistics.median(cpu), statistics.median(memory), ratios)
         )
     return table
 
@@ -151,6 +154,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kumo", required=True, help="the bench-500 binary")
     parser.add_argument("--kumo-parameter", required=True, help="the bench-500-parameter binary")
+    parser.add_argument("--kumo-synth-only", required=True, help="bench-500 without `deploy`")
+    parser.add_argument(
+        "--kumo-parameter-synth-only", required=True, help="bench-500-parameter without `deploy`"
+    )
     parser.add_argument("--python", required=True)
     parser.add_argument("--cdk-dir", help="where `npm ci` installed the CDK; left out, so is the CDK")
     parser.add_argument("--readme", help="write the table into this README")
@@ -162,6 +169,7 @@ def main():
     script = str(HERE / "troposphere_500.py")
     plain = [
         Tool("kumo (`bench-500 synth`)", [args.kumo, "synth"]),
+        Tool("kumo without `deploy`", [args.kumo_synth_only, "synth"]),
         Tool("troposphere", [args.python, script]),
     ]
     if args.cdk_dir:
@@ -176,6 +184,7 @@ def main():
         )
     parameter = [
         Tool("kumo (`bench-500-parameter synth`)", [args.kumo_parameter, "synth"]),
+        Tool("kumo without `deploy`", [args.kumo_parameter_synth_only, "synth"]),
         Tool("troposphere (`--parameter`)", [args.python, script, "--parameter"]),
     ]
     workloads = [("500 resources", plain), ("500 resources, a parameter, `Ref` tags, `Fn::Sub` maps", parameter)]
@@ -187,19 +196,20 @@ def main():
     machine = f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}"
     table = [
         BEGIN,
-        f"Medians of {args.runs} rounds ({machine}), peak memory of {MEMORY_RUNS} runs; the ratio is",
-        "the median over rounds of the tool's wall time divided by kumo's in the same round.",
+        f"Medians of {args.runs} rounds ({machine}), peak memory of {MEMORY_RUNS} runs; a ratio is",
+        "the median over rounds of the tool's wall time divided by kumo's in the same round: kumo's",
+        "stack binary, and the same binary built without kumo-cli's `deploy` feature.",
         "",
-        "| workload | tool | wall time | CPU time | peak memory | paired ratio to kumo |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| workload | tool | wall time | CPU time | peak memory | ratio to kumo | ratio to kumo without `deploy` |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for title, tools in workloads:
-        for name, wall, cpu, memory, ratio in rows(tools, measure(tools, args.runs)):
+        for name, wall, cpu, memory, (ratio, lean) in rows(tools, measure(tools, args.runs)):
             print(f"{title}: {name}: {wall * 1000:.1f} ms wall, {cpu * 1000:.1f} ms CPU, "
-                  f"{memory:.1f} MiB, {ratio:.1f}x")
+                  f"{memory:.1f} MiB, {ratio:.2f}x, {lean:.2f}x")
             table.append(
                 f"| {title} | {name} | {wall * 1000:.1f} ms | {cpu * 1000:.1f} ms | "
-                f"{memory:.1f} MiB | {ratio:.1f}x |"
+                f"{memory:.1f} MiB | {ratio:.2f}x | {lean:.2f}x |"
             )
     table.append(END)
     if args.readme:

@@ -1,25 +1,11 @@
 //! `--require-approval`: which security changes a person must approve before a deploy goes
 //! ahead, and the refusal when nobody can (`--yes`, or no terminal).
 
-use kumo_core::security::SecurityChanges;
-use serde::Deserialize;
-
 use crate::cli::DeployArgs;
+use crate::config::RequireApproval;
 use crate::error::CliError;
 use crate::session::Session;
-
-/// Which security changes need a person's approval (`--require-approval`, kumo.toml's
-/// `require-approval`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RequireApproval {
-    /// None: security changes are shown, never asked about.
-    Never,
-    /// Any security change, widening or not.
-    AnyChange,
-    /// Changes that widen access (the default).
-    Broadening,
-}
+use kumo_core::security::SecurityChanges;
 
 impl RequireApproval {
     /// What about `changes` needs approval under this setting, if anything.

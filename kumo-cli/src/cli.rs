@@ -47,6 +47,17 @@ impl Cli {
     }
 }
 
+/// Writes the `shell` completions of the binary `program` of the app of `stacks` to `out`.
+pub fn completions(
+    program: &str,
+    stacks: &[&str],
+    shell: clap_complete::Shell,
+    out: &mut dyn std::io::Write,
+) -> std::process::ExitCode {
+    clap_complete::generate(shell, &mut command(program, stacks), program, out);
+    std::process::ExitCode::SUCCESS
+}
+
 /// The grammar of the binary `program` of the app of `stacks`: named for it, its description
 /// and examples naming it and its stacks, each command's help listing only the global options
 /// that apply to it.
@@ -291,6 +302,7 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+#[cfg(feature = "deploy")]
 impl Command {
     /// Whether the command builds the stacks, for an environment and with kumo.toml's
     /// settings: all but `local` and `completions`.
@@ -381,7 +393,7 @@ pub struct DeployArgs {
     /// person's yes: `broadening` (default) or `any-change` asks on a terminal and refuses with
     /// --yes or without one; `never` does not ask. Over kumo.toml's `require-approval`.
     #[arg(long, value_enum, value_name = "WHEN")]
-    pub require_approval: Option<crate::approval::RequireApproval>,
+    pub require_approval: Option<crate::config::RequireApproval>,
     /// A parameter value, over kumo.toml's (repeatable).
     #[arg(long = "param", value_name = "KEY=VALUE", value_parser = crate::config::parse_param)]
     pub params: Vec<(String, String)>,
@@ -401,8 +413,8 @@ pub struct DeployArgs {
     #[arg(long, conflicts_with_all = ["prepare", "execute", "replace_failed"])]
     pub import: bool,
     /// An identifier key of a resource to import, over kumo.toml's (repeatable).
-    #[arg(long = "import-id", value_name = "LOGICAL_ID.KEY=VALUE", value_parser = crate::import::parse_id, requires = "import")]
-    pub import_ids: Vec<crate::import::IdPart>,
+    #[arg(long = "import-id", value_name = "LOGICAL_ID.KEY=VALUE", value_parser = parse_id, requires = "import")]
+    pub import_ids: Vec<IdPart>,
 }
 
 #[derive(Debug, Args)]
@@ -467,6 +479,30 @@ impl Format {
             Format::Yaml => "yaml",
         }
     }
+}
+
+/// One `--import-id`: a resource's logical ID, an identifier key and its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdPart {
+    /// The resource's logical ID.
+    pub logical_id: String,
+    /// The identifier's key, such as `BucketName`.
+    pub key: String,
+    /// Its value.
+    pub value: String,
+}
+
+/// `LOGICAL_ID.KEY=VALUE` from `--import-id`.
+pub fn parse_id(text: &str) -> Result<IdPart, String> {
+    let parsed = text.split_once('=').and_then(|(path, value)| {
+        let (logical_id, key) = path.split_once('.')?;
+        (!logical_id.is_empty() && !key.is_empty()).then(|| IdPart {
+            logical_id: logical_id.to_owned(),
+            key: key.to_owned(),
+            value: value.to_owned(),
+        })
+    });
+    parsed.ok_or_else(|| format!("expected LOGICAL_ID.KEY=VALUE, got `{text}`"))
 }
 
 #[cfg(test)]

@@ -31,7 +31,6 @@ use std::time::Duration;
 use kumo_core::{App, Environment};
 use serde::Deserialize;
 
-use crate::approval::RequireApproval;
 use crate::error::CliError;
 use crate::stackset::StackSetSettings;
 
@@ -130,6 +129,46 @@ impl EnvConfig {
                 None => env,
             })
     }
+
+    /// The region the stack named `stack` (its name in the app) lives in: its own, else
+    /// `environment`'s (`None`: the SDK's).
+    pub fn stack_region<'a>(
+        &'a self,
+        stack: &str,
+        environment: Option<&'a str>,
+    ) -> Option<&'a str> {
+        self.stacks
+            .get(stack)
+            .and_then(|settings| settings.region.as_deref())
+            .or(environment)
+    }
+
+    /// Whether some stack has a region of its own.
+    pub fn several_regions(&self) -> bool {
+        self.stacks.values().any(|s| s.region.is_some())
+    }
+
+    /// The tags of the stack named `stack`: the environment's, and the stack's own over them.
+    pub fn tags_of(&self, stack: &str) -> BTreeMap<String, String> {
+        let mut tags = self.tags.clone();
+        if let Some(settings) = self.stacks.get(stack) {
+            tags.extend(settings.tags.clone());
+        }
+        tags
+    }
+}
+
+/// Which security changes need a person's approval (`--require-approval`, kumo.toml's
+/// `require-approval`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequireApproval {
+    /// None: security changes are shown, never asked about.
+    Never,
+    /// Any security change, widening or not.
+    AnyChange,
+    /// Changes that widen access (the default).
+    Broadening,
 }
 
 /// The file read when `--config` names none.

@@ -23,7 +23,7 @@ use crate::ui::{Prefixed, Progress};
 
 /// Deletes the selected stacks, consumers first: with one target one after another (stopping
 /// at a failure); with several, (target, stack) units through the scheduler, a stack once its
-/// consumers are gone in its target, up to [`crate::target::CONCURRENCY`] at once (one at a
+/// consumers are gone in its target, up to [`crate::per_target::CONCURRENCY`] at once (one at a
 /// time when each is asked about), lines prefixed `[TARGET] STACK | ` and a table at the end.
 pub async fn run(
     app: &dyn App,
@@ -58,7 +58,7 @@ pub async fn run(
         dependencies: consumers(&stacks, |name| graph.dependencies(name).clone()),
         // Questions on a terminal come one stack at a time.
         concurrency: match args.yes {
-            true => crate::target::CONCURRENCY,
+            true => crate::per_target::CONCURRENCY,
             false => 1,
         },
         fail_fast: false,

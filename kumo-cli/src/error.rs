@@ -255,6 +255,10 @@ pub enum CliError {
     /// `deploy --import` imports into one stack, and this many were selected.
     #[error("deploy --import brings resources into one stack, and {0} are selected; name the stack (`deploy STACK --import`)")]
     ImportOneStack(usize),
+    /// A command that talks to AWS, in a binary built without kumo-cli's `deploy` feature.
+    #[cfg_attr(feature = "deploy", allow(dead_code))]
+    #[error("this binary was built without kumo-cli's `deploy` feature: it has `synth`, `graph` and `completions`; the commands that talk to AWS need the feature (on by default)")]
+    WithoutDeploy,
     /// Standard output could not be written.
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] std::io::Error),

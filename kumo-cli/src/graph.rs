@@ -4,20 +4,22 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::App;
+use kumo_core::{App, Environment};
 
 use crate::cli::Selection;
+use crate::config::EnvConfig;
 use crate::error::CliError;
 use crate::order::Graph;
-use crate::session::Session;
 
+/// Prints the graph of the stacks `args` selects of `app` in `env`, whose settings are `config`
+/// and whose region is `region` (`None`: the SDK's).
 pub fn run(
     app: &dyn App,
-    session: &Session,
+    (env, config, region): (&Environment, &EnvConfig, Option<&str>),
     args: &Selection,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
-    let graph = Graph::of(app, &session.env)?;
+    let graph = Graph::of(app, env)?;
     let mut dot = String::from("digraph kumo {\n  rankdir=LR;\n  node [shape=box];\n");
     let selected = graph.selection(app, &args.stacks)?;
     for (stack, template) in &selected {
@@ -42,8 +44,8 @@ pub fn run(
         dot.push_str("  subgraph stacks {\n    node [shape=folder];\n");
         for (stack, _) in &selected {
             let name = stack.name();
-            let label = match session.stack_region(name) {
-                Some(region) if session.several_regions() => format!("{name}\\n{region}"),
+            let label = match config.stack_region(name, region) {
+                Some(region) if config.several_regions() => format!("{name}\\n{region}"),
                 _ => name.to_owned(),
             };
             dot.push_str(&format!("    \"stack:{name}\" [label=\"{label}\"];\n"));

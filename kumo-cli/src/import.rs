@@ -11,32 +11,9 @@ use std::io::Write;
 use aws_sdk_cloudformation::types::ResourceToImport;
 use kumo_core::{DeletionPolicy, Stack, Template};
 
+use crate::cli::IdPart;
 use crate::error::CliError;
 use crate::session::Session;
-
-/// One `--import-id`: a resource's logical ID, an identifier key and its value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdPart {
-    /// The resource's logical ID.
-    pub logical_id: String,
-    /// The identifier's key, such as `BucketName`.
-    pub key: String,
-    /// Its value.
-    pub value: String,
-}
-
-/// `LOGICAL_ID.KEY=VALUE` from `--import-id`.
-pub fn parse_id(text: &str) -> Result<IdPart, String> {
-    let parsed = text.split_once('=').and_then(|(path, value)| {
-        let (logical_id, key) = path.split_once('.')?;
-        (!logical_id.is_empty() && !key.is_empty()).then(|| IdPart {
-            logical_id: logical_id.to_owned(),
-            key: key.to_owned(),
-            value: value.to_owned(),
-        })
-    });
-    parsed.ok_or_else(|| format!("expected LOGICAL_ID.KEY=VALUE, got `{text}`"))
-}
 
 /// The identifiers of the resources to import, by logical ID: `configured` (kumo.toml's),
 /// with `given` (`--import-id`) over them key by key.
@@ -224,6 +201,7 @@ mod tests {
     use kumo_core::Resource;
 
     use super::*;
+    use crate::cli::parse_id;
 
     fn template(resources: &[(&str, Resource)]) -> Template {
         let mut template = Template::new();

@@ -30,50 +30,88 @@
 //! stacks ([`kumo_core::StackGroup`]) deploys them in dependency order, independent ones in
 //! parallel, running its hooks. Exit codes: 0 success, 1 changes found (`diff`), 2 error.
 
+#[cfg(feature = "deploy")]
 mod approval;
+#[cfg(feature = "deploy")]
 mod artifacts;
+#[cfg(feature = "deploy")]
 mod aws;
+#[cfg(feature = "deploy")]
 mod bundle;
+#[cfg(feature = "deploy")]
 mod changes;
+mod checks;
 mod cli;
+#[cfg(feature = "deploy")]
+mod commands;
 mod config;
+#[cfg(feature = "deploy")]
 mod delete;
+#[cfg(feature = "deploy")]
 mod deploy;
+#[cfg(feature = "deploy")]
 mod diff;
+#[cfg(feature = "deploy")]
 mod drift;
+#[cfg(feature = "deploy")]
 mod engine;
 mod error;
+#[cfg(feature = "deploy")]
 mod events;
+#[cfg(feature = "deploy")]
 mod exports;
 mod fs;
 mod graph;
+#[cfg(feature = "deploy")]
 mod hooks;
+#[cfg(feature = "deploy")]
 mod import;
+#[cfg(feature = "deploy")]
 mod local;
+#[cfg(feature = "deploy")]
 mod lock;
 mod manifest;
 #[cfg(feature = "migrate")]
 pub mod migrate;
+#[cfg(feature = "deploy")]
 mod nested;
 pub mod new;
+#[cfg(not(feature = "deploy"))]
+mod offline;
 mod order;
+#[cfg(feature = "deploy")]
 mod outputs;
+#[cfg(feature = "deploy")]
+mod per_target;
+#[cfg(feature = "deploy")]
 mod plan;
+#[cfg(feature = "deploy")]
 mod prepare;
+#[cfg(feature = "deploy")]
 mod proposal;
+#[cfg(feature = "deploy")]
 mod regions;
+#[cfg(feature = "deploy")]
 mod review;
+#[cfg(feature = "deploy")]
 mod schedule;
+#[cfg(feature = "deploy")]
 mod secrets;
+#[cfg(feature = "deploy")]
 mod security;
+#[cfg(feature = "deploy")]
 mod session;
 mod stackset;
+#[cfg(feature = "deploy")]
 mod state;
+#[cfg(feature = "deploy")]
 mod status;
 mod synth;
 mod target;
 pub mod tool;
+#[cfg(feature = "deploy")]
 mod ui;
+#[cfg(feature = "deploy")]
 mod validate;
 
 use std::ffi::OsString;
@@ -83,6 +121,7 @@ use std::process::ExitCode;
 use kumo_core::App;
 
 pub use error::CliError;
+#[cfg(feature = "deploy")]
 pub use local::emulator;
 
 /// Runs the command line against `app` with the process's arguments and prints any error as one
@@ -143,162 +182,18 @@ where
 {
     let args = args.into_iter().map(Into::into).collect();
     let cli = cli::Cli::parse_args(args, &stack_names(app)).map_err(CliError::Usage)?;
-    // With --json the report is printed whatever happens: what was done, and the error.
-    let json = cli.global.json && cli.command.reports();
-    let style = (cli.global.no_color, cli.global.verbose);
-    let (ui, result) = match prepare(app, cli.global, &cli.command, terminal) {
-        Ok((session, local)) => {
-            let mut sink = std::io::sink();
-            let printed: &mut dyn Write = if json { &mut sink } else { out };
-            let names = if cli.command.builds_stacks() {
-                validate::check_names(app, &session)
-                    .and_then(|()| regions::check_imports(app, &session))
-            } else {
-                Ok(())
-            };
-            let result = names
-                .and_then(|()| command(app, cli.command, &cli.program, &session, &local, printed));
-            (session.ui, result)
-        }
-        Err(err) => (ui::Ui::new(json, style.0, style.1, terminal), Err(err)),
+    #[cfg(feature = "deploy")]
+    return commands::run(app, cli, out, terminal);
+    #[cfg(not(feature = "deploy"))]
+    return {
+        let _ = terminal;
+        offline::run(app, cli, out)
     };
-    if json {
-        if let Err(err) = &result {
-            ui.fail(&err.to_string());
-        }
-        writeln!(out, "{}", ui.finish_report()).map_err(CliError::Stdout)?;
-    }
-    result
 }
 
 /// The names of the app's stacks, in its order.
 fn stack_names(app: &dyn App) -> Vec<&str> {
     app.stacks().into_iter().map(|stack| stack.name()).collect()
-}
-
-/// The session and the local emulator of a command from its global options, each checked
-/// before anything uses it.
-fn prepare(
-    app: &dyn App,
-    global: cli::Global,
-    command: &cli::Command,
-    terminal: bool,
-) -> Result<(session::Session, local::Local), CliError> {
-    // The environment goes into paths and names: refused before anything uses it.
-    if command.builds_stacks() {
-        kumo_core::naming::check_environment(&global.env)?;
-    }
-    let local_port = aws::local_port()?;
-    if let Some(endpoint) = &global.endpoint_url {
-        aws::check_endpoint(endpoint)?;
-    }
-    let config = if command.builds_stacks() {
-        config::load(global.config.as_deref(), &global.env)?
-    } else {
-        config::EnvConfig::default()
-    };
-    let local = local::Local::new(&global.state_dir, local_port);
-    let places = target::places(&config, &global.region, &global.target)?;
-    let mut session = session::Session {
-        env: config.environment(&global.env, app),
-        target: aws::Target {
-            region: None,
-            profile: global.profile,
-            endpoint: global.endpoint_url,
-            local: global.local,
-            local_port,
-            request_timeout: global
-                .request_timeout
-                .or(config.request_timeout)
-                .unwrap_or(aws::REQUEST_TIMEOUT),
-            assume_role: None,
-        },
-        timeout: global
-            .timeout
-            .or(config.timeout)
-            .unwrap_or(engine::DEFAULT_TIMEOUT),
-        state: state::State::new(global.state_dir),
-        role_arn: global.role_arn.or_else(|| config.role_arn.clone()),
-        config,
-        artifact_bucket: global.artifact_bucket,
-        places,
-        ui: ui::Ui::new(global.json, global.no_color, global.verbose, terminal),
-    };
-    if let [one] = session.places.as_slice() {
-        let one = one.clone();
-        session.aim(&one);
-    }
-    Ok((session, local))
-}
-
-/// Runs one command of the binary `program`.
-fn command(
-    app: &dyn App,
-    command: cli::Command,
-    program: &str,
-    session: &session::Session,
-    local: &local::Local,
-    out: &mut dyn Write,
-) -> Result<ExitCode, CliError> {
-    let runtime = || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(CliError::Runtime)
-    };
-    match command {
-        cli::Command::Synth(args) => synth::run(app, &session.env, &args, out),
-        cli::Command::Local(command) => {
-            local::run(local, matches!(command, cli::LocalCommand::Up), out)
-        }
-        cli::Command::Deploy(args) => {
-            // Only the emulator --local points at, not one --endpoint-url overrides.
-            if session.target.local && session.target.endpoint.is_none() && !local.is_listening() {
-                local.up(out)?;
-            }
-            runtime()?.block_on(deploy::run(app, session, &args, out))
-        }
-        cli::Command::Delete(args) => runtime()?.block_on(delete::run(app, session, &args, out)),
-        cli::Command::Outputs(args) => runtime()?.block_on(target::each(
-            session,
-            target::CONCURRENCY,
-            out,
-            async |session, out| outputs::run(app, session, &args, out).await,
-        )),
-        cli::Command::Diff(args) => runtime()?.block_on(target::each(
-            session,
-            target::CONCURRENCY,
-            out,
-            async |session, out| diff::run(app, session, &args, out).await,
-        )),
-        cli::Command::Plan(args) => runtime()?.block_on(target::each(
-            session,
-            target::CONCURRENCY,
-            out,
-            async |session, out| plan::run(app, session, &args, out).await,
-        )),
-        cli::Command::Validate(args) => {
-            runtime()?.block_on(validate::run(app, session, &args, out))
-        }
-        cli::Command::Status(args) => runtime()?.block_on(target::each(
-            session,
-            target::CONCURRENCY,
-            out,
-            async |session, out| status::run(app, session, &args, out).await,
-        )),
-        cli::Command::Drift(args) => runtime()?.block_on(target::each(
-            session,
-            target::CONCURRENCY,
-            out,
-            async |session, out| drift::run(app, session, &args, out).await,
-        )),
-        cli::Command::Graph(args) => graph::run(app, session, &args, out),
-        cli::Command::Completions(args) => {
-            let mut grammar = cli::command(program, &stack_names(app));
-            clap_complete::generate(args.shell, &mut grammar, program, out);
-            Ok(ExitCode::SUCCESS)
-        }
-    }
 }
 
 #[cfg(test)]
@@ -320,39 +215,5 @@ mod tests {
         assert_eq!(exit_with(&usage), ExitCode::from(2));
         let help = CliError::Usage(parse(&["app", "--version"]));
         assert_eq!(exit_with(&help), ExitCode::SUCCESS);
-    }
-
-    #[test]
-    fn the_role_arn_flag_wins_over_kumo_toml() {
-        struct Jobs;
-        impl kumo_core::Stack for Jobs {
-            fn name(&self) -> &str {
-                "jobs"
-            }
-            fn template(
-                &self,
-                _: &kumo_core::Environment,
-            ) -> Result<kumo_core::Template, kumo_core::StackError> {
-                Ok(kumo_core::Template::new())
-            }
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("kumo.toml");
-        let file_role = "arn:aws:iam::123456789012:role/from-file";
-        std::fs::write(&config, format!("[env.dev]\nrole-arn = \"{file_role}\"\n")).unwrap();
-        let session = |extra: &[&str]| {
-            let mut args = vec!["jobs", "--config", config.to_str().unwrap()];
-            args.extend_from_slice(extra);
-            args.push("plan");
-            let cli =
-                cli::Cli::parse_args(args.iter().map(Into::into).collect(), &["jobs"]).unwrap();
-            prepare(&Jobs, cli.global, &cli.command, false).unwrap().0
-        };
-        assert_eq!(session(&[]).role_arn.as_deref(), Some(file_role));
-        let flag_role = "arn:aws:iam::123456789012:role/from-flag";
-        assert_eq!(
-            session(&["--role-arn", flag_role]).role_arn.as_deref(),
-            Some(flag_role)
-        );
     }
 }

@@ -69,21 +69,6 @@ pub async fn change_set_changes(
     Ok(found)
 }
 
-/// The templates of the nested stacks of `template` (theirs too), each with its path of logical
-/// IDs joined by `.` (`Net`, `Net.Subnets`), parents first.
-pub fn templates(template: &Template) -> Vec<(String, &Template)> {
-    let mut found = Vec::new();
-    for (id, nested) in template.nested() {
-        found.push((id.clone(), nested.template()));
-        found.extend(
-            templates(nested.template())
-                .into_iter()
-                .map(|(path, child)| (format!("{id}.{path}"), child)),
-        );
-    }
-    found
-}
-
 /// The changes of one nested stack between two templates of its parent.
 pub struct NestedChanges {
     /// Its path of logical IDs, `.`-joined.
@@ -202,7 +187,11 @@ mod tests {
     #[test]
     fn nested_templates_are_listed_parents_first_by_path() {
         let template = parent(false);
-        let paths: Vec<String> = templates(&template).into_iter().map(|(p, _)| p).collect();
+        let paths: Vec<String> = template
+            .nested_templates()
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
         assert_eq!(paths, ["Mid", "Mid.Leaf"]);
     }
 

@@ -472,11 +472,7 @@ impl Session {
 
     /// kumo.toml's tags of `stack`: the environment's, and the stack's over them.
     pub fn config_tags(&self, stack: &dyn Stack) -> BTreeMap<String, String> {
-        let mut tags = self.config.tags.clone();
-        if let Some(settings) = self.config.stacks.get(stack.name()) {
-            tags.extend(settings.tags.clone());
-        }
-        tags
+        self.config.tags_of(stack.name())
     }
 
     /// The tags `stack` is deployed with ([`Session::config_tags`]), and kumo's own over them:

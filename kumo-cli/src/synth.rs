@@ -11,7 +11,6 @@ use kumo_core::{App, Environment, Stack, Template};
 use crate::cli::{Format, SynthArgs};
 use crate::error::CliError;
 use crate::fs::write_atomic;
-use crate::nested;
 use crate::order::Graph;
 
 pub fn run(
@@ -43,7 +42,8 @@ fn write(
     match &args.out {
         Some(dir) => {
             for (name, template, json) in &templates {
-                let children = nested::templates(template)
+                let children = template
+                    .nested_templates()
                     .into_iter()
                     .map(|(path, child)| (format!("{name}.{path}"), child, None));
                 for (name, template, json) in [(name.to_string(), *template, *json)]
@@ -120,7 +120,7 @@ fn checked<T>(
     };
     let template = stack.template(env).map_err(fail)?;
     let checked = check(&template).map_err(|errors| fail(errors.into()))?;
-    for (path, child) in nested::templates(&template) {
+    for (path, child) in template.nested_templates() {
         child
             .validate_for(Delivery::S3)
             .map_err(|errors| CliError::Stack {

@@ -1,12 +1,8 @@
-//! `validate`: kumo's checks, and CloudFormation's with `--remote`; and the checks of names
-//! every command runs first ([`check_names`]).
+//! `validate`: kumo's checks, and CloudFormation's with `--remote`.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::naming::{
-    check_stack_name, check_stack_name_prefix, check_tags, NameRegistry, NamingError,
-};
 use kumo_core::App;
 use serde_json::json;
 
@@ -59,30 +55,4 @@ pub async fn run(
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Checks what every command that builds or sends a stack relies on, before it builds or sends
-/// anything: the stack-name prefix, and each stack's CloudFormation name (valid, and no other
-/// stack's) and kumo.toml's tags.
-/// Template checks (kumo's own tags, resource tags, parameter defaults) run when each template
-/// is built.
-pub fn check_names(app: &dyn App, session: &Session) -> Result<(), CliError> {
-    check_stack_name_prefix(&session.config.stack_name_prefix)?;
-    let mut names = NameRegistry::default();
-    for stack in app.stacks() {
-        let fail = |source: NamingError| CliError::Stack {
-            stack: stack.name().to_owned(),
-            source: source.into(),
-        };
-        let name = session.stack_name(stack);
-        check_stack_name(&name).map_err(fail)?;
-        names.claim(&name, stack.name()).map_err(fail)?;
-        let tags = session.config_tags(stack);
-        check_tags(
-            tags.iter()
-                .map(|(key, value)| (key.as_str(), value.as_str())),
-        )
-        .map_err(fail)?;
-    }
-    Ok(())
 }

@@ -15,7 +15,7 @@ pub fn build_crate(
     deadline: Duration,
 ) -> Result<(), String> {
     fs::create_dir_all(target).map_err(|err| err.to_string())?;
-    let log = target.with_extension("log");
+    let log = target.with_extension(format!("{bin}.log"));
     let mut cargo = Command::new(env!("CARGO"))
         .args(["build", "--quiet", "--bin", bin])
         .current_dir(krate)

@@ -1,5 +1,6 @@
 //! `kumo new`: the crate it writes, file by file (snapshots), builds against this checkout and
-//! synthesizes its stack.
+//! synthesizes its stack; and without kumo-cli's `deploy` feature, builds without the AWS SDK
+//! and still synthesizes.
 
 use std::path::Path;
 use std::process::Command;
@@ -100,6 +101,90 @@ fn a_new_crate_builds_and_synthesizes_its_stack() {
         .unwrap();
     let help = String::from_utf8_lossy(&output.stdout);
     assert!(help.starts_with("The kumo stack `media-jobs`:"), "{help}");
+}
+
+/// A stack crate with `kumo-cli = { .., default-features = false }` depends on no AWS SDK, TLS or
+/// async crate and on one `syn`; it synthesizes as with the feature, and a command that talks to
+/// AWS fails in one line that says why.
+#[test]
+fn without_the_deploy_feature_a_crate_synthesizes_without_the_sdk() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let krate = tmp.join("kumo-new/synth-only");
+    let _ = std::fs::remove_dir_all(&krate);
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let args = [
+        "kumo",
+        "new",
+        krate.to_str().unwrap(),
+        "--kumo-path",
+        workspace.to_str().unwrap(),
+    ];
+    kumo_cli::tool::execute(args, &mut Vec::new()).expect("the crate is written");
+    let manifest = krate.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let cli = format!(
+        "kumo-cli = {{ path = \"{}/kumo-cli\" }}",
+        workspace.display()
+    );
+    assert!(text.contains(&cli), "{text}");
+    let lean = cli.replace(" }", ", default-features = false }");
+    std::fs::write(&manifest, text.replace(&cli, &lean)).unwrap();
+
+    let tree = Command::new(env!("CARGO"))
+        .args(["tree", "--edges", "normal,build", "--prefix", "none"])
+        .args(["--format", "{p}"])
+        .current_dir(&krate)
+        .output()
+        .expect("cargo tree runs");
+    let tree = String::from_utf8_lossy(&tree.stdout);
+    let mut packages: Vec<&str> = tree
+        .lines()
+        .filter_map(|line| line.split(' ').next())
+        .collect();
+    packages.sort();
+    packages.dedup();
+    assert!(packages.contains(&"kumo-cli"), "{tree}");
+    let heavy = ["aws-", "hyper", "rustls", "ring", "tokio", "h2"];
+    let found: Vec<&&str> = packages
+        .iter()
+        .filter(|name| heavy.iter().any(|h| name.starts_with(h)))
+        .collect();
+    assert!(found.is_empty(), "{found:?} in\n{tree}");
+    let syn: Vec<&str> = tree
+        .lines()
+        .filter(|line| line.starts_with("syn v"))
+        .map(|line| line.split(' ').nth(1).unwrap())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(syn.len(), 1, "{syn:?}");
+
+    let target = tmp.join("migrate-corpus/target");
+    if let Err(why) = kumo_tests::build::build_crate(&krate, &target, "synth-only", BUILD_DEADLINE)
+    {
+        panic!("the crate does not build without the deploy feature:\n{why}");
+    }
+    let run = |args: &[&str]| {
+        Command::new(target.join("debug/synth-only"))
+            .args(args)
+            .current_dir(&krate)
+            .output()
+            .expect("the stack binary runs")
+    };
+    let synth = run(&["synth"]);
+    assert!(synth.status.success(), "{synth:?}");
+    let template: serde_json::Value = serde_json::from_slice(&synth.stdout).unwrap();
+    assert!(template["Resources"].as_object().unwrap().len() >= 3);
+    let graph = run(&["graph"]);
+    assert!(graph.status.success(), "{graph:?}");
+    assert!(String::from_utf8_lossy(&graph.stdout).starts_with("digraph kumo {"));
+
+    let deploy = run(&["deploy", "--local"]);
+    assert_eq!(deploy.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&deploy.stderr),
+        "error: this binary was built without kumo-cli's `deploy` feature: it has `synth`, `graph` and `completions`; the commands that talk to AWS need the feature (on by default)\n"
+    );
 }
 
 /// The files under `dir`, as paths relative to it with `/` between components.

@@ -602,6 +602,16 @@ fn capabilities(capabilities: &[Capability]) -> Vec<SdkCapability> {
         .collect()
 }
 
+impl Permission {
+    /// CloudFormation's name of the model.
+    fn model(&self) -> &'static str {
+        match self {
+            Permission::SelfManaged { .. } => "SELF_MANAGED",
+            Permission::ServiceManaged { .. } => "SERVICE_MANAGED",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -647,5 +657,6 @@ mod tests {
         assert_eq!(auto.enabled(), Some(true));
         assert_eq!(auto.retain_stacks_on_account_removal(), Some(false));
         assert_eq!(calls.roles(), (None, None));
+        assert_eq!(settings.permission.model(), "SERVICE_MANAGED");
     }
 }

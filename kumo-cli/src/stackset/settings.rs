@@ -70,14 +70,6 @@ impl Permission {
             } => organizational_units,
         }
     }
-
-    /// CloudFormation's name of the model.
-    pub fn model(&self) -> &'static str {
-        match self {
-            Permission::SelfManaged { .. } => "SELF_MANAGED",
-            Permission::ServiceManaged { .. } => "SERVICE_MANAGED",
-        }
-    }
 }
 
 /// Service-managed auto-deployment.
@@ -385,7 +377,6 @@ mod tests {
                 },
             }
         );
-        assert_eq!(set.permission.model(), "SERVICE_MANAGED");
     }
 
     #[test]

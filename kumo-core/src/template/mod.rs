@@ -399,6 +399,23 @@ impl Template {
         &self.nested
     }
 
+    /// The templates of the nested stacks (theirs too), each with its path of logical IDs
+    /// joined by `.` (`Net`, `Net.Subnets`), parents first.
+    pub fn nested_templates(&self) -> Vec<(String, &Template)> {
+        let mut found = Vec::new();
+        for (id, nested) in &self.nested {
+            found.push((id.clone(), nested.template()));
+            found.extend(
+                nested
+                    .template()
+                    .nested_templates()
+                    .into_iter()
+                    .map(|(path, child)| (format!("{id}.{path}"), child)),
+            );
+        }
+        found
+    }
+
     /// Records the template of the nested stack `id` and returns its `TemplateURL`: the
     /// artifact bucket (the parameter [`crate::asset::BUCKET_PARAMETER`], declared here) under
     /// the template's content hash, where `deploy` uploads it.
