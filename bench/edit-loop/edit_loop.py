@@ -211,7 +211,7 @@ def main():
             build = f"{statistics.median(r[0] for r in rounds):.2f} s"
             synth = f"{statistics.median(r[1] for r in rounds) * 1000:.0f} ms"
         else:
-            build, synth = "none", f"{total:.2f} s"
+            build, synth = "(none)", f"{total * 1000:.0f} ms"
         print(f"{label}: build {build}, synth {synth}, loop {total:.2f} s")
         table.append(f"| {label} | {build} | {synth} | {total:.2f} s |")
     table.append(END)

@@ -181,6 +181,8 @@ publish = false
 
 [dependencies]
 kumo-core = {{ {core} }}
+# With `default-features = false`, the binary has `synth`, `graph` and `completions` only, and
+# builds without the AWS SDK (see kumo's README, "Build cost").
 kumo-cli = {{ {cli} }}
 kumo-particles = {{ {particles} }}
 
