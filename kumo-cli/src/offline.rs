@@ -1,6 +1,6 @@
 //! How a binary built without the `deploy` feature runs a command: `synth`, `graph` and
-//! `completions` as with it, after the same checks; every command that talks to AWS is an error
-//! that says what the binary lacks.
+//! `completions` as with it, after the same checks; every other command is an error that says
+//! what the binary lacks.
 
 use std::io::Write;
 use std::process::ExitCode;

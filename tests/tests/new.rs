@@ -183,7 +183,7 @@ fn without_the_deploy_feature_a_crate_synthesizes_without_the_sdk() {
     assert_eq!(deploy.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&deploy.stderr),
-        "error: this binary was built without kumo-cli's `deploy` feature: it has `synth`, `graph` and `completions`; the commands that talk to AWS need the feature (on by default)\n"
+        "error: this binary was built without kumo-cli's `deploy` feature: it has `synth`, `graph` and `completions`; the other commands need the feature (on by default)\n"
     );
 }
 

@@ -489,7 +489,9 @@ impl Template {
     /// The template as pretty-printed JSON (two-space indent, trailing newline): the form kumo
     /// writes, diffs, snapshots and deploys.
     pub fn to_json(&self) -> String {
-        let mut text = Vec::new();
+        // Room for what a resource takes on average and then some, so that the text is not
+        // copied as it grows (room never written to costs no memory).
+        let mut text = Vec::with_capacity(4096 + 1024 * self.resources.len());
         // A template is always JSON, and writing to a Vec cannot fail.
         let _ = pretty::write(&mut text, self);
         text.push(b'\n');
