@@ -150,6 +150,20 @@ def cpu_model():
     return platform.processor() or platform.machine()
 
 
+def machine():
+    """The machine, as the tables name it: processor, cores, system."""
+    return f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}"
+
+
+def write_table(readme, begin, end, lines):
+    """Replaces what stands between the markers `begin` and `end` of `readme` with `lines`."""
+    readme = Path(readme)
+    text = readme.read_text()
+    start, stop = text.index(begin), text.index(end) + len(end)
+    readme.write_text(text[:start] + "\n".join([begin, *lines, end]) + text[stop:])
+    print(f"wrote the table into {readme}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kumo", required=True, help="the bench-500 binary")
@@ -193,10 +207,8 @@ def main():
         check_equivalent(tools, 500)
         print(f"{title}: the {len(tools)} templates are equivalent")
 
-    machine = f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}"
     table = [
-        BEGIN,
-        f"Medians of {args.runs} rounds ({machine}), peak memory of {MEMORY_RUNS} runs; a ratio is",
+        f"Medians of {args.runs} rounds ({machine()}), peak memory of {MEMORY_RUNS} runs; a ratio is",
         "the median over rounds of the tool's wall time divided by kumo's in the same round: kumo's",
         "stack binary, and the same binary built without kumo-cli's `deploy` feature.",
         "",
@@ -211,13 +223,8 @@ def main():
                 f"| {title} | {name} | {wall * 1000:.1f} ms | {cpu * 1000:.1f} ms | "
                 f"{memory:.1f} MiB | {ratio:.2f}x | {lean:.2f}x |"
             )
-    table.append(END)
     if args.readme:
-        readme = Path(args.readme)
-        text = readme.read_text()
-        start, end = text.index(BEGIN), text.index(END) + len(END)
-        readme.write_text(text[:start] + "\n".join(table) + text[end:])
-        print(f"wrote the table into {readme}")
+        write_table(args.readme, BEGIN, END, table)
 
 
 if __name__ == "__main__":

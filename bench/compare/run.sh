@@ -20,14 +20,8 @@ echo "--- kumo: cargo build --release --bin bench-500 --bin bench-500-parameter"
 cargo build --quiet --release --manifest-path "$root/Cargo.toml" -p kumo-examples \
   --bin bench-500 --bin bench-500-parameter
 
-echo "--- troposphere: virtual environment in bench/compare/.venv"
-if [ ! -x "$here/.venv/bin/python" ]; then
-  python3 -m venv "$here/.venv"
-fi
-"$here/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-
-echo "--- AWS CDK: npm ci in bench/compare/cdk"
-(cd "$here/cdk" && npm ci --no-audit --no-fund --loglevel=error)
+# shellcheck source=bench/compare/tools.sh
+. "$here/tools.sh"
 
 python3 "$here/compare.py" \
   --kumo "$target_dir/release/bench-500" \

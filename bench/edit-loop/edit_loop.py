@@ -18,8 +18,6 @@ Usage: python3 edit_loop.py --python VENV_PYTHON --cdk-dir bench/compare/cdk [--
 
 import argparse
 import json
-import os
-import platform
 import re
 import shutil
 import statistics
@@ -32,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 COMPARE = ROOT / "bench" / "compare"
 sys.path.insert(0, str(COMPARE))
-from compare import cpu_model, normalise  # noqa: E402
+from compare import machine, normalise, write_table  # noqa: E402
 
 GROUPS = 5
 OUTPUTS = 2
@@ -194,10 +192,8 @@ def main():
     for tool in tools:
         tool.edit("bench")
 
-    machine = f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}"
     table = [
-        BEGIN,
-        f"Medians of {args.runs} rounds ({machine}); one line of the stack's source edited per",
+        f"Medians of {args.runs} rounds ({machine()}); one line of the stack's source edited per",
         "round, then the tool run until the template is written (`bench/edit-loop/run.sh`).",
         "",
         "| tool | build | synth | edit to template |",
@@ -214,13 +210,8 @@ def main():
             build, synth = "(none)", f"{total * 1000:.0f} ms"
         print(f"{label}: build {build}, synth {synth}, loop {total:.2f} s")
         table.append(f"| {label} | {build} | {synth} | {total:.2f} s |")
-    table.append(END)
     if args.readme:
-        readme = Path(args.readme)
-        text = readme.read_text()
-        start, end = text.index(BEGIN), text.index(END) + len(END)
-        readme.write_text(text[:start] + "\n".join(table) + text[end:])
-        print(f"wrote the table into {readme}")
+        write_table(args.readme, BEGIN, END, table)
 
 
 if __name__ == "__main__":

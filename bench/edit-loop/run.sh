@@ -5,16 +5,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-compare="$root/bench/compare"
-
-echo "--- troposphere: virtual environment in bench/compare/.venv"
-if [ ! -x "$compare/.venv/bin/python" ]; then
-  python3 -m venv "$compare/.venv"
-fi
-"$compare/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$compare/requirements.txt"
-
-echo "--- AWS CDK: npm ci in bench/compare/cdk"
-(cd "$compare/cdk" && npm ci --no-audit --no-fund --loglevel=error)
+# shellcheck source=bench/compare/tools.sh
+. "$root/bench/compare/tools.sh"
 
 python3 "$here/edit_loop.py" \
   --python "$compare/.venv/bin/python" \

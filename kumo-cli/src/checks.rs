@@ -1,5 +1,5 @@
-//! The checks every command that builds stacks makes first, with or without the network:
-//! names and tags ([`names`]), and imports that would cross regions ([`imports`]).
+//! The checks every command that builds stacks makes first, with or without the network
+//! ([`before_build`]): names and tags, and imports that would cross regions.
 
 use kumo_core::group::Via;
 use kumo_core::naming::{
@@ -11,12 +11,24 @@ use crate::config::EnvConfig;
 use crate::error::CliError;
 use crate::synth::build;
 
+/// Checks the stacks of `app` in `env`, whose settings are `config` and whose region is
+/// `region` (`None`: the SDK's), before anything is built or sent: [`names`], then [`imports`].
+pub fn before_build(
+    app: &dyn App,
+    env: &Environment,
+    config: &EnvConfig,
+    region: Option<&str>,
+) -> Result<(), CliError> {
+    names(app, env, config)?;
+    imports(app, env, config, region)
+}
+
 /// Checks what every command that builds or sends a stack relies on, before it builds or sends
 /// anything: the stack-name prefix, and each stack's CloudFormation name (valid, and no other
 /// stack's) and kumo.toml's tags.
 /// Template checks (kumo's own tags, resource tags, parameter defaults) run when each template
 /// is built.
-pub fn names(app: &dyn App, env: &Environment, config: &EnvConfig) -> Result<(), CliError> {
+fn names(app: &dyn App, env: &Environment, config: &EnvConfig) -> Result<(), CliError> {
     check_stack_name_prefix(&config.stack_name_prefix)?;
     let mut names = NameRegistry::default();
     for stack in app.stacks() {
@@ -39,7 +51,7 @@ pub fn names(app: &dyn App, env: &Environment, config: &EnvConfig) -> Result<(),
 
 /// Checks, when some stack has a region of its own, that no stack of `app` imports
 /// (`Fn::ImportValue`) an output of a stack in another region (`region`: the environment's).
-pub fn imports(
+fn imports(
     app: &dyn App,
     env: &Environment,
     config: &EnvConfig,

@@ -29,10 +29,8 @@ pub fn run(
             let mut sink = std::io::sink();
             let printed: &mut dyn Write = if json { &mut sink } else { out };
             let names = if cli.command.builds_stacks() {
-                checks::names(app, &session.env, &session.config).and_then(|()| {
-                    let region = session.target.region.as_deref();
-                    checks::imports(app, &session.env, &session.config, region)
-                })
+                let region = session.target.region.as_deref();
+                checks::before_build(app, &session.env, &session.config, region)
             } else {
                 Ok(())
             };

@@ -33,8 +33,7 @@ pub fn run(app: &dyn App, cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Cli
         [one] => one.region.as_deref(),
         _ => None,
     };
-    checks::names(app, &env, &config)?;
-    checks::imports(app, &env, &config, region)?;
+    checks::before_build(app, &env, &config, region)?;
     match cli.command {
         Command::Graph(args) => graph::run(app, (&env, &config, region), &args, out),
         Command::Synth(args) => synth::run(app, &env, &args, out),

@@ -119,16 +119,7 @@ mod tests {
     use super::*;
     use crate::config::EnvConfig;
     use crate::target::places;
-
-    fn config(regions: &[&str], accounts: &[&str]) -> EnvConfig {
-        EnvConfig {
-            regions: regions.iter().map(|r| (*r).to_owned()).collect(),
-            accounts: accounts.iter().map(|a| (*a).to_owned()).collect(),
-            role: (!accounts.is_empty())
-                .then(|| "arn:aws:iam::{account}:role/kumo-deploy".to_owned()),
-            ..EnvConfig::default()
-        }
-    }
+    use crate::target::tests::config;
 
     fn session(config: EnvConfig) -> Session {
         let places = places(&config, &[], &[]).unwrap();

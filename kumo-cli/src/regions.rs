@@ -1,7 +1,7 @@
 //! Stacks of one environment in several regions: a stack's own `region` in kumo.toml, and a
 //! connection per region a deploy needs. A `, parameter` import reads the producer's output in
 //! the producer's region; an `Fn::ImportValue` cannot cross regions (CloudFormation's exports
-//! are per region), so [`crate::checks::imports`] refuses it before anything runs.
+//! are per region), so [`crate::checks::before_build`] refuses it before anything runs.
 
 use std::collections::BTreeMap;
 

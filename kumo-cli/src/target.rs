@@ -104,10 +104,11 @@ pub fn places(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn config(regions: &[&str], accounts: &[&str]) -> EnvConfig {
+    /// Settings with `regions` and `accounts` (and a role to assume in each account).
+    pub(crate) fn config(regions: &[&str], accounts: &[&str]) -> EnvConfig {
         EnvConfig {
             regions: regions.iter().map(|r| (*r).to_owned()).collect(),
             accounts: accounts.iter().map(|a| (*a).to_owned()).collect(),

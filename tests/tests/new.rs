@@ -2,7 +2,7 @@
 //! synthesizes its stack; and without kumo-cli's `deploy` feature, builds without the AWS SDK
 //! and still synthesizes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -21,28 +21,14 @@ const FILES: [&str; 5] = [
 
 #[test]
 fn a_new_crate_builds_and_synthesizes_its_stack() {
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let krate = tmp.join("kumo-new/media-jobs");
-    let _ = std::fs::remove_dir_all(&krate);
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned();
-    let args = [
-        "kumo",
-        "new",
-        krate.to_str().unwrap(),
-        "--kumo-path",
-        workspace.to_str().unwrap(),
-    ];
-    let mut printed = Vec::new();
-    kumo_cli::tool::execute(args, &mut printed).expect("the crate is written");
+    let krate = kumo_new("media-jobs");
 
     let mut written: Vec<String> = walk(&krate);
     written.sort();
     let mut expected: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
     expected.sort();
     assert_eq!(written, expected);
+    let workspace = workspace();
     let checkout = workspace.to_str().unwrap();
     for file in FILES {
         let text = std::fs::read_to_string(krate.join(file)).unwrap();
@@ -52,8 +38,7 @@ fn a_new_crate_builds_and_synthesizes_its_stack() {
         );
     }
 
-    // The corpus test's target directory: the AWS SDK and most of kumo are built there already.
-    let target = tmp.join("migrate-corpus/target");
+    let target = shared_target();
     if let Err(why) = kumo_tests::build::build_crate(&krate, &target, "media-jobs", BUILD_DEADLINE)
     {
         panic!("the new crate does not build:\n{why}");
@@ -108,18 +93,8 @@ fn a_new_crate_builds_and_synthesizes_its_stack() {
 /// AWS fails in one line that says why.
 #[test]
 fn without_the_deploy_feature_a_crate_synthesizes_without_the_sdk() {
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let krate = tmp.join("kumo-new/synth-only");
-    let _ = std::fs::remove_dir_all(&krate);
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let args = [
-        "kumo",
-        "new",
-        krate.to_str().unwrap(),
-        "--kumo-path",
-        workspace.to_str().unwrap(),
-    ];
-    kumo_cli::tool::execute(args, &mut Vec::new()).expect("the crate is written");
+    let krate = kumo_new("synth-only");
+    let workspace = workspace();
     let manifest = krate.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
     let cli = format!(
@@ -159,7 +134,7 @@ fn without_the_deploy_feature_a_crate_synthesizes_without_the_sdk() {
         .collect();
     assert_eq!(syn.len(), 1, "{syn:?}");
 
-    let target = tmp.join("migrate-corpus/target");
+    let target = shared_target();
     if let Err(why) = kumo_tests::build::build_crate(&krate, &target, "synth-only", BUILD_DEADLINE)
     {
         panic!("the crate does not build without the deploy feature:\n{why}");
@@ -185,6 +160,38 @@ fn without_the_deploy_feature_a_crate_synthesizes_without_the_sdk() {
         String::from_utf8_lossy(&deploy.stderr),
         "error: this binary was built without kumo-cli's `deploy` feature: it has `synth`, `graph` and `completions`; the other commands need the feature (on by default)\n"
     );
+}
+
+/// This checkout.
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+/// Runs `kumo new` for a crate named `name` that depends on this checkout, in a directory of
+/// its own emptied first; returns the directory.
+fn kumo_new(name: &str) -> PathBuf {
+    let krate = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("kumo-new")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&krate);
+    let workspace = workspace();
+    let args = [
+        "kumo",
+        "new",
+        krate.to_str().unwrap(),
+        "--kumo-path",
+        workspace.to_str().unwrap(),
+    ];
+    kumo_cli::tool::execute(args, &mut Vec::new()).expect("the crate is written");
+    krate
+}
+
+/// The corpus test's target directory: the AWS SDK and most of kumo are built there already.
+fn shared_target() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("migrate-corpus/target")
 }
 
 /// The files under `dir`, as paths relative to it with `/` between components.
