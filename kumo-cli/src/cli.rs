@@ -302,10 +302,10 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-#[cfg(feature = "deploy")]
 impl Command {
     /// Whether the command builds the stacks, for an environment and with kumo.toml's
     /// settings: all but `local` and `completions`.
+    #[cfg(feature = "deploy")]
     pub fn builds_stacks(&self) -> bool {
         !matches!(self, Command::Local(_) | Command::Completions(_))
     }

@@ -40,13 +40,7 @@ pub fn run(
         }
         Err(err) => (ui::Ui::new(json, style.0, style.1, terminal), Err(err)),
     };
-    if json {
-        if let Err(err) = &result {
-            ui.fail(&err.to_string());
-        }
-        writeln!(out, "{}", ui.finish_report()).map_err(CliError::Stdout)?;
-    }
-    result
+    ui::with_report(&ui, json, result, out)
 }
 
 /// The session and the local emulator of a command from its global options, each checked
@@ -142,7 +136,7 @@ fn command(
             session,
             per_target::CONCURRENCY,
             out,
-            async |session, out| diff::run(app, session, &args, out).await,
+            async |session, out| diff::live::run(app, session, &args, out).await,
         )),
         cli::Command::Plan(args) => runtime()?.block_on(per_target::each(
             session,

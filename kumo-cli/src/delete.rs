@@ -14,12 +14,13 @@ use crate::error::CliError;
 use crate::events::{busy, explanation, Outcome};
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
+use crate::progress::Progress;
 use crate::regions::Connections;
 use crate::schedule::{connect, connection, consumers, Schedule};
 use crate::session::{Connection, Session};
 use crate::stackset;
 use crate::state::TargetKey;
-use crate::ui::{Prefixed, Progress};
+use crate::ui::Prefixed;
 
 /// Deletes the selected stacks, consumers first: with one target one after another (stopping
 /// at a failure); with several, (target, stack) units through the scheduler, a stack once its

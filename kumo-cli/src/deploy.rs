@@ -18,13 +18,14 @@ use crate::exports;
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::prepare;
+use crate::progress::Progress;
 use crate::proposal::Proposal;
 use crate::schedule::{connect, connection, Schedule};
 use crate::secrets::{comparable, mask_outputs};
 use crate::security;
 use crate::session::{Connection, Session};
 use crate::state::TargetKey;
-use crate::ui::{Prefixed, Progress, Style};
+use crate::ui::{Prefixed, Style};
 
 /// Deploys the selected stacks to every target, in dependency order within each, independent
 /// units in parallel ([`Schedule`]).
@@ -46,7 +47,9 @@ pub async fn run(
     if args.import {
         crate::import::check_selection(session, &waiting)?;
     }
-    session.check_shared(app, &waiting, &args.params)?;
+    session
+        .workspace()
+        .check_shared(app, &waiting, &args.params)?;
     let stacks: Vec<String> = waiting.iter().map(|(s, _)| s.name().to_owned()).collect();
     let many = session.many_targets();
     let own: Vec<Session> = match many {
@@ -335,7 +338,7 @@ async fn deploy(
         &tags,
     );
     proposal.print(&name, ui, out)?;
-    let security = security::show(&name, previous.as_ref(), &template, session, out)?;
+    let security = security::show(&name, previous.as_ref(), &template, &session.ui, out)?;
     let mut review = proposal.to_json();
     if args.prepare {
         let prepared = prepare::name(&fingerprint);

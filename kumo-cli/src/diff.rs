@@ -1,25 +1,25 @@
-//! `diff`: what a deploy would change, against `.kumo/applied` or the deployed stack.
+//! `diff`: what a deploy would change, against `.kumo/applied` (here, without the network) or
+//! the deployed stack ([`live`], with `--live`).
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
 use kumo_core::diff::{diff, Change};
 use kumo_core::security::SecurityChanges;
-use kumo_core::{App, Template};
+use kumo_core::{App, Stack, Template};
 use serde_json::json;
 
 use crate::cli::DiffArgs;
-use crate::engine::Engine;
 use crate::error::CliError;
 use crate::nested::{self, NestedChanges};
 use crate::review::Review;
-use crate::secrets::comparable;
 use crate::security;
-use crate::session::Session;
-use crate::stackset;
 use crate::synth::{build, select};
 use crate::ui::{Style, Ui};
+use crate::workspace::Workspace;
+
+#[cfg(feature = "deploy")]
+pub mod live;
 
 /// Exit code 1: there are changes (as `diff(1)`).
 pub const CHANGES: u8 = 1;
@@ -56,125 +56,111 @@ impl Setting {
     }
 }
 
-pub async fn run(
+/// `diff` without `--live`: each selected stack's template against the one `.kumo/applied`
+/// holds for the workspace's target. Exit code [`CHANGES`] when any stack has changes.
+pub fn offline(
     app: &dyn App,
-    session: &Session,
+    workspace: Workspace<'_>,
     args: &DiffArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
-    let client = session.client_if(args.live).await;
-    let ui = &session.ui;
+    let built = built(app, workspace, args)?;
     let mut changed = false;
+    for (stack, new) in built {
+        let old = workspace.state.applied(
+            workspace.env.name(),
+            stack.name(),
+            workspace.target_filter(stack.name()),
+        )?;
+        let name = workspace.stack_name(stack);
+        changed |= show(
+            workspace,
+            &name,
+            old.as_ref(),
+            &new,
+            (Vec::new(), Vec::new()),
+            out,
+        )?;
+    }
+    Ok(exit_code(changed))
+}
+
+/// The selected stacks of `app` and their templates, once kumo.toml's parameter values and
+/// `--param` have been checked against them.
+fn built<'a>(
+    app: &'a dyn App,
+    workspace: Workspace<'_>,
+    args: &DiffArgs,
+) -> Result<Vec<(&'a dyn Stack, Template)>, CliError> {
     let built = select(app, &args.selection.stacks)?
         .into_iter()
-        .map(|stack| Ok((stack, build(stack, &session.env)?)))
+        .map(|stack| Ok((stack, build(stack, workspace.env)?)))
         .collect::<Result<Vec<_>, CliError>>()?;
     let pairs: Vec<_> = built.iter().map(|(s, t)| (*s, t)).collect();
-    session.check_shared(app, &pairs, &args.params)?;
-    for (stack, new) in built {
-        let name = session.stack_name(stack);
-        let mut settings = Vec::new();
-        let mut instances = Vec::new();
-        // Only a live read goes to the stack's own region; without --live, `.kumo` answers.
-        let own = match args.live {
-            true => session.own_region_client(stack.name()).await,
-            false => None,
-        };
-        let old = match own.as_ref().or(client.as_ref()) {
-            Some(client) => {
-                let deployed = match stackset::settings(session, stack) {
-                    Some(set) => stackset::live(session, stack, set, client)
-                        .await?
-                        .map(|live| {
-                            instances = live.instance_lines();
-                            (live.parameters, live.tags, live.template)
-                        }),
-                    None => {
-                        let engine = Engine::new(client, &name);
-                        match engine.describe().await? {
-                            Some(deployed) => Some((
-                                deployed.parameters,
-                                deployed.tags,
-                                engine.deployed_template().await?,
-                            )),
-                            None => None,
-                        }
-                    }
-                };
-                match deployed {
-                    Some((parameters, tags, template)) => {
-                        let given = session
-                            .deploy_parameters(stack, &new, &args.params, client)
-                            .await?;
-                        let wanted = comparable(&new, Session::effective_parameters(&new, &given));
-                        let had = comparable(&new, parameters);
-                        settings.extend(compare("parameter", had, wanted));
-                        // No tags are not sent, and the stack keeps its own (see deploy).
-                        let wanted_tags = session.stack_tags(stack, &new);
-                        if !wanted_tags.is_empty() {
-                            settings.extend(compare("tag", tags, wanted_tags));
-                        }
-                        Some(template)
-                    }
-                    None => None,
-                }
-            }
-            None => session.state.applied(
-                session.env.name(),
-                stack.name(),
-                session.target_filter(stack.name()),
-            )?,
-        };
-        let nothing = Template::new();
-        let before = old.as_ref().unwrap_or(&nothing);
-        let changes = diff(before, &new);
-        let review = Review::new(before, &new);
-        let security = SecurityChanges::between(before, &new);
-        let nested = nested::changes(&session.state, before, &new)?;
-        let count = changes.len()
-            + settings.len()
-            + instances.len()
-            + nested.iter().map(|n| n.changes.len()).sum::<usize>();
+    workspace.check_shared(app, &pairs, &args.params)?;
+    Ok(built)
+}
 
-        let shown = Shown {
-            name: &name,
-            deployed: old.is_some(),
-            review: &review,
-            changes: &changes,
-            settings: &settings,
-            instances: &instances,
-            nested: &nested,
-            security: &security,
-        };
-        write!(out, "{}", painted(ui, &shown.lines())).map_err(CliError::Stdout)?;
-        ui.report(
-            &name,
-            json!({
-                "deployed": old.is_some(),
-                "changes": changes
-                    .iter()
-                    .map(|change| review.to_json(change))
-                    .collect::<Vec<_>>(),
-                "settings": settings.iter().map(Setting::to_json).collect::<Vec<_>>(),
-                "nested": nested.iter().map(|child| {
-                    let before = child.before.as_ref().unwrap_or(&nothing);
-                    let review = Review::new(before, &child.after);
-                    json!({
-                        "stack": child.path,
-                        "changes": child.changes.iter().map(|c| review.to_json(c)).collect::<Vec<_>>(),
-                    })
-                }).collect::<Vec<_>>(),
-                "instances": instances.iter().map(|(_, line)| line.clone()).collect::<Vec<_>>(),
-                "security": serde_json::to_value(&security).unwrap_or_default(),
-            }),
-        );
-        changed |= count > 0;
+/// 0 without changes, [`CHANGES`] with.
+fn exit_code(changed: bool) -> ExitCode {
+    match changed {
+        true => ExitCode::from(CHANGES),
+        false => ExitCode::SUCCESS,
     }
-    Ok(if changed {
-        ExitCode::from(CHANGES)
-    } else {
-        ExitCode::SUCCESS
-    })
+}
+
+/// Prints and reports what a deploy of `new` over `old` (`None`: not deployed) changes in the
+/// stack called `name`, with the changes of its `settings` and stack set `instances` found
+/// live; returns whether anything changes.
+fn show(
+    workspace: Workspace<'_>,
+    name: &str,
+    old: Option<&Template>,
+    new: &Template,
+    (settings, instances): (Vec<Setting>, Vec<(Style, String)>),
+    out: &mut dyn Write,
+) -> Result<bool, CliError> {
+    let ui = workspace.ui;
+    let nothing = Template::new();
+    let before = old.unwrap_or(&nothing);
+    let changes = diff(before, new);
+    let review = Review::new(before, new);
+    let security = SecurityChanges::between(before, new);
+    let nested = nested::changes(workspace.state, before, new)?;
+    let shown = Shown {
+        name,
+        deployed: old.is_some(),
+        review: &review,
+        changes: &changes,
+        settings: &settings,
+        instances: &instances,
+        nested: &nested,
+        security: &security,
+    };
+    let lines = shown.lines();
+    write!(out, "{}", painted(ui, &lines)).map_err(CliError::Stdout)?;
+    ui.report(
+        name,
+        json!({
+            "deployed": old.is_some(),
+            "changes": changes
+                .iter()
+                .map(|change| review.to_json(change))
+                .collect::<Vec<_>>(),
+            "settings": settings.iter().map(Setting::to_json).collect::<Vec<_>>(),
+            "nested": nested.iter().map(|child| {
+                let before = child.before.as_ref().unwrap_or(&nothing);
+                let review = Review::new(before, &child.after);
+                json!({
+                    "stack": child.path,
+                    "changes": child.changes.iter().map(|c| review.to_json(c)).collect::<Vec<_>>(),
+                })
+            }).collect::<Vec<_>>(),
+            "instances": instances.iter().map(|(_, line)| line.clone()).collect::<Vec<_>>(),
+            "security": serde_json::to_value(&security).unwrap_or_default(),
+        }),
+    );
+    Ok(shown.count() > 0)
 }
 
 /// What `diff` shows of one stack.
@@ -192,15 +178,19 @@ struct Shown<'a> {
 }
 
 impl Shown<'_> {
+    /// How many changes it shows: of the template, its nested stacks, settings and instances.
+    fn count(&self) -> usize {
+        self.changes.len()
+            + self.settings.len()
+            + self.instances.len()
+            + self.nested.iter().map(|n| n.changes.len()).sum::<usize>()
+    }
+
     /// A line that sums it up, then (indented) each change, each setting and the security
     /// view.
     fn lines(&self) -> Vec<(Style, String)> {
         let name = self.name;
-        let count = self.changes.len()
-            + self.settings.len()
-            + self.instances.len()
-            + self.nested.iter().map(|n| n.changes.len()).sum::<usize>();
-        let summary = match (self.deployed, count) {
+        let summary = match (self.deployed, self.count()) {
             (_, 0) => format!("{name}: no changes"),
             (false, _) => format!("{name}: not deployed; a deploy creates it"),
             (true, n) => format!("{name}: {n} change(s)"),
@@ -256,55 +246,5 @@ fn painted(ui: &Ui, lines: &[(Style, String)]) -> String {
         .collect()
 }
 
-/// The differences between two sets of `kind` settings.
-pub fn compare(
-    kind: &'static str,
-    old: BTreeMap<String, String>,
-    new: BTreeMap<String, String>,
-) -> Vec<Setting> {
-    let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
-    keys.into_iter()
-        .filter(|key| old.get(*key) != new.get(*key))
-        .map(|key| Setting {
-            kind,
-            key: key.clone(),
-            old: old.get(key).cloned(),
-            new: new.get(key).cloned(),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod rendered;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn settings_compare_by_key() {
-        let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect()
-        };
-        let found = compare(
-            "tag",
-            map(&[("a", "1"), ("b", "2"), ("c", "3")]),
-            map(&[("a", "1"), ("b", "9"), ("d", "4")]),
-        );
-        let lines: Vec<String> = found
-            .iter()
-            .map(|s| format!("{} {:?} {:?}", s.key, s.old, s.new))
-            .collect();
-        assert_eq!(
-            lines,
-            [
-                "b Some(\"2\") Some(\"9\")",
-                "c Some(\"3\") None",
-                "d None Some(\"4\")"
-            ]
-        );
-    }
-}

@@ -20,7 +20,7 @@ use crate::changes::{Capability, Detail, ResourceChange};
 use crate::drift::{Detection, PropertyDrift, ResourceDrift};
 use crate::error::CliError;
 use crate::events::{outcome, Event, Outcome};
-use crate::ui::Progress;
+use crate::progress::Progress;
 
 /// How often the engine asks CloudFormation how things stand: `KUMO_POLL_MS`, else 2 s.
 pub(crate) fn poll_interval() -> Duration {
@@ -547,7 +547,7 @@ impl<'a> Engine<'a> {
         described: &DescribeChangeSetOutput,
     ) -> Result<Vec<ResourceChange>, CliError> {
         let mut changes = resource_changes(described.changes());
-        let mut nested = crate::nested::change_sets("", described.changes());
+        let mut nested = crate::nested::live::change_sets("", described.changes());
         let mut token = described.next_token().map(str::to_owned);
         for _ in 0..MAX_PAGES {
             let Some(next) = token else { break };
@@ -561,10 +561,10 @@ impl<'a> Engine<'a> {
                 .await
                 .map_err(|err| aws_error("reading the change set", err))?;
             changes.extend(resource_changes(page.changes()));
-            nested.extend(crate::nested::change_sets("", page.changes()));
+            nested.extend(crate::nested::live::change_sets("", page.changes()));
             token = page.next_token().map(str::to_owned);
         }
-        changes.extend(crate::nested::change_set_changes(self.client, nested).await?);
+        changes.extend(crate::nested::live::change_set_changes(self.client, nested).await?);
         Ok(changes)
     }
 

@@ -29,6 +29,10 @@
 //! `kumo new` ([`new`]). An app of several
 //! stacks ([`kumo_core::StackGroup`]) deploys them in dependency order, independent ones in
 //! parallel, running its hooks. Exit codes: 0 success, 1 changes found (`diff`), 2 error.
+//!
+//! Everything that talks to AWS is the `deploy` feature (on by default). Without it a binary has
+//! `synth`, `graph`, `completions` and `diff` against the templates `.kumo/applied` keeps, and
+//! builds without the AWS SDK, TLS or async crates.
 
 #[cfg(feature = "deploy")]
 mod approval;
@@ -49,7 +53,6 @@ mod config;
 mod delete;
 #[cfg(feature = "deploy")]
 mod deploy;
-#[cfg(feature = "deploy")]
 mod diff;
 #[cfg(feature = "deploy")]
 mod drift;
@@ -73,7 +76,6 @@ mod lock;
 mod manifest;
 #[cfg(feature = "migrate")]
 pub mod migrate;
-#[cfg(feature = "deploy")]
 mod nested;
 pub mod new;
 #[cfg(not(feature = "deploy"))]
@@ -88,31 +90,35 @@ mod plan;
 #[cfg(feature = "deploy")]
 mod prepare;
 #[cfg(feature = "deploy")]
+mod progress;
+#[cfg(feature = "deploy")]
 mod proposal;
 #[cfg(feature = "deploy")]
 mod regions;
-#[cfg(feature = "deploy")]
 mod review;
 #[cfg(feature = "deploy")]
 mod schedule;
-#[cfg(feature = "deploy")]
+// `secrets`, `security`, `state` and `ui` serve an offline `diff` without the `deploy` feature,
+// whose commands alone use the rest of them.
+#[cfg_attr(not(feature = "deploy"), allow(dead_code))]
 mod secrets;
-#[cfg(feature = "deploy")]
+#[cfg_attr(not(feature = "deploy"), allow(dead_code))]
 mod security;
 #[cfg(feature = "deploy")]
 mod session;
 mod stackset;
-#[cfg(feature = "deploy")]
+#[cfg_attr(not(feature = "deploy"), allow(dead_code))]
 mod state;
 #[cfg(feature = "deploy")]
 mod status;
 mod synth;
 mod target;
 pub mod tool;
-#[cfg(feature = "deploy")]
+#[cfg_attr(not(feature = "deploy"), allow(dead_code))]
 mod ui;
 #[cfg(feature = "deploy")]
 mod validate;
+mod workspace;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -185,10 +191,7 @@ where
     #[cfg(feature = "deploy")]
     return commands::run(app, cli, out, terminal);
     #[cfg(not(feature = "deploy"))]
-    return {
-        let _ = terminal;
-        offline::run(app, cli, out)
-    };
+    return offline::run(app, cli, out, terminal);
 }
 
 /// The names of the app's stacks, in its order.

@@ -42,7 +42,7 @@ pub async fn run(
             None => session.state.outputs(
                 session.env.name(),
                 stack.name(),
-                session.target_filter(stack.name()),
+                session.workspace().target_filter(stack.name()),
             )?,
         };
         let outputs = outputs.ok_or_else(|| CliError::NotDeployed {

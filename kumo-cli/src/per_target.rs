@@ -1,7 +1,6 @@
 //! One command across the targets it acts on: the session of each target, and running a
 //! command once per target, some at once, with each target's output kept whole.
 
-use std::cell::RefCell;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -9,19 +8,15 @@ use futures_util::stream::{self, StreamExt};
 
 use crate::error::CliError;
 use crate::session::Session;
-use crate::target::Place;
-use crate::ui::Prefixed;
+use crate::target::{gather, Outcome, Place};
 
 /// How many targets `plan`, `diff`, `status`, `outputs` and `drift` act on at once, and how
 /// many (target, stack) units `delete` runs at once.
 pub const CONCURRENCY: usize = 4;
 
 /// Runs `command` with `session`, or with several targets once per target, up to `concurrency`
-/// at once on this task: each target's output is kept and printed whole when it is done, in
-/// target order, each line prefixed `[TARGET] `, and its `--json` report goes under the
-/// target's name; a failure in one target stops no other. The exit code: the first target's
-/// (in target order) that is not success (1 for `plan`/`diff` with changes); an error naming
-/// each target that failed.
+/// at once on this task, each target's output kept and printed whole when it is done (see
+/// [`gather`]); a failure in one target stops no other.
 pub async fn each(
     session: &Session,
     concurrency: usize,
@@ -43,36 +38,17 @@ pub async fn each(
             .buffered(concurrency.max(1))
             .collect()
             .await;
-    let shared = RefCell::new(out);
-    let mut exit = ExitCode::SUCCESS;
-    let mut failed = Vec::new();
-    for (((place, own), buffer), result) in session
-        .places
-        .iter()
-        .zip(&sessions)
+    let outcomes = sessions
+        .into_iter()
         .zip(buffers)
         .zip(results)
-    {
-        let mut prefixed = Prefixed::new(&shared, format!("[{place}] "));
-        prefixed.write_all(&buffer).map_err(CliError::Stdout)?;
-        prefixed.flush().map_err(CliError::Stdout)?;
-        match result {
-            Ok(code) if exit == ExitCode::SUCCESS => exit = code,
-            Ok(_) => {}
-            Err(err) => {
-                own.ui.fail(&err.to_string());
-                failed.push(format!("[{place}] {err}"));
-            }
-        }
-        session.ui.report(&place.to_string(), own.ui.take_report());
-    }
-    match failed.is_empty() {
-        true => Ok(exit),
-        false => Err(CliError::Group {
-            failed,
-            not_attempted: Vec::new(),
-        }),
-    }
+        .map(|((own, printed), result)| Outcome {
+            ui: own.ui,
+            printed,
+            result,
+        })
+        .collect();
+    gather(&session.places, outcomes, &session.ui, out)
 }
 
 impl Session {
@@ -116,6 +92,8 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
+    use std::cell::RefCell;
+
     use super::*;
     use crate::config::EnvConfig;
     use crate::target::places;

@@ -27,7 +27,9 @@ pub async fn run(
 ) -> Result<ExitCode, CliError> {
     let graph = Graph::of(app, &session.env)?;
     let templates = graph.selection(app, &args.selection.stacks)?;
-    session.check_shared(app, &templates, &args.params)?;
+    session
+        .workspace()
+        .check_shared(app, &templates, &args.params)?;
     let connections =
         Connections::open(session, templates.iter().map(|(stack, _)| stack.name())).await?;
     let ui = &session.ui;
@@ -121,7 +123,7 @@ pub async fn run(
             &tags,
         );
         proposal.print(&name, ui, out)?;
-        security::show(&name, previous.as_ref(), template, session, out)?;
+        security::show(&name, previous.as_ref(), template, &session.ui, out)?;
         let mut report = proposal.to_json();
         report.insert("planned".to_owned(), json!(true));
         report.insert("create".to_owned(), json!(create));

@@ -16,7 +16,8 @@ use serde_json::{json, Value as Json};
 use kumo_core::resources::is_stateful;
 
 use crate::changes::ResourceChange;
-use crate::diff::{compare, Setting};
+use crate::diff::live::compare;
+use crate::diff::Setting;
 use crate::engine::Deployed;
 use crate::error::CliError;
 use crate::review::Review;

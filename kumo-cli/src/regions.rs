@@ -15,8 +15,7 @@ impl Session {
     /// The region the stack named `stack` (its name in the app) lives in: its own from
     /// kumo.toml, else the environment's (`--region`, else kumo.toml's; `None`: the SDK's).
     pub fn stack_region(&self, stack: &str) -> Option<&str> {
-        self.config
-            .stack_region(stack, self.target.region.as_deref())
+        self.workspace().stack_region(stack)
     }
 
     /// The session's target moved to `region` (`None`: the environment's).

@@ -8,8 +8,7 @@ use kumo_core::security::{Direction, Row, SecurityChanges, Sign, Statement};
 use kumo_core::Template;
 
 use crate::error::CliError;
-use crate::session::Session;
-use crate::ui::Style;
+use crate::ui::{Style, Ui};
 
 /// The security view of a deploy of `template` over `previous` (`None`: a new stack), as
 /// `plan` and `deploy` show it: printed, and recorded in the `--json` report under `security`.
@@ -17,10 +16,9 @@ pub fn show(
     name: &str,
     previous: Option<&Template>,
     template: &Template,
-    session: &Session,
+    ui: &Ui,
     out: &mut dyn Write,
 ) -> Result<SecurityChanges, CliError> {
-    let ui = &session.ui;
     let nothing = Template::new();
     let changes = SecurityChanges::between(previous.unwrap_or(&nothing), template);
     for (style, line) in lines(&changes) {

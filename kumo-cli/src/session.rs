@@ -11,7 +11,7 @@ use kumo_core::group::Via;
 use kumo_core::nested::NestedTemplate;
 use kumo_core::scope::{ENVIRONMENT_TAG, SERVICE_TAG};
 use kumo_core::validate::MAX_INLINE_BODY_BYTES as INLINE_LIMIT;
-use kumo_core::{App, Environment, Stack, Template};
+use kumo_core::{Environment, Stack, Template};
 
 use crate::artifacts::{Artifacts, TemplateSource, LOCAL_BUCKET};
 use crate::aws::{aws_error, Target};
@@ -19,9 +19,10 @@ use crate::config::EnvConfig;
 use crate::engine::Engine;
 use crate::error::CliError;
 use crate::lock::Lock;
-use crate::state::{State, TargetFilter};
+use crate::state::State;
 use crate::target::Place;
 use crate::ui::Ui;
+use crate::workspace::{kumo_filled, Workspace};
 
 /// The context of one command.
 pub struct Session {
@@ -54,6 +55,18 @@ pub struct Connection {
 }
 
 impl Session {
+    /// What the session knows without the network, aimed at its target.
+    pub fn workspace(&self) -> Workspace<'_> {
+        Workspace {
+            env: &self.env,
+            config: &self.config,
+            state: &self.state,
+            ui: &self.ui,
+            region: self.target.region.as_deref(),
+            account: self.config.account.as_deref(),
+        }
+    }
+
     /// A CloudFormation client for the target.
     pub async fn client(&self) -> Client {
         Target::cloudformation(&self.target.config().await)
@@ -249,16 +262,6 @@ impl Session {
         Lock::take(&dir, &connection.region(), name, command)
     }
 
-    /// Which targets' records under `.kumo` of the stack named `stack` a command without the
-    /// network reads: those of its region (its own in kumo.toml, else `--region`, else
-    /// kumo.toml's) and kumo.toml's account, when given.
-    pub fn target_filter(&self, stack: &str) -> TargetFilter<'_> {
-        TargetFilter {
-            region: self.stack_region(stack),
-            account: self.config.account.as_deref(),
-        }
-    }
-
     /// A client when `wanted` (a command's `--live` or `--remote`), so that offline runs never
     /// load AWS settings.
     pub async fn client_if(&self, wanted: bool) -> Option<Client> {
@@ -277,7 +280,7 @@ impl Session {
     /// The parameter values to deploy `template` of `stack` with, later ones winning:
     /// kumo.toml's for the environment, the stack's own section of kumo.toml, `given` (kumo's:
     /// the asset bucket, other stacks' outputs), and `overrides` (`--param`). Environment-wide
-    /// values and overrides apply to the stacks that declare them ([`Session::check_shared`]
+    /// values and overrides apply to the stacks that declare them ([`Workspace::check_shared`]
     /// checks that one does); the stack's own must be its parameters. Every parameter without a
     /// default must get a value.
     pub fn parameters(
@@ -302,7 +305,7 @@ impl Session {
             });
         }
         let filled = kumo_filled(template);
-        self.check_own(stack, &filled)?;
+        self.workspace().check_own(stack, &filled)?;
         // Values for every stack apply to those that declare the parameter and do not take it
         // from kumo.
         let shared = |values: &mut BTreeMap<String, String>, pairs: Vec<(String, String)>| {
@@ -330,97 +333,6 @@ impl Session {
             });
         }
         Ok(values)
-    }
-
-    /// Checks that every environment-wide parameter value of kumo.toml and every `overrides`
-    /// (`--param`) names a parameter of one of `templates`, and that each stack section of
-    /// kumo.toml names a stack of `app`.
-    pub fn check_shared(
-        &self,
-        app: &dyn App,
-        templates: &[(&dyn Stack, &Template)],
-        overrides: &[(String, String)],
-    ) -> Result<(), CliError> {
-        let names = app
-            .stacks()
-            .iter()
-            .map(|s| s.name().to_owned())
-            .collect::<Vec<_>>();
-        if let Some(unknown) = self.config.stacks.keys().find(|name| !names.contains(name)) {
-            return Err(CliError::UnknownStack {
-                name: unknown.clone(),
-                available: names,
-            });
-        }
-        for (stack, template) in templates {
-            self.check_own(*stack, &kumo_filled(template))?;
-        }
-        let shared = self
-            .config
-            .parameters
-            .keys()
-            .chain(overrides.iter().map(|(k, _)| k));
-        for name in shared {
-            let takers = templates
-                .iter()
-                .filter(|(_, t)| t.parameters().contains_key(name));
-            let mut filled = None;
-            for (stack, template) in takers {
-                match kumo_filled(template).remove(name) {
-                    Some(by) => filled = Some((*stack, by)),
-                    None => {
-                        filled = None;
-                        break;
-                    }
-                }
-            }
-            if let Some((stack, by)) = filled {
-                return Err(CliError::FilledByKumo {
-                    stack: self.stack_name(stack),
-                    name: name.clone(),
-                    by,
-                });
-            }
-            if templates
-                .iter()
-                .any(|(_, t)| t.parameters().contains_key(name))
-            {
-                continue;
-            }
-            return Err(match templates {
-                [(stack, template)] => CliError::UnknownParameter {
-                    stack: self.stack_name(*stack),
-                    name: name.clone(),
-                    known: template.parameters().keys().cloned().collect(),
-                },
-                _ => CliError::NoStackHasParameter(name.clone()),
-            });
-        }
-        Ok(())
-    }
-
-    /// Checks that the stack's own section of kumo.toml sets none of the parameters kumo
-    /// fills (`filled`, from [`kumo_filled`]).
-    fn check_own(
-        &self,
-        stack: &dyn Stack,
-        filled: &BTreeMap<String, String>,
-    ) -> Result<(), CliError> {
-        let Some(settings) = self.config.stacks.get(stack.name()) else {
-            return Ok(());
-        };
-        match settings
-            .parameters
-            .keys()
-            .find_map(|name| filled.get_key_value(name))
-        {
-            Some((name, by)) => Err(CliError::FilledByKumo {
-                stack: self.stack_name(stack),
-                name: name.clone(),
-                by: by.clone(),
-            }),
-            None => Ok(()),
-        }
     }
 
     /// [`Session::parameters`] for a change set: with assets, the bucket parameter is the
@@ -526,27 +438,6 @@ impl Session {
     pub fn interactive() -> bool {
         std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
     }
-}
-
-/// The parameters of `template` that kumo fills when it deploys, and from what: the asset
-/// bucket, and other stacks' outputs. Neither kumo.toml nor `--param` may set them.
-fn kumo_filled(template: &Template) -> BTreeMap<String, String> {
-    let mut filled = BTreeMap::new();
-    if template.uses_artifact_bucket() {
-        filled.insert(
-            BUCKET_PARAMETER.to_owned(),
-            "the artifact bucket (artifact-bucket in kumo.toml or --artifact-bucket)".to_owned(),
-        );
-    }
-    for reference in template.references() {
-        if let (Via::Parameter(parameter), Some(output)) = (&reference.via, &reference.output) {
-            filled.insert(
-                parameter.clone(),
-                format!("output `{output}` of stack `{}`", reference.stack),
-            );
-        }
-    }
-    filled
 }
 
 impl Connection {

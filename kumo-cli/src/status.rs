@@ -10,10 +10,11 @@ use serde_json::json;
 use crate::cli::Selection;
 use crate::engine::Engine;
 use crate::error::CliError;
+use crate::progress::status_style;
 use crate::session::Session;
 use crate::stackset;
 use crate::synth::{build, select};
-use crate::ui::{Style, Ui};
+use crate::ui::Style;
 
 pub async fn run(
     app: &dyn App,
@@ -61,7 +62,7 @@ pub async fn run(
                 );
                 format!(
                     "{name}: {} (last update {}); {template}",
-                    ui.paint(Ui::status_style(&deployed.status), &deployed.status),
+                    ui.paint(status_style(&deployed.status), &deployed.status),
                     deployed.last_updated.as_deref().unwrap_or("unknown"),
                 )
             }

@@ -2,10 +2,14 @@
 //! `accounts` and `role`), narrowed by `--region` and `--target` (the session of each is in
 //! `per_target`).
 
+use std::cell::RefCell;
 use std::fmt;
+use std::io::Write;
+use std::process::ExitCode;
 
 use crate::config::EnvConfig;
 use crate::error::CliError;
+use crate::ui::{Prefixed, Ui};
 
 /// One target: an account (when kumo.toml names `accounts`) and a region (when one is set).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -101,6 +105,55 @@ pub fn places(
         });
     }
     Ok(left)
+}
+
+/// What one command did at one target: its report, what it printed, and how it ended.
+pub struct Outcome {
+    /// Its `--json` report.
+    pub ui: Ui,
+    /// What it printed.
+    pub printed: Vec<u8>,
+    /// How it ended.
+    pub result: Result<ExitCode, CliError>,
+}
+
+/// Puts together what a command did at each of `places` (its [`Outcome`]s, in the same order):
+/// each target's output printed whole to `out`, in target order, each line prefixed
+/// `[TARGET] `, and its `--json` report under the target's name in `ui`'s. The exit code: the
+/// first target's (in target order) that is not success; an error naming each target that
+/// failed.
+pub fn gather(
+    places: &[Place],
+    outcomes: Vec<Outcome>,
+    ui: &Ui,
+    out: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
+    let shared = RefCell::new(out);
+    let mut exit = ExitCode::SUCCESS;
+    let mut failed = Vec::new();
+    for (place, outcome) in places.iter().zip(outcomes) {
+        let mut prefixed = Prefixed::new(&shared, format!("[{place}] "));
+        prefixed
+            .write_all(&outcome.printed)
+            .map_err(CliError::Stdout)?;
+        prefixed.flush().map_err(CliError::Stdout)?;
+        match outcome.result {
+            Ok(code) if exit == ExitCode::SUCCESS => exit = code,
+            Ok(_) => {}
+            Err(err) => {
+                outcome.ui.fail(&err.to_string());
+                failed.push(format!("[{place}] {err}"));
+            }
+        }
+        ui.report(&place.to_string(), outcome.ui.take_report());
+    }
+    match failed.is_empty() {
+        true => Ok(exit),
+        false => Err(CliError::Group {
+            failed,
+            not_attempted: Vec::new(),
+        }),
+    }
 }
 
 #[cfg(test)]

@@ -89,8 +89,8 @@ fn a_new_crate_builds_and_synthesizes_its_stack() {
 }
 
 /// A stack crate with `kumo-cli = { .., default-features = false }` depends on no AWS SDK, TLS or
-/// async crate and on one `syn`; it synthesizes as with the feature, and a command that talks to
-/// AWS fails in one line that says why.
+/// async crate and on one `syn`; it synthesizes and diffs against `.kumo/applied` as with the
+/// feature, and a command that talks to AWS fails in one line that says why.
 #[test]
 fn without_the_deploy_feature_a_crate_synthesizes_without_the_sdk() {
     let krate = kumo_new("synth-only");
@@ -154,11 +154,19 @@ fn without_the_deploy_feature_a_crate_synthesizes_without_the_sdk() {
     assert!(graph.status.success(), "{graph:?}");
     assert!(String::from_utf8_lossy(&graph.stdout).starts_with("digraph kumo {"));
 
+    let diff = run(&["diff"]);
+    assert_eq!(diff.status.code(), Some(1), "{diff:?}");
+    let shown = String::from_utf8_lossy(&diff.stdout);
+    assert!(
+        shown.starts_with("synth-only-dev: not deployed; a deploy creates it\n  + Parameters.RetentionDays\n  + Resources.FilesBucket (AWS::S3::Bucket)\n"),
+        "{shown}"
+    );
+
     let deploy = run(&["deploy", "--local"]);
     assert_eq!(deploy.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&deploy.stderr),
-        "error: this binary was built without kumo-cli's `deploy` feature: it has `synth`, `graph` and `completions`; the other commands need the feature (on by default)\n"
+        "error: this binary was built without kumo-cli's `deploy` feature: it has `synth`, `diff` (without `--live`), `graph` and `completions`; the other commands need the feature (on by default)\n"
     );
 }
 

@@ -181,7 +181,7 @@ publish = false
 
 [dependencies]
 kumo-core = {{ {core} }}
-# With `default-features = false`, the binary has `synth`, `graph` and `completions` only, and
+# With `default-features = false`, the binary has `synth`, `diff`, `graph` and `completions`, and
 # builds without the AWS SDK (see kumo's README, "Build cost").
 kumo-cli = {{ {cli} }}
 kumo-particles = {{ {particles} }}

@@ -1,0 +1,135 @@
+//! `diff --live`: against the deployed stack (or stack set), its template, parameter values
+//! and tags.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::ExitCode;
+
+use kumo_core::App;
+
+use crate::cli::DiffArgs;
+use crate::engine::Engine;
+use crate::error::CliError;
+use crate::secrets::comparable;
+use crate::session::Session;
+use crate::stackset;
+
+use super::{built, exit_code, offline, show, Setting};
+
+/// `diff`: with `--live`, each selected stack against what is deployed (its own region's, for a
+/// stack that has one), parameter values and tags included; without, [`offline`].
+pub async fn run(
+    app: &dyn App,
+    session: &Session,
+    args: &DiffArgs,
+    out: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
+    if !args.live {
+        return offline(app, session.workspace(), args, out);
+    }
+    let client = session.client().await;
+    let mut changed = false;
+    for (stack, new) in built(app, session.workspace(), args)? {
+        let name = session.stack_name(stack);
+        let own = session.own_region_client(stack.name()).await;
+        let client = own.as_ref().unwrap_or(&client);
+        let mut instances = Vec::new();
+        let deployed = match stackset::settings(session, stack) {
+            Some(set) => stackset::live(session, stack, set, client)
+                .await?
+                .map(|live| {
+                    instances = live.instance_lines();
+                    (live.parameters, live.tags, live.template)
+                }),
+            None => {
+                let engine = Engine::new(client, &name);
+                match engine.describe().await? {
+                    Some(deployed) => Some((
+                        deployed.parameters,
+                        deployed.tags,
+                        engine.deployed_template().await?,
+                    )),
+                    None => None,
+                }
+            }
+        };
+        let mut settings = Vec::new();
+        let old = match deployed {
+            Some((parameters, tags, template)) => {
+                let given = session
+                    .deploy_parameters(stack, &new, &args.params, client)
+                    .await?;
+                let wanted = comparable(&new, Session::effective_parameters(&new, &given));
+                let had = comparable(&new, parameters);
+                settings.extend(compare("parameter", had, wanted));
+                // No tags are not sent, and the stack keeps its own (see deploy).
+                let wanted_tags = session.stack_tags(stack, &new);
+                if !wanted_tags.is_empty() {
+                    settings.extend(compare("tag", tags, wanted_tags));
+                }
+                Some(template)
+            }
+            None => None,
+        };
+        let workspace = session.workspace();
+        changed |= show(
+            workspace,
+            &name,
+            old.as_ref(),
+            &new,
+            (settings, instances),
+            out,
+        )?;
+    }
+    Ok(exit_code(changed))
+}
+
+/// The differences between two sets of `kind` settings.
+pub fn compare(
+    kind: &'static str,
+    old: BTreeMap<String, String>,
+    new: BTreeMap<String, String>,
+) -> Vec<Setting> {
+    let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    keys.into_iter()
+        .filter(|key| old.get(*key) != new.get(*key))
+        .map(|key| Setting {
+            kind,
+            key: key.clone(),
+            old: old.get(key).cloned(),
+            new: new.get(key).cloned(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_compare_by_key() {
+        let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let found = compare(
+            "tag",
+            map(&[("a", "1"), ("b", "2"), ("c", "3")]),
+            map(&[("a", "1"), ("b", "9"), ("d", "4")]),
+        );
+        let lines: Vec<String> = found
+            .iter()
+            .map(|s| format!("{} {:?} {:?}", s.key, s.old, s.new))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "b Some(\"2\") Some(\"9\")",
+                "c Some(\"3\") None",
+                "d None Some(\"4\")"
+            ]
+        );
+    }
+}
