@@ -109,7 +109,7 @@ fn aimed<'a>(workspace: Workspace<'a>, place: &'a Place) -> Workspace<'a> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
     use std::process::ExitCode;
 
     use kumo_core::{Environment, Resource, Stack, StackError, Template};
@@ -148,12 +148,14 @@ mod tests {
     }
 
     /// Records `stack`'s template as deployed to `region` of account 111111111111 under the
-    /// state directory `state`, as a deploy does.
-    fn applied(state: &Path, region: &str, stack: &Logs) {
+    /// state directory `state`, as a deploy does; returns the file.
+    fn applied(state: &Path, region: &str, stack: &Logs) -> PathBuf {
         let dir = state.join("applied/dev").join(region).join("111111111111");
         std::fs::create_dir_all(&dir).unwrap();
         let template = stack.template(&Environment::new("dev")).unwrap();
-        std::fs::write(dir.join("logs.json"), template.to_json()).unwrap();
+        let file = dir.join("logs.json");
+        std::fs::write(&file, template.to_json()).unwrap();
+        file
     }
 
     #[test]
@@ -177,7 +179,18 @@ mod tests {
             "{out}"
         );
 
-        applied(dir.path(), "eu-west-1", &bucket);
+        // Kept as synth writes it (not read again), and written otherwise (read).
+        let kept = applied(dir.path(), "eu-west-1", &bucket);
+        let (code, out) = run_with(&bucket, &["--state-dir", state, "diff"]).unwrap();
+        assert_eq!(
+            (code, out.as_str()),
+            (ExitCode::SUCCESS, "logs-dev: no changes\n")
+        );
+        let compact = bucket
+            .template(&Environment::new("dev"))
+            .unwrap()
+            .to_json_compact();
+        std::fs::write(&kept, compact).unwrap();
         let (code, out) = run_with(&bucket, &["--state-dir", state, "diff"]).unwrap();
         assert_eq!(
             (code, out.as_str()),

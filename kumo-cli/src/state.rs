@@ -162,24 +162,17 @@ impl State {
     }
 
     /// The template last deployed to `stack` in `env` from here, if any, of the one target
-    /// `filter` matches.
-    pub fn applied(
+    /// `filter` matches: its JSON as kumo wrote it, and its path, for [`parse`].
+    pub fn applied_text(
         &self,
         env: &str,
         stack: &str,
         filter: TargetFilter<'_>,
-    ) -> Result<Option<Template>, CliError> {
+    ) -> Result<Option<(PathBuf, String)>, CliError> {
         let Some(path) = self.find(APPLIED, env, stack, filter)? else {
             return Ok(None);
         };
-        read(&path)?
-            .map(|text| {
-                Template::from_json(&text).map_err(|source| CliError::State {
-                    path: path.clone(),
-                    message: source.to_string(),
-                })
-            })
-            .transpose()
+        Ok(read(&path)?.map(|text| (path, text)))
     }
 
     /// Records the template just deployed to `target`.
@@ -253,14 +246,7 @@ impl State {
     /// The template of the nested stack whose template hashes to `hash`, if kept here.
     pub fn nested(&self, hash: &str) -> Result<Option<Template>, CliError> {
         let path = self.nested_path(hash);
-        read(&path)?
-            .map(|text| {
-                Template::from_json(&text).map_err(|source| CliError::State {
-                    path: path.clone(),
-                    message: source.to_string(),
-                })
-            })
-            .transpose()
+        read(&path)?.map(|text| parse(&path, &text)).transpose()
     }
 
     fn nested_path(&self, hash: &str) -> PathBuf {
@@ -311,6 +297,14 @@ fn subdirectories(dir: &Path) -> Result<Vec<String>, CliError> {
     Ok(names)
 }
 
+/// The template whose JSON `text` was read from `path` under `.kumo`.
+pub fn parse(path: &Path, text: &str) -> Result<Template, CliError> {
+    Template::from_json(text).map_err(|source| CliError::State {
+        path: path.to_owned(),
+        message: source.to_string(),
+    })
+}
+
 fn read(path: &Path) -> Result<Option<String>, CliError> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
@@ -325,6 +319,19 @@ fn read(path: &Path) -> Result<Option<String>, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The template [`State::applied_text`] finds, read.
+    fn applied(
+        state: &State,
+        env: &str,
+        stack: &str,
+        filter: TargetFilter<'_>,
+    ) -> Result<Option<Template>, CliError> {
+        state
+            .applied_text(env, stack, filter)?
+            .map(|(path, text)| parse(&path, &text))
+            .transpose()
+    }
 
     const ANY: TargetFilter<'static> = TargetFilter {
         region: None,
@@ -370,7 +377,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = State::new(dir.path());
         let (east, west) = (target("us-east-1", "111"), target("eu-west-1", "111"));
-        assert!(state.applied("dev", "media", ANY).unwrap().is_none());
+        assert!(applied(&state, "dev", "media", ANY).unwrap().is_none());
         let template = Template::new().with_description("x");
         state
             .write_applied(&east, "dev", "media", &template.to_json())
@@ -384,7 +391,7 @@ mod tests {
             .join("applied/dev/us-east-1/111/media.json")
             .is_file());
         assert_eq!(
-            state.applied("dev", "media", ANY).unwrap(),
+            applied(&state, "dev", "media", ANY).unwrap(),
             Some(template.clone())
         );
         assert_eq!(
@@ -395,7 +402,7 @@ mod tests {
             .outputs("dev", "media", region("eu-west-1"))
             .unwrap()
             .is_none());
-        assert!(state.applied("prod", "media", ANY).unwrap().is_none());
+        assert!(applied(&state, "prod", "media", ANY).unwrap().is_none());
 
         state.remove(&west, "dev", "media").unwrap();
         assert_eq!(
@@ -404,7 +411,7 @@ mod tests {
             "a delete elsewhere keeps this target's records"
         );
         state.remove(&east, "dev", "media").unwrap();
-        assert!(state.applied("dev", "media", ANY).unwrap().is_none());
+        assert!(applied(&state, "dev", "media", ANY).unwrap().is_none());
         assert!(state.outputs("dev", "media", ANY).unwrap().is_none());
     }
 
@@ -423,13 +430,15 @@ mod tests {
                 )
                 .unwrap();
         }
-        let err = state.applied("dev", "media", ANY).unwrap_err().to_string();
+        let err = applied(&state, "dev", "media", ANY)
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "stack `media` of env `dev` has records of several targets under .kumo: eu-west-1 (account 111), us-east-1 (account 111); pass --region to choose one"
         );
         assert_eq!(
-            state.applied("dev", "media", region("eu-west-1")).unwrap(),
+            applied(&state, "dev", "media", region("eu-west-1")).unwrap(),
             Some(body("eu-west-1"))
         );
 
@@ -441,8 +450,7 @@ mod tests {
                 &body("other account").to_json(),
             )
             .unwrap();
-        let err = state
-            .applied("dev", "media", region("eu-west-1"))
+        let err = applied(&state, "dev", "media", region("eu-west-1"))
             .unwrap_err()
             .to_string();
         assert!(
@@ -458,7 +466,7 @@ mod tests {
             account: Some("222"),
         };
         assert_eq!(
-            state.applied("dev", "media", pinned).unwrap(),
+            applied(&state, "dev", "media", pinned).unwrap(),
             Some(body("other account"))
         );
     }
@@ -472,7 +480,7 @@ mod tests {
         std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
         std::fs::write(&legacy, old.to_json()).unwrap();
         assert_eq!(
-            state.applied("dev", "media", region("eu-west-1")).unwrap(),
+            applied(&state, "dev", "media", region("eu-west-1")).unwrap(),
             Some(old.clone()),
             "the target of an old record is unknown: any region may be it"
         );
@@ -483,17 +491,17 @@ mod tests {
             .write_applied(&east, "dev", "media", &new.to_json())
             .unwrap();
         assert!(!legacy.exists(), "a new record replaces the old one");
-        assert_eq!(state.applied("dev", "media", ANY).unwrap(), Some(new));
+        assert_eq!(applied(&state, "dev", "media", ANY).unwrap(), Some(new));
 
         std::fs::write(&legacy, old.to_json()).unwrap();
         assert_eq!(
-            state.applied("dev", "media", region("eu-west-1")).unwrap(),
+            applied(&state, "dev", "media", region("eu-west-1")).unwrap(),
             Some(old),
             "the old record stands in where no target matches"
         );
         state.remove(&east, "dev", "media").unwrap();
         assert!(!legacy.exists());
-        assert!(state.applied("dev", "media", ANY).unwrap().is_none());
+        assert!(applied(&state, "dev", "media", ANY).unwrap().is_none());
     }
 
     #[test]
@@ -502,9 +510,7 @@ mod tests {
         let path = dir.path().join("applied/dev/us-east-1/111/media.json");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, "{").unwrap();
-        let err = State::new(dir.path())
-            .applied("dev", "media", ANY)
-            .unwrap_err();
+        let err = applied(&State::new(dir.path()), "dev", "media", ANY).unwrap_err();
         assert!(
             err.to_string()
                 .contains("applied/dev/us-east-1/111/media.json"),

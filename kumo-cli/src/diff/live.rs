@@ -29,7 +29,7 @@ pub async fn run(
     }
     let client = session.client().await;
     let mut changed = false;
-    for (stack, new) in built(app, session.workspace(), args)? {
+    for (stack, new, _) in built(app, session.workspace(), args)? {
         let name = session.stack_name(stack);
         let own = session.own_region_client(stack.name()).await;
         let client = own.as_ref().unwrap_or(&client);

@@ -83,6 +83,9 @@ pub struct SecurityChanges {
 impl SecurityChanges {
     /// The changes from `old` to `new` (an empty template when the stack is new).
     pub fn between(old: &Template, new: &Template) -> SecurityChanges {
+        // Every item comes from one resource and names it, so the items of a resource alike
+        // in both cancel out: only the resources that differ are read.
+        let (old, new) = (&differing(old, new), &differing(new, old));
         SecurityChanges {
             iam: rows(statements::identity(old), statements::identity(new)),
             managed: rows(statements::attachments(old), statements::attachments(new)),
@@ -116,6 +119,19 @@ impl SecurityChanges {
             || any(&self.groups)
             || any(&self.public)
     }
+}
+
+/// A template of the resources of `template` that `other` does not have alike.
+fn differing(template: &Template, other: &Template) -> Template {
+    let mut part = Template::new();
+    part.resources_mut().extend(
+        template
+            .resources()
+            .iter()
+            .filter(|(id, resource)| other.resources().get(*id) != Some(*resource))
+            .map(|(id, resource)| (id.clone(), resource.clone())),
+    );
+    part
 }
 
 /// The items of `old` not in `new` (removed) and of `new` not in `old` (added), in order.

@@ -333,3 +333,53 @@ fn the_json_has_a_row_per_item_with_its_change() {
             "direction": "ingress", "protocol": "tcp", "ports": "22", "peer": "0.0.0.0/0"})
     );
 }
+
+#[test]
+fn reading_only_the_resources_that_differ_finds_what_reading_all_finds() {
+    let open_bucket = Resource::new("AWS::S3::Bucket").property("AccessControl", "PublicRead");
+    let group = Resource::new("AWS::EC2::SecurityGroup").property(
+        "SecurityGroupIngress",
+        json!([{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}]),
+    );
+    let same = role(json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]));
+    let old = template(&[
+        ("Same", same.clone()),
+        (
+            "Changed",
+            role(json!([{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}])),
+        ),
+        ("Bucket", Resource::new("AWS::S3::Bucket")),
+        ("Group", group.clone()),
+        (
+            "Gone",
+            role(json!([{"Effect": "Deny", "Action": "*", "Resource": "*"}])),
+        ),
+    ]);
+    let new = template(&[
+        ("Same", same),
+        (
+            "Changed",
+            role(json!([{"Effect": "Allow", "Action": "sns:*", "Resource": "*"}])),
+        ),
+        ("Bucket", open_bucket),
+        ("Group", group),
+        (
+            "Added",
+            Resource::new("AWS::IAM::User").property("ManagedPolicyArns", json!(["arn:a"])),
+        ),
+    ]);
+    let all = SecurityChanges {
+        iam: rows(statements::identity(&old), statements::identity(&new)),
+        managed: rows(statements::attachments(&old), statements::attachments(&new)),
+        policies: rows(
+            statements::resource_policies(&old),
+            statements::resource_policies(&new),
+        ),
+        groups: rows(groups::rules(&old), groups::rules(&new)),
+        public: public::exposures(&old, &new),
+    };
+    let found = SecurityChanges::between(&old, &new);
+    assert_eq!(found, all);
+    assert!(!found.iam.is_empty() && !found.managed.is_empty() && !found.public.is_empty());
+    assert!(found.groups.is_empty(), "the group is alike in both");
+}

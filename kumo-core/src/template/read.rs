@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Map;
 
 use super::canonical::canonical;
-use super::{Section, Template, FUNCTION_PREFIX};
+use super::{Resource, Section, Template, FUNCTION_PREFIX};
 use crate::error::TemplateError;
 use crate::value::Json;
 
@@ -43,11 +43,10 @@ impl Template {
 
     /// Reads a template already parsed into JSON, as [`Template::from_json`] reads its text.
     pub fn from_value(json: Json) -> Result<Template, TemplateError> {
-        let mut top: Map<String, Json> =
-            serde_json::from_value(canonical(json)).map_err(|source| TemplateError::Invalid {
-                path: "the top level".to_owned(),
-                source,
-            })?;
+        let mut top = object(canonical(json)).map_err(|source| TemplateError::Invalid {
+            path: "the top level".to_owned(),
+            source,
+        })?;
         let mut template = Template::new();
         if let Some(version) = field(&mut top, "AWSTemplateFormatVersion")? {
             template.format_version = version;
@@ -59,7 +58,8 @@ impl Template {
         template.mappings = template.read_section(&mut top, Section::Mappings)?;
         template.conditions = template.read_section(&mut top, Section::Conditions)?;
         template.transform = field(&mut top, "Transform")?.unwrap_or_default();
-        template.resources = template.read_section(&mut top, Section::Resources)?;
+        template.resources =
+            template.read_section_with(&mut top, Section::Resources, Resource::from_json)?;
         template.outputs = template.read_section(&mut top, Section::Outputs)?;
         template.hooks = field(&mut top, "Hooks")?.unwrap_or_default();
         template.other = top.into_iter().collect();
@@ -107,20 +107,33 @@ impl Template {
         top: &mut Map<String, Json>,
         section: Section,
     ) -> Result<BTreeMap<String, T>, TemplateError> {
+        self.read_section_with(top, section, serde_json::from_value)
+    }
+
+    /// [`Template::read_section`], each declaration read by `read`.
+    fn read_section_with<T>(
+        &mut self,
+        top: &mut Map<String, Json>,
+        section: Section,
+        read: impl Fn(Json) -> Result<T, serde_json::Error>,
+    ) -> Result<BTreeMap<String, T>, TemplateError> {
         let name = section.to_string();
-        let Some(entries) = field::<Map<String, Json>>(top, &name)? else {
+        let Some(entries) = top.remove(&name) else {
             return Ok(BTreeMap::new());
         };
+        let entries = object(entries).map_err(|source| TemplateError::Invalid {
+            path: name.clone(),
+            source,
+        })?;
         let mut declared = BTreeMap::new();
         for (id, entry) in entries {
             if id.starts_with(FUNCTION_PREFIX) {
                 self.functions.entry(section).or_default().insert(id, entry);
             } else {
-                let value =
-                    serde_json::from_value(entry).map_err(|source| TemplateError::Invalid {
-                        path: format!("{name}.{id}"),
-                        source,
-                    })?;
+                let value = read(entry).map_err(|source| TemplateError::Invalid {
+                    path: format!("{name}.{id}"),
+                    source,
+                })?;
                 declared.insert(id, value);
             }
         }
@@ -141,6 +154,14 @@ fn field<T: DeserializeOwned>(
             })
         })
         .transpose()
+}
+
+/// An object's map, moved out of it (reading it through serde would copy it).
+fn object(json: Json) -> Result<Map<String, Json>, serde_json::Error> {
+    match json {
+        Json::Object(map) => Ok(map),
+        other => serde_json::from_value(other),
+    }
 }
 
 /// A template read through serde is read as [`Template::from_value`] reads it.

@@ -2,7 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::value::Json;
 #[cfg(doc)]
@@ -22,18 +23,18 @@ use crate::value::Value;
 ///     .deletion_policy(DeletionPolicy::Retain);
 /// assert_eq!(bucket.type_name(), "AWS::S3::Bucket");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Resource {
     #[serde(rename = "Type")]
     type_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     condition: Option<String>,
-    #[serde(skip_serializing_if = "BTreeSet::is_empty", default)]
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     depends_on: BTreeSet<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     metadata: Option<Json>,
-    #[serde(skip_serializing_if = "serde_json::Map::is_empty", default)]
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     properties: serde_json::Map<String, Json>,
     #[serde(skip_serializing_if = "Option::is_none")]
     creation_policy: Option<Json>,
@@ -48,6 +49,60 @@ pub struct Resource {
     /// Attributes kumo has no field for, such as `Version` of a custom resource.
     #[serde(flatten)]
     other: BTreeMap<String, Json>,
+}
+
+/// A resource is read as [`Resource::from_json`] reads it.
+impl<'de> Deserialize<'de> for Resource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let object = serde_json::Map::<String, Json>::deserialize(deserializer)?;
+        Resource::from_json(Json::Object(object)).map_err(D::Error::custom)
+    }
+}
+
+impl Resource {
+    /// Reads a resource from its JSON object by taking its attributes out of it, the rest kept
+    /// as [`Resource::other_attributes`]; its properties are moved, not copied (as a derived
+    /// reader with a flattened map would).
+    pub(crate) fn from_json(json: Json) -> Result<Resource, serde_json::Error> {
+        let mut object = match json {
+            Json::Object(object) => object,
+            other => return read(other),
+        };
+        let type_name = match object.remove("Type") {
+            Some(name) => read(name)?,
+            None => return Err(serde_json::Error::missing_field("Type")),
+        };
+        let properties = match take(&mut object, "Properties") {
+            None => serde_json::Map::new(),
+            Some(Json::Object(properties)) => properties,
+            Some(other) => read(other)?,
+        };
+        Ok(Resource {
+            type_name,
+            condition: take(&mut object, "Condition").map(read).transpose()?,
+            depends_on: take(&mut object, "DependsOn")
+                .map(read)
+                .transpose()?
+                .unwrap_or_default(),
+            metadata: take(&mut object, "Metadata"),
+            properties,
+            creation_policy: take(&mut object, "CreationPolicy"),
+            update_policy: take(&mut object, "UpdatePolicy"),
+            deletion_policy: take(&mut object, "DeletionPolicy"),
+            update_replace_policy: take(&mut object, "UpdateReplacePolicy"),
+            other: object.into_iter().collect(),
+        })
+    }
+}
+
+/// Takes `key` out of a resource's object; null is no value.
+fn take(object: &mut serde_json::Map<String, Json>, key: &str) -> Option<Json> {
+    object.remove(key).filter(|value| !value.is_null())
+}
+
+/// One attribute's JSON read as `T`.
+fn read<T: DeserializeOwned>(json: Json) -> Result<T, serde_json::Error> {
+    serde_json::from_value(json)
 }
 
 impl Resource {
