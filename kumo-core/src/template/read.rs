@@ -59,7 +59,7 @@ impl Template {
         template.conditions = template.read_section(&mut top, Section::Conditions)?;
         template.transform = field(&mut top, "Transform")?.unwrap_or_default();
         template.resources =
-            template.read_section_with(&mut top, Section::Resources, Resource::from_json)?;
+            template.read_section_with(&mut top, Section::Resources, Resource::from_value)?;
         template.outputs = template.read_section(&mut top, Section::Outputs)?;
         template.hooks = field(&mut top, "Hooks")?.unwrap_or_default();
         template.other = top.into_iter().collect();

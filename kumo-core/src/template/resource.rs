@@ -51,11 +51,11 @@ pub struct Resource {
     other: BTreeMap<String, Json>,
 }
 
-/// A resource is read as [`Resource::from_json`] reads it.
+/// A resource is read as [`Resource::from_value`] reads it.
 impl<'de> Deserialize<'de> for Resource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let object = serde_json::Map::<String, Json>::deserialize(deserializer)?;
-        Resource::from_json(Json::Object(object)).map_err(D::Error::custom)
+        Resource::from_value(Json::Object(object)).map_err(D::Error::custom)
     }
 }
 
@@ -63,7 +63,7 @@ impl Resource {
     /// Reads a resource from its JSON object by taking its attributes out of it, the rest kept
     /// as [`Resource::other_attributes`]; its properties are moved, not copied (as a derived
     /// reader with a flattened map would).
-    pub(crate) fn from_json(json: Json) -> Result<Resource, serde_json::Error> {
+    pub(crate) fn from_value(json: Json) -> Result<Resource, serde_json::Error> {
         let mut object = match json {
             Json::Object(object) => object,
             other => return read(other),
