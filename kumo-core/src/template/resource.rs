@@ -51,7 +51,8 @@ pub struct Resource {
     other: BTreeMap<String, Json>,
 }
 
-/// A resource is read as [`Resource::from_value`] reads it.
+/// A resource is read from its JSON object: each attribute by its name, the others kept as
+/// [`Resource::other_attributes`].
 impl<'de> Deserialize<'de> for Resource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let object = serde_json::Map::<String, Json>::deserialize(deserializer)?;
