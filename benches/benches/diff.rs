@@ -1,4 +1,5 @@
-//! Parsing two 500-resource templates, diffing them and drawing their security view.
+//! Parsing two 500-resource templates (whole, or one beside the other), diffing them and drawing
+//! their security view.
 
 use kumo_core::diff::diff;
 use kumo_core::security::SecurityChanges;
@@ -37,6 +38,13 @@ fn parse_two_500_resource_templates(bencher: divan::Bencher) {
     });
 }
 
+/// What `diff` reads of a kept template: the resources written as in the new one are not read.
+#[divan::bench]
+fn read_a_500_resource_template_beside_another(bencher: divan::Bencher) {
+    let (old, new) = pair();
+    bencher.bench(|| Template::from_json_beside(&old, &new).unwrap());
+}
+
 #[divan::bench]
 fn diff_two_500_resource_templates(bencher: divan::Bencher) {
     let (old, new) = parsed_pair();
@@ -58,4 +66,22 @@ fn parse_and_diff(bencher: divan::Bencher) {
             &Template::from_json(&new).unwrap(),
         )
     });
+}
+
+/// What `diff` does beyond a synth when a quarter of a 500-resource stack changed: read the
+/// kept template beside the new one's JSON, set the resources written alike aside, diff the
+/// rest and draw its security view (the new template is built outside the timing, as `synth`).
+#[divan::bench]
+fn diff_against_a_kept_template(bencher: divan::Bencher) {
+    let (old, new) = pair();
+    let built = Template::from_json(&new).unwrap();
+    bencher
+        .with_inputs(|| built.clone())
+        .bench_values(|mut built| {
+            let (kept, alike) = Template::from_json_beside(&old, &new).unwrap();
+            let aside = built.take_resources(&alike);
+            let changes = diff(&kept, &built);
+            let security = SecurityChanges::between(&kept, &built);
+            (kept, built, aside, changes, security)
+        });
 }

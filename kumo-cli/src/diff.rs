@@ -66,28 +66,34 @@ pub fn offline(
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
     let mut changed = false;
-    let built = built(app, workspace, args)?;
-    let mut read = Vec::new();
-    for (stack, new, json) in &built {
+    let mut built = built(app, workspace, args)?;
+    let mut set_aside = Vec::new();
+    for (stack, new, json) in &mut built {
         let kept = workspace.state.applied_text(
             workspace.env.name(),
             stack.name(),
             workspace.target_filter(stack.name()),
         )?;
-        let old = match kept {
-            // Kept as it would be written now: the same template, not read again.
-            Some((_, text)) if text == *json => Some(new),
-            Some((path, text)) => {
-                read.push(state::parse(&path, &text)?);
-                read.last()
-            }
-            None => None,
-        };
         let name = workspace.stack_name(*stack);
-        changed |= show(workspace, &name, old, new, (Vec::new(), Vec::new()), out)?;
+        let nothing = (Vec::new(), Vec::new());
+        changed |= match kept {
+            // Kept as it would be written now: the same template, not read again.
+            Some((_, text)) if text == *json => {
+                show(workspace, &name, Some(new), new, nothing, out)?
+            }
+            // Only what is written differently is read, and compared.
+            Some((path, text)) => {
+                let (old, alike) = state::parse_beside(&path, &text, json)?;
+                set_aside.push(new.take_resources(&alike));
+                let shown = show(workspace, &name, Some(&old), new, nothing, out)?;
+                set_aside.push(old);
+                shown
+            }
+            None => show(workspace, &name, None, new, nothing, out)?,
+        };
     }
     // As `synth`, leaves freeing the templates (a third of a no-op diff's time) to the exit.
-    std::mem::forget((built, read));
+    std::mem::forget((built, set_aside));
     Ok(exit_code(changed))
 }
 
@@ -163,7 +169,7 @@ fn show(
                 .map(|change| review.to_json(change))
                 .collect::<Vec<_>>(),
             "settings": settings.iter().map(Setting::to_json).collect::<Vec<_>>(),
-            "nested": nested.iter().map(|child| {
+            "nested": nested.iter().filter(|child| !child.changes.is_empty()).map(|child| {
                 let before = child.before.as_ref().unwrap_or(&nothing);
                 let review = Review::new(before, &child.after);
                 json!({

@@ -7,7 +7,7 @@
 //! an unknown target, when no record of a known one matches; the next record or delete of the
 //! stack removes them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -299,10 +299,25 @@ fn subdirectories(dir: &Path) -> Result<Vec<String>, CliError> {
 
 /// The template whose JSON `text` was read from `path` under `.kumo`.
 pub fn parse(path: &Path, text: &str) -> Result<Template, CliError> {
-    Template::from_json(text).map_err(|source| CliError::State {
+    Template::from_json(text).map_err(|source| invalid(path, source))
+}
+
+/// The template whose JSON `text` was read from `path` under `.kumo`, without the resources
+/// written in it as in `now` (the JSON of the template it is compared with), and their IDs:
+/// see [`Template::from_json_beside`].
+pub fn parse_beside(
+    path: &Path,
+    text: &str,
+    now: &str,
+) -> Result<(Template, BTreeSet<String>), CliError> {
+    Template::from_json_beside(text, now).map_err(|source| invalid(path, source))
+}
+
+fn invalid(path: &Path, source: kumo_core::TemplateError) -> CliError {
+    CliError::State {
         path: path.to_owned(),
         message: source.to_string(),
-    })
+    }
 }
 
 fn read(path: &Path) -> Result<Option<String>, CliError> {

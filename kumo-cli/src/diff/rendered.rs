@@ -179,3 +179,34 @@ fn public_access_loosened_and_a_managed_policy_attached() {
     };
     insta::assert_snapshot!(rendered(Some(&site(true)), &site(false), false));
 }
+
+#[test]
+fn reading_only_what_is_written_differently_shows_what_reading_all_shows() {
+    let combined = |parts: [Template; 3]| {
+        let mut template = sized("1");
+        for part in parts {
+            template.resources_mut().extend(part.resources().clone());
+        }
+        template
+    };
+    let old = combined([
+        worker(&["s3:GetObject"]),
+        web("10.0.0.0/8"),
+        table("orders"),
+    ]);
+    let new = combined([worker(&["s3:*"]), web("10.0.0.0/8"), table("orders-v2")]);
+    let (read, alike) = Template::from_json_beside(&old.to_json(), &new.to_json()).unwrap();
+    assert_eq!(
+        alike.iter().collect::<Vec<_>>(),
+        ["Data", "Jobs", "Web"],
+        "the resources written alike"
+    );
+    let mut narrowed = new.clone();
+    narrowed.take_resources(&alike);
+    for color in [false, true] {
+        assert_eq!(
+            rendered(Some(&read), &narrowed, color),
+            rendered(Some(&old), &new, color)
+        );
+    }
+}

@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::text::text;
-use crate::{Json, Template};
+use super::Resources;
+use crate::Json;
 
 /// Which way a rule lets traffic through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -47,9 +48,9 @@ const PEERS: &[&str] = &[
 ];
 
 /// The security group rules of `template`.
-pub(crate) fn rules(template: &Template) -> BTreeSet<Rule> {
+pub(crate) fn rules(resources: &Resources<'_>) -> BTreeSet<Rule> {
     let mut found = BTreeSet::new();
-    for (id, resource) in template.resources() {
+    for &(id, resource) in resources {
         let props = resource.properties();
         match resource.type_name() {
             "AWS::EC2::SecurityGroup" => {

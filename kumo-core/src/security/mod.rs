@@ -36,7 +36,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::Template;
+use crate::{Resource, Template};
 
 pub use groups::{Direction, Rule};
 pub use public::Exposure;
@@ -121,18 +121,18 @@ impl SecurityChanges {
     }
 }
 
-/// A template of the resources of `template` that `other` does not have alike.
-fn differing(template: &Template, other: &Template) -> Template {
-    let mut part = Template::new();
-    part.resources_mut().extend(
-        template
-            .resources()
-            .iter()
-            .filter(|(id, resource)| other.resources().get(*id) != Some(*resource))
-            .map(|(id, resource)| (id.clone(), resource.clone())),
-    );
-    part
+/// The resources of `template` that `other` does not have alike.
+fn differing<'t>(template: &'t Template, other: &Template) -> Resources<'t> {
+    template
+        .resources()
+        .iter()
+        .filter(|(id, resource)| other.resources().get(*id) != Some(*resource))
+        .map(|(id, resource)| (id.as_str(), resource))
+        .collect()
 }
+
+/// Resources by logical ID, in order.
+type Resources<'t> = Vec<(&'t str, &'t Resource)>;
 
 /// The items of `old` not in `new` (removed) and of `new` not in `old` (added), in order.
 fn rows<T: Ord + Clone>(old: BTreeSet<T>, new: BTreeSet<T>) -> Vec<Row<T>> {

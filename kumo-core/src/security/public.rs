@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::text::text;
-use super::{Row, Sign};
-use crate::{Json, Resource, Template};
+use super::{Resources, Row, Sign};
+use crate::{Json, Resource};
 
 /// A public access setting that changes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -54,7 +54,7 @@ type Settings = BTreeMap<(String, String), (String, Level, String)>;
 
 /// The public access settings that change from `old` to `new`: loosened ones added, tightened
 /// ones removed.
-pub(crate) fn exposures(old: &Template, new: &Template) -> Vec<Row<Exposure>> {
+pub(crate) fn exposures(old: &Resources<'_>, new: &Resources<'_>) -> Vec<Row<Exposure>> {
     let (before, after) = (settings(old), settings(new));
     let keys: BTreeSet<&(String, String)> = before.keys().chain(after.keys()).collect();
     keys.into_iter()
@@ -83,12 +83,12 @@ pub(crate) fn exposures(old: &Template, new: &Template) -> Vec<Row<Exposure>> {
 }
 
 /// The public access settings of `template`.
-fn settings(template: &Template) -> Settings {
+fn settings(resources: &Resources<'_>) -> Settings {
     let mut found = Settings::new();
-    for (id, resource) in template.resources() {
+    for &(id, resource) in resources {
         let kind = resource.type_name().to_owned();
         for (setting, shown, level) in resource_settings(resource) {
-            found.insert((id.clone(), setting), (shown, level, kind.clone()));
+            found.insert((id.to_owned(), setting), (shown, level, kind.clone()));
         }
     }
     found

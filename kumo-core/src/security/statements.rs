@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::text::{list, readable, text};
-use crate::{Json, Resource, Template};
+use super::Resources;
+use crate::{Json, Resource};
 
 /// One statement of a policy, as the security tables show it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -61,9 +62,9 @@ const IDENTITY_POLICIES: &[(&str, &[&str])] = &[
 ];
 
 /// The identity statements of `template`.
-pub(crate) fn identity(template: &Template) -> BTreeSet<Statement> {
+pub(crate) fn identity(resources: &Resources<'_>) -> BTreeSet<Statement> {
     let mut found = BTreeSet::new();
-    for (id, resource) in template.resources() {
+    for &(id, resource) in resources {
         let props = resource.properties();
         let kind = resource.type_name();
         if let Some((_, attached)) = IDENTITY_POLICIES.iter().find(|(t, _)| *t == kind) {
@@ -108,9 +109,8 @@ pub(crate) fn identity(template: &Template) -> BTreeSet<Statement> {
 }
 
 /// The managed policies attached in `template`.
-pub(crate) fn attachments(template: &Template) -> BTreeSet<Attachment> {
-    template
-        .resources()
+pub(crate) fn attachments(resources: &Resources<'_>) -> BTreeSet<Attachment> {
+    resources
         .iter()
         .filter(|(_, r)| IDENTITIES.contains(&r.type_name()))
         .flat_map(|(id, r)| {
@@ -120,7 +120,7 @@ pub(crate) fn attachments(template: &Template) -> BTreeSet<Attachment> {
                 .unwrap_or_default()
                 .into_iter()
                 .map(|arn| Attachment {
-                    holder: id.clone(),
+                    holder: (*id).to_owned(),
                     arn,
                 })
         })
@@ -128,9 +128,9 @@ pub(crate) fn attachments(template: &Template) -> BTreeSet<Attachment> {
 }
 
 /// The resource-policy statements of `template`.
-pub(crate) fn resource_policies(template: &Template) -> BTreeSet<Statement> {
+pub(crate) fn resource_policies(resources: &Resources<'_>) -> BTreeSet<Statement> {
     let mut found = BTreeSet::new();
-    for (id, resource) in template.resources() {
+    for &(id, resource) in resources {
         let kind = resource.type_name();
         if kind == "AWS::Lambda::Permission" {
             found.insert(permission(id, resource));

@@ -368,15 +368,23 @@ fn reading_only_the_resources_that_differ_finds_what_reading_all_finds() {
             Resource::new("AWS::IAM::User").property("ManagedPolicyArns", json!(["arn:a"])),
         ),
     ]);
+    let nothing = Template::new();
+    let (old_all, new_all) = (differing(&old, &nothing), differing(&new, &nothing));
     let all = SecurityChanges {
-        iam: rows(statements::identity(&old), statements::identity(&new)),
-        managed: rows(statements::attachments(&old), statements::attachments(&new)),
-        policies: rows(
-            statements::resource_policies(&old),
-            statements::resource_policies(&new),
+        iam: rows(
+            statements::identity(&old_all),
+            statements::identity(&new_all),
         ),
-        groups: rows(groups::rules(&old), groups::rules(&new)),
-        public: public::exposures(&old, &new),
+        managed: rows(
+            statements::attachments(&old_all),
+            statements::attachments(&new_all),
+        ),
+        policies: rows(
+            statements::resource_policies(&old_all),
+            statements::resource_policies(&new_all),
+        ),
+        groups: rows(groups::rules(&old_all), groups::rules(&new_all)),
+        public: public::exposures(&old_all, &new_all),
     };
     let found = SecurityChanges::between(&old, &new);
     assert_eq!(found, all);

@@ -1,5 +1,6 @@
 //! The template model: what a stack's template holds, and its JSON and YAML forms.
 
+mod alike;
 mod canonical;
 mod output;
 mod parameter;
@@ -7,6 +8,7 @@ mod pretty;
 mod read;
 mod resource;
 mod rule;
+mod scan;
 mod secrets;
 mod transform;
 mod write;

@@ -172,7 +172,7 @@ impl<'de> Deserialize<'de> for Template {
 }
 
 /// JSON in which no object has a key twice (serde_json would keep the last one silently).
-struct UniqueKeys(Json);
+pub(super) struct UniqueKeys(pub(super) Json);
 
 impl<'de> Deserialize<'de> for UniqueKeys {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

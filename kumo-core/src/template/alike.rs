@@ -1,0 +1,222 @@
+//! Reading a template beside another one's text: the resources written alike in both are not
+//! read, so that comparing a kept template with a new one costs what changed, not the whole.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Map;
+
+use super::read::UniqueKeys;
+use super::scan::entries;
+use super::{Template, FUNCTION_PREFIX};
+use crate::error::TemplateError;
+use crate::value::Json;
+
+impl Template {
+    /// Reads `text` as [`Template::from_json`] does, except for the resources written in it
+    /// exactly as in `other`, another template's JSON text (such as the one kumo writes for
+    /// the stack now): those are left out of the template and their IDs returned.
+    ///
+    /// Resources written alike are equal, and every change a diff finds is within one entry:
+    /// the two templates without them differ as the whole ones do (take them out of the other
+    /// template with [`Template::take_resources`]). A resource left out is not read, and so not
+    /// checked either. When `text` cannot be read this way (it is not valid JSON, writes a key
+    /// twice or escapes a key), it is read whole, with the error [`Template::from_json`] gives.
+    ///
+    /// ```
+    /// use kumo_core::{Resource, Template};
+    ///
+    /// let mut kept = Template::new();
+    /// kept.add_resource("Jobs", Resource::new("AWS::SQS::Queue").property("DelaySeconds", 0))?;
+    /// kept.add_resource("Logs", Resource::new("AWS::Logs::LogGroup"))?;
+    /// let mut now = kept.clone();
+    /// now.add_resource("Data", Resource::new("AWS::S3::Bucket"))?;
+    ///
+    /// let (old, alike) = Template::from_json_beside(&kept.to_json(), &now.to_json())?;
+    /// assert_eq!(alike.into_iter().collect::<Vec<_>>(), ["Jobs", "Logs"]);
+    /// assert!(old.resources().is_empty());
+    /// # Ok::<(), kumo_core::TemplateError>(())
+    /// ```
+    pub fn from_json_beside(
+        text: &str,
+        other: &str,
+    ) -> Result<(Template, BTreeSet<String>), TemplateError> {
+        match unlike(text, other) {
+            Some((json, alike)) => Ok((Template::from_value(json)?, alike)),
+            None => Ok((Template::from_json(text)?, BTreeSet::new())),
+        }
+    }
+
+    /// Takes the resources with these IDs out of the template, with the templates of those
+    /// that are nested stacks, into a template of their own.
+    ///
+    /// ```
+    /// use std::collections::BTreeSet;
+    /// use kumo_core::{Resource, Template};
+    ///
+    /// let mut template = Template::new();
+    /// template.add_resource("Jobs", Resource::new("AWS::SQS::Queue"))?;
+    /// template.add_resource("Logs", Resource::new("AWS::Logs::LogGroup"))?;
+    /// let taken = template.take_resources(&BTreeSet::from(["Jobs".to_owned()]));
+    /// assert_eq!(template.resources().keys().collect::<Vec<_>>(), ["Logs"]);
+    /// assert_eq!(taken.resources().keys().collect::<Vec<_>>(), ["Jobs"]);
+    /// # Ok::<(), kumo_core::TemplateError>(())
+    /// ```
+    pub fn take_resources(&mut self, ids: &BTreeSet<String>) -> Template {
+        let mut taken = Template::new();
+        let (out, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.resources)
+            .into_iter()
+            .partition(|(id, _)| ids.contains(id));
+        // Built from entries in order, both maps are filled at once rather than a key at a time.
+        self.resources = kept.into_iter().collect();
+        taken.resources = out.into_iter().collect();
+        for id in ids {
+            if let Some(nested) = self.nested.remove(id) {
+                taken.nested.insert(id.clone(), nested);
+            }
+        }
+        taken
+    }
+}
+
+/// `text` parsed into JSON without the resources written in it as in `other`, and their IDs;
+/// `None` when either text cannot be split into its entries, or an entry parsed.
+fn unlike(text: &str, other: &str) -> Option<(Json, BTreeSet<String>)> {
+    let theirs: BTreeMap<&str, &str> = entries(other, RESOURCES)?.1.into_iter().collect();
+    let (top, resources) = entries(text, RESOURCES)?;
+    let mut alike = BTreeSet::new();
+    let mut read = Map::new();
+    for (key, value) in top {
+        let value = match key == RESOURCES {
+            true => {
+                let mut kept = Map::new();
+                for &(id, value) in &resources {
+                    if !id.starts_with(FUNCTION_PREFIX) && theirs.get(id) == Some(&value) {
+                        alike.insert(id.to_owned());
+                    } else {
+                        kept.insert(id.to_owned(), parse(value)?);
+                    }
+                }
+                Json::Object(kept)
+            }
+            false => parse(value)?,
+        };
+        read.insert(key.to_owned(), value);
+    }
+    Some((Json::Object(read), alike))
+}
+
+/// The key of the resources' section.
+const RESOURCES: &str = "Resources";
+
+/// A JSON value's text, read as [`Template::from_json`] reads it.
+fn parse(text: &str) -> Option<Json> {
+    serde_json::from_str::<UniqueKeys>(text)
+        .ok()
+        .map(|json| json.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::diff;
+    use crate::{Output, Parameter, Resource};
+
+    fn queue(delay: u32) -> Resource {
+        Resource::new("AWS::SQS::Queue").property("DelaySeconds", delay)
+    }
+
+    /// A template of `count` queues, the `changed` ones with another delay, and an output.
+    fn queues(count: usize, changed: &[usize]) -> Template {
+        let mut template = Template::new();
+        template
+            .add_parameter("Env", Parameter::string().default_value("dev"))
+            .unwrap();
+        for n in 0..count {
+            let delay = if changed.contains(&n) { 5 } else { 0 };
+            template
+                .add_resource(&format!("Q{n}"), queue(delay))
+                .unwrap();
+        }
+        template
+            .add_output("First", Output::new(crate::intrinsic::reference("Q0")))
+            .unwrap();
+        template
+    }
+
+    #[test]
+    fn leaves_out_only_the_resources_written_alike() {
+        let old = queues(4, &[]);
+        let mut new = queues(5, &[1, 2]);
+        let (read, alike) = Template::from_json_beside(&old.to_json(), &new.to_json()).unwrap();
+        assert_eq!(alike, BTreeSet::from(["Q0".to_owned(), "Q3".to_owned()]));
+        assert_eq!(
+            read.resources().keys().collect::<Vec<_>>(),
+            ["Q1", "Q2"],
+            "the others are read"
+        );
+        assert_eq!(read.parameters(), old.parameters());
+        assert_eq!(read.outputs(), old.outputs());
+        let taken = new.take_resources(&alike);
+        assert_eq!(taken.resources().len(), 2);
+        assert_eq!(
+            new.resources().keys().collect::<Vec<_>>(),
+            ["Q1", "Q2", "Q4"]
+        );
+    }
+
+    #[test]
+    fn a_diff_without_what_is_alike_finds_what_the_whole_diff_finds() {
+        let cases: [(Template, Template); 4] = [
+            (queues(6, &[]), queues(6, &[0, 3, 5])),
+            (queues(6, &[2]), queues(3, &[2])),
+            (queues(2, &[]), queues(2, &[])),
+            (Template::new(), queues(3, &[1])),
+        ];
+        for (old, new) in cases {
+            let whole = diff(&old, &new);
+            let (mut read, alike) =
+                Template::from_json_beside(&old.to_json(), &new.to_json()).unwrap();
+            let mut narrowed = new.clone();
+            narrowed.take_resources(&alike);
+            assert_eq!(diff(&read, &narrowed), whole);
+            read.resources_mut().extend(old.resources().clone());
+            assert_eq!(read, old, "what was read is the template");
+        }
+    }
+
+    #[test]
+    fn a_resource_alike_in_canonical_form_only_is_read() {
+        let old = r#"{"Resources": {"A": {"Type": "T", "DependsOn": "B"}, "B": {"Type": "T"}}}"#;
+        let new = r#"{"Resources": {"A": {"Type": "T", "DependsOn": ["B"]}, "B": {"Type": "T"}}}"#;
+        let (read, alike) = Template::from_json_beside(old, new).unwrap();
+        assert_eq!(alike, BTreeSet::from(["B".to_owned()]));
+        assert!(read.resources()["A"].dependencies().contains("B"));
+    }
+
+    #[test]
+    fn what_cannot_be_split_is_read_whole_with_its_error() {
+        let new = queues(2, &[]).to_json();
+        for (text, error) in [
+            (
+                r#"{"Resources": {"A": {"Type": "T"}, "A": {"Type": "T"}}}"#,
+                "written twice",
+            ),
+            (r#"{"Resources": {"A": {"Type": "T"}"#, "EOF"),
+            (r#"{"Resources": [1]}"#, "Resources"),
+        ] {
+            let whole = Template::from_json(text).unwrap_err().to_string();
+            let beside = Template::from_json_beside(text, &new)
+                .unwrap_err()
+                .to_string();
+            assert_eq!(beside, whole);
+            assert!(whole.contains(error), "{whole}");
+        }
+        let escaped = r#"{"Resources": {"Q\u0030": {"Type": "AWS::SQS::Queue"}}}"#;
+        let (read, alike) = Template::from_json_beside(escaped, &new).unwrap();
+        assert!(alike.is_empty());
+        assert!(read.resources().contains_key("Q0"));
+        let (read, alike) = Template::from_json_beside(&new, "not json").unwrap();
+        assert!(alike.is_empty());
+        assert_eq!(read.resources().len(), 2);
+    }
+}
