@@ -257,7 +257,7 @@ pub enum CliError {
     ImportOneStack(usize),
     /// A command that talks to AWS, in a binary built without kumo-cli's `deploy` feature.
     #[cfg_attr(feature = "deploy", allow(dead_code))]
-    #[error("this binary was built without kumo-cli's `deploy` feature: it has `synth`, `diff` (without `--live`), `graph` and `completions`; the other commands need the feature (on by default)")]
+    #[error("this binary was built without kumo-cli's `deploy` feature: it has `synth`, `diff` and `outputs` (without `--live`), `validate` (without `--remote`), `graph` and `completions`; the other commands need the feature (on by default)")]
     WithoutDeploy,
     /// Standard output could not be written.
     #[error("cannot write to standard output: {0}")]

@@ -31,8 +31,9 @@
 //! parallel, running its hooks. Exit codes: 0 success, 1 changes found (`diff`), 2 error.
 //!
 //! Everything that talks to AWS is the `deploy` feature (on by default). Without it a binary has
-//! `synth`, `graph`, `completions` and `diff` against the templates `.kumo/applied` keeps, and
-//! builds without the AWS SDK, TLS or async crates.
+//! `synth`, `graph`, `completions`, `validate`, `outputs` as `.kumo/outputs` records them and
+//! `diff` against the templates `.kumo/applied` keeps, and builds without the AWS SDK, TLS or
+//! async crates.
 
 #[cfg(feature = "deploy")]
 mod approval;
@@ -81,7 +82,6 @@ pub mod new;
 #[cfg(not(feature = "deploy"))]
 mod offline;
 mod order;
-#[cfg(feature = "deploy")]
 mod outputs;
 #[cfg(feature = "deploy")]
 mod per_target;
@@ -98,7 +98,7 @@ mod regions;
 mod review;
 #[cfg(feature = "deploy")]
 mod schedule;
-// `secrets`, `security`, `state` and `ui` serve an offline `diff` without the `deploy` feature,
+// `secrets`, `security`, `state` and `ui` serve the offline commands without the `deploy` feature,
 // whose commands alone use the rest of them.
 #[cfg_attr(not(feature = "deploy"), allow(dead_code))]
 mod secrets;
@@ -116,7 +116,6 @@ mod target;
 pub mod tool;
 #[cfg_attr(not(feature = "deploy"), allow(dead_code))]
 mod ui;
-#[cfg(feature = "deploy")]
 mod validate;
 mod workspace;
 

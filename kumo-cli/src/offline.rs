@@ -1,6 +1,7 @@
 //! How a binary built without the `deploy` feature runs a command: `synth`, `graph`,
-//! `completions` and `diff` against `.kumo/applied` as with it, after the same checks; every
-//! other command (and `diff --live`) is an error that says what the binary lacks.
+//! `completions`, `validate`, `outputs` from `.kumo/outputs` and `diff` against `.kumo/applied`
+//! as with it, after the same checks; every other command (and `diff --live`, `outputs --live`,
+//! `validate --remote`) is an error that says what the binary lacks.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ use crate::state::State;
 use crate::target::{self, Outcome, Place};
 use crate::ui::{self, Ui};
 use crate::workspace::Workspace;
-use crate::{checks, config, diff, graph, stack_names, synth};
+use crate::{checks, config, diff, graph, outputs, stack_names, synth, validate};
 
 /// Runs the parsed command line `cli` against `app`, writing to `out` (a terminal when
 /// `terminal`); with `--json`, the report, whatever happens.
@@ -48,6 +49,8 @@ fn command(app: &dyn App, cli: &Cli, ui: &Ui, out: &mut dyn Write) -> Result<Exi
         }
         Command::Synth(_) | Command::Graph(_) => {}
         Command::Diff(args) if !args.live => {}
+        Command::Outputs(args) if !args.live => {}
+        Command::Validate(args) if !args.remote => {}
         _ => return Err(CliError::WithoutDeploy),
     }
     kumo_core::naming::check_environment(&global.env)?;
@@ -71,31 +74,46 @@ fn command(app: &dyn App, cli: &Cli, ui: &Ui, out: &mut dyn Write) -> Result<Exi
     match &cli.command {
         Command::Graph(args) => graph::run(app, (&env, &config, region), args, out),
         Command::Synth(args) => synth::run(app, &env, args, out),
-        Command::Diff(args) => match places.as_slice() {
-            [one] => diff::offline(app, aimed(workspace, one), args, out),
-            _ => {
-                let outcomes = places
-                    .iter()
-                    .map(|place| {
-                        let own = ui.child();
-                        let mut printed = Vec::new();
-                        let aimed = Workspace {
-                            ui: &own,
-                            ..aimed(workspace, place)
-                        };
-                        let result = diff::offline(app, aimed, args, &mut printed);
-                        Outcome {
-                            ui: own,
-                            printed,
-                            result,
-                        }
-                    })
-                    .collect();
-                target::gather(&places, outcomes, ui, out)
-            }
-        },
+        Command::Validate(args) => validate::offline(app, workspace, args, out),
+        Command::Diff(args) => each_place(workspace, &places, out, |workspace, out| {
+            diff::offline(app, workspace, args, out)
+        }),
+        Command::Outputs(args) => each_place(workspace, &places, out, |workspace, out| {
+            outputs::offline(app, workspace, args, out)
+        }),
         _ => Err(CliError::WithoutDeploy),
     }
+}
+
+/// Runs `command` aimed at each place of kumo.toml's targets (the one there is, or each with
+/// its output under its name, as with the `deploy` feature).
+fn each_place(
+    workspace: Workspace<'_>,
+    places: &[Place],
+    out: &mut dyn Write,
+    command: impl Fn(Workspace<'_>, &mut dyn Write) -> Result<ExitCode, CliError>,
+) -> Result<ExitCode, CliError> {
+    if let [one] = places {
+        return command(aimed(workspace, one), out);
+    }
+    let outcomes = places
+        .iter()
+        .map(|place| {
+            let own = workspace.ui.child();
+            let mut printed = Vec::new();
+            let aimed = Workspace {
+                ui: &own,
+                ..aimed(workspace, place)
+            };
+            let result = command(aimed, &mut printed);
+            Outcome {
+                ui: own,
+                printed,
+                result,
+            }
+        })
+        .collect();
+    target::gather(places, outcomes, workspace.ui, out)
 }
 
 /// `workspace` aimed at `place`: its region, and its account when it names one.
@@ -211,6 +229,28 @@ mod tests {
     }
 
     #[test]
+    fn validate_and_outputs_run_without_aws() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().to_str().unwrap();
+        let out = run(&["--state-dir", state, "validate"]).unwrap();
+        assert!(out.starts_with("logs-dev: valid (1 resources, "), "{out}");
+
+        let err = run(&["--state-dir", state, "outputs"]).unwrap_err();
+        assert!(
+            err.starts_with("stack `logs-dev` is not deployed from here"),
+            "{err}"
+        );
+        let recorded = dir.path().join("outputs/dev/eu-west-1/111111111111");
+        std::fs::create_dir_all(&recorded).unwrap();
+        std::fs::write(recorded.join("logs.json"), r#"{"BucketName": "logs-b1"}"#).unwrap();
+        let out = run(&["--state-dir", state, "outputs"]).unwrap();
+        assert_eq!(out, "logs-dev:\n  BucketName = logs-b1\n");
+        let out = run(&["--state-dir", state, "--json", "outputs"]).unwrap();
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(report["logs-dev"]["BucketName"], "logs-b1", "{out}");
+    }
+
+    #[test]
     fn diff_reads_each_target_of_kumo_toml() {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("kumo.toml");
@@ -248,8 +288,9 @@ mod tests {
         for command in [
             &["deploy"][..],
             &["diff", "--live"],
+            &["outputs", "--live"],
+            &["validate", "--remote"],
             &["plan"],
-            &["validate"],
             &["local", "up"],
         ] {
             let err = run(command).unwrap_err();

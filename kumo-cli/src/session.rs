@@ -262,16 +262,6 @@ impl Session {
         Lock::take(&dir, &connection.region(), name, command)
     }
 
-    /// A client when `wanted` (a command's `--live` or `--remote`), so that offline runs never
-    /// load AWS settings.
-    pub async fn client_if(&self, wanted: bool) -> Option<Client> {
-        if wanted {
-            Some(self.client().await)
-        } else {
-            None
-        }
-    }
-
     /// The CloudFormation name of `stack` in this environment: `{prefix}{stack}-{env}`.
     pub fn stack_name(&self, stack: &dyn Stack) -> String {
         self.env.stack_name(stack.name())

@@ -162,11 +162,15 @@ fn without_the_deploy_feature_a_crate_synthesizes_without_the_sdk() {
         "{shown}"
     );
 
+    let validate = run(&["validate"]);
+    assert!(validate.status.success(), "{validate:?}");
+    assert!(String::from_utf8_lossy(&validate.stdout).starts_with("synth-only-dev: valid ("));
+
     let deploy = run(&["deploy", "--local"]);
     assert_eq!(deploy.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&deploy.stderr),
-        "error: this binary was built without kumo-cli's `deploy` feature: it has `synth`, `diff` (without `--live`), `graph` and `completions`; the other commands need the feature (on by default)\n"
+        "error: this binary was built without kumo-cli's `deploy` feature: it has `synth`, `diff` and `outputs` (without `--live`), `validate` (without `--remote`), `graph` and `completions`; the other commands need the feature (on by default)\n"
     );
 }
 
