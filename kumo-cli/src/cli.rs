@@ -25,6 +25,17 @@ const AWS_OPTIONS: [&str; 9] = [
 /// The commands that never talk to AWS.
 const OFFLINE: [&str; 4] = ["synth", "graph", "local", "completions"];
 
+/// The commands a binary built without the `deploy` feature has (`diff` and `outputs` without
+/// `--live`, `validate` without `--remote`); its help lists only these.
+const WITHOUT_DEPLOY: [&str; 6] = [
+    "synth",
+    "graph",
+    "completions",
+    "diff",
+    "outputs",
+    "validate",
+];
+
 /// The placeholder of the binary's name in the commands' examples.
 const BIN: &str = "{bin}";
 
@@ -85,6 +96,10 @@ pub fn command(program: &str, stacks: &[&str]) -> clap::Command {
             if OFFLINE.contains(&name.as_str()) {
                 sub = sub.args(hidden.iter().cloned());
             }
+            // Still parsed, to answer with the feature they need.
+            if cfg!(not(feature = "deploy")) && !WITHOUT_DEPLOY.contains(&name.as_str()) {
+                sub = sub.hide(true);
+            }
             sub
         });
     }
@@ -122,12 +137,13 @@ fn examples_of(program: &str, text: &str) -> String {
 /// What the binary of the app of `stacks` is for.
 fn about(stacks: &[&str]) -> String {
     let quoted: Vec<String> = stacks.iter().map(|stack| format!("`{stack}`")).collect();
+    let does = match cfg!(feature = "deploy") {
+        true => "synthesize, review, deploy and delete",
+        false => "synthesize, check and review",
+    };
     match quoted.as_slice() {
-        [one] => format!("The kumo stack {one}: synthesize, review, deploy and delete it."),
-        many => format!(
-            "The kumo app of stacks {}: synthesize, review, deploy and delete them.",
-            many.join(", ")
-        ),
+        [one] => format!("The kumo stack {one}: {does} it."),
+        many => format!("The kumo app of stacks {}: {does} them.", many.join(", ")),
     }
 }
 
@@ -543,7 +559,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            help.starts_with("The kumo stack `media`: synthesize, review, deploy and delete it."),
+            help.starts_with("The kumo stack `media`: synthesize, "),
             "{help}"
         );
         assert!(help.contains("Usage: media [OPTIONS] <COMMAND>"), "{help}");

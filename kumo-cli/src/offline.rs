@@ -302,6 +302,32 @@ mod tests {
     }
 
     #[test]
+    fn help_lists_only_the_commands_the_binary_has() {
+        let help = run(&["--help"]).unwrap_err();
+        assert!(help.starts_with("The kumo stack `logs`: synthesize, check and review it."));
+        let listed: Vec<&str> = help
+            .lines()
+            .skip_while(|line| *line != "Commands:")
+            .skip(1)
+            .take_while(|line| !line.is_empty())
+            .filter_map(|line| line.split_whitespace().next())
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                "synth",
+                "outputs",
+                "diff",
+                "validate",
+                "graph",
+                "completions",
+                "help"
+            ],
+            "{help}"
+        );
+    }
+
+    #[test]
     fn a_refusal_is_reported_with_json() {
         let mut out = Vec::new();
         let err =
