@@ -62,7 +62,11 @@ pub enum CliError {
         message: String,
     },
     /// The stack has no outputs to show.
-    #[error("stack `{stack}` is not deployed{}", if *live { "" } else { " from here (no .kumo/outputs; try --live)" })]
+    #[error("stack `{stack}` is not deployed{}", match (*live, cfg!(feature = "deploy")) {
+        (true, _) => "",
+        (false, true) => " from here (no .kumo/outputs; try --live)",
+        (false, false) => " from here (no .kumo/outputs)",
+    })]
     NotDeployed {
         /// The stack's CloudFormation name.
         stack: String,

@@ -236,9 +236,9 @@ mod tests {
         assert!(out.starts_with("logs-dev: valid (1 resources, "), "{out}");
 
         let err = run(&["--state-dir", state, "outputs"]).unwrap_err();
-        assert!(
-            err.starts_with("stack `logs-dev` is not deployed from here"),
-            "{err}"
+        assert_eq!(
+            err,
+            "stack `logs-dev` is not deployed from here (no .kumo/outputs)"
         );
         let recorded = dir.path().join("outputs/dev/eu-west-1/111111111111");
         std::fs::create_dir_all(&recorded).unwrap();
