@@ -160,27 +160,9 @@ fn show(
     };
     let lines = shown.lines();
     write!(out, "{}", painted(ui, &lines)).map_err(CliError::Stdout)?;
-    ui.report(
-        name,
-        json!({
-            "deployed": old.is_some(),
-            "changes": changes
-                .iter()
-                .map(|change| review.to_json(change))
-                .collect::<Vec<_>>(),
-            "settings": settings.iter().map(Setting::to_json).collect::<Vec<_>>(),
-            "nested": nested.iter().filter(|child| !child.changes.is_empty()).map(|child| {
-                let before = child.before.as_ref().unwrap_or(&nothing);
-                let review = Review::new(before, &child.after);
-                json!({
-                    "stack": child.path,
-                    "changes": child.changes.iter().map(|c| review.to_json(c)).collect::<Vec<_>>(),
-                })
-            }).collect::<Vec<_>>(),
-            "instances": instances.iter().map(|(_, line)| line.clone()).collect::<Vec<_>>(),
-            "security": serde_json::to_value(&security).unwrap_or_default(),
-        }),
-    );
+    if ui.json {
+        shown.report(ui);
+    }
     Ok(shown.count() > 0)
 }
 
@@ -205,6 +187,33 @@ impl Shown<'_> {
             + self.settings.len()
             + self.instances.len()
             + self.nested.iter().map(|n| n.changes.len()).sum::<usize>()
+    }
+
+    /// Records it for the `--json` report.
+    fn report(&self, ui: &Ui) {
+        let nothing = Template::new();
+        let nested = self.nested.iter().filter(|child| !child.changes.is_empty());
+        ui.report(
+            self.name,
+            json!({
+                "deployed": self.deployed,
+                "changes": self.changes
+                    .iter()
+                    .map(|change| self.review.to_json(change))
+                    .collect::<Vec<_>>(),
+                "settings": self.settings.iter().map(Setting::to_json).collect::<Vec<_>>(),
+                "nested": nested.map(|child| {
+                    let before = child.before.as_ref().unwrap_or(&nothing);
+                    let review = Review::new(before, &child.after);
+                    json!({
+                        "stack": child.path,
+                        "changes": child.changes.iter().map(|c| review.to_json(c)).collect::<Vec<_>>(),
+                    })
+                }).collect::<Vec<_>>(),
+                "instances": self.instances.iter().map(|(_, line)| line.clone()).collect::<Vec<_>>(),
+                "security": serde_json::to_value(self.security).unwrap_or_default(),
+            }),
+        );
     }
 
     /// A line that sums it up, then (indented) each change, each setting and the security

@@ -1,6 +1,6 @@
 //! The deploy engine: CloudFormation calls, change sets, waiting and event streaming.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -42,11 +42,16 @@ fn is_missing_stack(err: &impl ProvideErrorMetadata) -> bool {
 
 /// A template's text: JSON when it starts with `{`, else YAML.
 pub fn read_template(text: &str) -> Result<Template, kumo_core::TemplateError> {
-    if text.trim_start().starts_with('{') {
+    if is_json(text) {
         Template::from_json(text)
     } else {
         Template::from_yaml(text)
     }
+}
+
+/// Whether a template's text is JSON: it starts with `{`.
+fn is_json(text: &str) -> bool {
+    text.trim_start().starts_with('{')
 }
 
 /// A deployed stack, as far as the engine needs it.
@@ -258,10 +263,30 @@ impl<'a> Engine<'a> {
     /// The template the stack was last deployed with, parsed (JSON or YAML: a stack kumo
     /// adopts may have been deployed from YAML).
     pub async fn deployed_template(&self) -> Result<Template, CliError> {
-        read_template(&self.template().await?).map_err(|err| CliError::Deploy {
+        read_template(&self.template().await?).map_err(|err| self.unreadable(err))
+    }
+
+    /// [`Engine::deployed_template`] without the resources written in it as in `json` (the
+    /// JSON of the template it is compared with), and their IDs: see
+    /// [`Template::from_json_beside`]. A YAML template is read whole.
+    pub async fn deployed_template_beside(
+        &self,
+        json: &str,
+    ) -> Result<(Template, BTreeSet<String>), CliError> {
+        let text = self.template().await?;
+        let read = match is_json(&text) {
+            true => Template::from_json_beside(&text, json),
+            false => Template::from_yaml(&text).map(|template| (template, BTreeSet::new())),
+        };
+        read.map_err(|err| self.unreadable(err))
+    }
+
+    /// The error of a deployed template that cannot be read.
+    fn unreadable(&self, err: kumo_core::TemplateError) -> CliError {
+        CliError::Deploy {
             stack: self.name.to_owned(),
             message: format!("the deployed template cannot be read: {err}"),
-        })
+        }
     }
 
     /// Creates a change set of `template` and waits until CloudFormation has worked it out.

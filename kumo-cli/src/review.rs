@@ -4,6 +4,7 @@
 //! (`createOnlyProperties`) of the services the stack's crate enables. A NoEcho parameter's
 //! default is never shown.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use kumo_core::diff::{Change, ChangeKind, PathChange};
@@ -25,8 +26,9 @@ const CONTEXT: usize = 2;
 pub struct Review<'t> {
     old: &'t Template,
     new: &'t Template,
-    /// The properties whose change replaces a resource, by type.
-    replaced: BTreeMap<&'static str, &'static [&'static str]>,
+    /// The properties whose change replaces a resource, by type: gathered when a modification
+    /// is first read.
+    replaced: OnceCell<BTreeMap<&'static str, &'static [&'static str]>>,
 }
 
 impl<'t> Review<'t> {
@@ -35,7 +37,7 @@ impl<'t> Review<'t> {
         Review {
             old,
             new,
-            replaced: kumo_core::resources::enabled_replaced_on_change(),
+            replaced: OnceCell::new(),
         }
     }
 
@@ -131,7 +133,11 @@ impl<'t> Review<'t> {
         };
         let property = property.split(['.', '[']).next().unwrap_or_default();
         self.resource_type(change)
-            .and_then(|kind| self.replaced.get(kind))
+            .and_then(|kind| {
+                self.replaced
+                    .get_or_init(kumo_core::resources::enabled_replaced_on_change)
+                    .get(kind)
+            })
             .is_some_and(|replaced| replaced.contains(&property))
     }
 

@@ -19,6 +19,8 @@ pub struct Ui {
     pub verbose: bool,
     /// A live progress bar on standard error (a terminal, and not `--json`).
     pub progress: bool,
+    /// `--json`: the report is printed, so worth building where building it costs.
+    pub json: bool,
     report: RefCell<BTreeMap<String, Json>>,
     parallel: Cell<bool>,
 }
@@ -46,6 +48,7 @@ impl Ui {
             color: terminal && !no_color && !json && console::colors_enabled(),
             verbose,
             progress: terminal && !json,
+            json,
             report: RefCell::default(),
             parallel: Cell::new(false),
         }
@@ -58,6 +61,7 @@ impl Ui {
             color: self.color,
             verbose: self.verbose,
             progress: false,
+            json: self.json,
             report: RefCell::default(),
             parallel: Cell::new(false),
         }

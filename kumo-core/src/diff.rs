@@ -21,6 +21,7 @@
 //! # Ok::<(), kumo_core::TemplateError>(())
 //! ```
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -60,9 +61,13 @@ pub struct PathChange {
     pub new: Option<Json>,
 }
 
-/// The changes from `old` to `new`, by section, then logical ID.
+/// The changes from `old` to `new`, by section, then logical ID. A template compared with
+/// itself (the same one, not an equal one) has none, found without comparing.
 pub fn diff(old: &Template, new: &Template) -> Vec<Change> {
     let mut changes = Vec::new();
+    if std::ptr::eq(old, new) {
+        return changes;
+    }
     section(
         &mut changes,
         Section::Parameters,
@@ -97,9 +102,8 @@ fn section<T: Serialize + PartialEq>(
     old: &BTreeMap<String, T>,
     new: &BTreeMap<String, T>,
 ) {
-    let ids: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
-    for id in ids {
-        let kind = match (old.get(id), new.get(id)) {
+    for (id, old, new) in union(old, new) {
+        let kind = match (old, new) {
             (Some(_), None) => ChangeKind::Removed,
             (None, Some(_)) => ChangeKind::Added,
             // Equal entries have equal JSON: most entries of a diff are unchanged, and skipping
@@ -126,6 +130,31 @@ fn section<T: Serialize + PartialEq>(
             kind,
         });
     }
+}
+
+/// The keys of both maps in order, each with its value in either, found by walking both at
+/// once.
+fn union<'a, T>(
+    old: &'a BTreeMap<String, T>,
+    new: &'a BTreeMap<String, T>,
+) -> impl Iterator<Item = (&'a String, Option<&'a T>, Option<&'a T>)> {
+    let (mut old, mut new) = (old.iter().peekable(), new.iter().peekable());
+    std::iter::from_fn(move || {
+        let order = match (old.peek(), new.peek()) {
+            (Some((before, _)), Some((after, _))) => before.cmp(after),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => return None,
+        };
+        Some(match order {
+            Ordering::Less => old.next().map(|(id, value)| (id, Some(value), None))?,
+            Ordering::Greater => new.next().map(|(id, value)| (id, None, Some(value)))?,
+            Ordering::Equal => {
+                let (id, before) = old.next()?;
+                (id, Some(before), new.next().map(|(_, after)| after))
+            }
+        })
+    })
 }
 
 fn to_json<T: Serialize>(value: &T) -> Json {
@@ -183,11 +212,35 @@ mod tests {
     use crate::{Output, Parameter, Resource};
 
     #[test]
+    fn the_union_of_two_maps_walks_their_keys_in_order() {
+        let map = |pairs: &[(&str, u8)]| -> BTreeMap<String, u8> {
+            pairs.iter().map(|&(k, v)| (k.to_owned(), v)).collect()
+        };
+        let old = map(&[("a", 1), ("c", 2), ("d", 3)]);
+        let new = map(&[("b", 4), ("c", 5), ("e", 6)]);
+        let walked: Vec<_> = union(&old, &new)
+            .map(|(id, old, new)| (id.as_str(), old.copied(), new.copied()))
+            .collect();
+        assert_eq!(
+            walked,
+            [
+                ("a", Some(1), None),
+                ("b", None, Some(4)),
+                ("c", Some(2), Some(5)),
+                ("d", Some(3), None),
+                ("e", None, Some(6)),
+            ]
+        );
+        assert_eq!(union(&old, &BTreeMap::new()).count(), 3);
+    }
+
+    #[test]
     fn identical_templates_have_no_changes() {
         let mut t = Template::new();
         t.add_resource("A", Resource::new("AWS::SQS::Queue"))
             .unwrap();
         assert!(diff(&t, &t.clone()).is_empty());
+        assert!(diff(&t, &t).is_empty());
     }
 
     #[test]

@@ -112,14 +112,18 @@ fn deploy_lifecycle_against_moto() {
     let (code, out) = kumo(dir, &["plan"]);
     assert_eq!(code, ExitCode::from(1), "changes: {out}");
     assert!(out.contains("~ Jobs (AWS::SQS::Queue)"), "{out}");
-    let (code, out) = kumo(dir, &["diff"]);
-    assert_eq!(code, ExitCode::from(1), "{out}");
-    assert!(
-        out.contains(
-            "~ Resources.Jobs (AWS::SQS::Queue)\n      Properties.VisibilityTimeout: 30 -> 60"
-        ),
-        "{out}"
-    );
+    for live in [false, true] {
+        let args: &[&str] = if live { &["diff", "--live"] } else { &["diff"] };
+        let (code, out) = kumo(dir, args);
+        assert_eq!(code, ExitCode::from(1), "{out}");
+        assert!(
+            out.contains(
+                "~ Resources.Jobs (AWS::SQS::Queue)\n      Properties.VisibilityTimeout: 30 -> 60"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("deploy-test-dev: 1 change(s)"), "{out}");
+    }
     let (code, out) = kumo(dir, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     let (code, out) = kumo(dir, &["diff", "--live"]);

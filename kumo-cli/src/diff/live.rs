@@ -1,7 +1,7 @@
 //! `diff --live`: against the deployed stack (or stack set), its template, parameter values
 //! and tags.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -29,11 +29,15 @@ pub async fn run(
     }
     let client = session.client().await;
     let mut changed = false;
-    for (stack, new, _) in built(app, session.workspace(), args)? {
+    let mut built = built(app, session.workspace(), args)?;
+    let mut set_aside = Vec::new();
+    for (stack, new, json) in &mut built {
+        let stack = *stack;
         let name = session.stack_name(stack);
         let own = session.own_region_client(stack.name()).await;
         let client = own.as_ref().unwrap_or(&client);
         let mut instances = Vec::new();
+        let mut alike_resources = BTreeSet::new();
         let deployed = match stackset::settings(session, stack) {
             Some(set) => stackset::live(session, stack, set, client)
                 .await?
@@ -44,11 +48,12 @@ pub async fn run(
             None => {
                 let engine = Engine::new(client, &name);
                 match engine.describe().await? {
-                    Some(deployed) => Some((
-                        deployed.parameters,
-                        deployed.tags,
-                        engine.deployed_template().await?,
-                    )),
+                    Some(deployed) => {
+                        // Only what is written differently is read, and compared (as offline).
+                        let (template, alike) = engine.deployed_template_beside(json).await?;
+                        alike_resources = alike;
+                        Some((deployed.parameters, deployed.tags, template))
+                    }
                     None => None,
                 }
             }
@@ -57,13 +62,13 @@ pub async fn run(
         let old = match deployed {
             Some((parameters, tags, template)) => {
                 let given = session
-                    .deploy_parameters(stack, &new, &args.params, client)
+                    .deploy_parameters(stack, new, &args.params, client)
                     .await?;
-                let wanted = comparable(&new, Session::effective_parameters(&new, &given));
-                let had = comparable(&new, parameters);
+                let wanted = comparable(new, Session::effective_parameters(new, &given));
+                let had = comparable(new, parameters);
                 settings.extend(compare("parameter", had, wanted));
                 // No tags are not sent, and the stack keeps its own (see deploy).
-                let wanted_tags = session.stack_tags(stack, &new);
+                let wanted_tags = session.stack_tags(stack, new);
                 if !wanted_tags.is_empty() {
                     settings.extend(compare("tag", tags, wanted_tags));
                 }
@@ -71,16 +76,21 @@ pub async fn run(
             }
             None => None,
         };
+        // Set aside once the settings (which the template's nested stacks and assets decide)
+        // are known.
+        set_aside.push(new.take_resources(&alike_resources));
         let workspace = session.workspace();
         changed |= show(
             workspace,
             &name,
             old.as_ref(),
-            &new,
+            new,
             (settings, instances),
             out,
         )?;
     }
+    // As offline, leaves freeing the templates to the exit.
+    std::mem::forget((built, set_aside));
     Ok(exit_code(changed))
 }
 
@@ -90,7 +100,7 @@ pub fn compare(
     old: BTreeMap<String, String>,
     new: BTreeMap<String, String>,
 ) -> Vec<Setting> {
-    let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     keys.into_iter()
         .filter(|key| old.get(*key) != new.get(*key))
         .map(|key| Setting {

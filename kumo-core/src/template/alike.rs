@@ -63,9 +63,14 @@ impl Template {
     /// ```
     pub fn take_resources(&mut self, ids: &BTreeSet<String>) -> Template {
         let mut taken = Template::new();
+        // Both in order: each resource's ID is looked for where the last one was found.
+        let mut wanted = ids.iter().peekable();
         let (out, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.resources)
             .into_iter()
-            .partition(|(id, _)| ids.contains(id));
+            .partition(|(id, _)| {
+                while wanted.next_if(|wanted| *wanted < id).is_some() {}
+                wanted.next_if(|wanted| *wanted == id).is_some()
+            });
         // Built from entries in order, both maps are filled at once rather than a key at a time.
         self.resources = kept.into_iter().collect();
         taken.resources = out.into_iter().collect();
@@ -81,9 +86,11 @@ impl Template {
 /// `text` parsed into JSON without the resources written in it as in `other`, and their IDs;
 /// `None` when either text cannot be split into its entries, or an entry parsed.
 fn unlike(text: &str, other: &str) -> Option<(Json, BTreeSet<String>)> {
-    let theirs: BTreeMap<&str, &str> = entries(other, RESOURCES)?.1.into_iter().collect();
-    let (top, resources) = entries(text, RESOURCES)?;
-    let mut alike = BTreeSet::new();
+    let (top, resources) = entries(text, RESOURCES, &BTreeMap::new())?;
+    let ours: BTreeMap<&str, &str> = resources.iter().copied().collect();
+    // The other text's resources written as ours are stepped over, not scanned again.
+    let theirs: BTreeMap<&str, &str> = entries(other, RESOURCES, &ours)?.1.into_iter().collect();
+    let mut alike = Vec::new();
     let mut read = Map::new();
     for (key, value) in top {
         let value = match key == RESOURCES {
@@ -91,7 +98,7 @@ fn unlike(text: &str, other: &str) -> Option<(Json, BTreeSet<String>)> {
                 let mut kept = Map::new();
                 for &(id, value) in &resources {
                     if !id.starts_with(FUNCTION_PREFIX) && theirs.get(id) == Some(&value) {
-                        alike.insert(id.to_owned());
+                        alike.push(id);
                     } else {
                         kept.insert(id.to_owned(), parse(value)?);
                     }
@@ -102,6 +109,8 @@ fn unlike(text: &str, other: &str) -> Option<(Json, BTreeSet<String>)> {
         };
         read.insert(key.to_owned(), value);
     }
+    // Collected at once (in order, as written), not inserted one at a time.
+    let alike = alike.into_iter().map(str::to_owned).collect();
     Some((Json::Object(read), alike))
 }
 
@@ -161,6 +170,18 @@ mod tests {
         assert_eq!(
             new.resources().keys().collect::<Vec<_>>(),
             ["Q1", "Q2", "Q4"]
+        );
+    }
+
+    #[test]
+    fn takes_the_resources_of_the_ids_it_has_whatever_else_is_asked() {
+        let mut template = queues(5, &[]);
+        let ids = ["A", "Q1", "Q10", "Q3", "Q9", "Z"].map(str::to_owned);
+        let taken = template.take_resources(&BTreeSet::from(ids));
+        assert_eq!(taken.resources().keys().collect::<Vec<_>>(), ["Q1", "Q3"]);
+        assert_eq!(
+            template.resources().keys().collect::<Vec<_>>(),
+            ["Q0", "Q2", "Q4"]
         );
     }
 

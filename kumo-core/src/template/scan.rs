@@ -2,7 +2,7 @@
 //! value of each is found by matching brackets outside strings, so that entries can be compared
 //! as written, and only those that differ parsed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A JSON object's keys and the text of their values, as written, in order.
 pub(super) type Entries<'a> = Vec<(&'a str, &'a str)>;
@@ -12,7 +12,14 @@ pub(super) type Entries<'a> = Vec<(&'a str, &'a str)>;
 /// `None` when either is not an object as far as its keys, colons, commas and brackets go,
 /// writes a key twice or escapes one. A value is not checked beyond its brackets: parse the
 /// ones that matter.
-pub(super) fn entries<'a>(text: &'a str, inner: &str) -> Option<(Entries<'a>, Entries<'a>)> {
+///
+/// `known` holds entries of `inner` found in another text by this function: a value of `inner`
+/// written as the one of the same key there is stepped over by comparing bytes, not scanned.
+pub(super) fn entries<'a>(
+    text: &'a str,
+    inner: &str,
+    known: &BTreeMap<&str, &str>,
+) -> Option<(Entries<'a>, Entries<'a>)> {
     let mut scan = Scan {
         text,
         bytes: text.as_bytes(),
@@ -22,7 +29,10 @@ pub(super) fn entries<'a>(text: &'a str, inner: &str) -> Option<(Entries<'a>, En
     let top = scan.object(|scan, key| match key == inner {
         true => {
             let start = scan.at;
-            within = scan.object(|scan, _| scan.value())?;
+            within = scan.object(|scan, key| match known.get(key) {
+                Some(known) => scan.written_as(known).or_else(|| scan.value()),
+                None => scan.value(),
+            })?;
             Some(&scan.text[start..scan.at])
         }
         false => scan.value(),
@@ -46,15 +56,22 @@ impl<'a> Scan<'a> {
         mut value: impl FnMut(&mut Self, &str) -> Option<&'a str>,
     ) -> Option<Entries<'a>> {
         self.expect(b'{')?;
-        let mut found = Vec::new();
+        let mut found: Entries<'a> = Vec::new();
+        // Keys written in order are distinct; the others are looked up among those before.
         let mut seen = BTreeSet::new();
         if self.eat(b'}') {
             return Some(found);
         }
         loop {
             let key = self.key()?;
-            if !seen.insert(key) {
-                return None;
+            let in_order = seen.is_empty() && found.last().is_none_or(|&(last, _)| last < key);
+            if !in_order {
+                if seen.is_empty() {
+                    seen.extend(found.iter().map(|&(key, _)| key));
+                }
+                if !seen.insert(key) {
+                    return None;
+                }
             }
             self.expect(b':')?;
             self.skip_space();
@@ -113,6 +130,20 @@ impl<'a> Scan<'a> {
         (self.at > start).then(|| &self.text[start..self.at])
     }
 
+    /// The value that starts here when it is written as `known`, a string, object or array
+    /// found by [`Scan::value`]: stepped over by comparing bytes, since such a value ends where
+    /// its own bytes say. `None` (and not moved) when it is written otherwise.
+    fn written_as(&mut self, known: &str) -> Option<&'a str> {
+        let start = self.at;
+        let end = start.checked_add(known.len())?;
+        let delimited = matches!(known.as_bytes().first(), Some(b'"' | b'{' | b'['));
+        let value = self.text.get(start..end).filter(|value| *value == known)?;
+        delimited.then(|| {
+            self.at = end;
+            value
+        })
+    }
+
     /// Steps over the object or array that starts here, up to the `close` that matches its
     /// `open` (outside strings, the other kind of bracket nests within it).
     fn skip_nested(&mut self, open: u8, close: u8) -> Option<()> {
@@ -154,8 +185,11 @@ impl<'a> Scan<'a> {
 mod tests {
     use super::*;
 
+    /// Nothing known of another text.
+    const UNKNOWN: &BTreeMap<&str, &str> = &BTreeMap::new();
+
     fn top(text: &str) -> Option<Entries<'_>> {
-        entries(text, "").map(|(top, _)| top)
+        entries(text, "", UNKNOWN).map(|(top, _)| top)
     }
 
     #[test]
@@ -172,12 +206,44 @@ mod tests {
             ])
         );
         assert_eq!(top(" {} "), Some(Vec::new()));
+        let unordered = top("{\"B\": 1, \"A\": 2, \"C\": 3, \"D\": 4}").unwrap();
+        assert_eq!(unordered.iter().map(|e| e.0).collect::<String>(), "BACD");
         let text = "{\"A\": 1, \"R\": {\"X\": {\"Y\": [2]}, \"Z\": \"w\"}, \"B\": {}}";
-        let (top, within) = entries(text, "R").unwrap();
+        let (top, within) = entries(text, "R", UNKNOWN).unwrap();
         assert_eq!(top[1], ("R", "{\"X\": {\"Y\": [2]}, \"Z\": \"w\"}"));
         assert_eq!(within, [("X", "{\"Y\": [2]}"), ("Z", "\"w\"")]);
-        assert_eq!(entries(text, "C").unwrap().1, []);
-        assert_eq!(entries("{\"R\": [1]}", "R"), None);
+        assert_eq!(entries(text, "C", UNKNOWN).unwrap().1, []);
+        assert_eq!(entries("{\"R\": [1]}", "R", UNKNOWN), None);
+    }
+
+    #[test]
+    fn values_known_from_another_text_split_as_when_scanned() {
+        let other = "{\"R\": {\"A\": {\"K\": \"}\"}, \"B\": [1], \"C\": 5, \"D\": {}}}";
+        let known: BTreeMap<&str, &str> = entries(other, "R", UNKNOWN)
+            .unwrap()
+            .1
+            .into_iter()
+            .collect();
+        let text =
+            "{\"R\": {\"A\": {\"K\": \"}\"}, \"B\": [1, 2], \"C\": 50, \"D\": {}, \"E\": {}}}";
+        let (_, within) = entries(text, "R", &known).unwrap();
+        assert_eq!(
+            Some(&within),
+            entries(text, "R", UNKNOWN).map(|e| e.1).as_ref()
+        );
+        assert_eq!(
+            within,
+            [
+                ("A", "{\"K\": \"}\"}"),
+                ("B", "[1, 2]"),
+                ("C", "50"),
+                ("D", "{}"),
+                ("E", "{}")
+            ]
+        );
+        for end in (0..text.len()).filter(|&end| text.is_char_boundary(end)) {
+            assert_eq!(entries(&text[..end], "R", &known), None, "{}", &text[..end]);
+        }
     }
 
     #[test]
@@ -194,6 +260,8 @@ mod tests {
             "{\"A\": {\"B\": 1}",
             "{\"A\": \"open}",
             "{\"A\": 1, \"A\": 2}",
+            "{\"B\": 1, \"A\": 2, \"B\": 3}",
+            "{\"A\": 1, \"C\": 2, \"B\": 3, \"C\": 4}",
             "{\"\\u0041\": 1}",
             "{A: 1}",
         ] {
@@ -206,7 +274,12 @@ mod tests {
         let text = "{\"A\": {\"K\": \"é\\\\\\\"}\"}, \"B\": [1, {\"C\": true}]}";
         assert!(top(text).is_some());
         for end in (0..text.len()).filter(|&end| text.is_char_boundary(end)) {
-            assert_eq!(entries(&text[..end], "A"), None, "{}", &text[..end]);
+            assert_eq!(
+                entries(&text[..end], "A", UNKNOWN),
+                None,
+                "{}",
+                &text[..end]
+            );
         }
     }
 }
