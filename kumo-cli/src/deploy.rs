@@ -338,7 +338,14 @@ async fn deploy(
         &tags,
     );
     proposal.print(&name, ui, out)?;
-    let security = security::show(&name, previous.as_ref(), &template, &session.ui, out)?;
+    let security = security::show(
+        &name,
+        previous.as_ref(),
+        &template,
+        &session.state,
+        &session.ui,
+        out,
+    )?;
     let mut review = proposal.to_json();
     if args.prepare {
         let prepared = prepare::name(&fingerprint);

@@ -143,10 +143,10 @@ fn show(
     // Templates alike grant alike, and name the same nested templates (by content hash).
     let (security, nested) = match changes.is_empty() {
         true => (SecurityChanges::default(), Vec::new()),
-        false => (
-            SecurityChanges::between(before, new),
-            nested::changes(workspace.state, before, new)?,
-        ),
+        false => {
+            let nested = nested::changes(workspace.state, before, new)?;
+            (security::between(before, new, &nested), nested)
+        }
     };
     let shown = Shown {
         name,

@@ -123,7 +123,14 @@ pub async fn run(
             &tags,
         );
         proposal.print(&name, ui, out)?;
-        security::show(&name, previous.as_ref(), template, &session.ui, out)?;
+        security::show(
+            &name,
+            previous.as_ref(),
+            template,
+            &session.state,
+            &session.ui,
+            out,
+        )?;
         let mut report = proposal.to_json();
         report.insert("planned".to_owned(), json!(true));
         report.insert("create".to_owned(), json!(create));

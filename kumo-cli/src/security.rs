@@ -8,19 +8,39 @@ use kumo_core::security::{Direction, Row, SecurityChanges, Sign, Statement};
 use kumo_core::Template;
 
 use crate::error::CliError;
+use crate::nested::{self, NestedChanges};
+use crate::state::State;
 use crate::ui::{Style, Ui};
 
-/// The security view of a deploy of `template` over `previous` (`None`: a new stack), as
-/// `plan` and `deploy` show it: printed, and recorded in the `--json` report under `security`.
+/// The security changes of a deploy of `new` over `old` and of their nested stacks
+/// (`nested`, as [`nested::changes`] finds them): the stack's rows, then each nested stack's,
+/// its holders named by its path (`Jobs.Worker`). A nested stack whose deployed template is
+/// not kept here counts as new: all it grants is shown.
+pub fn between(old: &Template, new: &Template, nested: &[NestedChanges]) -> SecurityChanges {
+    let mut changes = SecurityChanges::between(old, new);
+    let nothing = Template::new();
+    for child in nested.iter().filter(|child| !child.changes.is_empty()) {
+        let before = child.before.as_ref().unwrap_or(&nothing);
+        changes.extend(SecurityChanges::between(before, &child.after).within(&child.path));
+    }
+    changes
+}
+
+/// The security view of a deploy of `template` over `previous` (`None`: a new stack), its
+/// nested stacks' included (their deployed templates read from `state`), as `plan` and
+/// `deploy` show it: printed, and recorded in the `--json` report under `security`.
 pub fn show(
     name: &str,
     previous: Option<&Template>,
     template: &Template,
+    state: &State,
     ui: &Ui,
     out: &mut dyn Write,
 ) -> Result<SecurityChanges, CliError> {
     let nothing = Template::new();
-    let changes = SecurityChanges::between(previous.unwrap_or(&nothing), template);
+    let previous = previous.unwrap_or(&nothing);
+    let nested = nested::changes(state, previous, template)?;
+    let changes = between(previous, template, &nested);
     for (style, line) in lines(&changes) {
         writeln!(out, "  {}", ui.paint(style, &line)).map_err(CliError::Stdout)?;
     }
@@ -35,13 +55,14 @@ pub fn show(
 /// One table: a title, its column names, and its rows (a sign and one cell per column, a cell
 /// being one or more lines).
 struct Table {
-    title: &'static str,
+    title: String,
     headers: &'static [&'static str],
     rows: Vec<(Sign, Vec<Vec<String>>)>,
 }
 
 /// The security view of `changes` as styled lines: a heading saying whether access widens,
-/// then a table per kind of item that changes; nothing when none does.
+/// then a table per kind of item that changes, the stack's own then each nested stack's (its
+/// path in the title); nothing when none does.
 pub fn lines(changes: &SecurityChanges) -> Vec<(Style, String)> {
     if changes.is_empty() {
         return Vec::new();
@@ -54,10 +75,24 @@ pub fn lines(changes: &SecurityChanges) -> Vec<(Style, String)> {
             "Security: access changes; nothing widens it".to_owned(),
         )
     };
-    let tables = [
+    let mut lines = vec![heading];
+    for (path, changes) in changes.by_stack() {
+        for mut table in tables(&changes).into_iter().filter(|t| !t.rows.is_empty()) {
+            if !path.is_empty() {
+                table.title = format!("{} in nested stack {path}", table.title);
+            }
+            lines.extend(draw(&table));
+        }
+    }
+    lines
+}
+
+/// A table per kind of item of `changes` (those without rows included).
+fn tables(changes: &SecurityChanges) -> [Table; 5] {
+    [
         statements("IAM statements", &changes.iam),
         Table {
-            title: "Managed policies",
+            title: "Managed policies".to_owned(),
             headers: &["Resource", "Managed policy ARN"],
             rows: rows(&changes.managed, |a| {
                 vec![vec![format!("${{{}}}", a.holder)], vec![a.arn.clone()]]
@@ -65,7 +100,7 @@ pub fn lines(changes: &SecurityChanges) -> Vec<(Style, String)> {
         },
         statements("Resource-based policies", &changes.policies),
         Table {
-            title: "Security group rules",
+            title: "Security group rules".to_owned(),
             headers: &["Group", "Dir", "Protocol", "Peer"],
             rows: rows(&changes.groups, |r| {
                 let direction = match r.direction {
@@ -88,7 +123,7 @@ pub fn lines(changes: &SecurityChanges) -> Vec<(Style, String)> {
             }),
         },
         Table {
-            title: "Public access (+ loosened, - tightened)",
+            title: "Public access (+ loosened, - tightened)".to_owned(),
             headers: &["Resource", "Setting", "Old", "New"],
             rows: rows(&changes.public, |e| {
                 let show = |value: &Option<String>| value.clone().unwrap_or("(none)".to_owned());
@@ -102,18 +137,13 @@ pub fn lines(changes: &SecurityChanges) -> Vec<(Style, String)> {
                 .to_vec()
             }),
         },
-    ];
-    let mut lines = vec![heading];
-    for table in tables.iter().filter(|t| !t.rows.is_empty()) {
-        lines.extend(draw(table));
-    }
-    lines
+    ]
 }
 
 /// A table of policy statements.
-fn statements(title: &'static str, rows_of: &[Row<Statement>]) -> Table {
+fn statements(title: &str, rows_of: &[Row<Statement>]) -> Table {
     Table {
-        title,
+        title: title.to_owned(),
         headers: &["Resource", "Effect", "Action", "Principal", "Condition"],
         rows: rows(rows_of, |s| {
             vec![
@@ -164,7 +194,7 @@ fn draw(table: &Table) -> Vec<(Style, String)> {
         format!("│ {sign} │{}│", padded.join("│"))
     };
     let mut lines = vec![
-        (Style::Plain, table.title.to_owned()),
+        (Style::Plain, table.title.clone()),
         (Style::Dim, rule("┌", "┬", "┐")),
         (Style::Plain, line(" ", table.headers)),
         (Style::Dim, rule("├", "┼", "┤")),

@@ -1,14 +1,16 @@
 //! Nested stacks end to end against moto on 127.0.0.1: the child's template uploaded to the
 //! artifact bucket by content hash before the parent's change set, the nested stack created with
 //! its parameters and its output read by the parent, a no-op redeploy, an offline `diff` and a
-//! deploy of a changed child, and delete.
+//! deploy of a changed child, a child that widens access shown in the security view and its
+//! deploy refused without approval, and delete.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use kumo_core::resources::sqs;
+use kumo_core::iam::{PolicyDocument, Principal, Statement};
+use kumo_core::resources::{iam, sqs};
 use kumo_core::{stack, App, Environment, Stack};
 use kumo_tests::MotoServer;
 
@@ -33,6 +35,24 @@ stack! {
 }
 
 stack! {
+    /// The jobs queues and a role for a worker: access widens in the child.
+    pub JobsWithWorker(service = "jobs") {
+        param retention: i64 = 345600;
+        let queue = sqs::Queue::new().message_retention_period(retention);
+        let dead_letters = sqs::Queue::new();
+        let worker = iam::Role::new(
+            PolicyDocument::new().statement(
+                Statement::allow()
+                    .principal(Principal::service("lambda.amazonaws.com"))
+                    .action("sts:AssumeRole"),
+            ),
+        );
+        output queue_name = queue.arn();
+        output dead_letters_name = dead_letters.arn();
+    }
+}
+
+stack! {
     /// The app, nesting its jobs.
     pub Service(service = "nesting") {
         nested jobs = Jobs { retention: 86400 };
@@ -45,6 +65,14 @@ stack! {
     pub ServiceChanged(service = "nesting") {
         nested jobs = JobsWithDeadLetters { retention: 86400 };
         output jobs_queue = jobs.output(JobsWithDeadLetters::QUEUE_NAME);
+    }
+}
+
+stack! {
+    /// The app, nesting its jobs with a worker's role.
+    pub ServiceWidened(service = "nesting") {
+        nested jobs = JobsWithWorker { retention: 86400 };
+        output jobs_queue = jobs.output(JobsWithWorker::QUEUE_NAME);
     }
 }
 
@@ -205,6 +233,36 @@ fn deploys_a_nested_stack_against_moto() {
     );
     let (code, out) = kumo(&ServiceChanged, dir, &["diff"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
+
+    // A role added in the child widens access: the security view shows it under the nested
+    // stack, and a deploy with --yes is refused before anything changes.
+    let (code, out) = kumo(&ServiceWidened, dir, &["diff"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(
+        out.contains(
+            "  Security: this change widens access\n  IAM statements in nested stack Jobs\n"
+        ),
+        "{out}"
+    );
+    let (code, out) = kumo(&ServiceWidened, dir, &["--json", "diff"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        report["nesting-dev"]["security"]["iam"][0]["holder"], "Jobs.Worker",
+        "{out}"
+    );
+    let (code, out) = kumo(&ServiceWidened, dir, &["--local", "deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("IAM statements in nested stack Jobs")
+            && out.contains("widens access")
+            && out.contains("--yes does not approve it"),
+        "{out}"
+    );
+    assert_eq!(
+        nested_resources(&runtime, &cloudformation, "nesting-dev", "Jobs"),
+        ["DeadLetters", "Queue"]
+    );
 
     let (code, out) = kumo(&ServiceChanged, dir, &["--local", "delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");

@@ -9,11 +9,21 @@ use super::*;
 /// What `diff` prints of the change from `old` (`None`: not deployed) to `new`, with colour
 /// on or off.
 fn rendered(old: Option<&Template>, new: &Template, color: bool) -> String {
+    rendered_nesting(old, new, &[], color)
+}
+
+/// [`rendered`], with the changes of the nested stacks.
+fn rendered_nesting(
+    old: Option<&Template>,
+    new: &Template,
+    nested: &[NestedChanges],
+    color: bool,
+) -> String {
     let nothing = Template::new();
     let before = old.unwrap_or(&nothing);
     let changes = diff(before, new);
     let review = Review::new(before, new);
-    let security = SecurityChanges::between(before, new);
+    let security = security::between(before, new, nested);
     let shown = Shown {
         name: "shop-dev",
         deployed: old.is_some(),
@@ -21,7 +31,7 @@ fn rendered(old: Option<&Template>, new: &Template, color: bool) -> String {
         changes: &changes,
         settings: &[],
         instances: &[],
-        nested: &[],
+        nested,
         security: &security,
     };
     let mut ui = Ui::default();
@@ -126,6 +136,33 @@ fn an_iam_widening_in_colour() {
         Some(&worker(&["s3:GetObject"])),
         &worker(&["s3:*"]),
         true
+    ));
+}
+
+#[test]
+fn an_iam_widening_in_a_nested_stack() {
+    let nesting = |hash: &str| {
+        one(
+            "Jobs",
+            Resource::new("AWS::CloudFormation::Stack").property(
+                "TemplateURL",
+                format!("https://b.s3.amazonaws.com/nested/{hash}.json"),
+            ),
+        )
+    };
+    let (before, after) = (worker(&["s3:GetObject"]), worker(&["s3:*"]));
+    let nested = [NestedChanges {
+        path: "Jobs".to_owned(),
+        changes: diff(&before, &after),
+        before: Some(before),
+        unknown: false,
+        after,
+    }];
+    insta::assert_snapshot!(rendered_nesting(
+        Some(&nesting("0a1b")),
+        &nesting("2c3d"),
+        &nested,
+        false
     ));
 }
 

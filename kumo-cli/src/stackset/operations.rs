@@ -269,7 +269,7 @@ pub async fn deploy(
     hooks::run(app, HookPoint::BeforeDeploy, &hook_state, &nothing, status)?;
     survey.show(session, template, out)?;
     let previous = survey.live.as_ref().map(|live| &live.template);
-    let access = security::show(&name, previous, template, &session.ui, out)?;
+    let access = security::show(&name, previous, template, &session.state, &session.ui, out)?;
     if !survey.changes() {
         let outputs = record(session, stack, &calls, template, "unchanged", out).await?;
         return hooks::run(

@@ -32,7 +32,7 @@ mod public;
 mod statements;
 mod text;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -98,6 +98,106 @@ impl SecurityChanges {
         }
     }
 
+    /// These changes as the stack that nests theirs shows them: each holder named by the path
+    /// of the nested stack (its logical ID in the parent, `.`-joined when deeper) and its own
+    /// logical ID, `Jobs.Worker`.
+    ///
+    /// ```
+    /// use kumo_core::security::SecurityChanges;
+    /// use kumo_core::{Resource, Template};
+    /// use serde_json::json;
+    ///
+    /// let mut child = Template::new();
+    /// child.add_resource(
+    ///     "Web",
+    ///     Resource::new("AWS::EC2::SecurityGroup").property(
+    ///         "SecurityGroupIngress",
+    ///         json!([{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}]),
+    ///     ),
+    /// )?;
+    /// let mut changes = SecurityChanges::default();
+    /// changes.extend(SecurityChanges::between(&Template::new(), &child).within("Edge"));
+    /// assert_eq!(changes.groups[0].item.holder, "Edge.Web");
+    /// assert!(changes.broadens());
+    /// # Ok::<(), kumo_core::TemplateError>(())
+    /// ```
+    pub fn within(mut self, path: &str) -> SecurityChanges {
+        fn rename<T: Held>(rows: &mut [Row<T>], path: &str) {
+            for row in rows {
+                let holder = row.item.holder();
+                *holder = format!("{path}.{holder}");
+            }
+        }
+        rename(&mut self.iam, path);
+        rename(&mut self.managed, path);
+        rename(&mut self.policies, path);
+        rename(&mut self.groups, path);
+        rename(&mut self.public, path);
+        self
+    }
+
+    /// The rows by the stack that holds them, undoing [`SecurityChanges::within`]: the
+    /// stack's own first (the path is empty), then each nested stack's by path, each holder
+    /// its logical ID in its own stack again.
+    ///
+    /// ```
+    /// use kumo_core::security::SecurityChanges;
+    /// use kumo_core::{Resource, Template};
+    /// use serde_json::json;
+    ///
+    /// let mut child = Template::new();
+    /// child.add_resource(
+    ///     "Web",
+    ///     Resource::new("AWS::EC2::SecurityGroup").property(
+    ///         "SecurityGroupIngress",
+    ///         json!([{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}]),
+    ///     ),
+    /// )?;
+    /// let nested = SecurityChanges::between(&Template::new(), &child).within("Edge");
+    /// let stacks = nested.by_stack();
+    /// assert_eq!(stacks[0].0, "Edge");
+    /// assert_eq!(stacks[0].1.groups[0].item.holder, "Web");
+    /// # Ok::<(), kumo_core::TemplateError>(())
+    /// ```
+    pub fn by_stack(&self) -> Vec<(String, SecurityChanges)> {
+        fn split<T: Held + Clone>(
+            rows: &[Row<T>],
+            stacks: &mut BTreeMap<String, SecurityChanges>,
+            field: fn(&mut SecurityChanges) -> &mut Vec<Row<T>>,
+        ) {
+            for row in rows {
+                let mut row = row.clone();
+                let holder = row.item.holder();
+                // Logical IDs are alphanumeric: what comes before the last `.` is the path.
+                let path = match holder.rsplit_once('.') {
+                    Some((path, id)) => {
+                        let path = path.to_owned();
+                        *holder = id.to_owned();
+                        path
+                    }
+                    None => String::new(),
+                };
+                field(stacks.entry(path).or_default()).push(row);
+            }
+        }
+        let mut stacks = BTreeMap::new();
+        split(&self.iam, &mut stacks, |c| &mut c.iam);
+        split(&self.managed, &mut stacks, |c| &mut c.managed);
+        split(&self.policies, &mut stacks, |c| &mut c.policies);
+        split(&self.groups, &mut stacks, |c| &mut c.groups);
+        split(&self.public, &mut stacks, |c| &mut c.public);
+        stacks.into_iter().collect()
+    }
+
+    /// Adds the rows of `other` (a nested stack's, [`SecurityChanges::within`]) after these.
+    pub fn extend(&mut self, other: SecurityChanges) {
+        self.iam.extend(other.iam);
+        self.managed.extend(other.managed);
+        self.policies.extend(other.policies);
+        self.groups.extend(other.groups);
+        self.public.extend(other.public);
+    }
+
     /// Whether nothing security-relevant changes.
     pub fn is_empty(&self) -> bool {
         self.iam.is_empty()
@@ -120,6 +220,24 @@ impl SecurityChanges {
             || any(&self.public)
     }
 }
+
+/// An item held by a resource: its `holder`.
+trait Held {
+    /// The logical ID of the resource that holds it.
+    fn holder(&mut self) -> &mut String;
+}
+
+macro_rules! held {
+    ($($item:ty),*) => {$(
+        impl Held for $item {
+            fn holder(&mut self) -> &mut String {
+                &mut self.holder
+            }
+        }
+    )*};
+}
+
+held!(Statement, Attachment, Rule, Exposure);
 
 /// The resources of `template` that `other` does not have alike.
 fn differing<'t>(template: &'t Template, other: &Template) -> Resources<'t> {

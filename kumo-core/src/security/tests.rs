@@ -391,3 +391,43 @@ fn reading_only_the_resources_that_differ_finds_what_reading_all_finds() {
     assert!(!found.iam.is_empty() && !found.managed.is_empty() && !found.public.is_empty());
     assert!(found.groups.is_empty(), "the group is alike in both");
 }
+
+#[test]
+fn a_nested_stack_s_rows_follow_the_parent_s_under_its_path() {
+    let worker =
+        || role(json!([{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]));
+    let mut changes = SecurityChanges::between(&Template::new(), &template(&[("Api", worker())]));
+    let parent = changes.iam.len();
+    changes.extend(
+        SecurityChanges::between(&template(&[("Worker", worker())]), &Template::new())
+            .within("Jobs.Deep"),
+    );
+    let holders: Vec<(&str, Sign)> = changes
+        .iam
+        .iter()
+        .map(|row| (row.item.holder.as_str(), row.change))
+        .collect();
+    assert_eq!(holders.len(), 2 * parent);
+    assert!(holders[..parent]
+        .iter()
+        .all(|&row| row == ("Api", Sign::Added)));
+    assert!(holders[parent..]
+        .iter()
+        .all(|&row| row == ("Jobs.Deep.Worker", Sign::Removed)));
+    let stacks = changes.by_stack();
+    let paths: Vec<&str> = stacks.iter().map(|(path, _)| path.as_str()).collect();
+    assert_eq!(paths, ["", "Jobs.Deep"]);
+    assert!(stacks[1]
+        .1
+        .iam
+        .iter()
+        .all(|row| row.item.holder == "Worker"));
+    assert_eq!(stacks[0].1.iam, changes.iam[..parent]);
+    // Access a nested stack alone widens is widened.
+    let mut only_nested = SecurityChanges::default();
+    only_nested.extend(
+        SecurityChanges::between(&Template::new(), &template(&[("Worker", worker())]))
+            .within("Jobs"),
+    );
+    assert!(only_nested.broadens());
+}
