@@ -77,6 +77,21 @@ impl<'t> Review<'t> {
         }
     }
 
+    /// The resources `changes` remove, or replace (they modify a property the type's schema
+    /// says cannot change in place), by logical ID with their types: what a deploy without a
+    /// change set to ask (a stack set's) loses.
+    pub fn lost<'c>(&self, changes: &'c [Change]) -> Vec<(&'c str, &'t str)> {
+        changes
+            .iter()
+            .filter(|change| match change.kind {
+                ChangeKind::Removed => true,
+                ChangeKind::Modified(_) => self.replaced(change),
+                ChangeKind::Added => false,
+            })
+            .filter_map(|change| Some((change.id.as_str(), self.resource_type(change)?)))
+            .collect()
+    }
+
     /// The change as the `--json` report has it: section, ID, kind, the resource type (for a
     /// resource), whether it replaces the resource and whether that holds data, the changed
     /// paths, and their old and new values (a NoEcho default masked).
@@ -126,19 +141,32 @@ impl<'t> Review<'t> {
     }
 
     /// Whether the change at `path` replaces the resource: it is under a property the type's
-    /// schema says cannot change in place.
+    /// schema says cannot change in place, or it is the properties as a whole (added, removed)
+    /// and such a property differs between them.
     fn replaces(&self, change: &Change, path: &PathChange) -> bool {
-        let Some(property) = path.path.strip_prefix("Properties.") else {
+        let Some(within) = path.path.strip_prefix("Properties") else {
             return false;
         };
-        let property = property.split(['.', '[']).next().unwrap_or_default();
-        self.resource_type(change)
-            .and_then(|kind| {
-                self.replaced
-                    .get_or_init(kumo_core::resources::enabled_replaced_on_change)
-                    .get(kind)
-            })
-            .is_some_and(|replaced| replaced.contains(&property))
+        let Some(replaced) = self.resource_type(change).and_then(|kind| {
+            self.replaced
+                .get_or_init(kumo_core::resources::enabled_replaced_on_change)
+                .get(kind)
+        }) else {
+            return false;
+        };
+        match within.strip_prefix('.') {
+            Some(property) => {
+                let property = property.split(['.', '[']).next().unwrap_or_default();
+                replaced.contains(&property)
+            }
+            None if within.is_empty() => {
+                let value = |side: &Option<Json>, name: &str| side.as_ref()?.get(name).cloned();
+                replaced
+                    .iter()
+                    .any(|name| value(&path.old, name) != value(&path.new, name))
+            }
+            None => false,
+        }
     }
 
     /// The type of the resource the change is of (as the new template has it, else the old).
@@ -270,6 +298,34 @@ mod tests {
         );
         assert_eq!(report["values"][1]["old"], 30);
         assert_eq!(report["values"][1]["new"], 60);
+    }
+
+    #[test]
+    fn properties_added_whole_replace_when_one_of_them_does() {
+        let queue = |properties: &[(&str, serde_json::Value)]| {
+            let mut template = Template::new();
+            let resource = properties
+                .iter()
+                .fold(Resource::new("AWS::SQS::Queue"), |r, (k, v)| {
+                    r.property(k, v.clone())
+                });
+            template.add_resource("Jobs", resource).unwrap();
+            template
+        };
+        let bare = queue(&[]);
+        let named = queue(&[("QueueName", json!("jobs"))]);
+        let timed = queue(&[("VisibilityTimeout", json!(60))]);
+        for (old, new, replaced) in [
+            (&bare, &named, true),
+            (&named, &bare, true),
+            (&bare, &timed, false),
+        ] {
+            let changes = diff(old, new);
+            let review = Review::new(old, new);
+            assert_eq!(review.replaced(&changes[0]), replaced, "{changes:?}");
+            let lost = review.lost(&changes);
+            assert_eq!(lost.len(), usize::from(replaced));
+        }
     }
 
     #[test]

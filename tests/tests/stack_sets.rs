@@ -1,12 +1,13 @@
 //! A stack deployed as a stack set against moto's CloudFormation server on 127.0.0.1: instances
 //! in two accounts and two regions (one with a parameter override), a no-op redeploy, an added
 //! region, a removed one (refused without --allow-destructive), a parameter change, an override
-//! change, and delete.
+//! change, a change that replaces the bucket (refused without --allow-destructive), and delete.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use kumo_core::{
@@ -20,6 +21,9 @@ const MOTO_ACCOUNT: &str = "123456789012";
 /// A stack with one bucket and a parameter to override per instance.
 struct Baseline;
 
+/// Whether the bucket has a name prefix: a property that replaces it.
+static PREFIXED: AtomicBool = AtomicBool::new(false);
+
 impl Stack for Baseline {
     fn name(&self) -> &str {
         "baseline"
@@ -28,7 +32,14 @@ impl Stack for Baseline {
     fn template(&self, _env: &Environment) -> Result<Template, StackError> {
         let mut t = Template::new().with_description("kumo stack set test");
         t.add_parameter("Size", Parameter::string().default_value("1"))?;
-        t.add_resource("Logs", Resource::new("AWS::S3::Bucket"))?;
+        let logs = Resource::new("AWS::S3::Bucket");
+        t.add_resource(
+            "Logs",
+            match PREFIXED.load(Ordering::SeqCst) {
+                true => logs.property("BucketNamePrefix", "baseline-logs"),
+                false => logs,
+            },
+        )?;
         Ok(t)
     }
 }
@@ -298,6 +309,23 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
             "222222222222/eu-west-1 Size=4",
             "222222222222/us-east-1 ",
         ]
+    );
+
+    // A property that replaces the bucket: with no change set to ask, the schema says so, and
+    // only --allow-destructive replaces every instance's bucket.
+    PREFIXED.store(true, Ordering::SeqCst);
+    let (code, out) = kumo(dir, &resized, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(out.contains("(replaces the resource)"), "{out}");
+    assert!(
+        out.contains("error: stack `baseline-dev`: refusing to replace or remove stateful or retained resources (Logs) in every instance; pass --allow-destructive if you mean it"),
+        "{out}"
+    );
+    let (code, out) = kumo(dir, &resized, &["deploy", "--yes", "--allow-destructive"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(
+        out.contains("baseline-dev: 222222222222 eu-west-1 SUCCEEDED"),
+        "{out}"
     );
 
     // Delete: the instances first, then the set; the record goes with it.

@@ -10,7 +10,7 @@ use kumo_core::{App, HookPoint, Stack, Template};
 use serde_json::json;
 
 use crate::approval;
-use crate::changes::capabilities;
+use crate::changes::{capabilities, destructive_losses};
 use crate::cli::{DeleteArgs, DeployArgs};
 use crate::engine::{read_template, Engine};
 use crate::error::CliError;
@@ -290,6 +290,18 @@ pub async fn deploy(
         return Err(calls.fail(format!(
             "refusing to delete stack instances ({}) and their stacks' resources; pass --allow-destructive if you mean it",
             list.join(", ")
+        )));
+    }
+    // No change set says what a stack set's update replaces: the schemas do.
+    let new_set = Template::new();
+    let deployed = previous.unwrap_or(&new_set);
+    let changes = diff(deployed, template);
+    let lost = Review::new(deployed, template).lost(&changes);
+    let dangerous = destructive_losses(&lost, previous, template);
+    if !dangerous.is_empty() && !args.allow_destructive {
+        return Err(calls.fail(format!(
+            "refusing to replace or remove stateful or retained resources ({}) in every instance; pass --allow-destructive if you mean it",
+            dangerous.join(", ")
         )));
     }
     approval::require(&name, &access, args, session)?;
