@@ -51,8 +51,13 @@ impl Cli {
                 || "kumo".to_owned(),
                 |stem| stem.to_string_lossy().into_owned(),
             );
-        let matches = command(&program, stacks).try_get_matches_from(args)?;
-        let mut cli = Cli::from_arg_matches(&matches)?;
+        // The examples are written out for the help alone: parsed again when it is shown.
+        let parsed = grammar(&program, stacks, false).try_get_matches_from(&args);
+        let parsed = match parsed {
+            Err(err) if shows_help(&err) => command(&program, stacks).try_get_matches_from(args),
+            parsed => parsed,
+        };
+        let mut cli = Cli::from_arg_matches(&parsed?)?;
         cli.program = program;
         Ok(cli)
     }
@@ -69,10 +74,26 @@ pub fn completions(
     std::process::ExitCode::SUCCESS
 }
 
+/// Whether a parse error is the help being shown (`--help`, `help`, or a command missing its
+/// subcommand).
+fn shows_help(err: &clap::Error) -> bool {
+    matches!(
+        err.kind(),
+        clap::error::ErrorKind::DisplayHelp
+            | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    )
+}
+
 /// The grammar of the binary `program` of the app of `stacks`: named for it, its description
 /// and examples naming it and its stacks, each command's help listing only the global options
 /// that apply to it.
 pub fn command(program: &str, stacks: &[&str]) -> clap::Command {
+    grammar(program, stacks, true)
+}
+
+/// [`command`], with each command's examples written out for `program` when `examples` (else
+/// left as they are: what parses is the same).
+fn grammar(program: &str, stacks: &[&str], examples: bool) -> clap::Command {
     let mut command = Cli::command()
         .name(program.to_owned())
         .bin_name(program.to_owned())
@@ -90,8 +111,9 @@ pub fn command(program: &str, stacks: &[&str]) -> clap::Command {
         .collect();
     for name in names {
         command = command.mut_subcommand(&name, |mut sub| {
-            if let Some(examples) = sub.get_after_help().map(ToString::to_string) {
-                sub = sub.after_help(examples_of(program, &examples));
+            if let Some(text) = sub.get_after_help().filter(|_| examples) {
+                let text = examples_of(program, &text.to_string());
+                sub = sub.after_help(text);
             }
             if OFFLINE.contains(&name.as_str()) {
                 sub = sub.args(hidden.iter().cloned());
@@ -611,6 +633,10 @@ mod tests {
         let synth = help(&["media"], &["/bin/media-stack", "synth", "--help"]);
         assert!(synth.contains("media-stack synth --format yaml"), "{synth}");
         assert!(!synth.contains("{bin}"), "{synth}");
+        assert_eq!(
+            help(&["media"], &["/bin/media-stack", "help", "synth"]),
+            synth
+        );
         for command in Cli::command().get_subcommands() {
             let text = help(&["a"], &["tool", command.get_name(), "--help"]);
             assert!(!text.contains(BIN), "{text}");
