@@ -16,6 +16,7 @@ use crate::error::CliError;
 use crate::events::{busy, explanation, root_causes, Outcome};
 use crate::exports;
 use crate::hooks::{self, HookState};
+use crate::nested;
 use crate::order::Graph;
 use crate::prepare;
 use crate::progress::Progress;
@@ -338,11 +339,18 @@ async fn deploy(
         &tags,
     );
     proposal.print(&name, ui, out)?;
+    let nested = match &previous {
+        Some(previous) => {
+            let client = &connection.client;
+            nested::live::changes(client, &session.state, &name, previous, &template).await?
+        }
+        None => nested::changes(&session.state, &Template::new(), &template)?,
+    };
     let security = security::show(
         &name,
         previous.as_ref(),
         &template,
-        &session.state,
+        &nested,
         &session.ui,
         out,
     )?;

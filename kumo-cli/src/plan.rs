@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::App;
+use kumo_core::{App, Template};
 use serde_json::json;
 
 use crate::changes::capabilities;
@@ -12,6 +12,7 @@ use crate::diff::CHANGES;
 use crate::engine::{ChangeSet, Engine, Purpose};
 use crate::error::CliError;
 use crate::events::busy;
+use crate::nested;
 use crate::order::Graph;
 use crate::proposal::Proposal;
 use crate::regions::Connections;
@@ -123,11 +124,18 @@ pub async fn run(
             &tags,
         );
         proposal.print(&name, ui, out)?;
+        let nested = match &previous {
+            Some(previous) => {
+                let client = &connection.client;
+                nested::live::changes(client, &session.state, &name, previous, template).await?
+            }
+            None => nested::changes(&session.state, &Template::new(), template)?,
+        };
         security::show(
             &name,
             previous.as_ref(),
             template,
-            &session.state,
+            &nested,
             &session.ui,
             out,
         )?;

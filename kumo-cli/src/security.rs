@@ -8,14 +8,13 @@ use kumo_core::security::{Direction, Row, SecurityChanges, Sign, Statement};
 use kumo_core::Template;
 
 use crate::error::CliError;
-use crate::nested::{self, NestedChanges};
-use crate::state::State;
+use crate::nested::NestedChanges;
 use crate::ui::{Style, Ui};
 
 /// The security changes of a deploy of `new` over `old` and of their nested stacks
-/// (`nested`, as [`nested::changes`] finds them): the stack's rows, then each nested stack's,
-/// its holders named by its path (`Jobs.Worker`). A nested stack whose deployed template is
-/// not kept here counts as new: all it grants is shown.
+/// (`nested`, as [`crate::nested::changes`] finds them): the stack's rows, then each nested stack's,
+/// its holders named by its path (`Jobs.Worker`). A nested stack whose deployed template
+/// `nested` does not have counts as new: all it grants is shown.
 pub fn between(old: &Template, new: &Template, nested: &[NestedChanges]) -> SecurityChanges {
     let mut changes = SecurityChanges::between(old, new);
     let nothing = Template::new();
@@ -26,21 +25,19 @@ pub fn between(old: &Template, new: &Template, nested: &[NestedChanges]) -> Secu
     changes
 }
 
-/// The security view of a deploy of `template` over `previous` (`None`: a new stack), its
-/// nested stacks' included (their deployed templates read from `state`), as `plan` and
-/// `deploy` show it: printed, and recorded in the `--json` report under `security`.
+/// The security view of a deploy of `template` over `previous` (`None`: a new stack) with the
+/// changes of their `nested` stacks, as `plan` and `deploy` show it: printed, and recorded in
+/// the `--json` report under `security`.
 pub fn show(
     name: &str,
     previous: Option<&Template>,
     template: &Template,
-    state: &State,
+    nested: &[NestedChanges],
     ui: &Ui,
     out: &mut dyn Write,
 ) -> Result<SecurityChanges, CliError> {
     let nothing = Template::new();
-    let previous = previous.unwrap_or(&nothing);
-    let nested = nested::changes(state, previous, template)?;
-    let changes = between(previous, template, &nested);
+    let changes = between(previous.unwrap_or(&nothing), template, nested);
     for (style, line) in lines(&changes) {
         writeln!(out, "  {}", ui.paint(style, &line)).map_err(CliError::Stdout)?;
     }

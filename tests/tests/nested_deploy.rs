@@ -2,7 +2,8 @@
 //! artifact bucket by content hash before the parent's change set, the nested stack created with
 //! its parameters and its output read by the parent, a no-op redeploy, an offline `diff` and a
 //! deploy of a changed child, a child that widens access shown in the security view and its
-//! deploy refused without approval, and delete.
+//! deploy refused without approval, a change beside a deployed role from a machine that has not
+//! kept the nested template (read from CloudFormation: no approval needed), and delete.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
@@ -34,19 +35,36 @@ stack! {
     }
 }
 
+/// A role Lambda functions assume.
+fn worker_role() -> iam::Role {
+    iam::Role::new(
+        PolicyDocument::new().statement(
+            Statement::allow()
+                .principal(Principal::service("lambda.amazonaws.com"))
+                .action("sts:AssumeRole"),
+        ),
+    )
+}
+
 stack! {
     /// The jobs queues and a role for a worker: access widens in the child.
     pub JobsWithWorker(service = "jobs") {
         param retention: i64 = 345600;
         let queue = sqs::Queue::new().message_retention_period(retention);
         let dead_letters = sqs::Queue::new();
-        let worker = iam::Role::new(
-            PolicyDocument::new().statement(
-                Statement::allow()
-                    .principal(Principal::service("lambda.amazonaws.com"))
-                    .action("sts:AssumeRole"),
-            ),
-        );
+        let worker = worker_role();
+        output queue_name = queue.arn();
+        output dead_letters_name = dead_letters.arn();
+    }
+}
+
+stack! {
+    /// [`JobsWithWorker`] with the dead letters kept longer: the role as it was.
+    pub JobsWithWorkerTuned(service = "jobs") {
+        param retention: i64 = 345600;
+        let queue = sqs::Queue::new().message_retention_period(retention);
+        let dead_letters = sqs::Queue::new().message_retention_period(1209600);
+        let worker = worker_role();
         output queue_name = queue.arn();
         output dead_letters_name = dead_letters.arn();
     }
@@ -73,6 +91,14 @@ stack! {
     pub ServiceWidened(service = "nesting") {
         nested jobs = JobsWithWorker { retention: 86400 };
         output jobs_queue = jobs.output(JobsWithWorker::QUEUE_NAME);
+    }
+}
+
+stack! {
+    /// The app, nesting its tuned jobs.
+    pub ServiceTuned(service = "nesting") {
+        nested jobs = JobsWithWorkerTuned { retention: 86400 };
+        output jobs_queue = jobs.output(JobsWithWorkerTuned::QUEUE_NAME);
     }
 }
 
@@ -263,6 +289,23 @@ fn deploys_a_nested_stack_against_moto() {
         nested_resources(&runtime, &cloudformation, "nesting-dev", "Jobs"),
         ["DeadLetters", "Queue"]
     );
+
+    // Approved, the role is deployed. From a machine that has not kept the nested template,
+    // the deployed one is read from CloudFormation: the role is not new there, and a change
+    // beside it needs no approval.
+    let (code, out) = kumo(
+        &ServiceWidened,
+        dir,
+        &["--local", "deploy", "--yes", "--require-approval", "never"],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    std::fs::remove_dir_all(dir.join(".kumo/nested")).unwrap();
+    let (code, out) = kumo(&ServiceTuned, dir, &["--local", "plan"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(!out.contains("Security"), "{out}");
+    let (code, out) = kumo(&ServiceTuned, dir, &["--local", "deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(!out.contains("Security"), "{out}");
 
     let (code, out) = kumo(&ServiceChanged, dir, &["--local", "delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");

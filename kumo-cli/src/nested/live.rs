@@ -1,12 +1,100 @@
 //! The changes of nested stacks as CloudFormation reads them: a change set made with
-//! `IncludeNestedStacks` has one change set per nested stack that changes.
+//! `IncludeNestedStacks` has one change set per nested stack that changes; and a deployed nested
+//! stack's template, when it is not kept here.
+
+use std::collections::BTreeMap;
 
 use aws_sdk_cloudformation::Client;
+use kumo_core::diff::diff;
+use kumo_core::Template;
 
+use super::NestedChanges;
 use crate::aws::aws_error;
 use crate::changes::ResourceChange;
-use crate::engine::{resource_changes, MAX_PAGES};
+use crate::engine::{resource_changes, Engine, MAX_PAGES};
 use crate::error::CliError;
+use crate::state::State;
+
+/// [`super::changes`] for a deploy of `after` over `before`, the deployed template of the stack
+/// called `stack`: a nested stack whose deployed template is not kept here (deployed from
+/// another machine) is read from CloudFormation, as its parent names it, instead of being
+/// taken for new; and so are those nested in it.
+pub async fn changes(
+    client: &Client,
+    state: &State,
+    stack: &str,
+    before: &Template,
+    after: &Template,
+) -> Result<Vec<NestedChanges>, CliError> {
+    let mut found = super::changes(state, before, after)?;
+    let mut ids = BTreeMap::new();
+    let mut index = 0;
+    while index < found.len() {
+        if found[index].unknown {
+            let path = found[index].path.clone();
+            let id = stack_id(client, stack, &path, &mut ids).await?;
+            let deployed = Engine::new(client, &id).deployed_template().await?;
+            let child = &mut found[index];
+            // Those nested in it were compared with nothing: again, with what it names.
+            let deeper = super::changes(state, &deployed, &child.after)?;
+            child.changes = diff(&deployed, &child.after);
+            child.before = Some(deployed);
+            child.unknown = false;
+            let within = format!("{path}.");
+            found.retain(|other| !other.path.starts_with(&within));
+            let at = index + 1;
+            found.splice(
+                at..at,
+                deeper.into_iter().map(|deeper| NestedChanges {
+                    path: format!("{within}{}", deeper.path),
+                    ..deeper
+                }),
+            );
+        }
+        index += 1;
+    }
+    Ok(found)
+}
+
+/// The ID of the stack nested at `path` (logical IDs, `.`-joined) in the stack called `stack`,
+/// each step asked of its parent and kept in `ids`.
+async fn stack_id(
+    client: &Client,
+    stack: &str,
+    path: &str,
+    ids: &mut BTreeMap<String, String>,
+) -> Result<String, CliError> {
+    let mut parent = stack.to_owned();
+    let mut walked = String::new();
+    for step in path.split('.') {
+        walked = match walked.is_empty() {
+            true => step.to_owned(),
+            false => format!("{walked}.{step}"),
+        };
+        if let Some(id) = ids.get(&walked) {
+            parent = id.clone();
+            continue;
+        }
+        let resource = client
+            .describe_stack_resource()
+            .stack_name(&parent)
+            .logical_resource_id(step)
+            .send()
+            .await
+            .map_err(|err| aws_error(&format!("finding nested stack {walked}"), err))?;
+        let id = resource
+            .stack_resource_detail()
+            .and_then(|detail| detail.physical_resource_id())
+            .ok_or_else(|| CliError::Deploy {
+                stack: stack.to_owned(),
+                message: format!("nested stack {walked} has no stack ID yet"),
+            })?
+            .to_owned();
+        ids.insert(walked.clone(), id.clone());
+        parent = id;
+    }
+    Ok(parent)
+}
 
 /// The nested stacks among a change set's `changes` that have a change set of their own, as
 /// (`prefix` and the nested stack's logical ID, `.`-joined; the nested change set's ID).

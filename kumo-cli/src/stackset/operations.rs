@@ -15,6 +15,7 @@ use crate::cli::{DeleteArgs, DeployArgs};
 use crate::engine::{read_template, Engine};
 use crate::error::CliError;
 use crate::hooks::{self, HookState};
+use crate::nested;
 use crate::review::Review;
 use crate::secrets::comparable;
 use crate::security;
@@ -269,7 +270,10 @@ pub async fn deploy(
     hooks::run(app, HookPoint::BeforeDeploy, &hook_state, &nothing, status)?;
     survey.show(session, template, out)?;
     let previous = survey.live.as_ref().map(|live| &live.template);
-    let access = security::show(&name, previous, template, &session.state, &session.ui, out)?;
+    let new_set = Template::new();
+    let deployed = previous.unwrap_or(&new_set);
+    let nested = nested::changes(&session.state, deployed, template)?;
+    let access = security::show(&name, previous, template, &nested, &session.ui, out)?;
     if !survey.changes() {
         let outputs = record(session, stack, &calls, template, "unchanged", out).await?;
         return hooks::run(
@@ -293,8 +297,6 @@ pub async fn deploy(
         )));
     }
     // No change set says what a stack set's update replaces: the schemas do.
-    let new_set = Template::new();
-    let deployed = previous.unwrap_or(&new_set);
     let changes = diff(deployed, template);
     let lost = Review::new(deployed, template).lost(&changes);
     let dangerous = destructive_losses(&lost, previous, template);
