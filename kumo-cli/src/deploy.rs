@@ -296,6 +296,14 @@ async fn deploy(
             return settled.no_changes(args.prepare, out).await;
         }
     }
+    // Read before a change set is made, so that a failure leaves none behind.
+    let nested = match &previous {
+        Some(previous) => {
+            let client = &connection.client;
+            nested::live::changes(client, &session.state, &name, previous, &template).await?
+        }
+        None => nested::changes(&session.state, &Template::new(), &template)?,
+    };
     session
         .upload_assets(connection, stack, &template, args.no_cache, out)
         .await?;
@@ -339,13 +347,6 @@ async fn deploy(
         &tags,
     );
     proposal.print(&name, ui, out)?;
-    let nested = match &previous {
-        Some(previous) => {
-            let client = &connection.client;
-            nested::live::changes(client, &session.state, &name, previous, &template).await?
-        }
-        None => nested::changes(&session.state, &Template::new(), &template)?,
-    };
     let security = security::show(
         &name,
         previous.as_ref(),
