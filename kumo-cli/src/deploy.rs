@@ -297,13 +297,9 @@ async fn deploy(
         }
     }
     // Read before a change set is made, so that a failure leaves none behind.
-    let nested = match &previous {
-        Some(previous) => {
-            let client = &connection.client;
-            nested::live::changes(client, &session.state, &name, previous, &template).await?
-        }
-        None => nested::changes(&session.state, &Template::new(), &template)?,
-    };
+    let client = &connection.client;
+    let nested =
+        nested::live::changes(client, &session.state, &name, previous.as_ref(), &template).await?;
     session
         .upload_assets(connection, stack, &template, args.no_cache, out)
         .await?;

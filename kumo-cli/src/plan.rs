@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::{App, Template};
+use kumo_core::App;
 use serde_json::json;
 
 use crate::changes::capabilities;
@@ -124,13 +124,10 @@ pub async fn run(
             &tags,
         );
         proposal.print(&name, ui, out)?;
-        let nested = match &previous {
-            Some(previous) => {
-                let client = &connection.client;
-                nested::live::changes(client, &session.state, &name, previous, template).await?
-            }
-            None => nested::changes(&session.state, &Template::new(), template)?,
-        };
+        let client = &connection.client;
+        let nested =
+            nested::live::changes(client, &session.state, &name, previous.as_ref(), template)
+                .await?;
         security::show(
             &name,
             previous.as_ref(),

@@ -16,17 +16,19 @@ use crate::error::CliError;
 use crate::state::State;
 
 /// [`super::changes`] for a deploy of `after` over `before`, the deployed template of the stack
-/// called `stack`: a nested stack whose deployed template is not kept here (deployed from
-/// another machine) is read from CloudFormation, as its parent names it, instead of being
-/// taken for new; and so are those nested in it.
+/// called `stack` (`None`: a new stack, whose nested stacks are all new): a nested stack whose
+/// deployed template is not kept here (deployed from another machine) is read from
+/// CloudFormation, as its parent names it, instead of being taken for new; and so are those
+/// nested in it.
 pub async fn changes(
     client: &Client,
     state: &State,
     stack: &str,
-    before: &Template,
+    before: Option<&Template>,
     after: &Template,
 ) -> Result<Vec<NestedChanges>, CliError> {
-    let mut found = super::changes(state, before, after)?;
+    let nothing = Template::new();
+    let mut found = super::changes(state, before.unwrap_or(&nothing), after)?;
     let mut ids = BTreeMap::new();
     let mut index = 0;
     while index < found.len() {
