@@ -75,21 +75,27 @@ pub fn offline(
             workspace.target_filter(stack.name()),
         )?;
         let name = workspace.stack_name(*stack);
-        let nothing = (Vec::new(), Vec::new());
+        // Offline, no settings or instances are compared.
+        let offline = || (Vec::new(), Vec::new());
         changed |= match kept {
             // Kept as it would be written now: the same template, not read again.
             Some((_, text)) if text == *json => {
-                show(workspace, &name, Some(new), new, nothing, out)?
+                let alike = (Vec::new(), Vec::new());
+                show(workspace, &name, Some(new), new, alike, offline(), out)?
             }
             // Only what is written differently is read, and compared.
             Some((path, text)) => {
                 let (old, alike) = state::parse_beside(&path, &text, json)?;
                 set_aside.push(new.take_resources(&alike));
-                let shown = show(workspace, &name, Some(&old), new, nothing, out)?;
+                let compared = compared(workspace, &old, new)?;
+                let shown = show(workspace, &name, Some(&old), new, compared, offline(), out)?;
                 set_aside.push(old);
                 shown
             }
-            None => show(workspace, &name, None, new, nothing, out)?,
+            None => {
+                let compared = compared(workspace, &Template::new(), new)?;
+                show(workspace, &name, None, new, compared, offline(), out)?
+            }
         };
     }
     // As `synth`, leaves freeing the templates (a third of a no-op diff's time) to the exit.
@@ -124,29 +130,42 @@ fn exit_code(changed: bool) -> ExitCode {
     }
 }
 
+/// The changes of the template `new` over `before`, and of their nested stacks, whose deployed
+/// templates are those `.kumo/nested` keeps (none when the two are alike: they name the same
+/// nested templates, by content hash).
+fn compared(
+    workspace: Workspace<'_>,
+    before: &Template,
+    new: &Template,
+) -> Result<(Vec<Change>, Vec<NestedChanges>), CliError> {
+    let changes = diff(before, new);
+    let nested = match changes.is_empty() {
+        true => Vec::new(),
+        false => nested::changes(workspace.state, before, new)?,
+    };
+    Ok((changes, nested))
+}
+
 /// Prints and reports what a deploy of `new` over `old` (`None`: not deployed) changes in the
-/// stack called `name`, with the changes of its `settings` and stack set `instances` found
-/// live; returns whether anything changes.
+/// stack called `name`: the `changes` of its template and of its `nested` stacks, with the
+/// changes of its `settings` and stack set `instances` found live; returns whether anything
+/// changes.
 fn show(
     workspace: Workspace<'_>,
     name: &str,
     old: Option<&Template>,
     new: &Template,
+    (changes, nested): (Vec<Change>, Vec<NestedChanges>),
     (settings, instances): (Vec<Setting>, Vec<(Style, String)>),
     out: &mut dyn Write,
 ) -> Result<bool, CliError> {
     let ui = workspace.ui;
     let nothing = Template::new();
     let before = old.unwrap_or(&nothing);
-    let changes = diff(before, new);
     let review = Review::new(before, new);
-    // Templates alike grant alike, and name the same nested templates (by content hash).
-    let (security, nested) = match changes.is_empty() {
-        true => (SecurityChanges::default(), Vec::new()),
-        false => {
-            let nested = nested::changes(workspace.state, before, new)?;
-            (security::between(before, new, &nested), nested)
-        }
+    let security = match changes.is_empty() {
+        true => SecurityChanges::default(),
+        false => security::between(before, new, &nested),
     };
     let shown = Shown {
         name,

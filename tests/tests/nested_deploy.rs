@@ -291,8 +291,8 @@ fn deploys_a_nested_stack_against_moto() {
     );
 
     // Approved, the role is deployed. From a machine that has not kept the nested template,
-    // the deployed one is read from CloudFormation: the role is not new there, and a change
-    // beside it needs no approval.
+    // the deployed one is read from CloudFormation: `diff --live` shows the change beside the
+    // role alone, and the role is not new there, so the change needs no approval.
     let (code, out) = kumo(
         &ServiceWidened,
         dir,
@@ -300,6 +300,18 @@ fn deploys_a_nested_stack_against_moto() {
     );
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     std::fs::remove_dir_all(dir.join(".kumo/nested")).unwrap();
+    let (code, out) = kumo(&ServiceTuned, dir, &["--local", "diff", "--live"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(
+        out.contains(
+            "  nested stack Jobs:\n    ~ Resources.DeadLetters (AWS::SQS::Queue)\n        Properties.MessageRetentionPeriod: (none) -> 1209600\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        !out.contains("Resources.Worker") && !out.contains("Security"),
+        "{out}"
+    );
     let (code, out) = kumo(&ServiceTuned, dir, &["--local", "plan"]);
     assert_eq!(code, ExitCode::from(1), "{out}");
     assert!(!out.contains("Security"), "{out}");

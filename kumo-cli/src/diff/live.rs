@@ -5,16 +5,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::App;
+use kumo_core::diff::diff;
+use kumo_core::{App, Template};
 
 use crate::cli::DiffArgs;
 use crate::engine::Engine;
 use crate::error::CliError;
+use crate::nested;
 use crate::secrets::comparable;
 use crate::session::Session;
 use crate::stackset;
 
-use super::{built, exit_code, offline, show, Setting};
+use super::{built, compared, exit_code, offline, show, Setting};
 
 /// `diff`: with `--live`, each selected stack against what is deployed (its own region's, for a
 /// stack that has one), parameter values and tags included; without, [`offline`].
@@ -38,7 +40,8 @@ pub async fn run(
         let client = own.as_ref().unwrap_or(&client);
         let mut instances = Vec::new();
         let mut alike_resources = BTreeSet::new();
-        let deployed = match stackset::settings(session, stack) {
+        let set = stackset::settings(session, stack);
+        let deployed = match set {
             Some(set) => stackset::live(session, stack, set, client)
                 .await?
                 .map(|live| {
@@ -80,11 +83,31 @@ pub async fn run(
         // are known.
         set_aside.push(new.take_resources(&alike_resources));
         let workspace = session.workspace();
+        let nothing = Template::new();
+        let before = old.as_ref().unwrap_or(&nothing);
+        let found = match set {
+            // A stack set's instances are not stacks to ask for their nested stacks.
+            Some(_) => compared(workspace, before, new)?,
+            // As deploy: a nested stack whose deployed template is not kept here is read from
+            // CloudFormation rather than taken for new.
+            None => {
+                let changes = diff(before, new);
+                let nested = match changes.is_empty() {
+                    true => Vec::new(),
+                    false => {
+                        let state = workspace.state;
+                        nested::live::changes(client, state, &name, old.as_ref(), new).await?
+                    }
+                };
+                (changes, nested)
+            }
+        };
         changed |= show(
             workspace,
             &name,
             old.as_ref(),
             new,
+            found,
             (settings, instances),
             out,
         )?;
