@@ -3,8 +3,9 @@
 Each tool gets the first 20 resources of the synthesis benchmark (`bench/compare/`): five
 quartets of a bucket, a dead-letter queue, a queue and a role, and two exported outputs. kumo's
 is a stack crate of its own (`src/main.rs` with the same code as `examples/src/bench_500.rs`,
-the dependencies on this checkout by path), in three variants: the dev profile `kumo new`
-writes, Cargo's default dev profile, and `kumo-cli` without its `deploy` feature. troposphere's
+the dependencies on this checkout by path), in three variants: the dev profile and build script
+`kumo new` writes, Cargo's default dev profile and no build script (a crate written by hand),
+and `kumo-cli` without its `deploy` feature (with `kumo new`'s profile and build script). troposphere's
 is `troposphere_500.py`, the CDK's `app.js` (JavaScript: no compile step), both cut to 20.
 
 A round edits one line of each tool's source (the `team` tag of every bucket, to a value it has
@@ -37,6 +38,8 @@ OUTPUTS = 2
 RESOURCES = 4 * GROUPS
 BEGIN = "<!-- edit-loop:begin -->"
 END = "<!-- edit-loop:end -->"
+# The build script `kumo new` writes.
+BUILD_SCRIPT = ROOT / "kumo-cli" / "src" / "build.rs.in"
 # The dev profile `kumo new` writes (kumo-cli/src/manifest.rs).
 LEAN_PROFILE = """
 [profile.dev]
@@ -79,10 +82,17 @@ class Tool:
         return [timed(command, cwd) for _, command, cwd in self.steps]
 
 
-def kumo_crate(work, name, cli, profile, target):
-    """A stack crate named `name` in `work` with `cli` as its kumo-cli dependency."""
+def kumo_crate(work, name, cli, written_by_kumo_new, target):
+    """A stack crate named `name` in `work` with `cli` as its kumo-cli dependency, and the dev
+    profile and build script `kumo new` writes if `written_by_kumo_new`."""
     crate = work / name
     (crate / "src").mkdir(parents=True, exist_ok=True)
+    build_script = crate / "build.rs"
+    if written_by_kumo_new:
+        build_script.write_text(BUILD_SCRIPT.read_text())
+    elif build_script.exists():
+        build_script.unlink()
+    profile = LEAN_PROFILE if written_by_kumo_new else ""
     source = (ROOT / "examples" / "src" / "bench_500.rs").read_text()
     source = re.sub(r"pub const RESOURCES: usize = \d+;", f"pub const RESOURCES: usize = {RESOURCES};", source)
     source = re.sub(r"pub const OUTPUTS: usize = \d+;", f"pub const OUTPUTS: usize = {OUTPUTS};", source)
@@ -160,16 +170,16 @@ def main():
     target = work / "target"
     cli = f'path = "{ROOT / "kumo-cli"}"'
     tools = [
-        kumo_crate(work, "loop-lean", cli, LEAN_PROFILE, target),
-        kumo_crate(work, "loop-default-profile", cli, "", target),
-        kumo_crate(work, "loop-synth-only", cli + ", default-features = false", LEAN_PROFILE, target),
+        kumo_crate(work, "loop-lean", cli, True, target),
+        kumo_crate(work, "loop-default-profile", cli, False, target),
+        kumo_crate(work, "loop-synth-only", cli + ", default-features = false", True, target),
         troposphere(work, args.python),
         cdk(work, Path(args.cdk_dir).resolve()),
     ]
     names = {
-        "loop-lean": "kumo (`kumo new`'s dev profile)",
-        "loop-default-profile": "kumo (Cargo's default dev profile)",
-        "loop-synth-only": "kumo without `deploy` (`kumo new`'s profile)",
+        "loop-lean": "kumo (`kumo new`'s dev profile and build script)",
+        "loop-default-profile": "kumo (Cargo's default dev profile, no build script)",
+        "loop-synth-only": "kumo without `deploy` (`kumo new`'s profile and build script)",
     }
 
     print("--- first builds and the templates")

@@ -1,5 +1,6 @@
-//! What the manifests of the stack crates kumo writes (`kumo new`, `kumo migrate`) share: where
-//! their kumo crates come from, and the dev profile and workspace table they end with.
+//! What the stack crates kumo writes (`kumo new`, `kumo migrate`) share: where their kumo crates
+//! come from, the dev profile and workspace table their manifests end with, and their build
+//! script.
 
 use std::path::Path;
 
@@ -11,6 +12,10 @@ pub fn kumo_dependency(kumo_path: Option<&Path>, krate: &str) -> String {
         None => format!("version = {:?}", env!("CARGO_PKG_VERSION")),
     }
 }
+
+/// A written crate's `build.rs`: its stack binaries are linked at a fixed address on Linux, so
+/// that they start without the dynamic loader relocating them.
+pub const BUILD_SCRIPT: &str = include_str!("build.rs.in");
 
 /// The end of a written crate's manifest: a lean dev profile, and a workspace of its own.
 pub const PROFILE_AND_WORKSPACE: &str = r#"# Each stack binary links the AWS SDK: full debug info makes every link slow and the binaries

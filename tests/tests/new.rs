@@ -11,8 +11,9 @@ use std::time::Duration;
 const BUILD_DEADLINE: Duration = Duration::from_secs(45 * 60);
 
 /// The files `kumo new` writes.
-const FILES: [&str; 5] = [
+const FILES: [&str; 6] = [
     "Cargo.toml",
+    "build.rs",
     "src/main.rs",
     "kumo.toml",
     ".gitignore",
@@ -43,6 +44,12 @@ fn a_new_crate_builds_and_synthesizes_its_stack() {
     {
         panic!("the new crate does not build:\n{why}");
     }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    assert_eq!(
+        elf_type(&target.join("debug/media-jobs")),
+        ET_EXEC,
+        "the build script links the stack binary at a fixed address"
+    );
     let output = Command::new(target.join("debug/media-jobs"))
         .args(["synth"])
         .current_dir(&krate)
@@ -219,4 +226,32 @@ fn walk(dir: &Path) -> Vec<String> {
         }
     }
     files
+}
+
+/// The ELF type of an executable linked at a fixed address (a position-independent one is
+/// `ET_DYN`, 3).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const ET_EXEC: u16 = 2;
+
+/// The `e_type` field of the ELF file at `path`.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn elf_type(path: &Path) -> u16 {
+    use std::io::Read;
+    let mut header = [0; 18];
+    std::fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut header))
+        .expect("the stack binary is readable");
+    assert_eq!(
+        &header[..4],
+        b"\x7fELF",
+        "{} is an ELF file",
+        path.display()
+    );
+    let field = [header[16], header[17]];
+    // EI_DATA: 1 little-endian, 2 big-endian.
+    if header[5] == 2 {
+        u16::from_be_bytes(field)
+    } else {
+        u16::from_le_bytes(field)
+    }
 }

@@ -12,7 +12,7 @@ use super::format::rustfmt_files;
 use super::index::Index;
 use super::source::{module, stack_name};
 use super::MigrateError;
-use crate::manifest::{kumo_dependency, PROFILE_AND_WORKSPACE};
+use crate::manifest::{kumo_dependency, BUILD_SCRIPT, PROFILE_AND_WORKSPACE};
 
 /// The fallbacks every migrated crate carries.
 const ADOPT: &str = include_str!("adopt.rs.in");
@@ -160,6 +160,7 @@ pub fn write_crate(inputs: &[Input], options: &Options) -> Result<Written, Migra
         &options.out.join("Cargo.toml"),
         &manifest(&crate_name, &services, options.kumo_path.as_deref()),
     )?;
+    write(&options.out.join("build.rs"), BUILD_SCRIPT)?;
     let settings = kumo_toml(inputs, &stacks);
     if !settings.is_empty() {
         write(&options.out.join("kumo.toml"), &settings)?;

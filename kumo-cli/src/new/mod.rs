@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use kumo_core::naming::pascal_case;
 
-use crate::manifest::{kumo_dependency, PROFILE_AND_WORKSPACE};
+use crate::manifest::{kumo_dependency, BUILD_SCRIPT, PROFILE_AND_WORKSPACE};
 
 /// The stack's source; `{name}`, `{stack}` and `{service}` are filled in.
 const MAIN: &str = include_str!("main.rs.in");
@@ -104,6 +104,7 @@ pub fn write_crate(options: &Options) -> Result<Written, NewError> {
     };
     let files = [
         ("Cargo.toml", manifest(&name, options.kumo_path.as_deref())),
+        ("build.rs", BUILD_SCRIPT.to_owned()),
         ("src/main.rs", fill(MAIN)),
         ("kumo.toml", fill(KUMO_TOML)),
         (".gitignore", GITIGNORE.to_owned()),

@@ -1,0 +1,2 @@
+// The build script `kumo new` writes into a stack crate.
+include!("../kumo-cli/src/build.rs.in");
