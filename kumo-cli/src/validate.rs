@@ -11,6 +11,8 @@ use crate::cli::ValidateArgs;
 use crate::engine::Engine;
 use crate::error::CliError;
 #[cfg(feature = "deploy")]
+use crate::regions::Connections;
+#[cfg(feature = "deploy")]
 use crate::session::Session;
 use crate::synth::{build_json, select};
 use crate::ui::Ui;
@@ -27,11 +29,15 @@ pub async fn run(
     if !args.remote {
         return offline(app, session.workspace(), args, out);
     }
-    let connection = session.connect().await?;
-    for stack in select(app, &args.selection.stacks)? {
+    let stacks = select(app, &args.selection.stacks)?;
+    // Each stack is validated in its own region, where a large template goes through that
+    // region's artifact bucket as a deploy's would.
+    let connections = Connections::open(session, stacks.iter().map(|stack| stack.name())).await?;
+    for stack in stacks {
+        let connection = connections.of(session, stack.name());
         let name = session.stack_name(stack);
         let (template, body) = build_json(stack, &session.env)?;
-        let source = session.template_source(&connection, stack, &body).await?;
+        let source = session.template_source(connection, stack, &body).await?;
         let needed = Engine::new(&connection.client, &name)
             .validate(&source)
             .await?;

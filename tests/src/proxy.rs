@@ -125,7 +125,8 @@ struct Shared {
     stop: AtomicBool,
     /// The rules, each with how many requests it has counted.
     rules: Mutex<Vec<(Rule, usize)>>,
-    calls: Mutex<Vec<String>>,
+    /// Each call's label and the region its signature names.
+    calls: Mutex<Vec<(String, Option<String>)>>,
     connections: Mutex<Vec<JoinHandle<()>>>,
 }
 
@@ -134,10 +135,16 @@ impl Shared {
         self.stop.load(Ordering::SeqCst)
     }
 
-    /// Records a request and returns the fault of the first rule that strikes it, if any.
-    /// Every rule counts the requests it matches, whether or not an earlier rule struck.
-    fn fault_for(&self, label: String, method: &str, action: Option<&str>) -> Option<Fault> {
-        lock(&self.calls).push(label);
+    /// Records a request (signed for `region`) and returns the fault of the first rule that
+    /// strikes it, if any. Every rule counts the requests it matches, whether or not an earlier
+    /// rule struck.
+    fn fault_for(
+        &self,
+        (label, region): (String, Option<String>),
+        method: &str,
+        action: Option<&str>,
+    ) -> Option<Fault> {
+        lock(&self.calls).push((label, region));
         let mut fault = None;
         for (rule, seen) in lock(&self.rules).iter_mut() {
             if !rule.call.matches(method, action) {
@@ -199,6 +206,13 @@ impl FaultProxy {
     /// The calls it saw so far, in order: a Query call's action (`CreateChangeSet`), else the
     /// method and path (`PUT /bucket/key`).
     pub fn calls(&self) -> Vec<String> {
+        let calls = lock(&self.shared.calls);
+        calls.iter().map(|(label, _)| label.clone()).collect()
+    }
+
+    /// The calls it saw so far, as [`FaultProxy::calls`], each with the region its SigV4
+    /// signature names (`None`: not signed).
+    pub fn signed_calls(&self) -> Vec<(String, Option<String>)> {
         lock(&self.shared.calls).clone()
     }
 }
@@ -337,6 +351,12 @@ impl Head {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The region of the SigV4 signature: `Credential=KEY/DATE/REGION/SERVICE/aws4_request`.
+    fn signing_region(&self) -> Option<String> {
+        let credential = self.header("authorization")?.split("Credential=").nth(1)?;
+        Some(credential.split('/').nth(2)?.to_owned())
+    }
+
     fn content_length(&self) -> Option<usize> {
         self.header("content-length")?.parse().ok()
     }
@@ -413,7 +433,8 @@ fn serve(mut client: Connection, shared: &Shared) {
         let closes = head
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
-        let reply = match shared.fault_for(label, &method, action.as_deref()) {
+        let call = (label, head.signing_region());
+        let reply = match shared.fault_for(call, &method, action.as_deref()) {
             None => forward(shared, &method, &head, &body),
             Some(Fault::Delay(delay)) => {
                 let until = Instant::now() + delay;
@@ -665,6 +686,15 @@ mod tests {
             assert_eq!(client.post(&body, SECOND), Ok((200, format!("ok:{body}"))));
         }
         assert_eq!(proxy.calls(), ["DescribeStacks", "CreateChangeSet"]);
+    }
+
+    #[test]
+    fn a_signed_call_is_recorded_with_its_region() {
+        let signed = b"POST / HTTP/1.1\r\nAuthorization: AWS4-HMAC-SHA256 Credential=testing/20261206/eu-west-1/cloudformation/aws4_request, SignedHeaders=host, Signature=00\r\n";
+        let head = Head::parse(signed).unwrap();
+        assert_eq!(head.signing_region().as_deref(), Some("eu-west-1"));
+        let unsigned = Head::parse(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
+        assert_eq!(unsigned.signing_region(), None);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Stacks of one app in two regions against moto on 127.0.0.1 (which serves every region on one
 //! endpoint): a producer in us-east-1 whose output a consumer in eu-west-1 takes as a
 //! parameter, deployed in order, planned, read (`status`, `outputs`, `diff`) each in its region,
-//! shown with their regions by `graph`, and deleted; and a plain
-//! import across the regions refused before anything runs.
+//! shown with their regions by `graph`, validated by CloudFormation each in its region, and
+//! deleted; and a plain import across the regions refused before anything runs.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use kumo_core::resources::sqs;
 use kumo_core::{Output, Scope, Stack, StackError, StackGroup, StackOutput, Template};
-use kumo_tests::MotoServer;
+use kumo_tests::{FaultProxy, MotoServer};
 use serde_json::Value;
 
 /// kumo.toml: the producer in us-east-1, the consumer in eu-west-1.
@@ -177,6 +177,25 @@ fn a_consumer_in_another_region_gets_the_producers_output_as_a_parameter() {
     assert!(
         dot.contains("\"stack:service\" -> \"stack:network\";"),
         "{dot}"
+    );
+
+    // CloudFormation validates each template in its stack's region (calls seen through a
+    // proxy in front of moto).
+    let proxy = FaultProxy::start(moto.port(), Vec::new()).unwrap();
+    std::env::set_var("KUMO_LOCAL_PORT", proxy.port().to_string());
+    let (code, out) = kumo(dir, &["validate", "--remote"]);
+    std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(report(&out)["service-dev"]["remote"], true, "{out}");
+    let validated: Vec<Option<String>> = proxy
+        .signed_calls()
+        .into_iter()
+        .filter(|(call, _)| call == "ValidateTemplate")
+        .map(|(_, region)| region)
+        .collect();
+    assert_eq!(
+        validated,
+        [Some("us-east-1".to_owned()), Some("eu-west-1".to_owned())]
     );
 
     PLAIN_IMPORT.store(true, Ordering::SeqCst);
