@@ -67,6 +67,37 @@ impl Wanted {
     }
 }
 
+/// Checks that the `identifier` of the resource `logical_id`, of the type `type_name`, has
+/// exactly the `keys` CloudFormation imports that type by.
+fn check_keys(
+    logical_id: &str,
+    type_name: &str,
+    identifier: &BTreeMap<String, String>,
+    keys: &[&str],
+) -> Result<(), String> {
+    let wanted: BTreeSet<&str> = keys.iter().copied().collect();
+    let given: BTreeSet<&str> = identifier.keys().map(String::as_str).collect();
+    if given == wanted {
+        return Ok(());
+    }
+    let quoted = |names: &mut dyn Iterator<Item = &str>| {
+        names
+            .map(|name| format!("`{name}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let example = keys
+        .iter()
+        .map(|key| format!("--import-id {logical_id}.{key}=VALUE"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    Err(format!(
+        "the identifier of `{logical_id}` has {}, but CloudFormation imports {type_name} resources by {}: give {example}",
+        quoted(&mut given.into_iter()),
+        quoted(&mut keys.iter().copied()),
+    ))
+}
+
 /// The resources an import of `template` into the stack deployed with `previous` (`None`: not
 /// deployed) brings in, by `identifiers`, after checking that each identifier names a new
 /// resource of the template with non-empty values and a retaining `DeletionPolicy`, that every new
@@ -100,6 +131,7 @@ pub fn plan(
             ));
         }
     }
+    let primary = kumo_core::resources::enabled_primary_identifiers();
     let mut wanted = Vec::new();
     for (logical_id, resource) in resources {
         if deployed.contains_key(logical_id) {
@@ -110,6 +142,10 @@ pub fn plan(
                 "resource `{logical_id}` is new and has no identifier to import it by: give one with --import-id {logical_id}.KEY=VALUE (or under [env.ENV.stacks.STACK.import] in kumo.toml), or create it with a deploy without --import first"
             ));
         };
+        let type_name = resource.type_name();
+        if let Some(keys) = primary.get(type_name).filter(|keys| !keys.is_empty()) {
+            check_keys(logical_id, type_name, identifier, keys)?;
+        }
         if !matches!(
             resource.deletion(),
             Some(DeletionPolicy::Retain | DeletionPolicy::RetainExceptOnCreate)
@@ -119,7 +155,7 @@ pub fn plan(
             ));
         }
         wanted.push(Wanted {
-            type_name: resource.type_name().to_owned(),
+            type_name: type_name.to_owned(),
             logical_id: logical_id.clone(),
             identifier: identifier.clone(),
         });
@@ -338,6 +374,16 @@ mod tests {
                 template(&[("Queue", queue(0)), ("Archive", retained.clone())]),
                 ids(&[("Archive", "BucketName", "")]),
                 "the identifier of `Archive` has an empty `BucketName`",
+            ),
+            (
+                template(&[("Queue", queue(0)), ("Archive", retained.clone())]),
+                ids(&[("Archive", "Name", "a")]),
+                "the identifier of `Archive` has `Name`, but CloudFormation imports AWS::S3::Bucket resources by `BucketName`: give --import-id Archive.BucketName=VALUE",
+            ),
+            (
+                template(&[("Queue", queue(0)), ("Archive", retained.clone())]),
+                ids(&[("Archive", "BucketName", "a"), ("Archive", "Region", "b")]),
+                "has `BucketName`, `Region`, but CloudFormation imports AWS::S3::Bucket resources by `BucketName`",
             ),
             (
                 template(&[("Queue", queue(0)), ("Archive", retained.clone())]),

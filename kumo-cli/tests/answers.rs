@@ -1053,6 +1053,14 @@ fn an_import_that_cannot_be_done_is_refused_before_any_change_set() {
             "",
             "error: stack `jobs-dev`: cannot import: resource `Archive` is new and has no identifier to import it by: give one with --import-id Archive.KEY=VALUE (or under [env.ENV.stacks.STACK.import] in kumo.toml), or create it with a deploy without --import first",
         ),
+        (
+            WithArchive {
+                retain: true,
+                delay: 0,
+            },
+            "[env.dev.stacks.jobs.import]\nArchive = { Name = \"acme-archive\" }\n",
+            "error: stack `jobs-dev`: cannot import: the identifier of `Archive` has `Name`, but CloudFormation imports AWS::S3::Bucket resources by `BucketName`: give --import-id Archive.BucketName=VALUE",
+        ),
     ];
     for (app, toml, says) in cases {
         let responder = importing();

@@ -116,6 +116,12 @@ pub fn service(service: &Service, source: &str) -> String {
         "The properties of every resource type of this module whose change replaces the resource.",
         ("REPLACED_ON_CHANGE", "&[&str]"),
     );
+    type_table(
+        &mut out,
+        service,
+        "The properties every resource type of this module is imported by.",
+        ("PRIMARY_IDENTIFIER", "&[&str]"),
+    );
     for resource in &service.resources {
         resource_type(&mut out, resource);
     }
@@ -217,17 +223,20 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
         ),
         Tagging::Map(property) => format!("Map({property:?})"),
     };
-    let replaced: Vec<_> = r
-        .replaced_on_change
-        .iter()
-        .map(|p| format!("{p:?}"))
-        .collect();
+    let quoted = |names: &[String]| {
+        names
+            .iter()
+            .map(|name| format!("{name:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let _ = writeln!(
         out,
         "impl crate::typed::ResourceType for {name} {{
     const TYPE_NAME: &'static str = {:?};
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::{tagging};
-    const REPLACED_ON_CHANGE: &'static [&'static str] = &[{}];{}
+    const REPLACED_ON_CHANGE: &'static [&'static str] = &[{}];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[{}];{}
 
     fn resource(&self) -> &crate::Resource {{
         &self.0
@@ -242,7 +251,8 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
     }}
 }}",
         r.type_name,
-        replaced.join(", "),
+        quoted(&r.replaced_on_change),
+        quoted(&r.primary_identifier),
         if r.stateful {
             "\n    const STATEFUL: bool = true;"
         } else {
@@ -457,6 +467,17 @@ pub fn modules(services: &[Service], source: &str) -> String {
             "REPLACED_ON_CHANGE",
         ),
         "replaced",
+    );
+    enabled_map(
+        &mut out,
+        services,
+        "The properties an existing resource is imported by, of every resource type of the\n/// services enabled by features, by type name (the schemas' `primaryIdentifier`).",
+        (
+            "enabled_primary_identifiers",
+            "&'static [&'static str]",
+            "PRIMARY_IDENTIFIER",
+        ),
+        "identifiers",
     );
     stateful(&mut out, services);
     out

@@ -99,6 +99,9 @@ pub struct ResourceDef {
     pub properties: Vec<Property>,
     pub attributes: Vec<Attribute>,
     pub replaced_on_change: Vec<String>,
+    /// The properties an existing resource is imported by (the schema's `primaryIdentifier`),
+    /// empty when it names none or one inside a property.
+    pub primary_identifier: Vec<String>,
     pub tagging: Tagging,
     pub structs: Vec<StructDef>,
     pub enums: Vec<EnumDef>,
@@ -289,6 +292,7 @@ fn resource(type_name: &str, schema: &Value, prose: &TypeProse) -> ResourceDef {
         properties,
         attributes,
         replaced_on_change: create_only.iter().map(|p| p.replace('/', ".")).collect(),
+        primary_identifier: primary_identifier(schema),
         tagging,
         structs,
         enums,
@@ -319,6 +323,20 @@ fn pointers(schema: &Value, key: &str) -> Vec<String> {
     paths.sort();
     paths.dedup();
     paths
+}
+
+/// The top-level properties of the schema's `primaryIdentifier`, in its order; none when it
+/// names a property inside another (a nested identifier, keyed as CloudFormation does not say).
+fn primary_identifier(schema: &Value) -> Vec<String> {
+    let names: Option<Vec<String>> = strings(&schema["primaryIdentifier"])
+        .into_iter()
+        .map(|p| {
+            p.strip_prefix("/properties/")
+                .filter(|name| !name.contains('/'))
+        })
+        .map(|name| name.map(str::to_owned))
+        .collect();
+    names.unwrap_or_default()
 }
 
 fn strings(value: &Value) -> Vec<&str> {
@@ -1045,6 +1063,7 @@ mod tests {
             }}},
             "readOnlyProperties": ["/properties/Endpoint/Address", "/properties/Endpoint/Port", "/properties/Ids"],
             "createOnlyProperties": ["/properties/Name"],
+            "primaryIdentifier": ["/properties/Name", "/properties/Ids"],
             "tagging": {"taggable": true}
         }));
         let attributes: Vec<_> = def
@@ -1063,6 +1082,9 @@ mod tests {
         let settable: Vec<_> = def.properties.iter().map(|p| p.cfn.as_str()).collect();
         assert_eq!(settable, ["Name"], "Endpoint's fields are all read-only");
         assert_eq!(def.replaced_on_change, ["Name"]);
+        assert_eq!(def.primary_identifier, ["Name", "Ids"]);
+        let nested = json!({"primaryIdentifier": ["/properties/Endpoint/Address"]});
+        assert!(primary_identifier(&nested).is_empty());
         assert_eq!(
             def.tagging,
             Tagging::None,

@@ -63,6 +63,7 @@ impl ResourceType for CustomResource {
     const TYPE_NAME: &'static str = CUSTOM_RESOURCE;
     const TAGGING: Tagging = Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[];
 
     fn resource(&self) -> &Resource {
         &self.0

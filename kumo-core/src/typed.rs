@@ -126,6 +126,19 @@ pub trait ResourceType: Sized {
     const TAGGING: Tagging;
     /// The properties whose change replaces the resource (the schema's `createOnlyProperties`).
     const REPLACED_ON_CHANGE: &'static [&'static str];
+    /// The properties CloudFormation imports an existing resource of the type by, the keys of
+    /// its identifier (the schema's `primaryIdentifier`): empty when they are not known, as for a
+    /// custom resource, which cannot be imported.
+    ///
+    /// ```
+    /// use kumo_core::typed::ResourceType;
+    /// # #[cfg(feature = "iam")] {
+    /// use kumo_core::resources::iam;
+    ///
+    /// assert_eq!(iam::RolePolicy::PRIMARY_IDENTIFIER, ["PolicyName", "RoleName"]);
+    /// # }
+    /// ```
+    const PRIMARY_IDENTIFIER: &'static [&'static str];
     /// Whether the type holds data that replacing or deleting it loses (a bucket, a table, a
     /// key), as `@aws-cdk/aws-service-spec` marks it; [`crate::resources::is_stateful`] asks by
     /// type name.

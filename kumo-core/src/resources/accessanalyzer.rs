@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Analyzer as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::AccessAnalyzer::Analyzer",
+    <Analyzer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The `AWS::AccessAnalyzer::Analyzer` resource specifies a new analyzer.
 ///
 /// The analyzer is an object that represents the IAM Access Analyzer feature. An analyzer is required for Access Analyzer to become operational.
@@ -119,6 +125,7 @@ impl crate::typed::ResourceType for Analyzer {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AnalyzerName", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ACMPCA::Certificate",
+        <Certificate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ACMPCA::CertificateAuthority",
+        <CertificateAuthority as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ACMPCA::CertificateAuthorityActivation",
+        <CertificateAuthorityActivation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ACMPCA::Permission",
+        <Permission as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::ACMPCA::Certificate` resource is used to issue a certificate using your private certificate authority.
 ///
 /// For more information, see the [IssueCertificate](https://docs.aws.amazon.com/privateca/latest/APIReference/API_IssueCertificate.html) action.
@@ -165,6 +185,7 @@ impl crate::typed::ResourceType for Certificate {
         "Validity",
         "ValidityNotBefore",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn", "CertificateAuthorityArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1282,6 +1303,7 @@ impl crate::typed::ResourceType for CertificateAuthority {
         "Type",
         "UsageMode",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2500,6 +2522,7 @@ impl crate::typed::ResourceType for CertificateAuthorityActivation {
     const TYPE_NAME: &'static str = "AWS::ACMPCA::CertificateAuthorityActivation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CertificateAuthorityArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateAuthorityArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2587,6 +2610,7 @@ impl crate::typed::ResourceType for Permission {
         "Principal",
         "SourceAccount",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateAuthorityArn", "Principal"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

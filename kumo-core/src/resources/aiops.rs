@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <InvestigationGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::AIOps::InvestigationGroup",
+    <InvestigationGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates an *investigation group* in your account.
 ///
 /// Creating an investigation group is a one-time setup task for each Region in your account. It is a necessary task to be able to perform investigations.
@@ -200,6 +206,7 @@ impl crate::typed::ResourceType for InvestigationGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "RetentionInDays"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Skill as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "Alexa::ASK::Skill",
+    <Skill as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The `Alexa::ASK::Skill` resource creates an Alexa skill that enables customers to access new abilities.
 ///
 /// For more information about developing a skill, see the  .
@@ -58,6 +64,7 @@ impl crate::typed::ResourceType for Skill {
     const TYPE_NAME: &'static str = "Alexa::ASK::Skill";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VendorId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

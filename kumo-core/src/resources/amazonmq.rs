@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::AmazonMQ::Broker",
+        <Broker as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AmazonMQ::Configuration",
+        <Configuration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AmazonMQ::ConfigurationAssociation",
+        <ConfigurationAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a broker.
 ///
 /// Note: This API is asynchronous.
@@ -343,6 +359,7 @@ impl crate::typed::ResourceType for Broker {
         "StorageType",
         "SubnetIds",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -909,6 +926,7 @@ impl crate::typed::ResourceType for Configuration {
         "EngineVersion",
         "Name",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1018,6 +1036,7 @@ impl crate::typed::ResourceType for ConfigurationAssociation {
     const TYPE_NAME: &'static str = "AWS::AmazonMQ::ConfigurationAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Broker"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::AmplifyUIBuilder::Component",
+        <Component as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AmplifyUIBuilder::Form",
+        <Form as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AmplifyUIBuilder::Theme",
+        <Theme as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The AWS::AmplifyUIBuilder::Component resource specifies a component within an Amplify app.
 ///
 /// A component is a user interface (UI) element that you can customize. Use `ComponentChild` to configure an instance of a `Component` . A `ComponentChild` instance inherits the configuration of the main `Component` .
@@ -279,6 +295,7 @@ impl crate::typed::ResourceType for Component {
     const TYPE_NAME: &'static str = "AWS::AmplifyUIBuilder::Component";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppId", "EnvironmentName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AppId", "EnvironmentName", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1592,6 +1609,7 @@ impl crate::typed::ResourceType for Form {
     const TYPE_NAME: &'static str = "AWS::AmplifyUIBuilder::Form";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppId", "EnvironmentName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AppId", "EnvironmentName", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2802,6 +2820,7 @@ impl crate::typed::ResourceType for Theme {
     const TYPE_NAME: &'static str = "AWS::AmplifyUIBuilder::Theme";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppId", "EnvironmentName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AppId", "EnvironmentName", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -212,6 +212,98 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ApiGateway::Account",
+        <Account as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::ApiKey",
+        <ApiKey as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::Authorizer",
+        <Authorizer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::BasePathMapping",
+        <BasePathMapping as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::BasePathMappingV2",
+        <BasePathMappingV2 as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::ClientCertificate",
+        <ClientCertificate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::Deployment",
+        <Deployment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::DocumentationPart",
+        <DocumentationPart as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::DocumentationVersion",
+        <DocumentationVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::DomainName",
+        <DomainName as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::DomainNameAccessAssociation",
+        <DomainNameAccessAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::DomainNameV2",
+        <DomainNameV2 as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::GatewayResponse",
+        <GatewayResponse as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::Method",
+        <Method as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::Model",
+        <Model as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::RequestValidator",
+        <RequestValidator as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::Resource",
+        <Resource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::RestApi",
+        <RestApi as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::Stage",
+        <Stage as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::UsagePlan",
+        <UsagePlan as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::UsagePlanKey",
+        <UsagePlanKey as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGateway::VpcLink",
+        <VpcLink as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::ApiGateway::Account` resource specifies the IAM role that Amazon API Gateway uses to write API logs to Amazon CloudWatch Logs.
 ///
 /// To avoid overwriting other roles, you should only have one `AWS::ApiGateway::Account` resource per region per account.
@@ -258,6 +350,7 @@ impl crate::typed::ResourceType for Account {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Account";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -423,6 +516,7 @@ impl crate::typed::ResourceType for ApiKey {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GenerateDistinctId", "Name", "Value"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["APIKeyId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -654,6 +748,7 @@ impl crate::typed::ResourceType for Authorizer {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Authorizer";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RestApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId", "AuthorizerId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -740,6 +835,7 @@ impl crate::typed::ResourceType for BasePathMapping {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::BasePathMapping";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BasePath", "DomainName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "BasePath"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -815,6 +911,7 @@ impl crate::typed::ResourceType for BasePathMappingV2 {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::BasePathMappingV2";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BasePath", "DomainNameArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BasePathMappingArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -898,6 +995,7 @@ impl crate::typed::ResourceType for ClientCertificate {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClientCertificateId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1039,6 +1137,7 @@ impl crate::typed::ResourceType for Deployment {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Deployment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DeploymentCanarySettings", "RestApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DeploymentId", "RestApiId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1734,6 +1833,7 @@ impl crate::typed::ResourceType for DocumentationPart {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::DocumentationPart";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Location", "RestApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DocumentationPartId", "RestApiId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1942,6 +2042,7 @@ impl crate::typed::ResourceType for DocumentationVersion {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::DocumentationVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DocumentationVersion", "RestApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DocumentationVersion", "RestApiId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2136,6 +2237,7 @@ impl crate::typed::ResourceType for DomainName {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2435,6 +2537,7 @@ impl crate::typed::ResourceType for DomainNameAccessAssociation {
         "DomainNameArn",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainNameAccessAssociationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2654,6 +2757,7 @@ impl crate::typed::ResourceType for DomainNameV2 {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainName", "EndpointConfiguration", "SecurityPolicy"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainNameArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2871,6 +2975,7 @@ impl crate::typed::ResourceType for GatewayResponse {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::GatewayResponse";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResponseType", "RestApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3058,6 +3163,7 @@ impl crate::typed::ResourceType for Method {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Method";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["HttpMethod", "ResourceId", "RestApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId", "ResourceId", "HttpMethod"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3678,6 +3784,7 @@ impl crate::typed::ResourceType for Model {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Model";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContentType", "Name", "RestApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId", "Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3758,6 +3865,7 @@ impl crate::typed::ResourceType for RequestValidator {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::RequestValidator";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "RestApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId", "RequestValidatorId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3820,6 +3928,7 @@ impl crate::typed::ResourceType for Resource {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Resource";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ParentId", "PathPart", "RestApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId", "ResourceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4107,6 +4216,7 @@ impl crate::typed::ResourceType for RestApi {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4492,6 +4602,7 @@ impl crate::typed::ResourceType for Stage {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RestApiId", "StageName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId", "StageName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4925,6 +5036,7 @@ impl crate::typed::ResourceType for UsagePlan {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5186,6 +5298,7 @@ impl crate::typed::ResourceType for UsagePlanKey {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::UsagePlanKey";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KeyId", "KeyType", "UsagePlanId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5293,6 +5406,7 @@ impl crate::typed::ResourceType for VpcLink {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TargetArns"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcLinkId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -140,6 +140,66 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ApiGatewayV2::Api",
+        <Api as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGatewayV2::ApiGatewayManagedOverrides",
+        <ApiGatewayManagedOverrides as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGatewayV2::ApiMapping",
+        <ApiMapping as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGatewayV2::Authorizer",
+        <Authorizer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGatewayV2::Deployment",
+        <Deployment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGatewayV2::DomainName",
+        <DomainName as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGatewayV2::Integration",
+        <Integration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGatewayV2::IntegrationResponse",
+        <IntegrationResponse as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGatewayV2::Model",
+        <Model as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGatewayV2::Route",
+        <Route as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGatewayV2::RouteResponse",
+        <RouteResponse as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGatewayV2::RoutingRule",
+        <RoutingRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGatewayV2::Stage",
+        <Stage as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApiGatewayV2::VpcLink",
+        <VpcLink as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::ApiGatewayV2::Api` resource creates an API.
 ///
 /// WebSocket APIs and HTTP APIs are supported. For more information about WebSocket APIs, see [About WebSocket APIs in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-overview.html) in the *API Gateway Developer Guide* . For more information about HTTP APIs, see [HTTP APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api.html) in the *API Gateway Developer Guide.*
@@ -408,6 +468,7 @@ impl crate::typed::ResourceType for Api {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Api";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProtocolType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -691,6 +752,7 @@ impl crate::typed::ResourceType for ApiGatewayManagedOverrides {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::ApiGatewayManagedOverrides";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1169,6 +1231,7 @@ impl crate::typed::ResourceType for ApiMapping {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::ApiMapping";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiMappingId", "DomainName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1347,6 +1410,7 @@ impl crate::typed::ResourceType for Authorizer {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Authorizer";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AuthorizerId", "ApiId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1476,6 +1540,7 @@ impl crate::typed::ResourceType for Deployment {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Deployment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId", "DeploymentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1588,6 +1653,7 @@ impl crate::typed::ResourceType for DomainName {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::DomainName";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2079,6 +2145,7 @@ impl crate::typed::ResourceType for Integration {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Integration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId", "IntegrationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2332,6 +2399,8 @@ impl crate::typed::ResourceType for IntegrationResponse {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::IntegrationResponse";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId", "IntegrationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["ApiId", "IntegrationId", "IntegrationResponseId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2416,6 +2485,7 @@ impl crate::typed::ResourceType for Model {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Model";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId", "ModelId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2603,6 +2673,7 @@ impl crate::typed::ResourceType for Route {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Route";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId", "RouteId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2703,6 +2774,7 @@ impl crate::typed::ResourceType for RouteResponse {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::RouteResponse";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId", "RouteId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId", "RouteId", "RouteResponseId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2768,6 +2840,7 @@ impl crate::typed::ResourceType for RoutingRule {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::RoutingRule";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainNameArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RoutingRuleArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3142,6 +3215,7 @@ impl crate::typed::ResourceType for Stage {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Stage";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId", "StageName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3367,6 +3441,7 @@ impl crate::typed::ResourceType for VpcLink {
     const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::VpcLink";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SecurityGroupIds", "SubnetIds"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcLinkId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -86,6 +86,42 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::AppConfig::Application",
+        <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppConfig::ConfigurationProfile",
+        <ConfigurationProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppConfig::Deployment",
+        <Deployment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppConfig::DeploymentStrategy",
+        <DeploymentStrategy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppConfig::Environment",
+        <Environment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppConfig::Extension",
+        <Extension as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppConfig::ExtensionAssociation",
+        <ExtensionAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppConfig::HostedConfigurationVersion",
+        <HostedConfigurationVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::AppConfig::Application` resource creates an application.
 ///
 /// In AWS AppConfig , an application is simply an organizational construct like a folder. This organizational construct has a relationship with some unit of executable code. For example, you could create an application called MyMobileApp to organize and manage configuration data for a mobile application installed by your users.
@@ -158,6 +194,7 @@ impl crate::typed::ResourceType for Application {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -386,6 +423,8 @@ impl crate::typed::ResourceType for ConfigurationProfile {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "LocationUri", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["ApplicationId", "ConfigurationProfileId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -699,6 +738,8 @@ impl crate::typed::ResourceType for Deployment {
         "KmsKeyIdentifier",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["ApplicationId", "EnvironmentId", "DeploymentNumber"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -953,6 +994,7 @@ impl crate::typed::ResourceType for DeploymentStrategy {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "ReplicateTo"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1165,6 +1207,7 @@ impl crate::typed::ResourceType for Environment {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "EnvironmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1383,6 +1426,7 @@ impl crate::typed::ResourceType for Extension {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1673,6 +1717,7 @@ impl crate::typed::ResourceType for ExtensionAssociation {
         "ExtensionVersionNumber",
         "ResourceIdentifier",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1853,6 +1898,8 @@ impl crate::typed::ResourceType for HostedConfigurationVersion {
         "LatestVersionNumber",
         "VersionLabel",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["ApplicationId", "ConfigurationProfileId", "VersionNumber"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::AppFlow::Connector",
+        <Connector as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppFlow::ConnectorProfile",
+        <ConnectorProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppFlow::Flow",
+        <Flow as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a new connector profile associated with your AWS account .
 ///
 /// There is a soft quota of 100 connector profiles per AWS account . If you need more connector profiles than this quota allows, you can submit a request to the Amazon AppFlow team through the Amazon AppFlow support channel. In each connector profile that you create, you can provide the credentials and properties for only one connector.
@@ -115,6 +131,7 @@ impl crate::typed::ResourceType for Connector {
     const TYPE_NAME: &'static str = "AWS::AppFlow::Connector";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectorLabel"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectorLabel"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -297,6 +314,7 @@ impl crate::typed::ResourceType for ConnectorProfile {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConnectorLabel", "ConnectorProfileName", "ConnectorType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectorProfileName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3110,6 +3128,7 @@ impl crate::typed::ResourceType for Flow {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowName", "KMSArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FlowName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

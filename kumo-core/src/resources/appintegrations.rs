@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::AppIntegrations::Application",
+        <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppIntegrations::DataIntegration",
+        <DataIntegration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppIntegrations::EventIntegration",
+        <EventIntegration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates and persists an Application resource.
 ///
 /// `AWS::AppIntegrations::Application`.
@@ -192,6 +208,7 @@ impl crate::typed::ResourceType for Application {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -558,6 +575,7 @@ impl crate::typed::ResourceType for DataIntegration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKey", "ScheduleConfig", "SourceURI"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -782,6 +800,7 @@ impl crate::typed::ResourceType for EventIntegration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EventBridgeBus", "EventFilter", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        <ScalableTarget as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        <ScalingPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::ApplicationAutoScaling::ScalableTarget` resource specifies a resource that Application Auto Scaling can scale, such as an AWS::DynamoDB::Table or AWS::ECS::Service resource.
 ///
 /// For more information, see [Getting started](https://docs.aws.amazon.com/autoscaling/application/userguide/getting-started.html) in the *Application Auto Scaling User Guide* .
@@ -137,6 +149,8 @@ impl crate::typed::ResourceType for ScalableTarget {
     const TYPE_NAME: &'static str = "AWS::ApplicationAutoScaling::ScalableTarget";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
+        &["ResourceId", "ScalableDimension", "ServiceNamespace"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ResourceId", "ScalableDimension", "ServiceNamespace"];
 
     fn resource(&self) -> &crate::Resource {
@@ -747,6 +761,7 @@ impl crate::typed::ResourceType for ScalingPolicy {
         "ScalingTargetId",
         "ServiceNamespace",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn", "ScalableDimension"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Application as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::ApplicationInsights::Application",
+    <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The `AWS::ApplicationInsights::Application` resource adds an application that is created from a resource group.
 ///
 /// `AWS::ApplicationInsights::Application`.
@@ -210,6 +216,7 @@ impl crate::typed::ResourceType for Application {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupingType", "ResourceGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationARN"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

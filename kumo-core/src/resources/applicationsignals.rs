@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ApplicationSignals::Discovery",
+        <Discovery as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApplicationSignals::GroupingConfiguration",
+        <GroupingConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ApplicationSignals::ServiceLevelObjective",
+        <ServiceLevelObjective as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// > If you have existing `AWS::ApplicationSignals::Discovery` resources that were created prior to the Application Map release, you will need to delete and recreate these resources in your account to enable Application Map.
 ///
 /// Enables this AWS account to be able to use CloudWatch Application Signals by creating the `AWSServiceRoleForCloudWatchApplicationSignals` service-linked role. This service-linked role has the following permissions:
@@ -86,6 +102,7 @@ impl crate::typed::ResourceType for Discovery {
     const TYPE_NAME: &'static str = "AWS::ApplicationSignals::Discovery";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -147,6 +164,7 @@ impl crate::typed::ResourceType for GroupingConfiguration {
     const TYPE_NAME: &'static str = "AWS::ApplicationSignals::GroupingConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -405,6 +423,7 @@ impl crate::typed::ResourceType for ServiceLevelObjective {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::AppRunner::AutoScalingConfiguration",
+        <AutoScalingConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppRunner::ObservabilityConfiguration",
+        <ObservabilityConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppRunner::Service",
+        <Service as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppRunner::VpcConnector",
+        <VpcConnector as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppRunner::VpcIngressConnection",
+        <VpcIngressConnection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Specify an AWS App Runner Automatic Scaling configuration by using the `AWS::AppRunner::AutoScalingConfiguration` resource in an AWS CloudFormation template.
 ///
 /// The `AWS::AppRunner::AutoScalingConfiguration` resource is an AWS App Runner resource type that specifies an App Runner automatic scaling configuration.
@@ -206,6 +230,7 @@ impl crate::typed::ResourceType for AutoScalingConfiguration {
         "MinSize",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AutoScalingConfigurationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -410,6 +435,7 @@ impl crate::typed::ResourceType for ObservabilityConfiguration {
         "Tags",
         "TraceConfiguration",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ObservabilityConfigurationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -711,6 +737,7 @@ impl crate::typed::ResourceType for Service {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EncryptionConfiguration", "ServiceName", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2011,6 +2038,7 @@ impl crate::typed::ResourceType for VpcConnector {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["SecurityGroups", "Subnets", "Tags", "VpcConnectorName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcConnectorArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2175,6 +2203,7 @@ impl crate::typed::ResourceType for VpcIngressConnection {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ServiceArn", "Tags", "VpcIngressConnectionName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcIngressConnectionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -131,6 +131,62 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::AppStream::AppBlock",
+        <AppBlock as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppStream::AppBlockBuilder",
+        <AppBlockBuilder as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppStream::Application",
+        <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppStream::ApplicationEntitlementAssociation",
+        <ApplicationEntitlementAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppStream::ApplicationFleetAssociation",
+        <ApplicationFleetAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppStream::DirectoryConfig",
+        <DirectoryConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppStream::Entitlement",
+        <Entitlement as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppStream::Fleet",
+        <Fleet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppStream::ImageBuilder",
+        <ImageBuilder as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppStream::Stack",
+        <Stack as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppStream::StackFleetAssociation",
+        <StackFleetAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppStream::StackUserAssociation",
+        <StackUserAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppStream::User",
+        <User as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// This resource creates an app block.
 ///
 /// App blocks store details about the virtual hard disk that contains the files for the application in an S3 bucket. It also stores the setup script with details about how to mount the virtual hard disk. App blocks are only supported for Elastic fleets.
@@ -267,6 +323,7 @@ impl crate::typed::ResourceType for AppBlock {
         "SetupScriptDetails",
         "SourceS3Location",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -547,6 +604,7 @@ impl crate::typed::ResourceType for AppBlockBuilder {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -841,6 +899,7 @@ impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::AppStream::Application";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceFamilies", "Name", "Platforms"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -976,6 +1035,8 @@ impl crate::typed::ResourceType for ApplicationEntitlementAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ApplicationIdentifier", "EntitlementName", "StackName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["StackName", "EntitlementName", "ApplicationIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1020,6 +1081,7 @@ impl crate::typed::ResourceType for ApplicationFleetAssociation {
     const TYPE_NAME: &'static str = "AWS::AppStream::ApplicationFleetAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationArn", "FleetName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FleetName", "ApplicationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1088,6 +1150,7 @@ impl crate::typed::ResourceType for DirectoryConfig {
     const TYPE_NAME: &'static str = "AWS::AppStream::DirectoryConfig";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DirectoryName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DirectoryName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1263,6 +1326,7 @@ impl crate::typed::ResourceType for Entitlement {
     const TYPE_NAME: &'static str = "AWS::AppStream::Entitlement";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "StackName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StackName", "Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1680,6 +1744,7 @@ impl crate::typed::ResourceType for Fleet {
     const TYPE_NAME: &'static str = "AWS::AppStream::Fleet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FleetType", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2150,6 +2215,7 @@ impl crate::typed::ResourceType for ImageBuilder {
     const TYPE_NAME: &'static str = "AWS::AppStream::ImageBuilder";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2607,6 +2673,7 @@ impl crate::typed::ResourceType for Stack {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2998,6 +3065,7 @@ impl crate::typed::ResourceType for StackFleetAssociation {
     const TYPE_NAME: &'static str = "AWS::AppStream::StackFleetAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3079,6 +3147,7 @@ impl crate::typed::ResourceType for StackUserAssociation {
         "StackName",
         "UserName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3187,6 +3256,7 @@ impl crate::typed::ResourceType for User {
         "MessageAction",
         "UserName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -122,6 +122,58 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::AppSync::Api",
+        <Api as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppSync::ApiCache",
+        <ApiCache as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppSync::ApiKey",
+        <ApiKey as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppSync::ChannelNamespace",
+        <ChannelNamespace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppSync::DataSource",
+        <DataSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppSync::DomainName",
+        <DomainName as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppSync::DomainNameApiAssociation",
+        <DomainNameApiAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppSync::FunctionConfiguration",
+        <FunctionConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppSync::GraphQLApi",
+        <GraphQlApi as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppSync::GraphQLSchema",
+        <GraphQlSchema as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppSync::Resolver",
+        <Resolver as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AppSync::SourceApiAssociation",
+        <SourceApiAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::AppSync::Api` resource creates an AWS AppSync API that you can use for an AWS AppSync API with your preferred configuration, such as an Event API that provides real-time message publishing and message subscriptions over WebSockets.
 ///
 /// `AWS::AppSync::Api`.
@@ -193,6 +245,7 @@ impl crate::typed::ResourceType for Api {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -766,6 +819,7 @@ impl crate::typed::ResourceType for ApiCache {
     const TYPE_NAME: &'static str = "AWS::AppSync::ApiCache";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -844,6 +898,7 @@ impl crate::typed::ResourceType for ApiKey {
     const TYPE_NAME: &'static str = "AWS::AppSync::ApiKey";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiKeyId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -998,6 +1053,7 @@ impl crate::typed::ResourceType for ChannelNamespace {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChannelNamespaceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1457,6 +1513,7 @@ impl crate::typed::ResourceType for DataSource {
     const TYPE_NAME: &'static str = "AWS::AppSync::DataSource";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DataSourceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2073,6 +2130,7 @@ impl crate::typed::ResourceType for DomainName {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CertificateArn", "DomainName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2174,6 +2232,7 @@ impl crate::typed::ResourceType for DomainNameApiAssociation {
     const TYPE_NAME: &'static str = "AWS::AppSync::DomainNameApiAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiAssociationIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2395,6 +2454,7 @@ impl crate::typed::ResourceType for FunctionConfiguration {
     const TYPE_NAME: &'static str = "AWS::AppSync::FunctionConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2898,6 +2958,7 @@ impl crate::typed::ResourceType for GraphQlApi {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3696,6 +3757,7 @@ impl crate::typed::ResourceType for GraphQlSchema {
     const TYPE_NAME: &'static str = "AWS::AppSync::GraphQLSchema";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3952,6 +4014,7 @@ impl crate::typed::ResourceType for Resolver {
     const TYPE_NAME: &'static str = "AWS::AppSync::Resolver";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId", "FieldName", "TypeName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResolverArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4364,6 +4427,7 @@ impl crate::typed::ResourceType for SourceApiAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["MergedApiIdentifier", "SourceApiIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

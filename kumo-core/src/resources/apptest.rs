@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <TestCase as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::AppTest::TestCase",
+    <TestCase as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates a test case for an application.
 ///
 /// For more information about test cases, see [Test cases](https://docs.aws.amazon.com/m2/latest/userguide/testing-test-cases.html) and [Application Testing concepts](https://docs.aws.amazon.com/m2/latest/userguide/concepts-apptest.html) in the *AWS Mainframe Modernization User Guide* .
@@ -85,6 +91,7 @@ impl crate::typed::ResourceType for TestCase {
     const TYPE_NAME: &'static str = "AWS::AppTest::TestCase";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TestCaseId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

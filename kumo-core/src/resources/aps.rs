@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::APS::AnomalyDetector",
+        <AnomalyDetector as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::APS::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::APS::RuleGroupsNamespace",
+        <RuleGroupsNamespace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::APS::Scraper",
+        <Scraper as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::APS::Workspace",
+        <Workspace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Anomaly detection uses the Random Cut Forest algorithm for time-series analysis.
 ///
 /// The anomaly detector analyzes Amazon Managed Service for Prometheus metrics to identify unusual patterns and behaviors.
@@ -152,6 +176,7 @@ impl crate::typed::ResourceType for AnomalyDetector {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Alias", "Workspace"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -466,6 +491,7 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::APS::ResourcePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WorkspaceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -533,6 +559,7 @@ impl crate::typed::ResourceType for RuleGroupsNamespace {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Workspace"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -696,6 +723,7 @@ impl crate::typed::ResourceType for Scraper {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Source"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1359,6 +1387,7 @@ impl crate::typed::ResourceType for Workspace {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

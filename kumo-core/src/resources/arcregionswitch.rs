@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Plan as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::ARCRegionSwitch::Plan",
+    <Plan as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Represents a Region switch plan.
 ///
 /// A plan defines the steps required to shift traffic from one AWS Region to another.
@@ -159,6 +165,7 @@ impl crate::typed::ResourceType for Plan {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Name", "PrimaryRegion", "RecoveryApproach", "Regions"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

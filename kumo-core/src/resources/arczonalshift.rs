@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ARCZonalShift::AutoshiftObserverNotificationStatus",
+        <AutoshiftObserverNotificationStatus as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ARCZonalShift::ZonalAutoshiftConfiguration",
+        <ZonalAutoshiftConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Definition of AWS::ARCZonalShift::AutoshiftObserverNotificationStatus Resource Type
 ///
 /// `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus`.
@@ -67,6 +79,7 @@ impl crate::typed::ResourceType for AutoshiftObserverNotificationStatus {
     const TYPE_NAME: &'static str = "AWS::ARCZonalShift::AutoshiftObserverNotificationStatus";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Status"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId", "Region"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -203,6 +216,7 @@ impl crate::typed::ResourceType for ZonalAutoshiftConfiguration {
     const TYPE_NAME: &'static str = "AWS::ARCZonalShift::ZonalAutoshiftConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

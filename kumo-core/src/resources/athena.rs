@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Athena::CapacityReservation",
+        <CapacityReservation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Athena::DataCatalog",
+        <DataCatalog as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Athena::NamedQuery",
+        <NamedQuery as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Athena::PreparedStatement",
+        <PreparedStatement as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Athena::WorkGroup",
+        <WorkGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Specifies a capacity reservation with the provided name and number of requested data processing units.
 ///
 /// `AWS::Athena::CapacityReservation`.
@@ -132,6 +156,7 @@ impl crate::typed::ResourceType for CapacityReservation {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -415,6 +440,7 @@ impl crate::typed::ResourceType for DataCatalog {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -607,6 +633,7 @@ impl crate::typed::ResourceType for NamedQuery {
         "QueryString",
         "WorkGroup",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NamedQueryId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -674,6 +701,7 @@ impl crate::typed::ResourceType for PreparedStatement {
     const TYPE_NAME: &'static str = "AWS::Athena::PreparedStatement";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["StatementName", "WorkGroup"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StatementName", "WorkGroup"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -805,6 +833,7 @@ impl crate::typed::ResourceType for WorkGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

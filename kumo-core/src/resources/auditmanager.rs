@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Assessment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::AuditManager::Assessment",
+    <Assessment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The `AWS::AuditManager::Assessment` resource is an Audit Manager resource type that defines the scope of audit evidence collected by Audit Manager .
 ///
 /// An Audit Manager assessment is an implementation of an Audit Manager framework.
@@ -179,6 +185,7 @@ impl crate::typed::ResourceType for Assessment {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AwsAccount", "FrameworkId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssessmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -68,6 +68,34 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::AutoScaling::AutoScalingGroup",
+        <AutoScalingGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AutoScaling::LaunchConfiguration",
+        <LaunchConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AutoScaling::LifecycleHook",
+        <LifecycleHook as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AutoScaling::ScalingPolicy",
+        <ScalingPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AutoScaling::ScheduledAction",
+        <ScheduledAction as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::AutoScaling::WarmPool",
+        <WarmPool as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::AutoScaling::AutoScalingGroup` resource defines an Amazon EC2 Auto Scaling group, which is a collection of Amazon EC2 instances that are treated as a logical grouping for the purposes of automatic scaling and management.
 ///
 /// For more information about Amazon EC2 Auto Scaling, see the [Amazon EC2 Auto Scaling User Guide](https://docs.aws.amazon.com/autoscaling/ec2/userguide/what-is-amazon-ec2-auto-scaling.html) .
@@ -669,6 +697,7 @@ impl crate::typed::ResourceType for AutoScalingGroup {
         flags: &["PropagateAtLaunch"],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AutoScalingGroupName", "InstanceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AutoScalingGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3497,6 +3526,7 @@ impl crate::typed::ResourceType for LaunchConfiguration {
         "SpotPrice",
         "UserData",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LaunchConfigurationName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3970,6 +4000,8 @@ impl crate::typed::ResourceType for LifecycleHook {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AutoScalingGroupName", "LifecycleHookName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["AutoScalingGroupName", "LifecycleHookName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4254,6 +4286,7 @@ impl crate::typed::ResourceType for ScalingPolicy {
     const TYPE_NAME: &'static str = "AWS::AutoScaling::ScalingPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AutoScalingGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5851,6 +5884,8 @@ impl crate::typed::ResourceType for ScheduledAction {
     const TYPE_NAME: &'static str = "AWS::AutoScaling::ScheduledAction";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AutoScalingGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["ScheduledActionName", "AutoScalingGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5970,6 +6005,7 @@ impl crate::typed::ResourceType for WarmPool {
     const TYPE_NAME: &'static str = "AWS::AutoScaling::WarmPool";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AutoScalingGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AutoScalingGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

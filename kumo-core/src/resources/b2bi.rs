@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::B2BI::Capability",
+        <Capability as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::B2BI::Partnership",
+        <Partnership as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::B2BI::Profile",
+        <Profile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::B2BI::Transformer",
+        <Transformer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Instantiates a capability based on the specified parameters.
 ///
 /// A trading capability contains the information required to transform incoming EDI documents into JSON or XML outputs.
@@ -128,6 +148,7 @@ impl crate::typed::ResourceType for Capability {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CapabilityId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -359,6 +380,7 @@ impl crate::typed::ResourceType for Partnership {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Email", "Phone", "ProfileId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PartnershipId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -707,6 +729,7 @@ impl crate::typed::ResourceType for Profile {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Logging"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProfileId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -968,6 +991,7 @@ impl crate::typed::ResourceType for Transformer {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransformerId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -95,6 +95,46 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Backup::BackupPlan",
+        <BackupPlan as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Backup::BackupSelection",
+        <BackupSelection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Backup::BackupVault",
+        <BackupVault as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Backup::Framework",
+        <Framework as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Backup::LogicallyAirGappedBackupVault",
+        <LogicallyAirGappedBackupVault as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Backup::ReportPlan",
+        <ReportPlan as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Backup::RestoreTestingPlan",
+        <RestoreTestingPlan as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Backup::RestoreTestingSelection",
+        <RestoreTestingSelection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Backup::TieringConfiguration",
+        <TieringConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Contains an optional backup plan display name and an array of `BackupRule` objects, each of which specifies a backup rule.
 ///
 /// Each rule in a backup plan is a separate scheduled task and can back up a different selection of AWS resources.
@@ -145,6 +185,7 @@ impl crate::typed::ResourceType for BackupPlan {
     const TYPE_NAME: &'static str = "AWS::Backup::BackupPlan";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("BackupPlanTags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BackupPlanId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -774,6 +815,7 @@ impl crate::typed::ResourceType for BackupSelection {
     const TYPE_NAME: &'static str = "AWS::Backup::BackupSelection";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BackupPlanId", "BackupSelection"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1204,6 +1246,7 @@ impl crate::typed::ResourceType for BackupVault {
     const TYPE_NAME: &'static str = "AWS::Backup::BackupVault";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("BackupVaultTags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BackupVaultName", "EncryptionKeyArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BackupVaultName"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1419,6 +1462,7 @@ impl crate::typed::ResourceType for Framework {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FrameworkName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FrameworkArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1802,6 +1846,7 @@ impl crate::typed::ResourceType for LogicallyAirGappedBackupVault {
         "MaxRetentionDays",
         "MinRetentionDays",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BackupVaultName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1972,6 +2017,7 @@ impl crate::typed::ResourceType for ReportPlan {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ReportPlanName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReportPlanArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2257,6 +2303,7 @@ impl crate::typed::ResourceType for RestoreTestingPlan {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RestoreTestingPlanName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestoreTestingPlanName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2539,6 +2586,8 @@ impl crate::typed::ResourceType for RestoreTestingSelection {
         "RestoreTestingPlanName",
         "RestoreTestingSelectionName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["RestoreTestingPlanName", "RestoreTestingSelectionName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2692,6 +2741,7 @@ impl crate::typed::ResourceType for TieringConfiguration {
     const TYPE_NAME: &'static str = "AWS::Backup::TieringConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("TieringConfigurationTags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TieringConfigurationName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TieringConfigurationName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Hypervisor as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::BackupGateway::Hypervisor",
+    <Hypervisor as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Represents the hypervisor's permissions to which the gateway will connect.
 ///
 /// A hypervisor is hardware, software, or firmware that creates and manages virtual machines, and allocates resources to them.
@@ -159,6 +165,7 @@ impl crate::typed::ResourceType for Hypervisor {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HypervisorArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -77,6 +77,38 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Batch::ComputeEnvironment",
+        <ComputeEnvironment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Batch::ConsumableResource",
+        <ConsumableResource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Batch::JobDefinition",
+        <JobDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Batch::JobQueue",
+        <JobQueue as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Batch::QuotaShare",
+        <QuotaShare as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Batch::SchedulingPolicy",
+        <SchedulingPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Batch::ServiceEnvironment",
+        <ServiceEnvironment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::Batch::ComputeEnvironment` resource defines your AWS Batch compute environment.
 ///
 /// You can define `MANAGED` or `UNMANAGED` compute environments. `MANAGED` compute environments can use Amazon EC2 or AWS Fargate resources. `UNMANAGED` compute environments can only use EC2 resources. For more information, see [Compute Environments](https://docs.aws.amazon.com/batch/latest/userguide/compute_environments.html) in the ** .
@@ -287,6 +319,7 @@ impl crate::typed::ResourceType for ComputeEnvironment {
         "Tags",
         "Type",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ComputeEnvironmentArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1125,6 +1158,7 @@ impl crate::typed::ResourceType for ConsumableResource {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConsumableResourceName", "ResourceType", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConsumableResourceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1428,6 +1462,7 @@ impl crate::typed::ResourceType for JobDefinition {
     const TYPE_NAME: &'static str = "AWS::Batch::JobDefinition";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["JobDefinitionName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobDefinitionName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5249,6 +5284,7 @@ impl crate::typed::ResourceType for JobQueue {
     const TYPE_NAME: &'static str = "AWS::Batch::JobQueue";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["JobQueueName", "JobQueueType", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobQueueArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5487,6 +5523,7 @@ impl crate::typed::ResourceType for QuotaShare {
     const TYPE_NAME: &'static str = "AWS::Batch::QuotaShare";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["JobQueue", "QuotaShareName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QuotaShareArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5717,6 +5754,7 @@ impl crate::typed::ResourceType for SchedulingPolicy {
     const TYPE_NAME: &'static str = "AWS::Batch::SchedulingPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5996,6 +6034,7 @@ impl crate::typed::ResourceType for ServiceEnvironment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ServiceEnvironmentName", "ServiceEnvironmentType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceEnvironmentArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Export as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::BCMDataExports::Export",
+    <Export as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates a data export and specifies the data query, the delivery preference, and any optional resource tags.
 ///
 /// A `DataQuery` consists of both a `QueryStatement` and `TableConfigurations` .
@@ -73,6 +79,7 @@ impl crate::typed::ResourceType for Export {
         "Export.Name",
         "Export.RefreshCadence",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ExportArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <BillScenario as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::BcmPricingCalculator::BillScenario",
+    <BillScenario as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Resource Type definition for AWS::BcmPricingCalculator::BillScenario
 ///
 /// `AWS::BcmPricingCalculator::BillScenario`.
@@ -129,6 +135,7 @@ impl crate::typed::ResourceType for BillScenario {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

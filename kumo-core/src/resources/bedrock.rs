@@ -194,6 +194,90 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Bedrock::Agent",
+        <Agent as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::AgentAlias",
+        <AgentAlias as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::ApplicationInferenceProfile",
+        <ApplicationInferenceProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::AutomatedReasoningPolicy",
+        <AutomatedReasoningPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::AutomatedReasoningPolicyVersion",
+        <AutomatedReasoningPolicyVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::Blueprint",
+        <Blueprint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::DataAutomationLibrary",
+        <DataAutomationLibrary as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::DataAutomationProject",
+        <DataAutomationProject as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::DataSource",
+        <DataSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::EnforcedGuardrailConfiguration",
+        <EnforcedGuardrailConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::Flow",
+        <Flow as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::FlowAlias",
+        <FlowAlias as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::FlowVersion",
+        <FlowVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::Guardrail",
+        <Guardrail as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::GuardrailVersion",
+        <GuardrailVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::IntelligentPromptRouter",
+        <IntelligentPromptRouter as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::KnowledgeBase",
+        <KnowledgeBase as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::Prompt",
+        <Prompt as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::PromptVersion",
+        <PromptVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Bedrock::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Specifies an agent as a resource in a top-level template.
 ///
 /// Minimally, you must specify the following properties:
@@ -524,6 +608,7 @@ impl crate::typed::ResourceType for Agent {
     const TYPE_NAME: &'static str = "AWS::Bedrock::Agent";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1863,6 +1948,7 @@ impl crate::typed::ResourceType for AgentAlias {
     const TYPE_NAME: &'static str = "AWS::Bedrock::AgentAlias";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AgentId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentId", "AgentAliasId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2053,6 +2139,7 @@ impl crate::typed::ResourceType for ApplicationInferenceProfile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "InferenceProfileName", "ModelSource"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InferenceProfileIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2273,6 +2360,7 @@ impl crate::typed::ResourceType for AutomatedReasoningPolicy {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ForceDelete", "KmsKeyId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2665,6 +2753,7 @@ impl crate::typed::ResourceType for AutomatedReasoningPolicyVersion {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["LastUpdatedDefinitionHash", "PolicyArn", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyArn", "Version"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2843,6 +2932,7 @@ impl crate::typed::ResourceType for Blueprint {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BlueprintName", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BlueprintArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3020,6 +3110,7 @@ impl crate::typed::ResourceType for DataAutomationLibrary {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionConfiguration", "LibraryName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LibraryArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3283,6 +3374,7 @@ impl crate::typed::ResourceType for DataAutomationProject {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProjectName", "ProjectType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProjectArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5718,6 +5810,7 @@ impl crate::typed::ResourceType for DataSource {
         "VectorIngestionConfiguration.ChunkingConfiguration",
         "VectorIngestionConfiguration.ParsingConfiguration",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KnowledgeBaseId", "DataSourceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7847,6 +7940,7 @@ impl crate::typed::ResourceType for EnforcedGuardrailConfiguration {
     const TYPE_NAME: &'static str = "AWS::Bedrock::EnforcedGuardrailConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfigId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8209,6 +8303,7 @@ impl crate::typed::ResourceType for Flow {
     const TYPE_NAME: &'static str = "AWS::Bedrock::Flow";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8768,6 +8863,7 @@ impl crate::typed::ResourceType for FlowAlias {
     const TYPE_NAME: &'static str = "AWS::Bedrock::FlowAlias";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn", "FlowArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8971,6 +9067,7 @@ impl crate::typed::ResourceType for FlowVersion {
     const TYPE_NAME: &'static str = "AWS::Bedrock::FlowVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "FlowArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FlowArn", "Version"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9258,6 +9355,7 @@ impl crate::typed::ResourceType for Guardrail {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GuardrailArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10759,6 +10857,7 @@ impl crate::typed::ResourceType for GuardrailVersion {
     const TYPE_NAME: &'static str = "AWS::Bedrock::GuardrailVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "GuardrailIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GuardrailId", "Version"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10887,6 +10986,7 @@ impl crate::typed::ResourceType for IntelligentPromptRouter {
         "PromptRouterName",
         "RoutingCriteria",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PromptRouterArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11124,6 +11224,7 @@ impl crate::typed::ResourceType for KnowledgeBase {
     const TYPE_NAME: &'static str = "AWS::Bedrock::KnowledgeBase";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KnowledgeBaseConfiguration.KendraKnowledgeBaseConfiguration", "KnowledgeBaseConfiguration.SqlKnowledgeBaseConfiguration.RedshiftConfiguration.QueryEngineConfiguration", "KnowledgeBaseConfiguration.SqlKnowledgeBaseConfiguration.RedshiftConfiguration.StorageConfigurations", "KnowledgeBaseConfiguration.SqlKnowledgeBaseConfiguration.Type", "KnowledgeBaseConfiguration.Type", "KnowledgeBaseConfiguration.VectorKnowledgeBaseConfiguration", "StorageConfiguration"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KnowledgeBaseId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13345,6 +13446,7 @@ impl crate::typed::ResourceType for Prompt {
     const TYPE_NAME: &'static str = "AWS::Bedrock::Prompt";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13624,6 +13726,7 @@ impl crate::typed::ResourceType for PromptVersion {
     const TYPE_NAME: &'static str = "AWS::Bedrock::PromptVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "PromptArn", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13734,6 +13837,7 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::Bedrock::ResourcePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

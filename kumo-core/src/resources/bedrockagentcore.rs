@@ -149,6 +149,70 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::BedrockAgentCore::ApiKeyCredentialProvider",
+        <ApiKeyCredentialProvider as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::BrowserCustom",
+        <BrowserCustom as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::BrowserProfile",
+        <BrowserProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::CodeInterpreterCustom",
+        <CodeInterpreterCustom as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::Evaluator",
+        <Evaluator as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::Gateway",
+        <Gateway as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::GatewayTarget",
+        <GatewayTarget as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::Memory",
+        <Memory as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::OAuth2CredentialProvider",
+        <OAuth2CredentialProvider as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::OnlineEvaluationConfig",
+        <OnlineEvaluationConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::Policy",
+        <Policy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::PolicyEngine",
+        <PolicyEngine as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::Runtime",
+        <Runtime as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::RuntimeEndpoint",
+        <RuntimeEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BedrockAgentCore::WorkloadIdentity",
+        <WorkloadIdentity as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Resource Type definition for AWS::BedrockAgentCore::ApiKeyCredentialProvider
 ///
 /// `AWS::BedrockAgentCore::ApiKeyCredentialProvider`.
@@ -215,6 +279,7 @@ impl crate::typed::ResourceType for ApiKeyCredentialProvider {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CredentialProviderArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -447,6 +512,7 @@ impl crate::typed::ResourceType for BrowserCustom {
         "NetworkConfiguration",
         "RecordingConfig",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BrowserId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -855,6 +921,7 @@ impl crate::typed::ResourceType for BrowserProfile {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::BrowserProfile";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProfileId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1039,6 +1106,7 @@ impl crate::typed::ResourceType for CodeInterpreterCustom {
         "Name",
         "NetworkConfiguration",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CodeInterpreterId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1321,6 +1389,7 @@ impl crate::typed::ResourceType for Evaluator {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EvaluatorName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EvaluatorArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1962,6 +2031,7 @@ impl crate::typed::ResourceType for Gateway {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Gateway";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GatewayIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2317,6 +2387,7 @@ impl crate::typed::ResourceType for GatewayTarget {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::GatewayTarget";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GatewayIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GatewayIdentifier", "TargetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2635,6 +2706,7 @@ impl crate::typed::ResourceType for Memory {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Memory";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionKeyArn", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MemoryArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5224,6 +5296,7 @@ impl crate::typed::ResourceType for OAuth2CredentialProvider {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CredentialProviderVendor", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CredentialProviderArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6229,6 +6302,7 @@ impl crate::typed::ResourceType for OnlineEvaluationConfig {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OnlineEvaluationConfigName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OnlineEvaluationConfigArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6701,6 +6775,7 @@ impl crate::typed::ResourceType for Policy {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Policy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "PolicyEngineId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6912,6 +6987,7 @@ impl crate::typed::ResourceType for PolicyEngine {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionKeyArn", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyEngineArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7170,6 +7246,7 @@ impl crate::typed::ResourceType for Runtime {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Runtime";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AgentRuntimeName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentRuntimeId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8063,6 +8140,7 @@ impl crate::typed::ResourceType for RuntimeEndpoint {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::RuntimeEndpoint";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AgentRuntimeId", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentRuntimeEndpointArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8212,6 +8290,7 @@ impl crate::typed::ResourceType for WorkloadIdentity {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

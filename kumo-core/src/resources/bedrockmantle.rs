@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Project as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::BedrockMantle::Project",
+    <Project as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Resource type definition for AWS::BedrockMantle::Project
 ///
 /// `AWS::BedrockMantle::Project`.
@@ -66,6 +72,7 @@ impl crate::typed::ResourceType for Project {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <BillingView as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::Billing::BillingView",
+    <BillingView as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates a billing view with the specified billing view attributes.
 ///
 /// `AWS::Billing::BillingView`.
@@ -105,6 +111,7 @@ impl crate::typed::ResourceType for BillingView {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

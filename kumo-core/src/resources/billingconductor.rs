@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::BillingConductor::BillingGroup",
+        <BillingGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BillingConductor::CustomLineItem",
+        <CustomLineItem as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BillingConductor::PricingPlan",
+        <PricingPlan as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::BillingConductor::PricingRule",
+        <PricingRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a billing group that resembles a consolidated billing family that AWS charges, based off of the predefined pricing plan computation.
 ///
 /// `AWS::BillingConductor::BillingGroup`.
@@ -137,6 +157,7 @@ impl crate::typed::ResourceType for BillingGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PrimaryAccountId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -480,6 +501,7 @@ impl crate::typed::ResourceType for CustomLineItem {
         "CustomLineItemChargeDetails.Type",
         "PresentationDetails",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1000,6 +1022,7 @@ impl crate::typed::ResourceType for PricingPlan {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1242,6 +1265,7 @@ impl crate::typed::ResourceType for PricingRule {
         "Service",
         "UsageType",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

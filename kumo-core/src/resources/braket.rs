@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <SpendingLimit as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::Braket::SpendingLimit",
+    <SpendingLimit as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates a spending limit for a specified quantum device.
 ///
 /// Spending limits help you control costs by setting maximum amounts that can be spent on quantum computing tasks within a specified time period.
@@ -83,6 +89,7 @@ impl crate::typed::ResourceType for SpendingLimit {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DeviceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SpendingLimitArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -29,6 +29,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Budgets::Budget",
+        <Budget as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Budgets::BudgetsAction",
+        <BudgetsAction as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::Budgets::Budget` resource allows customers to take pre-defined actions that will trigger once a budget threshold has been exceeded. creates, replaces, or deletes budgets for Billing and Cost Management.
 ///
 /// For more information, see [Managing Your Costs with Budgets](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/budgets-managing-costs.html) in the *Billing and Cost Management User Guide* .
@@ -94,6 +106,7 @@ impl crate::typed::ResourceType for Budget {
     const TYPE_NAME: &'static str = "AWS::Budgets::Budget";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NotificationsWithSubscribers"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1140,6 +1153,7 @@ impl crate::typed::ResourceType for BudgetsAction {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ActionType", "BudgetName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ActionId", "BudgetName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Cases::CaseRule",
+        <CaseRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cases::Domain",
+        <Domain as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cases::Field",
+        <Field as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cases::Layout",
+        <Layout as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cases::Template",
+        <Template as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a new case rule.
 ///
 /// In the Amazon Connect admin website, case rules are known as *case field conditions* . For more information about case field conditions, see [Add case field conditions to a case template](https://docs.aws.amazon.com/connect/latest/adminguide/case-field-conditions.html) .
@@ -141,6 +165,7 @@ impl crate::typed::ResourceType for CaseRule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CaseRuleArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -267,6 +292,7 @@ impl crate::typed::ResourceType for Domain {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -435,6 +461,7 @@ impl crate::typed::ResourceType for Field {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainId", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FieldArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -679,6 +706,7 @@ impl crate::typed::ResourceType for Layout {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LayoutArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -891,6 +919,7 @@ impl crate::typed::ResourceType for Template {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TemplateArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

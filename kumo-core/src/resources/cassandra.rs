@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Cassandra::Keyspace",
+        <Keyspace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cassandra::Table",
+        <Table as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cassandra::Type",
+        <Type as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// You can use the `AWS::Cassandra::Keyspace` resource to create a new keyspace in Amazon Keyspaces (for Apache Cassandra).
 ///
 /// For more information, see [Create a keyspace](https://docs.aws.amazon.com/keyspaces/latest/devguide/getting-started.keyspaces.html) in the *Amazon Keyspaces Developer Guide* .
@@ -142,6 +158,7 @@ impl crate::typed::ResourceType for Keyspace {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KeyspaceName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyspaceName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -599,6 +616,7 @@ impl crate::typed::ResourceType for Table {
         "PartitionKeyColumns",
         "TableName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyspaceName", "TableName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1398,6 +1416,7 @@ impl crate::typed::ResourceType for Type {
     const TYPE_NAME: &'static str = "AWS::Cassandra::Type";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Fields", "KeyspaceName", "TypeName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyspaceName", "TypeName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Metadata as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::CDK::Metadata",
+    <Metadata as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// `AWS::CDK::Metadata`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cdk-metadata.html)
@@ -40,6 +46,7 @@ impl crate::typed::ResourceType for Metadata {
     const TYPE_NAME: &'static str = "AWS::CDK::Metadata";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

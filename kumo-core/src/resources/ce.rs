@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::CE::AnomalyMonitor",
+        <AnomalyMonitor as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CE::AnomalySubscription",
+        <AnomalySubscription as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CE::CostCategory",
+        <CostCategory as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::CE::AnomalyMonitor` resource is a Cost Explorer resource type that continuously inspects your account's cost data for anomalies, based on `MonitorType` and `MonitorSpecification` .
 ///
 /// The content consists of detailed metadata and the current status of the monitor object.
@@ -142,6 +158,7 @@ impl crate::typed::ResourceType for AnomalyMonitor {
         "MonitorType",
         "ResourceTags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MonitorArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -376,6 +393,7 @@ impl crate::typed::ResourceType for AnomalySubscription {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceTags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubscriptionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -615,6 +633,7 @@ impl crate::typed::ResourceType for CostCategory {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

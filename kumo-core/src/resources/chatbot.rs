@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Chatbot::CustomAction",
+        <CustomAction as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Chatbot::MicrosoftTeamsChannelConfiguration",
+        <MicrosoftTeamsChannelConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Chatbot::SlackChannelConfiguration",
+        <SlackChannelConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html) \> \> `Type` attribute values remain unchanged.
 ///
 /// `AWS::Chatbot::CustomAction`.
@@ -123,6 +139,7 @@ impl crate::typed::ResourceType for CustomAction {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ActionName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CustomActionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -503,6 +520,7 @@ impl crate::typed::ResourceType for MicrosoftTeamsChannelConfiguration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConfigurationName", "TeamId", "TeamsTenantId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -694,6 +712,7 @@ impl crate::typed::ResourceType for SlackChannelConfiguration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigurationName", "SlackWorkspaceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

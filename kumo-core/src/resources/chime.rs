@@ -29,6 +29,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Chime::AppInstance",
+        <AppInstance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Chime::AppInstanceBot",
+        <AppInstanceBot as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Resource Type definition for AWS::Chime::AppInstance
 ///
 /// `AWS::Chime::AppInstance`.
@@ -91,6 +103,7 @@ impl crate::typed::ResourceType for AppInstance {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AppInstanceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -238,6 +251,7 @@ impl crate::typed::ResourceType for AppInstanceBot {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppInstanceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AppInstanceBotArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -86,6 +86,42 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::CleanRooms::AnalysisTemplate",
+        <AnalysisTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CleanRooms::Collaboration",
+        <Collaboration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CleanRooms::ConfiguredTable",
+        <ConfiguredTable as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CleanRooms::ConfiguredTableAssociation",
+        <ConfiguredTableAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CleanRooms::IdMappingTable",
+        <IdMappingTable as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CleanRooms::IdNamespaceAssociation",
+        <IdNamespaceAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CleanRooms::Membership",
+        <Membership as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CleanRooms::PrivacyBudgetTemplate",
+        <PrivacyBudgetTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a new analysis template.
 ///
 /// `AWS::CleanRooms::AnalysisTemplate`.
@@ -240,6 +276,8 @@ impl crate::typed::ResourceType for AnalysisTemplate {
         "Source",
         "Source.Text",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["AnalysisTemplateIdentifier", "MembershipIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -789,6 +827,7 @@ impl crate::typed::ResourceType for Collaboration {
         "Members",
         "QueryLogStatus",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CollaborationIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1568,6 +1607,7 @@ impl crate::typed::ResourceType for ConfiguredTable {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfiguredTableIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1848,6 +1888,10 @@ impl crate::typed::ResourceType for ConfiguredTableAssociation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConfiguredTableIdentifier", "MembershipIdentifier", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[
+        "ConfiguredTableAssociationIdentifier",
+        "MembershipIdentifier",
+    ];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2083,6 +2127,8 @@ impl crate::typed::ResourceType for IdMappingTable {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InputReferenceConfig", "MembershipIdentifier", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["IdMappingTableIdentifier", "MembershipIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2301,6 +2347,8 @@ impl crate::typed::ResourceType for IdNamespaceAssociation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InputReferenceConfig", "MembershipIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["IdNamespaceAssociationIdentifier", "MembershipIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2570,6 +2618,7 @@ impl crate::typed::ResourceType for Membership {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CollaborationIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MembershipIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3225,6 +3274,8 @@ impl crate::typed::ResourceType for PrivacyBudgetTemplate {
         "Parameters.ResourceArn",
         "PrivacyBudgetType",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["PrivacyBudgetTemplateIdentifier", "MembershipIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::CleanRoomsML::ConfiguredModelAlgorithm",
+        <ConfiguredModelAlgorithm as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation",
+        <ConfiguredModelAlgorithmAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CleanRoomsML::TrainingDataset",
+        <TrainingDataset as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Definition of AWS::CleanRoomsML::ConfiguredModelAlgorithm Resource Type
 ///
 /// `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
@@ -158,6 +174,7 @@ impl crate::typed::ResourceType for ConfiguredModelAlgorithm {
         "RoleArn",
         "TrainingContainerConfig",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfiguredModelAlgorithmArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -412,6 +429,7 @@ impl crate::typed::ResourceType for ConfiguredModelAlgorithmAssociation {
         "Name",
         "PrivacyConfiguration",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfiguredModelAlgorithmAssociationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1104,6 +1122,7 @@ impl crate::typed::ResourceType for TrainingDataset {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Name", "RoleArn", "TrainingData"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrainingDatasetArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -176,6 +176,82 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::CloudFormation::CustomResource",
+        <CustomResource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::GuardHook",
+        <GuardHook as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::HookDefaultVersion",
+        <HookDefaultVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::HookTypeConfig",
+        <HookTypeConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::HookVersion",
+        <HookVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::LambdaHook",
+        <LambdaHook as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::Macro",
+        <Macro as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::ModuleDefaultVersion",
+        <ModuleDefaultVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::ModuleVersion",
+        <ModuleVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::PublicTypeVersion",
+        <PublicTypeVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::Publisher",
+        <Publisher as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::ResourceDefaultVersion",
+        <ResourceDefaultVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::ResourceVersion",
+        <ResourceVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::Stack",
+        <Stack as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::StackSet",
+        <StackSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::TypeActivation",
+        <TypeActivation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::WaitCondition",
+        <WaitCondition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFormation::WaitConditionHandle",
+        <WaitConditionHandle as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::CloudFormation::CustomResource` resource creates a custom resource.
 ///
 /// Custom resources provide a way for you to write custom provisioning logic into your CloudFormation templates and have CloudFormation run it anytime you create, update (if you changed the custom resource), or delete a stack.
@@ -225,6 +301,7 @@ impl crate::typed::ResourceType for CustomResource {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::CustomResource";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServiceToken"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -358,6 +435,7 @@ impl crate::typed::ResourceType for GuardHook {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::GuardHook";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Alias", "ExecutionRole"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HookArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -773,6 +851,7 @@ impl crate::typed::ResourceType for HookDefaultVersion {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::HookDefaultVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -899,6 +978,7 @@ impl crate::typed::ResourceType for HookTypeConfig {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::HookTypeConfig";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigurationAlias"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfigurationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1025,6 +1105,7 @@ impl crate::typed::ResourceType for HookVersion {
         "SchemaHandlerPackage",
         "TypeName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1225,6 +1306,7 @@ impl crate::typed::ResourceType for LambdaHook {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::LambdaHook";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Alias"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HookArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1558,6 +1640,7 @@ impl crate::typed::ResourceType for Macro {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::Macro";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1665,6 +1748,7 @@ impl crate::typed::ResourceType for ModuleDefaultVersion {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::ModuleDefaultVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Arn", "ModuleName", "VersionId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1726,6 +1810,7 @@ impl crate::typed::ResourceType for ModuleVersion {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::ModuleVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ModuleName", "ModulePackage"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1954,6 +2039,7 @@ impl crate::typed::ResourceType for PublicTypeVersion {
         "Type",
         "TypeName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PublicTypeArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2078,6 +2164,7 @@ impl crate::typed::ResourceType for Publisher {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AcceptTermsAndConditions", "ConnectionArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PublisherId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2209,6 +2296,7 @@ impl crate::typed::ResourceType for ResourceDefaultVersion {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::ResourceDefaultVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2325,6 +2413,7 @@ impl crate::typed::ResourceType for ResourceVersion {
         "SchemaHandlerPackage",
         "TypeName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2575,6 +2664,7 @@ impl crate::typed::ResourceType for Stack {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StackId"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -2888,6 +2978,7 @@ impl crate::typed::ResourceType for StackSet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PermissionModel", "StackSetName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StackSetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3686,6 +3777,7 @@ impl crate::typed::ResourceType for TypeActivation {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::TypeActivation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoggingConfig"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3886,6 +3978,7 @@ impl crate::typed::ResourceType for WaitCondition {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::WaitCondition";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3956,6 +4049,7 @@ impl crate::typed::ResourceType for WaitConditionHandle {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::WaitConditionHandle";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -194,6 +194,90 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::CloudFront::AnycastIpList",
+        <AnycastIpList as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::CachePolicy",
+        <CachePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::CloudFrontOriginAccessIdentity",
+        <CloudFrontOriginAccessIdentity as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::ConnectionFunction",
+        <ConnectionFunction as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::ConnectionGroup",
+        <ConnectionGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::ContinuousDeploymentPolicy",
+        <ContinuousDeploymentPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::Distribution",
+        <Distribution as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::DistributionTenant",
+        <DistributionTenant as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::Function",
+        <Function as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::KeyGroup",
+        <KeyGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::KeyValueStore",
+        <KeyValueStore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::MonitoringSubscription",
+        <MonitoringSubscription as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::OriginAccessControl",
+        <OriginAccessControl as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::OriginRequestPolicy",
+        <OriginRequestPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::PublicKey",
+        <PublicKey as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::RealtimeLogConfig",
+        <RealtimeLogConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::ResponseHeadersPolicy",
+        <ResponseHeadersPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::StreamingDistribution",
+        <StreamingDistribution as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::TrustStore",
+        <TrustStore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudFront::VpcOrigin",
+        <VpcOrigin as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// An Anycast static IP list.
 ///
 /// For more information, see [Request Anycast static IPs to use for allowlisting](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/request-static-ips.html) in the *Amazon CloudFront Developer Guide* .
@@ -270,6 +354,7 @@ impl crate::typed::ResourceType for AnycastIpList {
     const TYPE_NAME: &'static str = "AWS::CloudFront::AnycastIpList";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IpCount", "Name", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -478,6 +563,7 @@ impl crate::typed::ResourceType for CachePolicy {
     const TYPE_NAME: &'static str = "AWS::CloudFront::CachePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -798,6 +884,7 @@ impl crate::typed::ResourceType for CloudFrontOriginAccessIdentity {
     const TYPE_NAME: &'static str = "AWS::CloudFront::CloudFrontOriginAccessIdentity";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -940,6 +1027,7 @@ impl crate::typed::ResourceType for ConnectionFunction {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConnectionFunctionConfig.Runtime", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1204,6 +1292,7 @@ impl crate::typed::ResourceType for ConnectionGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1347,6 +1436,7 @@ impl crate::typed::ResourceType for ContinuousDeploymentPolicy {
     const TYPE_NAME: &'static str = "AWS::CloudFront::ContinuousDeploymentPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1785,6 +1875,7 @@ impl crate::typed::ResourceType for Distribution {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5173,6 +5264,7 @@ impl crate::typed::ResourceType for DistributionTenant {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5720,6 +5812,7 @@ impl crate::typed::ResourceType for Function {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionARN"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5913,6 +6006,7 @@ impl crate::typed::ResourceType for KeyGroup {
     const TYPE_NAME: &'static str = "AWS::CloudFront::KeyGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6066,6 +6160,7 @@ impl crate::typed::ResourceType for KeyValueStore {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6213,6 +6308,7 @@ impl crate::typed::ResourceType for MonitoringSubscription {
     const TYPE_NAME: &'static str = "AWS::CloudFront::MonitoringSubscription";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DistributionId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DistributionId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6360,6 +6456,7 @@ impl crate::typed::ResourceType for OriginAccessControl {
     const TYPE_NAME: &'static str = "AWS::CloudFront::OriginAccessControl";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6490,6 +6587,7 @@ impl crate::typed::ResourceType for OriginRequestPolicy {
     const TYPE_NAME: &'static str = "AWS::CloudFront::OriginRequestPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6726,6 +6824,7 @@ impl crate::typed::ResourceType for PublicKey {
     const TYPE_NAME: &'static str = "AWS::CloudFront::PublicKey";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6849,6 +6948,7 @@ impl crate::typed::ResourceType for RealtimeLogConfig {
     const TYPE_NAME: &'static str = "AWS::CloudFront::RealtimeLogConfig";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6982,6 +7082,7 @@ impl crate::typed::ResourceType for ResponseHeadersPolicy {
     const TYPE_NAME: &'static str = "AWS::CloudFront::ResponseHeadersPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7895,6 +7996,7 @@ impl crate::typed::ResourceType for StreamingDistribution {
     const TYPE_NAME: &'static str = "AWS::CloudFront::StreamingDistribution";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8203,6 +8305,7 @@ impl crate::typed::ResourceType for TrustStore {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8409,6 +8512,7 @@ impl crate::typed::ResourceType for VpcOrigin {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

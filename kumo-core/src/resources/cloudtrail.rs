@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::CloudTrail::Channel",
+        <Channel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudTrail::Dashboard",
+        <Dashboard as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudTrail::EventDataStore",
+        <EventDataStore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudTrail::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudTrail::Trail",
+        <Trail as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Contains information about a returned CloudTrail channel.
 ///
 /// `AWS::CloudTrail::Channel`.
@@ -151,6 +175,7 @@ impl crate::typed::ResourceType for Channel {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Source"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChannelArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -367,6 +392,7 @@ impl crate::typed::ResourceType for Dashboard {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DashboardArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -921,6 +947,7 @@ impl crate::typed::ResourceType for EventDataStore {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EventDataStoreArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1340,6 +1367,7 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::CloudTrail::ResourcePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1645,6 +1673,7 @@ impl crate::typed::ResourceType for Trail {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TrailName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrailName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -86,6 +86,42 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::CloudWatch::Alarm",
+        <Alarm as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudWatch::AlarmMuteRule",
+        <AlarmMuteRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudWatch::AnomalyDetector",
+        <AnomalyDetector as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudWatch::CompositeAlarm",
+        <CompositeAlarm as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudWatch::Dashboard",
+        <Dashboard as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudWatch::InsightRule",
+        <InsightRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudWatch::MetricStream",
+        <MetricStream as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CloudWatch::OTelEnrichment",
+        <OTelEnrichment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::CloudWatch::Alarm` type specifies an alarm and associates it with the specified metric or metric math expression.
 ///
 /// When this operation creates an alarm, the alarm state is immediately set to `INSUFFICIENT_DATA` . The alarm is then evaluated and its state is set appropriately. Any actions associated with the new state are then executed.
@@ -508,6 +544,7 @@ impl crate::typed::ResourceType for Alarm {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AlarmName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AlarmName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1290,6 +1327,7 @@ impl crate::typed::ResourceType for AlarmMuteRule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1617,6 +1655,7 @@ impl crate::typed::ResourceType for AnomalyDetector {
         "SingleMetricAnomalyDetector",
         "Stat",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2319,6 +2358,7 @@ impl crate::typed::ResourceType for CompositeAlarm {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AlarmName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AlarmName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2415,6 +2455,7 @@ impl crate::typed::ResourceType for Dashboard {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::Dashboard";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DashboardName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DashboardName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2497,6 +2538,7 @@ impl crate::typed::ResourceType for InsightRule {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::InsightRule";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2767,6 +2809,7 @@ impl crate::typed::ResourceType for MetricStream {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3002,6 +3045,7 @@ impl crate::typed::ResourceType for OTelEnrichment {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::OTelEnrichment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

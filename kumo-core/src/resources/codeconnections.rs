@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Connection as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::CodeConnections::Connection",
+    <Connection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// A resource that is used to connect third-party source providers with services like CodePipeline.
 ///
 /// Note: A connection created through CloudFormation , the CLI, or the SDK is in `PENDING` status by default. You can make its status `AVAILABLE` by updating the connection in the console.
@@ -99,6 +105,7 @@ impl crate::typed::ResourceType for Connection {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConnectionName", "HostArn", "ProviderType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

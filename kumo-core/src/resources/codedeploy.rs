@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::CodeDeploy::Application",
+        <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CodeDeploy::DeploymentConfig",
+        <DeploymentConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CodeDeploy::DeploymentGroup",
+        <DeploymentGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::CodeDeploy::Application` resource creates an AWS CodeDeploy application.
 ///
 /// In CodeDeploy , an application is a name that functions as a container to ensure that the correct combination of revision, deployment configuration, and deployment group are referenced during a deployment. You can use the `AWS::CodeDeploy::DeploymentGroup` resource to associate the application with a CodeDeploy deployment group. For more information, see [CodeDeploy Deployments](https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-steps.html) in the *AWS CodeDeploy User Guide* .
@@ -120,6 +136,7 @@ impl crate::typed::ResourceType for Application {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName", "ComputePlatform"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -315,6 +332,7 @@ impl crate::typed::ResourceType for DeploymentConfig {
         "TrafficRoutingConfig",
         "ZonalConfig",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DeploymentConfigName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -993,6 +1011,7 @@ impl crate::typed::ResourceType for DeploymentGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName", "DeploymentGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationName", "DeploymentGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <ProfilingGroup as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::CodeGuruProfiler::ProfilingGroup",
+    <ProfilingGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates a profiling group.
 ///
 /// `AWS::CodeGuruProfiler::ProfilingGroup`.
@@ -120,6 +126,7 @@ impl crate::typed::ResourceType for ProfilingGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ComputePlatform", "ProfilingGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProfilingGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

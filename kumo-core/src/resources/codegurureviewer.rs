@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <RepositoryAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::CodeGuruReviewer::RepositoryAssociation",
+    <RepositoryAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// This resource configures how Amazon CodeGuru Reviewer retrieves the source code to be reviewed.
 ///
 /// You can use an AWS CloudFormation template to create an association with the following repository types:
@@ -151,6 +157,7 @@ impl crate::typed::ResourceType for RepositoryAssociation {
         "Tags",
         "Type",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::CodePipeline::CustomActionType",
+        <CustomActionType as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CodePipeline::Pipeline",
+        <Pipeline as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CodePipeline::Webhook",
+        <Webhook as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::CodePipeline::CustomActionType` resource creates a custom action for activities that aren't included in the CodePipeline default actions, such as running an internally developed build process or a test suite.
 ///
 /// You can use these custom actions in the stage of a pipeline. For more information, see [Create and Add a Custom Action in AWS CodePipeline](https://docs.aws.amazon.com/codepipeline/latest/userguide/how-to-create-custom-action.html) in the *AWS CodePipeline User Guide* .
@@ -145,6 +161,7 @@ impl crate::typed::ResourceType for CustomActionType {
         "Settings",
         "Version",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Category", "Provider", "Version"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -633,6 +650,7 @@ impl crate::typed::ResourceType for Pipeline {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2286,6 +2304,7 @@ impl crate::typed::ResourceType for Webhook {
     const TYPE_NAME: &'static str = "AWS::CodePipeline::Webhook";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

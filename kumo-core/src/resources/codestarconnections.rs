@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::CodeStarConnections::Connection",
+        <Connection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CodeStarConnections::RepositoryLink",
+        <RepositoryLink as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CodeStarConnections::SyncConfiguration",
+        <SyncConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The AWS::CodeStarConnections::Connection resource can be used to connect external source providers with services like AWS CodePipeline .
 ///
 /// *Note:* A connection created through CloudFormation is in `PENDING` status by default. You can make its status `AVAILABLE` by updating the connection in the console.
@@ -123,6 +139,7 @@ impl crate::typed::ResourceType for Connection {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConnectionName", "HostArn", "ProviderType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -293,6 +310,7 @@ impl crate::typed::ResourceType for RepositoryLink {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OwnerId", "RepositoryName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RepositoryLinkArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -435,6 +453,7 @@ impl crate::typed::ResourceType for SyncConfiguration {
     const TYPE_NAME: &'static str = "AWS::CodeStarConnections::SyncConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceName", "SyncType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceName", "SyncType"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <NotificationRule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::CodeStarNotifications::NotificationRule",
+    <NotificationRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates a notification rule for a resource.
 ///
 /// The rule specifies the events you want notifications about and the targets (such as Amazon Simple Notification Service topics or  clients configured for Slack) where you want to receive them.
@@ -128,6 +134,7 @@ impl crate::typed::ResourceType for NotificationRule {
     const TYPE_NAME: &'static str = "AWS::CodeStarNotifications::NotificationRule";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Resource"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

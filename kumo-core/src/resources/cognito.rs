@@ -158,6 +158,74 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Cognito::IdentityPool",
+        <IdentityPool as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::IdentityPoolPrincipalTag",
+        <IdentityPoolPrincipalTag as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::IdentityPoolRoleAttachment",
+        <IdentityPoolRoleAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::LogDeliveryConfiguration",
+        <LogDeliveryConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::ManagedLoginBranding",
+        <ManagedLoginBranding as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::Terms",
+        <Terms as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::UserPool",
+        <UserPool as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::UserPoolClient",
+        <UserPoolClient as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::UserPoolDomain",
+        <UserPoolDomain as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::UserPoolGroup",
+        <UserPoolGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::UserPoolIdentityProvider",
+        <UserPoolIdentityProvider as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::UserPoolResourceServer",
+        <UserPoolResourceServer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::UserPoolRiskConfigurationAttachment",
+        <UserPoolRiskConfigurationAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::UserPoolUICustomizationAttachment",
+        <UserPoolUiCustomizationAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::UserPoolUser",
+        <UserPoolUser as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Cognito::UserPoolUserToGroupAttachment",
+        <UserPoolUserToGroupAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::Cognito::IdentityPool` resource creates an Amazon Cognito identity pool.
 ///
 /// To avoid deleting the resource accidentally from CloudFormation , use [DeletionPolicy Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html) and the [UpdateReplacePolicy Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html) to retain the resource on deletion or replacement.
@@ -343,6 +411,7 @@ impl crate::typed::ResourceType for IdentityPool {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -606,6 +675,7 @@ impl crate::typed::ResourceType for IdentityPoolPrincipalTag {
     const TYPE_NAME: &'static str = "AWS::Cognito::IdentityPoolPrincipalTag";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IdentityPoolId", "IdentityProviderName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IdentityPoolId", "IdentityProviderName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -679,6 +749,7 @@ impl crate::typed::ResourceType for IdentityPoolRoleAttachment {
     const TYPE_NAME: &'static str = "AWS::Cognito::IdentityPoolRoleAttachment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IdentityPoolId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -751,6 +822,7 @@ impl crate::typed::ResourceType for LogDeliveryConfiguration {
     const TYPE_NAME: &'static str = "AWS::Cognito::LogDeliveryConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserPoolId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1084,6 +1156,7 @@ impl crate::typed::ResourceType for ManagedLoginBranding {
     const TYPE_NAME: &'static str = "AWS::Cognito::ManagedLoginBranding";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientId", "UserPoolId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "ManagedLoginBrandingId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1331,6 +1404,7 @@ impl crate::typed::ResourceType for Terms {
     const TYPE_NAME: &'static str = "AWS::Cognito::Terms";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientId", "UserPoolId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "TermsId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1880,6 +1954,7 @@ impl crate::typed::ResourceType for UserPool {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPool";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("UserPoolTags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -3962,6 +4037,7 @@ impl crate::typed::ResourceType for UserPoolClient {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolClient";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GenerateSecret", "UserPoolId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "ClientId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4278,6 +4354,7 @@ impl crate::typed::ResourceType for UserPoolDomain {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolDomain";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Domain", "UserPoolId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "Domain"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4426,6 +4503,7 @@ impl crate::typed::ResourceType for UserPoolGroup {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupName", "UserPoolId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "GroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4502,6 +4580,7 @@ impl crate::typed::ResourceType for UserPoolIdentityProvider {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ProviderName", "ProviderType", "UserPoolId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "ProviderName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4564,6 +4643,7 @@ impl crate::typed::ResourceType for UserPoolResourceServer {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolResourceServer";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Identifier", "UserPoolId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "Identifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4696,6 +4776,7 @@ impl crate::typed::ResourceType for UserPoolRiskConfigurationAttachment {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolRiskConfigurationAttachment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientId", "UserPoolId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "ClientId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5136,6 +5217,7 @@ impl crate::typed::ResourceType for UserPoolUiCustomizationAttachment {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolUICustomizationAttachment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientId", "UserPoolId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "ClientId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5326,6 +5408,7 @@ impl crate::typed::ResourceType for UserPoolUser {
         "Username",
         "ValidationData",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "Username"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5421,6 +5504,7 @@ impl crate::typed::ResourceType for UserPoolUserToGroupAttachment {
     const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolUserToGroupAttachment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupName", "UserPoolId", "Username"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "GroupName", "Username"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Comprehend::DocumentClassifier",
+        <DocumentClassifier as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Comprehend::Flywheel",
+        <Flywheel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// This resource creates and trains a document classifier to categorize documents.
 ///
 /// You provide a set of training documents that are labeled with the categories that you want to identify. After the classifier is trained you can use it to categorize a set of labeled documents into the categories. For more information, see [Document Classification](https://docs.aws.amazon.com/comprehend/latest/dg/how-document-classification.html) in the Comprehend Developer Guide.
@@ -237,6 +249,7 @@ impl crate::typed::ResourceType for DocumentClassifier {
         "VolumeKmsKeyId",
         "VpcConfig",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -968,6 +981,7 @@ impl crate::typed::ResourceType for Flywheel {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DataLakeS3Uri", "FlywheelName", "ModelType", "TaskConfig"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

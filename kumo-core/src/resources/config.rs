@@ -104,6 +104,50 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Config::AggregationAuthorization",
+        <AggregationAuthorization as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Config::ConfigRule",
+        <ConfigRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Config::ConfigurationAggregator",
+        <ConfigurationAggregator as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Config::ConfigurationRecorder",
+        <ConfigurationRecorder as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Config::ConformancePack",
+        <ConformancePack as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Config::DeliveryChannel",
+        <DeliveryChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Config::OrganizationConfigRule",
+        <OrganizationConfigRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Config::OrganizationConformancePack",
+        <OrganizationConformancePack as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Config::RemediationConfiguration",
+        <RemediationConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Config::StoredQuery",
+        <StoredQuery as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// An object that represents the authorizations granted to aggregator accounts and regions.
 ///
 /// `AWS::Config::AggregationAuthorization`.
@@ -164,6 +208,8 @@ impl crate::typed::ResourceType for AggregationAuthorization {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
+        &["AuthorizedAccountId", "AuthorizedAwsRegion"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["AuthorizedAccountId", "AuthorizedAwsRegion"];
 
     fn resource(&self) -> &crate::Resource {
@@ -351,6 +397,7 @@ impl crate::typed::ResourceType for ConfigRule {
     const TYPE_NAME: &'static str = "AWS::Config::ConfigRule";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigRuleName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfigRuleName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -799,6 +846,7 @@ impl crate::typed::ResourceType for ConfigurationAggregator {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigurationAggregatorName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfigurationAggregatorName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1043,6 +1091,7 @@ impl crate::typed::ResourceType for ConfigurationRecorder {
     const TYPE_NAME: &'static str = "AWS::Config::ConfigurationRecorder";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1473,6 +1522,7 @@ impl crate::typed::ResourceType for ConformancePack {
     const TYPE_NAME: &'static str = "AWS::Config::ConformancePack";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConformancePackName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConformancePackName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1700,6 +1750,7 @@ impl crate::typed::ResourceType for DeliveryChannel {
     const TYPE_NAME: &'static str = "AWS::Config::DeliveryChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1887,6 +1938,7 @@ impl crate::typed::ResourceType for OrganizationConfigRule {
     const TYPE_NAME: &'static str = "AWS::Config::OrganizationConfigRule";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OrganizationConfigRuleName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2433,6 +2485,7 @@ impl crate::typed::ResourceType for OrganizationConformancePack {
     const TYPE_NAME: &'static str = "AWS::Config::OrganizationConformancePack";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OrganizationConformancePackName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OrganizationConformancePackName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2618,6 +2671,7 @@ impl crate::typed::ResourceType for RemediationConfiguration {
     const TYPE_NAME: &'static str = "AWS::Config::RemediationConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigRuleName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2795,6 +2849,7 @@ impl crate::typed::ResourceType for StoredQuery {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["QueryName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QueryName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

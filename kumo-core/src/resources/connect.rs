@@ -320,6 +320,146 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Connect::AgentStatus",
+        <AgentStatus as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::ApprovedOrigin",
+        <ApprovedOrigin as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::ContactFlow",
+        <ContactFlow as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::ContactFlowModule",
+        <ContactFlowModule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::ContactFlowModuleAlias",
+        <ContactFlowModuleAlias as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::ContactFlowModuleVersion",
+        <ContactFlowModuleVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::ContactFlowVersion",
+        <ContactFlowVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::DataTable",
+        <DataTable as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::DataTableAttribute",
+        <DataTableAttribute as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::DataTableRecord",
+        <DataTableRecord as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::EmailAddress",
+        <EmailAddress as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::EvaluationForm",
+        <EvaluationForm as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::HoursOfOperation",
+        <HoursOfOperation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::Instance",
+        <Instance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::InstanceStorageConfig",
+        <InstanceStorageConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::IntegrationAssociation",
+        <IntegrationAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::Notification",
+        <Notification as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::PhoneNumber",
+        <PhoneNumber as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::PredefinedAttribute",
+        <PredefinedAttribute as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::Prompt",
+        <Prompt as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::Queue",
+        <Queue as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::QuickConnect",
+        <QuickConnect as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::RoutingProfile",
+        <RoutingProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::Rule",
+        <Rule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::SecurityKey",
+        <SecurityKey as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::SecurityProfile",
+        <SecurityProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::TaskTemplate",
+        <TaskTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::TrafficDistributionGroup",
+        <TrafficDistributionGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::User",
+        <User as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::UserHierarchyGroup",
+        <UserHierarchyGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::UserHierarchyStructure",
+        <UserHierarchyStructure as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::View",
+        <View as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::ViewVersion",
+        <ViewVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Connect::Workspace",
+        <Workspace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Contains information about an agent status.
 ///
 /// `AWS::Connect::AgentStatus`.
@@ -424,6 +564,7 @@ impl crate::typed::ResourceType for AgentStatus {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentStatusArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -558,6 +699,7 @@ impl crate::typed::ResourceType for ApprovedOrigin {
     const TYPE_NAME: &'static str = "AWS::Connect::ApprovedOrigin";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceId", "Origin"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceId", "Origin"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -652,6 +794,7 @@ impl crate::typed::ResourceType for ContactFlow {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ContactFlowArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -877,6 +1020,7 @@ impl crate::typed::ResourceType for ContactFlowModule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ContactFlowModuleArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1017,6 +1161,7 @@ impl crate::typed::ResourceType for ContactFlowModuleAlias {
     const TYPE_NAME: &'static str = "AWS::Connect::ContactFlowModuleAlias";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContactFlowModuleId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ContactFlowModuleAliasARN"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1101,6 +1246,7 @@ impl crate::typed::ResourceType for ContactFlowModuleVersion {
     const TYPE_NAME: &'static str = "AWS::Connect::ContactFlowModuleVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContactFlowModuleId", "Description"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ContactFlowModuleVersionARN"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1186,6 +1332,7 @@ impl crate::typed::ResourceType for ContactFlowVersion {
     const TYPE_NAME: &'static str = "AWS::Connect::ContactFlowVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContactFlowId", "Description"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ContactFlowVersionARN"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1366,6 +1513,7 @@ impl crate::typed::ResourceType for DataTable {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "Status"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceArn", "Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1631,6 +1779,8 @@ impl crate::typed::ResourceType for DataTableAttribute {
     const TYPE_NAME: &'static str = "AWS::Connect::DataTableAttribute";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DataTableArn", "InstanceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["InstanceArn", "DataTableArn", "AttributeId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1978,6 +2128,8 @@ impl crate::typed::ResourceType for DataTableRecord {
     const TYPE_NAME: &'static str = "AWS::Connect::DataTableRecord";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DataTableArn", "InstanceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["InstanceArn", "DataTableArn", "RecordId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2173,6 +2325,7 @@ impl crate::typed::ResourceType for EmailAddress {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EmailAddress"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EmailAddressArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2394,6 +2547,7 @@ impl crate::typed::ResourceType for EvaluationForm {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EvaluationFormArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4502,6 +4656,7 @@ impl crate::typed::ResourceType for HoursOfOperation {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HoursOfOperationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5101,6 +5256,7 @@ impl crate::typed::ResourceType for Instance {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DirectoryId", "IdentityManagementType", "InstanceAlias"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5469,6 +5625,8 @@ impl crate::typed::ResourceType for InstanceStorageConfig {
     const TYPE_NAME: &'static str = "AWS::Connect::InstanceStorageConfig";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "ResourceType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["InstanceArn", "AssociationId", "ResourceType"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5762,6 +5920,8 @@ impl crate::typed::ResourceType for IntegrationAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InstanceId", "IntegrationArn", "IntegrationType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["InstanceId", "IntegrationType", "IntegrationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5911,6 +6071,7 @@ impl crate::typed::ResourceType for Notification {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ExpiresAt", "InstanceArn", "Priority", "Recipients"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6265,6 +6426,7 @@ impl crate::typed::ResourceType for PhoneNumber {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CountryCode", "Prefix", "SourcePhoneNumberArn", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PhoneNumberArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6400,6 +6562,7 @@ impl crate::typed::ResourceType for PredefinedAttribute {
     const TYPE_NAME: &'static str = "AWS::Connect::PredefinedAttribute";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceArn", "Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6595,6 +6758,7 @@ impl crate::typed::ResourceType for Prompt {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PromptArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6801,6 +6965,7 @@ impl crate::typed::ResourceType for Queue {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QueueArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7072,6 +7237,7 @@ impl crate::typed::ResourceType for QuickConnect {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QuickConnectArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7427,6 +7593,7 @@ impl crate::typed::ResourceType for RoutingProfile {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RoutingProfileArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7759,6 +7926,7 @@ impl crate::typed::ResourceType for Rule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "TriggerEventSource"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8469,6 +8637,7 @@ impl crate::typed::ResourceType for SecurityKey {
     const TYPE_NAME: &'static str = "AWS::Connect::SecurityKey";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceId", "Key"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceId", "AssociationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8698,6 +8867,7 @@ impl crate::typed::ResourceType for SecurityProfile {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "SecurityProfileName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SecurityProfileArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9185,6 +9355,7 @@ impl crate::typed::ResourceType for TaskTemplate {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9629,6 +9800,7 @@ impl crate::typed::ResourceType for TrafficDistributionGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrafficDistributionGroupArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9904,6 +10076,7 @@ impl crate::typed::ResourceType for User {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10517,6 +10690,7 @@ impl crate::typed::ResourceType for UserHierarchyGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ParentGroupArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserHierarchyGroupArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10614,6 +10788,7 @@ impl crate::typed::ResourceType for UserHierarchyStructure {
     const TYPE_NAME: &'static str = "AWS::Connect::UserHierarchyStructure";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserHierarchyStructureArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11040,6 +11215,7 @@ impl crate::typed::ResourceType for View {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ViewArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11174,6 +11350,7 @@ impl crate::typed::ResourceType for ViewVersion {
     const TYPE_NAME: &'static str = "AWS::Connect::ViewVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ViewArn", "ViewContentSha256"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ViewVersionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11342,6 +11519,7 @@ impl crate::typed::ResourceType for Workspace {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

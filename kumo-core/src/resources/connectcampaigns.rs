@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Campaign as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::ConnectCampaigns::Campaign",
+    <Campaign as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Contains information about an outbound campaign.
 ///
 /// `AWS::ConnectCampaigns::Campaign`.
@@ -80,6 +86,7 @@ impl crate::typed::ResourceType for Campaign {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectInstanceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Campaign as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::ConnectCampaignsV2::Campaign",
+    <Campaign as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates an outbound campaign.
 ///
 /// > - For users to be able to view or edit a campaign at a later date by using the Amazon Connect user interface, you must add the instance ID as a tag. For example, `{ "tags": {"owner": "arn:aws:connect:{REGION}:{AWS_ACCOUNT_ID}:instance/{CONNECT_INSTANCE_ID}"}}` . \> - After a campaign is created, you can't add/remove source. \> - Configuring maximum ring time is not supported for the Preview dial mode.
@@ -176,6 +182,7 @@ impl crate::typed::ResourceType for Campaign {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectInstanceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

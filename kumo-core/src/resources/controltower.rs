@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ControlTower::EnabledBaseline",
+        <EnabledBaseline as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ControlTower::EnabledControl",
+        <EnabledControl as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ControlTower::LandingZone",
+        <LandingZone as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Definition of AWS::ControlTower::EnabledBaseline Resource Type
 ///
 /// `AWS::ControlTower::EnabledBaseline`.
@@ -110,6 +126,7 @@ impl crate::typed::ResourceType for EnabledBaseline {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BaselineIdentifier", "TargetIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EnabledBaselineIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -285,6 +302,7 @@ impl crate::typed::ResourceType for EnabledControl {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ControlIdentifier", "TargetIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TargetIdentifier", "ControlIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -426,6 +444,7 @@ impl crate::typed::ResourceType for LandingZone {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LandingZoneIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

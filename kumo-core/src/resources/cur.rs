@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <ReportDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::CUR::ReportDefinition",
+    <ReportDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The definition of AWS Cost and Usage Report.
 ///
 /// You can specify the report name, time unit, report format, compression format, S3 bucket, additional artifacts, and schema elements in the definition.
@@ -142,6 +148,7 @@ impl crate::typed::ResourceType for ReportDefinition {
         "ReportVersioning",
         "TimeUnit",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReportName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -86,6 +86,42 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::CustomerProfiles::CalculatedAttributeDefinition",
+        <CalculatedAttributeDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CustomerProfiles::Domain",
+        <Domain as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CustomerProfiles::EventStream",
+        <EventStream as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CustomerProfiles::EventTrigger",
+        <EventTrigger as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CustomerProfiles::Integration",
+        <Integration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CustomerProfiles::ObjectType",
+        <ObjectType as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CustomerProfiles::Recommender",
+        <Recommender as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::CustomerProfiles::SegmentDefinition",
+        <SegmentDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// A calculated attribute definition for Customer Profiles.
 ///
 /// `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
@@ -206,6 +242,7 @@ impl crate::typed::ResourceType for CalculatedAttributeDefinition {
         "DomainName",
         "UseHistoricalData",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "CalculatedAttributeName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -715,6 +752,7 @@ impl crate::typed::ResourceType for Domain {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1565,6 +1603,7 @@ impl crate::typed::ResourceType for EventStream {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "EventStreamName", "Uri"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "EventStreamName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1735,6 +1774,7 @@ impl crate::typed::ResourceType for EventTrigger {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "EventTriggerName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "EventTriggerName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2239,6 +2279,7 @@ impl crate::typed::ResourceType for Integration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "Uri"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "Uri"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3794,6 +3835,7 @@ impl crate::typed::ResourceType for ObjectType {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "ObjectTypeName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "ObjectTypeName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4260,6 +4302,7 @@ impl crate::typed::ResourceType for Recommender {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainName", "RecommenderName", "RecommenderRecipeName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "RecommenderName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4600,6 +4643,7 @@ impl crate::typed::ResourceType for SegmentDefinition {
         "SegmentGroups",
         "SegmentSqlQuery",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "SegmentDefinitionName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

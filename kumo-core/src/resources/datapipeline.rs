@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Pipeline as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::DataPipeline::Pipeline",
+    <Pipeline as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The AWS::DataPipeline::Pipeline resource specifies a data pipeline that you can use to automate the movement and transformation of data.
 ///
 /// > AWS Data Pipeline is no longer available to new customers. Existing customers of AWS Data Pipeline can continue to use the service as normal. [Learn more](https://docs.aws.amazon.com/big-data/migrate-workloads-from-aws-data-pipeline/)
@@ -155,6 +161,7 @@ impl crate::typed::ResourceType for Pipeline {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PipelineId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

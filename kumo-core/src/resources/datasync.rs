@@ -131,6 +131,62 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::DataSync::Agent",
+        <Agent as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataSync::LocationAzureBlob",
+        <LocationAzureBlob as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataSync::LocationEFS",
+        <LocationEfs as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataSync::LocationFSxLustre",
+        <LocationFSxLustre as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataSync::LocationFSxONTAP",
+        <LocationFSxOntap as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataSync::LocationFSxOpenZFS",
+        <LocationFSxOpenZfs as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataSync::LocationFSxWindows",
+        <LocationFSxWindows as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataSync::LocationHDFS",
+        <LocationHdfs as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataSync::LocationNFS",
+        <LocationNfs as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataSync::LocationObjectStorage",
+        <LocationObjectStorage as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataSync::LocationS3",
+        <LocationS3 as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataSync::LocationSMB",
+        <LocationSmb as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataSync::Task",
+        <Task as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::DataSync::Agent` resource activates an AWS DataSync agent that you've deployed for storage discovery or data transfers.
 ///
 /// The activation process associates the agent with your AWS account .
@@ -288,6 +344,7 @@ impl crate::typed::ResourceType for Agent {
         "SubnetArns",
         "VpcEndpointId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -551,6 +608,7 @@ impl crate::typed::ResourceType for LocationAzureBlob {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AzureBlobContainerUrl"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -938,6 +996,7 @@ impl crate::typed::ResourceType for LocationEfs {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Ec2Config", "EfsFilesystemArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1134,6 +1193,7 @@ impl crate::typed::ResourceType for LocationFSxLustre {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FsxFilesystemArn", "SecurityGroupArns"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1290,6 +1350,7 @@ impl crate::typed::ResourceType for LocationFSxOntap {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["SecurityGroupArns", "StorageVirtualMachineArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1887,6 +1948,7 @@ impl crate::typed::ResourceType for LocationFSxOpenZfs {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FsxFilesystemArn", "SecurityGroupArns"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2220,6 +2282,7 @@ impl crate::typed::ResourceType for LocationFSxWindows {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FsxFilesystemArn", "SecurityGroupArns"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2612,6 +2675,7 @@ impl crate::typed::ResourceType for LocationHdfs {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3018,6 +3082,7 @@ impl crate::typed::ResourceType for LocationNfs {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3416,6 +3481,7 @@ impl crate::typed::ResourceType for LocationObjectStorage {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BucketName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3709,6 +3775,7 @@ impl crate::typed::ResourceType for LocationS3 {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["S3BucketArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4096,6 +4163,7 @@ impl crate::typed::ResourceType for LocationSmb {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4552,6 +4620,7 @@ impl crate::typed::ResourceType for Task {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DestinationLocationArn", "SourceLocationArn", "TaskMode"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TaskArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -167,6 +167,78 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::DataZone::Connection",
+        <Connection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::DataSource",
+        <DataSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::Domain",
+        <Domain as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::DomainUnit",
+        <DomainUnit as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::Environment",
+        <Environment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::EnvironmentActions",
+        <EnvironmentActions as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::EnvironmentBlueprintConfiguration",
+        <EnvironmentBlueprintConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::EnvironmentProfile",
+        <EnvironmentProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::FormType",
+        <FormType as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::GroupProfile",
+        <GroupProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::Owner",
+        <Owner as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::PolicyGrant",
+        <PolicyGrant as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::Project",
+        <Project as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::ProjectMembership",
+        <ProjectMembership as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::ProjectProfile",
+        <ProjectProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::SubscriptionTarget",
+        <SubscriptionTarget as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DataZone::UserProfile",
+        <UserProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// In Amazon DataZone, a connection enables you to connect your resources (domains, projects, and environments) to external resources and services.
 ///
 /// `AWS::DataZone::Connection`.
@@ -327,6 +399,7 @@ impl crate::typed::ResourceType for Connection {
         "ProjectIdentifier",
         "Scope",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "ConnectionId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -721,6 +794,7 @@ impl crate::typed::ResourceType for DataSource {
         "ProjectIdentifier",
         "Type",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1322,6 +1396,7 @@ impl crate::typed::ResourceType for Domain {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainVersion", "KmsKeyIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1593,6 +1668,7 @@ impl crate::typed::ResourceType for DomainUnit {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "ParentDomainUnitIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1861,6 +1937,7 @@ impl crate::typed::ResourceType for Environment {
         "ProjectIdentifier",
         "UserParameters",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2118,6 +2195,7 @@ impl crate::typed::ResourceType for EnvironmentActions {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "EnvironmentIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "EnvironmentId", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2324,6 +2402,7 @@ impl crate::typed::ResourceType for EnvironmentBlueprintConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "EnvironmentBlueprintIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "EnvironmentBlueprintId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2514,6 +2593,7 @@ impl crate::typed::ResourceType for EnvironmentProfile {
         "EnvironmentBlueprintIdentifier",
         "ProjectIdentifier",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2700,6 +2780,7 @@ impl crate::typed::ResourceType for FormType {
     const TYPE_NAME: &'static str = "AWS::DataZone::FormType";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainIdentifier", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainIdentifier", "FormTypeIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2902,6 +2983,7 @@ impl crate::typed::ResourceType for GroupProfile {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "GroupIdentifier", "RolePrincipalArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3037,6 +3119,13 @@ impl crate::typed::ResourceType for Owner {
         "EntityType",
         "Owner",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[
+        "DomainIdentifier",
+        "EntityType",
+        "EntityIdentifier",
+        "OwnerType",
+        "OwnerIdentifier",
+    ];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3165,6 +3254,13 @@ impl crate::typed::ResourceType for PolicyGrant {
         "EntityType",
         "PolicyType",
         "Principal",
+    ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[
+        "DomainIdentifier",
+        "GrantId",
+        "EntityIdentifier",
+        "EntityType",
+        "PolicyType",
     ];
 
     fn resource(&self) -> &crate::Resource {
@@ -3484,6 +3580,7 @@ impl crate::typed::ResourceType for Project {
         "ProjectExecutionRole",
         "ProjectProfileId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3820,6 +3917,7 @@ impl crate::typed::ResourceType for ProjectMembership {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "Member", "ProjectIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainIdentifier", "ProjectIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4038,6 +4136,7 @@ impl crate::typed::ResourceType for ProjectProfile {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "UseDefaultConfigurations"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainIdentifier", "Identifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4551,6 +4650,7 @@ impl crate::typed::ResourceType for SubscriptionTarget {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "EnvironmentIdentifier", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "EnvironmentId", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4733,6 +4833,7 @@ impl crate::typed::ResourceType for UserProfile {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "UserIdentifier", "UserType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::DAX::Cluster",
+        <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DAX::ParameterGroup",
+        <ParameterGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DAX::SubnetGroup",
+        <SubnetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a DAX cluster.
 ///
 /// All nodes in the cluster run the same DAX caching software.
@@ -265,6 +281,7 @@ impl crate::typed::ResourceType for Cluster {
         "SSESpecification",
         "SubnetGroupName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -430,6 +447,7 @@ impl crate::typed::ResourceType for ParameterGroup {
     const TYPE_NAME: &'static str = "AWS::DAX::ParameterGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ParameterGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -506,6 +524,7 @@ impl crate::typed::ResourceType for SubnetGroup {
     const TYPE_NAME: &'static str = "AWS::DAX::SubnetGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubnetGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -113,6 +113,54 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Deadline::Farm",
+        <Farm as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Deadline::Fleet",
+        <Fleet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Deadline::LicenseEndpoint",
+        <LicenseEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Deadline::Limit",
+        <Limit as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Deadline::MeteredProduct",
+        <MeteredProduct as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Deadline::Monitor",
+        <Monitor as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Deadline::Queue",
+        <Queue as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Deadline::QueueEnvironment",
+        <QueueEnvironment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Deadline::QueueFleetAssociation",
+        <QueueFleetAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Deadline::QueueLimitAssociation",
+        <QueueLimitAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Deadline::StorageProfile",
+        <StorageProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a farm to allow space for queues and fleets.
 ///
 /// Farms are the space where the components of your renders gather and are pieced together in the cloud. Farms contain budgets and allow you to enforce permissions. Deadline Cloud farms are a useful container for large projects.
@@ -210,6 +258,7 @@ impl crate::typed::ResourceType for Farm {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -384,6 +433,7 @@ impl crate::typed::ResourceType for Fleet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -581,6 +631,7 @@ impl crate::typed::ResourceType for LicenseEndpoint {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SecurityGroupIds", "SubnetIds", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -727,6 +778,7 @@ impl crate::typed::ResourceType for Limit {
     const TYPE_NAME: &'static str = "AWS::Deadline::Limit";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AmountRequirementName", "FarmId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FarmId", "LimitId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -824,6 +876,7 @@ impl crate::typed::ResourceType for MeteredProduct {
     const TYPE_NAME: &'static str = "AWS::Deadline::MeteredProduct";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LicenseEndpointId", "ProductId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -952,6 +1005,7 @@ impl crate::typed::ResourceType for Monitor {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IdentityCenterInstanceArn", "IdentityCenterRegion"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1198,6 +1252,7 @@ impl crate::typed::ResourceType for Queue {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1480,6 +1535,8 @@ impl crate::typed::ResourceType for QueueEnvironment {
     const TYPE_NAME: &'static str = "AWS::Deadline::QueueEnvironment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId", "QueueId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["FarmId", "QueueId", "QueueEnvironmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1563,6 +1620,7 @@ impl crate::typed::ResourceType for QueueFleetAssociation {
     const TYPE_NAME: &'static str = "AWS::Deadline::QueueFleetAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId", "FleetId", "QueueId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FarmId", "FleetId", "QueueId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1609,6 +1667,7 @@ impl crate::typed::ResourceType for QueueLimitAssociation {
     const TYPE_NAME: &'static str = "AWS::Deadline::QueueLimitAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId", "LimitId", "QueueId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FarmId", "LimitId", "QueueId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1675,6 +1734,7 @@ impl crate::typed::ResourceType for StorageProfile {
     const TYPE_NAME: &'static str = "AWS::Deadline::StorageProfile";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FarmId", "StorageProfileId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

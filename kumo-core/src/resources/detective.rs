@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Detective::Graph",
+        <Graph as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Detective::MemberInvitation",
+        <MemberInvitation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Detective::OrganizationAdmin",
+        <OrganizationAdmin as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::Detective::Graph` resource is an Amazon Detective resource type that creates a Detective behavior graph.
 ///
 /// The requesting account becomes the administrator account for the behavior graph.
@@ -104,6 +120,7 @@ impl crate::typed::ResourceType for Graph {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -236,6 +253,7 @@ impl crate::typed::ResourceType for MemberInvitation {
     const TYPE_NAME: &'static str = "AWS::Detective::MemberInvitation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GraphArn", "MemberId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GraphArn", "MemberId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -282,6 +300,7 @@ impl crate::typed::ResourceType for OrganizationAdmin {
     const TYPE_NAME: &'static str = "AWS::Detective::OrganizationAdmin";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AccountId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

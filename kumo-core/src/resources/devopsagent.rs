@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::DevOpsAgent::AgentSpace",
+        <AgentSpace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DevOpsAgent::Association",
+        <Association as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DevOpsAgent::PrivateConnection",
+        <PrivateConnection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DevOpsAgent::Service",
+        <Service as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::DevOpsAgent::AgentSpace` resource specifies an Agent Space for the AWS DevOps Agent Service.
 ///
 /// `AWS::DevOpsAgent::AgentSpace`.
@@ -159,6 +179,7 @@ impl crate::typed::ResourceType for AgentSpace {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentSpaceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -444,6 +465,7 @@ impl crate::typed::ResourceType for Association {
     const TYPE_NAME: &'static str = "AWS::DevOpsAgent::Association";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AgentSpaceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentSpaceId", "AssociationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -549,6 +571,7 @@ impl crate::typed::ResourceType for PrivateConnection {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectionConfiguration", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -695,6 +718,7 @@ impl crate::typed::ResourceType for Service {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["KmsKeyArn", "ServiceDetails", "ServiceType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

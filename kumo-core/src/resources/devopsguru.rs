@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::DevOpsGuru::LogAnomalyDetectionIntegration",
+        <LogAnomalyDetectionIntegration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DevOpsGuru::NotificationChannel",
+        <NotificationChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DevOpsGuru::ResourceCollection",
+        <ResourceCollection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Information about the integration of DevOps Guru with CloudWatch log groups for log anomaly detection.
 ///
 /// `AWS::DevOpsGuru::LogAnomalyDetectionIntegration`.
@@ -74,6 +90,7 @@ impl crate::typed::ResourceType for LogAnomalyDetectionIntegration {
     const TYPE_NAME: &'static str = "AWS::DevOpsGuru::LogAnomalyDetectionIntegration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -136,6 +153,7 @@ impl crate::typed::ResourceType for NotificationChannel {
     const TYPE_NAME: &'static str = "AWS::DevOpsGuru::NotificationChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Config"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -391,6 +409,7 @@ impl crate::typed::ResourceType for ResourceCollection {
     const TYPE_NAME: &'static str = "AWS::DevOpsGuru::ResourceCollection";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceCollectionType"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

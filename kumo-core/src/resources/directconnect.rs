@@ -77,6 +77,38 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::DirectConnect::Connection",
+        <Connection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DirectConnect::DirectConnectGateway",
+        <DirectConnectGateway as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DirectConnect::DirectConnectGatewayAssociation",
+        <DirectConnectGatewayAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DirectConnect::Lag",
+        <Lag as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DirectConnect::PrivateVirtualInterface",
+        <PrivateVirtualInterface as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DirectConnect::PublicVirtualInterface",
+        <PublicVirtualInterface as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DirectConnect::TransitVirtualInterface",
+        <TransitVirtualInterface as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Resource Type definition for AWS::DirectConnect::Connection
 ///
 /// `AWS::DirectConnect::Connection`.
@@ -169,6 +201,7 @@ impl crate::typed::ResourceType for Connection {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Bandwidth", "Location", "ProviderName", "RequestMACSec"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -301,6 +334,7 @@ impl crate::typed::ResourceType for DirectConnectGateway {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AmazonSideAsn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DirectConnectGatewayArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -447,6 +481,7 @@ impl crate::typed::ResourceType for DirectConnectGatewayAssociation {
         "AssociatedGatewayId",
         "DirectConnectGatewayId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -569,6 +604,7 @@ impl crate::typed::ResourceType for Lag {
         "ProviderName",
         "RequestMACSec",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LagArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -776,6 +812,7 @@ impl crate::typed::ResourceType for PrivateVirtualInterface {
         "VirtualGatewayId",
         "Vlan",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VirtualInterfaceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1021,6 +1058,7 @@ impl crate::typed::ResourceType for PublicVirtualInterface {
         "RouteFilterPrefixes",
         "Vlan",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VirtualInterfaceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1279,6 +1317,7 @@ impl crate::typed::ResourceType for TransitVirtualInterface {
         "DirectConnectGatewayId",
         "Vlan",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VirtualInterfaceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

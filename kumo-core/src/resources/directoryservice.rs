@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::DirectoryService::MicrosoftAD",
+        <MicrosoftAd as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DirectoryService::SimpleAD",
+        <SimpleAd as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::DirectoryService::MicrosoftAD` resource specifies a Microsoft Active Directory in AWS so that your directory users and groups can access the AWS Management Console and AWS applications using their existing credentials.
 ///
 /// For more information, see [AWS Managed Microsoft AD](https://docs.aws.amazon.com/directoryservice/latest/admin-guide/directory_microsoft_ad.html) in the *Directory Service Admin Guide* .
@@ -137,6 +149,7 @@ impl crate::typed::ResourceType for MicrosoftAd {
         "ShortName",
         "VpcSettings",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -352,6 +365,7 @@ impl crate::typed::ResourceType for SimpleAd {
         "Size",
         "VpcSettings",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DirectoryId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

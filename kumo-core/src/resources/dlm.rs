@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <LifecyclePolicy as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::DLM::LifecyclePolicy",
+    <LifecyclePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Specifies a lifecycle policy, which is used to automate operations on Amazon EBS resources.
 ///
 /// The properties are required when you add a lifecycle policy and optional when you update a lifecycle policy.
@@ -224,6 +230,7 @@ impl crate::typed::ResourceType for LifecyclePolicy {
     const TYPE_NAME: &'static str = "AWS::DLM::LifecyclePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -113,6 +113,54 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::DMS::Certificate",
+        <Certificate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DMS::DataMigration",
+        <DataMigration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DMS::DataProvider",
+        <DataProvider as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DMS::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DMS::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DMS::InstanceProfile",
+        <InstanceProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DMS::MigrationProject",
+        <MigrationProject as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DMS::ReplicationConfig",
+        <ReplicationConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DMS::ReplicationInstance",
+        <ReplicationInstance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DMS::ReplicationSubnetGroup",
+        <ReplicationSubnetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DMS::ReplicationTask",
+        <ReplicationTask as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::DMS::Certificate` resource creates an Secure Sockets Layer (SSL) certificate that encrypts connections between AWS DMS endpoints and the replication instance.
 ///
 /// `AWS::DMS::Certificate`.
@@ -191,6 +239,7 @@ impl crate::typed::ResourceType for Certificate {
         "CertificatePem",
         "CertificateWallet",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -328,6 +377,7 @@ impl crate::typed::ResourceType for DataMigration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DataMigrationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -657,6 +707,7 @@ impl crate::typed::ResourceType for DataProvider {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DataProviderArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2153,6 +2204,7 @@ impl crate::typed::ResourceType for Endpoint {
     const TYPE_NAME: &'static str = "AWS::DMS::Endpoint";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyId", "ResourceIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6158,6 +6210,7 @@ impl crate::typed::ResourceType for EventSubscription {
     const TYPE_NAME: &'static str = "AWS::DMS::EventSubscription";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SourceIds", "SubscriptionName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6384,6 +6437,7 @@ impl crate::typed::ResourceType for InstanceProfile {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceProfileArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6664,6 +6718,7 @@ impl crate::typed::ResourceType for MigrationProject {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MigrationProjectArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6952,6 +7007,7 @@ impl crate::typed::ResourceType for ReplicationConfig {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReplicationConfigArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7451,6 +7507,7 @@ impl crate::typed::ResourceType for ReplicationInstance {
         "ReplicationSubnetGroupIdentifier",
         "ResourceIdentifier",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7592,6 +7649,7 @@ impl crate::typed::ResourceType for ReplicationSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::DMS::ReplicationSubnetGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ReplicationSubnetGroupIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7818,6 +7876,7 @@ impl crate::typed::ResourceType for ReplicationTask {
         "SourceEndpointArn",
         "TargetEndpointArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

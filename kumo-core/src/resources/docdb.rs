@@ -68,6 +68,34 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::DocDB::DBCluster",
+        <DbCluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DocDB::DBClusterParameterGroup",
+        <DbClusterParameterGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DocDB::DBInstance",
+        <DbInstance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DocDB::DBSubnetGroup",
+        <DbSubnetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DocDB::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DocDB::GlobalCluster",
+        <GlobalCluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::DocDB::DBCluster` Amazon DocumentDB (with MongoDB compatibility) resource describes a DBCluster.
 ///
 /// Amazon DocumentDB is a fully managed, MongoDB-compatible document database engine. For more information, see [DBCluster](https://docs.aws.amazon.com/documentdb/latest/developerguide/API_DBCluster.html) in the *Amazon DocumentDB Developer Guide* .
@@ -607,6 +635,7 @@ impl crate::typed::ResourceType for DbCluster {
         "SourceDBClusterIdentifier",
         "StorageEncrypted",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -816,6 +845,7 @@ impl crate::typed::ResourceType for DbClusterParameterGroup {
     const TYPE_NAME: &'static str = "AWS::DocDB::DBClusterParameterGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Family", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1044,6 +1074,7 @@ impl crate::typed::ResourceType for DbInstance {
         "DBClusterIdentifier",
         "DBInstanceIdentifier",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1180,6 +1211,7 @@ impl crate::typed::ResourceType for DbSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::DocDB::DBSubnetGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DBSubnetGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1340,6 +1372,7 @@ impl crate::typed::ResourceType for EventSubscription {
     const TYPE_NAME: &'static str = "AWS::DocDB::EventSubscription";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SnsTopicArn", "SubscriptionName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1485,6 +1518,7 @@ impl crate::typed::ResourceType for GlobalCluster {
         "SourceDBClusterIdentifier",
         "StorageEncrypted",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalClusterIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Cluster as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::DocDBElastic::Cluster",
+    <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates a new Amazon DocumentDB elastic cluster and returns its cluster structure.
 ///
 /// `AWS::DocDBElastic::Cluster`.
@@ -186,6 +192,7 @@ impl crate::typed::ResourceType for Cluster {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdminUserName", "AuthType", "ClusterName", "KmsKeyId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

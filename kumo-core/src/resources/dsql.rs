@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Cluster as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::DSQL::Cluster",
+    <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The `AWS::DSQL::Cluster` resource specifies an cluster.
 ///
 /// You can use this resource to create, modify, and manage clusters.
@@ -153,6 +159,7 @@ impl crate::typed::ResourceType for Cluster {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Identifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

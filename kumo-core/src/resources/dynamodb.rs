@@ -29,6 +29,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::DynamoDB::GlobalTable",
+        <GlobalTable as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::DynamoDB::Table",
+        <Table as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::DynamoDB::GlobalTable` resource enables you to create and manage a Version 2019.11.21 global table.
 ///
 /// This resource cannot be used to create or manage a Version 2017.11.29 global table. For more information, see [Global tables](https://docs.aws.amazon.com//amazondynamodb/latest/developerguide/GlobalTables.html) .
@@ -396,6 +408,7 @@ impl crate::typed::ResourceType for GlobalTable {
     const TYPE_NAME: &'static str = "AWS::DynamoDB::GlobalTable";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TableName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableName"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -2339,6 +2352,7 @@ impl crate::typed::ResourceType for Table {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ImportSourceSpecification", "TableName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableName"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {

@@ -353,6 +353,123 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ("AWS::EC2::VolumeAttachment", <VolumeAttachment as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    ("AWS::EC2::CapacityManagerDataExport", <CapacityManagerDataExport as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::CapacityReservation", <CapacityReservation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::CapacityReservationFleet", <CapacityReservationFleet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::CarrierGateway", <CarrierGateway as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::ClientVpnAuthorizationRule", <ClientVpnAuthorizationRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::ClientVpnEndpoint", <ClientVpnEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::ClientVpnRoute", <ClientVpnRoute as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::ClientVpnTargetNetworkAssociation", <ClientVpnTargetNetworkAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::CustomerGateway", <CustomerGateway as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::DHCPOptions", <DhcpOptions as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::EC2Fleet", <Ec2Fleet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::EIP", <Eip as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::EIPAssociation", <EipAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::EgressOnlyInternetGateway", <EgressOnlyInternetGateway as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::EnclaveCertificateIamRoleAssociation", <EnclaveCertificateIamRoleAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::FlowLog", <FlowLog as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::GatewayRouteTableAssociation", <GatewayRouteTableAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::Host", <Host as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::IPAM", <Ipam as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::IPAMAllocation", <IpamAllocation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::IPAMPool", <IpamPool as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::IPAMPoolCidr", <IpamPoolCidr as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::IPAMPrefixListResolver", <IpamPrefixListResolver as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::IPAMPrefixListResolverTarget", <IpamPrefixListResolverTarget as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::IPAMResourceDiscovery", <IpamResourceDiscovery as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::IPAMResourceDiscoveryAssociation", <IpamResourceDiscoveryAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::IPAMScope", <IpamScope as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::Instance", <Instance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::InstanceConnectEndpoint", <InstanceConnectEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::InternetGateway", <InternetGateway as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::IpPoolRouteTableAssociation", <IpPoolRouteTableAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::KeyPair", <KeyPair as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::LaunchTemplate", <LaunchTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::LocalGatewayRoute", <LocalGatewayRoute as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::LocalGatewayRouteTable", <LocalGatewayRouteTable as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::LocalGatewayRouteTableVPCAssociation", <LocalGatewayRouteTableVpcAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation", <LocalGatewayRouteTableVirtualInterfaceGroupAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::LocalGatewayVirtualInterface", <LocalGatewayVirtualInterface as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::LocalGatewayVirtualInterfaceGroup", <LocalGatewayVirtualInterfaceGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::NatGateway", <NatGateway as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::NetworkAcl", <NetworkAcl as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::NetworkAclEntry", <NetworkAclEntry as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::NetworkInsightsAccessScope", <NetworkInsightsAccessScope as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::NetworkInsightsAccessScopeAnalysis", <NetworkInsightsAccessScopeAnalysis as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::NetworkInsightsAnalysis", <NetworkInsightsAnalysis as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::NetworkInsightsPath", <NetworkInsightsPath as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::NetworkInterface", <NetworkInterface as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::NetworkInterfaceAttachment", <NetworkInterfaceAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::NetworkInterfacePermission", <NetworkInterfacePermission as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::NetworkPerformanceMetricSubscription", <NetworkPerformanceMetricSubscription as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::PlacementGroup", <PlacementGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::PrefixList", <PrefixList as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::Route", <Route as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::RouteServer", <RouteServer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::RouteServerAssociation", <RouteServerAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::RouteServerEndpoint", <RouteServerEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::RouteServerPeer", <RouteServerPeer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::RouteServerPropagation", <RouteServerPropagation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::RouteTable", <RouteTable as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::SecurityGroup", <SecurityGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::SecurityGroupEgress", <SecurityGroupEgress as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::SecurityGroupIngress", <SecurityGroupIngress as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::SecurityGroupVpcAssociation", <SecurityGroupVpcAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::SnapshotBlockPublicAccess", <SnapshotBlockPublicAccess as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::SpotFleet", <SpotFleet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::SqlHaStandbyDetectedInstance", <SqlHaStandbyDetectedInstance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::Subnet", <Subnet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::SubnetCidrBlock", <SubnetCidrBlock as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::SubnetNetworkAclAssociation", <SubnetNetworkAclAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::SubnetRouteTableAssociation", <SubnetRouteTableAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TrafficMirrorFilter", <TrafficMirrorFilter as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TrafficMirrorFilterRule", <TrafficMirrorFilterRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TrafficMirrorSession", <TrafficMirrorSession as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TrafficMirrorTarget", <TrafficMirrorTarget as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGateway", <TransitGateway as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayAttachment", <TransitGatewayAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayConnect", <TransitGatewayConnect as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayConnectPeer", <TransitGatewayConnectPeer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayMeteringPolicy", <TransitGatewayMeteringPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayMeteringPolicyEntry", <TransitGatewayMeteringPolicyEntry as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayMulticastDomain", <TransitGatewayMulticastDomain as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayMulticastDomainAssociation", <TransitGatewayMulticastDomainAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayMulticastGroupMember", <TransitGatewayMulticastGroupMember as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayMulticastGroupSource", <TransitGatewayMulticastGroupSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayPeeringAttachment", <TransitGatewayPeeringAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayRoute", <TransitGatewayRoute as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayRouteTable", <TransitGatewayRouteTable as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayRouteTableAssociation", <TransitGatewayRouteTableAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayRouteTablePropagation", <TransitGatewayRouteTablePropagation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::TransitGatewayVpcAttachment", <TransitGatewayVpcAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPC", <Vpc as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPCBlockPublicAccessExclusion", <VpcBlockPublicAccessExclusion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPCBlockPublicAccessOptions", <VpcBlockPublicAccessOptions as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPCCidrBlock", <VpcCidrBlock as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPCDHCPOptionsAssociation", <VpcdhcpOptionsAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPCEncryptionControl", <VpcEncryptionControl as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPCEndpoint", <VpcEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPCEndpointConnectionNotification", <VpcEndpointConnectionNotification as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPCEndpointService", <VpcEndpointService as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPCEndpointServicePermissions", <VpcEndpointServicePermissions as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPCGatewayAttachment", <VpcGatewayAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPCPeeringConnection", <VpcPeeringConnection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPNConcentrator", <VpnConcentrator as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPNConnection", <VpnConnection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPNConnectionRoute", <VpnConnectionRoute as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPNGateway", <VpnGateway as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VPNGatewayRoutePropagation", <VpnGatewayRoutePropagation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VerifiedAccessEndpoint", <VerifiedAccessEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VerifiedAccessGroup", <VerifiedAccessGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VerifiedAccessInstance", <VerifiedAccessInstance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VerifiedAccessTrustProvider", <VerifiedAccessTrustProvider as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::Volume", <Volume as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::EC2::VolumeAttachment", <VolumeAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+];
+
 /// Creates a new data export configuration for EC2 Capacity Manager.
 ///
 /// This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
@@ -423,6 +540,7 @@ impl crate::typed::ResourceType for CapacityManagerDataExport {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["OutputFormat", "S3BucketName", "S3BucketPrefix", "Schedule"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CapacityManagerDataExportId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -776,6 +894,7 @@ impl crate::typed::ResourceType for CapacityReservation {
         "TagSpecifications",
         "Tenancy",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1300,6 +1419,7 @@ impl crate::typed::ResourceType for CapacityReservationFleet {
         "TagSpecifications",
         "Tenancy",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CapacityReservationFleetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1685,6 +1805,7 @@ impl crate::typed::ResourceType for CarrierGateway {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CarrierGatewayId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1863,6 +1984,7 @@ impl crate::typed::ResourceType for ClientVpnAuthorizationRule {
         "Description",
         "TargetNetworkCidr",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2202,6 +2324,7 @@ impl crate::typed::ResourceType for ClientVpnEndpoint {
         "TransitGatewayConfiguration",
         "TransportProtocol",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2740,6 +2863,7 @@ impl crate::typed::ResourceType for ClientVpnRoute {
         "DestinationCidrBlock",
         "TargetVpcSubnetId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2836,6 +2960,7 @@ impl crate::typed::ResourceType for ClientVpnTargetNetworkAssociation {
         "ClientVpnEndpointId",
         "SubnetId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2982,6 +3107,7 @@ impl crate::typed::ResourceType for CustomerGateway {
         "IpAddress",
         "Type",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CustomerGatewayId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3178,6 +3304,7 @@ impl crate::typed::ResourceType for DhcpOptions {
         "NetbiosNodeType",
         "NtpServers",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DhcpOptionsId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3468,6 +3595,7 @@ impl crate::typed::ResourceType for Ec2Fleet {
         "ValidFrom",
         "ValidUntil",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FleetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7133,6 +7261,7 @@ impl crate::typed::ResourceType for Eip {
         "NetworkBorderGroup",
         "TransferAddress",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PublicIp", "AllocationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7308,6 +7437,7 @@ impl crate::typed::ResourceType for EipAssociation {
         "NetworkInterfaceId",
         "PrivateIpAddress",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7384,6 +7514,7 @@ impl crate::typed::ResourceType for EgressOnlyInternetGateway {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7479,6 +7610,7 @@ impl crate::typed::ResourceType for EnclaveCertificateIamRoleAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::EnclaveCertificateIamRoleAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CertificateArn", "RoleArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateArn", "RoleArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7739,6 +7871,7 @@ impl crate::typed::ResourceType for FlowLog {
         "ResourceType",
         "TrafficType",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7958,6 +8091,7 @@ impl crate::typed::ResourceType for GatewayRouteTableAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::GatewayRouteTableAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GatewayId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GatewayId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8138,6 +8272,7 @@ impl crate::typed::ResourceType for Host {
         "InstanceType",
         "OutpostArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HostId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8396,6 +8531,7 @@ impl crate::typed::ResourceType for Ipam {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8671,6 +8807,8 @@ impl crate::typed::ResourceType for IpamAllocation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Cidr", "Description", "IpamPoolId", "NetmaskLength"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["IpamPoolId", "IpamPoolAllocationId", "Cidr"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8961,6 +9099,7 @@ impl crate::typed::ResourceType for IpamPool {
         "SourceIpamPoolId",
         "SourceResource",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamPoolId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9196,6 +9335,7 @@ impl crate::typed::ResourceType for IpamPoolCidr {
     const TYPE_NAME: &'static str = "AWS::EC2::IPAMPoolCidr";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Cidr", "IpamPoolId", "NetmaskLength"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamPoolId", "IpamPoolCidrId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9314,6 +9454,7 @@ impl crate::typed::ResourceType for IpamPrefixListResolver {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AddressFamily", "IpamId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamPrefixListResolverId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9729,6 +9870,7 @@ impl crate::typed::ResourceType for IpamPrefixListResolverTarget {
         "PrefixListId",
         "PrefixListRegion",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamPrefixListResolverTargetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9891,6 +10033,7 @@ impl crate::typed::ResourceType for IpamResourceDiscovery {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamResourceDiscoveryId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10116,6 +10259,7 @@ impl crate::typed::ResourceType for IpamResourceDiscoveryAssociation {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IpamId", "IpamResourceDiscoveryId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamResourceDiscoveryAssociationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10320,6 +10464,7 @@ impl crate::typed::ResourceType for IpamScope {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IpamId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamScopeId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11170,6 +11315,7 @@ impl crate::typed::ResourceType for Instance {
         "SecurityGroups",
         "SubnetId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -12769,6 +12915,7 @@ impl crate::typed::ResourceType for InstanceConnectEndpoint {
         "SecurityGroupIds",
         "SubnetId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -12942,6 +13089,7 @@ impl crate::typed::ResourceType for InternetGateway {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InternetGatewayId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13029,6 +13177,7 @@ impl crate::typed::ResourceType for IpPoolRouteTableAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::IpPoolRouteTableAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PublicIpv4Pool", "RouteTableId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13169,6 +13318,7 @@ impl crate::typed::ResourceType for KeyPair {
         "PublicKeyMaterial",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13364,6 +13514,7 @@ impl crate::typed::ResourceType for LaunchTemplate {
     const TYPE_NAME: &'static str = "AWS::EC2::LaunchTemplate";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LaunchTemplateName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LaunchTemplateId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17561,6 +17712,8 @@ impl crate::typed::ResourceType for LocalGatewayRoute {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DestinationCidrBlock", "LocalGatewayRouteTableId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["DestinationCidrBlock", "LocalGatewayRouteTableId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17656,6 +17809,7 @@ impl crate::typed::ResourceType for LocalGatewayRouteTable {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LocalGatewayId", "Mode"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocalGatewayRouteTableId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17832,6 +17986,7 @@ impl crate::typed::ResourceType for LocalGatewayRouteTableVpcAssociation {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LocalGatewayRouteTableId", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocalGatewayRouteTableVpcAssociationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17991,6 +18146,8 @@ impl crate::typed::ResourceType for LocalGatewayRouteTableVirtualInterfaceGroupA
         "LocalGatewayRouteTableId",
         "LocalGatewayVirtualInterfaceGroupId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["LocalGatewayRouteTableVirtualInterfaceGroupAssociationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18195,6 +18352,7 @@ impl crate::typed::ResourceType for LocalGatewayVirtualInterface {
         "PeerBgpAsnExtended",
         "Vlan",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocalGatewayVirtualInterfaceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18375,6 +18533,7 @@ impl crate::typed::ResourceType for LocalGatewayVirtualInterfaceGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["LocalBgpAsn", "LocalBgpAsnExtended", "LocalGatewayId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocalGatewayVirtualInterfaceGroupId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18719,6 +18878,7 @@ impl crate::typed::ResourceType for NatGateway {
         "SubnetId",
         "VpcId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NatGatewayId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18953,6 +19113,7 @@ impl crate::typed::ResourceType for NetworkAcl {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -19119,6 +19280,7 @@ impl crate::typed::ResourceType for NetworkAclEntry {
     const TYPE_NAME: &'static str = "AWS::EC2::NetworkAclEntry";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Egress", "NetworkAclId", "RuleNumber"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -19329,6 +19491,7 @@ impl crate::typed::ResourceType for NetworkInsightsAccessScope {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ExcludePaths", "MatchPaths"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NetworkInsightsAccessScopeId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -19785,6 +19948,7 @@ impl crate::typed::ResourceType for NetworkInsightsAccessScopeAnalysis {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NetworkInsightsAccessScopeId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NetworkInsightsAccessScopeAnalysisId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -19991,6 +20155,7 @@ impl crate::typed::ResourceType for NetworkInsightsAnalysis {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["FilterInArns", "FilterOutArns", "NetworkInsightsPathId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NetworkInsightsAnalysisId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -20276,6 +20441,7 @@ impl crate::typed::ResourceType for NetworkInsightsPath {
         "Source",
         "SourceIp",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NetworkInsightsPathId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -20789,6 +20955,7 @@ impl crate::typed::ResourceType for NetworkInterface {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InterfaceType", "PrivateIpAddress", "SubnetId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -21154,6 +21321,7 @@ impl crate::typed::ResourceType for NetworkInterfaceAttachment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DeviceIndex", "InstanceId", "NetworkInterfaceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -21312,6 +21480,7 @@ impl crate::typed::ResourceType for NetworkInterfacePermission {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AwsAccountId", "NetworkInterfaceId", "Permission"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -21367,6 +21536,8 @@ impl crate::typed::ResourceType for NetworkPerformanceMetricSubscription {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Destination", "Metric", "Source", "Statistic"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["Source", "Destination", "Metric", "Statistic"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -21483,6 +21654,7 @@ impl crate::typed::ResourceType for PlacementGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["PartitionCount", "SpreadLevel", "Strategy", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -21659,6 +21831,7 @@ impl crate::typed::ResourceType for PrefixList {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PrefixListId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22019,6 +22192,7 @@ impl crate::typed::ResourceType for Route {
         "DestinationPrefixListId",
         "RouteTableId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RouteTableId", "CidrBlock"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22137,6 +22311,7 @@ impl crate::typed::ResourceType for RouteServer {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AmazonSideAsn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22245,6 +22420,7 @@ impl crate::typed::ResourceType for RouteServerAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::RouteServerAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RouteServerId", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RouteServerId", "VpcId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22316,6 +22492,7 @@ impl crate::typed::ResourceType for RouteServerEndpoint {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RouteServerId", "SubnetId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22460,6 +22637,7 @@ impl crate::typed::ResourceType for RouteServerPeer {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["BgpOptions", "PeerAddress", "RouteServerEndpointId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22662,6 +22840,7 @@ impl crate::typed::ResourceType for RouteServerPropagation {
     const TYPE_NAME: &'static str = "AWS::EC2::RouteServerPropagation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RouteServerId", "RouteTableId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RouteServerId", "RouteTableId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22725,6 +22904,7 @@ impl crate::typed::ResourceType for RouteTable {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RouteTableId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22914,6 +23094,7 @@ impl crate::typed::ResourceType for SecurityGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupDescription", "GroupName", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23448,6 +23629,7 @@ impl crate::typed::ResourceType for SecurityGroupEgress {
         "IpProtocol",
         "ToPort",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23697,6 +23879,7 @@ impl crate::typed::ResourceType for SecurityGroupIngress {
         "SourceSecurityGroupOwnerId",
         "ToPort",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23757,6 +23940,7 @@ impl crate::typed::ResourceType for SecurityGroupVpcAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroupVpcAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupId", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GroupId", "VpcId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23827,6 +24011,7 @@ impl crate::typed::ResourceType for SnapshotBlockPublicAccess {
     const TYPE_NAME: &'static str = "AWS::EC2::SnapshotBlockPublicAccess";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23947,6 +24132,7 @@ impl crate::typed::ResourceType for SpotFleet {
         "SpotFleetRequestConfigData.ValidFrom",
         "SpotFleetRequestConfigData.ValidUntil",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -27593,6 +27779,7 @@ impl crate::typed::ResourceType for SqlHaStandbyDetectedInstance {
     const TYPE_NAME: &'static str = "AWS::EC2::SqlHaStandbyDetectedInstance";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -27912,6 +28099,7 @@ impl crate::typed::ResourceType for Subnet {
         "OutpostArn",
         "VpcId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubnetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28132,6 +28320,7 @@ impl crate::typed::ResourceType for SubnetCidrBlock {
         "Ipv6NetmaskLength",
         "SubnetId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28210,6 +28399,7 @@ impl crate::typed::ResourceType for SubnetNetworkAclAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::SubnetNetworkAclAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NetworkAclId", "SubnetId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28270,6 +28460,7 @@ impl crate::typed::ResourceType for SubnetRouteTableAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::SubnetRouteTableAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RouteTableId", "SubnetId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28373,6 +28564,7 @@ impl crate::typed::ResourceType for TrafficMirrorFilter {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28569,6 +28761,7 @@ impl crate::typed::ResourceType for TrafficMirrorFilterRule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TrafficMirrorFilterId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrafficMirrorFilterRuleId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28805,6 +28998,7 @@ impl crate::typed::ResourceType for TrafficMirrorSession {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28972,6 +29166,7 @@ impl crate::typed::ResourceType for TrafficMirrorTarget {
         "NetworkInterfaceId",
         "NetworkLoadBalancerArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -29273,6 +29468,7 @@ impl crate::typed::ResourceType for TransitGateway {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AmazonSideAsn", "MulticastSupport"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -29433,6 +29629,7 @@ impl crate::typed::ResourceType for TransitGatewayAttachment {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TransitGatewayId", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -29705,6 +29902,7 @@ impl crate::typed::ResourceType for TransitGatewayConnect {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Options", "TransportTransitGatewayAttachmentId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransitGatewayAttachmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -29909,6 +30107,7 @@ impl crate::typed::ResourceType for TransitGatewayConnectPeer {
         "ConnectPeerConfiguration.TransitGatewayAddress",
         "TransitGatewayAttachmentId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransitGatewayConnectPeerId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -30218,6 +30417,7 @@ impl crate::typed::ResourceType for TransitGatewayMeteringPolicy {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TransitGatewayId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransitGatewayMeteringPolicyId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -30480,6 +30680,8 @@ impl crate::typed::ResourceType for TransitGatewayMeteringPolicyEntry {
         "SourceTransitGatewayAttachmentType",
         "TransitGatewayMeteringPolicyId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["TransitGatewayMeteringPolicyId", "PolicyRuleNumber"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -30646,6 +30848,7 @@ impl crate::typed::ResourceType for TransitGatewayMulticastDomain {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TransitGatewayId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransitGatewayMulticastDomainId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -30900,6 +31103,11 @@ impl crate::typed::ResourceType for TransitGatewayMulticastDomainAssociation {
         "TransitGatewayAttachmentId",
         "TransitGatewayMulticastDomainId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[
+        "TransitGatewayMulticastDomainId",
+        "TransitGatewayAttachmentId",
+        "SubnetId",
+    ];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -30991,6 +31199,11 @@ impl crate::typed::ResourceType for TransitGatewayMulticastGroupMember {
         "GroupIpAddress",
         "NetworkInterfaceId",
         "TransitGatewayMulticastDomainId",
+    ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[
+        "TransitGatewayMulticastDomainId",
+        "GroupIpAddress",
+        "NetworkInterfaceId",
     ];
 
     fn resource(&self) -> &crate::Resource {
@@ -31111,6 +31324,11 @@ impl crate::typed::ResourceType for TransitGatewayMulticastGroupSource {
         "GroupIpAddress",
         "NetworkInterfaceId",
         "TransitGatewayMulticastDomainId",
+    ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[
+        "TransitGatewayMulticastDomainId",
+        "GroupIpAddress",
+        "NetworkInterfaceId",
     ];
 
     fn resource(&self) -> &crate::Resource {
@@ -31252,6 +31470,7 @@ impl crate::typed::ResourceType for TransitGatewayPeeringAttachment {
         "PeerTransitGatewayId",
         "TransitGatewayId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransitGatewayAttachmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31403,6 +31622,8 @@ impl crate::typed::ResourceType for TransitGatewayRoute {
         "TransitGatewayAttachmentId",
         "TransitGatewayRouteTableId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["TransitGatewayRouteTableId", "DestinationCidrBlock"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31467,6 +31688,7 @@ impl crate::typed::ResourceType for TransitGatewayRouteTable {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TransitGatewayId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransitGatewayRouteTableId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31559,6 +31781,8 @@ impl crate::typed::ResourceType for TransitGatewayRouteTableAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["TransitGatewayAttachmentId", "TransitGatewayRouteTableId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["TransitGatewayRouteTableId", "TransitGatewayAttachmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31610,6 +31834,8 @@ impl crate::typed::ResourceType for TransitGatewayRouteTablePropagation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["TransitGatewayAttachmentId", "TransitGatewayRouteTableId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["TransitGatewayRouteTableId", "TransitGatewayAttachmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31719,6 +31945,7 @@ impl crate::typed::ResourceType for TransitGatewayVpcAttachment {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubnetIds", "TransitGatewayId", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -32077,6 +32304,7 @@ impl crate::typed::ResourceType for Vpc {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CidrBlock", "Ipv4IpamPoolId", "Ipv4NetmaskLength"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -32272,6 +32500,7 @@ impl crate::typed::ResourceType for VpcBlockPublicAccessExclusion {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubnetId", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ExclusionId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -32382,6 +32611,7 @@ impl crate::typed::ResourceType for VpcBlockPublicAccessOptions {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCBlockPublicAccessOptions";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -32628,6 +32858,7 @@ impl crate::typed::ResourceType for VpcCidrBlock {
         "Ipv6Pool",
         "VpcId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "VpcId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -32698,6 +32929,7 @@ impl crate::typed::ResourceType for VpcdhcpOptionsAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCDHCPOptionsAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DhcpOptionsId", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DhcpOptionsId", "VpcId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -32929,6 +33161,7 @@ impl crate::typed::ResourceType for VpcEncryptionControl {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcEncryptionControlId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -33576,6 +33809,7 @@ impl crate::typed::ResourceType for VpcEndpoint {
         "VpcEndpointType",
         "VpcId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -33947,6 +34181,7 @@ impl crate::typed::ResourceType for VpcEndpointConnectionNotification {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCEndpointConnectionNotification";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServiceId", "VPCEndpointId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VPCEndpointConnectionNotificationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -34108,6 +34343,7 @@ impl crate::typed::ResourceType for VpcEndpointService {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -34218,6 +34454,7 @@ impl crate::typed::ResourceType for VpcEndpointServicePermissions {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCEndpointServicePermissions";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServiceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -34288,6 +34525,7 @@ impl crate::typed::ResourceType for VpcGatewayAttachment {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCGatewayAttachment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentType", "VpcId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -34434,6 +34672,7 @@ impl crate::typed::ResourceType for VpcPeeringConnection {
         "PeerVpcId",
         "VpcId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -34540,6 +34779,7 @@ impl crate::typed::ResourceType for VpnConcentrator {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TransitGatewayId", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpnConcentratorId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -34904,6 +35144,7 @@ impl crate::typed::ResourceType for VpnConnection {
         "Type",
         "VpnConcentratorId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpnConnectionId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -35987,6 +36228,8 @@ impl crate::typed::ResourceType for VpnConnectionRoute {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DestinationCidrBlock", "VpnConnectionId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["DestinationCidrBlock", "VpnConnectionId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -36063,6 +36306,7 @@ impl crate::typed::ResourceType for VpnGateway {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AmazonSideAsn", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VPNGatewayId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -36152,6 +36396,7 @@ impl crate::typed::ResourceType for VpnGatewayRoutePropagation {
     const TYPE_NAME: &'static str = "AWS::EC2::VPNGatewayRoutePropagation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -36412,6 +36657,7 @@ impl crate::typed::ResourceType for VerifiedAccessEndpoint {
         "RdsOptions.RdsDbProxyArn",
         "SecurityGroupIds",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VerifiedAccessEndpointId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -37150,6 +37396,7 @@ impl crate::typed::ResourceType for VerifiedAccessGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VerifiedAccessGroupId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -37416,6 +37663,7 @@ impl crate::typed::ResourceType for VerifiedAccessInstance {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VerifiedAccessInstanceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -37988,6 +38236,7 @@ impl crate::typed::ResourceType for VerifiedAccessTrustProvider {
         "TrustProviderType",
         "UserTrustProviderType",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VerifiedAccessTrustProviderId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -38725,6 +38974,7 @@ impl crate::typed::ResourceType for Volume {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VolumeId"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -38842,6 +39092,7 @@ impl crate::typed::ResourceType for VolumeAttachment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Device", "EbsCardIndex", "InstanceId", "VolumeId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VolumeId", "InstanceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

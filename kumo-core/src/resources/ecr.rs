@@ -95,6 +95,46 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ECR::PublicRepository",
+        <PublicRepository as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECR::PullThroughCacheRule",
+        <PullThroughCacheRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECR::PullTimeUpdateExclusion",
+        <PullTimeUpdateExclusion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECR::RegistryPolicy",
+        <RegistryPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECR::RegistryScanningConfiguration",
+        <RegistryScanningConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECR::ReplicationConfiguration",
+        <ReplicationConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECR::Repository",
+        <Repository as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECR::RepositoryCreationTemplate",
+        <RepositoryCreationTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECR::SigningConfiguration",
+        <SigningConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::ECR::PublicRepository` resource specifies an Amazon Elastic Container Registry Public (Amazon ECR Public) repository, where users can push and pull Docker images, Open Container Initiative (OCI) images, and OCI compatible artifacts.
 ///
 /// For more information, see [Amazon ECR public repositories](https://docs.aws.amazon.com/AmazonECR/latest/public/public-repositories.html) in the *Amazon ECR Public User Guide* .
@@ -195,6 +235,7 @@ impl crate::typed::ResourceType for PublicRepository {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RepositoryName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RepositoryName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -451,6 +492,7 @@ impl crate::typed::ResourceType for PullThroughCacheRule {
         "UpstreamRegistryUrl",
         "UpstreamRepositoryPrefix",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EcrRepositoryPrefix"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -532,6 +574,7 @@ impl crate::typed::ResourceType for PullTimeUpdateExclusion {
     const TYPE_NAME: &'static str = "AWS::ECR::PullTimeUpdateExclusion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PrincipalArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PrincipalArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -578,6 +621,7 @@ impl crate::typed::ResourceType for RegistryPolicy {
     const TYPE_NAME: &'static str = "AWS::ECR::RegistryPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RegistryId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -636,6 +680,7 @@ impl crate::typed::ResourceType for RegistryScanningConfiguration {
     const TYPE_NAME: &'static str = "AWS::ECR::RegistryScanningConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RegistryId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -820,6 +865,7 @@ impl crate::typed::ResourceType for ReplicationConfiguration {
     const TYPE_NAME: &'static str = "AWS::ECR::ReplicationConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RegistryId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1182,6 +1228,7 @@ impl crate::typed::ResourceType for Repository {
         "EncryptionConfiguration.KmsKey",
         "RepositoryName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RepositoryName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1632,6 +1679,7 @@ impl crate::typed::ResourceType for RepositoryCreationTemplate {
     const TYPE_NAME: &'static str = "AWS::ECR::RepositoryCreationTemplate";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Prefix"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Prefix"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1885,6 +1933,7 @@ impl crate::typed::ResourceType for SigningConfiguration {
     const TYPE_NAME: &'static str = "AWS::ECR::SigningConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RegistryId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

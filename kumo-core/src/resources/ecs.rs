@@ -104,6 +104,50 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ECS::CapacityProvider",
+        <CapacityProvider as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECS::Cluster",
+        <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECS::ClusterCapacityProviderAssociations",
+        <ClusterCapacityProviderAssociations as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECS::Daemon",
+        <Daemon as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECS::DaemonTaskDefinition",
+        <DaemonTaskDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECS::ExpressGatewayService",
+        <ExpressGatewayService as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECS::PrimaryTaskSet",
+        <PrimaryTaskSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECS::Service",
+        <Service as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECS::TaskDefinition",
+        <TaskDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ECS::TaskSet",
+        <TaskSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a capacity provider.
 ///
 /// Capacity providers are associated with a cluster and are used in capacity provider strategies to facilitate cluster auto scaling. You can create capacity providers for Amazon ECS Managed Instances and EC2 instances. AWS Fargate has the predefined `FARGATE` and `FARGATE_SPOT` capacity providers.
@@ -225,6 +269,7 @@ impl crate::typed::ResourceType for CapacityProvider {
         "ClusterName",
         "Name",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2279,6 +2324,7 @@ impl crate::typed::ResourceType for Cluster {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2889,6 +2935,7 @@ impl crate::typed::ResourceType for ClusterCapacityProviderAssociations {
     const TYPE_NAME: &'static str = "AWS::ECS::ClusterCapacityProviderAssociations";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Cluster"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Cluster"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3136,6 +3183,7 @@ impl crate::typed::ResourceType for Daemon {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterArn", "DaemonName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DaemonArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3500,6 +3548,7 @@ impl crate::typed::ResourceType for DaemonTaskDefinition {
         "TaskRoleArn",
         "Volumes",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DaemonTaskDefinitionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5292,6 +5341,7 @@ impl crate::typed::ResourceType for ExpressGatewayService {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Cluster", "InfrastructureRoleArn", "ServiceName", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5885,6 +5935,7 @@ impl crate::typed::ResourceType for PrimaryTaskSet {
     const TYPE_NAME: &'static str = "AWS::ECS::PrimaryTaskSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Cluster", "Service"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Cluster", "Service"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6389,6 +6440,7 @@ impl crate::typed::ResourceType for Service {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Cluster", "Role", "SchedulingStrategy", "ServiceName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceArn", "Cluster"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9356,6 +9408,7 @@ impl crate::typed::ResourceType for TaskDefinition {
         "TaskRoleArn",
         "Volumes",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TaskDefinitionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -12920,6 +12973,7 @@ impl crate::typed::ResourceType for TaskSet {
         "ServiceRegistries",
         "TaskDefinition",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Cluster", "Service", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::EFS::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EFS::FileSystem",
+        <FileSystem as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EFS::MountTarget",
+        <MountTarget as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::EFS::AccessPoint` resource creates an EFS access point.
 ///
 /// An access point is an application-specific view into an EFS file system that applies an operating system user and group, and a file system path, to any file system request made through the access point. The operating system user and group override any identity information provided by the NFS client. The file system path is exposed as the access point's root directory. Applications using the access point can only access data in its own directory and below. To learn more, see [Mounting a file system using EFS access points](https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html) .
@@ -156,6 +172,7 @@ impl crate::typed::ResourceType for AccessPoint {
         "RootDirectory.CreationInfo.Permissions",
         "RootDirectory.Path",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessPointId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -650,6 +667,7 @@ impl crate::typed::ResourceType for FileSystem {
         "KmsKeyId",
         "PerformanceMode",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FileSystemId"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1279,6 +1297,7 @@ impl crate::typed::ResourceType for MountTarget {
         "Ipv6Address",
         "SubnetId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

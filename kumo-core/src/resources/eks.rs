@@ -86,6 +86,42 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::EKS::AccessEntry",
+        <AccessEntry as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EKS::Addon",
+        <Addon as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EKS::Capability",
+        <Capability as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EKS::Cluster",
+        <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EKS::FargateProfile",
+        <FargateProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EKS::IdentityProviderConfig",
+        <IdentityProviderConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EKS::Nodegroup",
+        <Nodegroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EKS::PodIdentityAssociation",
+        <PodIdentityAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an access entry.
 ///
 /// An access entry allows an IAM principal to access your cluster. Access entries can replace the need to maintain entries in the `aws-auth` `ConfigMap` for authentication. You have the following options for authorizing an IAM principal to access Kubernetes objects on your cluster: Kubernetes role-based access control (RBAC), Amazon EKS, or both. Kubernetes RBAC authorization requires you to create and manage Kubernetes `Role` , `ClusterRole` , `RoleBinding` , and `ClusterRoleBinding` objects, in addition to managing access entries. If you use Amazon EKS authorization exclusively, you don't need to create and manage Kubernetes `Role` , `ClusterRole` , `RoleBinding` , and `ClusterRoleBinding` objects.
@@ -205,6 +241,7 @@ impl crate::typed::ResourceType for AccessEntry {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterName", "PrincipalArn", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PrincipalArn", "ClusterName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -515,6 +552,7 @@ impl crate::typed::ResourceType for Addon {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AddonName", "ClusterName", "NamespaceConfig"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterName", "AddonName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -731,6 +769,7 @@ impl crate::typed::ResourceType for Capability {
         "Configuration.ArgoCd.Namespace",
         "Type",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1494,6 +1533,7 @@ impl crate::typed::ResourceType for Cluster {
         "OutpostConfig",
         "RoleArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2759,6 +2799,7 @@ impl crate::typed::ResourceType for FargateProfile {
         "Selectors",
         "Subnets",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterName", "FargateProfileName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2961,6 +3002,8 @@ impl crate::typed::ResourceType for IdentityProviderConfig {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClusterName", "IdentityProviderConfigName", "Oidc", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["IdentityProviderConfigName", "ClusterName", "Type"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3449,6 +3492,7 @@ impl crate::typed::ResourceType for Nodegroup {
         "RemoteAccess",
         "Subnets",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4379,6 +4423,7 @@ impl crate::typed::ResourceType for PodIdentityAssociation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClusterName", "Namespace", "ServiceAccount"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

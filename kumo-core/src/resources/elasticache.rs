@@ -104,6 +104,50 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ElastiCache::CacheCluster",
+        <CacheCluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElastiCache::GlobalReplicationGroup",
+        <GlobalReplicationGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElastiCache::ParameterGroup",
+        <ParameterGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElastiCache::ReplicationGroup",
+        <ReplicationGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElastiCache::SecurityGroup",
+        <SecurityGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElastiCache::SecurityGroupIngress",
+        <SecurityGroupIngress as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElastiCache::ServerlessCache",
+        <ServerlessCache as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElastiCache::SubnetGroup",
+        <SubnetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElastiCache::User",
+        <User as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElastiCache::UserGroup",
+        <UserGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::ElastiCache::CacheCluster` type creates an Amazon ElastiCache cache cluster.
 ///
 /// `AWS::ElastiCache::CacheCluster`.
@@ -504,6 +548,7 @@ impl crate::typed::ResourceType for CacheCluster {
         "SnapshotArns",
         "SnapshotName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterName"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1007,6 +1052,7 @@ impl crate::typed::ResourceType for GlobalReplicationGroup {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::GlobalReplicationGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalReplicationGroupId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1310,6 +1356,7 @@ impl crate::typed::ResourceType for ParameterGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CacheParameterGroupFamily"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CacheParameterGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2102,6 +2149,7 @@ impl crate::typed::ResourceType for ReplicationGroup {
         "SnapshotArns",
         "SnapshotName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReplicationGroupId"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -2668,6 +2716,7 @@ impl crate::typed::ResourceType for SecurityGroup {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::SecurityGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2776,6 +2825,7 @@ impl crate::typed::ResourceType for SecurityGroupIngress {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::SecurityGroupIngress";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3000,6 +3050,7 @@ impl crate::typed::ResourceType for ServerlessCache {
         "SnapshotArnsToRestore",
         "SubnetIds",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServerlessCacheName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3327,6 +3378,7 @@ impl crate::typed::ResourceType for SubnetGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CacheSubnetGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CacheSubnetGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3486,6 +3538,7 @@ impl crate::typed::ResourceType for User {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserId", "UserName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3690,6 +3743,7 @@ impl crate::typed::ResourceType for UserGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserGroupId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserGroupId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ElasticBeanstalk::Application",
+        <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElasticBeanstalk::ApplicationVersion",
+        <ApplicationVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElasticBeanstalk::ConfigurationTemplate",
+        <ConfigurationTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElasticBeanstalk::Environment",
+        <Environment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Specify an AWS Elastic Beanstalk application by using the AWS::ElasticBeanstalk::Application resource in an AWS CloudFormation template.
 ///
 /// The AWS::ElasticBeanstalk::Application resource is an AWS Elastic Beanstalk Beanstalk resource type that specifies an Elastic Beanstalk application.
@@ -123,6 +143,7 @@ impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::ElasticBeanstalk::Application";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -415,6 +436,7 @@ impl crate::typed::ResourceType for ApplicationVersion {
     const TYPE_NAME: &'static str = "AWS::ElasticBeanstalk::ApplicationVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName", "SourceBundle"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationName", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -614,6 +636,7 @@ impl crate::typed::ResourceType for ConfigurationTemplate {
         "SolutionStackName",
         "SourceConfiguration",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationName", "TemplateName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -953,6 +976,7 @@ impl crate::typed::ResourceType for Environment {
         "Tier.Name",
         "Tier.Type",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EnvironmentName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

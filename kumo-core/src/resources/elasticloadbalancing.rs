@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <LoadBalancer as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::ElasticLoadBalancing::LoadBalancer",
+    <LoadBalancer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Specifies a Classic Load Balancer.
 ///
 /// If this resource has a public IP address and is also in a VPC that is defined in the same template, you must use the [DependsOn attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html) to declare a dependency on the VPC-gateway attachment.
@@ -270,6 +276,7 @@ impl crate::typed::ResourceType for LoadBalancer {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancing::LoadBalancer";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoadBalancerName", "Scheme"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

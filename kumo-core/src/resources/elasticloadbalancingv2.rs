@@ -77,6 +77,38 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ElasticLoadBalancingV2::Listener",
+        <Listener as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+        <ListenerCertificate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+        <ListenerRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        <LoadBalancer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        <TargetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::TrustStore",
+        <TrustStore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::TrustStoreRevocation",
+        <TrustStoreRevocation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Specifies a listener for an Application Load Balancer, Network Load Balancer, or Gateway Load Balancer.
 ///
 /// `AWS::ElasticLoadBalancingV2::Listener`.
@@ -217,6 +249,7 @@ impl crate::typed::ResourceType for Listener {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::Listener";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoadBalancerArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ListenerArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1424,6 +1457,7 @@ impl crate::typed::ResourceType for ListenerCertificate {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::ListenerCertificate";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ListenerArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1548,6 +1582,7 @@ impl crate::typed::ResourceType for ListenerRule {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::ListenerRule";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ListenerArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3396,6 +3431,7 @@ impl crate::typed::ResourceType for LoadBalancer {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scheme", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LoadBalancerArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4103,6 +4139,7 @@ impl crate::typed::ResourceType for TargetGroup {
         "TargetType",
         "VpcId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TargetGroupArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4639,6 +4676,7 @@ impl crate::typed::ResourceType for TrustStore {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrustStoreArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4773,6 +4811,7 @@ impl crate::typed::ResourceType for TrustStoreRevocation {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::TrustStoreRevocation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RevocationContents", "TrustStoreArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RevocationId", "TrustStoreArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

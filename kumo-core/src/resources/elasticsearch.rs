@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Domain as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::Elasticsearch::Domain",
+    <Domain as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The AWS::Elasticsearch::Domain resource creates an Amazon OpenSearch Service domain.
 ///
 /// > The `AWS::Elasticsearch::Domain` resource is being replaced by the [AWS::OpenSearchService::Domain](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html) resource. While the legacy Elasticsearch resource and options are still supported, we recommend modifying your existing Cloudformation templates to use the new OpenSearch Service resource, which supports both OpenSearch and legacy Elasticsearch. For instructions to upgrade domains defined within CloudFormation from Elasticsearch to OpenSearch, see [Remarks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain--remarks) .
@@ -271,6 +277,7 @@ impl crate::typed::ResourceType for Domain {
     const TYPE_NAME: &'static str = "AWS::Elasticsearch::Domain";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {

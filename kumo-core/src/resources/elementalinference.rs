@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Feed as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::ElementalInference::Feed",
+    <Feed as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Represents a feed that receives media for inference processing
 ///
 /// `AWS::ElementalInference::Feed`.
@@ -64,6 +70,7 @@ impl crate::typed::ResourceType for Feed {
     const TYPE_NAME: &'static str = "AWS::ElementalInference::Feed";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

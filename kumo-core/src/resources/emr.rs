@@ -86,6 +86,42 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::EMR::Cluster",
+        <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EMR::InstanceFleetConfig",
+        <InstanceFleetConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EMR::InstanceGroupConfig",
+        <InstanceGroupConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EMR::SecurityConfiguration",
+        <SecurityConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EMR::Step",
+        <Step as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EMR::Studio",
+        <Studio as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EMR::StudioSessionMapping",
+        <StudioSessionMapping as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EMR::WALWorkspace",
+        <WalWorkspace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::EMR::Cluster` resource specifies an Amazon EMR cluster.
 ///
 /// This cluster is a collection of Amazon EC2 instances that run open source big data frameworks and applications to process and analyze vast amounts of data. For more information, see the [Amazon EMR Management Guide](https://docs.aws.amazon.com//emr/latest/ManagementGuide/) .
@@ -488,6 +524,7 @@ impl crate::typed::ResourceType for Cluster {
         "ServiceRole",
         "Steps",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -2944,6 +2981,7 @@ impl crate::typed::ResourceType for InstanceFleetConfig {
         "LaunchSpecifications",
         "Name",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3863,6 +3901,7 @@ impl crate::typed::ResourceType for InstanceGroupConfig {
         "Market",
         "Name",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4494,6 +4533,7 @@ impl crate::typed::ResourceType for SecurityConfiguration {
     const TYPE_NAME: &'static str = "AWS::EMR::SecurityConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "SecurityConfiguration"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4588,6 +4628,7 @@ impl crate::typed::ResourceType for Step {
         "LogUri",
         "Name",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4934,6 +4975,7 @@ impl crate::typed::ResourceType for Studio {
         "VpcId",
         "WorkspaceSecurityGroupId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StudioId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5079,6 +5121,8 @@ impl crate::typed::ResourceType for StudioSessionMapping {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IdentityName", "IdentityType", "StudioId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["StudioId", "IdentityType", "IdentityName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5172,6 +5216,7 @@ impl crate::typed::ResourceType for WalWorkspace {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WALWorkspaceName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WALWorkspaceName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

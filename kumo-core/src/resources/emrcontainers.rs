@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::EMRContainers::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EMRContainers::SecurityConfiguration",
+        <SecurityConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EMRContainers::VirtualCluster",
+        <VirtualCluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Resource Schema of AWS::EMRContainers::Endpoint Type
 ///
 /// `AWS::EMRContainers::Endpoint`.
@@ -147,6 +163,7 @@ impl crate::typed::ResourceType for Endpoint {
         "Type",
         "VirtualClusterId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -614,6 +631,7 @@ impl crate::typed::ResourceType for SecurityConfiguration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ContainerProvider", "Name", "SecurityConfigurationData"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1606,6 +1624,7 @@ impl crate::typed::ResourceType for VirtualCluster {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContainerProvider", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Application as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::EMRServerless::Application",
+    <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The `AWS::EMRServerless::Application` resource specifies an EMR Serverless application.
 ///
 /// An application uses open source analytics frameworks to run jobs that process data. To create an application, you must specify the release version for the open source framework version you want to use and the type of application you want, such as Apache Spark or Apache Hive. After you create an application, you can submit data processing jobs or interactive requests to it.
@@ -276,6 +282,7 @@ impl crate::typed::ResourceType for Application {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::EntityResolution::IdMappingWorkflow",
+        <IdMappingWorkflow as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EntityResolution::IdNamespace",
+        <IdNamespace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EntityResolution::MatchingWorkflow",
+        <MatchingWorkflow as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EntityResolution::PolicyStatement",
+        <PolicyStatement as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EntityResolution::SchemaMapping",
+        <SchemaMapping as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an `IdMappingWorkflow` object which stores the configuration of the data processing job to be run.
 ///
 /// Each `IdMappingWorkflow` must have a unique workflow name. To modify an existing workflow, use the UpdateIdMappingWorkflow API.
@@ -169,6 +193,7 @@ impl crate::typed::ResourceType for IdMappingWorkflow {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WorkflowName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkflowName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -827,6 +852,7 @@ impl crate::typed::ResourceType for IdNamespace {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IdNamespaceName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IdNamespaceName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1342,6 +1368,7 @@ impl crate::typed::ResourceType for MatchingWorkflow {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WorkflowName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkflowName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2109,6 +2136,7 @@ impl crate::typed::ResourceType for PolicyStatement {
     const TYPE_NAME: &'static str = "AWS::EntityResolution::PolicyStatement";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Arn", "StatementId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn", "StatementId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2215,6 +2243,7 @@ impl crate::typed::ResourceType for SchemaMapping {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SchemaName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SchemaName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -77,6 +77,38 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Events::ApiDestination",
+        <ApiDestination as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Events::Archive",
+        <Archive as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Events::Connection",
+        <Connection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Events::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Events::EventBus",
+        <EventBus as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Events::EventBusPolicy",
+        <EventBusPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Events::Rule",
+        <Rule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an API destination, which is an HTTP invocation endpoint configured as a target for events.
 ///
 /// When using ApiDesinations with OAuth authentication we recommend these best practices:
@@ -172,6 +204,7 @@ impl crate::typed::ResourceType for ApiDestination {
     const TYPE_NAME: &'static str = "AWS::Events::ApiDestination";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -357,6 +390,7 @@ impl crate::typed::ResourceType for Archive {
     const TYPE_NAME: &'static str = "AWS::Events::Archive";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ArchiveName", "SourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ArchiveName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -520,6 +554,7 @@ impl crate::typed::ResourceType for Connection {
     const TYPE_NAME: &'static str = "AWS::Events::Connection";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1184,6 +1219,7 @@ impl crate::typed::ResourceType for Endpoint {
     const TYPE_NAME: &'static str = "AWS::Events::Endpoint";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1541,6 +1577,7 @@ impl crate::typed::ResourceType for EventBus {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1835,6 +1872,7 @@ impl crate::typed::ResourceType for EventBusPolicy {
     const TYPE_NAME: &'static str = "AWS::Events::EventBusPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EventBusName", "StatementId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EventBusName", "StatementId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2178,6 +2216,7 @@ impl crate::typed::ResourceType for Rule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

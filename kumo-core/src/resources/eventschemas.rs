@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::EventSchemas::Discoverer",
+        <Discoverer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EventSchemas::Registry",
+        <Registry as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EventSchemas::RegistryPolicy",
+        <RegistryPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::EventSchemas::Schema",
+        <Schema as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Use the `AWS::EventSchemas::Discoverer` resource to specify a *discoverer* that is associated with an event bus.
 ///
 /// A discoverer allows the Amazon EventBridge Schema Registry to automatically generate schemas based on events on an event bus.
@@ -123,6 +143,7 @@ impl crate::typed::ResourceType for Discoverer {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DiscovererArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -264,6 +285,7 @@ impl crate::typed::ResourceType for Registry {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RegistryName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RegistryArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -364,6 +386,7 @@ impl crate::typed::ResourceType for RegistryPolicy {
     const TYPE_NAME: &'static str = "AWS::EventSchemas::RegistryPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -466,6 +489,7 @@ impl crate::typed::ResourceType for Schema {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RegistryName", "SchemaName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SchemaArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Environment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::EVS::Environment",
+    <Environment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates an Amazon EVS environment that runs VCF software, such as SDDC Manager, NSX Manager, and vCenter Server.
 ///
 /// During environment creation, Amazon EVS performs validations on DNS settings, provisions VLAN subnets and hosts, and deploys the supplied version of VCF.
@@ -197,6 +203,7 @@ impl crate::typed::ResourceType for Environment {
         "VcfVersion",
         "VpcId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EnvironmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Environment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::FinSpace::Environment",
+    <Environment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The `AWS::FinSpace::Environment` resource represents an Amazon FinSpace environment.
 ///
 /// `AWS::FinSpace::Environment`.
@@ -163,6 +169,7 @@ impl crate::typed::ResourceType for Environment {
         "SuperuserParameters",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EnvironmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::FIS::ExperimentTemplate",
+        <ExperimentTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::FIS::TargetAccountConfiguration",
+        <TargetAccountConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Specifies an experiment template.
 ///
 /// An experiment template includes the following components:
@@ -157,6 +169,7 @@ impl crate::typed::ResourceType for ExperimentTemplate {
     const TYPE_NAME: &'static str = "AWS::FIS::ExperimentTemplate";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ExperimentOptions.AccountTargeting"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -857,6 +870,7 @@ impl crate::typed::ResourceType for TargetAccountConfiguration {
     const TYPE_NAME: &'static str = "AWS::FIS::TargetAccountConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AccountId", "ExperimentTemplateId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ExperimentTemplateId", "AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::FMS::NotificationChannel",
+        <NotificationChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::FMS::Policy",
+        <Policy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::FMS::ResourceSet",
+        <ResourceSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Designates the IAM role and Amazon Simple Notification Service (SNS) topic to use to record SNS logs.
 ///
 /// To perform this action outside of the console, you must configure the SNS topic to allow the role `AWSServiceRoleForFMS` to publish SNS logs. For more information, see [Firewall Manager required permissions for API actions](https://docs.aws.amazon.com/waf/latest/developerguide/fms-api-permissions-ref.html) in the *AWS Firewall Manager Developer Guide* .
@@ -71,6 +87,7 @@ impl crate::typed::ResourceType for NotificationChannel {
     const TYPE_NAME: &'static str = "AWS::FMS::NotificationChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SnsTopicArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SnsTopicArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -347,6 +364,7 @@ impl crate::typed::ResourceType for Policy {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1149,6 +1167,7 @@ impl crate::typed::ResourceType for ResourceSet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

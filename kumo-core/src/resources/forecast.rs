@@ -29,6 +29,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Forecast::Dataset",
+        <Dataset as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Forecast::DatasetGroup",
+        <DatasetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an Amazon Forecast dataset.
 ///
 /// > Amazon Forecast is no longer available to new customers. Existing customers of Amazon Forecast can continue to use the service as normal. [Learn more"](https://docs.aws.amazon.com/machine-learning/transition-your-amazon-forecast-usage-to-amazon-sagemaker-canvas/)
@@ -139,6 +151,7 @@ impl crate::typed::ResourceType for Dataset {
     const TYPE_NAME: &'static str = "AWS::Forecast::Dataset";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatasetName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -465,6 +478,7 @@ impl crate::typed::ResourceType for DatasetGroup {
     const TYPE_NAME: &'static str = "AWS::Forecast::DatasetGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatasetGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatasetGroupArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

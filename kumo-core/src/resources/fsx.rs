@@ -68,6 +68,34 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::FSx::DataRepositoryAssociation",
+        <DataRepositoryAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::FSx::FileSystem",
+        <FileSystem as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::FSx::S3AccessPointAttachment",
+        <S3AccessPointAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::FSx::Snapshot",
+        <Snapshot as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::FSx::StorageVirtualMachine",
+        <StorageVirtualMachine as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::FSx::Volume",
+        <Volume as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an Amazon FSx for Lustre data repository association (DRA).
 ///
 /// A data repository association is a link between a directory on the file system and an Amazon S3 bucket or prefix. You can have a maximum of 8 data repository associations on a file system. Data repository associations are supported on all FSx for Lustre 2.12 and newer file systems, excluding `scratch_1` deployment type.
@@ -183,6 +211,7 @@ impl crate::typed::ResourceType for DataRepositoryAssociation {
         "FileSystemId",
         "FileSystemPath",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -656,6 +685,7 @@ impl crate::typed::ResourceType for FileSystem {
         "SecurityGroupIds",
         "SubnetIds",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -2516,6 +2546,7 @@ impl crate::typed::ResourceType for S3AccessPointAttachment {
         "S3AccessPoint",
         "Type",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3005,6 +3036,7 @@ impl crate::typed::ResourceType for Snapshot {
     const TYPE_NAME: &'static str = "AWS::FSx::Snapshot";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VolumeId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3160,6 +3192,7 @@ impl crate::typed::ResourceType for StorageVirtualMachine {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["FileSystemId", "Name", "RootVolumeSecurityStyle"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StorageVirtualMachineId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3511,6 +3544,7 @@ impl crate::typed::ResourceType for Volume {
     const TYPE_NAME: &'static str = "AWS::FSx::Volume";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BackupId", "VolumeType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VolumeId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

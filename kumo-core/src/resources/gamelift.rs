@@ -113,6 +113,54 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::GameLift::Alias",
+        <Alias as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GameLift::Build",
+        <Build as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GameLift::ContainerFleet",
+        <ContainerFleet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GameLift::ContainerGroupDefinition",
+        <ContainerGroupDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GameLift::Fleet",
+        <Fleet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GameLift::GameServerGroup",
+        <GameServerGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GameLift::GameSessionQueue",
+        <GameSessionQueue as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GameLift::Location",
+        <Location as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GameLift::MatchmakingConfiguration",
+        <MatchmakingConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GameLift::MatchmakingRuleSet",
+        <MatchmakingRuleSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GameLift::Script",
+        <Script as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::GameLift::Alias` resource creates an alias for an Amazon GameLift (GameLift) fleet destination.
 ///
 /// There are two types of routing strategies for aliases: simple and terminal. A simple alias points to an active fleet. A terminal alias displays a message instead of routing players to an active fleet. For example, a terminal alias might display a URL link that directs players to an upgrade site. You can use aliases to define destinations in a game session queue or when requesting new game sessions.
@@ -180,6 +228,7 @@ impl crate::typed::ResourceType for Alias {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AliasId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -458,6 +507,7 @@ impl crate::typed::ResourceType for Build {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["OperatingSystem", "ServerSdkVersion", "StorageLocation"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BuildId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -925,6 +975,7 @@ impl crate::typed::ResourceType for ContainerFleet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["BillingType", "InstanceType", "PlayerGatewayMode"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FleetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2103,6 +2154,7 @@ impl crate::typed::ResourceType for ContainerGroupDefinition {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContainerGroupType", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3423,6 +3475,7 @@ impl crate::typed::ResourceType for Fleet {
         "ServerLaunchParameters",
         "ServerLaunchPath",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FleetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4751,6 +4804,7 @@ impl crate::typed::ResourceType for GameServerGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GameServerGroupArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5221,6 +5275,7 @@ impl crate::typed::ResourceType for GameSessionQueue {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5542,6 +5597,7 @@ impl crate::typed::ResourceType for Location {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LocationName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5841,6 +5897,7 @@ impl crate::typed::ResourceType for MatchmakingConfiguration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6029,6 +6086,7 @@ impl crate::typed::ResourceType for MatchmakingRuleSet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "RuleSetBody"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6191,6 +6249,7 @@ impl crate::typed::ResourceType for Script {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NodeJsVersion"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

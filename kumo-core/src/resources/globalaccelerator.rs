@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::GlobalAccelerator::Accelerator",
+        <Accelerator as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GlobalAccelerator::CrossAccountAttachment",
+        <CrossAccountAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GlobalAccelerator::EndpointGroup",
+        <EndpointGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GlobalAccelerator::Listener",
+        <Listener as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::GlobalAccelerator::Accelerator` resource is a Global Accelerator resource type that contains information about how you create an accelerator.
 ///
 /// An accelerator includes one or more listeners that process inbound connections and direct traffic to one or more endpoint groups, each of which includes endpoints, such as Application Load Balancers, Network Load Balancers, and Amazon EC2 instances.
@@ -161,6 +181,7 @@ impl crate::typed::ResourceType for Accelerator {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AcceleratorArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -349,6 +370,7 @@ impl crate::typed::ResourceType for CrossAccountAttachment {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -650,6 +672,7 @@ impl crate::typed::ResourceType for EndpointGroup {
     const TYPE_NAME: &'static str = "AWS::GlobalAccelerator::EndpointGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EndpointGroupRegion", "ListenerArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EndpointGroupArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -878,6 +901,7 @@ impl crate::typed::ResourceType for Listener {
     const TYPE_NAME: &'static str = "AWS::GlobalAccelerator::Listener";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AcceleratorArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ListenerArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

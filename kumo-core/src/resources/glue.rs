@@ -239,6 +239,110 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Glue::Catalog",
+        <Catalog as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::Classifier",
+        <Classifier as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::Connection",
+        <Connection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::Crawler",
+        <Crawler as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::CustomEntityType",
+        <CustomEntityType as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::DataCatalogEncryptionSettings",
+        <DataCatalogEncryptionSettings as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::DataQualityRuleset",
+        <DataQualityRuleset as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::Database",
+        <Database as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::DevEndpoint",
+        <DevEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::IdentityCenterConfiguration",
+        <IdentityCenterConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::Integration",
+        <Integration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::IntegrationResourceProperty",
+        <IntegrationResourceProperty as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::Job",
+        <Job as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::MLTransform",
+        <MlTransform as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::Partition",
+        <Partition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::Registry",
+        <Registry as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::Schema",
+        <Schema as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::SchemaVersion",
+        <SchemaVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::SchemaVersionMetadata",
+        <SchemaVersionMetadata as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::SecurityConfiguration",
+        <SecurityConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::Table",
+        <Table as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::TableOptimizer",
+        <TableOptimizer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::Trigger",
+        <Trigger as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::UsageProfile",
+        <UsageProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Glue::Workflow",
+        <Workflow as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a catalog in the Glue Data Catalog.
 ///
 /// `AWS::Glue::Catalog`.
@@ -424,6 +528,7 @@ impl crate::typed::ResourceType for Catalog {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1038,6 +1143,7 @@ impl crate::typed::ResourceType for Classifier {
     const TYPE_NAME: &'static str = "AWS::Glue::Classifier";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1374,6 +1480,7 @@ impl crate::typed::ResourceType for Connection {
     const TYPE_NAME: &'static str = "AWS::Glue::Connection";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CatalogId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2202,6 +2309,7 @@ impl crate::typed::ResourceType for Crawler {
     const TYPE_NAME: &'static str = "AWS::Glue::Crawler";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3254,6 +3362,7 @@ impl crate::typed::ResourceType for CustomEntityType {
     const TYPE_NAME: &'static str = "AWS::Glue::CustomEntityType";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3317,6 +3426,7 @@ impl crate::typed::ResourceType for DataCatalogEncryptionSettings {
     const TYPE_NAME: &'static str = "AWS::Glue::DataCatalogEncryptionSettings";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CatalogId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3619,6 +3729,7 @@ impl crate::typed::ResourceType for DataQualityRuleset {
     const TYPE_NAME: &'static str = "AWS::Glue::DataQualityRuleset";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3731,6 +3842,7 @@ impl crate::typed::ResourceType for Database {
     const TYPE_NAME: &'static str = "AWS::Glue::Database";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatabaseName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatabaseName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4320,6 +4432,7 @@ impl crate::typed::ResourceType for DevEndpoint {
     const TYPE_NAME: &'static str = "AWS::Glue::DevEndpoint";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EndpointName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4399,6 +4512,7 @@ impl crate::typed::ResourceType for IdentityCenterConfiguration {
     const TYPE_NAME: &'static str = "AWS::Glue::IdentityCenterConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4576,6 +4690,7 @@ impl crate::typed::ResourceType for Integration {
         "SourceArn",
         "TargetArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IntegrationArn", "IntegrationName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4806,6 +4921,7 @@ impl crate::typed::ResourceType for IntegrationResourceProperty {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn", "ResourcePropertyArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5306,6 +5422,7 @@ impl crate::typed::ResourceType for Job {
     const TYPE_NAME: &'static str = "AWS::Glue::Job";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5791,6 +5908,7 @@ impl crate::typed::ResourceType for MlTransform {
     const TYPE_NAME: &'static str = "AWS::Glue::MLTransform";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InputRecordTables"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6152,6 +6270,7 @@ impl crate::typed::ResourceType for Partition {
     const TYPE_NAME: &'static str = "AWS::Glue::Partition";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CatalogId", "DatabaseName", "TableName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6783,6 +6902,7 @@ impl crate::typed::ResourceType for Registry {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6950,6 +7070,7 @@ impl crate::typed::ResourceType for Schema {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DataFormat", "Name", "Registry", "SchemaDefinition"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7196,6 +7317,7 @@ impl crate::typed::ResourceType for SchemaVersion {
     const TYPE_NAME: &'static str = "AWS::Glue::SchemaVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Schema", "SchemaDefinition"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VersionId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7325,6 +7447,7 @@ impl crate::typed::ResourceType for SchemaVersionMetadata {
     const TYPE_NAME: &'static str = "AWS::Glue::SchemaVersionMetadata";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Key", "SchemaVersionId", "Value"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SchemaVersionId", "Key", "Value"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7378,6 +7501,7 @@ impl crate::typed::ResourceType for SecurityConfiguration {
     const TYPE_NAME: &'static str = "AWS::Glue::SecurityConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7677,6 +7801,7 @@ impl crate::typed::ResourceType for Table {
     const TYPE_NAME: &'static str = "AWS::Glue::Table";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CatalogId", "DatabaseName", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8985,6 +9110,7 @@ impl crate::typed::ResourceType for TableOptimizer {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CatalogId", "DatabaseName", "TableName", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9439,6 +9565,7 @@ impl crate::typed::ResourceType for Trigger {
     const TYPE_NAME: &'static str = "AWS::Glue::Trigger";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type", "WorkflowName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9960,6 +10087,7 @@ impl crate::typed::ResourceType for UsageProfile {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10150,6 +10278,7 @@ impl crate::typed::ResourceType for Workflow {
     const TYPE_NAME: &'static str = "AWS::Glue::Workflow";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

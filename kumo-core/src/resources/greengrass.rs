@@ -158,6 +158,74 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Greengrass::ConnectorDefinition",
+        <ConnectorDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::ConnectorDefinitionVersion",
+        <ConnectorDefinitionVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::CoreDefinition",
+        <CoreDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::CoreDefinitionVersion",
+        <CoreDefinitionVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::DeviceDefinition",
+        <DeviceDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::DeviceDefinitionVersion",
+        <DeviceDefinitionVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::FunctionDefinition",
+        <FunctionDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::FunctionDefinitionVersion",
+        <FunctionDefinitionVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::Group",
+        <Group as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::GroupVersion",
+        <GroupVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::LoggerDefinition",
+        <LoggerDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::LoggerDefinitionVersion",
+        <LoggerDefinitionVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::ResourceDefinition",
+        <ResourceDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::ResourceDefinitionVersion",
+        <ResourceDefinitionVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::SubscriptionDefinition",
+        <SubscriptionDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Greengrass::SubscriptionDefinitionVersion",
+        <SubscriptionDefinitionVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::Greengrass::ConnectorDefinition` resource represents a connector definition for AWS IoT Greengrass .
 ///
 /// Connector definitions are used to organize your connector definition versions.
@@ -235,6 +303,7 @@ impl crate::typed::ResourceType for ConnectorDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::ConnectorDefinition";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -393,6 +462,7 @@ impl crate::typed::ResourceType for ConnectorDefinitionVersion {
     const TYPE_NAME: &'static str = "AWS::Greengrass::ConnectorDefinitionVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectorDefinitionId", "Connectors"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -543,6 +613,7 @@ impl crate::typed::ResourceType for CoreDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::CoreDefinition";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -703,6 +774,7 @@ impl crate::typed::ResourceType for CoreDefinitionVersion {
     const TYPE_NAME: &'static str = "AWS::Greengrass::CoreDefinitionVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CoreDefinitionId", "Cores"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -855,6 +927,7 @@ impl crate::typed::ResourceType for DeviceDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::DeviceDefinition";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1013,6 +1086,7 @@ impl crate::typed::ResourceType for DeviceDefinitionVersion {
     const TYPE_NAME: &'static str = "AWS::Greengrass::DeviceDefinitionVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DeviceDefinitionId", "Devices"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1163,6 +1237,7 @@ impl crate::typed::ResourceType for FunctionDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::FunctionDefinition";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1716,6 +1791,7 @@ impl crate::typed::ResourceType for FunctionDefinitionVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DefaultConfig", "FunctionDefinitionId", "Functions"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2250,6 +2326,7 @@ impl crate::typed::ResourceType for Group {
     const TYPE_NAME: &'static str = "AWS::Greengrass::Group";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2585,6 +2662,7 @@ impl crate::typed::ResourceType for GroupVersion {
         "ResourceDefinitionVersionArn",
         "SubscriptionDefinitionVersionArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2684,6 +2762,7 @@ impl crate::typed::ResourceType for LoggerDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::LoggerDefinition";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2843,6 +2922,7 @@ impl crate::typed::ResourceType for LoggerDefinitionVersion {
     const TYPE_NAME: &'static str = "AWS::Greengrass::LoggerDefinitionVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoggerDefinitionId", "Loggers"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2994,6 +3074,7 @@ impl crate::typed::ResourceType for ResourceDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::ResourceDefinition";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3570,6 +3651,7 @@ impl crate::typed::ResourceType for ResourceDefinitionVersion {
     const TYPE_NAME: &'static str = "AWS::Greengrass::ResourceDefinitionVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceDefinitionId", "Resources"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4138,6 +4220,7 @@ impl crate::typed::ResourceType for SubscriptionDefinition {
     const TYPE_NAME: &'static str = "AWS::Greengrass::SubscriptionDefinition";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4285,6 +4368,7 @@ impl crate::typed::ResourceType for SubscriptionDefinitionVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["SubscriptionDefinitionId", "Subscriptions"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

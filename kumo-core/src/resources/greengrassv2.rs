@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::GreengrassV2::ComponentVersion",
+        <ComponentVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GreengrassV2::Deployment",
+        <Deployment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a component.
 ///
 /// Components are software that run on AWS IoT Greengrass core devices. After you develop and test a component on your core device, you can use this operation to upload your component to AWS IoT Greengrass . Then, you can deploy the component to other core devices.
@@ -139,6 +151,7 @@ impl crate::typed::ResourceType for ComponentVersion {
     const TYPE_NAME: &'static str = "AWS::GreengrassV2::ComponentVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InlineRecipe", "LambdaFunction"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1139,6 +1152,7 @@ impl crate::typed::ResourceType for Deployment {
         "ParentTargetArn",
         "TargetArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DeploymentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

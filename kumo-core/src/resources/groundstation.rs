@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::GroundStation::Config",
+        <Config as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GroundStation::DataflowEndpointGroup",
+        <DataflowEndpointGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GroundStation::DataflowEndpointGroupV2",
+        <DataflowEndpointGroupV2 as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GroundStation::MissionProfile",
+        <MissionProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a `Config` with the specified parameters.
 ///
 /// Config objects provide Ground Station with the details necessary in order to schedule and execute satellite contacts.
@@ -103,6 +123,7 @@ impl crate::typed::ResourceType for Config {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1303,6 +1324,7 @@ impl crate::typed::ResourceType for DataflowEndpointGroup {
         "ContactPrePassDurationSeconds",
         "EndpointDetails",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2001,6 +2023,7 @@ impl crate::typed::ResourceType for DataflowEndpointGroupV2 {
         "ContactPrePassDurationSeconds",
         "Endpoints",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2606,6 +2629,7 @@ impl crate::typed::ResourceType for MissionProfile {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -104,6 +104,50 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::GuardDuty::Detector",
+        <Detector as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GuardDuty::Filter",
+        <Filter as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GuardDuty::IPSet",
+        <IpSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GuardDuty::MalwareProtectionPlan",
+        <MalwareProtectionPlan as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GuardDuty::Master",
+        <Master as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GuardDuty::Member",
+        <Member as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GuardDuty::PublishingDestination",
+        <PublishingDestination as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GuardDuty::ThreatEntitySet",
+        <ThreatEntitySet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GuardDuty::ThreatIntelSet",
+        <ThreatIntelSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::GuardDuty::TrustedEntitySet",
+        <TrustedEntitySet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::GuardDuty::Detector` resource specifies a new GuardDuty detector.
 ///
 /// A detector is an object that represents the GuardDuty service. A detector is required for GuardDuty to become operational.
@@ -201,6 +245,7 @@ impl crate::typed::ResourceType for Detector {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -751,6 +796,7 @@ impl crate::typed::ResourceType for Filter {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DetectorId", "Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1229,6 +1275,7 @@ impl crate::typed::ResourceType for IpSet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Format"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "DetectorId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1389,6 +1436,7 @@ impl crate::typed::ResourceType for MalwareProtectionPlan {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MalwareProtectionPlanId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1674,6 +1722,7 @@ impl crate::typed::ResourceType for Master {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::Master";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "InvitationId", "MasterId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DetectorId", "MasterId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1777,6 +1826,7 @@ impl crate::typed::ResourceType for Member {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::Member";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "MemberId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DetectorId", "MemberId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1888,6 +1938,7 @@ impl crate::typed::ResourceType for PublishingDestination {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DetectorId", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2137,6 +2188,7 @@ impl crate::typed::ResourceType for ThreatEntitySet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Format"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "DetectorId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2370,6 +2422,7 @@ impl crate::typed::ResourceType for ThreatIntelSet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Format"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "DetectorId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2577,6 +2630,7 @@ impl crate::typed::ResourceType for TrustedEntitySet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Format"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "DetectorId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

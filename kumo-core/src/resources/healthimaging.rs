@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Datastore as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::HealthImaging::Datastore",
+    <Datastore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Create a data store.
 ///
 /// `AWS::HealthImaging::Datastore`.
@@ -93,6 +99,7 @@ impl crate::typed::ResourceType for Datastore {
     const TYPE_NAME: &'static str = "AWS::HealthImaging::Datastore";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatastoreName", "KmsKeyArn", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatastoreId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <FhirDatastore as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::HealthLake::FHIRDatastore",
+    <FhirDatastore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates a Data Store that can ingest and export FHIR formatted data.
 ///
 /// > Please note that when a user tries to do an Update operation via CloudFormation, changes to the Data Store name, Type Version, PreloadDataConfig, or SSEConfiguration will delete their existing Data Store for the stack and create a new one. This will lead to potential loss of data.
@@ -145,6 +151,7 @@ impl crate::typed::ResourceType for FhirDatastore {
         "PreloadDataConfig",
         "SseConfiguration",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatastoreId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -158,6 +158,74 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::IAM::AccessKey",
+        <AccessKey as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::Group",
+        <Group as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::GroupPolicy",
+        <GroupPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::InstanceProfile",
+        <InstanceProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::ManagedPolicy",
+        <ManagedPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::OIDCProvider",
+        <OidcProvider as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::Policy",
+        <Policy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::Role",
+        <Role as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::RolePolicy",
+        <RolePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::SAMLProvider",
+        <SamlProvider as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::ServerCertificate",
+        <ServerCertificate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::ServiceLinkedRole",
+        <ServiceLinkedRole as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::User",
+        <User as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::UserPolicy",
+        <UserPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::UserToGroupAddition",
+        <UserToGroupAddition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IAM::VirtualMFADevice",
+        <VirtualMfaDevice as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a new AWS secret access key and corresponding AWS access key ID for the specified user.
 ///
 /// The default status for new keys is `Active` .
@@ -221,6 +289,7 @@ impl crate::typed::ResourceType for AccessKey {
     const TYPE_NAME: &'static str = "AWS::IAM::AccessKey";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Serial", "UserName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -366,6 +435,7 @@ impl crate::typed::ResourceType for Group {
     const TYPE_NAME: &'static str = "AWS::IAM::Group";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -491,6 +561,7 @@ impl crate::typed::ResourceType for GroupPolicy {
     const TYPE_NAME: &'static str = "AWS::IAM::GroupPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupName", "PolicyName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyName", "GroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -580,6 +651,7 @@ impl crate::typed::ResourceType for InstanceProfile {
     const TYPE_NAME: &'static str = "AWS::IAM::InstanceProfile";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceProfileName", "Path"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceProfileName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -757,6 +829,7 @@ impl crate::typed::ResourceType for ManagedPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "ManagedPolicyName", "Path"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -956,6 +1029,7 @@ impl crate::typed::ResourceType for OidcProvider {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Url"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1092,6 +1166,7 @@ impl crate::typed::ResourceType for Policy {
     const TYPE_NAME: &'static str = "AWS::IAM::Policy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1330,6 +1405,7 @@ impl crate::typed::ResourceType for Role {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Path", "RoleName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RoleName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1497,6 +1573,7 @@ impl crate::typed::ResourceType for RolePolicy {
     const TYPE_NAME: &'static str = "AWS::IAM::RolePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName", "RoleName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyName", "RoleName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1674,6 +1751,7 @@ impl crate::typed::ResourceType for SamlProvider {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AddPrivateKey", "Name", "RemovePrivateKey"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1942,6 +2020,7 @@ impl crate::typed::ResourceType for ServerCertificate {
         "PrivateKey",
         "ServerCertificateName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServerCertificateName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2087,6 +2166,7 @@ impl crate::typed::ResourceType for ServiceLinkedRole {
     const TYPE_NAME: &'static str = "AWS::IAM::ServiceLinkedRole";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AWSServiceName", "CustomSuffix"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RoleName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2293,6 +2373,7 @@ impl crate::typed::ResourceType for User {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2482,6 +2563,7 @@ impl crate::typed::ResourceType for UserPolicy {
     const TYPE_NAME: &'static str = "AWS::IAM::UserPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName", "UserName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyName", "UserName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2530,6 +2612,7 @@ impl crate::typed::ResourceType for UserToGroupAddition {
     const TYPE_NAME: &'static str = "AWS::IAM::UserToGroupAddition";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2651,6 +2734,7 @@ impl crate::typed::ResourceType for VirtualMfaDevice {
     const TYPE_NAME: &'static str = "AWS::IAM::VirtualMFADevice";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Path", "VirtualMfaDeviceName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SerialNumber"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

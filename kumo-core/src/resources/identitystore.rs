@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::IdentityStore::Group",
+        <Group as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IdentityStore::GroupMembership",
+        <GroupMembership as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// A group object, which contains a specified group’s metadata and attributes.
 ///
 /// `AWS::IdentityStore::Group`.
@@ -84,6 +96,7 @@ impl crate::typed::ResourceType for Group {
     const TYPE_NAME: &'static str = "AWS::IdentityStore::Group";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IdentityStoreId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GroupId", "IdentityStoreId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -149,6 +162,7 @@ impl crate::typed::ResourceType for GroupMembership {
     const TYPE_NAME: &'static str = "AWS::IdentityStore::GroupMembership";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupId", "IdentityStoreId", "MemberId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MembershipId", "IdentityStoreId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -95,6 +95,46 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ImageBuilder::Component",
+        <Component as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ImageBuilder::ContainerRecipe",
+        <ContainerRecipe as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ImageBuilder::DistributionConfiguration",
+        <DistributionConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ImageBuilder::Image",
+        <Image as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ImageBuilder::ImagePipeline",
+        <ImagePipeline as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ImageBuilder::ImageRecipe",
+        <ImageRecipe as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ImageBuilder::InfrastructureConfiguration",
+        <InfrastructureConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ImageBuilder::LifecyclePolicy",
+        <LifecyclePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ImageBuilder::Workflow",
+        <Workflow as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a new component that can be used to build, validate, test, and assess your image.
 ///
 /// The component is based on a YAML document that you specify using exactly one of the following methods:
@@ -266,6 +306,7 @@ impl crate::typed::ResourceType for Component {
         "Uri",
         "Version",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -662,6 +703,7 @@ impl crate::typed::ResourceType for ContainerRecipe {
         "Version",
         "WorkingDirectory",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1242,6 +1284,7 @@ impl crate::typed::ResourceType for DistributionConfiguration {
     const TYPE_NAME: &'static str = "AWS::ImageBuilder::DistributionConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2305,6 +2348,7 @@ impl crate::typed::ResourceType for Image {
         "InfrastructureConfigurationArn",
         "Workflows",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3038,6 +3082,7 @@ impl crate::typed::ResourceType for ImagePipeline {
     const TYPE_NAME: &'static str = "AWS::ImageBuilder::ImagePipeline";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3719,6 +3764,7 @@ impl crate::typed::ResourceType for ImageRecipe {
         "Version",
         "WorkingDirectory",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4397,6 +4443,7 @@ impl crate::typed::ResourceType for InfrastructureConfiguration {
     const TYPE_NAME: &'static str = "AWS::ImageBuilder::InfrastructureConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4768,6 +4815,7 @@ impl crate::typed::ResourceType for LifecyclePolicy {
     const TYPE_NAME: &'static str = "AWS::ImageBuilder::LifecyclePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5455,6 +5503,7 @@ impl crate::typed::ResourceType for Workflow {
         "Uri",
         "Version",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Inspector::AssessmentTarget",
+        <AssessmentTarget as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Inspector::AssessmentTemplate",
+        <AssessmentTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Inspector::ResourceGroup",
+        <ResourceGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::Inspector::AssessmentTarget` resource is used to create Amazon Inspector assessment targets, which specify the Amazon EC2 instances that will be analyzed during an assessment run.
 ///
 /// `AWS::Inspector::AssessmentTarget`.
@@ -104,6 +120,7 @@ impl crate::typed::ResourceType for AssessmentTarget {
     const TYPE_NAME: &'static str = "AWS::Inspector::AssessmentTarget";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AssessmentTargetName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -216,6 +233,7 @@ impl crate::typed::ResourceType for AssessmentTemplate {
         "RulesPackageArns",
         "UserAttributesForFindings",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -303,6 +321,7 @@ impl crate::typed::ResourceType for ResourceGroup {
     const TYPE_NAME: &'static str = "AWS::Inspector::ResourceGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceGroupTags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

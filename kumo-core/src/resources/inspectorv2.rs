@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::InspectorV2::CisScanConfiguration",
+        <CisScanConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::InspectorV2::CodeSecurityIntegration",
+        <CodeSecurityIntegration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::InspectorV2::CodeSecurityScanConfiguration",
+        <CodeSecurityScanConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::InspectorV2::Filter",
+        <Filter as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The CIS scan configuration.
 ///
 /// `AWS::InspectorV2::CisScanConfiguration`.
@@ -101,6 +121,7 @@ impl crate::typed::ResourceType for CisScanConfiguration {
     const TYPE_NAME: &'static str = "AWS::InspectorV2::CisScanConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -495,6 +516,7 @@ impl crate::typed::ResourceType for CodeSecurityIntegration {
     const TYPE_NAME: &'static str = "AWS::InspectorV2::CodeSecurityIntegration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CreateIntegrationDetails", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -849,6 +871,7 @@ impl crate::typed::ResourceType for CodeSecurityScanConfiguration {
     const TYPE_NAME: &'static str = "AWS::InspectorV2::CodeSecurityScanConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Level", "Name", "ScopeSettings", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1202,6 +1225,7 @@ impl crate::typed::ResourceType for Filter {
     const TYPE_NAME: &'static str = "AWS::InspectorV2::Filter";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Connection as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::Interconnect::Connection",
+    <Connection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Resource Type definition for AWS::Interconnect::Connection.
 ///
 /// Creates a managed network connection between AWS and a partner cloud service provider.
@@ -175,6 +181,7 @@ impl crate::typed::ResourceType for Connection {
         "EnvironmentId",
         "RemoteAccount",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Monitor as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::InternetMonitor::Monitor",
+    <Monitor as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The `AWS::InternetMonitor::Monitor` resource is an Internet Monitor resource type that contains information about how you create a monitor in Amazon CloudWatch Internet Monitor.
 ///
 /// A monitor in Internet Monitor provides visibility into performance and availability between your applications hosted on AWS and your end users, using a traffic profile that it creates based on the application resources that you add: Virtual Private Clouds (VPCs), Amazon CloudFront distributions, or WorkSpaces directories.
@@ -236,6 +242,7 @@ impl crate::typed::ResourceType for Monitor {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MonitorName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MonitorName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <InvoiceUnit as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::Invoicing::InvoiceUnit",
+    <InvoiceUnit as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// An invoice unit is a set of mutually exclusive account that correspond to your business entity.
 ///
 /// Invoice units allow you separate AWS account costs and configures your invoice for each business entity going forward.
@@ -99,6 +105,7 @@ impl crate::typed::ResourceType for InvoiceUnit {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InvoiceReceiver", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InvoiceUnitArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -284,6 +284,130 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::IoT::AccountAuditConfiguration",
+        <AccountAuditConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::Authorizer",
+        <Authorizer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::BillingGroup",
+        <BillingGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::CACertificate",
+        <CaCertificate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::Certificate",
+        <Certificate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::CertificateProvider",
+        <CertificateProvider as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::Command",
+        <Command as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::CustomMetric",
+        <CustomMetric as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::Dimension",
+        <Dimension as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::DomainConfiguration",
+        <DomainConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::EncryptionConfiguration",
+        <EncryptionConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::FleetMetric",
+        <FleetMetric as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::JobTemplate",
+        <JobTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::Logging",
+        <Logging as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::MitigationAction",
+        <MitigationAction as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::Policy",
+        <Policy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::PolicyPrincipalAttachment",
+        <PolicyPrincipalAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::ProvisioningTemplate",
+        <ProvisioningTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::ResourceSpecificLogging",
+        <ResourceSpecificLogging as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::RoleAlias",
+        <RoleAlias as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::ScheduledAudit",
+        <ScheduledAudit as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::SecurityProfile",
+        <SecurityProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::SoftwarePackage",
+        <SoftwarePackage as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::SoftwarePackageVersion",
+        <SoftwarePackageVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::Thing",
+        <Thing as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::ThingGroup",
+        <ThingGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::ThingPrincipalAttachment",
+        <ThingPrincipalAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::ThingType",
+        <ThingType as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::TopicRule",
+        <TopicRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoT::TopicRuleDestination",
+        <TopicRuleDestination as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Use the `AWS::IoT::AccountAuditConfiguration` resource to configure or reconfigure the Device Defender audit settings for your account.
 ///
 /// Settings include how audit notifications are sent and which audit checks are enabled or disabled. For API reference, see [UpdateAccountAuditConfiguration](https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateAccountAuditConfiguration.html) and for detailed information on all available audit checks, see [Audit checks](https://docs.aws.amazon.com/iot/latest/developerguide/device-defender-audit-checks.html) .
@@ -337,6 +461,7 @@ impl crate::typed::ResourceType for AccountAuditConfiguration {
     const TYPE_NAME: &'static str = "AWS::IoT::AccountAuditConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AccountId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1085,6 +1210,7 @@ impl crate::typed::ResourceType for Authorizer {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AuthorizerName", "SigningDisabled"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AuthorizerName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1238,6 +1364,7 @@ impl crate::typed::ResourceType for BillingGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BillingGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BillingGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1473,6 +1600,7 @@ impl crate::typed::ResourceType for CaCertificate {
         "CertificateMode",
         "VerificationCertificatePem",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1774,6 +1902,7 @@ impl crate::typed::ResourceType for Certificate {
         "CertificatePem",
         "CertificateSigningRequest",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1940,6 +2069,7 @@ impl crate::typed::ResourceType for CertificateProvider {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CertificateProviderName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateProviderName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2212,6 +2342,7 @@ impl crate::typed::ResourceType for Command {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CommandId", "PayloadTemplate", "Preprocessor"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CommandId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2841,6 +2972,7 @@ impl crate::typed::ResourceType for CustomMetric {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MetricName", "MetricType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MetricName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2987,6 +3119,7 @@ impl crate::typed::ResourceType for Dimension {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3303,6 +3436,7 @@ impl crate::typed::ResourceType for DomainConfiguration {
         "ServiceType",
         "ValidationCertificateArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainConfigurationName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3727,6 +3861,7 @@ impl crate::typed::ResourceType for EncryptionConfiguration {
     const TYPE_NAME: &'static str = "AWS::IoT::EncryptionConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3943,6 +4078,7 @@ impl crate::typed::ResourceType for FleetMetric {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MetricName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MetricName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4389,6 +4525,7 @@ impl crate::typed::ResourceType for JobTemplate {
         "Tags",
         "TimeoutConfig",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobTemplateId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4952,6 +5089,7 @@ impl crate::typed::ResourceType for Logging {
     const TYPE_NAME: &'static str = "AWS::IoT::Logging";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AccountId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5151,6 +5289,7 @@ impl crate::typed::ResourceType for MitigationAction {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ActionName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ActionName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5645,6 +5784,7 @@ impl crate::typed::ResourceType for Policy {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5741,6 +5881,7 @@ impl crate::typed::ResourceType for PolicyPrincipalAttachment {
     const TYPE_NAME: &'static str = "AWS::IoT::PolicyPrincipalAttachment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName", "Principal"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5888,6 +6029,7 @@ impl crate::typed::ResourceType for ProvisioningTemplate {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName", "TemplateType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TemplateName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6048,6 +6190,7 @@ impl crate::typed::ResourceType for ResourceSpecificLogging {
     const TYPE_NAME: &'static str = "AWS::IoT::ResourceSpecificLogging";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TargetName", "TargetType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TargetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6211,6 +6354,7 @@ impl crate::typed::ResourceType for RoleAlias {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RoleAlias"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RoleAlias"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6363,6 +6507,7 @@ impl crate::typed::ResourceType for ScheduledAudit {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ScheduledAuditName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ScheduledAuditName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6635,6 +6780,7 @@ impl crate::typed::ResourceType for SecurityProfile {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SecurityProfileName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SecurityProfileName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7429,6 +7575,7 @@ impl crate::typed::ResourceType for SoftwarePackage {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PackageName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PackageName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7628,6 +7775,7 @@ impl crate::typed::ResourceType for SoftwarePackageVersion {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PackageName", "VersionName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PackageName", "VersionName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7850,6 +7998,7 @@ impl crate::typed::ResourceType for Thing {
     const TYPE_NAME: &'static str = "AWS::IoT::Thing";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ThingName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ThingName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8046,6 +8195,7 @@ impl crate::typed::ResourceType for ThingGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ParentGroupName", "ThingGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ThingGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8243,6 +8393,7 @@ impl crate::typed::ResourceType for ThingPrincipalAttachment {
     const TYPE_NAME: &'static str = "AWS::IoT::ThingPrincipalAttachment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Principal", "ThingName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8362,6 +8513,7 @@ impl crate::typed::ResourceType for ThingType {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ThingTypeName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ThingTypeName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8669,6 +8821,7 @@ impl crate::typed::ResourceType for TopicRule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11041,6 +11194,7 @@ impl crate::typed::ResourceType for TopicRuleDestination {
     const TYPE_NAME: &'static str = "AWS::IoT::TopicRuleDestination";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["HttpUrlProperties", "VpcProperties"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::IoTAnalytics::Channel",
+        <Channel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTAnalytics::Dataset",
+        <Dataset as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTAnalytics::Datastore",
+        <Datastore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTAnalytics::Pipeline",
+        <Pipeline as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The AWS::IoTAnalytics::Channel resource collects data from an MQTT topic and archives the raw, unprocessed messages before publishing the data to a pipeline.
 ///
 /// For more information, see [How to Use](https://docs.aws.amazon.com/iotanalytics/latest/userguide/welcome.html#aws-iot-analytics-how) in the *User Guide* .
@@ -142,6 +162,7 @@ impl crate::typed::ResourceType for Channel {
     const TYPE_NAME: &'static str = "AWS::IoTAnalytics::Channel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChannelName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -482,6 +503,7 @@ impl crate::typed::ResourceType for Dataset {
     const TYPE_NAME: &'static str = "AWS::IoTAnalytics::Dataset";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatasetName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatasetName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1526,6 +1548,7 @@ impl crate::typed::ResourceType for Datastore {
     const TYPE_NAME: &'static str = "AWS::IoTAnalytics::Datastore";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatastoreName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatastoreName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2193,6 +2216,7 @@ impl crate::typed::ResourceType for Pipeline {
     const TYPE_NAME: &'static str = "AWS::IoTAnalytics::Pipeline";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PipelineName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PipelineName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

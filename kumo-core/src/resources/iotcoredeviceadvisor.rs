@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <SuiteDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::IoTCoreDeviceAdvisor::SuiteDefinition",
+    <SuiteDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates a Device Advisor test suite.
 ///
 /// Requires permission to access the [CreateSuiteDefinition](https://docs.aws.amazon.com//service-authorization/latest/reference/list_awsiot.html#awsiot-actions-as-permissions) action.
@@ -72,6 +78,7 @@ impl crate::typed::ResourceType for SuiteDefinition {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SuiteDefinitionId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::IoTEvents::AlarmModel",
+        <AlarmModel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTEvents::DetectorModel",
+        <DetectorModel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTEvents::Input",
+        <Input as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Represents an alarm model to monitor an AWS IoT Events input attribute.
 ///
 /// You can use the alarm to get notified when the value is outside a specified range. For more information, see [Create an alarm model](https://docs.aws.amazon.com/iotevents/latest/developerguide/create-alarms.html) in the *AWS IoT Events Developer Guide* .
@@ -179,6 +195,7 @@ impl crate::typed::ResourceType for AlarmModel {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AlarmModelName", "Key"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AlarmModelName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1553,6 +1570,7 @@ impl crate::typed::ResourceType for DetectorModel {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorModelName", "Key"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DetectorModelName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3068,6 +3086,7 @@ impl crate::typed::ResourceType for Input {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InputName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InputName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -95,6 +95,46 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::IoTSiteWise::AccessPolicy",
+        <AccessPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTSiteWise::Asset",
+        <Asset as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTSiteWise::AssetModel",
+        <AssetModel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTSiteWise::ComputationModel",
+        <ComputationModel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTSiteWise::Dashboard",
+        <Dashboard as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTSiteWise::Dataset",
+        <Dataset as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTSiteWise::Gateway",
+        <Gateway as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTSiteWise::Portal",
+        <Portal as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTSiteWise::Project",
+        <Project as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// > The AWS IoT SiteWise Monitor feature will no longer be open to new customers starting November 7, 2025 . If you would like to use the AWS IoT SiteWise Monitor feature, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [AWS IoT SiteWise Monitor availability change](https://docs.aws.amazon.com/iot-sitewise/latest/appguide/iotsitewise-monitor-availability-change.html) .
 ///
 /// Creates an access policy that grants the specified identity (IAM Identity Center user, IAM Identity Center group, or IAM user) access to the specified AWS IoT SiteWise Monitor portal or project resource.
@@ -145,6 +185,7 @@ impl crate::typed::ResourceType for AccessPolicy {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::AccessPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessPolicyId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -605,6 +646,7 @@ impl crate::typed::ResourceType for Asset {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1052,6 +1094,7 @@ impl crate::typed::ResourceType for AssetModel {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AssetModelType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssetModelId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2210,6 +2253,7 @@ impl crate::typed::ResourceType for ComputationModel {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ComputationModelId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2551,6 +2595,7 @@ impl crate::typed::ResourceType for Dashboard {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProjectId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DashboardId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2680,6 +2725,7 @@ impl crate::typed::ResourceType for Dataset {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatasetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2966,6 +3012,7 @@ impl crate::typed::ResourceType for Gateway {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GatewayPlatform", "GatewayVersion"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GatewayId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3358,6 +3405,7 @@ impl crate::typed::ResourceType for Portal {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortalAuthMode", "PortalType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PortalId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3633,6 +3681,7 @@ impl crate::typed::ResourceType for Project {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortalId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProjectId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

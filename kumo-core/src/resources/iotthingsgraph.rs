@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <FlowTemplate as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::IoTThingsGraph::FlowTemplate",
+    <FlowTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// <http://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotthingsgraph-flowtemplate.html>
 ///
 /// `AWS::IoTThingsGraph::FlowTemplate`.
@@ -56,6 +62,7 @@ impl crate::typed::ResourceType for FlowTemplate {
     const TYPE_NAME: &'static str = "AWS::IoTThingsGraph::FlowTemplate";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::IoTTwinMaker::ComponentType",
+        <ComponentType as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTTwinMaker::Entity",
+        <Entity as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTTwinMaker::Scene",
+        <Scene as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTTwinMaker::SyncJob",
+        <SyncJob as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTTwinMaker::Workspace",
+        <Workspace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Use the `AWS::IoTTwinMaker::ComponentType` resource to declare a component type.
 ///
 /// `AWS::IoTTwinMaker::ComponentType`.
@@ -223,6 +247,7 @@ impl crate::typed::ResourceType for ComponentType {
     const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::ComponentType";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ComponentTypeId", "WorkspaceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceId", "ComponentTypeId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1114,6 +1139,7 @@ impl crate::typed::ResourceType for Entity {
     const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::Entity";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EntityId", "WorkspaceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceId", "EntityId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2179,6 +2205,7 @@ impl crate::typed::ResourceType for Scene {
     const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::Scene";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SceneId", "WorkspaceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceId", "SceneId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2279,6 +2306,7 @@ impl crate::typed::ResourceType for SyncJob {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["SyncRole", "SyncSource", "Tags", "WorkspaceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceId", "SyncSource"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2388,6 +2416,7 @@ impl crate::typed::ResourceType for Workspace {
     const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::Workspace";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WorkspaceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

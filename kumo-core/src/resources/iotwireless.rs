@@ -113,6 +113,54 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::IoTWireless::Destination",
+        <Destination as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTWireless::DeviceProfile",
+        <DeviceProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTWireless::FuotaTask",
+        <FuotaTask as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTWireless::MulticastGroup",
+        <MulticastGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTWireless::NetworkAnalyzerConfiguration",
+        <NetworkAnalyzerConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTWireless::PartnerAccount",
+        <PartnerAccount as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTWireless::ServiceProfile",
+        <ServiceProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTWireless::TaskDefinition",
+        <TaskDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTWireless::WirelessDevice",
+        <WirelessDevice as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTWireless::WirelessDeviceImportTask",
+        <WirelessDeviceImportTask as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IoTWireless::WirelessGateway",
+        <WirelessGateway as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a new destination that maps a device message to an AWS IoT rule.
 ///
 /// `AWS::IoTWireless::Destination`.
@@ -196,6 +244,7 @@ impl crate::typed::ResourceType for Destination {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -367,6 +416,7 @@ impl crate::typed::ResourceType for DeviceProfile {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoRaWAN", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -852,6 +902,7 @@ impl crate::typed::ResourceType for FuotaTask {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1134,6 +1185,7 @@ impl crate::typed::ResourceType for MulticastGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1462,6 +1514,7 @@ impl crate::typed::ResourceType for NetworkAnalyzerConfiguration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1741,6 +1794,7 @@ impl crate::typed::ResourceType for PartnerAccount {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PartnerAccountId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PartnerAccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2051,6 +2105,7 @@ impl crate::typed::ResourceType for ServiceProfile {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoRaWAN", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2621,6 +2676,7 @@ impl crate::typed::ResourceType for TaskDefinition {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3093,6 +3149,7 @@ impl crate::typed::ResourceType for WirelessDevice {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3697,6 +3754,7 @@ impl crate::typed::ResourceType for WirelessDeviceImportTask {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4005,6 +4063,7 @@ impl crate::typed::ResourceType for WirelessGateway {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

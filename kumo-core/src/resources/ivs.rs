@@ -104,6 +104,50 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::IVS::Channel",
+        <Channel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IVS::EncoderConfiguration",
+        <EncoderConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IVS::IngestConfiguration",
+        <IngestConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IVS::PlaybackKeyPair",
+        <PlaybackKeyPair as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IVS::PlaybackRestrictionPolicy",
+        <PlaybackRestrictionPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IVS::PublicKey",
+        <PublicKey as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IVS::RecordingConfiguration",
+        <RecordingConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IVS::Stage",
+        <Stage as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IVS::StorageConfiguration",
+        <StorageConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::IVS::StreamKey",
+        <StreamKey as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::IVS::Channel` resource specifies an  channel.
 ///
 /// A channel stores configuration information related to your live stream. For more information, see [CreateChannel](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/API_CreateChannel.html) in the *Amazon IVS Low-Latency Streaming API Reference* .
@@ -312,6 +356,7 @@ impl crate::typed::ResourceType for Channel {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -661,6 +706,7 @@ impl crate::typed::ResourceType for EncoderConfiguration {
         "Video.Height",
         "Video.Width",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -944,6 +990,7 @@ impl crate::typed::ResourceType for IngestConfiguration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IngestProtocol", "InsecureIngest", "Name", "UserId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1130,6 +1177,7 @@ impl crate::typed::ResourceType for PlaybackKeyPair {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "PublicKeyMaterial"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1304,6 +1352,7 @@ impl crate::typed::ResourceType for PlaybackRestrictionPolicy {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1445,6 +1494,7 @@ impl crate::typed::ResourceType for PublicKey {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "PublicKeyMaterial"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1656,6 +1706,7 @@ impl crate::typed::ResourceType for RecordingConfiguration {
         "ThumbnailConfiguration.Storage",
         "ThumbnailConfiguration.TargetIntervalSeconds",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2116,6 +2167,7 @@ impl crate::typed::ResourceType for Stage {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2578,6 +2630,7 @@ impl crate::typed::ResourceType for StorageConfiguration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "S3", "S3.BucketName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2709,6 +2762,7 @@ impl crate::typed::ResourceType for StreamKey {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

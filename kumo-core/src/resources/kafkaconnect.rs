@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::KafkaConnect::Connector",
+        <Connector as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::KafkaConnect::CustomPlugin",
+        <CustomPlugin as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::KafkaConnect::WorkerConfiguration",
+        <WorkerConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a connector using the specified properties.
 ///
 /// `AWS::KafkaConnect::Connector`.
@@ -195,6 +211,7 @@ impl crate::typed::ResourceType for Connector {
         "ServiceExecutionRoleArn",
         "WorkerConfiguration",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectorArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -974,6 +991,7 @@ impl crate::typed::ResourceType for CustomPlugin {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ContentType", "Description", "Location", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CustomPluginArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1190,6 +1208,7 @@ impl crate::typed::ResourceType for WorkerConfiguration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Name", "PropertiesFileContent"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkerConfigurationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

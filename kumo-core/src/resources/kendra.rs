@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Kendra::DataSource",
+        <DataSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Kendra::Faq",
+        <Faq as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Kendra::Index",
+        <Index as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a data source connector that you want to use with an Amazon Kendra index.
 ///
 /// You specify a name, data source connector type and description for your data source. You also specify configuration information for the data source connector.
@@ -187,6 +203,7 @@ impl crate::typed::ResourceType for DataSource {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IndexId", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "IndexId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4343,6 +4360,7 @@ impl crate::typed::ResourceType for Faq {
         "RoleArn",
         "S3Path",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "IndexId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4613,6 +4631,7 @@ impl crate::typed::ResourceType for Index {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Edition", "ServerSideEncryptionConfiguration"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Kinesis::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Kinesis::Stream",
+        <Stream as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Kinesis::StreamConsumer",
+        <StreamConsumer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Attaches a resource-based policy to a data stream or registered consumer.
 ///
 /// If you are using an identity other than the root user of the AWS account that owns the resource, the calling identity must have the `PutResourcePolicy` permissions on the specified Kinesis Data Streams resource and belong to the owner's account in order to use this operation. If you don't have `PutResourcePolicy` permissions, Amazon Kinesis Data Streams returns a `403 Access Denied error` . If you receive a `ResourceNotFoundException` , check to see if you passed a valid stream or consumer resource.
@@ -78,6 +94,7 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::Kinesis::ResourcePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -273,6 +290,7 @@ impl crate::typed::ResourceType for Stream {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -536,6 +554,7 @@ impl crate::typed::ResourceType for StreamConsumer {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConsumerName", "StreamARN", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConsumerARN"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

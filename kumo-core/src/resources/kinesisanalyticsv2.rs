@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::KinesisAnalyticsV2::Application",
+        <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption",
+        <ApplicationCloudWatchLoggingOption as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationOutput",
+        <ApplicationOutput as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource",
+        <ApplicationReferenceDataSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an Amazon Kinesis Data Analytics application.
 ///
 /// For information about creating a Kinesis Data Analytics application, see [Creating an Application](https://docs.aws.amazon.com/managed-flink/latest/java/getting-started.html) .
@@ -199,6 +219,7 @@ impl crate::typed::ResourceType for Application {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationMode", "ApplicationName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2391,6 +2412,7 @@ impl crate::typed::ResourceType for ApplicationCloudWatchLoggingOption {
     const TYPE_NAME: &'static str = "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2483,6 +2505,7 @@ impl crate::typed::ResourceType for ApplicationOutput {
     const TYPE_NAME: &'static str = "AWS::KinesisAnalyticsV2::ApplicationOutput";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2742,6 +2765,7 @@ impl crate::typed::ResourceType for ApplicationReferenceDataSource {
     const TYPE_NAME: &'static str = "AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

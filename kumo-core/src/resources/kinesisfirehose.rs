@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <DeliveryStream as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::KinesisFirehose::DeliveryStream",
+    <DeliveryStream as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The `AWS::KinesisFirehose::DeliveryStream` resource specifies an Amazon Kinesis Data Firehose (Kinesis Data Firehose) delivery stream that delivers real-time streaming data to an Amazon Simple Storage Service (Amazon S3), Amazon Redshift, or Amazon Elasticsearch Service (Amazon ES) destination.
 ///
 /// For more information, see [Creating an Amazon Kinesis Data Firehose Delivery Stream](https://docs.aws.amazon.com/firehose/latest/dev/basic-create.html) in the *Amazon Kinesis Data Firehose Developer Guide* .
@@ -397,6 +403,7 @@ impl crate::typed::ResourceType for DeliveryStream {
         "MSKSourceConfiguration",
         "SnowflakeDestinationConfiguration.SnowflakeVpcConfiguration",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DeliveryStreamName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

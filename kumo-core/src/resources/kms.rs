@@ -37,6 +37,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::KMS::Alias",
+        <Alias as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::KMS::Key",
+        <Key as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::KMS::ReplicaKey",
+        <ReplicaKey as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::KMS::Alias` resource specifies a display name for a [KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#kms_keys) .
 ///
 /// You can use an alias to identify a KMS key in the AWS  console, in the [DescribeKey](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html) operation, and in [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#cryptographic-operations) , such as [Decrypt](https://docs.aws.amazon.com/kms/latest/APIReference/API_Decrypt.html) and [GenerateDataKey](https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateDataKey.html) .
@@ -82,6 +98,7 @@ impl crate::typed::ResourceType for Alias {
     const TYPE_NAME: &'static str = "AWS::KMS::Alias";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AliasName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AliasName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -477,6 +494,7 @@ impl crate::typed::ResourceType for Key {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyId"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -780,6 +798,7 @@ impl crate::typed::ResourceType for ReplicaKey {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PrimaryKeyArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -77,6 +77,38 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::LakeFormation::DataCellsFilter",
+        <DataCellsFilter as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::LakeFormation::DataLakeSettings",
+        <DataLakeSettings as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::LakeFormation::Permissions",
+        <Permissions as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::LakeFormation::PrincipalPermissions",
+        <PrincipalPermissions as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::LakeFormation::Resource",
+        <Resource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::LakeFormation::Tag",
+        <Tag as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::LakeFormation::TagAssociation",
+        <TagAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// A structure that represents a data cell filter with column-level, row-level, and/or cell-level security.
 ///
 /// Data cell filters belong to a specific table in a Data Catalog . During a stack operation, AWS CloudFormation calls the AWS Lake Formation `CreateDataCellsFilter` API operation to create a `DataCellsFilter` resource, and calls the `DeleteDataCellsFilter` API operation to delete it.
@@ -168,6 +200,8 @@ impl crate::typed::ResourceType for DataCellsFilter {
         "TableCatalogId",
         "TableName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["TableCatalogId", "DatabaseName", "TableName", "Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -478,6 +512,7 @@ impl crate::typed::ResourceType for DataLakeSettings {
     const TYPE_NAME: &'static str = "AWS::LakeFormation::DataLakeSettings";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -624,6 +659,7 @@ impl crate::typed::ResourceType for Permissions {
     const TYPE_NAME: &'static str = "AWS::LakeFormation::Permissions";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DataLakePrincipal", "Resource"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1126,6 +1162,8 @@ impl crate::typed::ResourceType for PrincipalPermissions {
         "Principal",
         "Resource",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["PrincipalIdentifier", "ResourceIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1822,6 +1860,7 @@ impl crate::typed::ResourceType for Resource {
     const TYPE_NAME: &'static str = "AWS::LakeFormation::Resource";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1889,6 +1928,7 @@ impl crate::typed::ResourceType for Tag {
     const TYPE_NAME: &'static str = "AWS::LakeFormation::Tag";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CatalogId", "TagKey"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TagKey"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1940,6 +1980,7 @@ impl crate::typed::ResourceType for TagAssociation {
     const TYPE_NAME: &'static str = "AWS::LakeFormation::TagAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LFTags", "Resource"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceIdentifier", "TagsIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -113,6 +113,54 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Lambda::Alias",
+        <Alias as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lambda::CapacityProvider",
+        <CapacityProvider as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lambda::CodeSigningConfig",
+        <CodeSigningConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lambda::EventInvokeConfig",
+        <EventInvokeConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lambda::EventSourceMapping",
+        <EventSourceMapping as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lambda::Function",
+        <Function as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lambda::LayerVersion",
+        <LayerVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lambda::LayerVersionPermission",
+        <LayerVersionPermission as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lambda::Permission",
+        <Permission as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lambda::Url",
+        <Url as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lambda::Version",
+        <Version as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::Lambda::Alias` resource creates an [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda function version.
 ///
 /// Use aliases to provide clients with a function identifier that you can update to invoke a different version.
@@ -196,6 +244,7 @@ impl crate::typed::ResourceType for Alias {
     const TYPE_NAME: &'static str = "AWS::Lambda::Alias";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FunctionName", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AliasArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -441,6 +490,7 @@ impl crate::typed::ResourceType for CapacityProvider {
         "PermissionsConfig",
         "VpcConfig",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CapacityProviderName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -859,6 +909,7 @@ impl crate::typed::ResourceType for CodeSigningConfig {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CodeSigningConfigArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1073,6 +1124,7 @@ impl crate::typed::ResourceType for EventInvokeConfig {
     const TYPE_NAME: &'static str = "AWS::Lambda::EventInvokeConfig";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FunctionName", "Qualifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionName", "Qualifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1688,6 +1740,7 @@ impl crate::typed::ResourceType for EventSourceMapping {
         "StartingPosition",
         "StartingPositionTimestamp",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3249,6 +3302,7 @@ impl crate::typed::ResourceType for Function {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["FunctionName", "PackageType", "TenancyConfig"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4613,6 +4667,7 @@ impl crate::typed::ResourceType for LayerVersion {
         "LayerName",
         "LicenseInfo",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LayerVersionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4910,6 +4965,7 @@ impl crate::typed::ResourceType for LayerVersionPermission {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Action", "LayerVersionArn", "OrganizationId", "Principal"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5095,6 +5151,7 @@ impl crate::typed::ResourceType for Permission {
         "SourceAccount",
         "SourceArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionName", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5218,6 +5275,7 @@ impl crate::typed::ResourceType for Url {
     const TYPE_NAME: &'static str = "AWS::Lambda::Url";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Qualifier", "TargetFunctionArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5547,6 +5605,7 @@ impl crate::typed::ResourceType for Version {
         "ProvisionedConcurrencyConfig",
         "RuntimePolicy",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

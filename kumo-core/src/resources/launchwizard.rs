@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Deployment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::LaunchWizard::Deployment",
+    <Deployment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates a deployment for the given workload.
 ///
 /// Deployments created by this operation are not available in the Launch Wizard console to use the `Clone deployment` action on.
@@ -95,6 +101,7 @@ impl crate::typed::ResourceType for Deployment {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DeploymentPatternName", "Name", "WorkloadName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Lex::Bot",
+        <Bot as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lex::BotAlias",
+        <BotAlias as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lex::BotVersion",
+        <BotVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lex::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// > Amazon Lex V2 is the only supported version in CloudFormation .
 ///
 /// Specifies an Amazon Lex conversational bot.
@@ -212,6 +232,7 @@ impl crate::typed::ResourceType for Bot {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6529,6 +6550,7 @@ impl crate::typed::ResourceType for BotAlias {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BotId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BotAliasId", "BotId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7042,6 +7064,7 @@ impl crate::typed::ResourceType for BotVersion {
     const TYPE_NAME: &'static str = "AWS::Lex::BotVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BotId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BotId", "BotVersion"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7163,6 +7186,7 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::Lex::ResourcePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -29,6 +29,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::LicenseManager::Grant",
+        <Grant as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::LicenseManager::License",
+        <License as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Specifies a grant.
 ///
 /// A grant shares the use of license entitlements with specific AWS accounts . For more information, see [Granted licenses](https://docs.aws.amazon.com/license-manager/latest/userguide/granted-licenses.html) in the *License Manager User Guide* .
@@ -159,6 +171,7 @@ impl crate::typed::ResourceType for Grant {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GrantArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -386,6 +399,7 @@ impl crate::typed::ResourceType for License {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LicenseArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -149,6 +149,70 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Lightsail::Alarm",
+        <Alarm as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::Bucket",
+        <Bucket as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::Certificate",
+        <Certificate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::Container",
+        <Container as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::Database",
+        <Database as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::DatabaseSnapshot",
+        <DatabaseSnapshot as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::Disk",
+        <Disk as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::DiskSnapshot",
+        <DiskSnapshot as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::Distribution",
+        <Distribution as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::Domain",
+        <Domain as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::Instance",
+        <Instance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::InstanceSnapshot",
+        <InstanceSnapshot as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::LoadBalancer",
+        <LoadBalancer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::LoadBalancerTlsCertificate",
+        <LoadBalancerTlsCertificate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Lightsail::StaticIp",
+        <StaticIp as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::Lightsail::Alarm` resource specifies an alarm that can be used to monitor a single metric for one of your Lightsail resources.
 ///
 /// `AWS::Lightsail::Alarm`.
@@ -279,6 +343,7 @@ impl crate::typed::ResourceType for Alarm {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AlarmName", "MetricName", "MonitoredResourceName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AlarmName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -601,6 +666,7 @@ impl crate::typed::ResourceType for Bucket {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BucketName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BucketName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -804,6 +870,7 @@ impl crate::typed::ResourceType for Certificate {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CertificateName", "DomainName", "SubjectAlternativeNames"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -993,6 +1060,7 @@ impl crate::typed::ResourceType for Container {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServiceName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1836,6 +1904,7 @@ impl crate::typed::ResourceType for Database {
         "RelationalDatabaseBundleId",
         "RelationalDatabaseName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RelationalDatabaseName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2081,6 +2150,7 @@ impl crate::typed::ResourceType for DatabaseSnapshot {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["RelationalDatabaseName", "RelationalDatabaseSnapshotName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RelationalDatabaseSnapshotName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2331,6 +2401,7 @@ impl crate::typed::ResourceType for Disk {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AvailabilityZone", "DiskName", "SizeInGb"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DiskName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2681,6 +2752,7 @@ impl crate::typed::ResourceType for DiskSnapshot {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DiskName", "DiskSnapshotName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DiskSnapshotName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2946,6 +3018,7 @@ impl crate::typed::ResourceType for Distribution {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DistributionName", "IpAddressType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DistributionName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3825,6 +3898,7 @@ impl crate::typed::ResourceType for Domain {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4160,6 +4234,7 @@ impl crate::typed::ResourceType for Instance {
         "BundleId",
         "InstanceName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4930,6 +5005,7 @@ impl crate::typed::ResourceType for InstanceSnapshot {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceName", "InstanceSnapshotName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceSnapshotName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5192,6 +5268,7 @@ impl crate::typed::ResourceType for LoadBalancer {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InstancePort", "IpAddressType", "LoadBalancerName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LoadBalancerName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5364,6 +5441,7 @@ impl crate::typed::ResourceType for LoadBalancerTlsCertificate {
         "CertificateName",
         "LoadBalancerName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateName", "LoadBalancerName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5440,6 +5518,7 @@ impl crate::typed::ResourceType for StaticIp {
     const TYPE_NAME: &'static str = "AWS::Lightsail::StaticIp";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["StaticIpName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StaticIpName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

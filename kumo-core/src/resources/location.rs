@@ -77,6 +77,38 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Location::APIKey",
+        <ApiKey as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Location::GeofenceCollection",
+        <GeofenceCollection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Location::Map",
+        <Map as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Location::PlaceIndex",
+        <PlaceIndex as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Location::RouteCalculator",
+        <RouteCalculator as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Location::Tracker",
+        <Tracker as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Location::TrackerConsumer",
+        <TrackerConsumer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The API key resource in your AWS account, which lets you grant actions for Amazon Location resources to the API key bearer.
 ///
 /// `AWS::Location::APIKey`.
@@ -200,6 +232,7 @@ impl crate::typed::ResourceType for ApiKey {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KeyName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -529,6 +562,7 @@ impl crate::typed::ResourceType for GeofenceCollection {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CollectionName", "KmsKeyId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CollectionName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -719,6 +753,7 @@ impl crate::typed::ResourceType for Map {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Configuration", "MapName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MapName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -972,6 +1007,7 @@ impl crate::typed::ResourceType for PlaceIndex {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DataSource", "IndexName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IndexName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1215,6 +1251,7 @@ impl crate::typed::ResourceType for RouteCalculator {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CalculatorName", "DataSource"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CalculatorName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1456,6 +1493,7 @@ impl crate::typed::ResourceType for Tracker {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyId", "TrackerName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrackerName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1606,6 +1644,7 @@ impl crate::typed::ResourceType for TrackerConsumer {
     const TYPE_NAME: &'static str = "AWS::Location::TrackerConsumer";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConsumerArn", "TrackerName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrackerName", "ConsumerArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

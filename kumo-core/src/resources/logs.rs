@@ -149,6 +149,70 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Logs::AccountPolicy",
+        <AccountPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::Delivery",
+        <Delivery as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::DeliveryDestination",
+        <DeliveryDestination as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::DeliverySource",
+        <DeliverySource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::Destination",
+        <Destination as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::Integration",
+        <Integration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::LogAnomalyDetector",
+        <LogAnomalyDetector as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::LogGroup",
+        <LogGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::LogStream",
+        <LogStream as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::MetricFilter",
+        <MetricFilter as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::QueryDefinition",
+        <QueryDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::ScheduledQuery",
+        <ScheduledQuery as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::SubscriptionFilter",
+        <SubscriptionFilter as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Logs::Transformer",
+        <Transformer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates or updates an account-level data protection policy or subscription filter policy that applies to all log groups or a subset of log groups in the account.
 ///
 /// *Data protection policy*
@@ -273,6 +337,7 @@ impl crate::typed::ResourceType for AccountPolicy {
     const TYPE_NAME: &'static str = "AWS::Logs::AccountPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName", "PolicyType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId", "PolicyType", "PolicyName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -465,6 +530,7 @@ impl crate::typed::ResourceType for Delivery {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DeliveryDestinationArn", "DeliverySourceName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DeliveryId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -660,6 +726,7 @@ impl crate::typed::ResourceType for DeliveryDestination {
         "Name",
         "OutputFormat",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -858,6 +925,7 @@ impl crate::typed::ResourceType for DeliverySource {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -993,6 +1061,7 @@ impl crate::typed::ResourceType for Destination {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DestinationName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DestinationName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1089,6 +1158,7 @@ impl crate::typed::ResourceType for Integration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IntegrationName", "IntegrationType", "ResourceConfig"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IntegrationName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1387,6 +1457,7 @@ impl crate::typed::ResourceType for LogAnomalyDetector {
     const TYPE_NAME: &'static str = "AWS::Logs::LogAnomalyDetector";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AnomalyDetectorArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1695,6 +1766,7 @@ impl crate::typed::ResourceType for LogGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LogGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LogGroupName"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1823,6 +1895,7 @@ impl crate::typed::ResourceType for LogStream {
     const TYPE_NAME: &'static str = "AWS::Logs::LogStream";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LogGroupName", "LogStreamName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LogGroupName", "LogStreamName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1937,6 +2010,7 @@ impl crate::typed::ResourceType for MetricFilter {
     const TYPE_NAME: &'static str = "AWS::Logs::MetricFilter";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FilterName", "LogGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LogGroupName", "FilterName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2245,6 +2319,7 @@ impl crate::typed::ResourceType for QueryDefinition {
     const TYPE_NAME: &'static str = "AWS::Logs::QueryDefinition";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QueryDefinitionId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2376,6 +2451,7 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::Logs::ResourcePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2540,6 +2616,7 @@ impl crate::typed::ResourceType for ScheduledQuery {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ScheduledQueryArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2834,6 +2911,7 @@ impl crate::typed::ResourceType for SubscriptionFilter {
     const TYPE_NAME: &'static str = "AWS::Logs::SubscriptionFilter";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FilterName", "LogGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FilterName", "LogGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2918,6 +2996,7 @@ impl crate::typed::ResourceType for Transformer {
     const TYPE_NAME: &'static str = "AWS::Logs::Transformer";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LogGroupIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LogGroupIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <InferenceScheduler as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::LookoutEquipment::InferenceScheduler",
+    <InferenceScheduler as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates a scheduled inference.
 ///
 /// Scheduling an inference is setting up a continuous real-time inference plan to analyze new measurement data. When setting up the schedule, you provide an Amazon S3 bucket location for the input data, assign it a delimiter between separate entries in the data, set an offset delay if desired, and set the frequency of inferencing. You must also provide an Amazon S3 bucket location for the output data.
@@ -134,6 +140,7 @@ impl crate::typed::ResourceType for InferenceScheduler {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InferenceSchedulerName", "ModelName", "ServerSideKmsKeyId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InferenceSchedulerName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

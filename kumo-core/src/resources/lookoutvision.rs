@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Project as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::LookoutVision::Project",
+    <Project as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The `AWS::LookoutVision::Project` type creates an Amazon Lookout for Vision project.
 ///
 /// A project is a grouping of the resources needed to create and manage an Amazon Lookout for Vision model.
@@ -49,6 +55,7 @@ impl crate::typed::ResourceType for Project {
     const TYPE_NAME: &'static str = "AWS::LookoutVision::Project";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProjectName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProjectName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::M2::Application",
+        <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::M2::Deployment",
+        <Deployment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::M2::Environment",
+        <Environment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Specifies a new application with given parameters.
 ///
 /// Requires an existing runtime environment and application definition file.
@@ -154,6 +170,7 @@ impl crate::typed::ResourceType for Application {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EngineType", "KmsKeyId", "Name", "RoleArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -249,6 +266,7 @@ impl crate::typed::ResourceType for Deployment {
     const TYPE_NAME: &'static str = "AWS::M2::Deployment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "EnvironmentId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -488,6 +506,7 @@ impl crate::typed::ResourceType for Environment {
         "StorageConfigurations",
         "SubnetIds",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EnvironmentArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Macie::AllowList",
+        <AllowList as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Macie::CustomDataIdentifier",
+        <CustomDataIdentifier as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Macie::FindingsFilter",
+        <FindingsFilter as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Macie::Session",
+        <Session as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::Macie::AllowList` resource specifies an allow list.
 ///
 /// In Amazon Macie , an allow list defines specific text or a text pattern for Macie to ignore when it inspects data sources for sensitive data. If data matches text or a text pattern in an allow list, Macie doesn’t report the data in sensitive data findings or sensitive data discovery results, even if the data matches the criteria of a custom data identifier or a managed data identifier. You can create and use allow lists in all the AWS Regions where Macie is currently available except the Asia Pacific (Osaka) Region.
@@ -131,6 +151,7 @@ impl crate::typed::ResourceType for AllowList {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -342,6 +363,7 @@ impl crate::typed::ResourceType for CustomDataIdentifier {
         "Name",
         "Regex",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -505,6 +527,7 @@ impl crate::typed::ResourceType for FindingsFilter {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -789,6 +812,7 @@ impl crate::typed::ResourceType for Session {
     const TYPE_NAME: &'static str = "AWS::Macie::Session";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AwsAccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ManagedBlockchain::Accessor",
+        <Accessor as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ManagedBlockchain::Member",
+        <Member as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ManagedBlockchain::Node",
+        <Node as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a new accessor for use with Amazon Managed Blockchain service that supports token based access.
 ///
 /// The accessor contains information required for token based access.
@@ -114,6 +130,7 @@ impl crate::typed::ResourceType for Accessor {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AccessorType", "NetworkType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -311,6 +328,7 @@ impl crate::typed::ResourceType for Member {
     const TYPE_NAME: &'static str = "AWS::ManagedBlockchain::Member";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MemberId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -749,6 +767,7 @@ impl crate::typed::ResourceType for Node {
     const TYPE_NAME: &'static str = "AWS::ManagedBlockchain::Node";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NodeId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -122,6 +122,58 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::MediaConnect::Bridge",
+        <Bridge as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaConnect::BridgeOutput",
+        <BridgeOutput as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaConnect::BridgeSource",
+        <BridgeSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaConnect::Flow",
+        <Flow as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaConnect::FlowEntitlement",
+        <FlowEntitlement as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaConnect::FlowOutput",
+        <FlowOutput as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaConnect::FlowSource",
+        <FlowSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaConnect::FlowVpcInterface",
+        <FlowVpcInterface as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaConnect::Gateway",
+        <Gateway as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaConnect::RouterInput",
+        <RouterInput as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaConnect::RouterNetworkInterface",
+        <RouterNetworkInterface as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaConnect::RouterOutput",
+        <RouterOutput as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::MediaConnect::Bridge` resource defines a connection between your data center’s gateway instances and the cloud.
 ///
 /// For each bridge, you specify the type of bridge, transport protocol to use, and details for any outputs and failover.
@@ -220,6 +272,7 @@ impl crate::typed::ResourceType for Bridge {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::Bridge";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BridgeArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -777,6 +830,7 @@ impl crate::typed::ResourceType for BridgeOutput {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::BridgeOutput";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BridgeArn", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BridgeArn", "Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -910,6 +964,7 @@ impl crate::typed::ResourceType for BridgeSource {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::BridgeSource";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BridgeArn", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BridgeArn", "Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1285,6 +1340,7 @@ impl crate::typed::ResourceType for Flow {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AvailabilityZone", "Name", "Source.Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FlowArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3686,6 +3742,7 @@ impl crate::typed::ResourceType for FlowEntitlement {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DataTransferSubscriberFeePercent", "FlowArn", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EntitlementArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4212,6 +4269,7 @@ impl crate::typed::ResourceType for FlowOutput {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowArn", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OutputArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4979,6 +5037,7 @@ impl crate::typed::ResourceType for FlowSource {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowArn", "Name", "Protocol"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SourceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5399,6 +5458,7 @@ impl crate::typed::ResourceType for FlowVpcInterface {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowArn", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FlowArn", "Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5494,6 +5554,7 @@ impl crate::typed::ResourceType for Gateway {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::Gateway";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EgressCidrBlocks", "Name", "Networks"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GatewayArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5678,6 +5739,7 @@ impl crate::typed::ResourceType for RouterInput {
         "Configuration.Standard.NetworkInterfaceArn",
         "RegionName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5954,6 +6016,7 @@ impl crate::typed::ResourceType for RouterNetworkInterface {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RegionName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6160,6 +6223,7 @@ impl crate::typed::ResourceType for RouterOutput {
         "Configuration.Standard.NetworkInterfaceArn",
         "RegionName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -140,6 +140,66 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::MediaLive::Channel",
+        <Channel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaLive::ChannelPlacementGroup",
+        <ChannelPlacementGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaLive::CloudWatchAlarmTemplate",
+        <CloudWatchAlarmTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaLive::CloudWatchAlarmTemplateGroup",
+        <CloudWatchAlarmTemplateGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaLive::Cluster",
+        <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaLive::EventBridgeRuleTemplate",
+        <EventBridgeRuleTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaLive::EventBridgeRuleTemplateGroup",
+        <EventBridgeRuleTemplateGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaLive::Input",
+        <Input as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaLive::InputSecurityGroup",
+        <InputSecurityGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaLive::Multiplex",
+        <Multiplex as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaLive::Multiplexprogram",
+        <Multiplexprogram as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaLive::Network",
+        <Network as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaLive::SdiSource",
+        <SdiSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaLive::SignalMap",
+        <SignalMap as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The AWS::MediaLive::Channel resource is a MediaLive resource type that creates a channel.
 ///
 /// A MediaLive channel ingests and transcodes (decodes and encodes) source content from the inputs that are attached to that channel, and packages the new content into outputs.
@@ -400,6 +460,7 @@ impl crate::typed::ResourceType for Channel {
     const TYPE_NAME: &'static str = "AWS::MediaLive::Channel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Vpc"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -14984,6 +15045,7 @@ impl crate::typed::ResourceType for ChannelPlacementGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "ClusterId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -15200,6 +15262,7 @@ impl crate::typed::ResourceType for CloudWatchAlarmTemplate {
     const TYPE_NAME: &'static str = "AWS::MediaLive::CloudWatchAlarmTemplate";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Identifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -15459,6 +15522,7 @@ impl crate::typed::ResourceType for CloudWatchAlarmTemplateGroup {
     const TYPE_NAME: &'static str = "AWS::MediaLive::CloudWatchAlarmTemplateGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Identifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -15612,6 +15676,7 @@ impl crate::typed::ResourceType for Cluster {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterType", "InstanceRoleArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -15911,6 +15976,7 @@ impl crate::typed::ResourceType for EventBridgeRuleTemplate {
     const TYPE_NAME: &'static str = "AWS::MediaLive::EventBridgeRuleTemplate";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Identifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -16137,6 +16203,7 @@ impl crate::typed::ResourceType for EventBridgeRuleTemplateGroup {
     const TYPE_NAME: &'static str = "AWS::MediaLive::EventBridgeRuleTemplateGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Identifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -16413,6 +16480,7 @@ impl crate::typed::ResourceType for Input {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InputNetworkLocation", "RouterSettings", "Type", "Vpc"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17332,6 +17400,7 @@ impl crate::typed::ResourceType for InputSecurityGroup {
     const TYPE_NAME: &'static str = "AWS::MediaLive::InputSecurityGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17478,6 +17547,7 @@ impl crate::typed::ResourceType for Multiplex {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AvailabilityZones"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17828,6 +17898,7 @@ impl crate::typed::ResourceType for Multiplexprogram {
     const TYPE_NAME: &'static str = "AWS::MediaLive::Multiplexprogram";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MultiplexId", "ProgramName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProgramName", "MultiplexId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18227,6 +18298,7 @@ impl crate::typed::ResourceType for Network {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18444,6 +18516,7 @@ impl crate::typed::ResourceType for SdiSource {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18694,6 +18767,7 @@ impl crate::typed::ResourceType for SignalMap {
     const TYPE_NAME: &'static str = "AWS::MediaLive::SignalMap";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Identifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::MediaPackage::Asset",
+        <Asset as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaPackage::Channel",
+        <Channel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaPackage::OriginEndpoint",
+        <OriginEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaPackage::PackagingConfiguration",
+        <PackagingConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaPackage::PackagingGroup",
+        <PackagingGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an asset to ingest VOD content.
 ///
 /// After it's created, the asset starts ingesting content and generates playback URLs for the packaging configurations associated with it. When ingest is complete, downstream devices use the appropriate URL to request VOD content from AWS Elemental MediaPackage .
@@ -145,6 +169,7 @@ impl crate::typed::ResourceType for Asset {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -336,6 +361,7 @@ impl crate::typed::ResourceType for Channel {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -727,6 +753,7 @@ impl crate::typed::ResourceType for OriginEndpoint {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2614,6 +2641,7 @@ impl crate::typed::ResourceType for PackagingConfiguration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3817,6 +3845,7 @@ impl crate::typed::ResourceType for PackagingGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

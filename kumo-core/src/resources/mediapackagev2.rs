@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::MediaPackageV2::Channel",
+        <Channel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaPackageV2::ChannelGroup",
+        <ChannelGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaPackageV2::ChannelPolicy",
+        <ChannelPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaPackageV2::OriginEndpoint",
+        <OriginEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaPackageV2::OriginEndpointPolicy",
+        <OriginEndpointPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a channel to receive content.
 ///
 /// After it's created, a channel provides static input URLs. These URLs remain the same throughout the lifetime of the channel, regardless of any failures or upgrades that might occur. Use these URLs to configure the outputs of your upstream encoder.
@@ -177,6 +201,7 @@ impl crate::typed::ResourceType for Channel {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ChannelGroupName", "ChannelName", "InputType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -436,6 +461,7 @@ impl crate::typed::ResourceType for ChannelGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -555,6 +581,7 @@ impl crate::typed::ResourceType for ChannelPolicy {
     const TYPE_NAME: &'static str = "AWS::MediaPackageV2::ChannelPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelGroupName", "ChannelName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChannelGroupName", "ChannelName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -748,6 +775,7 @@ impl crate::typed::ResourceType for OriginEndpoint {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ChannelGroupName", "ChannelName", "OriginEndpointName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3050,6 +3078,8 @@ impl crate::typed::ResourceType for OriginEndpointPolicy {
     const TYPE_NAME: &'static str = "AWS::MediaPackageV2::OriginEndpointPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
+        &["ChannelGroupName", "ChannelName", "OriginEndpointName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ChannelGroupName", "ChannelName", "OriginEndpointName"];
 
     fn resource(&self) -> &crate::Resource {

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Container as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::MediaStore::Container",
+    <Container as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The AWS::MediaStore::Container resource specifies a storage container to hold objects.
 ///
 /// A container is similar to a bucket in Amazon S3.
@@ -135,6 +141,7 @@ impl crate::typed::ResourceType for Container {
     const TYPE_NAME: &'static str = "AWS::MediaStore::Container";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContainerName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

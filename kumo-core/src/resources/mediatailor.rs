@@ -68,6 +68,34 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::MediaTailor::Channel",
+        <Channel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaTailor::ChannelPolicy",
+        <ChannelPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaTailor::LiveSource",
+        <LiveSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaTailor::PlaybackConfiguration",
+        <PlaybackConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaTailor::SourceLocation",
+        <SourceLocation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MediaTailor::VodSource",
+        <VodSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The configuration parameters for a channel.
 ///
 /// For information about MediaTailor channels, see [Working with channels](https://docs.aws.amazon.com/mediatailor/latest/ug/channel-assembly-channels.html) in the *MediaTailor User Guide* .
@@ -189,6 +217,7 @@ impl crate::typed::ResourceType for Channel {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelName", "Tier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChannelName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -642,6 +671,7 @@ impl crate::typed::ResourceType for ChannelPolicy {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::ChannelPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChannelName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -715,6 +745,7 @@ impl crate::typed::ResourceType for LiveSource {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LiveSourceName", "SourceLocationName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LiveSourceName", "SourceLocationName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1086,6 +1117,7 @@ impl crate::typed::ResourceType for PlaybackConfiguration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2042,6 +2074,7 @@ impl crate::typed::ResourceType for SourceLocation {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SourceLocationName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SourceLocationName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2398,6 +2431,7 @@ impl crate::typed::ResourceType for VodSource {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SourceLocationName", "VodSourceName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SourceLocationName", "VodSourceName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -68,6 +68,34 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::MemoryDB::ACL",
+        <Acl as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MemoryDB::Cluster",
+        <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MemoryDB::MultiRegionCluster",
+        <MultiRegionCluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MemoryDB::ParameterGroup",
+        <ParameterGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MemoryDB::SubnetGroup",
+        <SubnetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MemoryDB::User",
+        <User as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Specifies an Access Control List.
 ///
 /// For more information, see [Authenticating users with Access Contol Lists (ACLs)](https://docs.aws.amazon.com/memorydb/latest/devguide/clusters.acls.html) .
@@ -131,6 +159,7 @@ impl crate::typed::ResourceType for Acl {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ACLName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ACLName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -589,6 +618,7 @@ impl crate::typed::ResourceType for Cluster {
         "SubnetGroupName",
         "TLSEnabled",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -898,6 +928,7 @@ impl crate::typed::ResourceType for MultiRegionCluster {
         "MultiRegionParameterGroupName",
         "TLSEnabled",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MultiRegionClusterName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1066,6 +1097,7 @@ impl crate::typed::ResourceType for ParameterGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Family", "ParameterGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ParameterGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1189,6 +1221,7 @@ impl crate::typed::ResourceType for SubnetGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubnetGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubnetGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1334,6 +1367,7 @@ impl crate::typed::ResourceType for User {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

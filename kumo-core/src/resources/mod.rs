@@ -2264,6 +2264,575 @@ pub fn enabled_replaced_on_change(
     replaced
 }
 
+/// The properties an existing resource is imported by, of every resource type of the
+/// services enabled by features, by type name (the schemas' `primaryIdentifier`).
+pub fn enabled_primary_identifiers(
+) -> std::collections::BTreeMap<&'static str, &'static [&'static str]> {
+    #[allow(unused_mut)]
+    let mut identifiers = std::collections::BTreeMap::new();
+    #[cfg(feature = "accessanalyzer")]
+    identifiers.extend(accessanalyzer::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "acmpca")]
+    identifiers.extend(acmpca::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "aiops")]
+    identifiers.extend(aiops::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "alexa_ask")]
+    identifiers.extend(alexa_ask::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "amazonmq")]
+    identifiers.extend(amazonmq::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "amplify")]
+    identifiers.extend(amplify::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "amplifyuibuilder")]
+    identifiers.extend(amplifyuibuilder::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "apigateway")]
+    identifiers.extend(apigateway::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "apigatewayv2")]
+    identifiers.extend(apigatewayv2::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "appconfig")]
+    identifiers.extend(appconfig::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "appflow")]
+    identifiers.extend(appflow::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "appintegrations")]
+    identifiers.extend(appintegrations::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "applicationautoscaling")]
+    identifiers.extend(applicationautoscaling::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "applicationinsights")]
+    identifiers.extend(applicationinsights::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "applicationsignals")]
+    identifiers.extend(applicationsignals::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "appmesh")]
+    identifiers.extend(appmesh::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "apprunner")]
+    identifiers.extend(apprunner::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "appstream")]
+    identifiers.extend(appstream::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "appsync")]
+    identifiers.extend(appsync::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "apptest")]
+    identifiers.extend(apptest::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "aps")]
+    identifiers.extend(aps::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "arcregionswitch")]
+    identifiers.extend(arcregionswitch::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "arczonalshift")]
+    identifiers.extend(arczonalshift::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "athena")]
+    identifiers.extend(athena::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "auditmanager")]
+    identifiers.extend(auditmanager::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "autoscaling")]
+    identifiers.extend(autoscaling::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "autoscalingplans")]
+    identifiers.extend(autoscalingplans::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "b2bi")]
+    identifiers.extend(b2bi::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "backup")]
+    identifiers.extend(backup::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "backupgateway")]
+    identifiers.extend(backupgateway::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "batch")]
+    identifiers.extend(batch::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "bcmdataexports")]
+    identifiers.extend(bcmdataexports::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "bcmpricingcalculator")]
+    identifiers.extend(bcmpricingcalculator::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "bedrock")]
+    identifiers.extend(bedrock::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "bedrockagentcore")]
+    identifiers.extend(bedrockagentcore::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "bedrockmantle")]
+    identifiers.extend(bedrockmantle::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "billing")]
+    identifiers.extend(billing::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "billingconductor")]
+    identifiers.extend(billingconductor::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "braket")]
+    identifiers.extend(braket::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "budgets")]
+    identifiers.extend(budgets::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "cases")]
+    identifiers.extend(cases::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "cassandra")]
+    identifiers.extend(cassandra::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "cdk")]
+    identifiers.extend(cdk::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "ce")]
+    identifiers.extend(ce::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "certificatemanager")]
+    identifiers.extend(certificatemanager::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "chatbot")]
+    identifiers.extend(chatbot::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "chime")]
+    identifiers.extend(chime::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "cleanrooms")]
+    identifiers.extend(cleanrooms::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "cleanroomsml")]
+    identifiers.extend(cleanroomsml::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "cloud9")]
+    identifiers.extend(cloud9::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "cloudformation")]
+    identifiers.extend(cloudformation::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "cloudfront")]
+    identifiers.extend(cloudfront::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "cloudtrail")]
+    identifiers.extend(cloudtrail::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "cloudwatch")]
+    identifiers.extend(cloudwatch::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "codeartifact")]
+    identifiers.extend(codeartifact::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "codebuild")]
+    identifiers.extend(codebuild::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "codecommit")]
+    identifiers.extend(codecommit::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "codeconnections")]
+    identifiers.extend(codeconnections::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "codedeploy")]
+    identifiers.extend(codedeploy::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "codeguruprofiler")]
+    identifiers.extend(codeguruprofiler::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "codegurureviewer")]
+    identifiers.extend(codegurureviewer::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "codepipeline")]
+    identifiers.extend(codepipeline::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "codestar")]
+    identifiers.extend(codestar::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "codestarconnections")]
+    identifiers.extend(codestarconnections::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "codestarnotifications")]
+    identifiers.extend(codestarnotifications::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "cognito")]
+    identifiers.extend(cognito::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "comprehend")]
+    identifiers.extend(comprehend::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "computeoptimizer")]
+    identifiers.extend(computeoptimizer::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "config")]
+    identifiers.extend(config::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "connect")]
+    identifiers.extend(connect::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "connectcampaigns")]
+    identifiers.extend(connectcampaigns::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "connectcampaignsv2")]
+    identifiers.extend(connectcampaignsv2::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "controltower")]
+    identifiers.extend(controltower::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "cur")]
+    identifiers.extend(cur::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "customerprofiles")]
+    identifiers.extend(customerprofiles::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "databrew")]
+    identifiers.extend(databrew::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "datapipeline")]
+    identifiers.extend(datapipeline::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "datasync")]
+    identifiers.extend(datasync::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "datazone")]
+    identifiers.extend(datazone::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "dax")]
+    identifiers.extend(dax::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "deadline")]
+    identifiers.extend(deadline::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "detective")]
+    identifiers.extend(detective::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "devopsagent")]
+    identifiers.extend(devopsagent::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "devopsguru")]
+    identifiers.extend(devopsguru::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "directconnect")]
+    identifiers.extend(directconnect::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "directoryservice")]
+    identifiers.extend(directoryservice::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "dlm")]
+    identifiers.extend(dlm::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "dms")]
+    identifiers.extend(dms::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "docdb")]
+    identifiers.extend(docdb::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "docdbelastic")]
+    identifiers.extend(docdbelastic::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "dsql")]
+    identifiers.extend(dsql::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "dynamodb")]
+    identifiers.extend(dynamodb::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "ec2")]
+    identifiers.extend(ec2::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "ecr")]
+    identifiers.extend(ecr::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "ecs")]
+    identifiers.extend(ecs::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "efs")]
+    identifiers.extend(efs::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "eks")]
+    identifiers.extend(eks::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "elasticache")]
+    identifiers.extend(elasticache::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "elasticbeanstalk")]
+    identifiers.extend(elasticbeanstalk::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "elasticloadbalancing")]
+    identifiers.extend(elasticloadbalancing::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "elasticloadbalancingv2")]
+    identifiers.extend(elasticloadbalancingv2::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "elasticsearch")]
+    identifiers.extend(elasticsearch::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "elementalinference")]
+    identifiers.extend(elementalinference::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "emr")]
+    identifiers.extend(emr::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "emrcontainers")]
+    identifiers.extend(emrcontainers::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "emrserverless")]
+    identifiers.extend(emrserverless::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "entityresolution")]
+    identifiers.extend(entityresolution::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "events")]
+    identifiers.extend(events::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "eventschemas")]
+    identifiers.extend(eventschemas::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "evidently")]
+    identifiers.extend(evidently::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "evs")]
+    identifiers.extend(evs::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "finspace")]
+    identifiers.extend(finspace::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "fis")]
+    identifiers.extend(fis::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "fms")]
+    identifiers.extend(fms::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "forecast")]
+    identifiers.extend(forecast::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "frauddetector")]
+    identifiers.extend(frauddetector::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "fsx")]
+    identifiers.extend(fsx::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "gamelift")]
+    identifiers.extend(gamelift::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "globalaccelerator")]
+    identifiers.extend(globalaccelerator::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "glue")]
+    identifiers.extend(glue::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "grafana")]
+    identifiers.extend(grafana::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "greengrass")]
+    identifiers.extend(greengrass::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "greengrassv2")]
+    identifiers.extend(greengrassv2::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "groundstation")]
+    identifiers.extend(groundstation::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "guardduty")]
+    identifiers.extend(guardduty::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "healthimaging")]
+    identifiers.extend(healthimaging::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "healthlake")]
+    identifiers.extend(healthlake::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "iam")]
+    identifiers.extend(iam::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "identitystore")]
+    identifiers.extend(identitystore::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "imagebuilder")]
+    identifiers.extend(imagebuilder::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "inspector")]
+    identifiers.extend(inspector::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "inspectorv2")]
+    identifiers.extend(inspectorv2::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "interconnect")]
+    identifiers.extend(interconnect::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "internetmonitor")]
+    identifiers.extend(internetmonitor::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "invoicing")]
+    identifiers.extend(invoicing::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "iot")]
+    identifiers.extend(iot::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "iotanalytics")]
+    identifiers.extend(iotanalytics::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "iotcoredeviceadvisor")]
+    identifiers.extend(iotcoredeviceadvisor::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "iotevents")]
+    identifiers.extend(iotevents::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "iotfleetwise")]
+    identifiers.extend(iotfleetwise::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "iotsitewise")]
+    identifiers.extend(iotsitewise::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "iotthingsgraph")]
+    identifiers.extend(iotthingsgraph::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "iottwinmaker")]
+    identifiers.extend(iottwinmaker::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "iotwireless")]
+    identifiers.extend(iotwireless::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "ivs")]
+    identifiers.extend(ivs::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "ivschat")]
+    identifiers.extend(ivschat::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "kafkaconnect")]
+    identifiers.extend(kafkaconnect::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "kendra")]
+    identifiers.extend(kendra::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "kendraranking")]
+    identifiers.extend(kendraranking::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "kinesis")]
+    identifiers.extend(kinesis::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "kinesisanalytics")]
+    identifiers.extend(kinesisanalytics::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "kinesisanalyticsv2")]
+    identifiers.extend(kinesisanalyticsv2::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "kinesisfirehose")]
+    identifiers.extend(kinesisfirehose::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "kinesisvideo")]
+    identifiers.extend(kinesisvideo::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "kms")]
+    identifiers.extend(kms::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "lakeformation")]
+    identifiers.extend(lakeformation::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "lambda")]
+    identifiers.extend(lambda::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "launchwizard")]
+    identifiers.extend(launchwizard::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "lex")]
+    identifiers.extend(lex::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "licensemanager")]
+    identifiers.extend(licensemanager::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "lightsail")]
+    identifiers.extend(lightsail::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "location")]
+    identifiers.extend(location::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "logs")]
+    identifiers.extend(logs::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "lookoutequipment")]
+    identifiers.extend(lookoutequipment::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "lookoutvision")]
+    identifiers.extend(lookoutvision::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "m2")]
+    identifiers.extend(m2::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "macie")]
+    identifiers.extend(macie::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "managedblockchain")]
+    identifiers.extend(managedblockchain::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "mediaconnect")]
+    identifiers.extend(mediaconnect::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "mediaconvert")]
+    identifiers.extend(mediaconvert::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "medialive")]
+    identifiers.extend(medialive::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "mediapackage")]
+    identifiers.extend(mediapackage::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "mediapackagev2")]
+    identifiers.extend(mediapackagev2::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "mediastore")]
+    identifiers.extend(mediastore::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "mediatailor")]
+    identifiers.extend(mediatailor::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "memorydb")]
+    identifiers.extend(memorydb::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "mpa")]
+    identifiers.extend(mpa::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "msk")]
+    identifiers.extend(msk::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "mwaa")]
+    identifiers.extend(mwaa::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "mwaaserverless")]
+    identifiers.extend(mwaaserverless::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "neptune")]
+    identifiers.extend(neptune::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "neptunegraph")]
+    identifiers.extend(neptunegraph::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "networkfirewall")]
+    identifiers.extend(networkfirewall::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "networkmanager")]
+    identifiers.extend(networkmanager::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "notifications")]
+    identifiers.extend(notifications::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "notificationscontacts")]
+    identifiers.extend(notificationscontacts::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "novaact")]
+    identifiers.extend(novaact::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "oam")]
+    identifiers.extend(oam::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "observabilityadmin")]
+    identifiers.extend(observabilityadmin::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "odb")]
+    identifiers.extend(odb::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "omics")]
+    identifiers.extend(omics::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "opensearchserverless")]
+    identifiers.extend(opensearchserverless::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "opensearchservice")]
+    identifiers.extend(opensearchservice::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "opsworks")]
+    identifiers.extend(opsworks::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "organizations")]
+    identifiers.extend(organizations::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "osis")]
+    identifiers.extend(osis::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "panorama")]
+    identifiers.extend(panorama::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "paymentcryptography")]
+    identifiers.extend(paymentcryptography::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "pcaconnectorad")]
+    identifiers.extend(pcaconnectorad::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "pcaconnectorscep")]
+    identifiers.extend(pcaconnectorscep::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "pcs")]
+    identifiers.extend(pcs::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "personalize")]
+    identifiers.extend(personalize::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "pinpoint")]
+    identifiers.extend(pinpoint::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "pinpointemail")]
+    identifiers.extend(pinpointemail::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "pipes")]
+    identifiers.extend(pipes::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "proton")]
+    identifiers.extend(proton::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "qbusiness")]
+    identifiers.extend(qbusiness::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "qldb")]
+    identifiers.extend(qldb::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "quicksight")]
+    identifiers.extend(quicksight::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "ram")]
+    identifiers.extend(ram::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "rbin")]
+    identifiers.extend(rbin::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "rds")]
+    identifiers.extend(rds::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "redshift")]
+    identifiers.extend(redshift::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "redshiftserverless")]
+    identifiers.extend(redshiftserverless::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "refactorspaces")]
+    identifiers.extend(refactorspaces::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "rekognition")]
+    identifiers.extend(rekognition::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "resiliencehub")]
+    identifiers.extend(resiliencehub::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "resourceexplorer2")]
+    identifiers.extend(resourceexplorer2::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "resourcegroups")]
+    identifiers.extend(resourcegroups::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "robomaker")]
+    identifiers.extend(robomaker::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "rolesanywhere")]
+    identifiers.extend(rolesanywhere::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "route53")]
+    identifiers.extend(route53::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "route53globalresolver")]
+    identifiers.extend(route53globalresolver::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "route53profiles")]
+    identifiers.extend(route53profiles::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "route53recoverycontrol")]
+    identifiers.extend(route53recoverycontrol::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "route53recoveryreadiness")]
+    identifiers.extend(route53recoveryreadiness::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "route53resolver")]
+    identifiers.extend(route53resolver::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "rtbfabric")]
+    identifiers.extend(rtbfabric::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "rum")]
+    identifiers.extend(rum::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "s3")]
+    identifiers.extend(s3::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "s3express")]
+    identifiers.extend(s3express::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "s3files")]
+    identifiers.extend(s3files::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "s3objectlambda")]
+    identifiers.extend(s3objectlambda::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "s3outposts")]
+    identifiers.extend(s3outposts::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "s3tables")]
+    identifiers.extend(s3tables::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "s3vectors")]
+    identifiers.extend(s3vectors::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "sagemaker")]
+    identifiers.extend(sagemaker::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "scheduler")]
+    identifiers.extend(scheduler::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "sdb")]
+    identifiers.extend(sdb::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "secretsmanager")]
+    identifiers.extend(secretsmanager::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "securityagent")]
+    identifiers.extend(securityagent::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "securityhub")]
+    identifiers.extend(securityhub::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "securitylake")]
+    identifiers.extend(securitylake::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "servicecatalog")]
+    identifiers.extend(servicecatalog::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "servicecatalogappregistry")]
+    identifiers.extend(
+        servicecatalogappregistry::PRIMARY_IDENTIFIER
+            .iter()
+            .copied(),
+    );
+    #[cfg(feature = "servicediscovery")]
+    identifiers.extend(servicediscovery::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "ses")]
+    identifiers.extend(ses::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "shield")]
+    identifiers.extend(shield::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "signer")]
+    identifiers.extend(signer::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "simspaceweaver")]
+    identifiers.extend(simspaceweaver::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "smsvoice")]
+    identifiers.extend(smsvoice::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "sns")]
+    identifiers.extend(sns::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "sqs")]
+    identifiers.extend(sqs::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "ssm")]
+    identifiers.extend(ssm::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "ssmcontacts")]
+    identifiers.extend(ssmcontacts::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "ssmguiconnect")]
+    identifiers.extend(ssmguiconnect::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "ssmincidents")]
+    identifiers.extend(ssmincidents::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "ssmquicksetup")]
+    identifiers.extend(ssmquicksetup::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "sso")]
+    identifiers.extend(sso::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "stepfunctions")]
+    identifiers.extend(stepfunctions::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "supportapp")]
+    identifiers.extend(supportapp::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "synthetics")]
+    identifiers.extend(synthetics::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "systemsmanagersap")]
+    identifiers.extend(systemsmanagersap::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "timestream")]
+    identifiers.extend(timestream::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "transfer")]
+    identifiers.extend(transfer::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "uxc")]
+    identifiers.extend(uxc::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "verifiedpermissions")]
+    identifiers.extend(verifiedpermissions::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "voiceid")]
+    identifiers.extend(voiceid::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "vpclattice")]
+    identifiers.extend(vpclattice::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "waf")]
+    identifiers.extend(waf::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "wafregional")]
+    identifiers.extend(wafregional::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "wafv2")]
+    identifiers.extend(wafv2::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "wisdom")]
+    identifiers.extend(wisdom::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "workspaces")]
+    identifiers.extend(workspaces::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "workspacesinstances")]
+    identifiers.extend(workspacesinstances::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "workspacesthinclient")]
+    identifiers.extend(workspacesthinclient::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "workspacesweb")]
+    identifiers.extend(workspacesweb::PRIMARY_IDENTIFIER.iter().copied());
+    #[cfg(feature = "xray")]
+    identifiers.extend(xray::PRIMARY_IDENTIFIER.iter().copied());
+    identifiers
+}
+
 /// The resource types that hold data replacing or deleting them loses (buckets, tables,
 /// keys, log groups, ...), of every service whether its feature is enabled or not, sorted: the
 /// types `@aws-cdk/aws-service-spec` marks stateful.

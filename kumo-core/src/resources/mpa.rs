@@ -29,6 +29,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::MPA::ApprovalTeam",
+        <ApprovalTeam as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MPA::IdentitySource",
+        <IdentitySource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a new approval team.
 ///
 /// For more information, see [Approval team](https://docs.aws.amazon.com/mpa/latest/userguide/mpa-concepts.html) in the *Multi-party approval User Guide* .
@@ -98,6 +110,7 @@ impl crate::typed::ResourceType for ApprovalTeam {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Name", "Policies", "Policies.*.PolicyArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -415,6 +428,7 @@ impl crate::typed::ResourceType for IdentitySource {
         "IdentitySourceParameters.IamIdentityCenter.InstanceArn",
         "IdentitySourceParameters.IamIdentityCenter.Region",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IdentitySourceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -86,6 +86,42 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::MSK::BatchScramSecret",
+        <BatchScramSecret as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MSK::Cluster",
+        <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MSK::ClusterPolicy",
+        <ClusterPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MSK::Configuration",
+        <Configuration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MSK::Replicator",
+        <Replicator as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MSK::ServerlessCluster",
+        <ServerlessCluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MSK::Topic",
+        <Topic as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::MSK::VpcConnection",
+        <VpcConnection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Represents a secret stored in the AWS Secrets Manager that can be used to authenticate with a cluster using a user name and a password.
 ///
 /// `AWS::MSK::BatchScramSecret`.
@@ -121,6 +157,7 @@ impl crate::typed::ResourceType for BatchScramSecret {
     const TYPE_NAME: &'static str = "AWS::MSK::BatchScramSecret";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -317,6 +354,7 @@ impl crate::typed::ResourceType for Cluster {
         "EncryptionInfo.EncryptionAtRest",
         "EncryptionInfo.EncryptionInTransit.InCluster",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1739,6 +1777,7 @@ impl crate::typed::ResourceType for ClusterPolicy {
     const TYPE_NAME: &'static str = "AWS::MSK::ClusterPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1844,6 +1883,7 @@ impl crate::typed::ResourceType for Configuration {
     const TYPE_NAME: &'static str = "AWS::MSK::Configuration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KafkaVersionsList", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1988,6 +2028,7 @@ impl crate::typed::ResourceType for Replicator {
         "ReplicatorName",
         "ServiceExecutionRoleArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReplicatorArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3078,6 +3119,7 @@ impl crate::typed::ResourceType for ServerlessCluster {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClientAuthentication", "ClusterName", "Tags", "VpcConfigs"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3264,6 +3306,7 @@ impl crate::typed::ResourceType for Topic {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClusterArn", "ReplicationFactor", "TopicName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TopicArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3350,6 +3393,7 @@ impl crate::typed::ResourceType for VpcConnection {
         "TargetClusterArn",
         "VpcId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

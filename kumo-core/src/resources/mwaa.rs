@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Environment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::MWAA::Environment",
+    <Environment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The `AWS::MWAA::Environment` resource creates an Amazon Managed Workflows for Apache Airflow (MWAA) environment.
 ///
 /// `AWS::MWAA::Environment`.
@@ -439,6 +445,7 @@ impl crate::typed::ResourceType for Environment {
         "Name",
         "NetworkConfiguration.SubnetIds",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

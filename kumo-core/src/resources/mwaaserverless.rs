@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Workflow as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::MWAAServerless::Workflow",
+    <Workflow as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Resource Type definition for AWS::MWAAServerless::Workflow resource
 ///
 /// `AWS::MWAAServerless::Workflow`.
@@ -138,6 +144,7 @@ impl crate::typed::ResourceType for Workflow {
     const TYPE_NAME: &'static str = "AWS::MWAAServerless::Workflow";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionConfiguration", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkflowArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

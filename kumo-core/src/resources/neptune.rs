@@ -68,6 +68,34 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Neptune::DBCluster",
+        <DbCluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Neptune::DBClusterParameterGroup",
+        <DbClusterParameterGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Neptune::DBInstance",
+        <DbInstance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Neptune::DBParameterGroup",
+        <DbParameterGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Neptune::DBSubnetGroup",
+        <DbSubnetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Neptune::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::Neptune::DBCluster` resource creates an Amazon Neptune DB cluster.
 ///
 /// Neptune is a fully managed graph database.
@@ -509,6 +537,7 @@ impl crate::typed::ResourceType for DbCluster {
         "StorageEncrypted",
         "UseLatestRestorableTime",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBClusterIdentifier"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -730,6 +759,7 @@ impl crate::typed::ResourceType for DbClusterParameterGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Family", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -982,6 +1012,7 @@ impl crate::typed::ResourceType for DbInstance {
         "DBSnapshotIdentifier",
         "DBSubnetGroupName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBInstanceIdentifier"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1112,6 +1143,7 @@ impl crate::typed::ResourceType for DbParameterGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Family", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1216,6 +1248,7 @@ impl crate::typed::ResourceType for DbSubnetGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DBSubnetGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBSubnetGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1371,6 +1404,7 @@ impl crate::typed::ResourceType for EventSubscription {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SnsTopicArn", "SubscriptionName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubscriptionName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

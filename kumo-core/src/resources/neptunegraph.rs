@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::NeptuneGraph::Graph",
+        <Graph as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NeptuneGraph::GraphSnapshot",
+        <GraphSnapshot as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NeptuneGraph::PrivateGraphEndpoint",
+        <PrivateGraphEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS ::NeptuneGraph::Graph` resource creates an  graph.  is a memory-optimized graph database engine for analytics.
 ///
 /// For more information, see [](https://docs.aws.amazon.com/neptune-analytics/latest/userguide/what-is-neptune-analytics.html) .
@@ -210,6 +226,7 @@ impl crate::typed::ResourceType for Graph {
         "ReplicaCount",
         "VectorSearchConfiguration",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GraphId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -381,6 +398,7 @@ impl crate::typed::ResourceType for GraphSnapshot {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GraphIdentifier", "SnapshotName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -530,6 +548,7 @@ impl crate::typed::ResourceType for PrivateGraphEndpoint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["GraphIdentifier", "SecurityGroupIds", "SubnetIds", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PrivateGraphEndpointIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -68,6 +68,34 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::NetworkFirewall::Firewall",
+        <Firewall as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkFirewall::FirewallPolicy",
+        <FirewallPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkFirewall::LoggingConfiguration",
+        <LoggingConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkFirewall::RuleGroup",
+        <RuleGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkFirewall::TLSInspectionConfiguration",
+        <TlsInspectionConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkFirewall::VpcEndpointAssociation",
+        <VpcEndpointAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Use the firewall to provide stateful, managed, network firewall and intrusion detection and prevention filtering for your VPCs in Amazon VPC .
 ///
 /// The firewall defines the configuration settings for an AWS Network Firewall firewall. The settings include the firewall policy, the subnets in your VPC to use for the firewall endpoints, and any tags that are attached to the firewall AWS resource.
@@ -288,6 +316,7 @@ impl crate::typed::ResourceType for Firewall {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FirewallName", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FirewallArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -546,6 +575,7 @@ impl crate::typed::ResourceType for FirewallPolicy {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FirewallPolicyName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FirewallPolicyArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1358,6 +1388,7 @@ impl crate::typed::ResourceType for LoggingConfiguration {
     const TYPE_NAME: &'static str = "AWS::NetworkFirewall::LoggingConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FirewallArn", "FirewallName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FirewallArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1584,6 +1615,7 @@ impl crate::typed::ResourceType for RuleGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Capacity", "RuleGroupName", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleGroupArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2990,6 +3022,7 @@ impl crate::typed::ResourceType for TlsInspectionConfiguration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TLSInspectionConfigurationName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TLSInspectionConfigurationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3562,6 +3595,7 @@ impl crate::typed::ResourceType for VpcEndpointAssociation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "FirewallArn", "SubnetMapping", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcEndpointAssociationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

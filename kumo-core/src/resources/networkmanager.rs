@@ -158,6 +158,74 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::NetworkManager::ConnectAttachment",
+        <ConnectAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::ConnectPeer",
+        <ConnectPeer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::CoreNetwork",
+        <CoreNetwork as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::CoreNetworkPrefixListAssociation",
+        <CoreNetworkPrefixListAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::CustomerGatewayAssociation",
+        <CustomerGatewayAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::Device",
+        <Device as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::DirectConnectGatewayAttachment",
+        <DirectConnectGatewayAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::GlobalNetwork",
+        <GlobalNetwork as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::Link",
+        <Link as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::LinkAssociation",
+        <LinkAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::Site",
+        <Site as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::SiteToSiteVpnAttachment",
+        <SiteToSiteVpnAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::TransitGatewayPeering",
+        <TransitGatewayPeering as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::TransitGatewayRegistration",
+        <TransitGatewayRegistration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::TransitGatewayRouteTableAttachment",
+        <TransitGatewayRouteTableAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::NetworkManager::VpcAttachment",
+        <VpcAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a core network Connect attachment from a specified core network attachment.
 ///
 /// A core network Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a core network and an appliance. A core network Connect attachment uses an existing VPC attachment as the underlying transport mechanism.
@@ -290,6 +358,7 @@ impl crate::typed::ResourceType for ConnectAttachment {
         "RoutingPolicyLabel",
         "TransportAttachmentId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -710,6 +779,7 @@ impl crate::typed::ResourceType for ConnectPeer {
         "PeerAddress",
         "SubnetArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectPeerId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -928,6 +998,7 @@ impl crate::typed::ResourceType for CoreNetwork {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CoreNetworkId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1066,6 +1137,7 @@ impl crate::typed::ResourceType for CoreNetworkPrefixListAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CoreNetworkId", "PrefixListAlias", "PrefixListArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CoreNetworkId", "PrefixListArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1138,6 +1210,7 @@ impl crate::typed::ResourceType for CustomerGatewayAssociation {
         "GlobalNetworkId",
         "LinkId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalNetworkId", "CustomerGatewayArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1320,6 +1393,7 @@ impl crate::typed::ResourceType for Device {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalNetworkId", "DeviceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1634,6 +1708,7 @@ impl crate::typed::ResourceType for DirectConnectGatewayAttachment {
         "DirectConnectGatewayArn",
         "RoutingPolicyLabel",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1965,6 +2040,7 @@ impl crate::typed::ResourceType for GlobalNetwork {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2136,6 +2212,7 @@ impl crate::typed::ResourceType for Link {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId", "SiteId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalNetworkId", "LinkId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2290,6 +2367,7 @@ impl crate::typed::ResourceType for LinkAssociation {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::LinkAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DeviceId", "GlobalNetworkId", "LinkId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalNetworkId", "DeviceId", "LinkId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2386,6 +2464,7 @@ impl crate::typed::ResourceType for Site {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalNetworkId", "SiteId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2655,6 +2734,7 @@ impl crate::typed::ResourceType for SiteToSiteVpnAttachment {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CoreNetworkId", "RoutingPolicyLabel", "VpnConnectionArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2966,6 +3046,7 @@ impl crate::typed::ResourceType for TransitGatewayPeering {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CoreNetworkId", "TransitGatewayArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PeeringId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3122,6 +3203,7 @@ impl crate::typed::ResourceType for TransitGatewayRegistration {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::TransitGatewayRegistration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId", "TransitGatewayArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalNetworkId", "TransitGatewayArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3267,6 +3349,7 @@ impl crate::typed::ResourceType for TransitGatewayRouteTableAttachment {
         "RoutingPolicyLabel",
         "TransitGatewayRouteTableArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3646,6 +3729,7 @@ impl crate::typed::ResourceType for VpcAttachment {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CoreNetworkId", "RoutingPolicyLabel", "VpcArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -56,6 +56,17 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ("AWS::Notifications::OrganizationalUnitAssociation", <OrganizationalUnitAssociation as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    ("AWS::Notifications::ChannelAssociation", <ChannelAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::Notifications::EventRule", <EventRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::Notifications::ManagedNotificationAccountContactAssociation", <ManagedNotificationAccountContactAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::Notifications::ManagedNotificationAdditionalChannelAssociation", <ManagedNotificationAdditionalChannelAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::Notifications::NotificationConfiguration", <NotificationConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::Notifications::NotificationHub", <NotificationHub as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::Notifications::OrganizationalUnitAssociation", <OrganizationalUnitAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+];
+
 /// The `AWS::Notifications::ChannelAssociation` resource associates a `Channel` with a `NotificationConfiguration` for AWS User Notifications .
 ///
 /// For more information about AWS User Notifications , see the [AWS User Notifications User Guide](https://docs.aws.amazon.com/notifications/latest/userguide/what-is-service.html) .
@@ -89,6 +100,7 @@ impl crate::typed::ResourceType for ChannelAssociation {
     const TYPE_NAME: &'static str = "AWS::Notifications::ChannelAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Arn", "NotificationConfigurationArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn", "NotificationConfigurationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -163,6 +175,7 @@ impl crate::typed::ResourceType for EventRule {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EventType", "NotificationConfigurationArn", "Source"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -254,6 +267,8 @@ impl crate::typed::ResourceType for ManagedNotificationAccountContactAssociation
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ContactIdentifier", "ManagedNotificationConfigurationArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["ManagedNotificationConfigurationArn", "ContactIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -334,6 +349,8 @@ impl crate::typed::ResourceType for ManagedNotificationAdditionalChannelAssociat
         "AWS::Notifications::ManagedNotificationAdditionalChannelAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
+        &["ChannelArn", "ManagedNotificationConfigurationArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ChannelArn", "ManagedNotificationConfigurationArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -431,6 +448,7 @@ impl crate::typed::ResourceType for NotificationConfiguration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -552,6 +570,7 @@ impl crate::typed::ResourceType for NotificationHub {
     const TYPE_NAME: &'static str = "AWS::Notifications::NotificationHub";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Region"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Region"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -615,6 +634,8 @@ impl crate::typed::ResourceType for OrganizationalUnitAssociation {
     const TYPE_NAME: &'static str = "AWS::Notifications::OrganizationalUnitAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
+        &["NotificationConfigurationArn", "OrganizationalUnitId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["NotificationConfigurationArn", "OrganizationalUnitId"];
 
     fn resource(&self) -> &crate::Resource {

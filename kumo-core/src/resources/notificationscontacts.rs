@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <EmailContact as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::NotificationsContacts::EmailContact",
+    <EmailContact as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Configures email contacts for AWS User Notifications .
 ///
 /// `AWS::NotificationsContacts::EmailContact`.
@@ -75,6 +81,7 @@ impl crate::typed::ResourceType for EmailContact {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EmailAddress", "Name", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <WorkflowDefinition as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::NovaAct::WorkflowDefinition",
+    <WorkflowDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Definition of AWS::NovaAct::WorkflowDefinition Resource Type
 ///
 /// `AWS::NovaAct::WorkflowDefinition`.
@@ -80,6 +86,7 @@ impl crate::typed::ResourceType for WorkflowDefinition {
     const TYPE_NAME: &'static str = "AWS::NovaAct::WorkflowDefinition";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "ExportConfig", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

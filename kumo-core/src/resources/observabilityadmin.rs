@@ -68,6 +68,34 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ObservabilityAdmin::OrganizationCentralizationRule",
+        <OrganizationCentralizationRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ObservabilityAdmin::OrganizationTelemetryRule",
+        <OrganizationTelemetryRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ObservabilityAdmin::S3TableIntegration",
+        <S3TableIntegration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ObservabilityAdmin::TelemetryEnrichment",
+        <TelemetryEnrichment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ObservabilityAdmin::TelemetryPipelines",
+        <TelemetryPipelines as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ObservabilityAdmin::TelemetryRule",
+        <TelemetryRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Defines how telemetry data should be centralized across an AWS Organization, including source and destination configurations.
 ///
 /// `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
@@ -122,6 +150,7 @@ impl crate::typed::ResourceType for OrganizationCentralizationRule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -661,6 +690,7 @@ impl crate::typed::ResourceType for OrganizationTelemetryRule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Rule.AllRegions", "RuleName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1847,6 +1877,7 @@ impl crate::typed::ResourceType for S3TableIntegration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Encryption", "RoleArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2044,6 +2075,7 @@ impl crate::typed::ResourceType for TelemetryEnrichment {
     const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::TelemetryEnrichment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Scope"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Scope"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2160,6 +2192,7 @@ impl crate::typed::ResourceType for TelemetryPipelines {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PipelineIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2326,6 +2359,7 @@ impl crate::typed::ResourceType for TelemetryRule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Rule.AllRegions", "RuleName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ODB::CloudAutonomousVmCluster",
+        <CloudAutonomousVmCluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ODB::CloudExadataInfrastructure",
+        <CloudExadataInfrastructure as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ODB::CloudVmCluster",
+        <CloudVmCluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ODB::OdbNetwork",
+        <OdbNetwork as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ODB::OdbPeeringConnection",
+        <OdbPeeringConnection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::ODB::CloudAutonomousVmCluster` resource creates an Autonomous VM cluster.
 ///
 /// An Autonomous VM cluster provides the infrastructure for running Autonomous Databases.
@@ -422,6 +446,7 @@ impl crate::typed::ResourceType for CloudAutonomousVmCluster {
         "TimeZone",
         "TotalContainerDatabases",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CloudAutonomousVmClusterArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1188,6 +1213,7 @@ impl crate::typed::ResourceType for CloudExadataInfrastructure {
         "StorageCount",
         "StorageServerType",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CloudExadataInfrastructureArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2090,6 +2116,7 @@ impl crate::typed::ResourceType for CloudVmCluster {
         "SystemVersion",
         "TimeZone",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CloudVmClusterArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2865,6 +2892,7 @@ impl crate::typed::ResourceType for OdbNetwork {
         "CustomDomainName",
         "DefaultDnsPrefix",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OdbNetworkArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3174,6 +3202,7 @@ impl crate::typed::ResourceType for OdbPeeringConnection {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["OdbNetworkId", "PeerNetworkId", "PeerNetworkRouteTableIds"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OdbPeeringConnectionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -86,6 +86,42 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Omics::AnnotationStore",
+        <AnnotationStore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Omics::Configuration",
+        <Configuration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Omics::ReferenceStore",
+        <ReferenceStore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Omics::RunGroup",
+        <RunGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Omics::SequenceStore",
+        <SequenceStore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Omics::VariantStore",
+        <VariantStore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Omics::Workflow",
+        <Workflow as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Omics::WorkflowVersion",
+        <WorkflowVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// > AWS HealthOmics variant stores and annotation stores are no longer open to new customers. Existing customers can continue to use the service as normal. For more information, see [AWS HealthOmics variant store and annotation store availability change](https://docs.aws.amazon.com/omics/latest/dev/variant-store-availability-change.html) .
 ///
 /// Creates an annotation store.
@@ -205,6 +241,7 @@ impl crate::typed::ResourceType for AnnotationStore {
         "StoreOptions",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -442,6 +479,7 @@ impl crate::typed::ResourceType for Configuration {
     const TYPE_NAME: &'static str = "AWS::Omics::Configuration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "RunConfigurations"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -640,6 +678,7 @@ impl crate::typed::ResourceType for ReferenceStore {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Name", "SseConfig", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReferenceStoreId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -850,6 +889,7 @@ impl crate::typed::ResourceType for RunGroup {
     const TYPE_NAME: &'static str = "AWS::Omics::RunGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1036,6 +1076,7 @@ impl crate::typed::ResourceType for SequenceStore {
     const TYPE_NAME: &'static str = "AWS::Omics::SequenceStore";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ETagAlgorithmFamily", "SseConfig"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SequenceStoreId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1269,6 +1310,7 @@ impl crate::typed::ResourceType for VariantStore {
     const TYPE_NAME: &'static str = "AWS::Omics::VariantStore";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Reference", "SseConfig", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1749,6 +1791,7 @@ impl crate::typed::ResourceType for Workflow {
         "readmePath",
         "readmeUri",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2561,6 +2604,7 @@ impl crate::typed::ResourceType for WorkflowVersion {
         "readmePath",
         "readmeUri",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -86,6 +86,42 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::OpenSearchServerless::AccessPolicy",
+        <AccessPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpenSearchServerless::Collection",
+        <Collection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpenSearchServerless::CollectionGroup",
+        <CollectionGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpenSearchServerless::Index",
+        <Index as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpenSearchServerless::LifecyclePolicy",
+        <LifecyclePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpenSearchServerless::SecurityConfig",
+        <SecurityConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpenSearchServerless::SecurityPolicy",
+        <SecurityPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpenSearchServerless::VpcEndpoint",
+        <VpcEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a data access policy for OpenSearch Serverless.
 ///
 /// Access policies limit access to collections and the resources within them, and allow a user to access that data irrespective of the access mechanism or network source. For more information, see [Data access control for Amazon OpenSearch Serverless](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-data-access.html) .
@@ -131,6 +167,7 @@ impl crate::typed::ResourceType for AccessPolicy {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::AccessPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Type", "Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -327,6 +364,7 @@ impl crate::typed::ResourceType for Collection {
         "VectorOptions",
         "VectorOptions.ServerlessVectorAcceleration",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -638,6 +676,7 @@ impl crate::typed::ResourceType for CollectionGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "StandbyReplicas"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -854,6 +893,7 @@ impl crate::typed::ResourceType for Index {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::Index";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CollectionEndpoint", "IndexName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IndexName", "CollectionEndpoint"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1325,6 +1365,7 @@ impl crate::typed::ResourceType for LifecyclePolicy {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::LifecyclePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Type", "Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1487,6 +1528,7 @@ impl crate::typed::ResourceType for SecurityConfig {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IamIdentityCenterOptions.InstanceArn", "Name", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1835,6 +1877,7 @@ impl crate::typed::ResourceType for SecurityPolicy {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::SecurityPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Type", "Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1922,6 +1965,7 @@ impl crate::typed::ResourceType for VpcEndpoint {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::VpcEndpoint";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

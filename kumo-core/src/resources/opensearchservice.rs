@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::OpenSearchService::Application",
+        <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpenSearchService::Domain",
+        <Domain as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an OpenSearch UI application.
 ///
 /// For more information, see [Using the OpenSearch user interface in Amazon OpenSearch Service](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/application.html) .
@@ -152,6 +164,7 @@ impl crate::typed::ResourceType for Application {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -721,6 +734,7 @@ impl crate::typed::ResourceType for Domain {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {

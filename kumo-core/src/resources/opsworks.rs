@@ -77,6 +77,38 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::OpsWorks::App",
+        <App as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpsWorks::ElasticLoadBalancerAttachment",
+        <ElasticLoadBalancerAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpsWorks::Instance",
+        <Instance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpsWorks::Layer",
+        <Layer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpsWorks::Stack",
+        <Stack as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpsWorks::UserProfile",
+        <UserProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::OpsWorks::Volume",
+        <Volume as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// <http://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-app.html>
 ///
 /// `AWS::OpsWorks::App`.
@@ -229,6 +261,7 @@ impl crate::typed::ResourceType for App {
     const TYPE_NAME: &'static str = "AWS::OpsWorks::App";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Shortname", "StackId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -537,6 +570,7 @@ impl crate::typed::ResourceType for ElasticLoadBalancerAttachment {
     const TYPE_NAME: &'static str = "AWS::OpsWorks::ElasticLoadBalancerAttachment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -875,6 +909,7 @@ impl crate::typed::ResourceType for Instance {
         "TimeBasedAutoScaling",
         "VirtualizationType",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1409,6 +1444,7 @@ impl crate::typed::ResourceType for Layer {
     const TYPE_NAME: &'static str = "AWS::OpsWorks::Layer";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["StackId", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2274,6 +2310,7 @@ impl crate::typed::ResourceType for Stack {
         "SourceStackId",
         "VpcId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2647,6 +2684,7 @@ impl crate::typed::ResourceType for UserProfile {
     const TYPE_NAME: &'static str = "AWS::OpsWorks::UserProfile";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IamUserArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2728,6 +2766,7 @@ impl crate::typed::ResourceType for Volume {
     const TYPE_NAME: &'static str = "AWS::OpsWorks::Volume";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Ec2VolumeId", "StackId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

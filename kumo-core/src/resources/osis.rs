@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Pipeline as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::OSIS::Pipeline",
+    <Pipeline as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// The AWS::OSIS::Pipeline resource creates an Amazon OpenSearch Ingestion pipeline.
 ///
 /// `AWS::OSIS::Pipeline`.
@@ -155,6 +161,7 @@ impl crate::typed::ResourceType for Pipeline {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PipelineName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PipelineArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Panorama::ApplicationInstance",
+        <ApplicationInstance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Panorama::Package",
+        <Package as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Panorama::PackageVersion",
+        <PackageVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// > End of support notice: On May 31, 2026, AWS will end support for AWS Panorama . After May 31, 2026, \> you will no longer be able to access the AWS Panorama console or AWS Panorama resources. For more information, see [AWS Panorama end of support](https://docs.aws.amazon.com/panorama/latest/dev/panorama-end-of-support.html) .
 ///
 /// Creates an application instance and deploys it to a device.
@@ -182,6 +198,7 @@ impl crate::typed::ResourceType for ApplicationInstance {
         "Name",
         "RuntimeRoleArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationInstanceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -406,6 +423,7 @@ impl crate::typed::ResourceType for Package {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PackageName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PackageId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -591,6 +609,8 @@ impl crate::typed::ResourceType for PackageVersion {
         "PackageVersion",
         "PatchVersion",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["PackageId", "PackageVersion", "PatchVersion"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::PaymentCryptography::Alias",
+        <Alias as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::PaymentCryptography::Key",
+        <Key as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an *alias* , or a friendly name, for an AWS Payment Cryptography key.
 ///
 /// You can use an alias to identify a key in the console and when you call cryptographic operations such as [EncryptData](https://docs.aws.amazon.com/payment-cryptography/latest/DataAPIReference/API_EncryptData.html) or [DecryptData](https://docs.aws.amazon.com/payment-cryptography/latest/DataAPIReference/API_DecryptData.html) .
@@ -86,6 +98,7 @@ impl crate::typed::ResourceType for Alias {
     const TYPE_NAME: &'static str = "AWS::PaymentCryptography::Alias";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AliasName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AliasName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -223,6 +236,7 @@ impl crate::typed::ResourceType for Key {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::PCAConnectorAD::Connector",
+        <Connector as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::PCAConnectorAD::DirectoryRegistration",
+        <DirectoryRegistration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::PCAConnectorAD::ServicePrincipalName",
+        <ServicePrincipalName as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::PCAConnectorAD::Template",
+        <Template as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::PCAConnectorAD::TemplateGroupAccessControlEntry",
+        <TemplateGroupAccessControlEntry as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a connector between AWS Private CA and an Active Directory.
 ///
 /// You must specify the private CA, directory ID, and security groups.
@@ -114,6 +138,7 @@ impl crate::typed::ResourceType for Connector {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CertificateAuthorityArn", "DirectoryId", "VpcInformation"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectorArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -238,6 +263,7 @@ impl crate::typed::ResourceType for DirectoryRegistration {
     const TYPE_NAME: &'static str = "AWS::PCAConnectorAD::DirectoryRegistration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DirectoryId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DirectoryRegistrationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -326,6 +352,8 @@ impl crate::typed::ResourceType for ServicePrincipalName {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConnectorArn", "DirectoryRegistrationArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["ConnectorArn", "DirectoryRegistrationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -406,6 +434,7 @@ impl crate::typed::ResourceType for Template {
     const TYPE_NAME: &'static str = "AWS::PCAConnectorAD::Template";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectorArn", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TemplateArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -499,6 +528,7 @@ impl crate::typed::ResourceType for TemplateGroupAccessControlEntry {
     const TYPE_NAME: &'static str = "AWS::PCAConnectorAD::TemplateGroupAccessControlEntry";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupSecurityIdentifier", "TemplateArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GroupSecurityIdentifier", "TemplateArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::PCAConnectorSCEP::Challenge",
+        <Challenge as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::PCAConnectorSCEP::Connector",
+        <Connector as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// For general-purpose connectors.
 ///
 /// Creates a *challenge password* for the specified connector. The SCEP protocol uses a challenge password to authenticate a request before issuing a certificate from a certificate authority (CA). Your SCEP clients include the challenge password as part of their certificate request to Connector for SCEP. To retrieve the connector Amazon Resource Names (ARNs) for the connectors in your account, call [ListConnectors](https://docs.aws.amazon.com/pca-connector-scep/latest/APIReference/API_ListConnectors.html) .
@@ -77,6 +89,7 @@ impl crate::typed::ResourceType for Challenge {
     const TYPE_NAME: &'static str = "AWS::PCAConnectorSCEP::Challenge";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectorArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChallengeArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -183,6 +196,7 @@ impl crate::typed::ResourceType for Connector {
         "MobileDeviceManagement",
         "VpcEndpointId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectorArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Personalize::Dataset",
+        <Dataset as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Personalize::DatasetGroup",
+        <DatasetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Personalize::Schema",
+        <Schema as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Personalize::Solution",
+        <Solution as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an empty dataset and adds it to the specified dataset group.
 ///
 /// Use [CreateDatasetImportJob](https://docs.aws.amazon.com/personalize/latest/dg/API_CreateDatasetImportJob.html) to import your training data to a dataset.
@@ -132,6 +152,7 @@ impl crate::typed::ResourceType for Dataset {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DatasetGroupArn", "DatasetType", "Name", "SchemaArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatasetArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -410,6 +431,7 @@ impl crate::typed::ResourceType for DatasetGroup {
     const TYPE_NAME: &'static str = "AWS::Personalize::DatasetGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Domain", "KmsKeyArn", "Name", "RoleArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatasetGroupArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -510,6 +532,7 @@ impl crate::typed::ResourceType for Schema {
     const TYPE_NAME: &'static str = "AWS::Personalize::Schema";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Domain", "Name", "Schema"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SchemaArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -687,6 +710,7 @@ impl crate::typed::ResourceType for Solution {
         "RecipeArn",
         "SolutionConfig",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SolutionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

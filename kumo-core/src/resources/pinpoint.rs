@@ -185,6 +185,86 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Pinpoint::ADMChannel",
+        <AdmChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::APNSChannel",
+        <ApnsChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::APNSSandboxChannel",
+        <ApnsSandboxChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::APNSVoipChannel",
+        <ApnsVoipChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::APNSVoipSandboxChannel",
+        <ApnsVoipSandboxChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::App",
+        <App as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::ApplicationSettings",
+        <ApplicationSettings as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::BaiduChannel",
+        <BaiduChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::Campaign",
+        <Campaign as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::EmailChannel",
+        <EmailChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::EmailTemplate",
+        <EmailTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::EventStream",
+        <EventStream as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::GCMChannel",
+        <GcmChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::InAppTemplate",
+        <InAppTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::PushTemplate",
+        <PushTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::SMSChannel",
+        <SmsChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::Segment",
+        <Segment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::SmsTemplate",
+        <SmsTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Pinpoint::VoiceChannel",
+        <VoiceChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// A *channel* is a type of platform that you can deliver messages to.
 ///
 /// You can use the ADM channel to send push notifications through the Amazon Device Messaging (ADM) service to apps that run on Amazon devices, such as Kindle Fire tablets. Before you can use Amazon Pinpoint to send messages to Amazon devices, you have to enable the ADM channel for an Amazon Pinpoint application.
@@ -236,6 +316,7 @@ impl crate::typed::ResourceType for AdmChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::ADMChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -396,6 +477,7 @@ impl crate::typed::ResourceType for ApnsChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::APNSChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -556,6 +638,7 @@ impl crate::typed::ResourceType for ApnsSandboxChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::APNSSandboxChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -716,6 +799,7 @@ impl crate::typed::ResourceType for ApnsVoipChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::APNSVoipChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -876,6 +960,7 @@ impl crate::typed::ResourceType for ApnsVoipSandboxChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::APNSVoipSandboxChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -947,6 +1032,7 @@ impl crate::typed::ResourceType for App {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::App";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1076,6 +1162,7 @@ impl crate::typed::ResourceType for ApplicationSettings {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::ApplicationSettings";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1316,6 +1403,7 @@ impl crate::typed::ResourceType for BaiduChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::BaiduChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1558,6 +1646,7 @@ impl crate::typed::ResourceType for Campaign {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::Campaign";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CampaignId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3395,6 +3484,7 @@ impl crate::typed::ResourceType for EmailChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::EmailChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3520,6 +3610,7 @@ impl crate::typed::ResourceType for EmailTemplate {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::EmailTemplate";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3588,6 +3679,7 @@ impl crate::typed::ResourceType for EventStream {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::EventStream";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3694,6 +3786,7 @@ impl crate::typed::ResourceType for GcmChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::GCMChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3820,6 +3913,7 @@ impl crate::typed::ResourceType for InAppTemplate {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::InAppTemplate";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TemplateName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4485,6 +4579,7 @@ impl crate::typed::ResourceType for PushTemplate {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::PushTemplate";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4895,6 +4990,7 @@ impl crate::typed::ResourceType for SmsChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::SMSChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4992,6 +5088,7 @@ impl crate::typed::ResourceType for Segment {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::Segment";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SegmentId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5648,6 +5745,7 @@ impl crate::typed::ResourceType for SmsTemplate {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::SmsTemplate";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5722,6 +5820,7 @@ impl crate::typed::ResourceType for VoiceChannel {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::VoiceChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

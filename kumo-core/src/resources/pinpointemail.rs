@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::PinpointEmail::ConfigurationSet",
+        <ConfigurationSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::PinpointEmail::ConfigurationSetEventDestination",
+        <ConfigurationSetEventDestination as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::PinpointEmail::DedicatedIpPool",
+        <DedicatedIpPool as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::PinpointEmail::Identity",
+        <Identity as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Create a configuration set. *Configuration sets* are groups of rules that you can apply to the emails you send using Amazon Pinpoint.
 ///
 /// You apply a configuration set to an email by including a reference to the configuration set in the headers of the email. When you apply a configuration set to an email, all of the rules in that configuration set are applied to the email.
@@ -148,6 +168,7 @@ impl crate::typed::ResourceType for ConfigurationSet {
     const TYPE_NAME: &'static str = "AWS::PinpointEmail::ConfigurationSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -422,6 +443,7 @@ impl crate::typed::ResourceType for ConfigurationSetEventDestination {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConfigurationSetName", "EventDestinationName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -782,6 +804,7 @@ impl crate::typed::ResourceType for DedicatedIpPool {
     const TYPE_NAME: &'static str = "AWS::PinpointEmail::DedicatedIpPool";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PoolName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -955,6 +978,7 @@ impl crate::typed::ResourceType for Identity {
     const TYPE_NAME: &'static str = "AWS::PinpointEmail::Identity";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Pipe as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::Pipes::Pipe",
+    <Pipe as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Specifies a pipe.
 ///
 /// Amazon EventBridge Pipes connect event sources to targets and reduces the need for specialized knowledge and integration code.
@@ -228,6 +234,7 @@ impl crate::typed::ResourceType for Pipe {
         "SourceParameters.SelfManagedKafkaParameters.StartingPosition",
         "SourceParameters.SelfManagedKafkaParameters.TopicName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

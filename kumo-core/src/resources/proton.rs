@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Proton::EnvironmentAccountConnection",
+        <EnvironmentAccountConnection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Proton::EnvironmentTemplate",
+        <EnvironmentTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Proton::ServiceTemplate",
+        <ServiceTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Detailed data of an AWS Proton environment account connection resource.
 ///
 /// `AWS::Proton::EnvironmentAccountConnection`.
@@ -194,6 +210,7 @@ impl crate::typed::ResourceType for EnvironmentAccountConnection {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -395,6 +412,7 @@ impl crate::typed::ResourceType for EnvironmentTemplate {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionKey", "Name", "Provisioning"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -591,6 +609,7 @@ impl crate::typed::ResourceType for ServiceTemplate {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EncryptionKey", "Name", "PipelineProvisioning"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -86,6 +86,42 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::QBusiness::Application",
+        <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::QBusiness::DataAccessor",
+        <DataAccessor as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::QBusiness::DataSource",
+        <DataSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::QBusiness::Index",
+        <Index as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::QBusiness::Permission",
+        <Permission as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::QBusiness::Plugin",
+        <Plugin as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::QBusiness::Retriever",
+        <Retriever as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::QBusiness::WebExperience",
+        <WebExperience as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an Amazon Q Business application.
 ///
 /// > There are new tiers for Amazon Q Business. Not all features in Amazon Q Business Pro are also available in Amazon Q Business Lite. For information on what's included in Amazon Q Business Lite and what's included in Amazon Q Business Pro, see [Amazon Q Business tiers](https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/tiers.html#user-sub-tiers) . You must use the Amazon Q Business console to assign subscription tiers to users. \> \> An Amazon Q Apps service linked role will be created if it's absent in the AWS account when `QAppsConfiguration` is enabled in the request. For more information, see [Using service-linked roles for Q Apps](https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/using-service-linked-roles-qapps.html) . \> \> When you create an application, Amazon Q Business may securely transmit data for processing from your selected AWS region, but within your geography. For more information, see [Cross region inference in Amazon Q Business](https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/cross-region-inference.html) .
@@ -339,6 +375,7 @@ impl crate::typed::ResourceType for Application {
         "IdentityType",
         "QuickSightConfiguration",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -810,6 +847,7 @@ impl crate::typed::ResourceType for DataAccessor {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "Principal"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "DataAccessorId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1383,6 +1421,8 @@ impl crate::typed::ResourceType for DataSource {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "IndexId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["ApplicationId", "DataSourceId", "IndexId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2254,6 +2294,7 @@ impl crate::typed::ResourceType for Index {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "IndexId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2551,6 +2592,7 @@ impl crate::typed::ResourceType for Permission {
         "Principal",
         "StatementId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "StatementId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2738,6 +2780,7 @@ impl crate::typed::ResourceType for Plugin {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "PluginId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3028,6 +3071,7 @@ impl crate::typed::ResourceType for Retriever {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "RetrieverId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3317,6 +3361,7 @@ impl crate::typed::ResourceType for WebExperience {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "WebExperienceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -29,6 +29,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::QLDB::Ledger",
+        <Ledger as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::QLDB::Stream",
+        <Stream as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::QLDB::Ledger` resource specifies a new Amazon Quantum Ledger Database (Amazon QLDB) ledger in your AWS account .
 ///
 /// Amazon QLDB is a fully managed ledger database that provides a transparent, immutable, and cryptographically verifiable transaction log owned by a central trusted authority. You can use QLDB to track all application data changes, and maintain a complete and verifiable history of changes over time.
@@ -140,6 +152,7 @@ impl crate::typed::ResourceType for Ledger {
     const TYPE_NAME: &'static str = "AWS::QLDB::Ledger";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -286,6 +299,7 @@ impl crate::typed::ResourceType for Stream {
         "RoleArn",
         "StreamName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LedgerName", "Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -29,6 +29,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::RAM::Permission",
+        <Permission as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RAM::ResourceShare",
+        <ResourceShare as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a customer managed permission for a specified resource type that you can attach to resource shares.
 ///
 /// It is created in the AWS Region in which you call the operation.
@@ -85,6 +97,7 @@ impl crate::typed::ResourceType for Permission {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "PolicyTemplate", "ResourceType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -289,6 +302,7 @@ impl crate::typed::ResourceType for ResourceShare {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Rule as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::Rbin::Rule",
+    <Rule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates a Recycle Bin retention rule.
 ///
 /// You can create two types of retention rules:
@@ -157,6 +163,7 @@ impl crate::typed::ResourceType for Rule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -158,6 +158,74 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::RDS::CustomDBEngineVersion",
+        <CustomDbEngineVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::DBCluster",
+        <DbCluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::DBClusterParameterGroup",
+        <DbClusterParameterGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::DBInstance",
+        <DbInstance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::DBParameterGroup",
+        <DbParameterGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::DBProxy",
+        <DbProxy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::DBProxyEndpoint",
+        <DbProxyEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::DBProxyTargetGroup",
+        <DbProxyTargetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::DBSecurityGroup",
+        <DbSecurityGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::DBSecurityGroupIngress",
+        <DbSecurityGroupIngress as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::DBShardGroup",
+        <DbShardGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::DBSubnetGroup",
+        <DbSubnetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::GlobalCluster",
+        <GlobalCluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::Integration",
+        <Integration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RDS::OptionGroup",
+        <OptionGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a custom DB engine version (CEV).
 ///
 /// `AWS::RDS::CustomDBEngineVersion`.
@@ -414,6 +482,7 @@ impl crate::typed::ResourceType for CustomDbEngineVersion {
         "SourceCustomDbEngineVersionIdentifier",
         "UseAwsProvidedLatestImage",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Engine", "EngineVersion"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1834,6 +1903,7 @@ impl crate::typed::ResourceType for DbCluster {
         "StorageEncrypted",
         "UseLatestRestorableTime",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBClusterIdentifier"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -2388,6 +2458,7 @@ impl crate::typed::ResourceType for DbClusterParameterGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DBClusterParameterGroupName", "Description", "Family"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBClusterParameterGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4333,6 +4404,7 @@ impl crate::typed::ResourceType for DbInstance {
         "StorageEncrypted",
         "Timezone",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBInstanceIdentifier"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -4970,6 +5042,7 @@ impl crate::typed::ResourceType for DbParameterGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DBParameterGroupName", "Description", "Family"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBParameterGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5219,6 +5292,7 @@ impl crate::typed::ResourceType for DbProxy {
         "TargetConnectionNetworkType",
         "VpcSubnetIds",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBProxyName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5669,6 +5743,7 @@ impl crate::typed::ResourceType for DbProxyEndpoint {
         "EndpointNetworkType",
         "VpcSubnetIds",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBProxyEndpointName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5905,6 +5980,7 @@ impl crate::typed::ResourceType for DbProxyTargetGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBProxyTargetGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DBProxyName", "TargetGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TargetGroupArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6150,6 +6226,7 @@ impl crate::typed::ResourceType for DbSecurityGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBSecurityGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EC2VpcId", "GroupDescription"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6370,6 +6447,7 @@ impl crate::typed::ResourceType for DbSecurityGroupIngress {
     const TYPE_NAME: &'static str = "AWS::RDS::DBSecurityGroupIngress";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6529,6 +6607,7 @@ impl crate::typed::ResourceType for DbShardGroup {
         "DBShardGroupIdentifier",
         "PubliclyAccessible",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBShardGroupIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6680,6 +6759,7 @@ impl crate::typed::ResourceType for DbSubnetGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DBSubnetGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBSubnetGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6858,6 +6938,7 @@ impl crate::typed::ResourceType for EventSubscription {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SnsTopicArn", "SubscriptionName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubscriptionName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7094,6 +7175,7 @@ impl crate::typed::ResourceType for GlobalCluster {
         "SourceDBClusterIdentifier",
         "StorageEncrypted",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalClusterIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7313,6 +7395,7 @@ impl crate::typed::ResourceType for Integration {
         "SourceArn",
         "TargetArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IntegrationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7476,6 +7559,7 @@ impl crate::typed::ResourceType for OptionGroup {
         "OptionGroupDescription",
         "OptionGroupName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OptionGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -104,6 +104,50 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Redshift::Cluster",
+        <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Redshift::ClusterParameterGroup",
+        <ClusterParameterGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Redshift::ClusterSecurityGroup",
+        <ClusterSecurityGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Redshift::ClusterSecurityGroupIngress",
+        <ClusterSecurityGroupIngress as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Redshift::ClusterSubnetGroup",
+        <ClusterSubnetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Redshift::EndpointAccess",
+        <EndpointAccess as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Redshift::EndpointAuthorization",
+        <EndpointAuthorization as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Redshift::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Redshift::Integration",
+        <Integration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Redshift::ScheduledAction",
+        <ScheduledAction as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Specifies a cluster.
 ///
 /// A *cluster* is a fully managed data warehouse that consists of a set of compute nodes.
@@ -897,6 +941,7 @@ impl crate::typed::ResourceType for Cluster {
         "SnapshotClusterIdentifier",
         "SnapshotIdentifier",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterIdentifier"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1166,6 +1211,7 @@ impl crate::typed::ResourceType for ClusterParameterGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "ParameterGroupFamily", "ParameterGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ParameterGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1288,6 +1334,7 @@ impl crate::typed::ResourceType for ClusterSecurityGroup {
     const TYPE_NAME: &'static str = "AWS::Redshift::ClusterSecurityGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1429,6 +1476,7 @@ impl crate::typed::ResourceType for ClusterSecurityGroupIngress {
         "EC2SecurityGroupName",
         "EC2SecurityGroupOwnerId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1510,6 +1558,7 @@ impl crate::typed::ResourceType for ClusterSubnetGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterSubnetGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1639,6 +1688,7 @@ impl crate::typed::ResourceType for EndpointAccess {
         "ResourceOwner",
         "SubnetGroupName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EndpointName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1779,6 +1829,7 @@ impl crate::typed::ResourceType for EndpointAuthorization {
     const TYPE_NAME: &'static str = "AWS::Redshift::EndpointAuthorization";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Account", "ClusterIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterIdentifier", "Account"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1998,6 +2049,7 @@ impl crate::typed::ResourceType for EventSubscription {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubscriptionName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubscriptionName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2272,6 +2324,7 @@ impl crate::typed::ResourceType for Integration {
         "SourceArn",
         "TargetArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IntegrationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2474,6 +2527,7 @@ impl crate::typed::ResourceType for ScheduledAction {
     const TYPE_NAME: &'static str = "AWS::Redshift::ScheduledAction";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ScheduledActionName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ScheduledActionName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::RedshiftServerless::Namespace",
+        <Namespace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RedshiftServerless::Snapshot",
+        <Snapshot as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RedshiftServerless::Workgroup",
+        <Workgroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// A collection of database objects and users.
 ///
 /// `AWS::RedshiftServerless::Namespace`.
@@ -289,6 +305,7 @@ impl crate::typed::ResourceType for Namespace {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NamespaceName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NamespaceName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -586,6 +603,7 @@ impl crate::typed::ResourceType for Snapshot {
         "Tags.*.Key",
         "Tags.*.Value",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SnapshotName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -985,6 +1003,7 @@ impl crate::typed::ResourceType for Workgroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NamespaceName", "WorkgroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkgroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

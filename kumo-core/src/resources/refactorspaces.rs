@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::RefactorSpaces::Application",
+        <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RefactorSpaces::Environment",
+        <Environment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RefactorSpaces::Route",
+        <Route as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RefactorSpaces::Service",
+        <Service as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// > AWS Migration Hub is no longer open to new customers as of November 7, 2025. For capabilities similar to AWS Migration Hub , explore [AWS Migration Hub](https://docs.aws.amazon.com/https://aws.amazon.com/transform) .
 ///
 /// Creates an AWS Migration Hub Refactor Spaces application. The account that owns the environment also owns the applications created inside the environment, regardless of the account that creates the application. Refactor Spaces provisions an Amazon API Gateway, API Gateway VPC link, and Network Load Balancer for the application proxy inside your account.
@@ -134,6 +154,8 @@ impl crate::typed::ResourceType for Application {
         "ProxyType",
         "VpcId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["EnvironmentIdentifier", "ApplicationIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -429,6 +451,7 @@ impl crate::typed::ResourceType for Environment {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Name", "NetworkFabricType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EnvironmentIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -637,6 +660,11 @@ impl crate::typed::ResourceType for Route {
         "UriPathRoute.IncludeChildPaths",
         "UriPathRoute.Methods",
         "UriPathRoute.SourcePath",
+    ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[
+        "EnvironmentIdentifier",
+        "ApplicationIdentifier",
+        "RouteIdentifier",
     ];
 
     fn resource(&self) -> &crate::Resource {
@@ -1009,6 +1037,11 @@ impl crate::typed::ResourceType for Service {
         "Name",
         "UrlEndpoint",
         "VpcId",
+    ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[
+        "EnvironmentIdentifier",
+        "ApplicationIdentifier",
+        "ServiceIdentifier",
     ];
 
     fn resource(&self) -> &crate::Resource {

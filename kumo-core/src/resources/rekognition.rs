@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Rekognition::Collection",
+        <Collection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Rekognition::Project",
+        <Project as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Rekognition::StreamProcessor",
+        <StreamProcessor as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::Rekognition::Collection` type creates a server-side container called a collection.
 ///
 /// You can use a collection to store information about detected faces and search for known faces in images, stored videos, and streaming videos.
@@ -90,6 +106,7 @@ impl crate::typed::ResourceType for Collection {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CollectionId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CollectionId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -192,6 +209,7 @@ impl crate::typed::ResourceType for Project {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProjectName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProjectName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -513,6 +531,7 @@ impl crate::typed::ResourceType for StreamProcessor {
         "RoleArn",
         "S3Destination",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

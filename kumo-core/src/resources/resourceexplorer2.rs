@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ResourceExplorer2::DefaultViewAssociation",
+        <DefaultViewAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ResourceExplorer2::Index",
+        <Index as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ResourceExplorer2::View",
+        <View as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Sets the specified view as the default for the AWS Region in which you call this operation.
 ///
 /// If a user makes a search query that doesn't explicitly specify the view to use, Resource Explorer chooses this default view automatically for searches performed in this AWS Region .
@@ -73,6 +89,7 @@ impl crate::typed::ResourceType for DefaultViewAssociation {
     const TYPE_NAME: &'static str = "AWS::ResourceExplorer2::DefaultViewAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociatedAwsPrincipal"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -155,6 +172,7 @@ impl crate::typed::ResourceType for Index {
     const TYPE_NAME: &'static str = "AWS::ResourceExplorer2::Index";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -306,6 +324,7 @@ impl crate::typed::ResourceType for View {
     const TYPE_NAME: &'static str = "AWS::ResourceExplorer2::View";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Scope", "ViewName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ViewArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

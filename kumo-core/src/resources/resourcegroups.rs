@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ResourceGroups::Group",
+        <Group as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ResourceGroups::TagSyncTask",
+        <TagSyncTask as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a resource group with the specified name and description.
 ///
 /// You can optionally include either a resource query or a service configuration. For more information about constructing a resource query, see [Build queries and groups in Resource Groups](https://docs.aws.amazon.com//ARG/latest/userguide/getting_started-query.html) in the *Resource Groups User Guide* . For more information about service-linked groups and service configurations, see [Service configurations for Resource Groups](https://docs.aws.amazon.com//ARG/latest/APIReference/about-slg.html) .
@@ -146,6 +158,7 @@ impl crate::typed::ResourceType for Group {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -572,6 +585,7 @@ impl crate::typed::ResourceType for TagSyncTask {
     const TYPE_NAME: &'static str = "AWS::ResourceGroups::TagSyncTask";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Group", "RoleArn", "TagKey", "TagValue"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TaskArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

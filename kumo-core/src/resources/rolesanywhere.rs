@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::RolesAnywhere::CRL",
+        <Crl as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RolesAnywhere::Profile",
+        <Profile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::RolesAnywhere::TrustAnchor",
+        <TrustAnchor as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// <http://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rolesanywhere-crl.html>
 ///
 /// `AWS::RolesAnywhere::CRL`.
@@ -114,6 +130,7 @@ impl crate::typed::ResourceType for Crl {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CrlId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -307,6 +324,7 @@ impl crate::typed::ResourceType for Profile {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RequireInstanceProperties"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProfileId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -524,6 +542,7 @@ impl crate::typed::ResourceType for TrustAnchor {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrustAnchorId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -77,6 +77,38 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Route53::CidrCollection",
+        <CidrCollection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53::DNSSEC",
+        <Dnssec as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53::HealthCheck",
+        <HealthCheck as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53::HostedZone",
+        <HostedZone as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53::KeySigningKey",
+        <KeySigningKey as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53::RecordSet",
+        <RecordSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53::RecordSetGroup",
+        <RecordSetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a CIDR collection in the current AWS account.
 ///
 /// `AWS::Route53::CidrCollection`.
@@ -122,6 +154,7 @@ impl crate::typed::ResourceType for CidrCollection {
     const TYPE_NAME: &'static str = "AWS::Route53::CidrCollection";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -211,6 +244,7 @@ impl crate::typed::ResourceType for Dnssec {
     const TYPE_NAME: &'static str = "AWS::Route53::DNSSEC";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["HostedZoneId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HostedZoneId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -296,6 +330,7 @@ impl crate::typed::ResourceType for HealthCheck {
         "HealthCheckConfig.RequestInterval",
         "HealthCheckConfig.Type",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HealthCheckId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1145,6 +1180,7 @@ impl crate::typed::ResourceType for HostedZone {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1372,6 +1408,7 @@ impl crate::typed::ResourceType for KeySigningKey {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["HostedZoneId", "KeyManagementServiceArn", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HostedZoneId", "Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1762,6 +1799,7 @@ impl crate::typed::ResourceType for RecordSet {
     const TYPE_NAME: &'static str = "AWS::Route53::RecordSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["HostedZoneId", "HostedZoneName", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2137,6 +2175,7 @@ impl crate::typed::ResourceType for RecordSetGroup {
     const TYPE_NAME: &'static str = "AWS::Route53::RecordSetGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["HostedZoneId", "HostedZoneName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -77,6 +77,38 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Route53GlobalResolver::AccessSource",
+        <AccessSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53GlobalResolver::AccessToken",
+        <AccessToken as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53GlobalResolver::DnsView",
+        <DnsView as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53GlobalResolver::FirewallDomainList",
+        <FirewallDomainList as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53GlobalResolver::FirewallRule",
+        <FirewallRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53GlobalResolver::GlobalResolver",
+        <GlobalResolver as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53GlobalResolver::HostedZoneAssociation",
+        <HostedZoneAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Resource schema for AWS::Route53GlobalResolver::AccessSource
 ///
 /// `AWS::Route53GlobalResolver::AccessSource`.
@@ -165,6 +197,7 @@ impl crate::typed::ResourceType for AccessSource {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientToken", "DnsViewId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessSourceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -358,6 +391,7 @@ impl crate::typed::ResourceType for AccessToken {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientToken", "DnsViewId", "ExpiresAt"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessTokenId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -553,6 +587,7 @@ impl crate::typed::ResourceType for DnsView {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientToken", "GlobalResolverId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DnsViewId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -785,6 +820,7 @@ impl crate::typed::ResourceType for FirewallDomainList {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClientToken", "Description", "GlobalResolverId", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FirewallDomainListId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1035,6 +1071,7 @@ impl crate::typed::ResourceType for FirewallRule {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClientToken", "DnsViewId", "FirewallDomainListId", "QType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FirewallRuleId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1279,6 +1316,7 @@ impl crate::typed::ResourceType for GlobalResolver {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientToken"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalResolverId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1423,6 +1461,7 @@ impl crate::typed::ResourceType for HostedZoneAssociation {
     const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::HostedZoneAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["HostedZoneId", "ResourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HostedZoneAssociationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Route53Profiles::Profile",
+        <Profile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53Profiles::ProfileAssociation",
+        <ProfileAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53Profiles::ProfileResourceAssociation",
+        <ProfileResourceAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// A complex type that includes settings for a Route 53 Profile.
 ///
 /// `AWS::Route53Profiles::Profile`.
@@ -91,6 +107,7 @@ impl crate::typed::ResourceType for Profile {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -226,6 +243,7 @@ impl crate::typed::ResourceType for ProfileAssociation {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "ProfileId", "ResourceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -327,6 +345,7 @@ impl crate::typed::ResourceType for ProfileResourceAssociation {
     const TYPE_NAME: &'static str = "AWS::Route53Profiles::ProfileResourceAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "ProfileId", "ResourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

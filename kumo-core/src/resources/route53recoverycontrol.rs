@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Route53RecoveryControl::Cluster",
+        <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53RecoveryControl::ControlPanel",
+        <ControlPanel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53RecoveryControl::RoutingControl",
+        <RoutingControl as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53RecoveryControl::SafetyRule",
+        <SafetyRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a cluster in Amazon Route 53 Application Recovery Controller.
 ///
 /// A cluster is a set of redundant Regional endpoints that you can run Route 53 ARC API calls against to update or get the state of one or more routing controls.
@@ -112,6 +132,7 @@ impl crate::typed::ResourceType for Cluster {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -268,6 +289,7 @@ impl crate::typed::ResourceType for ControlPanel {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterArn", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ControlPanelArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -409,6 +431,7 @@ impl crate::typed::ResourceType for RoutingControl {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryControl::RoutingControl";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterArn", "ControlPanelArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RoutingControlArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -566,6 +589,7 @@ impl crate::typed::ResourceType for SafetyRule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SafetyRuleArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Route53RecoveryReadiness::Cell",
+        <Cell as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53RecoveryReadiness::ReadinessCheck",
+        <ReadinessCheck as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53RecoveryReadiness::RecoveryGroup",
+        <RecoveryGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53RecoveryReadiness::ResourceSet",
+        <ResourceSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a cell in recovery group in Amazon Route 53 Application Recovery Controller.
 ///
 /// A cell in Route 53 ARC represents replicas or independent units of failover in your application. It groups within it all the AWS resources that are necessary for your application to run independently. Typically, you would have define one set of resources in a primary cell and another set in a standby cell in your recovery group.
@@ -136,6 +156,7 @@ impl crate::typed::ResourceType for Cell {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CellName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CellName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -284,6 +305,7 @@ impl crate::typed::ResourceType for ReadinessCheck {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ReadinessCheckName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReadinessCheckName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -420,6 +442,7 @@ impl crate::typed::ResourceType for RecoveryGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RecoveryGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RecoveryGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -546,6 +569,7 @@ impl crate::typed::ResourceType for ResourceSet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceSetName", "ResourceSetType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceSetName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

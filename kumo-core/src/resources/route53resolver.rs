@@ -113,6 +113,54 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Route53Resolver::FirewallDomainList",
+        <FirewallDomainList as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53Resolver::FirewallRuleGroup",
+        <FirewallRuleGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53Resolver::FirewallRuleGroupAssociation",
+        <FirewallRuleGroupAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53Resolver::OutpostResolver",
+        <OutpostResolver as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverConfig",
+        <ResolverConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverDNSSECConfig",
+        <ResolverDnssecConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverEndpoint",
+        <ResolverEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverQueryLoggingConfig",
+        <ResolverQueryLoggingConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation",
+        <ResolverQueryLoggingConfigAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverRule",
+        <ResolverRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverRuleAssociation",
+        <ResolverRuleAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// High-level information about a list of firewall domains for use in a [AWS::Route53Resolver::FirewallRule](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53resolver-firewallrulegroup-rule.html) .
 ///
 /// This is returned by [GetFirewallDomainList](https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_GetFirewallDomainList.html) .
@@ -217,6 +265,7 @@ impl crate::typed::ResourceType for FirewallDomainList {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -421,6 +470,7 @@ impl crate::typed::ResourceType for FirewallRuleGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1099,6 +1149,7 @@ impl crate::typed::ResourceType for FirewallRuleGroupAssociation {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FirewallRuleGroupId", "VpcId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1298,6 +1349,7 @@ impl crate::typed::ResourceType for OutpostResolver {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OutpostArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1436,6 +1488,7 @@ impl crate::typed::ResourceType for ResolverConfig {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverConfig";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AutodefinedReverseFlag", "ResourceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1545,6 +1598,7 @@ impl crate::typed::ResourceType for ResolverDnssecConfig {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverDNSSECConfig";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1807,6 +1861,7 @@ impl crate::typed::ResourceType for ResolverEndpoint {
         "PreferredInstanceType",
         "SecurityGroupIds",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResolverEndpointId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2024,6 +2079,7 @@ impl crate::typed::ResourceType for ResolverQueryLoggingConfig {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DestinationArn", "Name", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2209,6 +2265,7 @@ impl crate::typed::ResourceType for ResolverQueryLoggingConfigAssociation {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResolverQueryLogConfigId", "ResourceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2400,6 +2457,7 @@ impl crate::typed::ResourceType for ResolverRule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResolverRuleId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2604,6 +2662,7 @@ impl crate::typed::ResourceType for ResolverRuleAssociation {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverRuleAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "ResolverRuleId", "VPCId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResolverRuleAssociationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <AppMonitor as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::RUM::AppMonitor",
+    <AppMonitor as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Creates a CloudWatch RUM app monitor, which you can use to collect telemetry data from your application and send it to CloudWatch RUM.
 ///
 /// The data includes performance and reliability information such as page load time, client-side errors, and user behavior.
@@ -198,6 +204,7 @@ impl crate::typed::ResourceType for AppMonitor {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Platform"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

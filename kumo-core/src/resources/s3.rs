@@ -104,6 +104,50 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::S3::AccessGrant",
+        <AccessGrant as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3::AccessGrantsInstance",
+        <AccessGrantsInstance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3::AccessGrantsLocation",
+        <AccessGrantsLocation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3::Bucket",
+        <Bucket as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3::BucketPolicy",
+        <BucketPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3::MultiRegionAccessPoint",
+        <MultiRegionAccessPoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3::MultiRegionAccessPointPolicy",
+        <MultiRegionAccessPointPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3::StorageLens",
+        <StorageLens as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3::StorageLensGroup",
+        <StorageLensGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::S3::AccessGrant` resource creates an access grant that gives a grantee access to your S3 data.
 ///
 /// The grantee can be an IAM user or role or a directory user, or group. Before you can create a grant, you must have an S3 Access Grants instance in the same Region as the S3 data. You can create an S3 Access Grants instance using the [AWS::S3::AccessGrantsInstance](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrantsinstance.html) . You must also have registered at least one S3 data location in your S3 Access Grants instance using [AWS::S3::AccessGrantsLocation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrantslocation.html) .
@@ -222,6 +266,7 @@ impl crate::typed::ResourceType for AccessGrant {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["S3PrefixType", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessGrantId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -480,6 +525,7 @@ impl crate::typed::ResourceType for AccessGrantsInstance {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessGrantsInstanceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -607,6 +653,7 @@ impl crate::typed::ResourceType for AccessGrantsLocation {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessGrantsLocationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -799,6 +846,7 @@ impl crate::typed::ResourceType for AccessPoint {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Bucket", "BucketAccountId", "Name", "VpcConfiguration"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1459,6 +1507,7 @@ impl crate::typed::ResourceType for Bucket {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["BucketName", "BucketNamePrefix", "BucketNamespace"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BucketName"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -5693,6 +5742,7 @@ impl crate::typed::ResourceType for BucketPolicy {
     const TYPE_NAME: &'static str = "AWS::S3::BucketPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Bucket"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Bucket"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5777,6 +5827,7 @@ impl crate::typed::ResourceType for MultiRegionAccessPoint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Name", "PublicAccessBlockConfiguration", "Regions"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5983,6 +6034,7 @@ impl crate::typed::ResourceType for MultiRegionAccessPointPolicy {
     const TYPE_NAME: &'static str = "AWS::S3::MultiRegionAccessPointPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MrapName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MrapName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6063,6 +6115,7 @@ impl crate::typed::ResourceType for StorageLens {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["StorageLensConfiguration.Id"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7246,6 +7299,7 @@ impl crate::typed::ResourceType for StorageLensGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

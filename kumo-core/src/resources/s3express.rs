@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::S3Express::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Express::BucketPolicy",
+        <BucketPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Express::DirectoryBucket",
+        <DirectoryBucket as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Access points simplify managing data access at scale for shared datasets in Amazon S3 .
 ///
 /// Access points are unique hostnames you create to enforce distinct permissions and network controls for all requests made through an access point. You can create hundreds of access points per bucket, each with a distinct name and permissions customized for each application. Each access point works in conjunction with the bucket policy that is attached to the underlying bucket. For more information, see [Managing access to shared datasets in directory buckets with access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-directory-buckets.html) .
@@ -182,6 +198,7 @@ impl crate::typed::ResourceType for AccessPoint {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Bucket", "BucketAccountId", "Name", "VpcConfiguration"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -511,6 +528,7 @@ impl crate::typed::ResourceType for BucketPolicy {
     const TYPE_NAME: &'static str = "AWS::S3Express::BucketPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Bucket"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Bucket"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -699,6 +717,7 @@ impl crate::typed::ResourceType for DirectoryBucket {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["BucketName", "DataRedundancy", "LocationName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BucketName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

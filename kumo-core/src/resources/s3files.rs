@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::S3Files::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Files::FileSystem",
+        <FileSystem as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Files::FileSystemPolicy",
+        <FileSystemPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Files::MountTarget",
+        <MountTarget as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Resource Type definition for AWS::S3Files::AccessPoint
 ///
 /// `AWS::S3Files::AccessPoint`.
@@ -153,6 +173,7 @@ impl crate::typed::ResourceType for AccessPoint {
         "RootDirectory.CreationPermissions.Permissions",
         "RootDirectory.Path",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessPointId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -484,6 +505,7 @@ impl crate::typed::ResourceType for FileSystem {
         "Prefix",
         "RoleArn",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FileSystemArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -705,6 +727,7 @@ impl crate::typed::ResourceType for FileSystemPolicy {
     const TYPE_NAME: &'static str = "AWS::S3Files::FileSystemPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FileSystemId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FileSystemId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -818,6 +841,7 @@ impl crate::typed::ResourceType for MountTarget {
         "Ipv6Address",
         "SubnetId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MountTargetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::S3ObjectLambda::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3ObjectLambda::AccessPointPolicy",
+        <AccessPointPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::S3ObjectLambda::AccessPoint` resource specifies an Object Lambda Access Point used to access a bucket.
 ///
 /// `AWS::S3ObjectLambda::AccessPoint`.
@@ -89,6 +101,7 @@ impl crate::typed::ResourceType for AccessPoint {
     const TYPE_NAME: &'static str = "AWS::S3ObjectLambda::AccessPoint";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -290,6 +303,7 @@ impl crate::typed::ResourceType for AccessPointPolicy {
     const TYPE_NAME: &'static str = "AWS::S3ObjectLambda::AccessPointPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ObjectLambdaAccessPoint"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ObjectLambdaAccessPoint"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::S3Outposts::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Outposts::Bucket",
+        <Bucket as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Outposts::BucketPolicy",
+        <BucketPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Outposts::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The AWS::S3Outposts::AccessPoint resource specifies an access point and associates it with the specified Amazon S3 on Outposts bucket.
 ///
 /// For more information, see [Managing data access with Amazon S3 access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html) .
@@ -104,6 +124,7 @@ impl crate::typed::ResourceType for AccessPoint {
     const TYPE_NAME: &'static str = "AWS::S3Outposts::AccessPoint";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Bucket", "Name", "VpcConfiguration"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -250,6 +271,7 @@ impl crate::typed::ResourceType for Bucket {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BucketName", "OutpostId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -590,6 +612,7 @@ impl crate::typed::ResourceType for BucketPolicy {
     const TYPE_NAME: &'static str = "AWS::S3Outposts::BucketPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Bucket"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Bucket"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -705,6 +728,7 @@ impl crate::typed::ResourceType for Endpoint {
         "SecurityGroupId",
         "SubnetId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::S3Tables::Namespace",
+        <Namespace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Tables::Table",
+        <Table as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Tables::TableBucket",
+        <TableBucket as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Tables::TableBucketPolicy",
+        <TableBucketPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Tables::TablePolicy",
+        <TablePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a namespace.
 ///
 /// A namespace is a logical grouping of tables within your table bucket, which you can use to organize tables. For more information, see [Create a namespace](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-namespace-create.html) in the *Amazon Simple Storage Service User Guide* .
@@ -95,6 +119,7 @@ impl crate::typed::ResourceType for Namespace {
     const TYPE_NAME: &'static str = "AWS::S3Tables::Namespace";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Namespace", "TableBucketARN"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableBucketARN", "Namespace"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -262,6 +287,7 @@ impl crate::typed::ResourceType for Table {
         "TableBucketARN",
         "WithoutMetadata",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableARN"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1151,6 +1177,7 @@ impl crate::typed::ResourceType for TableBucket {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TableBucketName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableBucketARN"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1571,6 +1598,7 @@ impl crate::typed::ResourceType for TableBucketPolicy {
     const TYPE_NAME: &'static str = "AWS::S3Tables::TableBucketPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TableBucketARN"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableBucketARN"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1629,6 +1657,7 @@ impl crate::typed::ResourceType for TablePolicy {
     const TYPE_NAME: &'static str = "AWS::S3Tables::TablePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TableARN"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableARN"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::S3Vectors::Index",
+        <Index as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Vectors::VectorBucket",
+        <VectorBucket as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::S3Vectors::VectorBucketPolicy",
+        <VectorBucketPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::S3Vectors::Index` resource defines a vector index within an Amazon S3 vector bucket.
 ///
 /// For more information, see [Creating a vector index in a vector bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-vectors-create-index.html) in the *Amazon Simple Storage Service User Guide* .
@@ -204,6 +220,7 @@ impl crate::typed::ResourceType for Index {
         "VectorBucketArn",
         "VectorBucketName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IndexArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -531,6 +548,7 @@ impl crate::typed::ResourceType for VectorBucket {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EncryptionConfiguration", "VectorBucketName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VectorBucketArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -750,6 +768,7 @@ impl crate::typed::ResourceType for VectorBucketPolicy {
     const TYPE_NAME: &'static str = "AWS::S3Vectors::VectorBucketPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VectorBucketArn", "VectorBucketName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VectorBucketArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

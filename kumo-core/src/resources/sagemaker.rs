@@ -320,6 +320,146 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::SageMaker::App",
+        <App as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::AppImageConfig",
+        <AppImageConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::Cluster",
+        <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::CodeRepository",
+        <CodeRepository as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::DataQualityJobDefinition",
+        <DataQualityJobDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::Device",
+        <Device as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::DeviceFleet",
+        <DeviceFleet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::Domain",
+        <Domain as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::EndpointConfig",
+        <EndpointConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::FeatureGroup",
+        <FeatureGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::Image",
+        <Image as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::ImageVersion",
+        <ImageVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::InferenceComponent",
+        <InferenceComponent as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::InferenceExperiment",
+        <InferenceExperiment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::MlflowTrackingServer",
+        <MlflowTrackingServer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::Model",
+        <Model as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::ModelBiasJobDefinition",
+        <ModelBiasJobDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::ModelCard",
+        <ModelCard as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::ModelExplainabilityJobDefinition",
+        <ModelExplainabilityJobDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::ModelPackage",
+        <ModelPackage as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::ModelPackageGroup",
+        <ModelPackageGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::ModelQualityJobDefinition",
+        <ModelQualityJobDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::MonitoringSchedule",
+        <MonitoringSchedule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::NotebookInstance",
+        <NotebookInstance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+        <NotebookInstanceLifecycleConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::PartnerApp",
+        <PartnerApp as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::Pipeline",
+        <Pipeline as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::ProcessingJob",
+        <ProcessingJob as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::Project",
+        <Project as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::Space",
+        <Space as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::StudioLifecycleConfig",
+        <StudioLifecycleConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::UserProfile",
+        <UserProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SageMaker::Workteam",
+        <Workteam as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a running app for the specified UserProfile.
 ///
 /// This operation is automatically invoked by Amazon SageMaker AI upon access to the associated Domain, and when new kernel configurations are selected by the user. A user may have multiple Apps active simultaneously.
@@ -411,6 +551,8 @@ impl crate::typed::ResourceType for App {
         "ResourceSpec",
         "UserProfileName",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["AppName", "AppType", "DomainId", "UserProfileName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -689,6 +831,7 @@ impl crate::typed::ResourceType for AppImageConfig {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppImageConfigName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AppImageConfigName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1269,6 +1412,7 @@ impl crate::typed::ResourceType for Cluster {
         "RestrictedInstanceGroups.*.ThreadsPerCore",
         "VpcConfig",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2538,6 +2682,7 @@ impl crate::typed::ResourceType for CodeRepository {
     const TYPE_NAME: &'static str = "AWS::SageMaker::CodeRepository";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CodeRepositoryName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2805,6 +2950,7 @@ impl crate::typed::ResourceType for DataQualityJobDefinition {
         "StoppingCondition",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobDefinitionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3878,6 +4024,7 @@ impl crate::typed::ResourceType for Device {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Device";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Device.DeviceName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4039,6 +4186,7 @@ impl crate::typed::ResourceType for DeviceFleet {
     const TYPE_NAME: &'static str = "AWS::SageMaker::DeviceFleet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DeviceFleetName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DeviceFleetName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4356,6 +4504,7 @@ impl crate::typed::ResourceType for Domain {
         "DomainSettings.RStudioServerProDomainSettings.DefaultResourceSpec",
         "KmsKeyId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6944,6 +7093,7 @@ impl crate::typed::ResourceType for Endpoint {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EndpointName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EndpointArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7634,6 +7784,7 @@ impl crate::typed::ResourceType for EndpointConfig {
         "ShadowProductionVariants",
         "VpcConfig",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9082,6 +9233,7 @@ impl crate::typed::ResourceType for FeatureGroup {
         "RoleArn",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FeatureGroupName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9748,6 +9900,7 @@ impl crate::typed::ResourceType for Image {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ImageName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ImageArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9949,6 +10102,7 @@ impl crate::typed::ResourceType for ImageVersion {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ImageVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BaseImage", "ImageName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ImageVersionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10186,6 +10340,7 @@ impl crate::typed::ResourceType for InferenceComponent {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InferenceComponentArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11130,6 +11285,7 @@ impl crate::typed::ResourceType for InferenceExperiment {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EndpointName", "KmsKey", "Name", "RoleArn", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11713,6 +11869,7 @@ impl crate::typed::ResourceType for MlflowTrackingServer {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TrackingServerName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrackingServerName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11965,6 +12122,7 @@ impl crate::typed::ResourceType for Model {
         "PrimaryContainer",
         "VpcConfig",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ModelArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -12791,6 +12949,7 @@ impl crate::typed::ResourceType for ModelBiasJobDefinition {
         "StoppingCondition",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobDefinitionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13953,6 +14112,7 @@ impl crate::typed::ResourceType for ModelCard {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ModelCardName", "SecurityConfig"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ModelCardName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -15819,6 +15979,7 @@ impl crate::typed::ResourceType for ModelExplainabilityJobDefinition {
         "StoppingCondition",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobDefinitionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17224,6 +17385,7 @@ impl crate::typed::ResourceType for ModelPackage {
         "Task",
         "ValidationSpecification",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ModelPackageArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -19416,6 +19578,7 @@ impl crate::typed::ResourceType for ModelPackageGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ModelPackageGroupDescription", "ModelPackageGroupName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ModelPackageGroupArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -19651,6 +19814,7 @@ impl crate::typed::ResourceType for ModelQualityJobDefinition {
         "StoppingCondition",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobDefinitionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -20903,6 +21067,7 @@ impl crate::typed::ResourceType for MonitoringSchedule {
     const TYPE_NAME: &'static str = "AWS::SageMaker::MonitoringSchedule";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MonitoringScheduleName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MonitoringScheduleArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22557,6 +22722,7 @@ impl crate::typed::ResourceType for NotebookInstance {
         "SecurityGroupIds",
         "SubnetId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22725,6 +22891,7 @@ impl crate::typed::ResourceType for NotebookInstanceLifecycleConfig {
     const TYPE_NAME: &'static str = "AWS::SageMaker::NotebookInstanceLifecycleConfig";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NotebookInstanceLifecycleConfigName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22949,6 +23116,7 @@ impl crate::typed::ResourceType for PartnerApp {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AuthType", "ExecutionRoleArn", "KmsKeyId", "Name", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23221,6 +23389,7 @@ impl crate::typed::ResourceType for Pipeline {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PipelineName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PipelineName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23505,6 +23674,7 @@ impl crate::typed::ResourceType for ProcessingJob {
         "StoppingCondition",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProcessingJobArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -24933,6 +25103,7 @@ impl crate::typed::ResourceType for Project {
         "Tags",
         "TemplateProviderDetails",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProjectArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -25406,6 +25577,7 @@ impl crate::typed::ResourceType for Space {
         "SpaceName",
         "SpaceSharingSettings",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "SpaceName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -26637,6 +26809,7 @@ impl crate::typed::ResourceType for StudioLifecycleConfig {
         "StudioLifecycleConfigName",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StudioLifecycleConfigName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -26831,6 +27004,7 @@ impl crate::typed::ResourceType for UserProfile {
         "UserSettings.RStudioServerProAppSettings.AccessStatus",
         "UserSettings.RStudioServerProAppSettings.UserGroup",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserProfileName", "DomainId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28520,6 +28694,7 @@ impl crate::typed::ResourceType for Workteam {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Workteam";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WorkforceName", "WorkteamName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

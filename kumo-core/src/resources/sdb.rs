@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Domain as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::SDB::Domain",
+    <Domain as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Use the `AWS::SDB::Domain` resource to declare a SimpleDB domain.
 ///
 /// When you specify `AWS::SDB::Domain` as an argument in a `Ref` function, AWS CloudFormation returns the value of the `DomainName` .
@@ -65,6 +71,7 @@ impl crate::typed::ResourceType for Domain {
     const TYPE_NAME: &'static str = "AWS::SDB::Domain";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::SecurityAgent::AgentSpace",
+        <AgentSpace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SecurityAgent::Application",
+        <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SecurityAgent::Pentest",
+        <Pentest as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SecurityAgent::TargetDomain",
+        <TargetDomain as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Resource Type definition for AWS::SecurityAgent::AgentSpace
 ///
 /// `AWS::SecurityAgent::AgentSpace`.
@@ -178,6 +198,7 @@ impl crate::typed::ResourceType for AgentSpace {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentSpaceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -647,6 +668,7 @@ impl crate::typed::ResourceType for Application {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IdCConfiguration", "IdCConfiguration.IdCInstanceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -864,6 +886,7 @@ impl crate::typed::ResourceType for Pentest {
     const TYPE_NAME: &'static str = "AWS::SecurityAgent::Pentest";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AgentSpaceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PentestId", "AgentSpaceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1710,6 +1733,7 @@ impl crate::typed::ResourceType for TargetDomain {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TargetDomainName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TargetDomainId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::SecurityLake::AwsLogSource",
+        <AwsLogSource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SecurityLake::DataLake",
+        <DataLake as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SecurityLake::Subscriber",
+        <Subscriber as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SecurityLake::SubscriberNotification",
+        <SubscriberNotification as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Adds a natively supported AWS service as an AWS source.
 ///
 /// Enables source types for member accounts in required AWS Regions, based on the parameters you specify. You can choose any source type in any Region for either accounts that are part of a trusted organization or standalone accounts. Once you add an AWS service as a source, Security Lake starts collecting logs and events from it.
@@ -96,6 +116,7 @@ impl crate::typed::ResourceType for AwsLogSource {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DataLakeArn", "SourceName", "SourceVersion"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SourceName", "SourceVersion"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -226,6 +247,7 @@ impl crate::typed::ResourceType for DataLake {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -588,6 +610,7 @@ impl crate::typed::ResourceType for Subscriber {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DataLakeArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubscriberArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -907,6 +930,7 @@ impl crate::typed::ResourceType for SubscriberNotification {
     const TYPE_NAME: &'static str = "AWS::SecurityLake::SubscriberNotification";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubscriberArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubscriberArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

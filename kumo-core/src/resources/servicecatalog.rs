@@ -158,6 +158,74 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ServiceCatalog::AcceptedPortfolioShare",
+        <AcceptedPortfolioShare as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::CloudFormationProduct",
+        <CloudFormationProduct as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
+        <CloudFormationProvisionedProduct as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::LaunchNotificationConstraint",
+        <LaunchNotificationConstraint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::LaunchRoleConstraint",
+        <LaunchRoleConstraint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::LaunchTemplateConstraint",
+        <LaunchTemplateConstraint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::Portfolio",
+        <Portfolio as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::PortfolioPrincipalAssociation",
+        <PortfolioPrincipalAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::PortfolioProductAssociation",
+        <PortfolioProductAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::PortfolioShare",
+        <PortfolioShare as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::ResourceUpdateConstraint",
+        <ResourceUpdateConstraint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::ServiceAction",
+        <ServiceAction as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::ServiceActionAssociation",
+        <ServiceActionAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::StackSetConstraint",
+        <StackSetConstraint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::TagOption",
+        <TagOption as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalog::TagOptionAssociation",
+        <TagOptionAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Accepts an offer to share the specified portfolio.
 ///
 /// `AWS::ServiceCatalog::AcceptedPortfolioShare`.
@@ -204,6 +272,7 @@ impl crate::typed::ResourceType for AcceptedPortfolioShare {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::AcceptedPortfolioShare";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AcceptLanguage", "PortfolioId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -401,6 +470,7 @@ impl crate::typed::ResourceType for CloudFormationProduct {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::CloudFormationProduct";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -884,6 +954,7 @@ impl crate::typed::ResourceType for CloudFormationProvisionedProduct {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["NotificationArns", "ProvisionedProductName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProvisionedProductId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1288,6 +1359,7 @@ impl crate::typed::ResourceType for LaunchNotificationConstraint {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::LaunchNotificationConstraint";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortfolioId", "ProductId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1405,6 +1477,7 @@ impl crate::typed::ResourceType for LaunchRoleConstraint {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::LaunchRoleConstraint";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortfolioId", "ProductId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1494,6 +1567,7 @@ impl crate::typed::ResourceType for LaunchTemplateConstraint {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::LaunchTemplateConstraint";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortfolioId", "ProductId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1599,6 +1673,7 @@ impl crate::typed::ResourceType for Portfolio {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1732,6 +1807,7 @@ impl crate::typed::ResourceType for PortfolioPrincipalAssociation {
         "PrincipalARN",
         "PrincipalType",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PortfolioId", "PrincipalARN"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1835,6 +1911,7 @@ impl crate::typed::ResourceType for PortfolioProductAssociation {
         "ProductId",
         "SourcePortfolioId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PortfolioId", "ProductId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1904,6 +1981,7 @@ impl crate::typed::ResourceType for PortfolioShare {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::PortfolioShare";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AccountId", "PortfolioId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PortfolioId", "AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1986,6 +2064,7 @@ impl crate::typed::ResourceType for ResourceUpdateConstraint {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::ResourceUpdateConstraint";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortfolioId", "ProductId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2079,6 +2158,7 @@ impl crate::typed::ResourceType for ServiceAction {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::ServiceAction";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2211,6 +2291,8 @@ impl crate::typed::ResourceType for ServiceActionAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ProductId", "ProvisioningArtifactId", "ServiceActionId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["ProductId", "ProvisioningArtifactId", "ServiceActionId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2291,6 +2373,7 @@ impl crate::typed::ResourceType for StackSetConstraint {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::StackSetConstraint";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortfolioId", "ProductId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2359,6 +2442,7 @@ impl crate::typed::ResourceType for TagOption {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::TagOption";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Key", "Value"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2436,6 +2520,7 @@ impl crate::typed::ResourceType for TagOptionAssociation {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::TagOptionAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceId", "TagOptionId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TagOptionId", "ResourceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ServiceCatalogAppRegistry::Application",
+        <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalogAppRegistry::AttributeGroup",
+        <AttributeGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation",
+        <AttributeGroupAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceCatalogAppRegistry::ResourceAssociation",
+        <ResourceAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Represents a AWS Service Catalog AppRegistry application that is the top-level node in a hierarchy of related cloud resource abstractions.
 ///
 /// `AWS::ServiceCatalogAppRegistry::Application`.
@@ -110,6 +130,7 @@ impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalogAppRegistry::Application";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -231,6 +252,7 @@ impl crate::typed::ResourceType for AttributeGroup {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalogAppRegistry::AttributeGroup";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -299,6 +321,7 @@ impl crate::typed::ResourceType for AttributeGroupAssociation {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Application", "AttributeGroup"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationArn", "AttributeGroupArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -370,6 +393,8 @@ impl crate::typed::ResourceType for ResourceAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Application", "Resource", "ResourceType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["ApplicationArn", "ResourceArn", "ResourceType"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::ServiceDiscovery::HttpNamespace",
+        <HttpNamespace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceDiscovery::Instance",
+        <Instance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceDiscovery::PrivateDnsNamespace",
+        <PrivateDnsNamespace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceDiscovery::PublicDnsNamespace",
+        <PublicDnsNamespace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::ServiceDiscovery::Service",
+        <Service as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an HTTP namespace.
 ///
 /// Service instances registered using an HTTP namespace can be discovered using a `DiscoverInstances` request but can't be discovered using DNS.
@@ -117,6 +141,7 @@ impl crate::typed::ResourceType for HttpNamespace {
     const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::HttpNamespace";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -214,6 +239,7 @@ impl crate::typed::ResourceType for Instance {
     const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::Instance";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceId", "ServiceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -308,6 +334,7 @@ impl crate::typed::ResourceType for PrivateDnsNamespace {
     const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::PrivateDnsNamespace";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Vpc"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -547,6 +574,7 @@ impl crate::typed::ResourceType for PublicDnsNamespace {
     const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::PublicDnsNamespace";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -870,6 +898,7 @@ impl crate::typed::ResourceType for Service {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["HealthCheckCustomConfig", "Name", "NamespaceId", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

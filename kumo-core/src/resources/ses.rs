@@ -203,6 +203,94 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::SES::ConfigurationSet",
+        <ConfigurationSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::ConfigurationSetEventDestination",
+        <ConfigurationSetEventDestination as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::ContactList",
+        <ContactList as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::CustomVerificationEmailTemplate",
+        <CustomVerificationEmailTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::DedicatedIpPool",
+        <DedicatedIpPool as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::EmailIdentity",
+        <EmailIdentity as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::MailManagerAddonInstance",
+        <MailManagerAddonInstance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::MailManagerAddonSubscription",
+        <MailManagerAddonSubscription as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::MailManagerAddressList",
+        <MailManagerAddressList as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::MailManagerArchive",
+        <MailManagerArchive as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::MailManagerIngressPoint",
+        <MailManagerIngressPoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::MailManagerRelay",
+        <MailManagerRelay as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::MailManagerRuleSet",
+        <MailManagerRuleSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::MailManagerTrafficPolicy",
+        <MailManagerTrafficPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::MultiRegionEndpoint",
+        <MultiRegionEndpoint as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::ReceiptFilter",
+        <ReceiptFilter as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::ReceiptRule",
+        <ReceiptRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::ReceiptRuleSet",
+        <ReceiptRuleSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::Template",
+        <Template as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::Tenant",
+        <Tenant as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SES::VdmAttributes",
+        <VdmAttributes as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Configuration sets let you create groups of rules that you can apply to the emails you send using Amazon SES.
 ///
 /// For more information about using configuration sets, see [Using Amazon SES Configuration Sets](https://docs.aws.amazon.com/ses/latest/dg/using-configuration-sets.html) in the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/) .
@@ -366,6 +454,7 @@ impl crate::typed::ResourceType for ConfigurationSet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -912,6 +1001,7 @@ impl crate::typed::ResourceType for ConfigurationSetEventDestination {
     const TYPE_NAME: &'static str = "AWS::SES::ConfigurationSetEventDestination";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigurationSetName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1309,6 +1399,7 @@ impl crate::typed::ResourceType for ContactList {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContactListName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ContactListName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1467,6 +1558,7 @@ impl crate::typed::ResourceType for CustomVerificationEmailTemplate {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TemplateName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1593,6 +1685,7 @@ impl crate::typed::ResourceType for DedicatedIpPool {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PoolName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PoolName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1768,6 +1861,7 @@ impl crate::typed::ResourceType for EmailIdentity {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EmailIdentity"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EmailIdentity"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2160,6 +2254,7 @@ impl crate::typed::ResourceType for MailManagerAddonInstance {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AddonSubscriptionId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AddonInstanceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2282,6 +2377,7 @@ impl crate::typed::ResourceType for MailManagerAddonSubscription {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AddonName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AddonSubscriptionId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2413,6 +2509,7 @@ impl crate::typed::ResourceType for MailManagerAddressList {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AddressListName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AddressListId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2566,6 +2663,7 @@ impl crate::typed::ResourceType for MailManagerArchive {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ArchiveId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2770,6 +2868,7 @@ impl crate::typed::ResourceType for MailManagerIngressPoint {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NetworkConfiguration", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IngressPointId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2977,6 +3076,7 @@ impl crate::typed::ResourceType for MailManagerRelay {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RelayId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3102,6 +3202,7 @@ impl crate::typed::ResourceType for MailManagerRuleSet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleSetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3323,6 +3424,7 @@ impl crate::typed::ResourceType for MailManagerTrafficPolicy {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrafficPolicyId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3473,6 +3575,7 @@ impl crate::typed::ResourceType for MultiRegionEndpoint {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Details", "EndpointName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EndpointName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3594,6 +3697,7 @@ impl crate::typed::ResourceType for ReceiptFilter {
     const TYPE_NAME: &'static str = "AWS::SES::ReceiptFilter";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Filter"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3736,6 +3840,7 @@ impl crate::typed::ResourceType for ReceiptRule {
     const TYPE_NAME: &'static str = "AWS::SES::ReceiptRule";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleSetName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4450,6 +4555,7 @@ impl crate::typed::ResourceType for ReceiptRuleSet {
     const TYPE_NAME: &'static str = "AWS::SES::ReceiptRuleSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleSetName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4533,6 +4639,7 @@ impl crate::typed::ResourceType for Template {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Template.TemplateName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4714,6 +4821,7 @@ impl crate::typed::ResourceType for Tenant {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TenantName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TenantName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4850,6 +4958,7 @@ impl crate::typed::ResourceType for VdmAttributes {
     const TYPE_NAME: &'static str = "AWS::SES::VdmAttributes";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VdmAttributesResourceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

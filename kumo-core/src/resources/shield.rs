@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Shield::DRTAccess",
+        <DrtAccess as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Shield::ProactiveEngagement",
+        <ProactiveEngagement as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Shield::Protection",
+        <Protection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Shield::ProtectionGroup",
+        <ProtectionGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Provides permissions for the AWS Shield Advanced Shield response team (SRT) to access your account and your resource protections, to help you mitigate potential distributed denial of service (DDoS) attacks.
 ///
 /// *Configure `AWS::Shield::DRTAccess` for one account*
@@ -111,6 +131,7 @@ impl crate::typed::ResourceType for DrtAccess {
     const TYPE_NAME: &'static str = "AWS::Shield::DRTAccess";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -191,6 +212,7 @@ impl crate::typed::ResourceType for ProactiveEngagement {
     const TYPE_NAME: &'static str = "AWS::Shield::ProactiveEngagement";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -404,6 +426,7 @@ impl crate::typed::ResourceType for Protection {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "ResourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProtectionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -606,6 +629,7 @@ impl crate::typed::ResourceType for ProtectionGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProtectionGroupId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProtectionGroupArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Signer::ProfilePermission",
+        <ProfilePermission as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Signer::SigningProfile",
+        <SigningProfile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Adds cross-account permissions to a signing profile.
 ///
 /// `AWS::Signer::ProfilePermission`.
@@ -87,6 +99,7 @@ impl crate::typed::ResourceType for ProfilePermission {
         "ProfileVersion",
         "StatementId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StatementId", "ProfileName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -170,6 +183,7 @@ impl crate::typed::ResourceType for SigningProfile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["PlatformId", "ProfileName", "SignatureValidityPeriod"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Simulation as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::SimSpaceWeaver::Simulation",
+    <Simulation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Use the `AWS::SimSpaceWeaver::Simulation` resource to specify a simulation that CloudFormation starts in the AWS Cloud , in your AWS account .
 ///
 /// In the resource properties section of your template, provide the name of an existing IAM role configured with the proper permissions, and the name of an existing Amazon S3 bucket. Your account must have permissions to read the Amazon S3 bucket. The Amazon S3 bucket must contain a valid schema. The schema must refer to simulation assets that are already uploaded to the AWS Cloud . For more information, see the [detailed tutorial](https://docs.aws.amazon.com/simspaceweaver/latest/userguide/getting-started_detailed.html) in the *AWS SimSpace Weaver User Guide* .
@@ -124,6 +130,7 @@ impl crate::typed::ResourceType for Simulation {
         "SchemaS3Location",
         "SnapshotS3Location",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

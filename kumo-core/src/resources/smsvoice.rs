@@ -77,6 +77,38 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::SMSVOICE::ConfigurationSet",
+        <ConfigurationSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SMSVOICE::OptOutList",
+        <OptOutList as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SMSVOICE::PhoneNumber",
+        <PhoneNumber as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SMSVOICE::Pool",
+        <Pool as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SMSVOICE::ProtectConfiguration",
+        <ProtectConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SMSVOICE::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SMSVOICE::SenderId",
+        <SenderId as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a new configuration set.
 ///
 /// After you create the configuration set, you can add one or more event destinations to it.
@@ -201,6 +233,7 @@ impl crate::typed::ResourceType for ConfigurationSet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigurationSetName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfigurationSetName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -495,6 +528,7 @@ impl crate::typed::ResourceType for OptOutList {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OptOutListName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OptOutListName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -684,6 +718,7 @@ impl crate::typed::ResourceType for PhoneNumber {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IsoCountryCode", "NumberCapabilities", "NumberType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PhoneNumberId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1096,6 +1131,7 @@ impl crate::typed::ResourceType for Pool {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PoolId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1389,6 +1425,7 @@ impl crate::typed::ResourceType for ProtectConfiguration {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProtectConfigurationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1596,6 +1633,7 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::ResourcePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1672,6 +1710,7 @@ impl crate::typed::ResourceType for SenderId {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IsoCountryCode", "SenderId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IsoCountryCode", "SenderId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

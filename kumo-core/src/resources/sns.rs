@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::SNS::Subscription",
+        <Subscription as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SNS::Topic",
+        <Topic as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SNS::TopicInlinePolicy",
+        <TopicInlinePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SNS::TopicPolicy",
+        <TopicPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::SNS::Subscription` resource subscribes an endpoint to an Amazon  topic.
 ///
 /// For a subscription to be created, the owner of the endpoint must\` confirm the subscription.
@@ -218,6 +238,7 @@ impl crate::typed::ResourceType for Subscription {
     const TYPE_NAME: &'static str = "AWS::SNS::Subscription";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Endpoint", "Protocol", "TopicArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -491,6 +512,7 @@ impl crate::typed::ResourceType for Topic {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FifoTopic", "TopicName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TopicArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -696,6 +718,7 @@ impl crate::typed::ResourceType for TopicInlinePolicy {
     const TYPE_NAME: &'static str = "AWS::SNS::TopicInlinePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TopicArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TopicArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -746,6 +769,7 @@ impl crate::typed::ResourceType for TopicPolicy {
     const TYPE_NAME: &'static str = "AWS::SNS::TopicPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::SQS::Queue",
+        <Queue as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SQS::QueueInlinePolicy",
+        <QueueInlinePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SQS::QueuePolicy",
+        <QueuePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::SQS::Queue` resource creates an Amazon SQS standard or FIFO queue.
 ///
 /// Keep the following caveats in mind:
@@ -380,6 +396,7 @@ impl crate::typed::ResourceType for Queue {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FifoQueue", "QueueName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QueueUrl"];
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -510,6 +527,7 @@ impl crate::typed::ResourceType for QueueInlinePolicy {
     const TYPE_NAME: &'static str = "AWS::SQS::QueueInlinePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Queue"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Queue"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -560,6 +578,7 @@ impl crate::typed::ResourceType for QueuePolicy {
     const TYPE_NAME: &'static str = "AWS::SQS::QueuePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

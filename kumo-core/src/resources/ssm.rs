@@ -95,6 +95,46 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::SSM::Association",
+        <Association as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SSM::Document",
+        <Document as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SSM::MaintenanceWindow",
+        <MaintenanceWindow as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SSM::MaintenanceWindowTarget",
+        <MaintenanceWindowTarget as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SSM::MaintenanceWindowTask",
+        <MaintenanceWindowTask as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SSM::Parameter",
+        <Parameter as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SSM::PatchBaseline",
+        <PatchBaseline as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SSM::ResourceDataSync",
+        <ResourceDataSync as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SSM::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::SSM::Association` resource creates a State Manager association for your managed instances.
 ///
 /// A State Manager association defines the state that you want to maintain on your instances. For example, an association can specify that anti-virus software must be installed and running on your instances, or that certain ports must be closed. For static targets, the association specifies a schedule for when the configuration is reapplied. For dynamic targets, such as an Resource Groups or an AWS Auto Scaling Group, State Manager applies the configuration when new instances are added to the group. The association also specifies actions to take when applying the configuration. For example, an association for anti-virus software might run once a day. If the software is not installed, then State Manager installs it. If the software is installed, but the service is not running, then the association might instruct State Manager to start the service.
@@ -385,6 +425,7 @@ impl crate::typed::ResourceType for Association {
     const TYPE_NAME: &'static str = "AWS::SSM::Association";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -752,6 +793,7 @@ impl crate::typed::ResourceType for Document {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DocumentType", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1186,6 +1228,7 @@ impl crate::typed::ResourceType for MaintenanceWindow {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WindowId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1317,6 +1360,7 @@ impl crate::typed::ResourceType for MaintenanceWindowTarget {
     const TYPE_NAME: &'static str = "AWS::SSM::MaintenanceWindowTarget";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WindowId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WindowId", "WindowTargetId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1588,6 +1632,7 @@ impl crate::typed::ResourceType for MaintenanceWindowTask {
     const TYPE_NAME: &'static str = "AWS::SSM::MaintenanceWindowTask";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TaskType", "WindowId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WindowId", "WindowTaskId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2399,6 +2444,7 @@ impl crate::typed::ResourceType for Parameter {
     const TYPE_NAME: &'static str = "AWS::SSM::Parameter";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2750,6 +2796,7 @@ impl crate::typed::ResourceType for PatchBaseline {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OperatingSystem"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3528,6 +3575,7 @@ impl crate::typed::ResourceType for ResourceDataSync {
         "SyncName",
         "SyncType",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SyncName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3769,6 +3817,7 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::SSM::ResourcePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyId", "ResourceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::SSMContacts::Contact",
+        <Contact as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SSMContacts::ContactChannel",
+        <ContactChannel as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SSMContacts::Plan",
+        <Plan as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SSMContacts::Rotation",
+        <Rotation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::SSMContacts::Contact` resource specifies a contact or escalation plan.
 ///
 /// Incident Manager contacts are a subset of actions and data types that you can use for managing responder engagement and interaction.
@@ -115,6 +135,7 @@ impl crate::typed::ResourceType for Contact {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Alias", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -471,6 +492,7 @@ impl crate::typed::ResourceType for ContactChannel {
     const TYPE_NAME: &'static str = "AWS::SSMContacts::ContactChannel";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelType", "ContactId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -590,6 +612,7 @@ impl crate::typed::ResourceType for Plan {
     const TYPE_NAME: &'static str = "AWS::SSMContacts::Plan";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContactId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -827,6 +850,7 @@ impl crate::typed::ResourceType for Rotation {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Preferences as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::SSMGuiConnect::Preferences",
+    <Preferences as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Specify new or changed connection recording preferences for your AWS Systems Manager GUI Connect connections.
 ///
 /// `AWS::SSMGuiConnect::Preferences`.
@@ -66,6 +72,7 @@ impl crate::typed::ResourceType for Preferences {
     const TYPE_NAME: &'static str = "AWS::SSMGuiConnect::Preferences";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -32,6 +32,18 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::SSMQuickSetup::ConfigurationManager",
+        <ConfigurationManager as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SSMQuickSetup::LifecycleAutomation",
+        <LifecycleAutomation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a Quick Setup configuration manager resource.
 ///
 /// This object is a collection of desired state configurations for multiple configuration definitions and summaries describing the deployments of those definitions.
@@ -114,6 +126,7 @@ impl crate::typed::ResourceType for ConfigurationManager {
         "ConfigurationDefinitions.*.Type",
         "ConfigurationDefinitions.*.TypeVersion",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ManagerArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -313,6 +326,7 @@ impl crate::typed::ResourceType for LifecycleAutomation {
     const TYPE_NAME: &'static str = "AWS::SSMQuickSetup::LifecycleAutomation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceKey"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

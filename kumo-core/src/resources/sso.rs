@@ -50,6 +50,16 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ("AWS::SSO::PermissionSet", <PermissionSet as crate::typed::ResourceType>::REPLACED_ON_CHANGE),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    ("AWS::SSO::Application", <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::SSO::ApplicationAssignment", <ApplicationAssignment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::SSO::Assignment", <Assignment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::SSO::Instance", <Instance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::SSO::InstanceAccessControlAttributeConfiguration", <InstanceAccessControlAttributeConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+    ("AWS::SSO::PermissionSet", <PermissionSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
+];
+
 /// Creates an OAuth 2.0 customer managed application in IAM Identity Center for the given application provider.
 ///
 /// > This API does not support creating SAML 2.0 customer managed applications or AWS managed applications. To learn how to create an AWS managed application, see the application user guide. You can create a SAML 2.0 customer managed application in the AWS Management Console only. See [Setting up customer managed SAML 2.0 applications](https://docs.aws.amazon.com/singlesignon/latest/userguide/customermanagedapps-saml2-setup.html) . For more information on these application types, see [AWS managed applications](https://docs.aws.amazon.com/singlesignon/latest/userguide/awsapps.html) .
@@ -146,6 +156,7 @@ impl crate::typed::ResourceType for Application {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationProviderArn", "InstanceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -368,6 +379,8 @@ impl crate::typed::ResourceType for ApplicationAssignment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ApplicationArn", "PrincipalId", "PrincipalType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["ApplicationArn", "PrincipalType", "PrincipalId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -451,6 +464,14 @@ impl crate::typed::ResourceType for Assignment {
         "PrincipalType",
         "TargetId",
         "TargetType",
+    ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[
+        "InstanceArn",
+        "TargetId",
+        "TargetType",
+        "PermissionSetArn",
+        "PrincipalType",
+        "PrincipalId",
     ];
 
     fn resource(&self) -> &crate::Resource {
@@ -575,6 +596,7 @@ impl crate::typed::ResourceType for Instance {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -713,6 +735,7 @@ impl crate::typed::ResourceType for InstanceAccessControlAttributeConfiguration 
     const TYPE_NAME: &'static str = "AWS::SSO::InstanceAccessControlAttributeConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -970,6 +993,7 @@ impl crate::typed::ResourceType for PermissionSet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceArn", "PermissionSetArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

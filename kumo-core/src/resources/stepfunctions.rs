@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::StepFunctions::Activity",
+        <Activity as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::StepFunctions::StateMachine",
+        <StateMachine as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::StepFunctions::StateMachineAlias",
+        <StateMachineAlias as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::StepFunctions::StateMachineVersion",
+        <StateMachineVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// An activity is a task that you write in any programming language and host on any machine that has access to AWS Step Functions .
 ///
 /// Activities must poll Step Functions using the `GetActivityTask` API action and respond using `SendTask*` API actions. This function makes Step Functions aware of your activity and returns an identifier for use in a state machine and when polling from the activity.
@@ -121,6 +141,7 @@ impl crate::typed::ResourceType for Activity {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionConfiguration", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -455,6 +476,7 @@ impl crate::typed::ResourceType for StateMachine {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["StateMachineName", "StateMachineType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1007,6 +1029,7 @@ impl crate::typed::ResourceType for StateMachineAlias {
     const TYPE_NAME: &'static str = "AWS::StepFunctions::StateMachineAlias";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1236,6 +1259,7 @@ impl crate::typed::ResourceType for StateMachineVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "StateMachineArn", "StateMachineRevisionId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

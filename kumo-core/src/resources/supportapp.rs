@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::SupportApp::AccountAlias",
+        <AccountAlias as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SupportApp::SlackChannelConfiguration",
+        <SlackChannelConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::SupportApp::SlackWorkspaceConfiguration",
+        <SlackWorkspaceConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// You can use the `AWS::SupportApp::AccountAlias` resource to specify your AWS account when you configure the AWS Support App in Slack.
 ///
 /// Your alias name appears on the AWS Support App page in the Support Center Console and in messages from the  App. You can use this alias to identify the account you've configured with the AWS Support App .
@@ -75,6 +91,7 @@ impl crate::typed::ResourceType for AccountAlias {
     const TYPE_NAME: &'static str = "AWS::SupportApp::AccountAlias";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountAliasResourceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -208,6 +225,7 @@ impl crate::typed::ResourceType for SlackChannelConfiguration {
     const TYPE_NAME: &'static str = "AWS::SupportApp::SlackChannelConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelId", "TeamId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TeamId", "ChannelId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -296,6 +314,7 @@ impl crate::typed::ResourceType for SlackWorkspaceConfiguration {
     const TYPE_NAME: &'static str = "AWS::SupportApp::SlackWorkspaceConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TeamId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TeamId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

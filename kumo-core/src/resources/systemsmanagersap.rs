@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Application as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::SystemsManagerSAP::Application",
+    <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// An SAP application registered with AWS Systems Manager for SAP.
 ///
 /// `AWS::SystemsManagerSAP::Application`.
@@ -168,6 +174,7 @@ impl crate::typed::ResourceType for Application {
         "SapInstanceNumber",
         "Sid",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

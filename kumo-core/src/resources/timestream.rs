@@ -59,6 +59,30 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Timestream::Database",
+        <Database as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Timestream::InfluxDBCluster",
+        <InfluxDbCluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Timestream::InfluxDBInstance",
+        <InfluxDbInstance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Timestream::ScheduledQuery",
+        <ScheduledQuery as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Timestream::Table",
+        <Table as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates a new Timestream database.
 ///
 /// If the AWS  key is not specified, the database will be encrypted with a Timestream managed AWS  key located in your account. Refer to [AWS managed AWS  keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) for more info. [Service quotas apply](https://docs.aws.amazon.com/timestream/latest/developerguide/ts-limits.html) . See [code sample](https://docs.aws.amazon.com/timestream/latest/developerguide/code-samples.create-db.html) for details.
@@ -139,6 +163,7 @@ impl crate::typed::ResourceType for Database {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatabaseName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatabaseName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -532,6 +557,7 @@ impl crate::typed::ResourceType for InfluxDbCluster {
         "VpcSecurityGroupIds",
         "VpcSubnetIds",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1123,6 +1149,7 @@ impl crate::typed::ResourceType for InfluxDbInstance {
         "VpcSecurityGroupIds",
         "VpcSubnetIds",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1532,6 +1559,7 @@ impl crate::typed::ResourceType for ScheduledQuery {
         "ScheduledQueryName",
         "TargetConfiguration",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2360,6 +2388,7 @@ impl crate::typed::ResourceType for Table {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatabaseName", "TableName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatabaseName", "TableName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

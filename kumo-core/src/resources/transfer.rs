@@ -86,6 +86,42 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Transfer::Agreement",
+        <Agreement as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Transfer::Certificate",
+        <Certificate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Transfer::Connector",
+        <Connector as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Transfer::Profile",
+        <Profile as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Transfer::Server",
+        <Server as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Transfer::User",
+        <User as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Transfer::WebApp",
+        <WebApp as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Transfer::Workflow",
+        <Workflow as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an agreement.
 ///
 /// An agreement is a bilateral trading partner agreement, or partnership, between an AWS Transfer Family server and an AS2 process. The agreement defines the file and message transfer relationship between the server and the AS2 process. To define an agreement, Transfer Family combines a server, local profile, partner profile, certificate, and other attributes.
@@ -248,6 +284,7 @@ impl crate::typed::ResourceType for Agreement {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServerId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgreementId", "ServerId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -558,6 +595,7 @@ impl crate::typed::ResourceType for Certificate {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Certificate", "CertificateChain", "PrivateKey"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -849,6 +887,7 @@ impl crate::typed::ResourceType for Connector {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectorId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1578,6 +1617,7 @@ impl crate::typed::ResourceType for Profile {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProfileType"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProfileId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2026,6 +2066,7 @@ impl crate::typed::ResourceType for Server {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Domain"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2926,6 +2967,7 @@ impl crate::typed::ResourceType for User {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServerId", "UserName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3237,6 +3279,7 @@ impl crate::typed::ResourceType for WebApp {
         "IdentityProviderDetails.InstanceArn",
         "WebAppEndpointPolicy",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3631,6 +3674,7 @@ impl crate::typed::ResourceType for Workflow {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "OnExceptionSteps", "Steps"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkflowId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

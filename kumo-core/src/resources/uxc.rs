@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <AccountCustomization as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::UXC::AccountCustomization",
+    <AccountCustomization as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Resource schema for managing AWS account-level UX customization settings, including account color, visible services, and visible regions.
 ///
 /// `AWS::UXC::AccountCustomization`.
@@ -88,6 +94,7 @@ impl crate::typed::ResourceType for AccountCustomization {
     const TYPE_NAME: &'static str = "AWS::UXC::AccountCustomization";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::VerifiedPermissions::IdentitySource",
+        <IdentitySource as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VerifiedPermissions::Policy",
+        <Policy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VerifiedPermissions::PolicyStore",
+        <PolicyStore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VerifiedPermissions::PolicyTemplate",
+        <PolicyTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates or updates a reference to Amazon Cognito as an external identity provider.
 ///
 /// If you are creating a new identity source, then you must specify a `Configuration` . If you are updating an existing identity source, then you must specify an `UpdateConfiguration` .
@@ -108,6 +128,7 @@ impl crate::typed::ResourceType for IdentitySource {
     const TYPE_NAME: &'static str = "AWS::VerifiedPermissions::IdentitySource";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyStoreId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IdentitySourceId", "PolicyStoreId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -181,6 +202,7 @@ impl crate::typed::ResourceType for Policy {
     const TYPE_NAME: &'static str = "AWS::VerifiedPermissions::Policy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyStoreId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyId", "PolicyStoreId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -323,6 +345,7 @@ impl crate::typed::ResourceType for PolicyStore {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyStoreId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -559,6 +582,7 @@ impl crate::typed::ResourceType for PolicyTemplate {
     const TYPE_NAME: &'static str = "AWS::VerifiedPermissions::PolicyTemplate";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyStoreId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyStoreId", "PolicyTemplateId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -140,6 +140,66 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::VpcLattice::AccessLogSubscription",
+        <AccessLogSubscription as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VpcLattice::AuthPolicy",
+        <AuthPolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VpcLattice::DomainVerification",
+        <DomainVerification as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VpcLattice::Listener",
+        <Listener as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VpcLattice::ResourceConfiguration",
+        <ResourceConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VpcLattice::ResourceGateway",
+        <ResourceGateway as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VpcLattice::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VpcLattice::Rule",
+        <Rule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VpcLattice::Service",
+        <Service as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetwork",
+        <ServiceNetwork as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetworkResourceAssociation",
+        <ServiceNetworkResourceAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetworkServiceAssociation",
+        <ServiceNetworkServiceAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetworkVpcAssociation",
+        <ServiceNetworkVpcAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::VpcLattice::TargetGroup",
+        <TargetGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Enables access logs to be sent to Amazon CloudWatch, Amazon S3, and Amazon Kinesis Data Firehose.
 ///
 /// The service network owner can use the access logs to audit the services in the network. The service network owner can only see access logs from clients and services that are associated with their service network. Access log entries represent traffic originated from VPCs associated with that network. For more information, see [Access logs](https://docs.aws.amazon.com/vpc-lattice/latest/ug/monitoring-access-logs.html) in the *Amazon VPC Lattice User Guide* .
@@ -223,6 +283,7 @@ impl crate::typed::ResourceType for AccessLogSubscription {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -356,6 +417,7 @@ impl crate::typed::ResourceType for AuthPolicy {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::AuthPolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -434,6 +496,7 @@ impl crate::typed::ResourceType for DomainVerification {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -624,6 +687,7 @@ impl crate::typed::ResourceType for Listener {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Name", "Port", "Protocol", "ServiceIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1080,6 +1144,7 @@ impl crate::typed::ResourceType for ResourceConfiguration {
         "ResourceConfigurationType",
         "ResourceGatewayId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1323,6 +1388,7 @@ impl crate::typed::ResourceType for ResourceGateway {
         "SubnetIds",
         "VpcIdentifier",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1460,6 +1526,7 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ResourcePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1585,6 +1652,7 @@ impl crate::typed::ResourceType for Rule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ListenerIdentifier", "Name", "ServiceIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2217,6 +2285,7 @@ impl crate::typed::ResourceType for Service {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CustomDomainName", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2435,6 +2504,7 @@ impl crate::typed::ResourceType for ServiceNetwork {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2658,6 +2728,7 @@ impl crate::typed::ResourceType for ServiceNetworkResourceAssociation {
         "ResourceConfigurationId",
         "ServiceNetworkId",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2827,6 +2898,7 @@ impl crate::typed::ResourceType for ServiceNetworkServiceAssociation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ServiceIdentifier", "ServiceNetworkIdentifier"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3110,6 +3182,7 @@ impl crate::typed::ResourceType for ServiceNetworkVpcAssociation {
         "ServiceNetworkIdentifier",
         "VpcIdentifier",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3405,6 +3478,7 @@ impl crate::typed::ResourceType for TargetGroup {
         "Name",
         "Type",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -77,6 +77,38 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::WAF::ByteMatchSet",
+        <ByteMatchSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAF::IPSet",
+        <IpSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAF::Rule",
+        <Rule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAF::SizeConstraintSet",
+        <SizeConstraintSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAF::SqlInjectionMatchSet",
+        <SqlInjectionMatchSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAF::WebACL",
+        <WebAcl as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAF::XssMatchSet",
+        <XssMatchSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// > This is *AWS WAF Classic* documentation. For more information, see [AWS WAF Classic](https://docs.aws.amazon.com/waf/latest/developerguide/classic-waf-chapter.html) in the developer guide. \> \> *For the latest version of AWS WAF* , use the AWS WAF V2 API and see the [AWS WAF Developer Guide](https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html) . With the latest version, AWS WAF has a single set of endpoints for regional and global use.
 ///
 /// The `AWS::WAF::ByteMatchSet` resource creates an AWS WAF `ByteMatchSet` that identifies a part of a web request that you want to inspect.
@@ -123,6 +155,7 @@ impl crate::typed::ResourceType for ByteMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAF::ByteMatchSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -329,6 +362,7 @@ impl crate::typed::ResourceType for IpSet {
     const TYPE_NAME: &'static str = "AWS::WAF::IPSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -436,6 +470,7 @@ impl crate::typed::ResourceType for Rule {
     const TYPE_NAME: &'static str = "AWS::WAF::Rule";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MetricName", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -527,6 +562,7 @@ impl crate::typed::ResourceType for SizeConstraintSet {
     const TYPE_NAME: &'static str = "AWS::WAF::SizeConstraintSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -682,6 +718,7 @@ impl crate::typed::ResourceType for SqlInjectionMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAF::SqlInjectionMatchSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -832,6 +869,7 @@ impl crate::typed::ResourceType for WebAcl {
     const TYPE_NAME: &'static str = "AWS::WAF::WebACL";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MetricName", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -968,6 +1006,7 @@ impl crate::typed::ResourceType for XssMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAF::XssMatchSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

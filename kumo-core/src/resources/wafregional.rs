@@ -113,6 +113,54 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::WAFRegional::ByteMatchSet",
+        <ByteMatchSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFRegional::GeoMatchSet",
+        <GeoMatchSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFRegional::IPSet",
+        <IpSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFRegional::RateBasedRule",
+        <RateBasedRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFRegional::RegexPatternSet",
+        <RegexPatternSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFRegional::Rule",
+        <Rule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFRegional::SizeConstraintSet",
+        <SizeConstraintSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFRegional::SqlInjectionMatchSet",
+        <SqlInjectionMatchSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFRegional::WebACL",
+        <WebAcl as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFRegional::WebACLAssociation",
+        <WebAclAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFRegional::XssMatchSet",
+        <XssMatchSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// > This is *AWS WAF Classic* documentation. For more information, see [AWS WAF Classic](https://docs.aws.amazon.com/waf/latest/developerguide/classic-waf-chapter.html) in the developer guide. \> \> *For the latest version of AWS WAF* , use the AWS WAF V2 API and see the [AWS WAF Developer Guide](https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html) . With the latest version, AWS WAF has a single set of endpoints for regional and global use.
 ///
 /// The `AWS::WAFRegional::ByteMatchSet` resource creates an AWS WAF `ByteMatchSet` that identifies a part of a web request that you want to inspect.
@@ -159,6 +207,7 @@ impl crate::typed::ResourceType for ByteMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::ByteMatchSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -362,6 +411,7 @@ impl crate::typed::ResourceType for GeoMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::GeoMatchSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -465,6 +515,7 @@ impl crate::typed::ResourceType for IpSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::IPSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -583,6 +634,7 @@ impl crate::typed::ResourceType for RateBasedRule {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::RateBasedRule";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MetricName", "Name", "RateKey"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -679,6 +731,7 @@ impl crate::typed::ResourceType for RegexPatternSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::RegexPatternSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -753,6 +806,7 @@ impl crate::typed::ResourceType for Rule {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::Rule";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MetricName", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -854,6 +908,7 @@ impl crate::typed::ResourceType for SizeConstraintSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::SizeConstraintSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1009,6 +1064,7 @@ impl crate::typed::ResourceType for SqlInjectionMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::SqlInjectionMatchSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1161,6 +1217,7 @@ impl crate::typed::ResourceType for WebAcl {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::WebACL";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MetricName", "Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1283,6 +1340,7 @@ impl crate::typed::ResourceType for WebAclAssociation {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::WebACLAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn", "WebACLId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1351,6 +1409,7 @@ impl crate::typed::ResourceType for XssMatchSet {
     const TYPE_NAME: &'static str = "AWS::WAFRegional::XssMatchSet";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

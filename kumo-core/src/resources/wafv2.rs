@@ -68,6 +68,34 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::WAFv2::IPSet",
+        <IpSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFv2::LoggingConfiguration",
+        <LoggingConfiguration as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFv2::RegexPatternSet",
+        <RegexPatternSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFv2::RuleGroup",
+        <RuleGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFv2::WebACL",
+        <WebAcl as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WAFv2::WebACLAssociation",
+        <WebAclAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// > This is the latest version of *AWS WAF* , named AWS WAF V2, released in November, 2019. For information, including how to migrate your AWS WAF resources from the prior release, see the [AWS WAF developer guide](https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html) .
 ///
 /// Use an `IPSet` to identify web requests that originate from specific IP addresses or ranges of IP addresses. For example, if you're receiving a lot of requests from a ranges of IP addresses, you can configure AWS WAF to block them using an IP set that lists those IP addresses.
@@ -158,6 +186,7 @@ impl crate::typed::ResourceType for IpSet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scope"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name", "Id", "Scope"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -368,6 +397,7 @@ impl crate::typed::ResourceType for LoggingConfiguration {
     const TYPE_NAME: &'static str = "AWS::WAFv2::LoggingConfiguration";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -855,6 +885,7 @@ impl crate::typed::ResourceType for RegexPatternSet {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scope"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name", "Id", "Scope"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1110,6 +1141,7 @@ impl crate::typed::ResourceType for RuleGroup {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scope"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name", "Id", "Scope"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5094,6 +5126,7 @@ impl crate::typed::ResourceType for WebAcl {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scope"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name", "Id", "Scope"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10819,6 +10852,7 @@ impl crate::typed::ResourceType for WebAclAssociation {
     const TYPE_NAME: &'static str = "AWS::WAFv2::WebACLAssociation";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn", "WebACLArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn", "WebACLArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

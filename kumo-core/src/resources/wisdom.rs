@@ -122,6 +122,58 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::Wisdom::AIAgent",
+        <AiAgent as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Wisdom::AIAgentVersion",
+        <AiAgentVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Wisdom::AIGuardrail",
+        <AiGuardrail as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Wisdom::AIGuardrailVersion",
+        <AiGuardrailVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Wisdom::AIPrompt",
+        <AiPrompt as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Wisdom::AIPromptVersion",
+        <AiPromptVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Wisdom::Assistant",
+        <Assistant as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Wisdom::AssistantAssociation",
+        <AssistantAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Wisdom::KnowledgeBase",
+        <KnowledgeBase as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Wisdom::MessageTemplate",
+        <MessageTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Wisdom::MessageTemplateVersion",
+        <MessageTemplateVersion as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::Wisdom::QuickResponse",
+        <QuickResponse as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Creates an Amazon Q in Connect AI Agent.
 ///
 /// `AWS::Wisdom::AIAgent`.
@@ -207,6 +259,7 @@ impl crate::typed::ResourceType for AiAgent {
     const TYPE_NAME: &'static str = "AWS::Wisdom::AIAgent";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AssistantId", "Name", "Tags", "Type"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AIAgentId", "AssistantId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -344,6 +397,8 @@ impl crate::typed::ResourceType for AiAgentVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AIAgentId", "AssistantId", "ModifiedTimeSeconds"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["AssistantId", "AIAgentId", "VersionNumber"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -545,6 +600,7 @@ impl crate::typed::ResourceType for AiGuardrail {
     const TYPE_NAME: &'static str = "AWS::Wisdom::AIGuardrail";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AssistantId", "Name", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AIGuardrailId", "AssistantId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1278,6 +1334,8 @@ impl crate::typed::ResourceType for AiGuardrailVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AIGuardrailId", "AssistantId", "ModifiedTimeSeconds"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["AssistantId", "AIGuardrailId", "VersionNumber"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1439,6 +1497,7 @@ impl crate::typed::ResourceType for AiPrompt {
         "TemplateType",
         "Type",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AIPromptId", "AssistantId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1626,6 +1685,8 @@ impl crate::typed::ResourceType for AiPromptVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AIPromptId", "AssistantId", "ModifiedTimeSeconds"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["AssistantId", "AIPromptId", "VersionNumber"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1762,6 +1823,7 @@ impl crate::typed::ResourceType for Assistant {
         "Tags",
         "Type",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssistantId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1931,6 +1993,7 @@ impl crate::typed::ResourceType for AssistantAssociation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AssistantId", "Association", "AssociationType", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssistantAssociationId", "AssistantId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2160,6 +2223,7 @@ impl crate::typed::ResourceType for KnowledgeBase {
         "SourceConfiguration",
         "Tags",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KnowledgeBaseId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2864,6 +2928,7 @@ impl crate::typed::ResourceType for MessageTemplate {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelSubtype", "KnowledgeBaseArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MessageTemplateArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4375,6 +4440,7 @@ impl crate::typed::ResourceType for MessageTemplateVersion {
     const TYPE_NAME: &'static str = "AWS::Wisdom::MessageTemplateVersion";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MessageTemplateArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MessageTemplateVersionArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4563,6 +4629,7 @@ impl crate::typed::ResourceType for QuickResponse {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KnowledgeBaseArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QuickResponseArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

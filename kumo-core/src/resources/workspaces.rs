@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::WorkSpaces::ConnectionAlias",
+        <ConnectionAlias as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WorkSpaces::Workspace",
+        <Workspace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WorkSpaces::WorkspacesPool",
+        <WorkspacesPool as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// The `AWS::WorkSpaces::ConnectionAlias` resource specifies a connection alias.
 ///
 /// Connection aliases are used for cross-Region redirection. For more information, see [Cross-Region Redirection for Amazon WorkSpaces](https://docs.aws.amazon.com/workspaces/latest/adminguide/cross-region-redirection.html) .
@@ -94,6 +110,7 @@ impl crate::typed::ResourceType for ConnectionAlias {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectionString", "Tags"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AliasId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -268,6 +285,7 @@ impl crate::typed::ResourceType for Workspace {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DirectoryId", "UserName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -533,6 +551,7 @@ impl crate::typed::ResourceType for WorkspacesPool {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PoolName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PoolId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,22 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::WorkspacesInstances::Volume",
+        <Volume as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WorkspacesInstances::VolumeAssociation",
+        <VolumeAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WorkspacesInstances::WorkspaceInstance",
+        <WorkspaceInstance as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Resource Type definition for AWS::WorkspacesInstances::Volume - Manages WorkSpaces Volume resources
 ///
 /// `AWS::WorkspacesInstances::Volume`.
@@ -201,6 +217,7 @@ impl crate::typed::ResourceType for Volume {
         "Throughput",
         "VolumeType",
     ];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VolumeId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -400,6 +417,8 @@ impl crate::typed::ResourceType for VolumeAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Device", "VolumeId", "WorkspaceInstanceId"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] =
+        &["WorkspaceInstanceId", "VolumeId", "Device"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -501,6 +520,7 @@ impl crate::typed::ResourceType for WorkspaceInstance {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ManagedInstance"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceInstanceId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -17,6 +17,12 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[(
     <Environment as crate::typed::ResourceType>::REPLACED_ON_CHANGE,
 )];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
+    "AWS::WorkSpacesThinClient::Environment",
+    <Environment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+)];
+
 /// Describes an environment.
 ///
 /// `AWS::WorkSpacesThinClient::Environment`.
@@ -192,6 +198,7 @@ impl crate::typed::ResourceType for Environment {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DesktopArn", "KmsKeyArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -104,6 +104,50 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::WorkSpacesWeb::BrowserSettings",
+        <BrowserSettings as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WorkSpacesWeb::DataProtectionSettings",
+        <DataProtectionSettings as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WorkSpacesWeb::IdentityProvider",
+        <IdentityProvider as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WorkSpacesWeb::IpAccessSettings",
+        <IpAccessSettings as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WorkSpacesWeb::NetworkSettings",
+        <NetworkSettings as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WorkSpacesWeb::Portal",
+        <Portal as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WorkSpacesWeb::SessionLogger",
+        <SessionLogger as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WorkSpacesWeb::TrustStore",
+        <TrustStore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WorkSpacesWeb::UserAccessLoggingSettings",
+        <UserAccessLoggingSettings as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::WorkSpacesWeb::UserSettings",
+        <UserSettings as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// This resource specifies browser settings that can be associated with a web portal.
 ///
 /// Once associated with a web portal, browser settings control how the browser will behave once a user starts a streaming session for the web portal.
@@ -224,6 +268,7 @@ impl crate::typed::ResourceType for BrowserSettings {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BrowserSettingsArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -576,6 +621,7 @@ impl crate::typed::ResourceType for DataProtectionSettings {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DataProtectionSettingsArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1025,6 +1071,7 @@ impl crate::typed::ResourceType for IdentityProvider {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortalArn"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IdentityProviderArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1229,6 +1276,7 @@ impl crate::typed::ResourceType for IpAccessSettings {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpAccessSettingsArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1400,6 +1448,7 @@ impl crate::typed::ResourceType for NetworkSettings {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NetworkSettingsArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1764,6 +1813,7 @@ impl crate::typed::ResourceType for Portal {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PortalArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2012,6 +2062,7 @@ impl crate::typed::ResourceType for SessionLogger {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SessionLoggerArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2264,6 +2315,7 @@ impl crate::typed::ResourceType for TrustStore {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrustStoreArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2385,6 +2437,7 @@ impl crate::typed::ResourceType for UserAccessLoggingSettings {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserAccessLoggingSettingsArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2649,6 +2702,7 @@ impl crate::typed::ResourceType for UserSettings {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserSettingsArn"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -50,6 +50,26 @@ pub const REPLACED_ON_CHANGE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The properties every resource type of this module is imported by.
+pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
+    (
+        "AWS::XRay::Group",
+        <Group as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::XRay::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::XRay::SamplingRule",
+        <SamplingRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+    (
+        "AWS::XRay::TransactionSearchConfig",
+        <TransactionSearchConfig as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
+    ),
+];
+
 /// Use the `AWS::XRay::Group` resource to specify a group with a name and a filter expression.
 ///
 /// Groups enable the collection of traces that match the filter expression, can be used to filter service graphs and traces, and to supply Amazon CloudWatch metrics.
@@ -125,6 +145,7 @@ impl crate::typed::ResourceType for Group {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GroupARN"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -266,6 +287,7 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::XRay::ResourcePolicy";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyName"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -383,6 +405,7 @@ impl crate::typed::ResourceType for SamplingRule {
         flags: &[],
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SamplingRule.Version"];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleARN"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -882,6 +905,7 @@ impl crate::typed::ResourceType for TransactionSearchConfig {
     const TYPE_NAME: &'static str = "AWS::XRay::TransactionSearchConfig";
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
 
     fn resource(&self) -> &crate::Resource {
         &self.0
