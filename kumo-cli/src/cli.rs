@@ -271,7 +271,9 @@ pub enum Command {
     /// Delete the stacks and forget their local state.
     #[command(after_help = "Examples:\n  \
         {bin} delete --yes              delete without asking\n  \
-        {bin} delete --yes --force      also turn termination protection off first")]
+        {bin} delete --yes --force      also turn termination protection off first\n\n\
+        Stacks are deleted after the stacks that use them, independent ones in parallel\n\
+        (--concurrency; one at a time when each is asked about).")]
     Delete(DeleteArgs),
     /// Print the stacks' outputs, as last deployed from here or, with --live, as deployed.
     #[command(after_help = "Examples:\n  \
@@ -465,6 +467,10 @@ pub struct DeleteArgs {
     /// Turn termination protection off first.
     #[arg(long)]
     pub force: bool,
+    /// How many stacks to delete at once (in all targets together), each once the stacks that
+    /// use it are gone.
+    #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
 }
 
 #[derive(Debug, Args)]

@@ -15,17 +15,16 @@ use crate::events::{busy, explanation, Outcome};
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::progress::Progress;
-use crate::regions::Connections;
 use crate::schedule::{connect, connection, consumers, Schedule};
 use crate::session::{Connection, Session};
 use crate::stackset;
 use crate::state::TargetKey;
 use crate::ui::Prefixed;
 
-/// Deletes the selected stacks, consumers first: with one target one after another (stopping
-/// at a failure); with several, (target, stack) units through the scheduler, a stack once its
-/// consumers are gone in its target, up to [`crate::per_target::CONCURRENCY`] at once (one at a
-/// time when each is asked about), lines prefixed `[TARGET] STACK | ` and a table at the end.
+/// Deletes the selected stacks, consumers first, as (target, stack) units through the
+/// scheduler: a stack once its consumers are gone in its target, up to `--concurrency` at once
+/// (one at a time when each is asked about); lines prefixed `STACK | ` when stacks may run at
+/// once, and with several targets `[TARGET] STACK | ` and a table at the end.
 pub async fn run(
     app: &dyn App,
     session: &Session,
@@ -39,31 +38,26 @@ pub async fn run(
     let mut order = graph.selection(app, &args.selection.stacks)?;
     // Consumers go first: a stack whose exports are imported cannot be deleted.
     order.reverse();
-    if !session.many_targets() {
-        let connections = Connections::open(session, order.iter().map(|(s, _)| s.name())).await?;
-        for (stack, _) in order {
-            let connection = connections.of(session, stack.name());
-            delete(app, session, connection, stack, args, out).await?;
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
     let stacks: Vec<String> = order.iter().map(|(s, _)| s.name().to_owned()).collect();
-    let own: Vec<Session> = session.places.iter().map(|p| session.at(p)).collect();
-    let sessions: Vec<&Session> = own.iter().collect();
-    let connections = connect(&sessions, &stacks, true).await?;
-    session.ui.set_parallel(true);
+    let many = session.many_targets();
+    let own = session.target_sessions();
+    let sessions = session.or_target_sessions(&own);
+    let connections = connect(&sessions, &stacks, many).await?;
+    // Questions on a terminal come one stack at a time.
+    let concurrency = match args.yes {
+        true => usize::from(args.concurrency),
+        false => 1,
+    };
     let schedule = Schedule {
         targets: sessions.len(),
         stacks: &stacks,
         // A stack waits for the stacks that use it.
         dependencies: consumers(&stacks, |name| graph.dependencies(name).clone()),
-        // Questions on a terminal come one stack at a time.
-        concurrency: match args.yes {
-            true => crate::per_target::CONCURRENCY,
-            false => 1,
-        },
+        concurrency,
         fail_fast: false,
     };
+    let parallel = schedule.may_overlap();
+    session.ui.set_parallel(parallel || many);
     let shared = RefCell::new(out);
     let done = schedule
         .run(|target, name| {
@@ -73,7 +67,12 @@ pub async fn run(
                 let Some((stack, _)) = graph.stack(&name) else {
                     return Ok(());
                 };
-                let prefix = format!("[{}] {} | ", session.places[0], session.stack_name(stack));
+                let stack_name = session.stack_name(stack);
+                let prefix = match (many, parallel) {
+                    (true, _) => format!("[{}] {stack_name} | ", session.places[0]),
+                    (false, true) => format!("{stack_name} | "),
+                    (false, false) => String::new(),
+                };
                 let connection = connection(&connections[target], session, &name)?;
                 delete(
                     app,
@@ -87,7 +86,7 @@ pub async fn run(
             }
         })
         .await;
-    done.finish(session, &sessions, true, shared.into_inner())
+    done.finish(session, &sessions, many, shared.into_inner())
 }
 
 /// Deletes `stack` through `connection` (asking first unless `--yes`), and forgets its record.

@@ -53,14 +53,8 @@ pub async fn run(
         .check_shared(app, &waiting, &args.params)?;
     let stacks: Vec<String> = waiting.iter().map(|(s, _)| s.name().to_owned()).collect();
     let many = session.many_targets();
-    let own: Vec<Session> = match many {
-        true => session.places.iter().map(|p| session.at(p)).collect(),
-        false => Vec::new(),
-    };
-    let sessions: Vec<&Session> = match many {
-        true => own.iter().collect(),
-        false => vec![session],
-    };
+    let own = session.target_sessions();
+    let sessions = session.or_target_sessions(&own);
     let connections = connect(&sessions, &stacks, many).await?;
     // Questions on a terminal come one stack at a time.
     let concurrency = if !args.yes && Session::interactive() {
@@ -68,8 +62,6 @@ pub async fn run(
     } else {
         usize::from(args.concurrency)
     };
-    let parallel = concurrency > 1 && waiting.len() > 1;
-    session.ui.set_parallel(parallel || many);
     let schedule = Schedule {
         targets: sessions.len(),
         stacks: &stacks,
@@ -80,6 +72,8 @@ pub async fn run(
         concurrency,
         fail_fast: args.fail_fast,
     };
+    let parallel = schedule.may_overlap();
+    session.ui.set_parallel(parallel || many);
     let shared = RefCell::new(out);
     let done = schedule
         .run(|target, name| {

@@ -10,8 +10,7 @@ use crate::error::CliError;
 use crate::session::Session;
 use crate::target::{gather, Outcome, Place};
 
-/// How many targets `plan`, `diff`, `status`, `outputs` and `drift` act on at once, and how
-/// many (target, stack) units `delete` runs at once.
+/// How many targets `plan`, `diff`, `status`, `outputs` and `drift` act on at once.
 pub const CONCURRENCY: usize = 4;
 
 /// Runs `command` with `session`, or with several targets once per target, up to `concurrency`
@@ -26,11 +25,7 @@ pub async fn each(
     if !session.many_targets() {
         return command(session, out).await;
     }
-    let sessions: Vec<Session> = session
-        .places
-        .iter()
-        .map(|place| session.at(place))
-        .collect();
+    let sessions = session.target_sessions();
     let mut buffers = vec![Vec::<u8>::new(); sessions.len()];
     let results: Vec<Result<ExitCode, CliError>> =
         stream::iter(sessions.iter().zip(buffers.iter_mut()))
@@ -52,6 +47,23 @@ pub async fn each(
 }
 
 impl Session {
+    /// The session of each target when there are several; none with one (this session serves
+    /// it).
+    pub fn target_sessions(&self) -> Vec<Session> {
+        match self.many_targets() {
+            true => self.places.iter().map(|place| self.at(place)).collect(),
+            false => Vec::new(),
+        }
+    }
+
+    /// The sessions of the targets: `own` ([`Session::target_sessions`]), or this one alone.
+    pub fn or_target_sessions<'s>(&'s self, own: &'s [Session]) -> Vec<&'s Session> {
+        match own.is_empty() {
+            true => vec![self],
+            false => own.iter().collect(),
+        }
+    }
+
     /// The session of `place`: its region, and in its account the role kumo.toml names (the
     /// credentials must then be that account's), with a `--json` report of its own.
     pub fn at(&self, place: &Place) -> Session {

@@ -55,6 +55,25 @@ pub struct Done {
 }
 
 impl Schedule<'_> {
+    /// Whether two units may run at the same time: more than one may, and there are several
+    /// targets or two stacks neither of which waits for the other.
+    pub fn may_overlap(&self) -> bool {
+        if self.concurrency < 2 {
+            return false;
+        }
+        if self.targets > 1 {
+            return !self.stacks.is_empty();
+        }
+        // In dependency order, each stack waits for every one before it only if it waits for
+        // the one just before it itself (no stack lies between them to wait through).
+        self.stacks.windows(2).any(|pair| {
+            !self
+                .dependencies
+                .get(&pair[1])
+                .is_some_and(|waits| waits.contains(&pair[0]))
+        })
+    }
+
     /// Runs every unit through `run` (given the target's index and the stack), in order.
     pub async fn run<F, Fut>(&self, run: F) -> Done
     where
@@ -334,6 +353,20 @@ mod tests {
             concurrency,
             fail_fast,
         }
+    }
+
+    #[test]
+    fn units_may_overlap_unless_each_stack_waits_for_the_one_before() {
+        let chain = stacks();
+        let mut one_target = schedule(&chain, 4, false);
+        one_target.targets = 1;
+        assert!(!one_target.may_overlap(), "network, data, service: a chain");
+        assert!(schedule(&chain, 4, false).may_overlap(), "three targets");
+        assert!(!schedule(&chain, 1, false).may_overlap(), "one at a time");
+        let independent = vec!["network".to_owned(), "loner".to_owned()];
+        let mut two = schedule(&independent, 4, false);
+        two.targets = 1;
+        assert!(two.may_overlap());
     }
 
     fn run(schedule: &Schedule<'_>, fake: &Fake) -> Done {

@@ -1,7 +1,7 @@
 //! Apps of several stacks end to end against moto on 127.0.0.1: the mes-platform example in
 //! dependency order, no-ops, a producer's changed output updating its consumer, independent
 //! stacks deploying at once, the export deadlock guard, hooks, stacks not attempted after a
-//! failure, and delete in reverse order.
+//! failure, and delete in reverse order (independent stacks at once, or one at a time).
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
@@ -305,6 +305,44 @@ fn apps_deploy_in_order_in_parallel_and_delete_in_reverse_against_moto() {
     );
     refuse.store(false, Ordering::SeqCst);
 
+    // Delete: consumers first, independent stacks at the same time; with --concurrency 1 one
+    // after another.
     let (code, out) = deploy(&app, dir, &["delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let deleted = report(&out);
+    for stack in ["consumer-dev", "producer-dev", "loner-dev"] {
+        assert_eq!(deleted[stack]["result"], "deleted", "{out}");
+    }
+    assert!(
+        millis(&deleted, "producer-dev", "started_ms")
+            >= millis(&deleted, "consumer-dev", "finished_ms"),
+        "{out}"
+    );
+    assert!(
+        millis(&deleted, "loner-dev", "started_ms")
+            < millis(&deleted, "consumer-dev", "finished_ms")
+            && millis(&deleted, "consumer-dev", "started_ms")
+                < millis(&deleted, "loner-dev", "finished_ms"),
+        "{out}"
+    );
+    let (code, out) = deploy(&app, dir, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let (code, out) = deploy(&app, dir, &["delete", "--yes", "--concurrency", "1"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let deleted = report(&out);
+    let mut spans: Vec<(u64, u64)> = ["consumer-dev", "producer-dev", "loner-dev"]
+        .iter()
+        .map(|stack| {
+            assert_eq!(deleted[stack]["result"], "deleted", "{out}");
+            (
+                millis(&deleted, stack, "started_ms"),
+                millis(&deleted, stack, "finished_ms"),
+            )
+        })
+        .collect();
+    spans.sort_unstable();
+    assert!(
+        spans.windows(2).all(|pair| pair[1].0 >= pair[0].1),
+        "one at a time: {out}"
+    );
 }
