@@ -26,7 +26,8 @@ pub struct NestedChanges {
 }
 
 /// The changes of the nested stacks of `after` (and theirs) from those `before` names, whose
-/// templates are read from `state` by the hash in their `TemplateURL`.
+/// templates are read from `state` by the hash in their `TemplateURL` (one with the hash of the
+/// new template is that template: it is read from nowhere).
 pub fn changes(
     state: &State,
     before: &Template,
@@ -39,12 +40,13 @@ pub fn changes(
             .get(id)
             .and_then(|resource| resource.properties().get("TemplateURL"))
             .and_then(hash_of);
+        let child = nested.template();
         let old = match &hash {
+            Some(hash) if hash == nested.hash() => Some(child.clone()),
             Some(hash) => state.nested(hash)?,
             None => None,
         };
         let nothing = Template::new();
-        let child = nested.template();
         let deeper = self::changes(state, old.as_ref().unwrap_or(&nothing), child)?;
         found.push(NestedChanges {
             path: id.clone(),
@@ -185,6 +187,19 @@ mod tests {
             .unwrap()
             .iter()
             .all(|c| c.changes.is_empty()));
+    }
+
+    #[test]
+    fn a_child_of_the_same_hash_is_known_without_being_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::new(dir.path());
+        let template = parent(true);
+        let found = changes(&state, &template, &template).unwrap();
+        assert_eq!(found.len(), 2);
+        for child in found {
+            assert!(!child.unknown && child.changes.is_empty(), "{}", child.path);
+            assert_eq!(child.before.as_ref(), Some(&child.after), "{}", child.path);
+        }
     }
 
     #[test]
