@@ -15,7 +15,7 @@ use crate::events::{busy, explanation, Outcome};
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::progress::Progress;
-use crate::schedule::{connect, connection, consumers, Schedule};
+use crate::schedule::{connect, connection, consumers, line_prefix, Schedule};
 use crate::session::{Connection, Session};
 use crate::stackset;
 use crate::state::TargetKey;
@@ -68,11 +68,7 @@ pub async fn run(
                     return Ok(());
                 };
                 let stack_name = session.stack_name(stack);
-                let prefix = match (many, parallel) {
-                    (true, _) => format!("[{}] {stack_name} | ", session.places[0]),
-                    (false, true) => format!("{stack_name} | "),
-                    (false, false) => String::new(),
-                };
+                let prefix = line_prefix(session, &stack_name, many, parallel);
                 let connection = connection(&connections[target], session, &name)?;
                 delete(
                     app,

@@ -21,7 +21,7 @@ use crate::order::Graph;
 use crate::prepare;
 use crate::progress::Progress;
 use crate::proposal::Proposal;
-use crate::schedule::{connect, connection, Schedule};
+use crate::schedule::{connect, connection, line_prefix, Schedule};
 use crate::secrets::{comparable, mask_outputs};
 use crate::security;
 use crate::session::{Connection, Session};
@@ -84,11 +84,7 @@ pub async fn run(
                     return Ok(());
                 };
                 let stack_name = session.stack_name(stack);
-                let prefix = match (many, parallel) {
-                    (true, _) => format!("[{}] {stack_name} | ", session.places[0]),
-                    (false, true) => format!("{stack_name} | "),
-                    (false, false) => String::new(),
-                };
+                let prefix = line_prefix(session, &stack_name, many, parallel);
                 let mut out = Prefixed::new(shared, prefix);
                 let connection = connection(&connections[target], session, &name)?;
                 deploy(

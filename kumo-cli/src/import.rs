@@ -80,12 +80,10 @@ fn check_keys(
     if given == wanted {
         return Ok(());
     }
-    let quoted = |names: &mut dyn Iterator<Item = &str>| {
-        names
-            .map(|name| format!("`{name}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    fn quoted<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+        let quoted: Vec<String> = names.into_iter().map(|name| format!("`{name}`")).collect();
+        quoted.join(", ")
+    }
     let example = keys
         .iter()
         .map(|key| format!("--import-id {logical_id}.{key}=VALUE"))
@@ -93,8 +91,8 @@ fn check_keys(
         .join(" ");
     Err(format!(
         "the identifier of `{logical_id}` has {}, but CloudFormation imports {type_name} resources by {}: give {example}",
-        quoted(&mut given.into_iter()),
-        quoted(&mut keys.iter().copied()),
+        quoted(given),
+        quoted(keys.iter().copied()),
     ))
 }
 

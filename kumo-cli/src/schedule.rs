@@ -157,6 +157,17 @@ pub async fn connect(
     Ok(connections)
 }
 
+/// What each line of the unit of the stack `stack_name` in the target of `session` starts with:
+/// `[TARGET] STACK | ` with `many` targets, `STACK | ` when units run in `parallel`, else
+/// nothing.
+pub fn line_prefix(session: &Session, stack_name: &str, many: bool, parallel: bool) -> String {
+    match (many, parallel) {
+        (true, _) => format!("[{}] {stack_name} | ", session.places[0]),
+        (false, true) => format!("{stack_name} | "),
+        (false, false) => String::new(),
+    }
+}
+
 /// `dependencies` turned round, for `delete`: of each stack of `stacks`, the stacks of `stacks`
 /// that depend on it (its consumers, which go first).
 pub fn consumers(
