@@ -601,6 +601,27 @@ mod tests {
     }
 
     #[test]
+    fn delete_takes_a_concurrency_of_at_least_one() {
+        let concurrency = |argv: &[&str]| match Cli::parse_args(args(argv), &["jobs"]) {
+            Ok(Cli {
+                command: Command::Delete(delete),
+                ..
+            }) => Ok(delete.concurrency),
+            Ok(other) => panic!("{other:?}"),
+            Err(err) => Err(err.kind()),
+        };
+        assert_eq!(concurrency(&["jobs", "delete", "--yes"]), Ok(4));
+        assert_eq!(
+            concurrency(&["jobs", "delete", "--yes", "--concurrency", "1"]),
+            Ok(1)
+        );
+        assert_eq!(
+            concurrency(&["jobs", "delete", "--concurrency", "0"]),
+            Err(clap::error::ErrorKind::ValueValidation)
+        );
+    }
+
+    #[test]
     fn a_command_lists_its_own_options_apart_from_the_global_ones() {
         let deploy = help(&["jobs"], &["jobs", "deploy", "--help"]);
         let (own, global) = deploy.split_once("Global options:").expect(&deploy);
