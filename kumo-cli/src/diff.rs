@@ -177,10 +177,11 @@ fn show(
         nested: &nested,
         security: &security,
     };
-    let lines = shown.lines();
-    write!(out, "{}", painted(ui, &lines)).map_err(CliError::Stdout)?;
+    // With --json the report is what is printed, and the text would go nowhere.
     if ui.json {
         shown.report(ui);
+    } else {
+        write!(out, "{}", painted(ui, &shown.lines())).map_err(CliError::Stdout)?;
     }
     Ok(shown.count() > 0)
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use aws_sdk_cloudformation::Client;
-use kumo_core::diff::diff;
+use kumo_core::diff::{diff, Change};
 use kumo_core::{App, HookPoint, Stack, Template};
 use serde_json::json;
 
@@ -106,6 +106,8 @@ struct Survey {
     tags: BTreeMap<String, String>,
     /// Whether the set itself (template, parameters, tags, roles) changes.
     set_changes: bool,
+    /// The template's changes (all of it added when the set is new).
+    template_changes: Vec<Change>,
     /// The instances' changes (all of them added when the set is new).
     instances: InstanceChanges,
 }
@@ -125,20 +127,26 @@ impl Survey {
             .await?;
         let tags = session.stack_tags(stack, template);
         let live = Live::read(session, engine, &name, settings).await?;
-        let (set_changes, instances) = match &live {
+        let (set_changes, template_changes, instances) = match &live {
             None => (
                 true,
+                diff(&Template::new(), template),
                 InstanceChanges::between(&BTreeMap::new(), &wanted(settings)),
             ),
             Some(live) => {
                 let effective = |values: &BTreeMap<String, String>| {
                     comparable(template, Session::effective_parameters(template, values))
                 };
-                let same = &live.template == template
+                let unchanged = &live.template == template;
+                let template_changes = match unchanged {
+                    true => Vec::new(),
+                    false => diff(&live.template, template),
+                };
+                let same = unchanged
                     && effective(&live.parameters) == effective(&parameters)
                     && (tags.is_empty() || live.tags == tags)
                     && !live.roles_differ;
-                (!same, live.instances.clone())
+                (!same, template_changes, live.instances.clone())
             }
         };
         Ok(Survey {
@@ -147,6 +155,7 @@ impl Survey {
             parameters,
             tags,
             set_changes,
+            template_changes,
             instances,
         })
     }
@@ -172,8 +181,7 @@ impl Survey {
         }
         let nothing = Template::new();
         let before = self.live.as_ref().map_or(&nothing, |l| &l.template);
-        let template_changes = diff(before, template);
-        let what = match (&self.live, template_changes.len()) {
+        let what = match (&self.live, self.template_changes.len()) {
             (None, _) => "a new stack set".to_owned(),
             (Some(_), 0) if self.set_changes => "parameter values, tags or roles change".to_owned(),
             (Some(_), 0) => "the set itself is unchanged".to_owned(),
@@ -189,7 +197,7 @@ impl Survey {
             ),
         )?;
         let review = Review::new(before, template);
-        for change in &template_changes {
+        for change in &self.template_changes {
             for (style, text) in review.lines(change) {
                 line(out, format!("  {}", ui.paint(style, &text)))?;
             }
@@ -297,8 +305,7 @@ pub async fn deploy(
         )));
     }
     // No change set says what a stack set's update replaces: the schemas do.
-    let changes = diff(deployed, template);
-    let lost = Review::new(deployed, template).lost(&changes);
+    let lost = Review::new(deployed, template).lost(&survey.template_changes);
     let dangerous = destructive_losses(&lost, previous, template);
     if !dangerous.is_empty() && !args.allow_destructive {
         return Err(calls.fail(format!(
