@@ -3,7 +3,8 @@
 //! its parameters and its output read by the parent, a no-op redeploy, an offline `diff` and a
 //! deploy of a changed child, a child that widens access shown in the security view and its
 //! deploy refused without approval, a change beside a deployed role from a machine that has not
-//! kept the nested template (read from CloudFormation: no approval needed), and delete.
+//! kept the nested template (read from CloudFormation: no approval needed), the failure to find
+//! it there said with its cause, and delete.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 use kumo_core::iam::{PolicyDocument, Principal, Statement};
 use kumo_core::resources::{iam, sqs};
 use kumo_core::{stack, App, Environment, Stack};
+use kumo_tests::proxy::{Call, Fault, FaultProxy, Rule};
 use kumo_tests::MotoServer;
 
 stack! {
@@ -315,6 +317,37 @@ fn deploys_a_nested_stack_against_moto() {
     let (code, out) = kumo(&ServiceTuned, dir, &["--local", "plan"]);
     assert_eq!(code, ExitCode::from(1), "{out}");
     assert!(!out.contains("Security"), "{out}");
+
+    // When CloudFormation does not say which stack is nested there, diff and plan fail naming it,
+    // with the cause, instead of taking the nested stack for new.
+    let refused = Rule::every(Call::Action("DescribeStackResource"), Fault::Status(400));
+    let proxy = FaultProxy::start(moto.port(), vec![refused]).unwrap();
+    std::env::set_var("KUMO_LOCAL_PORT", proxy.port().to_string());
+    for command in ["diff --live", "plan"] {
+        let mut args = vec!["--local"];
+        args.extend(command.split(' '));
+        let (code, out) = kumo(&ServiceTuned, dir, &args);
+        assert_eq!(code, ExitCode::from(2), "{command}: {out}");
+        assert!(
+            out.contains("error: finding nested stack Jobs in nesting-dev: InjectedFault: "),
+            "{command}: {out}"
+        );
+        assert!(!out.contains("Resources.DeadLetters"), "{command}: {out}");
+    }
+    // Nor when it does not give the nested stack's template (the parent's is read first).
+    let unread = Rule::nth(Call::Action("GetTemplate"), 2, Fault::Status(400));
+    let proxy = FaultProxy::start(moto.port(), vec![unread]).unwrap();
+    std::env::set_var("KUMO_LOCAL_PORT", proxy.port().to_string());
+    let (code, out) = kumo(&ServiceTuned, dir, &["--local", "diff", "--live"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains(
+            "error: reading the deployed template of nested stack Jobs in nesting-dev: InjectedFault: "
+        ),
+        "{out}"
+    );
+    std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
+    drop(proxy);
     let (code, out) = kumo(&ServiceTuned, dir, &["--local", "deploy", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(!out.contains("Security"), "{out}");

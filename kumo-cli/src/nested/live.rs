@@ -35,7 +35,10 @@ pub async fn changes(
         if found[index].unknown {
             let path = found[index].path.clone();
             let id = stack_id(client, stack, &path, &mut ids).await?;
-            let deployed = Engine::new(client, &id).deployed_template().await?;
+            let deployed = Engine::new(client, &id)
+                .deployed_template()
+                .await
+                .map_err(|err| of_nested(err, stack, &path))?;
             let child = &mut found[index];
             // Those nested in it were compared with nothing: again, with what it names.
             let deeper = super::changes(state, &deployed, &child.after)?;
@@ -56,6 +59,22 @@ pub async fn changes(
         index += 1;
     }
     Ok(found)
+}
+
+/// `err`, of a call about the stack nested at `path` in the stack called `stack`, saying which
+/// nested stack (its own name is a generated one).
+fn of_nested(err: CliError, stack: &str, path: &str) -> CliError {
+    match err {
+        CliError::Aws { action, message } => CliError::Aws {
+            action: format!("{action} of nested stack {path} in {stack}"),
+            message,
+        },
+        CliError::Deploy { message, .. } => CliError::Deploy {
+            stack: stack.to_owned(),
+            message: format!("nested stack {path}: {message}"),
+        },
+        other => other,
+    }
 }
 
 /// The ID of the stack nested at `path` (logical IDs, `.`-joined) in the stack called `stack`,
@@ -83,7 +102,7 @@ async fn stack_id(
             .logical_resource_id(step)
             .send()
             .await
-            .map_err(|err| aws_error(&format!("finding nested stack {walked}"), err))?;
+            .map_err(|err| aws_error(&format!("finding nested stack {walked} in {stack}"), err))?;
         let id = resource
             .stack_resource_detail()
             .and_then(|detail| detail.physical_resource_id())
