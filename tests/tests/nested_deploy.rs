@@ -334,6 +334,7 @@ fn deploys_a_nested_stack_against_moto() {
         );
         assert!(!out.contains("Resources.DeadLetters"), "{command}: {out}");
     }
+    drop(proxy);
     // Nor when it does not give the nested stack's template (the parent's is read first).
     let unread = Rule::nth(Call::Action("GetTemplate"), 2, Fault::Status(400));
     let proxy = FaultProxy::start(moto.port(), vec![unread]).unwrap();
@@ -348,6 +349,7 @@ fn deploys_a_nested_stack_against_moto() {
     );
     std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
     drop(proxy);
+
     let (code, out) = kumo(&ServiceTuned, dir, &["--local", "deploy", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(!out.contains("Security"), "{out}");
