@@ -29,6 +29,11 @@ use crate::value::{Json, Value};
 pub struct Condition(Json);
 
 impl Condition {
+    /// Sorts the keys of the condition's objects (see [`crate::value::maps_sort`]).
+    pub(crate) fn sort_objects(&mut self) {
+        self.0.sort_all_objects();
+    }
+
     /// `Fn::Equals`: true when both values are equal.
     pub fn equals<T>(left: impl Into<Value<T>>, right: impl Into<Value<T>>) -> Self {
         Condition(json!({"Fn::Equals": [left.into().into_json(), right.into().into_json()]}))

@@ -30,6 +30,26 @@ use serde::{Serialize, Serializer};
 /// Also the type parameter of [`Value`] for properties the specification types only as JSON.
 pub type Json = serde_json::Value;
 
+/// Whether serde_json's maps keep their keys sorted, as kumo writes them.
+///
+/// They do unless a crate anywhere in the build turns on serde_json's `preserve_order` feature
+/// (Cargo unifies features across a build): a map then keeps the order its keys were inserted
+/// in, and the same stack source would write another template. Writers then sort a copy.
+pub(crate) fn maps_sort() -> bool {
+    static SORT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SORT.get_or_init(|| {
+        let mut map = serde_json::Map::new();
+        map.insert("b".to_owned(), Json::Null);
+        map.insert("a".to_owned(), Json::Null);
+        map.keys().next().is_some_and(|first| first == "a")
+    })
+}
+
+/// Sorts the keys of every object in `values` (no work when [`maps_sort`]).
+pub(crate) fn sort_objects<'a>(values: impl IntoIterator<Item = &'a mut Json>) {
+    values.into_iter().for_each(Json::sort_all_objects);
+}
+
 /// A value of CloudFormation type `T`: a literal, or an intrinsic function that yields a `T`.
 ///
 /// ```
@@ -209,9 +229,16 @@ impl<T> fmt::Debug for Value<T> {
     }
 }
 
+/// A value is written with the keys of its objects sorted, even when a crate of the build turns on
+/// serde_json's `preserve_order`.
 impl<T> Serialize for Value<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.json.serialize(serializer)
+        if maps_sort() {
+            return self.json.serialize(serializer);
+        }
+        let mut sorted = self.json.clone();
+        sorted.sort_all_objects();
+        sorted.serialize(serializer)
     }
 }
 

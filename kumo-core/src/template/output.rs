@@ -103,6 +103,19 @@ impl Output {
     pub fn export_declaration(&self) -> Option<&Export> {
         self.export.as_ref()
     }
+
+    /// Sorts the keys of every object the output holds (see [`crate::value::maps_sort`]).
+    pub(super) fn sort_objects(&mut self) {
+        let export = self
+            .export
+            .iter_mut()
+            .flat_map(|export| std::iter::once(&mut export.name).chain(export.other.values_mut()));
+        crate::value::sort_objects(
+            std::iter::once(&mut self.value)
+                .chain(self.other.values_mut())
+                .chain(export),
+        );
+    }
 }
 
 impl Export {

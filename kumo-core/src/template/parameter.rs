@@ -182,6 +182,11 @@ impl Parameter {
     pub fn other_keys(&self) -> &BTreeMap<String, serde_json::Value> {
         &self.other
     }
+
+    /// Sorts the keys of every object the parameter holds (see [`crate::value::maps_sort`]).
+    pub(super) fn sort_objects(&mut self) {
+        crate::value::sort_objects(self.other.values_mut());
+    }
 }
 
 /// The AWS-specific parameter types, whose values CloudFormation checks against the account.

@@ -94,6 +94,24 @@ impl Resource {
             other: object.into_iter().collect(),
         })
     }
+
+    /// Sorts the keys of every object the resource holds (see [`crate::value::maps_sort`]).
+    pub(super) fn sort_objects(&mut self) {
+        self.properties.sort_keys();
+        crate::value::sort_objects(
+            [
+                &mut self.metadata,
+                &mut self.creation_policy,
+                &mut self.update_policy,
+                &mut self.deletion_policy,
+                &mut self.update_replace_policy,
+            ]
+            .into_iter()
+            .flatten()
+            .chain(self.properties.values_mut())
+            .chain(self.other.values_mut()),
+        );
+    }
 }
 
 /// Takes `key` out of a resource's object; null is no value.

@@ -77,6 +77,19 @@ impl Rule {
     pub fn other_keys(&self) -> &BTreeMap<String, Json> {
         &self.other
     }
+
+    /// Sorts the keys of every object the rule holds (see [`crate::value::maps_sort`]).
+    pub(super) fn sort_objects(&mut self) {
+        let assertions = self.assertions.iter_mut().flat_map(|assertion| {
+            std::iter::once(&mut assertion.assert).chain(assertion.other.values_mut())
+        });
+        crate::value::sort_objects(
+            self.rule_condition
+                .iter_mut()
+                .chain(self.other.values_mut())
+                .chain(assertions),
+        );
+    }
 }
 
 impl Assertion {

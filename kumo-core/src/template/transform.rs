@@ -24,6 +24,11 @@ impl Transforms {
         self.items.is_empty()
     }
 
+    /// Sorts the keys of the transforms' objects (see [`crate::value::maps_sort`]).
+    pub(super) fn sort_objects(&mut self) {
+        crate::value::sort_objects(&mut self.items);
+    }
+
     /// Adds a transform by name, unless already present. Two or more are written as a list.
     pub(super) fn add(&mut self, name: String) {
         if !self.items.iter().any(|item| item.as_str() == Some(&name)) {

@@ -5,13 +5,27 @@ use std::collections::BTreeMap;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::{Section, Template};
-use crate::value::Json;
+use super::{Condition, Output, Parameter, Resource, Rule, Section, Template};
+use crate::value::{sort_objects, Json};
 
 /// The sections in the order the template writes them: CloudFormation's, then `Hooks`, then the
-/// keys the model does not know, sorted.
+/// keys the model does not know, sorted; the keys of every JSON object in them sorted, even when
+/// a crate of the build turns on serde_json's `preserve_order` (its maps then keep insertion
+/// order, and a sorted copy is written).
 impl Serialize for Template {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if crate::value::maps_sort() {
+            return self.write(serializer);
+        }
+        let mut sorted = self.clone();
+        sorted.sort_objects();
+        sorted.write(serializer)
+    }
+}
+
+impl Template {
+    /// Writes the sections, each JSON object as its map keeps it.
+    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("AWSTemplateFormatVersion", &self.format_version)?;
         if let Some(description) = &self.description {
@@ -40,9 +54,30 @@ impl Serialize for Template {
         }
         map.end()
     }
-}
 
-impl Template {
+    /// Sorts the keys of every JSON object in the template.
+    fn sort_objects(&mut self) {
+        self.parameters
+            .values_mut()
+            .for_each(Parameter::sort_objects);
+        self.rules.values_mut().for_each(Rule::sort_objects);
+        self.conditions
+            .values_mut()
+            .for_each(Condition::sort_objects);
+        self.transform.sort_objects();
+        self.resources.values_mut().for_each(Resource::sort_objects);
+        self.outputs.values_mut().for_each(Output::sort_objects);
+        let mappings = self.mappings.values_mut().flat_map(BTreeMap::values_mut);
+        sort_objects(
+            self.metadata
+                .values_mut()
+                .chain(mappings.flat_map(BTreeMap::values_mut))
+                .chain(self.hooks.values_mut())
+                .chain(self.functions.values_mut().flat_map(BTreeMap::values_mut))
+                .chain(self.other.values_mut()),
+        );
+    }
+
     /// Writes a section unless it has neither declarations nor functions.
     fn write_section<M: SerializeMap, T: Serialize>(
         &self,
@@ -124,5 +159,70 @@ impl<T: Serialize> Serialize for Entry<'_, T> {
             Entry::Declared(value) => value.serialize(serializer),
             Entry::Function(value) => value.serialize(serializer),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every object of this template has its keys in descending order: read with serde_json's
+    /// `preserve_order` on, they are kept so, and must be written sorted all the same. (CI runs
+    /// kumo-core's tests with that feature on too.)
+    const DESCENDING: &str = r#"{
+      "AWSTemplateFormatVersion": "2010-09-09",
+      "Metadata": {"Owner": {"z": 1, "a": 2}},
+      "Parameters": {"Env": {"Type": "String", "x-note": {"z": 1, "a": 2}}},
+      "Rules": {"R": {"RuleCondition": {"z": 1, "a": 2},
+                      "Assertions": [{"Assert": {"z": 1, "a": 2}, "x-note": {"z": 1, "a": 2}}],
+                      "x-note": {"z": 1, "a": 2}}},
+      "Mappings": {"M": {"k": {"v": {"z": 1, "a": 2}}}},
+      "Conditions": {"C": {"Fn::Equals": [{"z": 1, "a": 2}, "x"]}},
+      "Transform": ["AWS::LanguageExtensions", {"Parameters": {"z": 1, "a": 2}, "Name": "AWS::Include"}],
+      "Resources": {
+        "Q": {"Type": "AWS::SQS::Queue", "Metadata": {"z": 1, "a": 2},
+              "Properties": {"Tags": [{"Value": "v", "Key": "k"}], "DelaySeconds": 5},
+              "CreationPolicy": {"z": 1, "a": 2}, "UpdatePolicy": {"z": 1, "a": 2},
+              "DeletionPolicy": {"Fn::If": ["C", "Retain", "Delete"]},
+              "UpdateReplacePolicy": {"Fn::If": ["C", "Retain", "Delete"]},
+              "Version": {"z": 1, "a": 2}},
+        "Fn::ForEach::T": ["X", ["a"], {"T${X}": {"Type": "AWS::SNS::Topic",
+                                                 "Properties": {"z": 1, "a": 2}}}]
+      },
+      "Outputs": {"O": {"Value": {"z": 1, "a": 2},
+                        "Export": {"Name": {"z": 1, "a": 2}, "x-note": {"z": 1, "a": 2}},
+                        "x-note": {"z": 1, "a": 2}}},
+      "Hooks": {"H": {"Type": "AWS::CodeDeploy::BlueGreen", "Properties": {"z": 1, "a": 2}}},
+      "Globals": {"z": 1, "a": 2}
+    }"#;
+
+    #[test]
+    fn objects_are_written_with_their_keys_sorted_whatever_order_maps_keep() {
+        let template = Template::from_json(DESCENDING).unwrap();
+        let sorted = concat!(
+            r#"{"AWSTemplateFormatVersion":"2010-09-09","#,
+            r#""Metadata":{"Owner":{"a":2,"z":1}},"#,
+            r#""Parameters":{"Env":{"Type":"String","x-note":{"a":2,"z":1}}},"#,
+            r#""Rules":{"R":{"RuleCondition":{"a":2,"z":1},"Assertions":[{"Assert":{"a":2,"z":1},"#,
+            r#""x-note":{"a":2,"z":1}}],"x-note":{"a":2,"z":1}}},"#,
+            r#""Mappings":{"M":{"k":{"v":{"a":2,"z":1}}}},"#,
+            r#""Conditions":{"C":{"Fn::Equals":[{"a":2,"z":1},"x"]}},"#,
+            r#""Transform":["AWS::LanguageExtensions",{"Name":"AWS::Include","#,
+            r#""Parameters":{"a":2,"z":1}}],"#,
+            r#""Resources":{"Fn::ForEach::T":["X",["a"],{"T${X}":{"Properties":{"a":2,"z":1},"#,
+            r#""Type":"AWS::SNS::Topic"}}],"Q":{"Type":"AWS::SQS::Queue","#,
+            r#""Metadata":{"a":2,"z":1},"Properties":{"DelaySeconds":5,"Tags":[{"Key":"k","#,
+            r#""Value":"v"}]},"CreationPolicy":{"a":2,"z":1},"UpdatePolicy":{"a":2,"z":1},"#,
+            r#""DeletionPolicy":{"Fn::If":["C","Retain","Delete"]},"#,
+            r#""UpdateReplacePolicy":{"Fn::If":["C","Retain","Delete"]},"Version":{"a":2,"z":1}}},"#,
+            r#""Outputs":{"O":{"Value":{"a":2,"z":1},"Export":{"Name":{"a":2,"z":1},"x-note":{"a":2,"#,
+            r#""z":1}},"x-note":{"a":2,"z":1}}},"#,
+            r#""Hooks":{"H":{"Properties":{"a":2,"z":1},"Type":"AWS::CodeDeploy::BlueGreen"}},"#,
+            r#""Globals":{"a":2,"z":1}}"#,
+        );
+        assert_eq!(template.to_json_compact(), sorted);
+        // The strings hold no whitespace: without it, the pretty text is the compact one.
+        let pretty: String = template.to_json().split_whitespace().collect();
+        assert_eq!(pretty, sorted);
     }
 }
