@@ -35,16 +35,22 @@ pub enum Call {
     Any,
     /// A Query-protocol call (CloudFormation, STS) with this `Action=` in its form body.
     Action(&'static str),
+    /// A Query-protocol call with this `Action=` whose form body holds this text (as sent:
+    /// `StackName=shop-dev`; `:` and `/` of a value are percent-encoded).
+    ActionWith(&'static str, &'static str),
     /// A REST call (S3's: no `Action=`) with this HTTP method.
     S3(&'static str),
 }
 
 impl Call {
-    /// Whether a request (`action` from its form body, else `None`) with `method` is one.
-    fn matches(self, method: &str, action: Option<&str>) -> bool {
+    /// Whether a request with `method` and `body` (`action` from it, else `None`) is one.
+    fn matches(self, method: &str, action: Option<&str>, body: &[u8]) -> bool {
         match self {
             Call::Any => true,
             Call::Action(name) => action == Some(name),
+            Call::ActionWith(name, text) => {
+                action == Some(name) && find(body, text.as_bytes()).is_some()
+            }
             Call::S3(wanted) => action.is_none() && method == wanted,
         }
     }
@@ -68,6 +74,9 @@ pub enum Fault {
     /// Reads the request and never answers, holding the connection open until the proxy is
     /// dropped.
     Silence,
+    /// Answers 200 with this XML body (nothing goes upstream): a reply the emulator does not
+    /// give, such as a change set with nested change sets.
+    Respond(&'static str),
 }
 
 /// When a rule strikes, among the requests it counts.
@@ -143,11 +152,12 @@ impl Shared {
         (label, region): (String, Option<String>),
         method: &str,
         action: Option<&str>,
+        body: &[u8],
     ) -> Option<Fault> {
         lock(&self.calls).push((label, region));
         let mut fault = None;
         for (rule, seen) in lock(&self.rules).iter_mut() {
-            if !rule.call.matches(method, action) {
+            if !rule.call.matches(method, action, body) {
                 continue;
             }
             *seen += 1;
@@ -434,7 +444,7 @@ fn serve(mut client: Connection, shared: &Shared) {
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         let call = (label, head.signing_region());
-        let reply = match shared.fault_for(call, &method, action.as_deref()) {
+        let reply = match shared.fault_for(call, &method, action.as_deref(), &body) {
             None => forward(shared, &method, &head, &body),
             Some(Fault::Delay(delay)) => {
                 let until = Instant::now() + delay;
@@ -462,6 +472,7 @@ fn serve(mut client: Connection, shared: &Shared) {
                  <RequestId>kumo-fault-proxy</RequestId></Error>",
             ),
             Some(Fault::Throttle) => xml_reply(400, "Bad Request", THROTTLING),
+            Some(Fault::Respond(body)) => xml_reply(200, "OK", body),
             Some(Fault::Silence) => {
                 while !stop() {
                     std::thread::sleep(TICK);

@@ -104,6 +104,57 @@ stack! {
     }
 }
 
+/// The ID of the change set the proxy gives nested stack Jobs (as sent in a request's form).
+const NESTED_CHANGE_SET: &str = "kumo-nested-jobs";
+
+/// A reply to DescribeChangeSet: change set `$name` of `$stack`, worked out, with `$changes`
+/// ([`modified!`]).
+macro_rules! change_set {
+    ($name:literal, $stack:literal, $($changes:expr),+) => {
+        concat!(
+            r#"<DescribeChangeSetResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">"#,
+            "<DescribeChangeSetResult><ChangeSetName>", $name, "</ChangeSetName>",
+            "<ChangeSetId>arn:aws:cloudformation:us-east-1:123456789012:changeSet/", $name,
+            "/1</ChangeSetId><StackName>", $stack, "</StackName><Status>CREATE_COMPLETE</Status>",
+            "<ExecutionStatus>AVAILABLE</ExecutionStatus><Changes>", $($changes,)+
+            "</Changes></DescribeChangeSetResult>",
+            "<ResponseMetadata><RequestId>kumo-fault-proxy</RequestId></ResponseMetadata>",
+            "</DescribeChangeSetResponse>",
+        )
+    };
+}
+
+/// A change of a change set: resource `$id` of `$type` modified; a nested stack's names its
+/// change set `$nested`.
+macro_rules! modified {
+    ($id:literal, $type:literal $(, $nested:literal)?) => {
+        concat!(
+            "<member><Type>Resource</Type><ResourceChange><Action>Modify</Action>",
+            "<LogicalResourceId>", $id, "</LogicalResourceId>",
+            "<ResourceType>", $type, "</ResourceType><Replacement>False</Replacement>",
+            $("<ChangeSetId>arn:aws:cloudformation:us-east-1:123456789012:changeSet/", $nested,
+              "/1</ChangeSetId>",)?
+            "</ResourceChange></member>",
+        )
+    };
+}
+
+/// The parent's change set as the proxy gives it: Jobs changes, with a change set of its own.
+const PARENT_CHANGE_SET: &str = change_set!(
+    "kumo-proxy",
+    "nesting-dev",
+    modified!("Jobs", "AWS::CloudFormation::Stack", "kumo-nested-jobs")
+);
+
+/// Jobs' change set as the proxy gives it: its queue changes, and it names itself as the change
+/// set of stack Inner nested in it.
+const SELF_NESTING_CHANGE_SET: &str = change_set!(
+    "kumo-nested-jobs",
+    "nesting-dev-Jobs",
+    modified!("Queue", "AWS::SQS::Queue"),
+    modified!("Inner", "AWS::CloudFormation::Stack", "kumo-nested-jobs")
+);
+
 /// Runs the CLI against `app` in `dir` and returns the exit code and what it printed.
 fn kumo(app: &dyn App, dir: &Path, args: &[&str]) -> (ExitCode, String) {
     let state = dir.join(".kumo");
@@ -347,8 +398,57 @@ fn deploys_a_nested_stack_against_moto() {
         ),
         "{out}"
     );
+    drop(proxy);
+
+    // moto makes no change sets for nested stacks: the proxy answers the parent's with one that
+    // has a change set for Jobs, and that one's. When it cannot be read, deploy fails naming
+    // the nested stack and its parent, and leaves nothing behind.
+    let parent = Rule::every(
+        Call::ActionWith("DescribeChangeSet", "StackName=nesting-dev"),
+        Fault::Respond(PARENT_CHANGE_SET),
+    );
+    let unread = Rule::every(
+        Call::ActionWith("DescribeChangeSet", NESTED_CHANGE_SET),
+        Fault::Status(400),
+    );
+    let proxy = FaultProxy::start(moto.port(), vec![parent, unread]).unwrap();
+    std::env::set_var("KUMO_LOCAL_PORT", proxy.port().to_string());
+    let (code, out) = kumo(&ServiceTuned, dir, &["--local", "deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains(
+            "error: reading the change set of nested stack Jobs in nesting-dev: InjectedFault: "
+        ),
+        "{out}"
+    );
+    assert!(!proxy.calls().contains(&"ExecuteChangeSet".to_owned()));
+    drop(proxy);
+    // A nested change set that names itself as nested in it is read once, not forever.
+    let nested = Rule::every(
+        Call::ActionWith("DescribeChangeSet", NESTED_CHANGE_SET),
+        Fault::Respond(SELF_NESTING_CHANGE_SET),
+    );
+    let proxy = FaultProxy::start(moto.port(), vec![parent, nested]).unwrap();
+    std::env::set_var("KUMO_LOCAL_PORT", proxy.port().to_string());
+    let (code, out) = kumo(&ServiceTuned, dir, &["--local", "deploy", "--prepare"]);
+    let reads = proxy
+        .calls()
+        .iter()
+        .filter(|call| *call == "DescribeChangeSet")
+        .count();
     std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
     drop(proxy);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(
+        out.contains("  ~ Jobs.Queue (AWS::SQS::Queue) modify\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  ~ Jobs.Inner (AWS::CloudFormation::Stack) modify\n"),
+        "{out}"
+    );
+    assert!(!out.contains("Jobs.Inner."), "{out}");
+    assert!(reads < 10, "{reads} reads of change sets: {out}");
 
     let (code, out) = kumo(&ServiceTuned, dir, &["--local", "deploy", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");

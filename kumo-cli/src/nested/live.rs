@@ -2,7 +2,7 @@
 //! `IncludeNestedStacks` has one change set per nested stack that changes; and a deployed nested
 //! stack's template, when it is not kept here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_cloudformation::Client;
 use kumo_core::diff::diff;
@@ -135,14 +135,20 @@ pub fn change_sets(
         .collect()
 }
 
-/// The resource changes of the nested change sets `pending` (and of theirs), each named
-/// `Nested.Resource` by the path of nested stacks it is in.
+/// The resource changes of the nested change sets `pending` of `stack`'s change set (and of
+/// theirs), each named `Nested.Resource` by the path of nested stacks it is in. A change set
+/// named again (a reply that nests one in itself) is read once.
 pub async fn change_set_changes(
     client: &Client,
+    stack: &str,
     mut pending: Vec<(String, String)>,
 ) -> Result<Vec<ResourceChange>, CliError> {
     let mut found = Vec::new();
+    let mut read = BTreeSet::new();
     while let Some((path, id)) = pending.pop() {
+        if !read.insert(id.clone()) {
+            continue;
+        }
         let mut token = None;
         for _ in 0..MAX_PAGES {
             let page = client
@@ -153,7 +159,7 @@ pub async fn change_set_changes(
                 .await
                 .map_err(|err| {
                     aws_error(
-                        &format!("reading the change set of nested stack {path}"),
+                        &format!("reading the change set of nested stack {path} in {stack}"),
                         err,
                     )
                 })?;
