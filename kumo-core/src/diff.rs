@@ -159,7 +159,11 @@ fn union<'a, T>(
 
 fn to_json<T: Serialize>(value: &T) -> Json {
     // Template entries are plain data; serializing them cannot fail.
-    serde_json::to_value(value).unwrap_or(Json::Null)
+    let mut json = serde_json::to_value(value).unwrap_or(Json::Null);
+    // The values of changes are shown with their keys sorted, as the template writes them, even
+    // when serde_json's maps keep insertion order (no work when they sort themselves).
+    json.sort_all_objects();
+    json
 }
 
 /// Pushes the paths under `path` where `old` and `new` differ, with their values. Equal subtrees
@@ -296,6 +300,36 @@ mod tests {
                     kind: ChangeKind::Removed,
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn changed_values_have_their_keys_sorted_whatever_order_maps_keep() {
+        let queue = |policy: Json| {
+            let mut t = Template::new();
+            t.add_resource(
+                "Q",
+                Resource::new("AWS::SQS::Queue").property("RedrivePolicy", policy),
+            )
+            .unwrap();
+            t
+        };
+        let old = queue(serde_json::json!({"maxReceiveCount": 3}));
+        let new = queue(
+            serde_json::json!({"maxReceiveCount": 5, "deadLetterTargetArn": {
+                "Fn::GetAtt": ["Dlq", "Arn"], "Comment": "dlq"
+            }}),
+        );
+        let changes = diff(&old, &new);
+        let ChangeKind::Modified(paths) = &changes[0].kind else {
+            panic!("{changes:?}")
+        };
+        let added = paths
+            .iter()
+            .find(|p| p.path.ends_with("deadLetterTargetArn"));
+        assert_eq!(
+            serde_json::to_string(&added.unwrap().new).unwrap(),
+            r#"{"Comment":"dlq","Fn::GetAtt":["Dlq","Arn"]}"#
         );
     }
 
