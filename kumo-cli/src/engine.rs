@@ -589,8 +589,15 @@ impl<'a> Engine<'a> {
             nested.extend(crate::nested::live::change_sets("", page.changes()));
             token = page.next_token().map(str::to_owned);
         }
-        changes
-            .extend(crate::nested::live::change_set_changes(self.client, self.name, nested).await?);
+        changes.extend(
+            crate::nested::live::change_set_changes(
+                self.client,
+                self.name,
+                described.change_set_id(),
+                nested,
+            )
+            .await?,
+        );
         Ok(changes)
     }
 

@@ -223,7 +223,7 @@ fn list_text(json: Json) -> Json {
                 .into_iter()
                 .map(|item| match number_text(item) {
                     Json::String(text) => text,
-                    other => other.to_string(),
+                    other => crate::value::sorted_text(&other),
                 })
                 .collect();
             Json::String(items.join(","))

@@ -50,6 +50,16 @@ pub(crate) fn sort_objects<'a>(values: impl IntoIterator<Item = &'a mut Json>) {
     values.into_iter().for_each(Json::sort_all_objects);
 }
 
+/// `value` as compact JSON with the keys of its objects sorted (see [`maps_sort`]).
+pub(crate) fn sorted_text(value: &Json) -> String {
+    if maps_sort() {
+        return value.to_string();
+    }
+    let mut sorted = value.clone();
+    sorted.sort_all_objects();
+    sorted.to_string()
+}
+
 /// A value of CloudFormation type `T`: a literal, or an intrinsic function that yields a `T`.
 ///
 /// ```

@@ -1,6 +1,7 @@
 //! A fault-injection proxy on 127.0.0.1 in front of the emulator: it forwards HTTP/1.1 requests
-//! and, by a list of rules, delays, drops, resets, answers with an error or never answers
-//! chosen ones. It records the calls it saw.
+//! and, by a list of rules, delays, drops, resets, answers with an error, answers with a canned
+//! reply (one the emulator does not give) or never answers chosen ones. It records the calls it
+//! saw.
 //!
 //! The client side keeps connections alive (the AWS SDK reuses them); each request goes
 //! upstream on a connection of its own with `Connection: close`, and the whole reply is relayed
@@ -49,7 +50,7 @@ impl Call {
             Call::Any => true,
             Call::Action(name) => action == Some(name),
             Call::ActionWith(name, text) => {
-                action == Some(name) && find(body, text.as_bytes()).is_some()
+                action == Some(name) && (text.is_empty() || find(body, text.as_bytes()).is_some())
             }
             Call::S3(wanted) => action.is_none() && method == wanted,
         }

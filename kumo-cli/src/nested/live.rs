@@ -135,16 +135,17 @@ pub fn change_sets(
         .collect()
 }
 
-/// The resource changes of the nested change sets `pending` of `stack`'s change set (and of
-/// theirs), each named `Nested.Resource` by the path of nested stacks it is in. A change set
-/// named again (a reply that nests one in itself) is read once.
+/// The resource changes of the nested change sets `pending` of `stack`'s change set `root` (and
+/// of theirs), each named `Nested.Resource` by the path of nested stacks it is in. A change set
+/// named again (a reply that nests one in itself, or the root) is not read again.
 pub async fn change_set_changes(
     client: &Client,
     stack: &str,
+    root: Option<&str>,
     mut pending: Vec<(String, String)>,
 ) -> Result<Vec<ResourceChange>, CliError> {
     let mut found = Vec::new();
-    let mut read = BTreeSet::new();
+    let mut read: BTreeSet<String> = root.map(str::to_owned).into_iter().collect();
     while let Some((path, id)) = pending.pop() {
         if !read.insert(id.clone()) {
             continue;

@@ -3,14 +3,15 @@
 
 use serde_json::Map;
 
+use crate::value::sorted_text;
 use crate::Json;
 
 /// `value` as one line of text.
 pub(crate) fn text(value: &Json) -> String {
     match value {
         Json::String(text) => text.clone(),
-        Json::Object(map) if map.len() == 1 => intrinsic(map).unwrap_or_else(|| value.to_string()),
-        other => other.to_string(),
+        Json::Object(map) if map.len() == 1 => intrinsic(map).unwrap_or_else(|| sorted_text(value)),
+        other => sorted_text(other),
     }
 }
 
@@ -34,7 +35,7 @@ pub(crate) fn readable(value: &Json) -> String {
             other => other.clone(),
         }
     }
-    walk(value).to_string()
+    sorted_text(&walk(value))
 }
 
 /// The text of a one-key object that is an intrinsic kumo can write out, else `None`.
@@ -74,6 +75,17 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn objects_read_with_their_keys_sorted_whatever_order_maps_keep() {
+        let condition = json!({"StringEquals": {"aws:SourceVpc": {"Ref": "Vpc"}, "aws:PrincipalTag/team": "jobs"}});
+        assert_eq!(
+            readable(&condition),
+            r#"{"StringEquals":{"aws:PrincipalTag/team":"jobs","aws:SourceVpc":"${Vpc}"}}"#
+        );
+        assert_eq!(text(&json!({"z": 1, "a": 2})), r#"{"a":2,"z":1}"#);
+        assert_eq!(list(&json!([{"z": 1, "a": 2}])), [r#"{"a":2,"z":1}"#]);
+    }
 
     #[test]
     fn intrinsics_read_as_cdk_writes_them() {

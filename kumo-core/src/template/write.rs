@@ -6,7 +6,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::{Condition, Output, Parameter, Resource, Rule, Section, Template};
-use crate::value::{sort_objects, Json};
+use crate::value::{maps_sort, sort_objects, Json};
 
 /// The sections in the order the template writes them: CloudFormation's, then `Hooks`, then the
 /// keys the model does not know, sorted; the keys of every JSON object in them sorted, even when
@@ -14,12 +14,10 @@ use crate::value::{sort_objects, Json};
 /// order, and a sorted copy is written).
 impl Serialize for Template {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if crate::value::maps_sort() {
+        if maps_sort() {
             return self.write(serializer);
         }
-        let mut sorted = self.clone();
-        sorted.sort_objects();
-        sorted.write(serializer)
+        self.sorted().write(serializer)
     }
 }
 
@@ -53,6 +51,29 @@ impl Template {
             map.serialize_entry(key, value)?;
         }
         map.end()
+    }
+
+    /// A copy of what the template writes (not its assets, nested templates, stack policy,
+    /// tags or references), with the keys of every JSON object sorted.
+    fn sorted(&self) -> Template {
+        let mut sorted = Template {
+            format_version: self.format_version.clone(),
+            description: self.description.clone(),
+            metadata: self.metadata.clone(),
+            parameters: self.parameters.clone(),
+            rules: self.rules.clone(),
+            mappings: self.mappings.clone(),
+            conditions: self.conditions.clone(),
+            transform: self.transform.clone(),
+            resources: self.resources.clone(),
+            outputs: self.outputs.clone(),
+            hooks: self.hooks.clone(),
+            functions: self.functions.clone(),
+            other: self.other.clone(),
+            ..Template::new()
+        };
+        sorted.sort_objects();
+        sorted
     }
 
     /// Sorts the keys of every JSON object in the template.
