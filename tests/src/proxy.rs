@@ -733,6 +733,28 @@ mod tests {
     }
 
     #[test]
+    fn a_body_match_answers_with_the_canned_reply_and_leaves_the_others() {
+        const REPLY: &str = "<DescribeChangeSetResponse>canned</DescribeChangeSetResponse>";
+        let rules = vec![
+            Rule::every(
+                Call::ActionWith("DescribeChangeSet", "StackName=shop-dev"),
+                Fault::Respond(REPLY),
+            ),
+            Rule::every(Call::ActionWith("DescribeStacks", ""), Fault::Status(500)),
+        ];
+        let proxy = FaultProxy::start(upstream(), rules).unwrap();
+        let mut client = Client::new(&proxy);
+        let mut post = |body: &str| client.post(body, SECOND).unwrap();
+        let ours = "Action=DescribeChangeSet&StackName=shop-dev&ChangeSetName=x";
+        assert_eq!(post(ours), (200, REPLY.to_owned()));
+        let theirs = "Action=DescribeChangeSet&StackName=shop-prod&ChangeSetName=x";
+        assert_eq!(post(theirs), (200, format!("ok:{theirs}")));
+        assert_eq!(post("StackName=shop-dev&Action=ListStacks").0, 200);
+        assert_eq!(post("Action=DescribeStacks").0, 500);
+        assert_eq!(proxy.calls().len(), 4);
+    }
+
+    #[test]
     fn drop_closes_and_reset_resets_the_connection() {
         let rules = vec![
             Rule::nth(Call::Action("ExecuteChangeSet"), 1, Fault::Drop),
