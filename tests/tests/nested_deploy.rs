@@ -173,6 +173,20 @@ fn kumo(app: &dyn App, dir: &Path, args: &[&str]) -> (ExitCode, String) {
     kumo_tests::run(app, &argv)
 }
 
+/// Runs `commands` with the CLI talking to `moto` through a fault proxy with `rules`, then stops
+/// the proxy and points the CLI at `moto` again.
+fn through_proxy<R>(
+    moto: &MotoServer,
+    rules: Vec<Rule>,
+    commands: impl FnOnce(&FaultProxy) -> R,
+) -> R {
+    let proxy = FaultProxy::start(moto.port(), rules).unwrap();
+    std::env::set_var("KUMO_LOCAL_PORT", proxy.port().to_string());
+    let result = commands(&proxy);
+    std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
+    result
+}
+
 fn s3(moto: &MotoServer, runtime: &tokio::runtime::Runtime) -> aws_sdk_s3::Client {
     let config = runtime.block_on(moto.sdk_config("us-east-1"));
     let s3 = aws_sdk_s3::config::Builder::from(&config)
@@ -372,25 +386,24 @@ fn deploys_a_nested_stack_against_moto() {
     // When CloudFormation does not say which stack is nested there, diff and plan fail naming it,
     // with the cause, instead of taking the nested stack for new.
     let refused = Rule::every(Call::Action("DescribeStackResource"), Fault::Status(400));
-    let proxy = FaultProxy::start(moto.port(), vec![refused]).unwrap();
-    std::env::set_var("KUMO_LOCAL_PORT", proxy.port().to_string());
-    for command in ["diff --live", "plan"] {
-        let mut args = vec!["--local"];
-        args.extend(command.split(' '));
-        let (code, out) = kumo(&ServiceTuned, dir, &args);
-        assert_eq!(code, ExitCode::from(2), "{command}: {out}");
-        assert!(
-            out.contains("error: finding nested stack Jobs in nesting-dev: InjectedFault: "),
-            "{command}: {out}"
-        );
-        assert!(!out.contains("Resources.DeadLetters"), "{command}: {out}");
-    }
-    drop(proxy);
+    through_proxy(&moto, vec![refused], |_| {
+        for command in ["diff --live", "plan"] {
+            let mut args = vec!["--local"];
+            args.extend(command.split(' '));
+            let (code, out) = kumo(&ServiceTuned, dir, &args);
+            assert_eq!(code, ExitCode::from(2), "{command}: {out}");
+            assert!(
+                out.contains("error: finding nested stack Jobs in nesting-dev: InjectedFault: "),
+                "{command}: {out}"
+            );
+            assert!(!out.contains("Resources.DeadLetters"), "{command}: {out}");
+        }
+    });
     // Nor when it does not give the nested stack's template (the parent's is read first).
     let unread = Rule::nth(Call::Action("GetTemplate"), 2, Fault::Status(400));
-    let proxy = FaultProxy::start(moto.port(), vec![unread]).unwrap();
-    std::env::set_var("KUMO_LOCAL_PORT", proxy.port().to_string());
-    let (code, out) = kumo(&ServiceTuned, dir, &["--local", "diff", "--live"]);
+    let (code, out) = through_proxy(&moto, vec![unread], |_| {
+        kumo(&ServiceTuned, dir, &["--local", "diff", "--live"])
+    });
     assert_eq!(code, ExitCode::from(2), "{out}");
     assert!(
         out.contains(
@@ -398,7 +411,6 @@ fn deploys_a_nested_stack_against_moto() {
         ),
         "{out}"
     );
-    drop(proxy);
 
     // moto makes no change sets for nested stacks: the proxy answers the parent's with one that
     // has a change set for Jobs, and that one's. When it cannot be read, deploy fails naming
@@ -411,9 +423,10 @@ fn deploys_a_nested_stack_against_moto() {
         Call::ActionWith("DescribeChangeSet", NESTED_CHANGE_SET),
         Fault::Status(400),
     );
-    let proxy = FaultProxy::start(moto.port(), vec![parent, unread]).unwrap();
-    std::env::set_var("KUMO_LOCAL_PORT", proxy.port().to_string());
-    let (code, out) = kumo(&ServiceTuned, dir, &["--local", "deploy", "--yes"]);
+    let (code, out, calls) = through_proxy(&moto, vec![parent, unread], |proxy| {
+        let (code, out) = kumo(&ServiceTuned, dir, &["--local", "deploy", "--yes"]);
+        (code, out, proxy.calls())
+    });
     assert_eq!(code, ExitCode::from(2), "{out}");
     assert!(
         out.contains(
@@ -421,8 +434,7 @@ fn deploys_a_nested_stack_against_moto() {
         ),
         "{out}"
     );
-    assert!(!proxy.calls().contains(&"ExecuteChangeSet".to_owned()));
-    drop(proxy);
+    assert!(!calls.contains(&"ExecuteChangeSet".to_owned()));
     let left = runtime
         .block_on(
             cloudformation
@@ -443,11 +455,9 @@ fn deploys_a_nested_stack_against_moto() {
         Call::ActionWith("DescribeChangeSet", NESTED_CHANGE_SET),
         Fault::Respond(SELF_NESTING_CHANGE_SET),
     );
-    let proxy = FaultProxy::start(moto.port(), vec![parent, again, nested]).unwrap();
-    std::env::set_var("KUMO_LOCAL_PORT", proxy.port().to_string());
-    let (code, out) = kumo(&ServiceTuned, dir, &["--local", "deploy", "--prepare"]);
-    std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
-    drop(proxy);
+    let (code, out) = through_proxy(&moto, vec![parent, again, nested], |_| {
+        kumo(&ServiceTuned, dir, &["--local", "deploy", "--prepare"])
+    });
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(
         out.contains("  ~ Jobs.Queue (AWS::SQS::Queue) modify\n"),
