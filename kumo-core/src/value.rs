@@ -50,14 +50,14 @@ pub(crate) fn sort_objects<'a>(values: impl IntoIterator<Item = &'a mut Json>) {
     values.into_iter().for_each(Json::sort_all_objects);
 }
 
-/// `value` as compact JSON with the keys of its objects sorted (see [`maps_sort`]).
-pub(crate) fn sorted_text(value: &Json) -> String {
+/// `value` with the keys of its objects sorted: itself when [`maps_sort`], else a sorted copy.
+pub(crate) fn sorted(value: &Json) -> Cow<'_, Json> {
     if maps_sort() {
-        return value.to_string();
+        return Cow::Borrowed(value);
     }
     let mut sorted = value.clone();
     sorted.sort_all_objects();
-    sorted.to_string()
+    Cow::Owned(sorted)
 }
 
 /// A value of CloudFormation type `T`: a literal, or an intrinsic function that yields a `T`.
@@ -243,12 +243,7 @@ impl<T> fmt::Debug for Value<T> {
 /// serde_json's `preserve_order`.
 impl<T> Serialize for Value<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if maps_sort() {
-            return self.json.serialize(serializer);
-        }
-        let mut sorted = self.json.clone();
-        sorted.sort_all_objects();
-        sorted.serialize(serializer)
+        sorted(&self.json).serialize(serializer)
     }
 }
 

@@ -3,15 +3,17 @@
 
 use serde_json::Map;
 
-use crate::value::sorted_text;
+use crate::value::sorted;
 use crate::Json;
 
 /// `value` as one line of text.
 pub(crate) fn text(value: &Json) -> String {
     match value {
         Json::String(text) => text.clone(),
-        Json::Object(map) if map.len() == 1 => intrinsic(map).unwrap_or_else(|| sorted_text(value)),
-        other => sorted_text(other),
+        Json::Object(map) if map.len() == 1 => {
+            intrinsic(map).unwrap_or_else(|| sorted(value).to_string())
+        }
+        other => sorted(other).to_string(),
     }
 }
 
@@ -35,7 +37,10 @@ pub(crate) fn readable(value: &Json) -> String {
             other => other.clone(),
         }
     }
-    sorted_text(&walk(value))
+    // A new value: sorted in place (no work when serde_json's maps sort themselves).
+    let mut readable = walk(value);
+    readable.sort_all_objects();
+    readable.to_string()
 }
 
 /// The text of a one-key object that is an intrinsic kumo can write out, else `None`.
