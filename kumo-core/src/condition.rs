@@ -26,14 +26,9 @@ use crate::value::{Json, Value};
 /// ```
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Condition(Json);
+pub struct Condition(#[serde(serialize_with = "crate::value::write_sorted")] Json);
 
 impl Condition {
-    /// Sorts the keys of the condition's objects (see [`crate::value::maps_sort`]).
-    pub(crate) fn sort_objects(&mut self) {
-        self.0.sort_all_objects();
-    }
-
     /// `Fn::Equals`: true when both values are equal.
     pub fn equals<T>(left: impl Into<Value<T>>, right: impl Into<Value<T>>) -> Self {
         Condition(json!({"Fn::Equals": [left.into().into_json(), right.into().into_json()]}))

@@ -223,7 +223,7 @@ fn list_text(json: Json) -> Json {
                 .into_iter()
                 .map(|item| match number_text(item) {
                     Json::String(text) => text,
-                    other => crate::value::sorted(&other).to_string(),
+                    other => crate::value::Sorted(&other).to_string(),
                 })
                 .collect();
             Json::String(items.join(","))

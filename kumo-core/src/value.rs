@@ -34,7 +34,8 @@ pub type Json = serde_json::Value;
 ///
 /// They do unless a crate anywhere in the build turns on serde_json's `preserve_order` feature
 /// (Cargo unifies features across a build): a map then keeps the order its keys were inserted
-/// in, and the same stack source would write another template. Writers then sort a copy.
+/// in, and the same stack source would write another template. Writers then go through
+/// [`Sorted`].
 pub(crate) fn maps_sort() -> bool {
     static SORT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *SORT.get_or_init(|| {
@@ -45,19 +46,87 @@ pub(crate) fn maps_sort() -> bool {
     })
 }
 
-/// Sorts the keys of every object in `values` (no work when [`maps_sort`]).
-pub(crate) fn sort_objects<'a>(values: impl IntoIterator<Item = &'a mut Json>) {
-    values.into_iter().for_each(Json::sort_all_objects);
+/// A borrowed JSON value (or map, list, option of one, or a declaration of the model holding
+/// some) written with the keys of its objects sorted, even when [`maps_sort`] is false; when it
+/// is true, written as the value's own `Serialize` writes it. Nothing is copied either way.
+pub(crate) struct Sorted<'a, T: ?Sized>(pub(crate) &'a T);
+
+impl<T: SortedJson + ?Sized> Serialize for Sorted<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_sorted(serializer)
+    }
 }
 
-/// `value` with the keys of its objects sorted: itself when [`maps_sort`], else a sorted copy.
-pub(crate) fn sorted(value: &Json) -> Cow<'_, Json> {
-    if maps_sort() {
-        return Cow::Borrowed(value);
+/// What [`Sorted`] can write: JSON, and what holds it.
+pub(crate) trait SortedJson {
+    /// Writes `self` with the keys of its objects sorted.
+    fn serialize_sorted<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+}
+
+/// For `#[serde(serialize_with = "crate::value::write_sorted")]`: writes a field through
+/// [`Sorted`].
+pub(crate) fn write_sorted<T: SortedJson + ?Sized, S: Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    value.serialize_sorted(serializer)
+}
+
+impl SortedJson for Json {
+    fn serialize_sorted<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            _ if maps_sort() => self.serialize(serializer),
+            Json::Object(object) => object.serialize_sorted(serializer),
+            Json::Array(items) => items.serialize_sorted(serializer),
+            other => other.serialize(serializer),
+        }
     }
-    let mut sorted = value.clone();
-    sorted.sort_all_objects();
-    Cow::Owned(sorted)
+}
+
+impl SortedJson for serde_json::Map<String, Json> {
+    fn serialize_sorted<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if maps_sort() {
+            return self.serialize(serializer);
+        }
+        let mut entries: Vec<(&String, &Json)> = self.iter().collect();
+        entries.sort_unstable_by_key(|&(key, _)| key);
+        serializer.collect_map(entries.into_iter().map(|(key, value)| (key, Sorted(value))))
+    }
+}
+
+impl<V: SortedJson> SortedJson for BTreeMap<String, V> {
+    fn serialize_sorted<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter().map(|(key, value)| (key, Sorted(value))))
+    }
+}
+
+impl SortedJson for [Json] {
+    fn serialize_sorted<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter().map(Sorted))
+    }
+}
+
+impl SortedJson for Vec<Json> {
+    fn serialize_sorted<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.as_slice().serialize_sorted(serializer)
+    }
+}
+
+impl SortedJson for Option<Json> {
+    fn serialize_sorted<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Some(value) => serializer.serialize_some(&Sorted(value)),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+/// The compact JSON text, as `Json`'s `Display` writes it, with the keys of its objects sorted.
+impl fmt::Display for Sorted<'_, Json> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = serde_json::to_string(self).map_err(|_| fmt::Error)?;
+        f.write_str(&text)
+    }
 }
 
 /// A value of CloudFormation type `T`: a literal, or an intrinsic function that yields a `T`.
@@ -243,7 +312,7 @@ impl<T> fmt::Debug for Value<T> {
 /// serde_json's `preserve_order`.
 impl<T> Serialize for Value<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        sorted(&self.json).serialize(serializer)
+        Sorted(&self.json).serialize(serializer)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::Map;
 
-use crate::value::sorted;
+use crate::value::Sorted;
 use crate::Json;
 
 /// `value` as one line of text.
@@ -11,9 +11,9 @@ pub(crate) fn text(value: &Json) -> String {
     match value {
         Json::String(text) => text.clone(),
         Json::Object(map) if map.len() == 1 => {
-            intrinsic(map).unwrap_or_else(|| sorted(value).to_string())
+            intrinsic(map).unwrap_or_else(|| Sorted(value).to_string())
         }
-        other => sorted(other).to_string(),
+        other => Sorted(other).to_string(),
     }
 }
 
@@ -37,10 +37,7 @@ pub(crate) fn readable(value: &Json) -> String {
             other => other.clone(),
         }
     }
-    // A new value: sorted in place (no work when serde_json's maps sort themselves).
-    let mut readable = walk(value);
-    readable.sort_all_objects();
-    readable.to_string()
+    Sorted(&walk(value)).to_string()
 }
 
 /// The text of a one-key object that is an intrinsic kumo can write out, else `None`.

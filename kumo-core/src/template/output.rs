@@ -21,13 +21,14 @@ use crate::value::{Json, Value};
 pub struct Output {
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    #[serde(serialize_with = "crate::value::write_sorted")]
     value: Json,
     #[serde(skip_serializing_if = "Option::is_none")]
     export: Option<Export>,
     #[serde(skip_serializing_if = "Option::is_none")]
     condition: Option<String>,
     /// Keys kumo has no field for, kept as read.
-    #[serde(flatten)]
+    #[serde(flatten, serialize_with = "crate::value::write_sorted")]
     other: BTreeMap<String, Json>,
 }
 
@@ -35,9 +36,10 @@ pub struct Output {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Export {
+    #[serde(serialize_with = "crate::value::write_sorted")]
     name: Json,
     /// Keys kumo has no field for, kept as read.
-    #[serde(flatten)]
+    #[serde(flatten, serialize_with = "crate::value::write_sorted")]
     other: BTreeMap<String, Json>,
 }
 
@@ -102,19 +104,6 @@ impl Output {
     /// The export, when the output is exported.
     pub fn export_declaration(&self) -> Option<&Export> {
         self.export.as_ref()
-    }
-
-    /// Sorts the keys of every object the output holds (see [`crate::value::maps_sort`]).
-    pub(super) fn sort_objects(&mut self) {
-        let export = self
-            .export
-            .iter_mut()
-            .flat_map(|export| std::iter::once(&mut export.name).chain(export.other.values_mut()));
-        crate::value::sort_objects(
-            std::iter::once(&mut self.value)
-                .chain(self.other.values_mut())
-                .chain(export),
-        );
     }
 }
 

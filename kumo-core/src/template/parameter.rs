@@ -45,7 +45,7 @@ pub struct Parameter {
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     no_echo: bool,
     /// Keys kumo has no field for, kept as read.
-    #[serde(flatten)]
+    #[serde(flatten, serialize_with = "crate::value::write_sorted")]
     other: BTreeMap<String, serde_json::Value>,
 }
 
@@ -181,11 +181,6 @@ impl Parameter {
     /// Keys of the parameter kumo has no field for, kept as read.
     pub fn other_keys(&self) -> &BTreeMap<String, serde_json::Value> {
         &self.other
-    }
-
-    /// Sorts the keys of every object the parameter holds (see [`crate::value::maps_sort`]).
-    pub(super) fn sort_objects(&mut self) {
-        crate::value::sort_objects(self.other.values_mut());
     }
 }
 

@@ -32,22 +32,40 @@ pub struct Resource {
     condition: Option<String>,
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     depends_on: BTreeSet<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::value::write_sorted"
+    )]
     metadata: Option<Json>,
-    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    #[serde(
+        skip_serializing_if = "serde_json::Map::is_empty",
+        serialize_with = "crate::value::write_sorted"
+    )]
     properties: serde_json::Map<String, Json>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::value::write_sorted"
+    )]
     creation_policy: Option<Json>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::value::write_sorted"
+    )]
     update_policy: Option<Json>,
     /// A [`DeletionPolicy`], or a function that gives one (with the language extensions).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::value::write_sorted"
+    )]
     deletion_policy: Option<Json>,
     /// An [`UpdateReplacePolicy`], or a function that gives one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::value::write_sorted"
+    )]
     update_replace_policy: Option<Json>,
     /// Attributes kumo has no field for, such as `Version` of a custom resource.
-    #[serde(flatten)]
+    #[serde(flatten, serialize_with = "crate::value::write_sorted")]
     other: BTreeMap<String, Json>,
 }
 
@@ -93,24 +111,6 @@ impl Resource {
             update_replace_policy: take(&mut object, "UpdateReplacePolicy"),
             other: object.into_iter().collect(),
         })
-    }
-
-    /// Sorts the keys of every object the resource holds (see [`crate::value::maps_sort`]).
-    pub(super) fn sort_objects(&mut self) {
-        self.properties.sort_keys();
-        crate::value::sort_objects(
-            [
-                &mut self.metadata,
-                &mut self.creation_policy,
-                &mut self.update_policy,
-                &mut self.deletion_policy,
-                &mut self.update_replace_policy,
-            ]
-            .into_iter()
-            .flatten()
-            .chain(self.properties.values_mut())
-            .chain(self.other.values_mut()),
-        );
     }
 }
 

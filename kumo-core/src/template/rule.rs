@@ -25,10 +25,13 @@ use crate::value::Json;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Rule {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::value::write_sorted"
+    )]
     rule_condition: Option<Json>,
     assertions: Vec<Assertion>,
-    #[serde(flatten)]
+    #[serde(flatten, serialize_with = "crate::value::write_sorted")]
     other: BTreeMap<String, Json>,
 }
 
@@ -37,10 +40,11 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Assertion {
+    #[serde(serialize_with = "crate::value::write_sorted")]
     assert: Json,
     #[serde(skip_serializing_if = "Option::is_none")]
     assert_description: Option<String>,
-    #[serde(flatten)]
+    #[serde(flatten, serialize_with = "crate::value::write_sorted")]
     other: BTreeMap<String, Json>,
 }
 
@@ -76,19 +80,6 @@ impl Rule {
     /// Keys of the rule kumo has no field for, kept as read.
     pub fn other_keys(&self) -> &BTreeMap<String, Json> {
         &self.other
-    }
-
-    /// Sorts the keys of every object the rule holds (see [`crate::value::maps_sort`]).
-    pub(super) fn sort_objects(&mut self) {
-        let assertions = self.assertions.iter_mut().flat_map(|assertion| {
-            std::iter::once(&mut assertion.assert).chain(assertion.other.values_mut())
-        });
-        crate::value::sort_objects(
-            self.rule_condition
-                .iter_mut()
-                .chain(self.other.values_mut())
-                .chain(assertions),
-        );
     }
 }
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::value::Json;
+use crate::value::{Json, Sorted};
 
 /// The transforms, in the order CloudFormation applies them, and whether the template wrote a
 /// single one without a list (`"Transform": "AWS::Serverless-2016-10-31"`). Each is a name or,
@@ -24,11 +24,6 @@ impl Transforms {
         self.items.is_empty()
     }
 
-    /// Sorts the keys of the transforms' objects (see [`crate::value::maps_sort`]).
-    pub(super) fn sort_objects(&mut self) {
-        crate::value::sort_objects(&mut self.items);
-    }
-
     /// Adds a transform by name, unless already present. Two or more are written as a list.
     pub(super) fn add(&mut self, name: String) {
         if !self.items.iter().any(|item| item.as_str() == Some(&name)) {
@@ -41,8 +36,8 @@ impl Transforms {
 impl Serialize for Transforms {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.items.as_slice() {
-            [one] if self.single => one.serialize(serializer),
-            items => items.serialize(serializer),
+            [one] if self.single => Sorted(one).serialize(serializer),
+            items => Sorted(items).serialize(serializer),
         }
     }
 }

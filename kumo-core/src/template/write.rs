@@ -6,31 +6,21 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::{Condition, Output, Parameter, Resource, Rule, Section, Template};
-use crate::value::{maps_sort, sort_objects, Json};
+use crate::value::{Json, Sorted, SortedJson};
 
 /// The sections in the order the template writes them: CloudFormation's, then `Hooks`, then the
 /// keys the model does not know, sorted; the keys of every JSON object in them sorted, even when
 /// a crate of the build turns on serde_json's `preserve_order` (its maps then keep insertion
-/// order, and a sorted copy is written).
+/// order, and kumo writes their entries in key order itself).
 impl Serialize for Template {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if maps_sort() {
-            return self.write(serializer);
-        }
-        self.sorted().write(serializer)
-    }
-}
-
-impl Template {
-    /// Writes the sections, each JSON object as its map keeps it.
-    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("AWSTemplateFormatVersion", &self.format_version)?;
         if let Some(description) = &self.description {
             map.serialize_entry("Description", description)?;
         }
         if !self.metadata.is_empty() {
-            map.serialize_entry("Metadata", &self.metadata)?;
+            map.serialize_entry("Metadata", &Sorted(&self.metadata))?;
         }
         self.write_section(&mut map, Section::Parameters, &self.parameters)?;
         self.write_section(&mut map, Section::Rules, &self.rules)?;
@@ -45,62 +35,32 @@ impl Template {
         )?;
         self.write_section(&mut map, Section::Outputs, &self.outputs)?;
         if !self.hooks.is_empty() {
-            map.serialize_entry("Hooks", &self.hooks)?;
+            map.serialize_entry("Hooks", &Sorted(&self.hooks))?;
         }
         for (key, value) in &self.other {
-            map.serialize_entry(key, value)?;
+            map.serialize_entry(key, &Sorted(value))?;
         }
         map.end()
     }
+}
 
-    /// A copy of what the template writes (not its assets, nested templates, stack policy,
-    /// tags or references), with the keys of every JSON object sorted.
-    fn sorted(&self) -> Template {
-        let mut sorted = Template {
-            format_version: self.format_version.clone(),
-            description: self.description.clone(),
-            metadata: self.metadata.clone(),
-            parameters: self.parameters.clone(),
-            rules: self.rules.clone(),
-            mappings: self.mappings.clone(),
-            conditions: self.conditions.clone(),
-            transform: self.transform.clone(),
-            resources: self.resources.clone(),
-            outputs: self.outputs.clone(),
-            hooks: self.hooks.clone(),
-            functions: self.functions.clone(),
-            other: self.other.clone(),
-            ..Template::new()
-        };
-        sorted.sort_objects();
-        sorted
-    }
+/// The model's declarations sort the JSON they hold themselves
+/// (`#[serde(serialize_with = "crate::value::write_sorted")]`).
+macro_rules! sorts_itself {
+    ($($declaration:ty),*) => {$(
+        impl SortedJson for $declaration {
+            fn serialize_sorted<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.serialize(serializer)
+            }
+        }
+    )*};
+}
 
-    /// Sorts the keys of every JSON object in the template.
-    fn sort_objects(&mut self) {
-        self.parameters
-            .values_mut()
-            .for_each(Parameter::sort_objects);
-        self.rules.values_mut().for_each(Rule::sort_objects);
-        self.conditions
-            .values_mut()
-            .for_each(Condition::sort_objects);
-        self.transform.sort_objects();
-        self.resources.values_mut().for_each(Resource::sort_objects);
-        self.outputs.values_mut().for_each(Output::sort_objects);
-        let mappings = self.mappings.values_mut().flat_map(BTreeMap::values_mut);
-        sort_objects(
-            self.metadata
-                .values_mut()
-                .chain(mappings.flat_map(BTreeMap::values_mut))
-                .chain(self.hooks.values_mut())
-                .chain(self.functions.values_mut().flat_map(BTreeMap::values_mut))
-                .chain(self.other.values_mut()),
-        );
-    }
+sorts_itself!(Parameter, Rule, Condition, Resource, Output);
 
+impl Template {
     /// Writes a section unless it has neither declarations nor functions.
-    fn write_section<M: SerializeMap, T: Serialize>(
+    fn write_section<M: SerializeMap, T: SortedJson>(
         &self,
         map: &mut M,
         section: Section,
@@ -168,17 +128,17 @@ impl<'a, T> Entries<'a, T> {
     }
 }
 
-impl<T: Serialize> Serialize for Entries<'_, T> {
+impl<T: SortedJson> Serialize for Entries<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
     }
 }
 
-impl<T: Serialize> Serialize for Entry<'_, T> {
+impl<T: SortedJson> Serialize for Entry<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Entry::Declared(value) => value.serialize(serializer),
-            Entry::Function(value) => value.serialize(serializer),
+            Entry::Declared(value) => Sorted(*value).serialize(serializer),
+            Entry::Function(value) => Sorted(*value).serialize(serializer),
         }
     }
 }
@@ -245,5 +205,40 @@ mod tests {
         // The strings hold no whitespace: without it, the pretty text is the compact one.
         let pretty: String = template.to_json().split_whitespace().collect();
         assert_eq!(pretty, sorted);
+    }
+
+    #[test]
+    fn declarations_written_on_their_own_have_their_keys_sorted_too() {
+        let template = Template::from_json(DESCENDING).unwrap();
+        fn written<T: Serialize>(declaration: &T) -> String {
+            serde_json::to_string(declaration).unwrap()
+        }
+        assert_eq!(
+            written(&template.resources()["Q"]),
+            concat!(
+                r#"{"Type":"AWS::SQS::Queue","Metadata":{"a":2,"z":1},"#,
+                r#""Properties":{"DelaySeconds":5,"Tags":[{"Key":"k","Value":"v"}]},"#,
+                r#""CreationPolicy":{"a":2,"z":1},"UpdatePolicy":{"a":2,"z":1},"#,
+                r#""DeletionPolicy":{"Fn::If":["C","Retain","Delete"]},"#,
+                r#""UpdateReplacePolicy":{"Fn::If":["C","Retain","Delete"]},"#,
+                r#""Version":{"a":2,"z":1}}"#,
+            )
+        );
+        assert_eq!(
+            written(&template.outputs()["O"]),
+            r#"{"Value":{"a":2,"z":1},"Export":{"Name":{"a":2,"z":1},"x-note":{"a":2,"z":1}},"x-note":{"a":2,"z":1}}"#
+        );
+        assert_eq!(
+            written(&template.parameters()["Env"]),
+            r#"{"Type":"String","x-note":{"a":2,"z":1}}"#
+        );
+        assert_eq!(
+            written(&template.rules()["R"]),
+            r#"{"RuleCondition":{"a":2,"z":1},"Assertions":[{"Assert":{"a":2,"z":1},"x-note":{"a":2,"z":1}}],"x-note":{"a":2,"z":1}}"#
+        );
+        assert_eq!(
+            written(&template.conditions()["C"]),
+            r#"{"Fn::Equals":[{"a":2,"z":1},"x"]}"#
+        );
     }
 }
