@@ -196,7 +196,7 @@ pub fn load(given: Option<&Path>, env: &str) -> Result<EnvConfig, CliError> {
     };
     let file: File = toml::from_str(&text).map_err(|err| CliError::Config {
         path: path.to_owned(),
-        message: one_line(&err.to_string()),
+        message: one_line(&text, &err),
     })?;
     if file.env.is_empty() {
         return Ok(EnvConfig::default());
@@ -254,17 +254,26 @@ impl EnvConfig {
     }
 }
 
-/// toml's message (which quotes the offending line under a caret) as one line, keeping its
-/// position and what it says is wrong.
-fn one_line(message: &str) -> String {
-    let mut lines = message.lines().map(str::trim).filter(|l| !l.is_empty());
-    let position = lines
+/// toml's error as one line: where it is (`line 2, column 10`) when toml knows, and what it says
+/// is wrong (toml's own text quotes the line under a caret, over several lines).
+fn one_line(text: &str, err: &toml::de::Error) -> String {
+    let reason = err
+        .message()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let Some(before) = err.span().and_then(|span| text.get(..span.start)) else {
+        return reason;
+    };
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
         .next()
         .unwrap_or_default()
-        .trim_start_matches("TOML parse error ")
-        .trim_start_matches("at ");
-    let reason = lines.next_back().unwrap_or_default();
-    format!("{position}: {reason}")
+        .chars()
+        .count()
+        + 1;
+    format!("line {line}, column {column}: {reason}")
 }
 
 /// A duration such as `90s`, `30m`, `1h 30m` or `500ms` (`--timeout`, `--request-timeout`);
@@ -501,6 +510,15 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("unknown field `regoin`"), "{err}");
+    }
+
+    #[test]
+    fn an_error_toml_cannot_place_is_its_reason_alone() {
+        let dir = write(&format!("{}b = 1\n", "a.".repeat(100_000)));
+        let err = load(Some(&dir.path().join("kumo.toml")), "dev")
+            .unwrap_err()
+            .to_string();
+        assert!(err.ends_with("kumo.toml: recursion limit"), "{err}");
     }
 
     #[test]

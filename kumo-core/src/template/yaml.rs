@@ -59,6 +59,11 @@ const SHORT_FORMS: [&str; 26] = [
 /// How deep collections may nest: far beyond any template, short of the stack's limit.
 const MAX_DEPTH: usize = 256;
 
+/// How many values (scalars and collections, those an alias repeats counted again) a template
+/// may stand for: twice what CloudFormation's largest template (1 MB of text, at least two
+/// bytes a value) can hold. A few lines of aliases of aliases can stand for billions.
+const MAX_VALUES: usize = 1_000_000;
+
 impl Template {
     /// Reads a template from YAML, with every short form (`!Ref`, `!Sub`, `!GetAtt a.b`,
     /// `!If [..]`, ...), as CloudFormation reads it; then as [`Template::from_json`] reads JSON.
@@ -87,6 +92,7 @@ impl Template {
         Reader {
             parser: Parser::new_from_str(text),
             anchors: BTreeMap::new(),
+            values: 0,
         }
         .stream()
     }
@@ -103,8 +109,11 @@ fn error(mark: Marker, message: impl Into<String>) -> TemplateError {
 /// Builds JSON from the parser's events.
 struct Reader<'input> {
     parser: Parser<'input, StrInput<'input>>,
-    /// The value of each anchor read so far, by the parser's anchor ID.
-    anchors: BTreeMap<usize, Json>,
+    /// The value of each anchor read so far, by the parser's anchor ID, and how many values it
+    /// is.
+    anchors: BTreeMap<usize, (Json, usize)>,
+    /// How many values have been built so far (see [`MAX_VALUES`]).
+    values: usize,
 }
 
 impl<'input> Reader<'input> {
@@ -150,6 +159,10 @@ impl<'input> Reader<'input> {
                 format!("nested more than {MAX_DEPTH} levels deep"),
             ));
         }
+        let before = self.values;
+        if !matches!(event, Event::Alias(_)) {
+            self.count(1, span)?;
+        }
         let (value, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
                 (scalar(&text, style, tag.as_deref(), span)?, anchor)
@@ -170,11 +183,11 @@ impl<'input> Reader<'input> {
                 (tagged(Json::Object(map), tag.as_deref(), span)?, anchor)
             }
             Event::Alias(anchor) => {
-                return self
-                    .anchors
-                    .get(&anchor)
-                    .cloned()
-                    .ok_or_else(|| error(span.start, "an alias of an unknown anchor"));
+                let Some((_, values)) = self.anchors.get(&anchor) else {
+                    return Err(error(span.start, "an alias of an unknown anchor"));
+                };
+                self.count(*values, span)?;
+                return Ok(self.anchors[&anchor].0.clone());
             }
             other => {
                 return Err(error(
@@ -184,9 +197,25 @@ impl<'input> Reader<'input> {
             }
         };
         if anchor != 0 {
-            self.anchors.insert(anchor, value.clone());
+            self.anchors
+                .insert(anchor, (value.clone(), self.values - before));
         }
         Ok(value)
+    }
+
+    /// Counts `values` more values built, or fails at `span` past [`MAX_VALUES`].
+    fn count(&mut self, values: usize, span: Span) -> Result<(), TemplateError> {
+        self.values = self.values.saturating_add(values);
+        if self.values > MAX_VALUES {
+            return Err(error(
+                span.start,
+                format!(
+                    "the template stands for more than {MAX_VALUES} values, more than \
+                     CloudFormation takes (aliases that repeat aliases?)"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// The entries of a mapping, up to its end.
@@ -714,6 +743,29 @@ mod tests {
             read("A: &tags [{Key: k, Value: v}]\nB: *tags\n"),
             json!({"A": [{"Key": "k", "Value": "v"}], "B": [{"Key": "k", "Value": "v"}]})
         );
+    }
+
+    #[test]
+    fn aliases_cannot_stand_for_more_than_a_template_holds() {
+        // Nine aliases of nine aliases, nine levels deep: 9^9 strings from a few hundred bytes.
+        let mut bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n".to_owned();
+        for (name, alias) in ('b'..='i').zip('a'..='h') {
+            bomb += &format!(
+                "{name}: &{name} [{}]\n",
+                vec![format!("*{alias}"); 9].join(", ")
+            );
+        }
+        let message = fails(&bomb);
+        assert!(
+            message.contains("the template stands for more than 1000000 values"),
+            "{message}"
+        );
+        // An alias repeated to just under the limit is read.
+        let list = format!("[{}]", ["0"; 999].join(", "));
+        let fine = format!("A: &a {list}\nB: [{}]\n", ["*a"; 998].join(", "));
+        assert_eq!(read(&fine)["B"].as_array().unwrap().len(), 998);
+        let over = format!("A: &a {list}\nB: [{}]\n", ["*a"; 1000].join(", "));
+        assert!(fails(&over).contains("line 2 column"), "{}", fails(&over));
     }
 
     #[test]
