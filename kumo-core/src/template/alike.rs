@@ -240,4 +240,66 @@ mod tests {
         assert!(alike.is_empty());
         assert_eq!(read.resources().len(), 2);
     }
+
+    /// Every text one byte away from a template's (a bracket, quote, colon, comma, backslash,
+    /// space or letter written over a byte or put before it, or a byte taken out) is read beside
+    /// the template as it is read alone: the same error, or the same template once the
+    /// resources written alike are taken out of both.
+    #[test]
+    fn a_text_one_byte_off_is_read_beside_as_it_is_read_alone() {
+        let mut template = queues(2, &[1]);
+        let odd = Resource::new("AWS::SQS::Queue").property("QueueName", "a}b]\"{[\\");
+        template.add_resource("Odd", odd).unwrap();
+        // Pretty, as kumo keeps templates and writes the new one.
+        let written = template.to_json();
+        let edits = b"{}[]\":,\\ x"
+            .iter()
+            .flat_map(|&byte| [Edit::Over(byte), Edit::Before(byte)])
+            .chain([Edit::Out]);
+        let bytes = written.as_bytes();
+        let texts: Vec<String> = (0..bytes.len())
+            .flat_map(|at| edits.clone().map(move |edit| edit.at(bytes, at)))
+            .filter_map(|bytes| String::from_utf8(bytes).ok())
+            .collect();
+        assert!(texts.len() > 5_000, "{}", texts.len());
+        for text in texts {
+            match (
+                Template::from_json(&text),
+                Template::from_json_beside(&text, &written),
+            ) {
+                (Ok(mut alone), Ok((beside, alike))) => {
+                    let taken = alone.take_resources(&alike);
+                    assert_eq!(alone, beside, "{text}");
+                    let kept = template.clone().take_resources(&alike);
+                    assert_eq!(taken.resources(), kept.resources(), "{text}");
+                }
+                (Err(alone), Err(beside)) => {
+                    assert_eq!(alone.to_string(), beside.to_string(), "{text}")
+                }
+                (alone, beside) => panic!("{text}: {alone:?} alone, {beside:?} beside"),
+            }
+        }
+    }
+
+    /// A one-byte edit of a text.
+    #[derive(Clone, Copy)]
+    enum Edit {
+        Over(u8),
+        Before(u8),
+        Out,
+    }
+
+    impl Edit {
+        fn at(self, text: &[u8], at: usize) -> Vec<u8> {
+            let mut bytes = text.to_vec();
+            match self {
+                Edit::Over(byte) => bytes[at] = byte,
+                Edit::Before(byte) => bytes.insert(at, byte),
+                Edit::Out => {
+                    bytes.remove(at);
+                }
+            }
+            bytes
+        }
+    }
 }
