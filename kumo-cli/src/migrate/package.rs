@@ -12,7 +12,7 @@ use super::format::rustfmt_files;
 use super::index::Index;
 use super::source::{module, stack_name};
 use super::MigrateError;
-use crate::manifest::{kumo_dependency, BUILD_SCRIPT, PROFILE_AND_WORKSPACE};
+use crate::manifest::{crate_name_problem, kumo_dependency, BUILD_SCRIPT, PROFILE_AND_WORKSPACE};
 
 /// The fallbacks every migrated crate carries.
 const ADOPT: &str = include_str!("adopt.rs.in");
@@ -99,15 +99,13 @@ pub fn write_crate(inputs: &[Input], options: &Options) -> Result<Written, Migra
             .map(|n| n.to_string_lossy().to_kebab_case())
             .unwrap_or_default(),
     };
-    let library = crate_name.to_snake_case();
-    if library.is_empty()
-        || library.starts_with(|c: char| c.is_ascii_digit())
-        || index.is_keyword(&library)
-    {
+    if let Some(why) = crate_name_problem(&crate_name, &DEPENDENCIES) {
         return Err(MigrateError::Usage(format!(
-            "`{crate_name}` cannot name a crate; give one with --name"
+            "`{crate_name}` cannot name a crate: {why}; give one with --name"
         )));
     }
+    // The name cargo gives the library.
+    let library = crate_name.replace('-', "_");
     let src = options.out.join("src");
     let mut modules = BTreeSet::new();
     let mut services = BTreeSet::new();
@@ -190,6 +188,9 @@ fn write(path: &Path, text: &str) -> Result<PathBuf, MigrateError> {
     std::fs::write(path, text).map_err(failed)?;
     Ok(path.to_owned())
 }
+
+/// The crates the manifest depends on: named as one of them, the crate would depend on itself.
+const DEPENDENCIES: [&str; 3] = ["kumo-core", "kumo-cli", "serde_json"];
 
 /// The crate's manifest: kumo-core with exactly the services the stacks use.
 fn manifest(name: &str, services: &BTreeSet<String>, kumo_path: Option<&Path>) -> String {

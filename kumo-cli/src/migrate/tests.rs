@@ -161,6 +161,24 @@ fn writes_a_crate_with_the_features_it_needs() {
     assert!(String::from_utf8(printed)
         .unwrap()
         .contains("cargo run --bin my-queue -- synth"));
+
+    // The library is named as cargo names it: the package's name with `_` for `-`.
+    let named = dir.path().join("named");
+    let args = [
+        "kumo",
+        "migrate",
+        template.to_str().unwrap(),
+        "--out",
+        named.to_str().unwrap(),
+        "--name",
+        "Queues-2",
+    ];
+    execute(args, &mut Vec::new()).unwrap();
+    let main = std::fs::read_to_string(named.join("src/bin/my-queue.rs")).unwrap();
+    assert!(
+        main.contains("kumo_cli::run(Queues_2::my_queue::MyQueue)"),
+        "{main}"
+    );
 }
 
 #[test]
@@ -198,8 +216,31 @@ fn bad_inputs_are_one_clear_error() {
     ]);
     assert_eq!(
         err.to_string(),
-        "`crate` cannot name a crate; give one with --name"
+        "`crate` cannot name a crate: it is a name Rust or cargo reserve; give one with --name"
     );
+    for (name, why) in [
+        (
+            "my stack",
+            "it holds ' '; a crate name takes ASCII letters, digits, `-` and `_`",
+        ),
+        ("test", "it is a name Rust or cargo reserve"),
+        ("kumo_cli", "the crate depends on `kumo-cli`"),
+        ("serde-json", "the crate depends on `serde_json`"),
+    ] {
+        let err = run(&[
+            "kumo",
+            "migrate",
+            template.to_str().unwrap(),
+            "--out",
+            out,
+            "--name",
+            name,
+        ]);
+        assert_eq!(
+            err.to_string(),
+            format!("`{name}` cannot name a crate: {why}; give one with --name")
+        );
+    }
 
     let err = run(&["kumo", "migrate", "--out", out]);
     assert!(

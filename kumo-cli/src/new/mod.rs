@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use kumo_core::naming::pascal_case;
 
-use crate::manifest::{kumo_dependency, BUILD_SCRIPT, PROFILE_AND_WORKSPACE};
+use crate::manifest::{crate_name_problem, kumo_dependency, BUILD_SCRIPT, PROFILE_AND_WORKSPACE};
 
 /// The stack's source; `{name}`, `{stack}` and `{service}` are filled in.
 const MAIN: &str = include_str!("main.rs.in");
@@ -17,26 +17,9 @@ const GITIGNORE: &str = include_str!("gitignore.in");
 /// `.github/workflows/deploy.yml`.
 const WORKFLOW: &str = include_str!("deploy.yml.in");
 
-/// Names cargo refuses for a package, besides Rust's keywords.
-const RESERVED: [&str; 8] = [
-    "alloc",
-    "build",
-    "core",
-    "deps",
-    "proc-macro",
-    "proc_macro",
-    "std",
-    "test",
-];
-
-/// Rust's keywords (strict and reserved, edition 2021): no crate may be named one.
-const KEYWORDS: [&str; 51] = [
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while",
-];
+/// The crates a stack crate depends on, as its manifest lists them: named as one of them (with
+/// `-` or `_`), it would depend on itself.
+const DEPENDENCIES: [&str; 3] = ["kumo-core", "kumo-cli", "kumo-particles"];
 
 /// The longest crate name: its service prefixes every stack and physical name.
 const MAX_NAME: usize = 40;
@@ -119,27 +102,12 @@ pub fn write_crate(options: &Options) -> Result<Written, NewError> {
     })
 }
 
-/// Checks a crate name: an ASCII letter, then ASCII letters, digits, `-` and `_`, neither a
-/// keyword nor a name cargo reserves, and short enough to prefix stack names.
+/// Checks a crate name: one cargo takes for a crate with the stack crate's dependencies (see
+/// [`crate_name_problem`]), short enough to prefix stack names.
 fn check_name(name: &str) -> Result<(), NewError> {
-    let why = if name.is_empty() {
-        Some("it is empty".to_owned())
-    } else if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        Some("it must start with an ASCII letter".to_owned())
-    } else if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-    {
-        Some(format!(
-            "it holds {c:?}; a crate name takes ASCII letters, digits, `-` and `_`"
-        ))
-    } else if name.len() > MAX_NAME {
-        Some(format!("it is longer than {MAX_NAME} characters"))
-    } else if KEYWORDS.contains(&name) || RESERVED.contains(&name) {
-        Some("it is a name Rust or cargo reserve".to_owned())
-    } else {
-        None
-    };
+    let why = crate_name_problem(name, &DEPENDENCIES).or_else(|| {
+        (name.len() > MAX_NAME).then(|| format!("it is longer than {MAX_NAME} characters"))
+    });
     match why {
         Some(why) => Err(NewError::Name {
             name: name.to_owned(),
@@ -170,9 +138,8 @@ fn check_empty(path: &Path) -> Result<(), NewError> {
 
 /// The crate's manifest: kumo's three crates, and the lean dev profile.
 fn manifest(name: &str, kumo_path: Option<&Path>) -> String {
-    let core = kumo_dependency(kumo_path, "kumo-core");
-    let cli = kumo_dependency(kumo_path, "kumo-cli");
-    let particles = kumo_dependency(kumo_path, "kumo-particles");
+    let [core, cli, particles] =
+        DEPENDENCIES.map(|crate_name| kumo_dependency(kumo_path, crate_name));
     format!(
         r#"[package]
 name = "{name}"
@@ -212,6 +179,8 @@ mod tests {
             ("9lives", "start with an ASCII letter"),
             ("my stack", "holds ' '"),
             ("café", "holds 'é'"),
+            ("kumo-cli", "the crate depends on `kumo-cli`"),
+            ("kumo_core", "the crate depends on `kumo-core`"),
             ("", "empty"),
         ] {
             let err = write_crate(&options(dir.path().join("x"), Some(name)))
