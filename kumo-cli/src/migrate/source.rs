@@ -67,7 +67,9 @@ pub fn module(
         source,
         "//! The stack `{stack}`, migrated from a CloudFormation template by `kumo migrate`.\n"
     );
-    source.push_str(&writer.uses());
+    // `json!` is written only where a value has no typed form.
+    let json_macro = header.contains("json!(") || body.contains("json!(");
+    source.push_str(&writer.uses(json_macro));
     let _ = writeln!(
         source,
         "\nstack! {{\n    pub {stack}({header}) {{\n{body}    }}\n}}"
@@ -142,8 +144,8 @@ impl Writer<'_> {
         self.fallbacks.push(what);
     }
 
-    /// The `use` lines of what the body names.
-    fn uses(&self) -> String {
+    /// The `use` lines of what the body names (`serde_json::json` when it writes `json!`).
+    fn uses(&self, json_macro: bool) -> String {
         let intrinsics: Vec<&str> = self
             .cx
             .intrinsics
@@ -160,7 +162,10 @@ impl Writer<'_> {
         }
         out.push_str(&use_line("kumo_core::resources", &services));
         out.push_str(&use_line("kumo_core", &kumo));
-        out.push_str("use serde_json::json;\n\n#[allow(unused_imports)]\nuse crate::adopt;\n");
+        if json_macro {
+            out.push_str("use serde_json::json;\n");
+        }
+        out.push_str("\n#[allow(unused_imports)]\nuse crate::adopt;\n");
         out
     }
 
