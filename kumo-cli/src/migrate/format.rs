@@ -92,11 +92,16 @@ fn rustfmt_text(source: &str) -> Result<String, MigrateError> {
         .wait_with_output()
         .map_err(|err| MigrateError::Rustfmt(err.to_string()))?;
     if !output.status.success() {
-        return Err(MigrateError::Rustfmt(
-            String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-        ));
+        return Err(refused(&output.stderr));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// rustfmt's refusal of the code: the first line it writes (`error: ...`).
+fn refused(stderr: &[u8]) -> MigrateError {
+    let stderr = String::from_utf8_lossy(stderr);
+    let first = stderr.lines().map(str::trim).find(|line| !line.is_empty());
+    MigrateError::Generated(first.unwrap_or("no reason given").to_owned())
 }
 
 /// Formats the written Rust files.
@@ -108,10 +113,29 @@ pub fn rustfmt_files(files: &[PathBuf]) -> Result<(), MigrateError> {
             .output()
             .map_err(|err| MigrateError::Rustfmt(err.to_string()))?;
         if !output.status.success() {
-            return Err(MigrateError::Rustfmt(
-                String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-            ));
+            return Err(refused(&output.stderr));
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_rustfmt_refuses_is_one_line_naming_a_bug_of_kumo() {
+        let err = rustfmt_text("fn s0() {\n    let x = \"\\u001b\";\n}\n").unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, MigrateError::Generated(_)), "{message}");
+        assert!(
+            message.starts_with("rustfmt refused the code kumo migrate wrote, a bug of kumo"),
+            "{message}"
+        );
+        assert!(
+            message.ends_with(": error: incorrect unicode escape sequence"),
+            "{message}"
+        );
+        assert!(!message.contains("rustup component add"), "{message}");
+    }
 }

@@ -54,9 +54,12 @@ pub enum MigrateError {
         /// Why.
         source: std::io::Error,
     },
-    /// rustfmt is missing or failed.
-    #[error("cannot format the generated code with rustfmt ({0}); install it with `rustup component add rustfmt`")]
+    /// rustfmt cannot be run.
+    #[error("cannot run rustfmt ({0}); install it with `rustup component add rustfmt`")]
     Rustfmt(String),
+    /// rustfmt refused the code kumo wrote: a bug of `kumo migrate`.
+    #[error("rustfmt refused the code kumo migrate wrote, a bug of kumo (please report it with the template): {0}")]
+    Generated(String),
     /// The compiled-in name index is damaged.
     #[error("the type index compiled into kumo is damaged: {0}")]
     Index(String),

@@ -100,6 +100,31 @@ Outputs:
 }
 
 #[test]
+fn control_characters_are_written_as_rust_reads_them() {
+    // YAML's double-quoted escapes: ESC, SOH, backspace, form feed and tab, in a typed string,
+    // in JSON (metadata, a custom resource's property) and in a key.
+    let migrated = migrate(
+        r#"
+Metadata: {Note: "a\e[0m b\x01 c\b d\f e\t"}
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: "q\ex"}
+  Thing:
+    Type: Custom::Thing
+    Properties: {ServiceToken: arn, "k\x03": ["\x05"]}
+"#,
+    );
+    for written in [
+        r#""Note" = json!("a\u{1b}[0m b\u{1} c\u{8} d\u{c} e\t")"#,
+        r#".queue_name("q\u{1b}x")"#,
+        r#".property("k\u{3}", json!(["\u{5}"]))"#,
+    ] {
+        assert!(migrated.source.contains(written), "{}", migrated.source);
+    }
+}
+
+#[test]
 fn the_index_names_every_generated_type() {
     let index = Index::get().unwrap();
     let bucket = index

@@ -2,8 +2,11 @@
 //! takes, and `adopt::raw` (with the JSON as written) for what typed code cannot express.
 
 use std::collections::BTreeSet;
+use std::io;
 
 use kumo_core::Json;
+use serde::Serialize;
+use serde_json::ser::{CharEscape, CompactFormatter, Formatter, PrettyFormatter};
 
 use super::index::{Property, Shape, TypeDef};
 
@@ -408,12 +411,84 @@ fn double(n: &serde_json::Number) -> Option<String> {
 
 /// `serde_json::json!` of a value, pretty when long.
 pub fn json_macro(value: &Json) -> String {
-    let compact = value.to_string();
+    let compact = json_text(value, CompactFormatter);
     if compact.len() <= 80 {
         format!("json!({compact})")
     } else {
-        let pretty = serde_json::to_string_pretty(value).unwrap_or(compact);
-        format!("json!({pretty})")
+        format!("json!({})", json_text(value, PrettyFormatter::new()))
+    }
+}
+
+/// `value`'s JSON text as `format` lays it out, its strings also Rust string literals.
+fn json_text(value: &Json, format: impl Formatter) -> String {
+    let mut text = Vec::new();
+    let mut serializer = serde_json::Serializer::with_formatter(&mut text, RustEscapes(format));
+    // Writing JSON to a Vec cannot fail, and serde_json writes UTF-8.
+    let _ = value.serialize(&mut serializer);
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// A JSON formatter whose escapes Rust reads too: a control character is written `\u{1b}`
+/// rather than `\u001b`, and backspace and form feed `\u{8}` and `\u{c}` rather than `\b` and
+/// `\f`, which a Rust string literal does not take.
+struct RustEscapes<F>(F);
+
+impl<F: Formatter> Formatter for RustEscapes<F> {
+    fn write_char_escape<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        escape: CharEscape,
+    ) -> io::Result<()> {
+        match escape {
+            CharEscape::Backspace => writer.write_all(b"\\u{8}"),
+            CharEscape::FormFeed => writer.write_all(b"\\u{c}"),
+            CharEscape::AsciiControl(byte) => write!(writer, "\\u{{{byte:x}}}"),
+            other => self.0.write_char_escape(writer, other),
+        }
+    }
+
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_array(writer)
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array(writer)
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array_value(writer)
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object(writer)
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object(writer)
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(writer)
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_value(writer)
     }
 }
 
@@ -422,6 +497,20 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn json_is_written_with_the_escapes_rust_reads() {
+        let value = json!({"a\u{4}": ["\u{1b}[0m", "\u{8}\u{c}\t\n\"\\/é"]});
+        assert_eq!(
+            json_macro(&value),
+            r#"json!({"a\u{4}":["\u{1b}[0m","\u{8}\u{c}\t\n\"\\/é"]})"#
+        );
+        let long = json!({"Note": "\u{1b}".repeat(20)});
+        assert_eq!(
+            json_macro(&long),
+            format!("json!({{\n  \"Note\": \"{}\"\n}})", "\\u{1b}".repeat(20))
+        );
+    }
 
     #[test]
     fn literals_keep_their_json_type() {
