@@ -1,6 +1,8 @@
 //! `kumo migrate` on real templates nobody here wrote: every template of cfn-lint's fixtures
-//! (see `kumo_tests::corpus`) is migrated into one crate, which is built once; each stack's
-//! synthesized template must equal its input semantically (`Template::canonical_json`).
+//! (see `kumo_tests::corpus`), and kumo's own hard cases (`migrate-hard/`: control characters,
+//! fractional and negative bounds and mapping values, logical IDs that collide as Rust names),
+//! is migrated into one crate, which is built once; each stack's synthesized template must
+//! equal its input semantically (`Template::canonical_json`).
 //!
 //! The templates that do not are listed, each with its reason, in `migrate-exceptions.txt`; the
 //! list must stay true both ways. Some are templates kumo refuses to synthesize (CloudFormation
@@ -50,7 +52,8 @@ fn stem(path: &str) -> String {
 #[test]
 fn cfn_lint_templates_migrate_to_equal_stacks() {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let templates = corpus::templates(&corpus::source_distribution(tmp));
+    let mut templates = corpus::templates(&corpus::source_distribution(tmp));
+    templates.extend(hard_cases());
     let exceptions = corpus::exceptions(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/migrate-exceptions.txt"),
     );
@@ -119,6 +122,22 @@ fn cfn_lint_templates_migrate_to_equal_stacks() {
     check(&outcome, &exceptions, refused);
 }
 
+/// kumo's own hard cases, as `kumo/{file}`.
+fn hard_cases() -> Vec<(String, Result<String, String>)> {
+    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/migrate-hard");
+    let entries = std::fs::read_dir(&directory).expect("tests/migrate-hard is there");
+    let cases: Vec<_> = entries
+        .map(|entry| {
+            let path = entry.expect("tests/migrate-hard is readable").path();
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let text = std::fs::read_to_string(&path).map_err(|err| err.to_string());
+            (format!("kumo/{name}"), text)
+        })
+        .collect();
+    assert!(cases.len() >= 3, "{} hard cases", cases.len());
+    cases
+}
+
 /// Whether the synthesized template `text` is the expected one.
 fn compare(expected: &Json, text: &str) -> Result<(), String> {
     let (_, actual) = canonical("synth.json", text)?;
@@ -152,7 +171,7 @@ fn check(
     let total = outcome.len() as f64;
     let rate = (passing + refused) as f64 / total;
     println!(
-        "{passing} of {} cfn-lint {VERSION} templates migrate to a stack that synthesizes an equal template ({:.1}%); {} more build an equal template that kumo refuses to synthesize ({:.1}% migrated)",
+        "{passing} of {} templates (cfn-lint {VERSION}'s and kumo's hard cases) migrate to a stack that synthesizes an equal template ({:.1}%); {} more build an equal template that kumo refuses to synthesize ({:.1}% migrated)",
         outcome.len(),
         passing as f64 / total * 100.0,
         refused,

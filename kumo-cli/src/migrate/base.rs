@@ -3,6 +3,8 @@
 use kumo_core::naming::LogicalId;
 use kumo_core::Json;
 
+use super::source::mapping_entries;
+
 /// The top-level sections `stack!` states.
 const MODELLED: &[&str] = &[
     "AWSTemplateFormatVersion",
@@ -50,8 +52,8 @@ const DECLARED: &[&str] = &[
 
 /// Takes out of a template's JSON what `stack!` cannot state, for `adopt::Base`: top-level
 /// sections it has no statement for, entries whose ID is not a logical ID (`Fn::ForEach::..`),
-/// resources with an attribute kumo has no setter for, and then the `Transform` too unless it
-/// is a list of names the header states.
+/// resources with an attribute kumo has no setter for, mappings with a value `mapping` cannot
+/// state, and then the `Transform` too unless it is a list of names the header states.
 pub fn split_base(mut json: Json) -> (Json, serde_json::Map<String, Json>) {
     let mut base = serde_json::Map::new();
     let Some(top) = json.as_object_mut() else {
@@ -76,6 +78,7 @@ pub fn split_base(mut json: Json) -> (Json, serde_json::Map<String, Json>) {
             .filter(|(id, entry)| {
                 LogicalId::parse(id).is_err()
                     || (*section == "Resources" && attribute_problem(entry).is_some())
+                    || (*section == "Mappings" && mapping_entries(entry).is_none())
             })
             .map(|(id, _)| id.clone())
             .collect();

@@ -108,15 +108,17 @@ pub fn native_parameter(parameter: &Json) -> Option<NativeParameter> {
     })
 }
 
-/// A `Parameter` builder for any parameter.
-pub fn parameter_builder(parameter: &Json) -> String {
+/// A `Parameter` builder for any parameter, and the keys it cannot state (ones CloudFormation
+/// does not take either), each left as a comment in the builder.
+pub fn parameter_builder(parameter: &Json) -> (String, Vec<String>) {
     let type_name = parameter["Type"].as_str().unwrap_or("String");
     let mut out = match type_name.parse::<kumo_core::ParameterType>() {
         Ok(ty) => format!("Parameter::new({})", parameter_type(ty)),
         Err(_) => "Parameter::string()".to_owned(),
     };
+    let mut left = Vec::new();
     let Some(map) = parameter.as_object() else {
-        return out;
+        return (out, left);
     };
     for (key, value) in map {
         let text = value.as_str().map(|s| format!("{s:?}"));
@@ -129,10 +131,18 @@ pub fn parameter_builder(parameter: &Json) -> String {
             ("ConstraintDescription", Some(t), _) => format!(".constraint_description({t})"),
             ("MinLength", _, Some(n)) => format!(".min_length({n})"),
             ("MaxLength", _, Some(n)) => format!(".max_length({n})"),
-            ("MinValue" | "MaxValue", _, Some(_)) => match value.as_i64() {
-                Some(n) => format!(".{}({n}_i64)", key.to_snake_case()),
-                None => format!("/* not migrated: {key} {value} */"),
-            },
+            ("MinValue" | "MaxValue", _, Some(_)) => {
+                let bound = match (value.as_i64(), value.as_u64(), value.as_f64()) {
+                    (Some(n), ..) => format!("{n}_i64"),
+                    (_, Some(n), _) => format!("{n}_u64"),
+                    // A number serde_json read is finite.
+                    (.., Some(f)) => {
+                        format!("serde_json::Number::from_f64({f:?}).expect(\"a finite number\")")
+                    }
+                    _ => continue,
+                };
+                format!(".{}({bound})", key.to_snake_case())
+            }
             ("NoEcho", ..) if value == &Json::Bool(true) => ".no_echo()".to_owned(),
             ("AllowedValues", ..) => {
                 let values: Vec<String> = value
@@ -149,11 +159,14 @@ pub fn parameter_builder(parameter: &Json) -> String {
                 }
                 format!(".allowed_values([{}])", values.join(", "))
             }
-            _ => format!("/* not migrated: {key} */"),
+            _ => {
+                left.push(key.clone());
+                format!("/* not migrated: {key} */")
+            }
         };
         out.push_str(&call);
     }
-    out
+    (out, left)
 }
 
 /// A parameter type as the Rust expression that makes it.

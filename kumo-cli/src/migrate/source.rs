@@ -219,7 +219,7 @@ impl Writer<'_> {
                     self.cx.parameters.insert(id.clone(), (name, native.shape));
                 }
                 None => {
-                    let builder = parameter_builder(parameter);
+                    let (builder, left) = parameter_builder(parameter);
                     for used in ["Parameter", "ParameterType", "AwsType", "SsmValueType"] {
                         if builder.contains(&format!("{used}::")) {
                             self.kumo.insert(used);
@@ -230,6 +230,9 @@ impl Writer<'_> {
                     self.fallback(format!(
                         "parameter {id}: constraints `param` cannot state (adopt::Param)"
                     ));
+                    for key in left {
+                        self.fallback(format!("parameter {id}: {key} not migrated"));
+                    }
                 }
             }
         }
@@ -239,33 +242,15 @@ impl Writer<'_> {
         let Some(mappings) = json["Mappings"].as_object() else {
             return;
         };
-        for (id, mapping) in mappings {
+        // `split_base` took the mappings `mapping` cannot state to `adopt::Base`.
+        for (id, entries) in mappings
+            .iter()
+            .filter_map(|(id, mapping)| Some((id, mapping_entries(mapping)?)))
+        {
             let name = self.names.claim(id, "mapping");
-            let entries: Option<Vec<String>> = mapping.as_object().and_then(|top| {
-                top.iter()
-                    .map(|(key, second)| {
-                        let inner: Option<Vec<String>> = second
-                            .as_object()?
-                            .iter()
-                            .map(|(k, v)| Some(format!("{k:?} = {}", mapping_value(v)?)))
-                            .collect();
-                        Some(format!("{key:?} = {{ {} }}", inner?.join(", ")))
-                    })
-                    .collect()
-            });
-            match entries {
-                Some(entries) => {
-                    let text = format!("mapping {name} = {{ {} }};", entries.join(", "));
-                    self.statement(&name, id, "", &text);
-                    self.cx.mappings.insert(id.clone(), name);
-                }
-                None => {
-                    self.line(&format!(
-                        "// Not migrated: the mapping `{id}` holds values `mapping` cannot state."
-                    ));
-                    self.fallback(format!("mapping {id} not migrated"));
-                }
-            }
+            let text = format!("mapping {name} = {{ {} }};", entries.join(", "));
+            self.statement(&name, id, "", &text);
+            self.cx.mappings.insert(id.clone(), name);
         }
     }
 
@@ -532,6 +517,23 @@ fn use_line(path: &str, names: &[&str]) -> String {
 }
 
 /// A mapping value as `mapping` states it: a string, a non-negative number or a list of them.
+/// The entries of a `mapping` statement of `mapping` (`"us-east-1" = { "Ami" = "ami-1" }`), or
+/// `None` when it holds what the statement cannot state (a negative number, a list in a list).
+pub(super) fn mapping_entries(mapping: &Json) -> Option<Vec<String>> {
+    mapping
+        .as_object()?
+        .iter()
+        .map(|(key, second)| {
+            let inner: Option<Vec<String>> = second
+                .as_object()?
+                .iter()
+                .map(|(k, v)| Some(format!("{k:?} = {}", mapping_value(v)?)))
+                .collect();
+            Some(format!("{key:?} = {{ {} }}", inner?.join(", ")))
+        })
+        .collect()
+}
+
 fn mapping_value(value: &Json) -> Option<String> {
     match value {
         Json::String(text) => Some(format!("{text:?}")),

@@ -100,6 +100,43 @@ Outputs:
 }
 
 #[test]
+fn what_mapping_and_the_parameter_builder_cannot_state_is_kept_as_written() {
+    let migrated = migrate(
+        r#"
+Parameters:
+  Ratio: {Type: Number, MinValue: 0.5, MaxValue: 18446744073709551615}
+Mappings:
+  Offsets: {us-east-1: {Low: -1}}
+  Plain: {us-east-1: {Name: jobs}}
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: !FindInMap [Offsets, !Ref "AWS::Region", Low]}
+"#,
+    );
+    for written in [
+        r#".min_value(serde_json::Number::from_f64(0.5).expect("a finite number"))"#,
+        ".max_value(18446744073709551615_u64)",
+        r#"adopt::Base(json!({"Mappings":{"Offsets":{"us-east-1":{"Low":-1}}}}))"#,
+        r#"mapping plain = { "us-east-1" = { "Name" = "jobs" } };"#,
+    ] {
+        assert!(migrated.source.contains(written), "{}", migrated.source);
+    }
+    assert!(
+        !migrated.source.contains("not migrated"),
+        "{}",
+        migrated.source
+    );
+    assert_eq!(
+        migrated.fallbacks,
+        [
+            "Mappings.Offsets as written (adopt::Base)",
+            "parameter Ratio: constraints `param` cannot state (adopt::Param)",
+        ]
+    );
+}
+
+#[test]
 fn control_characters_are_written_as_rust_reads_them() {
     // YAML's double-quoted escapes: ESC, SOH, backspace, form feed and tab, in a typed string,
     // in JSON (metadata, a custom resource's property) and in a key.
