@@ -1,6 +1,7 @@
 //! Checks a template before anything leaves the process: quotas, logical ID rules, dangling
 //! references, conditions, dependency cycles, parameter constraints and defaults, tags and size.
 
+mod generated;
 mod graph;
 mod parameters;
 pub(crate) mod refs;
@@ -14,6 +15,7 @@ use std::fmt;
 use crate::naming::{LogicalId, NamingError};
 use crate::pseudo;
 use crate::template::{Resource, Section, Template, LANGUAGE_EXTENSIONS};
+use generated::Generated;
 use refs::{Found, Location};
 
 /// Most resources a template may declare.
@@ -447,19 +449,23 @@ impl Template {
     fn reference_errors(&self, locate: bool, errors: &mut Vec<ValidationError>) {
         let names: Vec<&str> = self.resources().keys().map(String::as_str).collect();
         let mut edges = Vec::with_capacity(names.len());
-        let made_elsewhere = self.makes_resources();
+        let made = Made {
+            elsewhere: self.makes_resources(),
+            resources: Generated::of(self.functions(Section::Resources)),
+            conditions: Generated::of(self.functions(Section::Conditions)),
+        };
         let mut found = Vec::new();
 
         for (name, condition) in self.conditions() {
             found.clear();
             let mut location = Location::new(locate, format_args!("Conditions.{name}"));
             refs::collect(condition.as_json(), &mut location, true, &mut found);
-            self.check_found(&found, true, made_elsewhere, errors);
+            self.check_found(&found, true, &made, errors);
         }
         for (id, resource) in self.resources() {
             if let Some(condition) = resource.condition_name() {
                 let location = Location::new(locate, format_args!("Resources.{id}.Condition"));
-                self.check_condition_name(condition, &location.here(), errors);
+                self.check_condition_name(condition, &location.here(), &made, errors);
             }
             for target in resource.dependencies() {
                 if !self.resources().contains_key(target) {
@@ -478,12 +484,12 @@ impl Template {
             needs.sort_unstable();
             needs.dedup();
             edges.push(needs);
-            self.check_found(&found, false, made_elsewhere, errors);
+            self.check_found(&found, false, &made, errors);
         }
         for (id, output) in self.outputs() {
             if let Some(condition) = output.condition_name() {
                 let location = Location::new(locate, format_args!("Outputs.{id}.Condition"));
-                self.check_condition_name(condition, &location.here(), errors);
+                self.check_condition_name(condition, &location.here(), &made, errors);
             }
             found.clear();
             let mut location = Location::new(locate, format_args!("Outputs.{id}.Value"));
@@ -492,7 +498,7 @@ impl Template {
                 let mut location = Location::new(locate, format_args!("Outputs.{id}.Export.Name"));
                 refs::collect(name, &mut location, false, &mut found);
             }
-            self.check_found(&found, false, made_elsewhere, errors);
+            self.check_found(&found, false, &made, errors);
         }
 
         for cycle in graph::cycles(&graph::Graph { names, edges }) {
@@ -503,12 +509,12 @@ impl Template {
     }
 
     /// Checks what one entry refers to, noting the conditions it uses. `in_conditions` is set for
-    /// an entry of `Conditions`; `made_elsewhere` when [`Template::makes_resources`].
+    /// an entry of `Conditions`.
     fn check_found<'a>(
         &self,
         found: &[refs::Located<'a>],
         in_conditions: bool,
-        made_elsewhere: bool,
+        made: &Made<'_>,
         errors: &mut Vec<ValidationError>,
     ) {
         for (location, item) in found {
@@ -522,10 +528,10 @@ impl Template {
                     });
                 }
                 Found::Ref(target) => {
-                    if !made_elsewhere
-                        && !self.parameters().contains_key(target)
+                    if !self.parameters().contains_key(target)
                         && !self.resources().contains_key(target)
                         && !pseudo::is_pseudo(target)
+                        && !made.resource(target)
                     {
                         errors.push(ValidationError::DanglingRef {
                             location: location.clone(),
@@ -534,7 +540,7 @@ impl Template {
                     }
                 }
                 Found::GetAtt(target) => {
-                    if !made_elsewhere && !self.resources().contains_key(target) {
+                    if !self.resources().contains_key(target) && !made.resource(target) {
                         errors.push(ValidationError::DanglingGetAtt {
                             location: location.clone(),
                             target: target.to_owned(),
@@ -542,7 +548,7 @@ impl Template {
                     }
                 }
                 Found::Condition(name) => {
-                    self.check_condition_name(name, location, errors);
+                    self.check_condition_name(name, location, made, errors);
                 }
                 Found::Arity(function, count) => {
                     if !CONDITION_ARITY.contains(&count) {
@@ -578,8 +584,14 @@ impl Template {
                 .any(|resource| resource.type_name().ends_with("::MODULE"))
     }
 
-    fn check_condition_name(&self, name: &str, location: &str, errors: &mut Vec<ValidationError>) {
-        if !self.conditions().contains_key(name) {
+    fn check_condition_name(
+        &self,
+        name: &str,
+        location: &str,
+        made: &Made<'_>,
+        errors: &mut Vec<ValidationError>,
+    ) {
+        if !self.conditions().contains_key(name) && !made.conditions.may_make(name) {
             errors.push(ValidationError::UndefinedCondition {
                 location: location.to_owned(),
                 name: name.to_owned(),
@@ -604,6 +616,23 @@ impl Template {
                 }
             }
         }
+    }
+}
+
+/// What the template does not declare but has when it is deployed.
+struct Made<'a> {
+    /// Whether a transform or module makes resources ([`Template::makes_resources`]).
+    elsewhere: bool,
+    /// The resources `Fn::ForEach` loops make.
+    resources: Generated<'a>,
+    /// The conditions `Fn::ForEach` loops make.
+    conditions: Generated<'a>,
+}
+
+impl Made<'_> {
+    /// Whether `id` may be a resource made when the template is deployed.
+    fn resource(&self, id: &str) -> bool {
+        self.elsewhere || self.resources.may_make(id)
     }
 }
 

@@ -505,3 +505,37 @@ fn resource_tags_follow_aws_rules() {
         ["Resources.Topic.Properties.Tags: invalid tag \"aws:owner\": keys starting with `aws:` are reserved for AWS"]
     );
 }
+
+#[test]
+fn what_a_for_each_loop_makes_may_be_named() {
+    let template = Template::from_json(
+        r#"{
+          "Transform": "AWS::LanguageExtensions",
+          "Parameters": {"Names": {"Type": "CommaDelimitedList"}},
+          "Conditions": {
+            "Fn::ForEach::Wanted": ["Name", {"Ref": "Names"}, {
+              "Want${Name}": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}
+            }]
+          },
+          "Resources": {
+            "Fn::ForEach::Topics": ["Name", {"Ref": "Names"}, {"Topic${Name}": {
+              "Type": "AWS::SNS::Topic", "Condition": "Want${Name}"
+            }}],
+            "Queue": {"Type": "AWS::SQS::Queue", "Condition": "WantA",
+                      "Properties": {"QueueName": {"Fn::GetAtt": ["TopicA", "TopicName"]}}}
+          },
+          "Outputs": {
+            "First": {"Value": {"Ref": "TopicA"}},
+            "Missing": {"Value": {"Ref": "QueueA"}, "Condition": "Unwanted"}
+          }
+        }"#,
+    )
+    .unwrap();
+    assert_eq!(
+        messages(&template),
+        [
+            "Outputs.Missing.Condition: condition `Unwanted` is not declared in Conditions",
+            "Outputs.Missing.Value: Ref to `QueueA`, which is not a parameter, resource or pseudo parameter",
+        ]
+    );
+}
