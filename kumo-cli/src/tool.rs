@@ -187,6 +187,9 @@ fn report(written: &Written, options: &Options, out: &mut dyn Write) -> std::io:
         for fallback in &stack.fallbacks {
             writeln!(out, "    fallback: {fallback}")?;
         }
+        for problem in &stack.refused {
+            writeln!(out, "    synth refuses it until mended: {problem}")?;
+        }
     }
     Ok(())
 }

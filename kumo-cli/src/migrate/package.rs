@@ -86,6 +86,9 @@ pub struct WrittenStack {
     pub stack: String,
     /// What it writes through fallbacks, one line each.
     pub fallbacks: Vec<String>,
+    /// What kumo's checks find wrong with the template as written, one line each: `synth` of
+    /// the migrated stack refuses it for the same until the stack is mended.
+    pub refused: Vec<String>,
 }
 
 /// Writes the crate of `inputs`.
@@ -144,6 +147,10 @@ pub fn write_crate(inputs: &[Input], options: &Options) -> Result<Written, Migra
             module: module_name,
             stack,
             fallbacks: written.fallbacks,
+            refused: match input.template.validate() {
+                Ok(()) => Vec::new(),
+                Err(errors) => errors.errors().iter().map(ToString::to_string).collect(),
+            },
         });
     }
     let mut lib = String::from(

@@ -137,6 +137,33 @@ Resources:
 }
 
 #[test]
+fn what_synth_will_refuse_is_said_when_migrating() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("dangling.json");
+    std::fs::write(
+        &template,
+        r#"{"Resources": {"Jobs": {"Type": "AWS::SQS::Queue",
+            "Properties": {"QueueName": {"Ref": "Missing"}}}}}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let mut printed = Vec::new();
+    let args = [
+        "kumo",
+        "migrate",
+        template.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    execute(args, &mut printed).unwrap();
+    let printed = String::from_utf8(printed).unwrap();
+    assert!(
+        printed.ends_with("\n    synth refuses it until mended: Resources.Jobs.Properties.QueueName: Ref to `Missing`, which is not a parameter, resource or pseudo parameter\n"),
+        "{printed}"
+    );
+}
+
+#[test]
 fn control_characters_are_written_as_rust_reads_them() {
     // YAML's double-quoted escapes: ESC, SOH, backspace, form feed and tab, in a typed string,
     // in JSON (metadata, a custom resource's property) and in a key.
