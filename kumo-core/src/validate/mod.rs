@@ -146,6 +146,24 @@ pub enum ValidationError {
         /// The missing resource.
         target: String,
     },
+    /// An `Fn::FindInMap` of a mapping the template does not declare.
+    #[error("{location}: Fn::FindInMap of mapping `{mapping}`, which is not declared in Mappings")]
+    UndefinedMapping {
+        /// Where the function is.
+        location: String,
+        /// The missing mapping.
+        mapping: String,
+    },
+    /// An `Fn::FindInMap` of a key its mapping does not have, without a `DefaultValue`.
+    #[error("{location}: Fn::FindInMap of `{key}`, which mapping `{mapping}` does not have")]
+    MissingMappingKey {
+        /// Where the function is.
+        location: String,
+        /// The mapping.
+        mapping: String,
+        /// The missing key: `TopLevel` or `TopLevel.SecondLevel`.
+        key: String,
+    },
     /// A `DependsOn` naming something that is not a resource.
     #[error("Resources.{resource}.DependsOn: `{target}` is not a resource of this template")]
     DanglingDependsOn {
@@ -559,6 +577,15 @@ impl Template {
                         });
                     }
                 }
+                Found::FindInMap {
+                    mapping,
+                    keys,
+                    default,
+                } => {
+                    if !default && !made.elsewhere {
+                        self.check_mapping(mapping, keys, location, errors);
+                    }
+                }
                 Found::LanguageExtension(function) => {
                     if !self.transforms().iter().any(|t| t == LANGUAGE_EXTENSIONS) {
                         errors.push(ValidationError::MissingTransform {
@@ -582,6 +609,39 @@ impl Template {
                 .resources()
                 .values()
                 .any(|resource| resource.type_name().ends_with("::MODULE"))
+    }
+
+    /// Checks that an `Fn::FindInMap` without a `DefaultValue` names a declared mapping, and
+    /// keys it has where they are written as text.
+    fn check_mapping(
+        &self,
+        mapping: &str,
+        [top, second]: [Option<&str>; 2],
+        location: &str,
+        errors: &mut Vec<ValidationError>,
+    ) {
+        let Some(entries) = self.mappings().get(mapping) else {
+            errors.push(ValidationError::UndefinedMapping {
+                location: location.to_owned(),
+                mapping: mapping.to_owned(),
+            });
+            return;
+        };
+        let Some(top) = top else {
+            return;
+        };
+        let missing = match entries.get(top) {
+            None => top.to_owned(),
+            Some(inner) => match second {
+                Some(second) if !inner.contains_key(second) => format!("{top}.{second}"),
+                _ => return,
+            },
+        };
+        errors.push(ValidationError::MissingMappingKey {
+            location: location.to_owned(),
+            mapping: mapping.to_owned(),
+            key: missing,
+        });
     }
 
     fn check_condition_name(

@@ -1,5 +1,5 @@
 //! Finds what a piece of template JSON refers to: `Ref`, `Fn::GetAtt`, the variables of `Fn::Sub`,
-//! condition names, and the functions that need checks of their own.
+//! condition names, mappings, and the functions that need checks of their own.
 
 use crate::value::Json;
 
@@ -16,6 +16,16 @@ pub(crate) enum Found<'a> {
     Arity(&'static str, usize),
     /// A function that needs the `AWS::LanguageExtensions` transform.
     LanguageExtension(&'a str),
+    /// `Fn::FindInMap` of a mapping named as text, with each of its two keys that is text, and
+    /// whether it gives a `DefaultValue` (with the language extensions) for what is missing.
+    FindInMap {
+        /// The mapping.
+        mapping: &'a str,
+        /// The top-level and second-level keys, where written as text.
+        keys: [Option<&'a str>; 2],
+        /// Whether a `DefaultValue` is given.
+        default: bool,
+    },
 }
 
 /// Where a reference was found (`Resources.Queue.Properties.RedrivePolicy`) and what it is.
@@ -154,6 +164,24 @@ fn intrinsic<'a>(
                 "Fn::Or"
             };
             found.push(here(location, Found::Arity(function, args.len())));
+            location.within(format_args!(".{key}"), |location| {
+                collect(value, location, in_conditions, found)
+            });
+        }
+        ("Fn::FindInMap", Json::Array(args)) => {
+            if let Some(Json::String(mapping)) = args.first() {
+                let key = |index: usize| args.get(index).and_then(Json::as_str);
+                let default = args.len() > 3;
+                let keys = [key(1), key(2)];
+                found.push(here(
+                    location,
+                    Found::FindInMap {
+                        mapping,
+                        keys,
+                        default,
+                    },
+                ));
+            }
             location.within(format_args!(".{key}"), |location| {
                 collect(value, location, in_conditions, found)
             });

@@ -539,3 +539,33 @@ fn what_a_for_each_loop_makes_may_be_named() {
         ]
     );
 }
+
+#[test]
+fn find_in_map_names_a_declared_mapping_and_keys_it_has() {
+    let template = Template::from_json(
+        r#"{
+          "Mappings": {"Regions": {"us-east-1": {"Ami": "ami-1"}}},
+          "Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": {"Fn::FindInMap": ["Regions", {"Ref": "AWS::Region"}, "Ami"]},
+            "Tags": [
+              {"Key": "a", "Value": {"Fn::FindInMap": ["Regions", "us-east-1", "Ami"]}},
+              {"Key": "b", "Value": {"Fn::FindInMap": ["Region", "us-east-1", "Ami"]}},
+              {"Key": "c", "Value": {"Fn::FindInMap": ["Regions", "eu-west-9", "Ami"]}},
+              {"Key": "d", "Value": {"Fn::FindInMap": ["Regions", "us-east-1", "Amy"]}},
+              {"Key": "e", "Value": {"Fn::FindInMap": ["Regions", "eu-west-9", "Ami",
+                                                       {"DefaultValue": "ami-0"}]}},
+              {"Key": "f", "Value": {"Fn::FindInMap": [{"Ref": "Missing"}, "x", "y"]}}
+            ]}}}
+        }"#,
+    )
+    .unwrap();
+    assert_eq!(
+        messages(&template),
+        [
+            "Resources.Queue.Properties.Tags[1].Value: Fn::FindInMap of mapping `Region`, which is not declared in Mappings",
+            "Resources.Queue.Properties.Tags[2].Value: Fn::FindInMap of `eu-west-9`, which mapping `Regions` does not have",
+            "Resources.Queue.Properties.Tags[3].Value: Fn::FindInMap of `us-east-1.Amy`, which mapping `Regions` does not have",
+            "Resources.Queue.Properties.Tags[5].Value.Fn::FindInMap[0]: Ref to `Missing`, which is not a parameter, resource or pseudo parameter",
+        ]
+    );
+}
