@@ -1,5 +1,6 @@
 //! Checks a template before anything leaves the process: quotas, logical ID rules, dangling
-//! references, conditions, dependency cycles, parameter constraints and defaults, tags and size.
+//! references and mappings, conditions, dependency cycles, parameter constraints and defaults,
+//! tags and size.
 
 mod generated;
 mod graph;
