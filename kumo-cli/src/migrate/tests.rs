@@ -4,11 +4,21 @@
 use super::index::Index;
 use super::source::module;
 use super::*;
-use crate::tool::execute;
+use crate::tool::{execute, ToolError};
 
 fn migrate(yaml: &str) -> source::Module {
     let template = Template::from_yaml(yaml).expect("a valid template");
     module(&template, "Sample", "sample", None, Index::get().unwrap()).expect("rustfmt runs")
+}
+
+/// `kumo migrate ARGS...`, and what it printed.
+fn kumo_migrate(args: &[&str]) -> Result<String, ToolError> {
+    let mut printed = Vec::new();
+    execute(
+        ["kumo", "migrate"].iter().chain(args).copied(),
+        &mut printed,
+    )?;
+    Ok(String::from_utf8(printed).expect("kumo prints UTF-8"))
 }
 
 #[test]
@@ -147,16 +157,8 @@ fn what_synth_will_refuse_is_said_when_migrating() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let mut printed = Vec::new();
-    let args = [
-        "kumo",
-        "migrate",
-        template.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    execute(args, &mut printed).unwrap();
-    let printed = String::from_utf8(printed).unwrap();
+    let printed =
+        kumo_migrate(&[template.to_str().unwrap(), "--out", out.to_str().unwrap()]).unwrap();
     assert!(
         printed.ends_with("\n    synth refuses it until mended: Resources.Jobs.Properties.QueueName: Ref to `Missing`, which is not a parameter, resource or pseudo parameter\n"),
         "{printed}"
@@ -227,15 +229,8 @@ fn writes_a_crate_with_the_features_it_needs() {
     )
     .unwrap();
     let out = dir.path().join("adopted");
-    let mut printed = Vec::new();
-    let args = [
-        "kumo",
-        "migrate",
-        template.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    execute(args, &mut printed).unwrap();
+    let printed =
+        kumo_migrate(&[template.to_str().unwrap(), "--out", out.to_str().unwrap()]).unwrap();
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(manifest.contains(&format!(
         "kumo-core = {{ version = \"{}\", default-features = false, features = [\"sqs\"] }}",
@@ -247,22 +242,12 @@ fn writes_a_crate_with_the_features_it_needs() {
         "{main}"
     );
     assert!(out.join("src/adopt.rs").is_file());
-    assert!(String::from_utf8(printed)
-        .unwrap()
-        .contains("cargo run --bin my-queue -- synth"));
+    assert!(printed.contains("cargo run --bin my-queue -- synth"));
 
     // The library is named as cargo names it: the package's name with `_` for `-`.
     let named = dir.path().join("named");
-    let args = [
-        "kumo",
-        "migrate",
-        template.to_str().unwrap(),
-        "--out",
-        named.to_str().unwrap(),
-        "--name",
-        "Queues-2",
-    ];
-    execute(args, &mut Vec::new()).unwrap();
+    let (template, named_dir) = (template.to_str().unwrap(), named.to_str().unwrap());
+    kumo_migrate(&[template, "--out", named_dir, "--name", "Queues-2"]).unwrap();
     let main = std::fs::read_to_string(named.join("src/bin/my-queue.rs")).unwrap();
     assert!(
         main.contains("kumo_cli::run(Queues_2::my_queue::MyQueue)"),
@@ -275,15 +260,15 @@ fn bad_inputs_are_one_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let out = out.to_str().unwrap();
-    let run = |args: &[&str]| execute(args.iter().copied(), &mut Vec::new()).unwrap_err();
+    let run = |args: &[&str]| kumo_migrate(args).unwrap_err();
 
     let missing = dir.path().join("missing.yaml");
-    let err = run(&["kumo", "migrate", missing.to_str().unwrap(), "--out", out]);
+    let err = run(&[missing.to_str().unwrap(), "--out", out]);
     assert!(err.to_string().starts_with("cannot read "), "{err}");
 
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "{\"Resources\": [1]}").unwrap();
-    let err = run(&["kumo", "migrate", broken.to_str().unwrap(), "--out", out]);
+    let err = run(&[broken.to_str().unwrap(), "--out", out]);
     assert!(
         err.to_string().contains("is not a template kumo can read"),
         "{err}"
@@ -297,8 +282,6 @@ fn bad_inputs_are_one_clear_error() {
     )
     .unwrap();
     let err = run(&[
-        "kumo",
-        "migrate",
         template.to_str().unwrap(),
         "--out",
         keyword.to_str().unwrap(),
@@ -316,49 +299,24 @@ fn bad_inputs_are_one_clear_error() {
         ("kumo_cli", "the crate depends on `kumo-cli`"),
         ("serde-json", "the crate depends on `serde_json`"),
     ] {
-        let err = run(&[
-            "kumo",
-            "migrate",
-            template.to_str().unwrap(),
-            "--out",
-            out,
-            "--name",
-            name,
-        ]);
+        let err = run(&[template.to_str().unwrap(), "--out", out, "--name", name]);
         assert_eq!(
             err.to_string(),
             format!("`{name}` cannot name a crate: {why}; give one with --name")
         );
     }
 
-    let err = run(&["kumo", "migrate", "--out", out]);
+    let err = run(&["--out", out]);
     assert!(
         matches!(err, crate::tool::ToolError::Cli(crate::CliError::Usage(_))),
         "{err}"
     );
-    let err = run(&[
-        "kumo",
-        "migrate",
-        "a.yaml",
-        "--region",
-        "eu-west-1",
-        "--out",
-        out,
-    ]);
+    let err = run(&["a.yaml", "--region", "eu-west-1", "--out", out]);
     assert!(
         err.to_string().contains("cannot be used with '--region"),
         "{err}"
     );
-    let err = run(&[
-        "kumo",
-        "migrate",
-        "--from-stack",
-        "s",
-        "--env",
-        "Bad Env",
-        "--out",
-        out,
-    ]);
+    let err = run(&["--from-stack", "s", "--env", "Bad Env", "--out", out]);
     assert!(
         err.to_string().contains("invalid environment name"),
         "{err}"
