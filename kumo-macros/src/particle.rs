@@ -3,7 +3,8 @@
 
 use heck::ToUpperCamelCase;
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, FnArg, Ident, ItemFn, Pat, PatType, ReturnType, Type};
 
@@ -85,9 +86,25 @@ pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let arguments: Vec<Argument> = inputs
         .filter_map(|input| argument(input, &mut errors))
         .collect();
+    let builder = builder_name(&function.sig.ident);
+    if let Err(err) = &builder {
+        errors.push(err.clone());
+    }
     errors.finish()?;
     let scope = scope.ok_or_else(missing_scope)?;
-    Ok(generate(&function, &scope, &arguments))
+    Ok(generate(&function, &scope, &arguments, &builder?))
+}
+
+/// The builder's name, `{Name}Particle` for the function `name`, if that is an identifier.
+fn builder_name(name: &Ident) -> syn::Result<Ident> {
+    let builder = format!("{}Particle", name.unraw().to_string().to_upper_camel_case());
+    match syn::parse_str::<Ident>(&builder) {
+        Ok(_) => Ok(Ident::new(&builder, name.span())),
+        Err(_) => Err(syn::Error::new(
+            name.span(),
+            format!("a particle's builder is named after it (`{builder}`), so its name must start with a letter"),
+        )),
+    }
 }
 
 fn check_signature(function: &ItemFn, errors: &mut Errors) {
@@ -112,6 +129,26 @@ fn check_signature(function: &ItemFn, errors: &mut Errors) {
             variadic,
             "a particle cannot be variadic",
         ));
+    }
+    if let syn::Safety::Unsafe(token) = &sig.safety {
+        errors.push(syn::Error::new_spanned(
+            token,
+            "a particle cannot be unsafe: its builder's `add` calls it as a safe function",
+        ));
+    }
+    if let Some(abi) = &sig.abi {
+        errors.push(syn::Error::new_spanned(
+            abi,
+            "a particle cannot have an ABI: its builder's `add` calls it from Rust",
+        ));
+    }
+    if let ReturnType::Type(_, ty) = &sig.output {
+        if let Type::ImplTrait(_) = ty.as_ref() {
+            errors.push(syn::Error::new_spanned(
+                ty,
+                "a particle's return type is its builder's `Component::Output`, so it must be named: return a concrete type, not `impl Trait`",
+            ));
+        }
     }
 }
 
@@ -138,6 +175,13 @@ fn argument(input: &FnArg, errors: &mut Errors) -> Option<Argument> {
         return None;
     }
     let default = default_of(attrs, errors)?;
+    if default.is_some() && binding.ident == "add" {
+        errors.push(syn::Error::new_spanned(
+            &binding.ident,
+            "a defaulted argument becomes a builder method of its name, and `add` is the method that adds the particle to a scope: name the argument otherwise",
+        ));
+        return None;
+    }
     let mut pattern = binding.clone();
     pattern.attrs.clear();
     Some(Argument {
@@ -188,10 +232,15 @@ fn default_of(attrs: &[Attribute], errors: &mut Errors) -> Option<Option<Default
     Some(default)
 }
 
-/// The first reference, `impl Trait` or bare trait object inside `ty`, if any.
+/// The first reference, `impl Trait` or lifetime inside `ty`, if any (`Box<dyn Fn()>` is owned,
+/// `Box<dyn Fn() + 'a>` is not).
 fn borrowed_part(ty: &Type) -> Option<&dyn ToTokens> {
     match ty {
-        Type::Reference(_) | Type::ImplTrait(_) | Type::TraitObject(_) => Some(ty),
+        Type::Reference(_) | Type::ImplTrait(_) => Some(ty),
+        Type::TraitObject(object) => object.bounds.iter().find_map(|bound| match bound {
+            syn::TypeParamBound::Lifetime(lifetime) => Some(lifetime as &dyn ToTokens),
+            _ => None,
+        }),
         Type::Array(array) => borrowed_part(&array.elem),
         Type::Slice(slice) => borrowed_part(&slice.elem),
         Type::Paren(paren) => borrowed_part(&paren.elem),
@@ -211,18 +260,35 @@ fn borrowed_part(ty: &Type) -> Option<&dyn ToTokens> {
     }
 }
 
-fn generate(function: &ItemFn, scope: &PatType, arguments: &[Argument]) -> TokenStream {
+fn generate(
+    function: &ItemFn,
+    scope: &PatType,
+    arguments: &[Argument],
+    builder: &Ident,
+) -> TokenStream {
     let vis = &function.vis;
     let name = &function.sig.ident;
-    let builder = format_ident!("{}Particle", name.to_string().to_upper_camel_case());
     let output = match &function.sig.output {
         ReturnType::Default => quote!(()),
         ReturnType::Type(_, ty) => ty.to_token_stream(),
     };
-    let (docs, other_attrs): (Vec<&Attribute>, Vec<&Attribute>) = function
-        .attrs
-        .iter()
-        .partition(|attr| attr.path().is_ident("doc"));
+    let attrs_of = |name: &str| -> Vec<&Attribute> {
+        function
+            .attrs
+            .iter()
+            .filter(|attr| attr.path().is_ident(name))
+            .collect()
+    };
+    // The documentation and a deprecation are the constructor's, which callers name; a
+    // `#[must_use]` is `add`'s, which returns what the function returns.
+    let docs = attrs_of("doc");
+    let deprecated = attrs_of("deprecated");
+    let must_use = attrs_of("must_use");
+    let other_attrs = function.attrs.iter().filter(|attr| {
+        !["doc", "deprecated", "must_use"]
+            .iter()
+            .any(|name| attr.path().is_ident(name))
+    });
     let required: Vec<&Argument> = arguments.iter().filter(|a| a.default.is_none()).collect();
     let required_idents: Vec<&Ident> = required.iter().map(|a| &a.ident).collect();
     let required_types: Vec<&Type> = required.iter().map(|a| &a.ty).collect();
@@ -266,6 +332,7 @@ fn generate(function: &ItemFn, scope: &PatType, arguments: &[Argument]) -> Token
         #(#docs)*
         #[doc = ""]
         #[doc = "A particle: add what this returns to a scope under an instance name."]
+        #(#deprecated)*
         #vis fn #name(#(#required_idents: impl ::core::convert::Into<#required_types>),*) -> #builder {
             #builder { #(#initial,)* }
         }
@@ -282,6 +349,7 @@ fn generate(function: &ItemFn, scope: &PatType, arguments: &[Argument]) -> Token
 
             /// Adds the particle to `scope` as the instance `name`: the logical IDs, parameters
             /// and outputs it makes start with `name`.
+            #(#must_use)*
             pub fn add(self, scope: &mut ::kumo_core::Scope, name: &str) -> #output {
                 ::kumo_core::Component::add_to(self, scope, name)
             }

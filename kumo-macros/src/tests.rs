@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 
 const STACK: &str = r#"
-    /// Docs.
+    ///Docs.
     pub Media(service = "media", description = "d", tags = { "team" = "mes", }) {
         param retention : i64 = 14 , "Days." ;
         let ingest = kumo_particles :: bucket ( ) . noncurrent_days ( 30 ) ;
@@ -19,13 +19,14 @@ const STACK: &str = r#"
 "#;
 
 const PARTICLE: &str = r#"
-    /// Docs.
+    ///Docs.
     pub fn bucket ( scope : & mut Scope , name : String , # [ default ( 90 ) ] days : i64 ,
         # [ default ] tags : Vec < String > ) -> Bucket { scope . add ( "b" , x ) }
 "#;
 
 const SWAPS: &[&str] = &[
     "", ";", ",", "=", "(", ")", "{", "}", "<", ">", "#", "let", "fn", "&", "'a", "\"s\"", "1",
+    "_3",
 ];
 
 /// Every variant of `source` with one whitespace-separated token dropped or replaced.
@@ -36,7 +37,8 @@ fn variants(source: &str) -> Vec<TokenStream> {
         for swap in SWAPS {
             let mut changed = tokens.clone();
             changed[i] = swap;
-            if let Ok(stream) = changed.join(" ").parse::<TokenStream>() {
+            // One token a line: a `///` comment ends at its line, not at the end of the input.
+            if let Ok(stream) = changed.join("\n").parse::<TokenStream>() {
                 out.push(stream);
             }
         }
@@ -44,16 +46,33 @@ fn variants(source: &str) -> Vec<TokenStream> {
     out
 }
 
+/// Expands every input, failing on a panic; returns how many expanded to code.
 fn never_panics(
     expand: impl Fn(TokenStream) -> syn::Result<TokenStream>,
     inputs: Vec<TokenStream>,
-) {
-    assert!(inputs.len() > 100, "too few variants: {}", inputs.len());
+) -> usize {
+    let total = inputs.len();
+    assert!(total > 100, "too few variants: {total}");
+    let mut expanded = 0;
     for input in inputs {
         let text = input.to_string();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| expand(input)));
-        assert!(result.is_ok(), "panicked on: {text}");
+        match result {
+            Ok(Ok(_)) => expanded += 1,
+            Ok(Err(_)) => {}
+            Err(_) => panic!("panicked on: {text}"),
+        }
     }
+    expanded
+}
+
+/// Many variants of a valid input are still valid: generating is exercised, not only parsing.
+fn assert_many_expand(expanded: usize, source: &str) {
+    let total = variants(source).len();
+    assert!(
+        expanded * 10 > total,
+        "only {expanded} of {total} variants expand"
+    );
 }
 
 #[test]
@@ -71,15 +90,17 @@ fn header_metadata_keys_are_given_once() {
 
 #[test]
 fn stack_never_panics() {
-    never_panics(crate::stack::expand, variants(STACK));
+    let expanded = never_panics(crate::stack::expand, variants(STACK));
+    assert_many_expand(expanded, STACK);
 }
 
 #[test]
 fn particle_never_panics() {
-    never_panics(
+    let expanded = never_panics(
         |item| crate::particle::expand(TokenStream::new(), item),
         variants(PARTICLE),
     );
+    assert_many_expand(expanded, PARTICLE);
     never_panics(
         |args| crate::particle::expand(args, PARTICLE.parse().unwrap()),
         variants("( a = 1 , b , c , d , e , f , g , h )"),
