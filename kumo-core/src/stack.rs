@@ -15,6 +15,9 @@ pub struct Environment {
     name: String,
     stack_name_prefix: String,
     stack_names: BTreeMap<String, String>,
+    /// The stacks whose templates are being built around this one, outermost first: a nested
+    /// stack is built in its parent's environment with the parent added.
+    nesting: Vec<String>,
 }
 
 impl Environment {
@@ -26,6 +29,7 @@ impl Environment {
             name: name.into(),
             stack_name_prefix: String::new(),
             stack_names: BTreeMap::new(),
+            nesting: Vec::new(),
         }
     }
 
@@ -57,6 +61,18 @@ impl Environment {
     /// The environment's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The environment a stack nested in `parent` is built in.
+    pub(crate) fn nested_in(&self, parent: &str) -> Environment {
+        let mut nested = self.clone();
+        nested.nesting.push(parent.to_owned());
+        nested
+    }
+
+    /// The stacks whose templates are being built around the one built here, outermost first.
+    pub(crate) fn nesting(&self) -> &[String] {
+        &self.nesting
     }
 
     /// The CloudFormation name of the app's stack `stack` here: its explicit name if it has one
@@ -183,6 +199,15 @@ pub enum StackError {
         path: String,
         /// What is wrong.
         message: String,
+    },
+    /// A resource, parameter or nested stack takes the logical ID of the parameter kumo
+    /// declares for the artifact bucket ([`crate::asset::BUCKET_PARAMETER`]), which `deploy` sets.
+    #[error("logical ID `{id}` of `{path}` is kumo's own: it names the artifact-bucket parameter that deploy sets; name it otherwise")]
+    ReservedLogicalId {
+        /// The names it is made for, `/`-joined.
+        path: String,
+        /// The ID.
+        id: String,
     },
     /// A logical ID given for a name that nothing used: a misspelt role, say.
     #[error("logical ID `{id}` is given for `{path}`, but nothing was added there")]

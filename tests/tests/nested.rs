@@ -126,6 +126,29 @@ fn a_missing_parameter_or_an_output_of_another_stack_is_an_error_of_synth() {
     );
 }
 
+stack! {
+    /// Nests the stack that nests it.
+    pub Ping(service = "ping") {
+        nested pong = Pong;
+    }
+}
+
+stack! {
+    /// Nests the stack that nests it.
+    pub Pong(service = "pong") {
+        nested ping = Ping;
+    }
+}
+
+#[test]
+fn stacks_that_nest_each_other_are_an_error_of_synth_not_an_overflow() {
+    let err = Ping.template(&dev()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "nested stack `pong`: nested stack `ping`: stack `ping` would contain itself (ping -> pong -> ping)"
+    );
+}
+
 /// A stack that fails to build.
 struct Broken;
 

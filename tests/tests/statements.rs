@@ -174,3 +174,21 @@ fn explicit_logical_ids_are_checked() {
         "logical ID given for `first`: invalid logical ID `not-valid`: it may hold only ASCII letters and digits"
     );
 }
+
+stack! {
+    /// Expressions bind names of their own that a later statement declares too.
+    pub LocalNames(service = "local-names") {
+        let first = sqs::Queue::new()
+            .delay_seconds([1i64, 2].iter().map(|second| second * 2).sum::<i64>())
+            .queue_name({ let second = "jobs"; second.to_owned() });
+        let second = sqs::Queue::new();
+    }
+}
+
+#[test]
+fn names_bound_inside_an_expression_are_its_own() {
+    let template = LocalNames.template(&Environment::new("dev")).unwrap();
+    let first = &json_of(&template)["Resources"]["First"]["Properties"];
+    assert_eq!(first["DelaySeconds"], json!(6));
+    assert_eq!(first["QueueName"], json!("jobs"));
+}

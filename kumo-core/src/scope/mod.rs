@@ -230,6 +230,16 @@ impl Scope {
             Ok(id) => id.into_string(),
             Err(err) => return self.fail(err, segments.concat()),
         };
+        if namespace == Namespace::Refs && id == crate::asset::BUCKET_PARAMETER {
+            let path = segments.join("/");
+            return self.fail(
+                StackError::ReservedLogicalId {
+                    path,
+                    id: id.clone(),
+                },
+                id,
+            );
+        }
         let claimed = self
             .ids
             .entry(namespace)
@@ -345,7 +355,12 @@ impl Scope {
         let handle = NestedStack::new(id.clone());
         let path = segments(&self.path, name).join("/");
         let failed = |message: String| StackError::Nested { path, message };
-        let child = match stack.template(&self.environment) {
+        if let Some(cycle) = self.nesting_cycle(stack.name()) {
+            let message = format!("stack `{}` would contain itself ({cycle})", stack.name());
+            return self.fail(failed(message), handle);
+        }
+        let environment = self.environment.nested_in(&self.service);
+        let child = match stack.template(&environment) {
             Ok(child) => NestedTemplate::new(child),
             Err(err) => return self.fail(failed(err.to_string()), handle),
         };
@@ -369,6 +384,20 @@ impl Scope {
         let path = segments(&self.path, name).into_iter().map(str::to_owned);
         self.resource_paths.push((path.collect(), id));
         handle
+    }
+
+    /// The stacks from `child` to this one and back to `child` (`a -> b -> a`), if `child` is
+    /// this stack or one it is nested in.
+    fn nesting_cycle(&self, child: &str) -> Option<String> {
+        let chain: Vec<&str> = self
+            .environment
+            .nesting()
+            .iter()
+            .chain([&self.service])
+            .map(String::as_str)
+            .collect();
+        let first = chain.iter().position(|name| *name == child)?;
+        Some([&chain[first..], &[child]].concat().join(" -> "))
     }
 
     /// Makes this stack depend on the stack named `stack` of the app without using its

@@ -346,3 +346,25 @@ fn kept_logical_ids_that_are_invalid_unused_or_taken_name_the_path() {
         "name `Jobs` of `other` collides with the same name of `jobs`"
     );
 }
+
+#[test]
+fn the_artifact_bucket_parameters_logical_id_is_kumos_own() {
+    let declarations: [fn(&mut Scope); 2] = [
+        |scope| {
+            scope.parameter::<String>("kumo_asset_bucket", Parameter::string());
+        },
+        |scope| {
+            scope.add("kumo_asset_bucket", sqs::Queue::new());
+        },
+    ];
+    for declare in declarations {
+        let mut scope = scope();
+        declare(&mut scope);
+        let err = scope.finish().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "logical ID `KumoAssetBucket` of `kumo_asset_bucket` is kumo's own: it names the \
+             artifact-bucket parameter that deploy sets; name it otherwise"
+        );
+    }
+}

@@ -1,14 +1,17 @@
 //! The name rules of `stack!` that Rust alone would not enforce (or would report vaguely):
 //! every name is declared once, none is used before its declaration, an output's condition is a
-//! declared condition, `find` looks up a mapping, a mapping's keys are given once.
+//! declared condition, `find` looks up a mapping, a mapping's keys are given once, a stack does not
+//! nest itself.
 
 use std::collections::BTreeMap;
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
+use syn::ext::IdentExt;
 use syn::{Ident, LitStr};
 
 use super::parse::{Kind, MappingValue, Statement};
+use super::uses::free_names;
 use crate::errors::Errors;
 
 /// Checks the statements' names; every problem is pushed to `errors`.
@@ -17,30 +20,33 @@ pub fn names(statements: &[Statement], errors: &mut Errors) {
     for statement in statements {
         let name = statement.name();
         let what = statement.namespace().unwrap_or("name");
-        if let Some(first) = declared.get(&(what, name.to_string())) {
-            let mut error = syn::Error::new(
-                name.span(),
-                format!("the {what} `{name}` is declared twice in this stack"),
-            );
+        // `r#jobs` is `jobs`; an output's name is also the constant `URL` for `url` and `Url`.
+        let key = match statement.kind {
+            Kind::Output { .. } => name.unraw().to_string().to_uppercase(),
+            _ => name.unraw().to_string(),
+        };
+        if let Some(first) = declared.get(&(what, key.clone())) {
+            let (name, first_name) = (name.unraw(), first.unraw());
+            let message = if name == first_name {
+                format!("the {what} `{name}` is declared twice in this stack")
+            } else {
+                format!("the {what} `{name}` is declared twice in this stack: `{first_name}` and `{name}` are both the constant `{key}`")
+            };
+            let mut error = syn::Error::new(name.span(), message);
             error.combine(syn::Error::new(
                 first.span(),
-                format!("`{name}` is first declared here"),
+                format!("`{first_name}` is first declared here"),
             ));
             errors.push(error);
         } else {
-            declared.insert((what, name.to_string()), name);
+            declared.insert((what, key), name);
         }
     }
     for (index, statement) in statements.iter().enumerate() {
         for expr in statement.expressions() {
-            for used in referenced_idents(expr.to_token_stream()) {
-                let later = statements[index..]
-                    .iter()
-                    .filter(|s| s.binds())
-                    .find(|s| *s.name() == used);
-                let earlier = statements[..index]
-                    .iter()
-                    .any(|s| s.binds() && *s.name() == used);
+            for used in free_names(expr) {
+                let later = binding(&statements[index..], &used);
+                let earlier = binding(&statements[..index], &used).is_some();
                 if let (Some(declaration), false) = (later, earlier) {
                     let mut error = syn::Error::new(
                         used.span(),
@@ -66,9 +72,26 @@ pub fn names(statements: &[Statement], errors: &mut Errors) {
     }
 }
 
-/// The statement that binds `name`, if any.
+/// No `nested` statement of the stack `stack` nests `stack` (or `Self`): its template would
+/// contain itself.
+pub fn nested_in_itself(stack: &Ident, statements: &[Statement], errors: &mut Errors) {
+    for statement in statements {
+        if let Kind::Nested { stack: nested, .. } = &statement.kind {
+            if nested.is_ident(stack) || nested.is_ident("Self") {
+                errors.push(syn::Error::new_spanned(
+                    nested,
+                    format!("`{stack}` cannot nest itself: its template would contain itself"),
+                ));
+            }
+        }
+    }
+}
+
+/// The statement that binds `name` (`jobs` or `r#jobs`), if any.
 fn binding<'a>(statements: &'a [Statement], name: &Ident) -> Option<&'a Statement> {
-    statements.iter().find(|s| s.binds() && s.name() == name)
+    statements
+        .iter()
+        .find(|s| s.binds() && s.name().unraw() == name.unraw())
 }
 
 /// An output's `condition = name` names a condition declared before it.
@@ -156,33 +179,4 @@ fn mapping_keys(entries: &[(LitStr, Vec<(LitStr, MappingValue)>)], errors: &mut 
         }
         once(values.iter().map(|(key, _)| key), errors);
     }
-}
-
-/// The identifiers of `tokens` that can name a local binding: not a field or method after `.`,
-/// not a path segment next to `::`, not a macro or function name.
-fn referenced_idents(tokens: TokenStream) -> Vec<Ident> {
-    let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut found = Vec::new();
-    for (i, tree) in trees.iter().enumerate() {
-        match tree {
-            TokenTree::Group(group) => found.extend(referenced_idents(group.stream())),
-            TokenTree::Ident(ident) => {
-                let previous = i.checked_sub(1).and_then(|p| trees.get(p));
-                let next = trees.get(i + 1);
-                let after_dot_or_path = matches!(previous, Some(TokenTree::Punct(p)) if p.as_char() == '.' || p.as_char() == ':');
-                let before_path_call_or_macro = match next {
-                    Some(TokenTree::Punct(p)) => p.as_char() == ':' || p.as_char() == '!',
-                    Some(TokenTree::Group(g)) => {
-                        g.delimiter() == proc_macro2::Delimiter::Parenthesis
-                    }
-                    _ => false,
-                };
-                if !after_dot_or_path && !before_path_call_or_macro {
-                    found.push(ident.clone());
-                }
-            }
-            _ => {}
-        }
-    }
-    found
 }

@@ -7,6 +7,7 @@ mod ids;
 mod param;
 mod param_type;
 mod parse;
+mod uses;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -23,6 +24,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let def: StackDef = syn::parse2(input)?;
     let mut errors = Errors::default();
     check::names(&def.statements, &mut errors);
+    check::nested_in_itself(&def.name, &def.statements, &mut errors);
     let attrs: Vec<Attrs> = def
         .statements
         .iter()

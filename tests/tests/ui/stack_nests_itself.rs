@@ -1,0 +1,10 @@
+use kumo_core::stack;
+
+stack! {
+    pub Probe(service = "probe") {
+        nested again = Probe;
+        nested once_more = Self;
+    }
+}
+
+fn main() {}
