@@ -107,11 +107,14 @@ fn command(
     local: &local::Local,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
+    // Ctrl-C is listened for from the start: steps that must not be cut short act on it.
     let runtime = || {
-        tokio::runtime::Builder::new_current_thread()
+        let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(CliError::Runtime)
+            .map_err(CliError::Runtime)?;
+        runtime.spawn(crate::interrupt::listen());
+        Ok::<_, CliError>(runtime)
     };
     match command {
         cli::Command::Synth(args) => synth::run(app, &session.env, &args, out),

@@ -185,6 +185,9 @@ async fn deploy(
     if !args.prepare {
         hooks::run_with(app, HookPoint::BeforeDeploy, &hook_state, deployed.as_ref())?;
     }
+    // From here on, Ctrl-C is answered: a change set made is deleted unless it was executed,
+    // and a running update is cancelled.
+    let guard = crate::interrupt::Guard::new();
     let create = match start(
         deployed.as_ref().map(|d| d.status.as_str()),
         args.replace_failed,
@@ -371,7 +374,8 @@ async fn deploy(
             list.join(", ")
         )));
     }
-    if !args.yes && !session.confirm(&format!("Deploy these changes to {name}?"))? {
+    let confirmed = args.yes || session.confirm(&format!("Deploy these changes to {name}?"))?;
+    if !confirmed {
         give_up().await?;
         return Err(CliError::Cancelled);
     }
@@ -385,6 +389,12 @@ async fn deploy(
         return Err(err);
     }
     let mark = engine.newest_event().await?;
+    if guard.interrupted() {
+        give_up().await?;
+        return Err(fail(
+            "interrupted before the change set was executed; nothing was changed".to_owned(),
+        ));
+    }
     engine.execute(&id, !args.no_rollback).await?;
     let on_interrupt = if create || args.import {
         OnInterrupt::StopWaiting

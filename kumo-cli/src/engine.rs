@@ -20,6 +20,7 @@ use crate::changes::{Capability, Detail, ResourceChange};
 use crate::drift::{Detection, PropertyDrift, ResourceDrift};
 use crate::error::CliError;
 use crate::events::{outcome, Event, Outcome};
+use crate::interrupt::Guard;
 use crate::progress::Progress;
 
 /// How often the engine asks CloudFormation how things stand: `KUMO_POLL_MS`, else 2 s.
@@ -355,6 +356,15 @@ impl<'a> Engine<'a> {
                     .build(),
             );
         }
+        // From here until the change set is worked out or deleted, Ctrl-C deletes it.
+        let guard = Guard::new();
+        let interrupted = |when: &str| CliError::Deploy {
+            stack: self.name.to_owned(),
+            message: format!("interrupted {when}; nothing was changed"),
+        };
+        if guard.interrupted() {
+            return Err(interrupted("before the change set was made"));
+        }
         self.clear_stale_change_sets(purpose == Purpose::Plan)
             .await?;
         let created = request
@@ -362,14 +372,14 @@ impl<'a> Engine<'a> {
             .await
             .map_err(|err| aws_error("creating the change set", err))?;
         let id = created.id().unwrap_or(&name).to_owned();
-        let ready = self.change_set_ready(&id);
-        let interrupt = tokio::signal::ctrl_c();
-        let outcome = tokio::select! {
-            outcome = ready => outcome,
-            _ = interrupt => Err(CliError::Deploy {
-                stack: self.name.to_owned(),
-                message: "interrupted while CloudFormation worked out the change set; nothing was changed".to_owned(),
-            }),
+        let while_worked_out = "while CloudFormation worked out the change set";
+        let outcome = if guard.interrupted() {
+            Err(interrupted(while_worked_out))
+        } else {
+            tokio::select! {
+                outcome = self.change_set_ready(&id) => outcome,
+                () = guard.pressed() => Err(interrupted(while_worked_out)),
+            }
         };
         match outcome {
             Ok(ChangeSet::Ready { id, changes }) => Ok(ChangeSet::Ready { id, changes }),
@@ -858,7 +868,7 @@ impl<'a> Engine<'a> {
     ) -> Result<Watched, CliError> {
         let mut seen: Vec<Event> = Vec::new();
         let mut mark = mark;
-        let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
+        let mut guard = Guard::new();
         let mut interrupted = false;
         // Right after a change set is executed the stack may still show its previous status:
         // the operation is over once the stack's own event says so (or, for an emulator that
@@ -907,11 +917,10 @@ impl<'a> Engine<'a> {
                 ));
             }
             let signalled = tokio::select! {
-                _ = tokio::time::sleep(poll_interval().min(deadline - now)) => false,
-                _ = &mut interrupt => true,
+                () = tokio::time::sleep(poll_interval().min(deadline - now)) => false,
+                () = guard.next() => true,
             };
             if signalled {
-                interrupt.set(tokio::signal::ctrl_c());
                 if !interrupted && on_interrupt.cancels(&status) {
                     interrupted = true;
                     writeln!(

@@ -71,6 +71,8 @@ mod hooks;
 #[cfg(feature = "deploy")]
 mod import;
 #[cfg(feature = "deploy")]
+mod interrupt;
+#[cfg(feature = "deploy")]
 mod local;
 #[cfg(feature = "deploy")]
 mod lock;

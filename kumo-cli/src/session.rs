@@ -416,11 +416,18 @@ impl Session {
         if !Self::interactive() {
             return Ok(true);
         }
-        dialoguer::Confirm::new()
+        // Ctrl-C at the question is an answer: no.
+        match dialoguer::Confirm::new()
             .with_prompt(question)
             .default(false)
             .interact_on(&console::Term::stderr())
-            .map_err(|dialoguer::Error::IO(err)| CliError::Stdout(err))
+        {
+            Ok(answer) => Ok(answer),
+            Err(dialoguer::Error::IO(err)) if err.kind() == std::io::ErrorKind::Interrupted => {
+                Ok(false)
+            }
+            Err(dialoguer::Error::IO(err)) => Err(CliError::Stdout(err)),
+        }
     }
 
     /// Whether a person can answer questions: standard input, and standard error where the

@@ -145,6 +145,8 @@ struct Case {
     within: Option<Duration>,
     /// The same command, run again without faults, then succeeds and deploys [`Case::shape`].
     recovers: bool,
+    /// Ctrl-C (SIGINT) is sent to the child once the proxy has seen this call.
+    interrupt: Option<&'static str>,
 }
 
 impl Case {
@@ -167,6 +169,7 @@ impl Case {
             sent: None,
             within: None,
             recovers: false,
+            interrupt: None,
         }
     }
 
@@ -254,6 +257,12 @@ impl Case {
 
     fn within(mut self, seconds: u64) -> Case {
         self.within = Some(Duration::from_secs(seconds));
+        self
+    }
+
+    /// Ctrl-C once the proxy has seen `call` (which a fault should hold up meanwhile).
+    fn interrupted_at(mut self, call: &'static str) -> Case {
+        self.interrupt = Some(call);
         self
     }
 }
@@ -656,6 +665,28 @@ fn cases() -> Vec<Case> {
         )
         .faults(&[every(action("DeleteChangeSet"), Status(503))])
         .after(Clean),
+        // Ctrl-C: a change set made is deleted unless it was executed (and the empty stack a
+        // first deploy made with it), whenever the interrupt comes.
+        Case::fails(
+            "create: Ctrl-C while the change set is made",
+            DEPLOY,
+            "interrupted while CloudFormation worked out the change set; nothing was changed",
+        )
+        .faults(&[first(action("CreateChangeSet"), Delay(millis(1500)))])
+        .interrupted_at("CreateChangeSet")
+        .after(Clean)
+        .recovers(),
+        Case::fails(
+            "update: Ctrl-C before the change set is executed",
+            DEPLOY,
+            "interrupted before the change set was executed; nothing was changed",
+        )
+        .deployed_first()
+        .shape(Shape::Second)
+        .faults(&[first(action("DescribeStackEvents"), Delay(millis(1500)))])
+        .interrupted_at("DescribeStackEvents")
+        .sent("ExecuteChangeSet", 0)
+        .recovers(),
     ]
 }
 
@@ -758,8 +789,14 @@ struct Child<'a> {
 
 impl Child<'_> {
     /// Runs it with `args` (after `--local` when `local`) and `env`; kills it at
-    /// [`CHILD_DEADLINE`].
-    fn run(&self, local: bool, args: &[String], env: &[(&str, &str)]) -> Ran {
+    /// [`CHILD_DEADLINE`]. With `interrupt`, sends it Ctrl-C once the proxy has seen the call.
+    fn run(
+        &self,
+        local: bool,
+        args: &[String],
+        env: &[(&str, &str)],
+        interrupt: Option<(&FaultProxy, &str)>,
+    ) -> Ran {
         let stdout = self.dir.join("stdout");
         let stderr = self.dir.join("stderr");
         let mut command = Command::new(std::env::current_exe().unwrap());
@@ -790,9 +827,16 @@ impl Child<'_> {
             .stderr(std::fs::File::create(&stderr).unwrap());
         let started = Instant::now();
         let mut child = command.spawn().unwrap();
+        let mut interrupt = interrupt;
         let code = loop {
             if let Some(status) = child.try_wait().unwrap() {
                 break status.code();
+            }
+            if let Some((proxy, call)) = interrupt {
+                if proxy.calls().iter().any(|c| c == call) {
+                    ctrl_c(&child);
+                    interrupt = None;
+                }
             }
             if started.elapsed() > CHILD_DEADLINE {
                 let _ = child.kill();
@@ -808,6 +852,17 @@ impl Child<'_> {
             elapsed: started.elapsed(),
         }
     }
+}
+
+/// Sends `child` what Ctrl-C in its terminal would: SIGINT.
+fn ctrl_c(child: &std::process::Child) {
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    assert!(
+        sent.as_ref().is_ok_and(|s| s.success()),
+        "kill -INT failed: {sent:?}"
+    );
 }
 
 /// Runs one case: its setup, the child through a proxy with its faults, and its checks.
@@ -830,7 +885,7 @@ fn run_case(index: usize, case: &Case, moto: u16, live: &Live) -> Result<String,
             shape: Shape::First,
             port: moto,
         };
-        let ran = setup.run(true, &["deploy".into(), "--yes".into()], &[]);
+        let ran = setup.run(true, &["deploy".into(), "--yes".into()], &[], None);
         if ran.code != Some(0) {
             return Err(format!("setup deploy failed: {}{}", ran.stdout, ran.stderr));
         }
@@ -848,7 +903,12 @@ fn run_case(index: usize, case: &Case, moto: u16, live: &Live) -> Result<String,
         shape: case.shape,
         port: proxy.port(),
     };
-    let ran = child.run(case.local, &args, &case.env);
+    let ran = child.run(
+        case.local,
+        &args,
+        &case.env,
+        case.interrupt.map(|call| (&proxy, call)),
+    );
     let calls = proxy.calls();
     drop(proxy);
     let after = Snapshot::take(live, dir, &stack, &stack_name)?;
@@ -900,7 +960,7 @@ fn run_case(index: usize, case: &Case, moto: u16, live: &Live) -> Result<String,
             port: moto,
             ..child
         };
-        let ran = again.run(case.local, &args, &case.env);
+        let ran = again.run(case.local, &args, &case.env, None);
         if ran.code != Some(0) {
             problems.push(format!(
                 "run again without faults, it fails (exit code {:?}): {:?} {:?}",

@@ -21,6 +21,7 @@ use crate::aws::aws_error;
 use crate::changes::Capability;
 use crate::engine::{parameter_values, poll_interval, tag_values, Engine, MAX_PAGES};
 use crate::error::CliError;
+use crate::interrupt::Guard;
 use crate::ui::{Style, Ui};
 
 /// A deployed stack set, as far as kumo compares it.
@@ -423,7 +424,7 @@ impl<'a> StackSets<'a> {
         };
         let deadline = self.engine.deadline();
         let mut shown: BTreeMap<(String, String), String> = BTreeMap::new();
-        let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
+        let guard = Guard::new();
         loop {
             let described = self
                 .client()
@@ -492,8 +493,8 @@ impl<'a> StackSets<'a> {
                         ));
                     }
                     let signalled = tokio::select! {
-                        _ = tokio::time::sleep(poll_interval().min(deadline - now)) => false,
-                        _ = &mut interrupt => true,
+                        () = tokio::time::sleep(poll_interval().min(deadline - now)) => false,
+                        () = guard.pressed() => true,
                     };
                     if signalled {
                         return Err(self.fail(format!(
