@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -204,11 +206,39 @@ impl Target {
         if let Some(endpoint) = &self.endpoint {
             loader = loader.endpoint_url(endpoint);
         }
-        let config = loader.load().await;
+        let mut config = loader.load().await;
+        if let (Some(profile), false) = (&self.profile, self.local) {
+            config = Self::from_profile(config, profile);
+        }
         match &self.assume_role {
             Some((role, env)) => Self::assuming(config, role, env).await,
             None => config,
         }
+    }
+
+    /// `config` with the credentials of the profile `profile` only. A profile asked for by name
+    /// is where the credentials come from, as with the AWS CLI: not keys that happen to be in
+    /// the environment (the SDK's chain reads those first), which may well be another account's.
+    fn from_profile(config: SdkConfig, profile: &str) -> SdkConfig {
+        let mut provider_config =
+            ProviderConfig::without_region().with_region(config.region().cloned());
+        if let Some(client) = config.http_client() {
+            provider_config = provider_config.with_http_client(client);
+        }
+        if let Some(timeouts) = config.timeout_config() {
+            provider_config = provider_config.with_timeout_config(timeouts.clone());
+        }
+        if let Some(retries) = config.retry_config() {
+            provider_config = provider_config.with_retry_config(retries.clone());
+        }
+        let provider = ProfileFileCredentialsProvider::builder()
+            .configure(&provider_config)
+            .profile_name(profile)
+            .build();
+        config
+            .into_builder()
+            .credentials_provider(SharedCredentialsProvider::new(provider))
+            .build()
     }
 
     /// `config` with the credentials of `role`, assumed with STS (with `config`'s credentials,

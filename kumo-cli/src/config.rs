@@ -276,12 +276,18 @@ fn one_line(text: &str, err: &toml::de::Error) -> String {
     format!("line {line}, column {column}: {reason}")
 }
 
+/// The longest duration kumo takes: longer ones are mistakes, and would overflow the clock.
+const MAX_DURATION: Duration = Duration::from_secs(30 * 24 * 3600);
+
 /// A duration such as `90s`, `30m`, `1h 30m` or `500ms` (`--timeout`, `--request-timeout`);
-/// zero is refused, as it would give up at once.
+/// zero is refused, as it would give up at once, and so is more than 30 days.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     match humantime::parse_duration(text) {
-        Ok(duration) if !duration.is_zero() => Ok(duration),
-        Ok(_) => Err("a duration must be longer than zero".to_owned()),
+        Ok(duration) if duration.is_zero() => Err("a duration must be longer than zero".to_owned()),
+        Ok(duration) if duration > MAX_DURATION => {
+            Err("a duration must be at most 30 days".to_owned())
+        }
+        Ok(duration) => Ok(duration),
         Err(err) => Err(format!(
             "{err} (expected a duration such as 90s, 30m or 2h)"
         )),
@@ -362,6 +368,14 @@ mod tests {
             .unwrap_err()
             .contains("longer than zero"));
         assert!(parse_duration("soon").unwrap_err().contains("such as 90s"));
+        assert_eq!(parse_duration("30days").unwrap(), MAX_DURATION);
+        for huge in ["31d", "18446744073709551615s", "300000000000y"] {
+            assert_eq!(
+                parse_duration(huge).unwrap_err(),
+                "a duration must be at most 30 days",
+                "{huge}"
+            );
+        }
         let dir = write("[env.dev]\ntimeout = \"45m\"\nrequest-timeout = \"5s\"\n");
         let config = load(Some(&dir.path().join("kumo.toml")), "dev").unwrap();
         assert_eq!(config.timeout, Some(Duration::from_secs(2700)));

@@ -468,6 +468,23 @@ fn cases() -> Vec<Case> {
         )
         .remote()
         .offline(),
+        Case::fails(
+            "a named profile wins over keys in the environment",
+            &[
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                "{proxy}",
+                "--profile",
+                "nope",
+                "status",
+            ],
+            "credentials",
+        )
+        .env("AWS_ACCESS_KEY_ID", "AKIAFROMTHEENVIRONMENT")
+        .env("AWS_SECRET_ACCESS_KEY", "x")
+        .remote()
+        .offline(),
         // Faults the SDK's retries absorb.
         Case::survives("no fault", &[]).sent("ExecuteChangeSet", 1),
         Case::survives(
