@@ -2,24 +2,52 @@
 //! (1980-01-01 00:00) as every timestamp, mode 0644 (0755 for executables), deflated. The same
 //! files give the same bytes on every machine, whatever their timestamps or owner.
 
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
-use kumo_core::asset::Asset;
+use kumo_core::asset::{Asset, ContentHash};
 use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use crate::error::CliError;
 use crate::fs::write_atomic;
 
-/// Writes the bundle of `asset` to `{build_dir}/{hash}.zip` unless it is there already (or
-/// `rebuild`), and returns its path.
+/// Writes the bundle of `asset` to `{build_dir}/{hash}.zip` unless a bundle there holds the
+/// asset's files already (and not `rebuild`), and returns its path.
 pub fn bundle(asset: &Asset, build_dir: &Path, rebuild: bool) -> Result<PathBuf, CliError> {
     let path = build_dir.join(format!("{}.zip", asset.hash()));
-    if rebuild || !path.exists() {
+    if rebuild || !holds(&path, asset.hash()) {
         write_atomic(&path, &zip(asset)?)?;
     }
     Ok(path)
+}
+
+/// Whether the zip at `path` holds the files whose [`ContentHash`] is `hash`: a bundle an
+/// earlier run left is used only then, not one truncated, damaged or edited since.
+fn holds(path: &Path, hash: &str) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(mut archive) = ZipArchive::new(std::io::BufReader::new(file)) else {
+        return false;
+    };
+    let mut content = ContentHash::new();
+    for index in 0..archive.len() {
+        let Ok(mut entry) = archive.by_index(index) else {
+            return false;
+        };
+        let mut bytes = Vec::new();
+        // Reading to the end checks the entry's CRC-32.
+        if entry.read_to_end(&mut bytes).is_err() {
+            return false;
+        }
+        let executable = entry.unix_mode().is_some_and(|mode| mode & 0o111 != 0);
+        let Ok(name) = entry.name() else {
+            return false;
+        };
+        content.file(&name, executable, &bytes);
+    }
+    content.finish() == hash
 }
 
 /// The zip of `asset`'s files.
@@ -104,16 +132,41 @@ mod tests {
     }
 
     #[test]
-    fn a_bundle_is_written_once_under_its_hash() {
-        let dir = directory(&[("index.py", "x = 1\n")]);
+    fn a_bundle_is_written_under_its_hash_and_kept_while_it_holds_the_files() {
+        let dir = directory(&[("index.py", "x = 1\n"), ("bootstrap", "#!/bin/sh\n")]);
         let build = tempfile::tempdir().unwrap();
         let asset = Asset::from_directory(dir.path()).unwrap();
         let path = bundle(&asset, build.path(), false).unwrap();
         assert_eq!(path, build.path().join(format!("{}.zip", asset.hash())));
-        std::fs::write(&path, b"kept").unwrap();
+        let written = std::fs::read(&path).unwrap();
+        assert!(holds(&path, asset.hash()));
+
+        // Kept: the same bytes, written by nobody (the modification time stays).
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
         bundle(&asset, build.path(), false).unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"kept");
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            modified
+        );
+
+        // Damaged, truncated, or another asset's files under this name: made again.
+        let other = directory(&[("index.py", "x = 2\n")]);
+        let other = zip(&Asset::from_directory(other.path()).unwrap()).unwrap();
+        let mut flipped = written.clone();
+        flipped[40] ^= 0xff;
+        for damaged in [
+            b"garbage\n".to_vec(),
+            written[..written.len() / 2].to_vec(),
+            flipped,
+            other,
+        ] {
+            std::fs::write(&path, &damaged).unwrap();
+            assert!(!holds(&path, asset.hash()));
+            bundle(&asset, build.path(), false).unwrap();
+            assert_eq!(std::fs::read(&path).unwrap(), written);
+        }
         bundle(&asset, build.path(), true).unwrap();
-        assert_ne!(std::fs::read(&path).unwrap(), b"kept");
+        assert_eq!(std::fs::read(&path).unwrap(), written);
     }
 }

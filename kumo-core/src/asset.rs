@@ -74,6 +74,44 @@ pub struct AssetFile {
     pub executable: bool,
 }
 
+/// The hash that names an asset: the SHA-256 of each file's path, executable bit and bytes,
+/// given in path order. A bundle is checked against it by hashing the files it holds.
+///
+/// ```
+/// use kumo_core::asset::ContentHash;
+///
+/// let mut hash = ContentHash::new();
+/// hash.file("index.py", false, b"x = 1\n");
+/// assert_eq!(hash.finish().len(), 64);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ContentHash(Sha256);
+
+impl ContentHash {
+    /// The hash of no files yet.
+    pub fn new() -> Self {
+        ContentHash::default()
+    }
+
+    /// Adds the file `name` (its path in the asset, `/`-separated).
+    pub fn file(&mut self, name: &str, executable: bool, bytes: &[u8]) {
+        self.0.update((name.len() as u64).to_be_bytes());
+        self.0.update(name.as_bytes());
+        self.0.update([u8::from(executable)]);
+        self.0.update((bytes.len() as u64).to_be_bytes());
+        self.0.update(bytes);
+    }
+
+    /// The hash, in lowercase hex.
+    pub fn finish(self) -> String {
+        self.0
+            .finalize()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
+}
+
 impl Asset {
     /// The asset of `directory`: every file under it, hashed. An empty or missing directory
     /// is an error (there would be nothing to run).
@@ -90,21 +128,13 @@ impl Asset {
                 message: "the directory has no files".to_owned(),
             });
         }
-        let mut digest = Sha256::new();
+        let mut hash = ContentHash::new();
         for file in &files {
             let bytes =
                 std::fs::read(&file.path).map_err(|err| AssetError::io(&file.path, &err))?;
-            digest.update((file.name.len() as u64).to_be_bytes());
-            digest.update(file.name.as_bytes());
-            digest.update([u8::from(file.executable)]);
-            digest.update((bytes.len() as u64).to_be_bytes());
-            digest.update(&bytes);
+            hash.file(&file.name, file.executable, &bytes);
         }
-        asset.hash = digest
-            .finalize()
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect();
+        asset.hash = hash.finish();
         Ok(asset)
     }
 
