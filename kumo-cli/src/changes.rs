@@ -100,15 +100,17 @@ impl fmt::Display for ResourceChange {
 }
 
 /// The changes that replace or remove a stateful resource, or one the old or new template keeps
-/// on delete (`DeletionPolicy: Retain`).
+/// on delete (`DeletionPolicy: Retain`): replace as CloudFormation says, or as the type's
+/// schema says (`schema_replaces`; CloudFormation's word may be missing, as from an emulator).
 pub fn destructive<'a>(
     changes: &'a [ResourceChange],
     old: Option<&Template>,
     new: &Template,
+    schema_replaces: impl Fn(&ResourceChange) -> bool,
 ) -> Vec<&'a ResourceChange> {
     changes
         .iter()
-        .filter(|c| c.loses_the_resource())
+        .filter(|c| c.loses_the_resource() || (c.action == "Modify" && schema_replaces(c)))
         .filter(|c| holds_data(&c.resource_type, &c.logical_id, old, new))
         .collect()
 }
@@ -231,7 +233,7 @@ mod tests {
             change("Modify", "Kept", "AWS::SNS::Topic", "Conditional"),
             change("Add", "New", "AWS::S3::Bucket", ""),
         ];
-        let flagged: Vec<&str> = destructive(&changes, None, &template)
+        let flagged: Vec<&str> = destructive(&changes, None, &template, |_| false)
             .iter()
             .map(|c| c.logical_id.as_str())
             .collect();

@@ -365,7 +365,9 @@ async fn deploy(
         give_up().await?;
         return Err(err);
     }
-    let dangerous = destructive(&changes, previous.as_ref(), &template);
+    let dangerous = destructive(&changes, previous.as_ref(), &template, |change| {
+        proposal.schema_replaces(change)
+    });
     if !dangerous.is_empty() && !args.allow_destructive {
         give_up().await?;
         let list: Vec<String> = dangerous.iter().map(|c| c.logical_id.clone()).collect();

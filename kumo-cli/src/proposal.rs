@@ -116,7 +116,7 @@ impl<'t> Proposal<'t> {
         let mut lines = Vec::new();
         for change in self.resources {
             let template = self.template_change(change);
-            let replaced_offline = template.is_some_and(|c| self.review.replaced(c));
+            let replaced_offline = self.schema_replaces(change);
             let mut head = change.to_string();
             if replaced_offline {
                 head.push_str(" (schema: replaces)");
@@ -191,6 +191,13 @@ impl<'t> Proposal<'t> {
         self.template
             .iter()
             .find(|c| c.section == Section::Resources && c.id == change.logical_id)
+    }
+
+    /// Whether the template's change of the resource `change` is of, by the type's schema,
+    /// replaces it (a property that cannot change in place differs).
+    pub fn schema_replaces(&self, change: &ResourceChange) -> bool {
+        self.template_change(change)
+            .is_some_and(|c| self.review.replaced(c))
     }
 
     /// The template's changes of outputs.

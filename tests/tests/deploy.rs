@@ -12,7 +12,7 @@ use kumo_core::{Environment, Stack, StackError, Template};
 use kumo_tests::MotoServer;
 
 /// A stack whose template changes with [`VERSION`]: 1 has a bucket and a queue, 2 changes the
-/// queue, 3 drops the bucket.
+/// queue, 3 names it (which replaces it), 4 drops the bucket.
 struct Changing;
 
 static VERSION: AtomicUsize = AtomicUsize::new(1);
@@ -25,11 +25,15 @@ impl Stack for Changing {
     fn template(&self, _env: &Environment) -> Result<Template, StackError> {
         let version = VERSION.load(Ordering::SeqCst);
         let mut t = Template::new().with_description("kumo deploy test");
-        if version < 3 {
+        if version < 4 {
             t.add("Data", s3::Bucket::new())?;
         }
         let timeout = if version == 1 { 30 } else { 60 };
-        t.add("Jobs", sqs::Queue::new().visibility_timeout(timeout))?;
+        let mut jobs = sqs::Queue::new().visibility_timeout(timeout);
+        if version >= 3 {
+            jobs = jobs.queue_name("deploy-test-jobs");
+        }
+        t.add("Jobs", jobs)?;
         Ok(t)
     }
 }
@@ -129,7 +133,18 @@ fn deploy_lifecycle_against_moto() {
     let (code, out) = kumo(dir, &["diff", "--live"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
 
+    // The emulator does not say that naming the queue replaces it; the type's schema does.
     VERSION.store(3, Ordering::SeqCst);
+    let (code, out) = kumo(dir, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("refusing to replace or remove stateful or retained resources (Jobs)"),
+        "{out}"
+    );
+    let (code, out) = kumo(dir, &["deploy", "--yes", "--allow-destructive"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+
+    VERSION.store(4, Ordering::SeqCst);
     let (code, out) = kumo(dir, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::from(2), "{out}");
     assert!(
