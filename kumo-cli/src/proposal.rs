@@ -79,10 +79,7 @@ impl<'t> Proposal<'t> {
             settings.extend(compare("tag", had_tags.clone(), tags.clone()));
         }
         settings.extend(compare("export", exports(old), exports(new)));
-        let template = diff(old, new)
-            .into_iter()
-            .filter(|c| matches!(c.section, Section::Resources | Section::Outputs))
-            .collect();
+        let template = diff(old, new);
         Proposal {
             review: Review::new(old, new),
             template,
@@ -93,7 +90,7 @@ impl<'t> Proposal<'t> {
 
     /// The first line: how many changes, or that only settings or outputs change.
     pub fn headline(&self, stack: &str) -> String {
-        let others = self.settings.len() + self.outputs().count();
+        let others = self.settings.len() + self.outputs().count() + self.declarations().count();
         match (self.resources.len(), others) {
             (0, 0) => format!("{stack}: no resource changes"),
             (0, n) => format!("{stack}: no resource changes; {n} other change(s)"),
@@ -136,6 +133,9 @@ impl<'t> Proposal<'t> {
             if let Some(template) = template {
                 lines.extend(self.review.paths(template));
             }
+        }
+        for declaration in self.declarations() {
+            lines.extend(self.review.lines(declaration));
         }
         for setting in &self.settings {
             lines.push((Style::Changed, setting.line()));
@@ -183,6 +183,12 @@ impl<'t> Proposal<'t> {
             "outputs".to_owned(),
             self.outputs().map(|c| self.review.to_json(c)).collect(),
         );
+        report.insert(
+            "template".to_owned(),
+            self.declarations()
+                .map(|c| self.review.to_json(c))
+                .collect(),
+        );
         report
     }
 
@@ -198,6 +204,17 @@ impl<'t> Proposal<'t> {
     pub fn schema_replaces(&self, change: &ResourceChange) -> bool {
         self.template_change(change)
             .is_some_and(|c| self.review.replaced(c))
+    }
+
+    /// The template's changes beside its resources, outputs and parameters (whose values are
+    /// shown by name): the description, transforms, metadata, rules, mappings and conditions.
+    fn declarations(&self) -> impl Iterator<Item = &Change> {
+        self.template.iter().filter(|c| {
+            !matches!(
+                c.section,
+                Section::Resources | Section::Outputs | Section::Parameters
+            )
+        })
     }
 
     /// The template's changes of outputs.
@@ -287,6 +304,26 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn a_change_of_the_template_beside_its_resources_is_shown() {
+        let old = Template::new().with_description("Jobs.");
+        let mut new = Template::new().with_description("Jobs, and more.");
+        new.set_metadata("Owner", "platform".into());
+        let current = deployed(&[], &[]);
+        let proposal = Proposal::new(Some((&old, &current)), &new, &[], &map(&[]), &map(&[]));
+        assert_eq!(
+            proposal.headline("jobs-dev"),
+            "jobs-dev: no resource changes; 2 other change(s)"
+        );
+        assert_eq!(
+            text(&proposal),
+            "~ Description\n\
+             \x20   \"Jobs.\" -> \"Jobs, and more.\"\n\
+             + Metadata.Owner\n"
+        );
+        assert_eq!(proposal.to_json()["template"][1]["section"], "Metadata");
     }
 
     #[test]

@@ -128,7 +128,10 @@ impl<'t> Review<'t> {
     /// `replaced` when the change replaces it (`, holds data` when its type does).
     fn entry(&self, change: &Change) -> String {
         let Some(kind) = self.resource_type(change) else {
-            return format!("{}.{}", change.section, change.id);
+            return match change.id.as_str() {
+                "" => change.section.to_string(),
+                id => format!("{}.{id}", change.section),
+            };
         };
         let replaced = self.replaced(change);
         let stateful = is_stateful(kind);
@@ -208,11 +211,13 @@ fn path_lines(change: &PathChange, hidden: bool, replaces: bool) -> Vec<(Style, 
         Some(value) => value.to_string(),
     };
     let (old, new) = (compact(&change.old), compact(&change.new));
+    // The path, `: ` after it; nothing for a part of the template that is one value.
+    let at = match change.path.as_str() {
+        "" => String::new(),
+        path => format!("{path}: "),
+    };
     if old.len() <= SHORT && new.len() <= SHORT {
-        return vec![(
-            Style::Changed,
-            format!("    {}: {old} -> {new}{note}", change.path),
-        )];
+        return vec![(Style::Changed, format!("    {at}{old} -> {new}{note}"))];
     }
     let pretty = |value: &Option<Json>| {
         value
@@ -221,7 +226,10 @@ fn path_lines(change: &PathChange, hidden: bool, replaces: bool) -> Vec<(Style, 
             .unwrap_or_default()
     };
     let (old, new) = (pretty(&change.old), pretty(&change.new));
-    let mut lines = vec![(Style::Changed, format!("    {}:{note}", change.path))];
+    let mut lines = Vec::new();
+    if !at.is_empty() || !note.is_empty() {
+        lines.push((Style::Changed, format!("    {}{note}", at.trim_end())));
+    }
     let diff = TextDiff::from_lines(&old, &new);
     for (group, ops) in diff.grouped_ops(CONTEXT).iter().enumerate() {
         if group > 0 {

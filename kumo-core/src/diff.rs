@@ -61,19 +61,42 @@ pub struct PathChange {
     pub new: Option<Json>,
 }
 
-/// The changes from `old` to `new`, by section, then logical ID. A template compared with
-/// itself (the same one, not an equal one) has none, found without comparing.
+/// The changes from `old` to `new`, by section in the template's order (the description, the
+/// transforms and the metadata first), then logical ID. A template compared with itself (the
+/// same one, not an equal one) has none, found without comparing.
 pub fn diff(old: &Template, new: &Template) -> Vec<Change> {
     let mut changes = Vec::new();
     if std::ptr::eq(old, new) {
         return changes;
     }
+    let description = |t: &Template| t.description().map(Json::from);
+    let transforms =
+        |t: &Template| (!t.transforms().is_empty()).then(|| Json::Array(t.transforms().to_vec()));
+    whole(
+        &mut changes,
+        Section::Description,
+        description(old),
+        description(new),
+    );
+    whole(
+        &mut changes,
+        Section::Transform,
+        transforms(old),
+        transforms(new),
+    );
+    section(
+        &mut changes,
+        Section::Metadata,
+        old.metadata(),
+        new.metadata(),
+    );
     section(
         &mut changes,
         Section::Parameters,
         old.parameters(),
         new.parameters(),
     );
+    section(&mut changes, Section::Rules, old.rules(), new.rules());
     section(
         &mut changes,
         Section::Mappings,
@@ -94,6 +117,12 @@ pub fn diff(old: &Template, new: &Template) -> Vec<Change> {
     );
     section(&mut changes, Section::Outputs, old.outputs(), new.outputs());
     changes
+}
+
+/// A part of the template that is one value (`None`: not there), as an entry of an empty ID.
+fn whole(changes: &mut Vec<Change>, section: Section, old: Option<Json>, new: Option<Json>) {
+    let entry = |value: Option<Json>| value.map(|v| (String::new(), v)).into_iter().collect();
+    self::section(changes, section, &entry(old), &entry(new));
 }
 
 fn section<T: Serialize + PartialEq>(
@@ -301,6 +330,45 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn the_description_transforms_metadata_and_rules_are_compared_too() {
+        let old = Template::new().with_description("before");
+        let mut new = Template::new().with_description("after");
+        new.add_transform("AWS::Serverless-2016-10-31");
+        new.set_metadata("Owner", "platform".into());
+        new.add_rule("Small", crate::Rule::new()).unwrap();
+        assert_eq!(
+            diff(&old, &new),
+            [
+                Change {
+                    section: Section::Description,
+                    id: String::new(),
+                    kind: ChangeKind::Modified(vec![PathChange {
+                        path: String::new(),
+                        old: Some("before".into()),
+                        new: Some("after".into()),
+                    }]),
+                },
+                Change {
+                    section: Section::Transform,
+                    id: String::new(),
+                    kind: ChangeKind::Added,
+                },
+                Change {
+                    section: Section::Metadata,
+                    id: "Owner".into(),
+                    kind: ChangeKind::Added,
+                },
+                Change {
+                    section: Section::Rules,
+                    id: "Small".into(),
+                    kind: ChangeKind::Added,
+                },
+            ]
+        );
+        assert!(diff(&new, &new.clone()).is_empty());
     }
 
     #[test]

@@ -165,7 +165,7 @@ fn without_the_deploy_feature_a_crate_synthesizes_without_the_sdk() {
     assert_eq!(diff.status.code(), Some(1), "{diff:?}");
     let shown = String::from_utf8_lossy(&diff.stdout);
     assert!(
-        shown.starts_with("synth-only-dev: not deployed; a deploy creates it\n  + Parameters.RetentionDays\n  + Resources.FilesBucket (AWS::S3::Bucket)\n"),
+        shown.starts_with("synth-only-dev: not deployed; a deploy creates it\n  + Description\n  + Parameters.RetentionDays\n  + Resources.FilesBucket (AWS::S3::Bucket)\n"),
         "{shown}"
     );
 

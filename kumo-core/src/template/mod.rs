@@ -46,7 +46,8 @@ pub type Mapping = BTreeMap<String, BTreeMap<String, Json>>;
 /// function (`Fn::ForEach::...`, `Fn::Transform`), not a logical ID.
 const FUNCTION_PREFIX: &str = "Fn::";
 
-/// A template section whose entries have logical IDs.
+/// A part of a template: a section whose entries have logical IDs, the template's metadata
+/// (entries by key), or its description or transforms (one entry, of an empty ID).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Section {
     /// `Parameters`
@@ -61,6 +62,12 @@ pub enum Section {
     Resources,
     /// `Outputs`
     Outputs,
+    /// `Description`
+    Description,
+    /// `Transform`
+    Transform,
+    /// `Metadata`
+    Metadata,
 }
 
 impl Section {
@@ -73,6 +80,9 @@ impl Section {
             Section::Conditions => "condition",
             Section::Resources => "resource",
             Section::Outputs => "output",
+            Section::Description => "description",
+            Section::Transform => "transform",
+            Section::Metadata => "metadata entry",
         }
     }
 }
@@ -86,6 +96,9 @@ impl fmt::Display for Section {
             Section::Conditions => "Conditions",
             Section::Resources => "Resources",
             Section::Outputs => "Outputs",
+            Section::Description => "Description",
+            Section::Transform => "Transform",
+            Section::Metadata => "Metadata",
         })
     }
 }
