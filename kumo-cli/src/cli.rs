@@ -191,7 +191,7 @@ pub struct Global {
     pub env: String,
     /// AWS region (default: kumo.toml's `region`, else the SDK's: `AWS_REGION`, then the
     /// profile); repeated, several targets; with kumo.toml's `regions`, only these of them.
-    #[arg(long, global = true, value_name = "REGION")]
+    #[arg(long, global = true, value_name = "REGION", value_parser = crate::config::parse_region)]
     pub region: Vec<String>,
     /// Act on this target only (repeatable): `ACCOUNT/REGION` with kumo.toml's `accounts`,
     /// else `REGION`.

@@ -226,14 +226,30 @@ impl EnvConfig {
         if self.account.is_some() && !self.accounts.is_empty() {
             return Err("set `account` or `accounts`, not both".to_owned());
         }
-        if let Some(bad) = self
-            .accounts
-            .iter()
-            .find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
-        {
+        let not_an_account = |a: &&String| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit());
+        if let Some(bad) = self.accounts.iter().find(not_an_account) {
             return Err(format!(
                 "`{bad}` in `accounts` is not a 12-digit account ID"
             ));
+        }
+        if let Some(bad) = self.account.iter().find(not_an_account) {
+            return Err(format!(
+                "`account` = \"{bad}\" is not a 12-digit account ID"
+            ));
+        }
+        let regions = self.region.iter().chain(&self.regions);
+        let stack_regions = self.stacks.values().filter_map(|s| s.region.as_ref());
+        for region in regions.chain(stack_regions) {
+            parse_region(region)?;
+        }
+        for (list, key) in [(&self.regions, "regions"), (&self.accounts, "accounts")] {
+            if let Some(twice) = list
+                .iter()
+                .enumerate()
+                .find(|(i, x)| list[..*i].contains(x))
+            {
+                return Err(format!("`{key}` names `{}` twice", twice.1));
+            }
         }
         match (&self.role, self.accounts.is_empty()) {
             (None, false) => Err(
@@ -300,6 +316,24 @@ fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, 
     parse_duration(&text)
         .map(Some)
         .map_err(serde::de::Error::custom)
+}
+
+/// An AWS region's name (`--region`, kumo.toml's `region` and `regions`): lowercase letters,
+/// digits and single hyphens, from a letter to a digit (`us-east-1`, `us-gov-west-1`).
+pub fn parse_region(text: &str) -> Result<String, String> {
+    let shaped = text.starts_with(|c: char| c.is_ascii_lowercase())
+        && text.ends_with(|c: char| c.is_ascii_digit())
+        && text.contains('-')
+        && !text.contains("--")
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    match shaped {
+        true => Ok(text.to_owned()),
+        false => Err(format!(
+            "`{text}` is not an AWS region name (such as us-east-1)"
+        )),
+    }
 }
 
 /// An IAM role's ARN (`--role-arn`, kumo.toml's `role-arn`): `arn:PARTITION:iam::ACCOUNT:role/NAME`.
@@ -499,6 +533,48 @@ mod tests {
         assert!(err.contains("is not an IAM role ARN"), "{err}");
         let err = refused("[env.prod]\nrole = \"arn:aws:iam::{account}:role/x\"\n");
         assert!(err.contains("there are none"), "{err}");
+        let err = refused("[env.prod]\naccount = \"abc\"\n");
+        assert!(
+            err.ends_with("`account` = \"abc\" is not a 12-digit account ID"),
+            "{err}"
+        );
+        for region in ["\"\"", "\"US-EAST-1\"", "\"evil.com/x\""] {
+            let err = refused(&format!("[env.prod]\nregion = {region}\n"));
+            assert!(
+                err.contains("is not an AWS region name (such as us-east-1)"),
+                "{err}"
+            );
+        }
+        let err = refused("[env.prod.stacks.data]\nregion = \"eu west 1\"\n");
+        assert!(
+            err.contains("`eu west 1` is not an AWS region name"),
+            "{err}"
+        );
+        let err = refused("[env.prod]\nregions = [\"us-east-1\", \"eu-west-1\", \"us-east-1\"]\n");
+        assert!(err.ends_with("`regions` names `us-east-1` twice"), "{err}");
+        let err = refused("[env.prod]\naccounts = [\"111111111111\", \"111111111111\"]\nrole = \"arn:aws:iam::{account}:role/x\"\n");
+        assert!(
+            err.ends_with("`accounts` names `111111111111` twice"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn region_names_are_checked_when_read() {
+        for good in ["us-east-1", "us-gov-west-1", "ap-southeast-4", "cn-north-1"] {
+            assert_eq!(parse_region(good).unwrap(), good);
+        }
+        for bad in [
+            "",
+            "us",
+            "US-EAST-1",
+            "us-east-",
+            "us--east-1",
+            "-us-1",
+            "evil.com/x",
+        ] {
+            assert!(parse_region(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -43,7 +43,14 @@ pub fn places(
     let configured: Vec<Option<String>> = if !config.regions.is_empty() {
         config.regions.iter().cloned().map(Some).collect()
     } else if !regions.is_empty() {
-        regions.iter().cloned().map(Some).collect()
+        // `--region` given twice is one target, not two that lock each other out.
+        let mut once: Vec<Option<String>> = Vec::new();
+        for region in regions {
+            if !once.iter().flatten().any(|r| r == region) {
+                once.push(Some(region.clone()));
+            }
+        }
+        once
     } else {
         vec![config.region.clone()]
     };
@@ -225,6 +232,12 @@ pub(crate) mod tests {
         assert_eq!(
             names(&places(&EnvConfig::default(), &strings(&["a-1", "b-2"]), &[]).unwrap()),
             ["a-1", "b-2"]
+        );
+        let twice = strings(&["b-2", "a-1", "b-2"]);
+        assert_eq!(
+            names(&places(&EnvConfig::default(), &twice, &[]).unwrap()),
+            ["b-2", "a-1"],
+            "a region given twice is one target"
         );
     }
 
