@@ -45,6 +45,15 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    /// A record could not be removed.
+    #[error("cannot remove {}: {source}", path.display())]
+    Remove {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// A call to CloudFormation failed.
     #[error("{action}: {message}")]
     Aws {

@@ -126,7 +126,7 @@ impl State {
                     region: region.clone(),
                     account,
                 };
-                if self.path(kind, &target, env, stack).is_file() {
+                if recorded(&self.path(kind, &target, env, stack)) {
                     found.push(target);
                 }
             }
@@ -150,7 +150,7 @@ impl State {
             .filter(|t| filter.matches(t))
             .collect();
         match matching.len() {
-            0 => Ok(Some(self.untargeted(kind, env, stack)).filter(|p| p.is_file())),
+            0 => Ok(Some(self.untargeted(kind, env, stack)).filter(|p| recorded(p))),
             1 => Ok(Some(self.path(kind, &matching.remove(0), env, stack))),
             _ => Err(CliError::AmbiguousState {
                 env: env.to_owned(),
@@ -264,12 +264,19 @@ impl State {
     }
 }
 
+/// Whether there is something at `path`, a record: a file, or what is in the way of one (a
+/// directory, a dangling or looping link), which reading then reports, rather than take the
+/// stack for never deployed.
+fn recorded(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
 /// Removes the file at `path` if there is one.
 fn remove_file(path: &Path) -> Result<(), CliError> {
     match std::fs::remove_file(path) {
         Ok(()) => Ok(()),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(source) => Err(CliError::Write {
+        Err(source) => Err(CliError::Remove {
             path: path.to_owned(),
             source,
         }),
@@ -531,5 +538,34 @@ mod tests {
                 .contains("applied/dev/us-east-1/111/media.json"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_record_that_cannot_be_read_is_an_error_not_a_stack_never_deployed() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::new(dir.path());
+        let applied_path = dir.path().join("applied/dev/us-east-1/111/media.json");
+        let outputs_path = dir.path().join("outputs/dev/us-east-1/111/media.json");
+        std::fs::create_dir_all(&applied_path).unwrap();
+        std::fs::create_dir_all(&outputs_path).unwrap();
+        let err = applied(&state, "dev", "media", ANY).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("applied/dev/us-east-1/111/media.json"),
+            "{err}"
+        );
+        let err = state.outputs("dev", "media", ANY).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("outputs/dev/us-east-1/111/media.json"),
+            "{err}"
+        );
+        #[cfg(unix)]
+        {
+            std::fs::remove_dir(&applied_path).unwrap();
+            std::os::unix::fs::symlink(&applied_path, &applied_path).unwrap();
+            assert!(applied(&state, "dev", "media", ANY).is_err());
+        }
+        assert_eq!(applied(&state, "dev", "other", ANY).unwrap(), None);
     }
 }
