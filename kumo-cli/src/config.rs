@@ -174,12 +174,15 @@ pub enum RequireApproval {
 /// The file read when `--config` names none.
 pub const DEFAULT_PATH: &str = "kumo.toml";
 
+/// The most kumo.toml may hold.
+const CONFIG_LIMIT: u64 = 1 << 20;
+
 /// The settings of `env` from the file `--config` names (`given`), which must exist, else from
 /// `kumo.toml` when there is one: the defaults when there is no file, an error when the file has
 /// environments but not this one.
 pub fn load(given: Option<&Path>, env: &str) -> Result<EnvConfig, CliError> {
     let path = given.unwrap_or(Path::new(DEFAULT_PATH));
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::fs::read_text(path, CONFIG_LIMIT) {
         Ok(text) => text,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             return match given {

@@ -1,6 +1,7 @@
-//! Writing files so that a reader never sees half of one.
+//! Files: what kumo writes, a reader never sees half of; what it reads is a regular file of a
+//! bounded size, so that a FIFO, a device or a huge file is refused instead of waited on.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use crate::error::CliError;
@@ -24,9 +25,61 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The most a template file kumo reads may hold (CloudFormation takes 1 MB, YAML comments and
+/// all, from S3).
+pub const TEMPLATE_LIMIT: u64 = 16 << 20;
+
+/// The text of the regular file at `path`, at most `limit` bytes; anything else (a directory,
+/// a FIFO, a device, a larger file) is an error of kind `InvalidInput`.
+pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
+    let refuse = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, why);
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(refuse("not a regular file".to_owned()));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > limit {
+        return Err(refuse(format!("larger than {} MiB", limit >> 20)));
+    }
+    Ok(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_regular_file_within_the_limit_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kumo.toml");
+        std::fs::write(&path, "x".repeat(2 << 20)).unwrap();
+        assert_eq!(read_text(&path, 2 << 20).unwrap().len(), 2 << 20);
+        let err = read_text(&path, 1 << 20).unwrap_err();
+        assert_eq!(err.to_string(), "larger than 1 MiB");
+        let err = read_text(dir.path(), 1 << 20).unwrap_err();
+        assert_eq!(err.to_string(), "not a regular file");
+        #[cfg(unix)]
+        {
+            // Neither waits for a writer nor reads forever.
+            let err = read_text(Path::new("/dev/zero"), 1 << 20).unwrap_err();
+            assert_eq!(err.to_string(), "not a regular file");
+            let fifo = dir.path().join("fifo");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            if made.is_ok_and(|status| status.success()) {
+                let err = read_text(&fifo, 1 << 20).unwrap_err();
+                assert_eq!(err.to_string(), "not a regular file");
+            }
+        }
+        assert_eq!(
+            read_text(&dir.path().join("missing"), 1)
+                .unwrap_err()
+                .kind(),
+            std::io::ErrorKind::NotFound
+        );
+    }
 
     #[test]
     fn writes_replaces_and_creates_directories() {

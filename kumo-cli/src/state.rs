@@ -328,7 +328,7 @@ fn invalid(path: &Path, source: kumo_core::TemplateError) -> CliError {
 }
 
 fn read(path: &Path) -> Result<Option<String>, CliError> {
-    match std::fs::read_to_string(path) {
+    match crate::fs::read_text(path, crate::fs::TEMPLATE_LIMIT) {
         Ok(text) => Ok(Some(text)),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(err) => Err(CliError::State {

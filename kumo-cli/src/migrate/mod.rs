@@ -73,9 +73,11 @@ pub enum MigrateError {
 
 /// Reads a template file, JSON or YAML (by its extension, else by its first character).
 pub fn read_template_file(path: &std::path::Path) -> Result<Template, MigrateError> {
-    let text = std::fs::read_to_string(path).map_err(|source| MigrateError::Read {
-        path: path.to_owned(),
-        source,
+    let text = crate::fs::read_text(path, crate::fs::TEMPLATE_LIMIT).map_err(|source| {
+        MigrateError::Read {
+            path: path.to_owned(),
+            source,
+        }
     })?;
     crate::engine::read_template(&text).map_err(|source| MigrateError::Template {
         what: path.display().to_string(),
