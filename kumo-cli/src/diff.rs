@@ -39,13 +39,18 @@ pub struct Setting {
 }
 
 impl Setting {
-    /// How it reads: `~ parameter Size: 1 -> 2`.
+    /// How it reads: `~ parameter Size: 1 -> 2`; a name or value with a control character in
+    /// it (a line break) is quoted with escapes (`"a\nb"`), so that a change is one line.
     pub fn line(&self) -> String {
-        let show = |v: &Option<String>| v.as_deref().unwrap_or("(none)").to_owned();
+        let escaped = |text: &str| match text.contains(char::is_control) {
+            true => format!("{text:?}"),
+            false => text.to_owned(),
+        };
+        let show = |v: &Option<String>| v.as_deref().map_or("(none)".to_owned(), escaped);
         format!(
             "~ {} {}: {} -> {}",
             self.kind,
-            self.key,
+            escaped(&self.key),
             show(&self.old),
             show(&self.new)
         )
@@ -298,3 +303,26 @@ fn painted(ui: &Ui, lines: &[(Style, String)]) -> String {
 
 #[cfg(test)]
 mod rendered;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_setting_is_one_line_whatever_its_value_holds() {
+        let setting = |old: Option<&str>, new: &str| Setting {
+            kind: "parameter",
+            key: "Stage".to_owned(),
+            old: old.map(str::to_owned),
+            new: Some(new.to_owned()),
+        };
+        assert_eq!(
+            setting(Some("dev"), "prod").line(),
+            "~ parameter Stage: dev -> prod"
+        );
+        assert_eq!(
+            setting(None, "a\nb\u{1b}[0m").line(),
+            "~ parameter Stage: (none) -> \"a\\nb\\u{1b}[0m\""
+        );
+    }
+}
