@@ -17,6 +17,10 @@ use crate::error::CliError;
 /// The emulator's program: moto's server with kumo's fix of its change sets.
 const EMULATOR: &str = include_str!("emulator.py");
 
+/// How long `local down` waits for the emulator to end once told to.
+#[cfg(unix)]
+const STOP_DEADLINE: Duration = Duration::from_secs(10);
+
 /// The command that runs the local CloudFormation emulator on 127.0.0.1:`port` in the
 /// foreground: moto's server (through `KUMO_PYTHON`, else `python3`), with stacks created and
 /// updated through change sets getting their outputs and exports as on CloudFormation.
@@ -170,13 +174,23 @@ impl Local {
         if !is_emulator(&command_line, self.port) {
             return Ok(stale(format_args!("pid {pid} is another program")));
         }
-        let stopped = process::terminate(pid)
+        let signalled = process::terminate(pid)
             .map_err(|err| CliError::Local(format!("cannot run kill: {err}")))?;
-        Ok(if stopped {
-            format!("stopped (pid {pid})")
-        } else {
-            format!("pid {pid} was not running")
-        })
+        if !signalled {
+            return Ok(format!("pid {pid} was not running"));
+        }
+        // Stopped once it has ended (or is a zombie, its command line gone), not when signalled.
+        let deadline = Instant::now() + STOP_DEADLINE;
+        while process::command_line(pid).is_some_and(|line| is_emulator(&line, self.port)) {
+            if Instant::now() >= deadline {
+                return Err(CliError::Local(format!(
+                    "pid {pid} is still running {} s after it was told to stop",
+                    STOP_DEADLINE.as_secs()
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(format!("stopped (pid {pid})"))
     }
 
     /// Leaves process `pid` alone: there is no way here to check that it is the emulator.
@@ -225,7 +239,6 @@ pub fn run(local: &Local, up: bool, out: &mut dyn Write) -> Result<ExitCode, Cli
 
 #[cfg(all(test, unix))]
 mod tests {
-    use std::process::Child;
 
     use super::*;
 
@@ -244,18 +257,6 @@ mod tests {
         let mut out = Vec::new();
         local.down(&mut out).unwrap();
         String::from_utf8(out).unwrap()
-    }
-
-    /// Whether `child` ends within ten seconds.
-    fn ends(child: &mut Child) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if child.try_wait().unwrap().is_some() {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        false
     }
 
     #[test]
@@ -334,7 +335,10 @@ mod tests {
             out,
             format!("local emulator: stopped (pid {})\n", fake.id())
         );
-        assert!(ends(&mut fake), "the emulator still runs");
+        assert!(
+            fake.try_wait().unwrap().is_some(),
+            "`down` said stopped before the emulator ended"
+        );
         assert!(!local.pid_path().exists());
     }
 }
