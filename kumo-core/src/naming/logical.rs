@@ -50,6 +50,16 @@ impl LogicalId {
         }
         let mut id = String::new();
         for segment in path {
+            if let Some(letter) = segment
+                .chars()
+                .find(|c| c.is_alphanumeric() && !c.is_ascii())
+            {
+                return Err(NamingError::NonAscii {
+                    path: path.join("/"),
+                    segment: (*segment).to_owned(),
+                    letter,
+                });
+            }
             let part = pascal_case(segment);
             if part.is_empty() {
                 return Err(NamingError::EmptySegment {
@@ -166,6 +176,13 @@ mod tests {
                 .to_string(),
             "path segment \"--\" of `queue/--` holds no ASCII letter or digit"
         );
+        // Not dropped: `größe` and `grüße` would both be `GrE`.
+        assert_eq!(
+            LogicalId::from_path(&["größe"]).unwrap_err().to_string(),
+            "path segment \"größe\" of `größe` holds 'ö', which a logical ID cannot hold (ASCII letters and digits only)"
+        );
+        assert!(LogicalId::from_path(&["桶"]).is_err());
+        assert_eq!(LogicalId::from_path(&["jobs-2"]).unwrap().as_str(), "Jobs2");
     }
 
     #[test]

@@ -56,6 +56,17 @@ pub enum NamingError {
         /// The offending segment.
         segment: String,
     },
+    /// A segment of the path holds a letter or digit beyond ASCII, which a logical ID cannot
+    /// hold: it would be dropped, and `größe` and `grüße` would be one name.
+    #[error("path segment {segment:?} of `{path}` holds {letter:?}, which a logical ID cannot hold (ASCII letters and digits only)")]
+    NonAscii {
+        /// The path, `/`-joined.
+        path: String,
+        /// The offending segment.
+        segment: String,
+        /// The first letter or digit beyond ASCII in it.
+        letter: char,
+    },
     /// A logical ID that breaks CloudFormation's rules.
     #[error("invalid logical ID `{id}`: {reason}")]
     InvalidLogicalId {

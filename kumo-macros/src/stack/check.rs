@@ -1,7 +1,7 @@
 //! The name rules of `stack!` that Rust alone would not enforce (or would report vaguely):
-//! every name is declared once, none is used before its declaration, an output's condition is a
-//! declared condition, `find` looks up a mapping, a mapping's keys are given once, a stack does not
-//! nest itself.
+//! every name is ASCII and declared once, none is used before its declaration, an output's
+//! condition is a declared condition, `find` looks up a mapping, a mapping's keys are given
+//! once, a stack does not nest itself.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +20,13 @@ pub fn names(statements: &[Statement], errors: &mut Errors) {
     for statement in statements {
         let name = statement.name();
         let what = statement.namespace().unwrap_or("name");
+        let text = name.unraw().to_string();
+        if let Some(letter) = text.chars().find(|c| !c.is_ascii()) {
+            errors.push(syn::Error::new(
+                name.span(),
+                format!("`{text}` holds {letter:?}: a name becomes a logical ID, which holds ASCII letters and digits only"),
+            ));
+        }
         // `r#jobs` is `jobs`; an output's name is also the constant `URL` for `url` and `Url`.
         let key = match statement.kind {
             Kind::Output { .. } => name.unraw().to_string().to_uppercase(),
