@@ -192,3 +192,11 @@ fn names_bound_inside_an_expression_are_its_own() {
     assert_eq!(first["DelaySeconds"], json!(6));
     assert_eq!(first["QueueName"], json!("jobs"));
 }
+
+stack! {
+    /// Built only where a cfg nobody sets holds: it is as if it were not written.
+    #[cfg(any())]
+    pub Disabled(service = "disabled") {
+        let jobs = sqs::Queue::new();
+    }
+}

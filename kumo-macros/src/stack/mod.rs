@@ -125,6 +125,8 @@ fn generate(
         }
     });
     let parameters_type = format_ident!("{}Parameters", name.unraw(), span = name.span());
+    // A `#[cfg]` on the stack is on everything it expands to, not only its struct.
+    let cfgs: Vec<_> = attrs.iter().filter(|a| a.path().is_ident("cfg")).collect();
     let parameters_doc = format!(
         "The parameters of [`{name}`], given values when it is nested in another stack \
          (`nested net = {name} {{ param: value }}`)."
@@ -155,18 +157,22 @@ fn generate(
         #[derive(Debug, Clone, Copy, Default)]
         #vis struct #name;
 
+        #(#cfgs)*
         #[doc = #parameters_doc]
         #[derive(Debug, Clone, Copy, Default)]
         #vis struct #parameters_type;
 
+        #(#cfgs)*
         impl #parameters_type {
             #(#nested_parameters)*
         }
 
+        #(#cfgs)*
         impl ::kumo_core::nested::Nestable for #name {
             type Parameters = #parameters_type;
         }
 
+        #(#cfgs)*
         impl #name {
             #(#outputs)*
 
@@ -186,6 +192,7 @@ fn generate(
             }
         }
 
+        #(#cfgs)*
         impl ::kumo_core::Stack for #name {
             fn name(&self) -> &str {
                 #service
