@@ -89,6 +89,18 @@ fn header_metadata_keys_are_given_once() {
 }
 
 #[test]
+fn tag_keys_are_given_once() {
+    let header = r#"pub M(service = "m", tags = { "team" = "a", "team" = "b" }) {}"#;
+    let err = crate::stack::expand(header.parse().unwrap()).unwrap_err();
+    assert_eq!(err.to_string(), r#"the tag key "team" is given twice"#);
+    let attribute = r#"pub M(service = "m") {
+        #[tags("x" = "1", "x" = "2")] let jobs = sqs::Queue::new();
+    }"#;
+    let err = crate::stack::expand(attribute.parse().unwrap()).unwrap_err();
+    assert_eq!(err.to_string(), r#"the tag key "x" is given twice"#);
+}
+
+#[test]
 fn stack_never_panics() {
     let expanded = never_panics(crate::stack::expand, variants(STACK));
     assert_many_expand(expanded, STACK);

@@ -323,6 +323,10 @@ impl Attrs {
                 continue;
             }
             match (spec.parse)(attribute) {
+                Ok(Attr::Tags(tags)) => match super::parse::keys_once(&tags.pairs, "tag") {
+                    Ok(()) => read.push((ident.clone(), Attr::Tags(tags))),
+                    Err(err) => errors.push(err),
+                },
                 Ok(attr) => read.push((ident.clone(), attr)),
                 Err(err) => errors.push(syn::Error::new(
                     err.span(),

@@ -324,10 +324,9 @@ impl Parse for Setting {
             input.parse::<Token![=]>()?;
             let list;
             braced!(list in input);
-            Ok(Setting::Tags(
-                key,
-                pairs(&list, "a tag: `\"key\" = value`")?,
-            ))
+            let tags = pairs(&list, "a tag: `\"key\" = value`")?;
+            keys_once(&tags, "tag")?;
+            Ok(Setting::Tags(key, tags))
         } else if lookahead.peek(kw::depends_on) {
             let key = input.parse()?;
             input.parse::<Token![=]>()?;
@@ -351,17 +350,7 @@ impl Parse for Setting {
             let list;
             braced!(list in input);
             let entries = pairs(&list, "a metadata entry: `\"Key\" = json_value`")?;
-            for (index, (name, _)) in entries.iter().enumerate() {
-                if entries[..index]
-                    .iter()
-                    .any(|(seen, _)| seen.value() == name.value())
-                {
-                    return Err(syn::Error::new(
-                        name.span(),
-                        format!("the metadata key {:?} is given twice", name.value()),
-                    ));
-                }
-            }
+            keys_once(&entries, "metadata")?;
             Ok(Setting::Metadata(key, entries))
         } else if lookahead.peek(kw::default_tags) {
             let key = input.parse()?;
@@ -397,6 +386,23 @@ impl Parse for Setting {
             Err(lookahead.error())
         }
     }
+}
+
+/// Each key of `pairs` given once: the second of a key is an error, `the {what} key "k" is
+/// given twice` (the last would win without a word).
+pub fn keys_once<V>(pairs: &[(LitStr, V)], what: &str) -> syn::Result<()> {
+    for (index, (name, _)) in pairs.iter().enumerate() {
+        if pairs[..index]
+            .iter()
+            .any(|(seen, _)| seen.value() == name.value())
+        {
+            return Err(syn::Error::new(
+                name.span(),
+                format!("the {what} key {:?} is given twice", name.value()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The `"key" = value, ...` pairs of `input` (`tags`, `metadata`); `what` names a pair in the
