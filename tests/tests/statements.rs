@@ -200,3 +200,36 @@ stack! {
         let jobs = sqs::Queue::new();
     }
 }
+
+stack! {
+    /// Defaults written as values of their parameters' types, or as text.
+    pub TypedDefaults(service = "typed-defaults") {
+        param zones: Vec<String> = ["a", "b"];
+        param sizes: Vec<i64> = vec![1, 2];
+        param ratio: f64 = 2;
+        param scale: f64 = 0.5;
+        param count: i64 = "3";
+        let jobs = sqs::Queue::new();
+    }
+}
+
+#[test]
+fn defaults_are_values_of_the_parameters_type_or_text() {
+    let template = TypedDefaults.template(&Environment::new("dev")).unwrap();
+    let defaults: Vec<(String, Option<String>)> = template
+        .parameters()
+        .iter()
+        .map(|(id, p)| (id.clone(), p.default().map(str::to_owned)))
+        .collect();
+    let text = |id: &str, value: &str| (id.to_owned(), Some(value.to_owned()));
+    assert_eq!(
+        defaults,
+        [
+            text("Count", "3"),
+            text("Ratio", "2"),
+            text("Scale", "0.5"),
+            text("Sizes", "1,2"),
+            text("Zones", "a,b"),
+        ]
+    );
+}

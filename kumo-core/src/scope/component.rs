@@ -82,6 +82,91 @@ impl ParameterKind for Vec<i64> {
     }
 }
 
+/// A default a parameter of type `T` takes, as the template writes it: text for any type (as
+/// CloudFormation writes every default: `"1.5"` for a number, `"a,b"` for a list), or a value
+/// of the parameter's own kind: a number for `i64` and `f64`, a list for `Vec<String>` and
+/// `Vec<i64>`. `stack!`'s `param name: T = default;` takes one, so that `param size: i64 =
+/// 'c';` does not compile.
+///
+/// ```
+/// use kumo_core::scope::ParameterDefault;
+///
+/// assert_eq!(ParameterDefault::<Vec<String>>::default_text(["a", "b"]), "a,b");
+/// assert_eq!(ParameterDefault::<f64>::default_text(2), "2");
+/// assert_eq!(ParameterDefault::<i64>::default_text("1.5"), "1.5");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a default of a `{T}` parameter",
+    label = "not a default of a `{T}` parameter",
+    note = "a parameter's default is text (\"3\", \"a,b\") or a value of its own type"
+)]
+pub trait ParameterDefault<T: ParameterKind> {
+    /// The default as the template writes it.
+    fn default_text(self) -> String;
+}
+
+impl<T: ParameterKind> ParameterDefault<T> for &str {
+    fn default_text(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl<T: ParameterKind> ParameterDefault<T> for String {
+    fn default_text(self) -> String {
+        self
+    }
+}
+
+impl ParameterDefault<i64> for i64 {
+    fn default_text(self) -> String {
+        self.to_string()
+    }
+}
+
+impl ParameterDefault<f64> for f64 {
+    fn default_text(self) -> String {
+        self.to_string()
+    }
+}
+
+impl ParameterDefault<f64> for i64 {
+    fn default_text(self) -> String {
+        self.to_string()
+    }
+}
+
+impl<S: AsRef<str>> ParameterDefault<Vec<String>> for Vec<S> {
+    fn default_text(self) -> String {
+        comma_separated(self.iter().map(AsRef::as_ref))
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> ParameterDefault<Vec<String>> for [S; N] {
+    fn default_text(self) -> String {
+        comma_separated(self.iter().map(AsRef::as_ref))
+    }
+}
+
+impl ParameterDefault<Vec<i64>> for Vec<i64> {
+    fn default_text(self) -> String {
+        comma_separated(self.iter().map(i64::to_string))
+    }
+}
+
+impl<const N: usize> ParameterDefault<Vec<i64>> for [i64; N] {
+    fn default_text(self) -> String {
+        comma_separated(self.iter().map(i64::to_string))
+    }
+}
+
+/// The items joined by commas, as CloudFormation writes a list parameter's value.
+fn comma_separated<S: AsRef<str>>(items: impl Iterator<Item = S>) -> String {
+    items
+        .map(|item| item.as_ref().to_owned())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// The `Ref` of a parameter, typed.
 pub(crate) fn parameter_ref<T: ParameterKind>(logical_id: &str) -> Value<T> {
     crate::intrinsic::reference(logical_id)

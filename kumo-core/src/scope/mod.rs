@@ -59,7 +59,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-pub use component::{Component, OneResource, ParameterKind};
+pub use component::{Component, OneResource, ParameterDefault, ParameterKind};
 pub use grant::{DeclaredGrant, Grant};
 pub use mapping::MappingRef;
 pub use tags::ResourceTags;

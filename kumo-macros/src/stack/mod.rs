@@ -230,9 +230,16 @@ fn statement(statement: &Statement, attrs: &Attrs, errors: &mut Errors) -> Token
             description,
         } => {
             let parameter = param::parameter(ty, attrs, errors);
+            // Typed when the parameter's type is one a parameter can have; another type is
+            // an error of its own, which a second one about its default would only repeat.
             let default = default
                 .as_ref()
-                .map(|d| quote_spanned!(d.span()=> .default_value(#d)));
+                .map(|d| match param_type::Shape::of_rust_type(ty) {
+                    Some(_) => quote_spanned!(d.span()=> .default_value(
+                        ::kumo_core::scope::ParameterDefault::<#ty>::default_text(#d)
+                    )),
+                    None => quote_spanned!(d.span()=> .default_value(#d)),
+                });
             let description = description.as_ref().map(|d| quote!(.description(#d)));
             quote_spanned! {ty.span()=>
                 let #name: ::kumo_core::Value<#ty> =
