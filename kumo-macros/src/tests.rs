@@ -89,6 +89,13 @@ fn header_metadata_keys_are_given_once() {
 }
 
 #[test]
+fn a_nested_stacks_parameters_are_given_once() {
+    let input = r#"pub M(service = "m") { nested net = Net { cidr: "a", r#cidr: "b" }; }"#;
+    let err = crate::stack::expand(input.parse().unwrap()).unwrap_err();
+    assert_eq!(err.to_string(), "the parameter `cidr` is given twice");
+}
+
+#[test]
 fn tag_keys_are_given_once() {
     let header = r#"pub M(service = "m", tags = { "team" = "a", "team" = "b" }) {}"#;
     let err = crate::stack::expand(header.parse().unwrap()).unwrap_err();

@@ -1,7 +1,7 @@
 //! The name rules of `stack!` that Rust alone would not enforce (or would report vaguely):
 //! every name is ASCII and declared once, none is used before its declaration, an output's
-//! condition is a declared condition, `find` looks up a mapping, a mapping's keys are given
-//! once, a stack does not nest itself.
+//! condition is a declared condition, `find` looks up a mapping, a mapping's keys and a nested
+//! stack's parameters are given once, a stack does not nest itself.
 
 use std::collections::BTreeMap;
 
@@ -73,6 +73,19 @@ pub fn names(statements: &[Statement], errors: &mut Errors) {
                 condition: Some(condition),
                 ..
             } => output_condition(statements, index, condition, errors),
+            Kind::Nested { parameters, .. } => {
+                for (at, (parameter, _)) in parameters.iter().enumerate() {
+                    let given = |(earlier, _): &(Ident, _)| earlier.unraw() == parameter.unraw();
+                    if let Some((first, _)) = parameters[..at].iter().find(|p| given(p)) {
+                        let mut error = syn::Error::new(
+                            parameter.span(),
+                            format!("the parameter `{}` is given twice", parameter.unraw()),
+                        );
+                        error.combine(syn::Error::new(first.span(), "first given here"));
+                        errors.push(error);
+                    }
+                }
+            }
             Kind::Mapping { entries, .. } => mapping_keys(entries, errors),
             _ => {}
         }
