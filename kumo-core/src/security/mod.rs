@@ -207,15 +207,19 @@ impl SecurityChanges {
             && self.public.is_empty()
     }
 
-    /// Whether the change widens access: a statement, attachment or rule added, or public
-    /// access loosened.
+    /// Whether the change widens access: an `Allow` statement added or a `Deny` removed (a
+    /// changed statement is both), an attachment or rule added, or public access loosened.
     pub fn broadens(&self) -> bool {
         fn any<T>(rows: &[Row<T>]) -> bool {
             rows.iter().any(|row| row.change == Sign::Added)
         }
-        any(&self.iam)
+        fn statements(rows: &[Row<Statement>]) -> bool {
+            rows.iter()
+                .any(|row| (row.change == Sign::Added) != (row.item.effect == "Deny"))
+        }
+        statements(&self.iam)
             || any(&self.managed)
-            || any(&self.policies)
+            || statements(&self.policies)
             || any(&self.groups)
             || any(&self.public)
     }

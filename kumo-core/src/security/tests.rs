@@ -131,6 +131,26 @@ fn a_removed_statement_does_not_broaden() {
 }
 
 #[test]
+fn a_deny_added_narrows_and_a_deny_removed_widens() {
+    let bucket = |statements: serde_json::Value| {
+        template(&[(
+            "DataPolicy",
+            Resource::new("AWS::S3::BucketPolicy")
+                .property("Bucket", json!({"Ref": "Data"}))
+                .property("PolicyDocument", json!({"Statement": statements})),
+        )])
+    };
+    let deny = json!([{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]);
+    let open = bucket(json!([]));
+    let guarded = bucket(deny);
+    let added = SecurityChanges::between(&open, &guarded);
+    assert_eq!(added.policies.len(), 1, "{added:#?}");
+    assert!(!added.broadens());
+    assert!(SecurityChanges::between(&guarded, &open).broadens());
+}
+
+#[test]
 fn managed_policies_attached_are_rows() {
     let old = template(&[("Worker", Resource::new("AWS::IAM::Role"))]);
     let new = template(&[(
