@@ -220,8 +220,10 @@ impl Target {
     /// is where the credentials come from, as with the AWS CLI: not keys that happen to be in
     /// the environment (the SDK's chain reads those first), which may well be another account's.
     fn from_profile(config: SdkConfig, profile: &str) -> SdkConfig {
-        let mut provider_config =
-            ProviderConfig::without_region().with_region(config.region().cloned());
+        let mut provider_config = ProviderConfig::without_region()
+            .with_region(config.region().cloned())
+            .with_use_fips(config.use_fips())
+            .with_use_dual_stack(config.use_dual_stack());
         if let Some(client) = config.http_client() {
             provider_config = provider_config.with_http_client(client);
         }

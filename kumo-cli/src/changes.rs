@@ -100,8 +100,8 @@ impl fmt::Display for ResourceChange {
 }
 
 /// The changes that replace or remove a stateful resource, or one the old or new template keeps
-/// on delete (`DeletionPolicy: Retain`): replace as CloudFormation says, or as the type's
-/// schema says (`schema_replaces`; CloudFormation's word may be missing, as from an emulator).
+/// on delete (`DeletionPolicy: Retain`): replace as CloudFormation says, or, where it does not
+/// say (an emulator leaves `Replacement` empty), as the type's schema says (`schema_replaces`).
 pub fn destructive<'a>(
     changes: &'a [ResourceChange],
     old: Option<&Template>,
@@ -110,7 +110,10 @@ pub fn destructive<'a>(
 ) -> Vec<&'a ResourceChange> {
     changes
         .iter()
-        .filter(|c| c.loses_the_resource() || (c.action == "Modify" && schema_replaces(c)))
+        .filter(|c| {
+            c.loses_the_resource()
+                || (c.action == "Modify" && c.replacement.is_empty() && schema_replaces(c))
+        })
         .filter(|c| holds_data(&c.resource_type, &c.logical_id, old, new))
         .collect()
 }
@@ -238,6 +241,18 @@ mod tests {
             .map(|c| c.logical_id.as_str())
             .collect();
         assert_eq!(flagged, ["Data", "Logs", "Kept"]);
+
+        // Where CloudFormation does not say (an emulator), the schema's word counts; where it
+        // says `False`, its word does.
+        let unsaid = [
+            change("Modify", "Queue", "AWS::SQS::Queue", ""),
+            change("Modify", "Table", "AWS::DynamoDB::Table", "False"),
+        ];
+        let flagged: Vec<&str> = destructive(&unsaid, None, &template, |_| true)
+            .iter()
+            .map(|c| c.logical_id.as_str())
+            .collect();
+        assert_eq!(flagged, ["Queue"]);
     }
 
     #[test]

@@ -145,6 +145,9 @@ async fn delete(
         engine.deployed_template().await?.resources().len()
     };
     let mark = engine.newest_event().await?;
+    // Nothing is deleted after Ctrl-C; once deleting, Ctrl-C stops the wait, not the delete.
+    let guard = crate::interrupt::Guard::new();
+    guard.stop_before(&name, "deleting the stack")?;
     engine.delete().await?;
     let watched = {
         let mut progress = Progress::new(&session.ui, &name, resources);

@@ -199,6 +199,7 @@ async fn deploy(
                 format!("{name}: deleting the stack a failed create left behind"),
             )?;
             let mark = engine.newest_event().await?;
+            guard.stop_before(&name, "deleting the stack a failed create left")?;
             engine.delete().await?;
             let mut progress = Progress::new(ui, &name, 0);
             let watched = engine
@@ -219,6 +220,7 @@ async fn deploy(
             true
         }
         Start::Review => {
+            guard.stop_before(&name, "removing the stack an interrupted deploy left")?;
             engine.clear_review().await?;
             deployed = None;
             true
@@ -327,7 +329,11 @@ async fn deploy(
             (id, changes)
         }
     };
-    ui.detail(out, &format!("change set {id}"))?;
+    // A change set that is not executed does not stay (a prepared one does).
+    let give_up = async || match (&args.execute, args.prepare) {
+        (None, false) => engine.abandon(&id, create).await,
+        _ => Ok(()),
+    };
     let proposal = Proposal::new(
         previous.as_ref().zip(deployed.as_ref()),
         &template,
@@ -335,15 +341,28 @@ async fn deploy(
         &parameters,
         &tags,
     );
-    proposal.print(&name, ui, out)?;
-    let security = security::show(
-        &name,
-        previous.as_ref(),
-        &template,
-        &nested,
-        &session.ui,
-        out,
-    )?;
+    // The review is printed before anything else: output that cannot be written (a pipe
+    // closed by the terminal's Ctrl-C) ends the deploy without its change set.
+    let shown = ui
+        .detail(out, &format!("change set {id}"))
+        .and_then(|()| proposal.print(&name, ui, out))
+        .and_then(|()| {
+            security::show(
+                &name,
+                previous.as_ref(),
+                &template,
+                &nested,
+                &session.ui,
+                out,
+            )
+        });
+    let security = match shown {
+        Ok(security) => security,
+        Err(err) => {
+            give_up().await?;
+            return Err(err);
+        }
+    };
     let mut review = proposal.to_json();
     if args.prepare {
         let prepared = prepare::name(&fingerprint);
@@ -356,11 +375,6 @@ async fn deploy(
         ui.report(&name, serde_json::Value::Object(review));
         return Ok(());
     }
-    // A prepared change set stays when it is not executed after all.
-    let give_up = async || match &args.execute {
-        Some(_) => Ok(()),
-        None => engine.abandon(&id, create).await,
-    };
     if let Err(err) = approval::require(&name, &security, args, session) {
         give_up().await?;
         return Err(err);

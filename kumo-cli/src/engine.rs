@@ -367,6 +367,9 @@ impl<'a> Engine<'a> {
         }
         self.clear_stale_change_sets(purpose == Purpose::Plan)
             .await?;
+        if guard.interrupted() {
+            return Err(interrupted("before the change set was made"));
+        }
         let created = request
             .send()
             .await
@@ -386,6 +389,10 @@ impl<'a> Engine<'a> {
             other => {
                 // Whatever became of it, a change set that will not run is not left behind, nor
                 // the empty stack (REVIEW_IN_PROGRESS) that creating one for a new stack made.
+                // CloudFormation deletes one only once it is worked out.
+                if guard.interrupted() {
+                    self.worked_out(&id).await?;
+                }
                 self.abandon(&id, create).await?;
                 other
             }
@@ -431,6 +438,31 @@ impl<'a> Engine<'a> {
                     tokio::time::sleep(poll_interval().min(deadline - now)).await;
                 }
             }
+        }
+    }
+
+    /// Waits, until the deadline, for the change set `id` to be worked out, whatever comes of
+    /// it: CloudFormation refuses to delete one while it is being created.
+    async fn worked_out(&self, id: &str) -> Result<(), CliError> {
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            let described = self
+                .client
+                .describe_change_set()
+                .stack_name(self.name)
+                .change_set_name(id)
+                .send()
+                .await
+                .map_err(|err| aws_error("reading the change set", err))?;
+            let pending = matches!(
+                described.status(),
+                Some(ChangeSetStatus::CreatePending | ChangeSetStatus::CreateInProgress)
+            );
+            let now = Instant::now();
+            if !pending || now >= deadline {
+                return Ok(());
+            }
+            tokio::time::sleep(poll_interval().min(deadline - now)).await;
         }
     }
 
@@ -923,12 +955,13 @@ impl<'a> Engine<'a> {
             if signalled {
                 if !interrupted && on_interrupt.cancels(&status) {
                     interrupted = true;
+                    // Cancelled first: the output may be gone with the terminal's Ctrl-C.
+                    self.cancel_update().await?;
                     writeln!(
                         out,
                         "interrupted: cancelling the update; waiting for the rollback (Ctrl-C again stops waiting)"
                     )
                     .map_err(CliError::Stdout)?;
-                    self.cancel_update().await?;
                 } else {
                     return Err(CliError::Deploy {
                         stack: self.name.to_owned(),

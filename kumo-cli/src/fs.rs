@@ -1,5 +1,6 @@
-//! Files: what kumo writes, a reader never sees half of; what it reads is a regular file of a
-//! bounded size, so that a FIFO, a device or a huge file is refused instead of waited on.
+//! Files: what kumo writes, a reader never sees half of; what it reads is of a bounded size, and
+//! its own files (kumo.toml, `.kumo`) regular ones, so that a FIFO, a device or a huge file is
+//! refused instead of waited on.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -32,11 +33,28 @@ pub const TEMPLATE_LIMIT: u64 = 16 << 20;
 /// The text of the regular file at `path`, at most `limit` bytes; anything else (a directory,
 /// a FIFO, a device, a larger file) is an error of kind `InvalidInput`.
 pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
-    let refuse = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, why);
-    let metadata = std::fs::metadata(path)?;
-    if !metadata.is_file() {
+    if !std::fs::metadata(path)?.is_file() {
         return Err(refuse("not a regular file".to_owned()));
     }
+    read_bounded(path, limit)
+}
+
+/// The text at `path`, a file or what reads like one (a pipe: `<(command)`), at most `limit`
+/// bytes; a directory or more is an error of kind `InvalidInput`.
+#[cfg(feature = "migrate")]
+pub fn read_any(path: &Path, limit: u64) -> std::io::Result<String> {
+    if std::fs::metadata(path)?.is_dir() {
+        return Err(refuse("a directory".to_owned()));
+    }
+    read_bounded(path, limit)
+}
+
+fn refuse(why: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, why)
+}
+
+/// The text at `path`, at most `limit` bytes.
+fn read_bounded(path: &Path, limit: u64) -> std::io::Result<String> {
     let mut text = String::new();
     std::fs::File::open(path)?
         .take(limit + 1)
@@ -78,6 +96,29 @@ mod tests {
                 .unwrap_err()
                 .kind(),
             std::io::ErrorKind::NotFound
+        );
+    }
+
+    #[cfg(all(unix, feature = "migrate"))]
+    #[test]
+    fn a_template_is_read_from_a_pipe_too_but_not_without_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("template");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|status| status.success()) {
+            let mut writer = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("printf '{{}}' > '{}'", fifo.display()))
+                .spawn()
+                .unwrap();
+            assert_eq!(read_any(&fifo, 1 << 20).unwrap(), "{}");
+            writer.wait().unwrap();
+        }
+        let err = read_any(Path::new("/dev/zero"), 1 << 20).unwrap_err();
+        assert_eq!(err.to_string(), "larger than 1 MiB");
+        assert_eq!(
+            read_any(dir.path(), 1).unwrap_err().to_string(),
+            "a directory"
         );
     }
 

@@ -3,12 +3,15 @@
 //! Such a command listens for it from its start ([`listen`]). While a step that must not be cut
 //! short holds a [`Guard`] (a change set made and not yet executed or deleted, an operation
 //! being watched), Ctrl-C is counted for that step to act on at its next chance: delete the
-//! change set, cancel the update, stop waiting. Anywhere else kumo stops at once with exit code
-//! 130, as the signal's default would.
+//! change set, cancel the update, stop waiting; and no step that changes the stack starts after
+//! it ([`Guard::stop_before`]). Anywhere else kumo stops at its next wait with exit code 130, as
+//! the signal's default would, and so it does on the third Ctrl-C whatever it is doing.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::Notify;
+
+use crate::error::CliError;
 
 /// The process's Ctrl-C presses and guards.
 static PRESSES: Presses = Presses::new();
@@ -52,11 +55,15 @@ impl Presses {
     }
 }
 
+/// The Ctrl-C that stops kumo even while a guard is held: a person who presses that often
+/// wants it to stop now.
+const ENOUGH: usize = 3;
+
 /// Listens for Ctrl-C for as long as the runtime runs it: counts it while a guard is held,
-/// and exits the process with code 130 otherwise.
+/// and exits the process with code 130 otherwise, or on the third.
 pub async fn listen() {
     while tokio::signal::ctrl_c().await.is_ok() {
-        if !PRESSES.press() {
+        if !PRESSES.press() || PRESSES.pressed.load(Ordering::SeqCst) >= ENOUGH {
             std::process::exit(130);
         }
     }
@@ -82,6 +89,18 @@ impl Guard<'_> {
     /// Whether Ctrl-C was pressed and not yet answered.
     pub fn interrupted(&self) -> bool {
         self.presses.pressed.load(Ordering::SeqCst) > self.answered
+    }
+
+    /// `Ok` unless Ctrl-C was pressed: then the step `what` of the stack `stack` (a delete, an
+    /// update) is not started, and the error says so.
+    pub fn stop_before(&self, stack: &str, what: &str) -> Result<(), CliError> {
+        match self.interrupted() {
+            true => Err(CliError::Deploy {
+                stack: stack.to_owned(),
+                message: format!("interrupted before {what}; it was not started"),
+            }),
+            false => Ok(()),
+        }
     }
 
     /// Waits until Ctrl-C is pressed (returning at once if it was), answering nothing.
@@ -140,5 +159,21 @@ mod tests {
         drop(later);
         drop(guard);
         assert!(!presses.press(), "every guard dropped");
+    }
+
+    #[test]
+    fn after_a_press_no_step_starts() {
+        let presses = Presses::new();
+        let guard = presses.guard();
+        assert!(guard.stop_before("jobs-dev", "deleting the stack").is_ok());
+        presses.press();
+        let later = presses.guard();
+        assert_eq!(
+            later
+                .stop_before("jobs-dev", "deleting the stack")
+                .unwrap_err()
+                .to_string(),
+            "stack `jobs-dev`: interrupted before deleting the stack; it was not started"
+        );
     }
 }

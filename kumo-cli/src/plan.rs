@@ -94,6 +94,8 @@ pub async fn run(
             None => None,
         };
         let tags = session.stack_tags(stack, template);
+        // Held until the change set is deleted: Ctrl-C meanwhile does not leave it behind.
+        let _guard = crate::interrupt::Guard::new();
         let change_set = engine
             .change_set(
                 &source,

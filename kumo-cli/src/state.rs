@@ -264,11 +264,14 @@ impl State {
     }
 }
 
-/// Whether there is something at `path`, a record: a file, or what is in the way of one (a
-/// directory, a dangling or looping link), which reading then reports, rather than take the
-/// stack for never deployed.
+/// Whether there is a record at `path`: a file, or what is in the way of one (a directory, a
+/// looping link), which reading then reports, rather than take the stack for never deployed. A
+/// link to nothing is no record.
 fn recorded(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok()
+    match std::fs::metadata(path) {
+        Ok(_) => true,
+        Err(err) => err.kind() != std::io::ErrorKind::NotFound,
+    }
 }
 
 /// Removes the file at `path` if there is one.

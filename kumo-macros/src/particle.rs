@@ -232,13 +232,15 @@ fn default_of(attrs: &[Attribute], errors: &mut Errors) -> Option<Option<Default
     Some(default)
 }
 
-/// The first reference, `impl Trait` or lifetime inside `ty`, if any (`Box<dyn Fn()>` is owned,
-/// `Box<dyn Fn() + 'a>` is not).
+/// The first reference, `impl Trait` or lifetime but `'static` inside `ty`, if any
+/// (`Box<dyn Fn() + 'static>` is owned, `Box<dyn Fn() + 'a>` is not).
 fn borrowed_part(ty: &Type) -> Option<&dyn ToTokens> {
     match ty {
         Type::Reference(_) | Type::ImplTrait(_) => Some(ty),
         Type::TraitObject(object) => object.bounds.iter().find_map(|bound| match bound {
-            syn::TypeParamBound::Lifetime(lifetime) => Some(lifetime as &dyn ToTokens),
+            syn::TypeParamBound::Lifetime(lifetime) if lifetime.ident != "static" => {
+                Some(lifetime as &dyn ToTokens)
+            }
             _ => None,
         }),
         Type::Array(array) => borrowed_part(&array.elem),

@@ -259,6 +259,18 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    /// Whether `child` ends within a second (`down` has waited until it was ending).
+    fn ends(child: &mut std::process::Child) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while Instant::now() < deadline {
+            if child.try_wait().unwrap().is_some() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+
     #[test]
     fn the_emulator_command_line_is_recognised_by_program_and_port() {
         let line = |port: u16| {
@@ -335,10 +347,7 @@ mod tests {
             out,
             format!("local emulator: stopped (pid {})\n", fake.id())
         );
-        assert!(
-            fake.try_wait().unwrap().is_some(),
-            "`down` said stopped before the emulator ended"
-        );
+        assert!(ends(&mut fake), "the emulator still runs");
         assert!(!local.pid_path().exists());
     }
 }

@@ -73,7 +73,7 @@ pub enum MigrateError {
 
 /// Reads a template file, JSON or YAML (by its extension, else by its first character).
 pub fn read_template_file(path: &std::path::Path) -> Result<Template, MigrateError> {
-    let text = crate::fs::read_text(path, crate::fs::TEMPLATE_LIMIT).map_err(|source| {
+    let text = crate::fs::read_any(path, crate::fs::TEMPLATE_LIMIT).map_err(|source| {
         MigrateError::Read {
             path: path.to_owned(),
             source,

@@ -15,6 +15,7 @@ use crate::cli::{DeleteArgs, DeployArgs};
 use crate::engine::{read_template, Engine};
 use crate::error::CliError;
 use crate::hooks::{self, HookState};
+use crate::interrupt::Guard;
 use crate::nested;
 use crate::review::Review;
 use crate::secrets::comparable;
@@ -335,10 +336,14 @@ pub async fn deploy(
         tags: &survey.tags,
     };
     let none = Overrides::new();
+    // No operation starts after Ctrl-C; the one running when it comes goes on.
+    let guard = Guard::new();
     let removed = survey.instances.remove.iter().map(|i| (i, &none));
     for batch in batches(removed) {
+        guard.stop_before(&name, "deleting stack instances")?;
         calls.delete_instances(&batch, out).await?;
     }
+    guard.stop_before(&name, "changing the stack set")?;
     match &survey.live {
         None => calls.create(&submission).await?,
         Some(_) if survey.set_changes => {
@@ -350,9 +355,11 @@ pub async fn deploy(
         Some(_) => {}
     }
     for batch in batches(&survey.instances.add) {
+        guard.stop_before(&name, "creating stack instances")?;
         calls.create_instances(&batch, out).await?;
     }
     for batch in batches(&survey.instances.update) {
+        guard.stop_before(&name, "updating stack instances")?;
         calls.update_instances(&batch, out).await?;
     }
     let outputs = record(session, stack, &calls, template, result, out).await?;
@@ -481,7 +488,9 @@ pub async fn delete(
         Some(ACTIVE),
     )?;
     let none = Overrides::new();
+    let guard = Guard::new();
     for batch in batches(listed.keys().map(|i| (i, &none))) {
+        guard.stop_before(&name, "deleting stack instances")?;
         writeln!(
             out,
             "{name}: deleting instances {} in {}",
@@ -491,6 +500,7 @@ pub async fn delete(
         .map_err(CliError::Stdout)?;
         calls.delete_instances(&batch, out).await?;
     }
+    guard.stop_before(&name, "deleting the stack set")?;
     calls.delete().await?;
     session.state.remove(
         &TargetKey::of_stack(&deployed.arn)?,

@@ -117,23 +117,25 @@ impl<T: ParameterKind> ParameterDefault<T> for String {
     }
 }
 
-impl ParameterDefault<i64> for i64 {
+impl<T: ParameterKind> ParameterDefault<T> for &String {
     fn default_text(self) -> String {
-        self.to_string()
+        self.clone()
     }
 }
 
-impl ParameterDefault<f64> for f64 {
-    fn default_text(self) -> String {
-        self.to_string()
-    }
+/// Integers are defaults of number parameters, `f64` and `f32` of `f64` ones.
+macro_rules! number_defaults {
+    ($parameter:ty: $($number:ty),*) => {$(
+        impl ParameterDefault<$parameter> for $number {
+            fn default_text(self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
 }
 
-impl ParameterDefault<f64> for i64 {
-    fn default_text(self) -> String {
-        self.to_string()
-    }
-}
+number_defaults!(i64: i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+number_defaults!(f64: i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64);
 
 impl<S: AsRef<str>> ParameterDefault<Vec<String>> for Vec<S> {
     fn default_text(self) -> String {

@@ -24,7 +24,7 @@ pub fn names(statements: &[Statement], errors: &mut Errors) {
         if let Some(letter) = text.chars().find(|c| !c.is_ascii()) {
             errors.push(syn::Error::new(
                 name.span(),
-                format!("`{text}` holds {letter:?}: a name becomes a logical ID, which holds ASCII letters and digits only"),
+                format!("`{text}` holds {letter:?}: names in a stack are ASCII letters, digits and `_`, as the logical IDs made of them"),
             ));
         }
         // `r#jobs` is `jobs`; an output's name is also the constant `URL` for `url` and `Url`.
