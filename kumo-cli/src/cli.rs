@@ -69,9 +69,21 @@ pub fn completions(
     stacks: &[&str],
     shell: clap_complete::Shell,
     out: &mut dyn std::io::Write,
-) -> std::process::ExitCode {
-    clap_complete::generate(shell, &mut command(program, stacks), program, out);
-    std::process::ExitCode::SUCCESS
+) -> Result<(), crate::CliError> {
+    write_completions(shell, &mut command(program, stacks), program, out)
+}
+
+/// Writes the `shell` completions of `command`, named `program`, to `out`: made whole first,
+/// since clap_complete panics when it cannot write.
+pub fn write_completions(
+    shell: clap_complete::Shell,
+    command: &mut clap::Command,
+    program: &str,
+    out: &mut dyn std::io::Write,
+) -> Result<(), crate::CliError> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, command, program, &mut script);
+    out.write_all(&script).map_err(crate::CliError::Stdout)
 }
 
 /// Whether a parse error is the help being shown (`--help`, `help`, or a command missing its
@@ -686,5 +698,28 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("not an IAM role ARN"), "{err}");
+    }
+
+    #[test]
+    fn completions_that_cannot_be_written_are_an_error_not_a_panic() {
+        struct Full;
+        impl std::io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let err =
+            completions("jobs", &["jobs"], clap_complete::Shell::Bash, &mut Full).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("cannot write to standard output"),
+            "{err}"
+        );
+        let mut script = Vec::new();
+        completions("jobs", &["jobs"], clap_complete::Shell::Bash, &mut script).unwrap();
+        assert!(String::from_utf8(script).unwrap().contains("_jobs()"));
     }
 }

@@ -166,12 +166,10 @@ fn command(
             let region = session.target.region.as_deref();
             graph::run(app, (&session.env, &session.config, region), &args, out)
         }
-        cli::Command::Completions(args) => Ok(cli::completions(
-            program,
-            &stack_names(app),
-            args.shell,
-            out,
-        )),
+        cli::Command::Completions(args) => {
+            cli::completions(program, &stack_names(app), args.shell, out)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -19,7 +19,12 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), CliError> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(fail)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    let mut builder = tempfile::Builder::new();
+    // Readable as any file the user makes (the umask decides), not only by its owner as a
+    // temporary file would be.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file = builder.tempfile_in(dir).map_err(fail)?;
     file.write_all(contents).map_err(fail)?;
     file.as_file().sync_all().map_err(fail)?;
     file.persist(path).map_err(|e| fail(e.error))?;
@@ -131,6 +136,18 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
         let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            let plain = dir.path().join("plain");
+            std::fs::write(&plain, "x").unwrap();
+            let expected = std::fs::metadata(&plain).unwrap().permissions().mode();
+            assert_eq!(
+                mode, expected,
+                "the mode of a file written plainly, umask and all"
+            );
+        }
     }
 
     #[test]

@@ -23,19 +23,21 @@ pub fn run(
     let mut dot = String::from("digraph kumo {\n  rankdir=LR;\n  node [shape=box];\n");
     let selected = graph.selection(app, &args.stacks)?;
     for (stack, template) in &selected {
-        let name = stack.name();
+        let name = quoted(stack.name());
         dot.push_str(&format!(
             "  subgraph \"cluster_{name}\" {{\n    label=\"{name}\";\n"
         ));
         for (id, resource) in template.resources() {
+            let (id, type_name) = (quoted(id), quoted(resource.type_name()));
             dot.push_str(&format!(
-                "    \"{name}/{id}\" [label=\"{id}\\n{}\"];\n",
-                resource.type_name()
+                "    \"{name}/{id}\" [label=\"{id}\\n{type_name}\"];\n"
             ));
         }
         dot.push_str("  }\n");
         for (id, targets) in template.dependencies() {
+            let id = quoted(id);
             for target in targets {
+                let target = quoted(target);
                 dot.push_str(&format!("  \"{name}/{id}\" -> \"{name}/{target}\";\n"));
             }
         }
@@ -43,13 +45,16 @@ pub fn run(
     if app.stacks().len() > 1 {
         dot.push_str("  subgraph stacks {\n    node [shape=folder];\n");
         for (stack, _) in &selected {
-            let name = stack.name();
-            let label = match config.stack_region(name, region) {
-                Some(region) if config.several_regions() => format!("{name}\\n{region}"),
-                _ => name.to_owned(),
+            let label = match config.stack_region(stack.name(), region) {
+                Some(region) if config.several_regions() => {
+                    format!("{}\\n{}", quoted(stack.name()), quoted(region))
+                }
+                _ => quoted(stack.name()),
             };
+            let name = quoted(stack.name());
             dot.push_str(&format!("    \"stack:{name}\" [label=\"{label}\"];\n"));
-            for dependency in graph.dependencies(name) {
+            for dependency in graph.dependencies(stack.name()) {
+                let dependency = quoted(dependency);
                 dot.push_str(&format!(
                     "    \"stack:{name}\" -> \"stack:{dependency}\";\n"
                 ));
@@ -60,4 +65,26 @@ pub fn run(
     dot.push_str("}\n");
     out.write_all(dot.as_bytes()).map_err(CliError::Stdout)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `text` inside a DOT quoted string: `"` and `\` escaped, a line break as DOT's `\n`.
+fn quoted(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+        .replace('\r', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_quoted_as_dot_reads_them() {
+        assert_eq!(quoted("Jobs"), "Jobs");
+        assert_eq!(
+            quoted("Custom::x\"y\\z\nbreak"),
+            "Custom::x\\\"y\\\\z\\nbreak"
+        );
+    }
 }

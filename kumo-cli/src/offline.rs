@@ -40,12 +40,8 @@ fn command(app: &dyn App, cli: &Cli, ui: &Ui, out: &mut dyn Write) -> Result<Exi
     let global = &cli.global;
     match &cli.command {
         Command::Completions(args) => {
-            return Ok(cli::completions(
-                &cli.program,
-                &stack_names(app),
-                args.shell,
-                out,
-            ))
+            cli::completions(&cli.program, &stack_names(app), args.shell, out)?;
+            return Ok(ExitCode::SUCCESS);
         }
         Command::Synth(_) | Command::Graph(_) => {}
         Command::Diff(args) if !args.live => {}

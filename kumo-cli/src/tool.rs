@@ -47,7 +47,7 @@ struct NewArgs {
     #[arg(long, value_name = "CRATE")]
     name: Option<String>,
     /// Depend on a kumo checkout at PATH instead of the crates.io release.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_parser = crate::manifest::parse_kumo_path)]
     kumo_path: Option<PathBuf>,
 }
 
@@ -67,7 +67,7 @@ struct MigrateArgs {
     #[arg(long, value_name = "CRATE")]
     name: Option<String>,
     /// Depend on a kumo checkout at PATH instead of the crates.io release.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_parser = crate::manifest::parse_kumo_path)]
     kumo_path: Option<PathBuf>,
     /// With --from-stack: the kumo environment the stack's settings go to in kumo.toml.
     #[arg(
@@ -131,7 +131,7 @@ pub fn execute(
         #[cfg(feature = "migrate")]
         Command::Migrate(args) => migrate(args, out)?,
         Command::Completions(args) => {
-            clap_complete::generate(args.shell, &mut Tool::command(), "kumo", out);
+            crate::cli::write_completions(args.shell, &mut Tool::command(), "kumo", out)?;
         }
     }
     Ok(())

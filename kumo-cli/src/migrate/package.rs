@@ -107,6 +107,21 @@ pub fn write_crate(inputs: &[Input], options: &Options) -> Result<Written, Migra
             "`{crate_name}` cannot name a crate: {why}; give one with --name"
         )));
     }
+    match crate::manifest::holds_files(&options.out) {
+        Ok(false) => {}
+        Ok(true) => {
+            return Err(MigrateError::Usage(format!(
+                "{} already holds files; kumo migrate writes into a new or empty directory (give another with --out)",
+                options.out.display()
+            )))
+        }
+        Err(source) => {
+            return Err(MigrateError::Write {
+                path: options.out.clone(),
+                source,
+            })
+        }
+    }
     // The name cargo gives the library.
     let library = crate_name.replace('-', "_");
     let src = options.out.join("src");
@@ -118,7 +133,7 @@ pub fn write_crate(inputs: &[Input], options: &Options) -> Result<Written, Migra
         let base = identifier(&input.name);
         let mut module_name = base.clone();
         let mut n = 2;
-        while modules.contains(&module_name) || module_name == "adopt" {
+        while modules.contains(&module_name) || taken(&module_name) {
             module_name = format!("{base}_{n}");
             n += 1;
         }
@@ -147,7 +162,10 @@ pub fn write_crate(inputs: &[Input], options: &Options) -> Result<Written, Migra
             module: module_name,
             stack,
             fallbacks: written.fallbacks,
-            refused: match input.template.validate() {
+            refused: match input
+                .template
+                .validate_for(kumo_core::validate::Delivery::S3)
+            {
                 Ok(()) => Vec::new(),
                 Err(errors) => errors.errors().iter().map(ToString::to_string).collect(),
             },
@@ -175,13 +193,25 @@ pub fn write_crate(inputs: &[Input], options: &Options) -> Result<Written, Migra
 }
 
 /// A snake_case Rust identifier for a name.
+/// A module's name for the template file named `name`: its ASCII letters and digits in snake
+/// case, after `stack_` when it would start with a digit or be empty.
 fn identifier(name: &str) -> String {
-    let ident = name.to_snake_case();
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    let ident = ascii.to_snake_case();
     if ident.is_empty() || ident.starts_with(|c: char| c.is_ascii_digit()) {
         format!("stack_{ident}")
     } else {
         ident
     }
+}
+
+/// Whether a module (and its binary) cannot have the name `module`: a Rust keyword, a name cargo
+/// reserves, or a file the crate has beside its modules (`lib.rs`, `main.rs`, `adopt.rs`).
+fn taken(module: &str) -> bool {
+    crate::manifest::is_reserved(module) || ["adopt", "lib", "main"].contains(&module)
 }
 
 fn write(path: &Path, text: &str) -> Result<PathBuf, MigrateError> {

@@ -194,11 +194,9 @@ impl Writer<'_> {
                     _ => vec![key.clone()],
                 })
                 .collect();
-            self.fallback(format!("{} as written (adopt::Base)", parts.join(", ")));
-            self.line(&format!(
-                "// What `stack!` has no statement for: {}.",
-                parts.join(", ")
-            ));
+            let parts = commented(&parts.join(", "));
+            self.fallback(format!("{parts} as written (adopt::Base)"));
+            self.line(&format!("// What `stack!` has no statement for: {parts}."));
             let name = self.names.claim("TemplateBase", "part");
             let expr = format!("adopt::Base({})", json_macro(&Json::Object(base)));
             self.bind("let", &name, None, expr, String::new());
@@ -420,11 +418,11 @@ impl Writer<'_> {
     /// A resource typed code cannot build, as written, with a comment saying why.
     fn raw_resource(&mut self, id: &str, resource: &Json, reason: &str) -> String {
         let type_name = resource["Type"].as_str().unwrap_or_default();
-        self.line(&format!(
-            "// `{type_name}`: {reason}; kept as a raw resource."
-        ));
+        let shown = commented(type_name);
+        self.line(&format!("// `{shown}`: {reason}; kept as a raw resource."));
         self.fallback(format!(
-            "resource {id} ({type_name}) raw: {reason} (adopt::KeepRaw)"
+            "resource {} ({shown}) raw: {reason} (adopt::KeepRaw)",
+            commented(id)
         ));
         self.kumo.insert("Resource");
         let mut out = format!("Resource::new({type_name:?})");
@@ -505,6 +503,17 @@ impl Writer<'_> {
             self.bind("output", &name, Some(id), value, text);
         }
     }
+}
+
+/// Text from the template for a `//` comment (or a line of output): control characters
+/// escaped as in a Rust string, since a line break would end the comment and start code.
+fn commented(text: &str) -> String {
+    text.chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_default().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
 }
 
 /// `use path::name;` or `use path::{a, b};`, or nothing for no names.

@@ -322,3 +322,89 @@ fn bad_inputs_are_one_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn the_crate_goes_only_into_a_new_or_empty_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("jobs.json");
+    std::fs::write(
+        &template,
+        r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}"#,
+    )
+    .unwrap();
+    let template = template.to_str().unwrap();
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(project.join("src")).unwrap();
+    std::fs::write(project.join("src/lib.rs"), "MY CODE").unwrap();
+    let err = kumo_migrate(&[template, "--out", project.to_str().unwrap()]).unwrap_err();
+    assert!(
+        err.to_string().ends_with(
+            "project already holds files; kumo migrate writes into a new or empty directory (give another with --out)"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("src/lib.rs")).unwrap(),
+        "MY CODE"
+    );
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    kumo_migrate(&[template, "--out", empty.to_str().unwrap()]).unwrap();
+    assert!(empty.join("src/jobs.rs").is_file());
+}
+
+#[test]
+fn template_text_is_never_code_and_file_names_are_modules() {
+    let dir = tempfile::tempdir().unwrap();
+    // A type with a line break would have ended the comment it is quoted in.
+    let injected = dir.path().join("lib.json");
+    std::fs::write(
+        &injected,
+        r#"{"Resources": {"Odd": {"Type": "AWS::Acme::Widget\nlet pwned = 1;\n//"}}}"#,
+    )
+    .unwrap();
+    let keyword = dir.path().join("type.json");
+    std::fs::write(
+        &keyword,
+        r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let printed = kumo_migrate(&[
+        injected.to_str().unwrap(),
+        keyword.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .unwrap();
+    assert!(!printed.contains("\nlet pwned"), "{printed}");
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("pub mod lib_2;\npub mod type_2;\n"), "{lib}");
+    let module = std::fs::read_to_string(out.join("src/lib_2.rs")).unwrap();
+    assert!(
+        module.contains(r"// `AWS::Acme::Widget\nlet pwned = 1;\n//`: "),
+        "{module}"
+    );
+    assert!(!module.contains("\nlet pwned"), "{module}");
+    assert!(out.join("src/bin/type-2.rs").is_file());
+}
+
+#[test]
+fn a_template_over_the_inline_limit_is_not_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let resources: serde_json::Map<String, serde_json::Value> = (0..400)
+        .map(|i| {
+            let queue = serde_json::json!({"Type": "AWS::SQS::Queue",
+                "Properties": {"DelaySeconds": i % 900, "QueueName": format!("queue-{i:04}-of-many-{}", "x".repeat(60))}});
+            (format!("Queue{i}"), queue)
+        })
+        .collect();
+    let template = dir.path().join("many.json");
+    let text = serde_json::json!({"Resources": resources}).to_string();
+    assert!(text.len() > 51_200);
+    std::fs::write(&template, text).unwrap();
+    let out = dir.path().join("out");
+    let printed =
+        kumo_migrate(&[template.to_str().unwrap(), "--out", out.to_str().unwrap()]).unwrap();
+    assert!(!printed.contains("synth refuses it"), "{printed}");
+}

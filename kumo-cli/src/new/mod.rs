@@ -119,16 +119,11 @@ fn check_name(name: &str) -> Result<(), NewError> {
 
 /// Checks that `path` is not a directory with files in it (nor a file).
 fn check_empty(path: &Path) -> Result<(), NewError> {
-    let not_empty = || NewError::NotEmpty {
-        path: path.to_owned(),
-    };
-    match std::fs::read_dir(path) {
-        Ok(mut entries) => match entries.next() {
-            None => Ok(()),
-            Some(_) => Err(not_empty()),
-        },
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(_) if path.exists() => Err(not_empty()),
+    match crate::manifest::holds_files(path) {
+        Ok(false) => Ok(()),
+        Ok(true) => Err(NewError::NotEmpty {
+            path: path.to_owned(),
+        }),
         Err(source) => Err(NewError::Write(crate::CliError::Write {
             path: path.to_owned(),
             source,
