@@ -78,7 +78,10 @@ fn cfn_lint_templates_migrate_to_equal_stacks() {
 
     let root = tmp.join("migrate-corpus");
     let krate = root.join("crate");
-    let _ = std::fs::remove_dir_all(krate.join("src"));
+    // Migrated into a new directory, as kumo migrate wants; the lock file of the last run stays,
+    // so that cargo does not resolve the dependencies again.
+    let lock = std::fs::read(krate.join("Cargo.lock")).ok();
+    let _ = std::fs::remove_dir_all(&krate);
     let options = Options {
         out: krate.clone(),
         name: Some("migrate-corpus".into()),
@@ -86,6 +89,9 @@ fn cfn_lint_templates_migrate_to_equal_stacks() {
     };
     let only: Vec<Input> = inputs.iter().map(|(_, input)| input.clone()).collect();
     let written = write_crate(&only, &options).expect("the corpus migrates");
+    if let Some(lock) = lock {
+        std::fs::write(krate.join("Cargo.lock"), lock).unwrap();
+    }
     let stacks: Vec<(String, String, String)> = inputs
         .iter()
         .zip(&written.stacks)
