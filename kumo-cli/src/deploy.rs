@@ -390,7 +390,14 @@ async fn deploy(
             list.join(", ")
         )));
     }
-    let confirmed = args.yes || session.confirm(&format!("Deploy these changes to {name}?"))?;
+    let confirmed = args.yes
+        || match session.confirm(&format!("Deploy these changes to {name}?")) {
+            Ok(answer) => answer,
+            Err(err) => {
+                give_up().await?;
+                return Err(err);
+            }
+        };
     if !confirmed {
         give_up().await?;
         return Err(CliError::Cancelled);
