@@ -1,7 +1,7 @@
 //! The names an expression of `stack!` uses from outside itself: a path of one identifier that
-//! no binding inside the expression (a closure's parameter, a `let` of a block, a `match` arm, a
-//! `for` or `if let` pattern) declares where it is used. `check` reports those that name a
-//! statement declared later.
+//! no binding inside the expression (a closure's or inner function's parameter, a `let` of a
+//! block, a `match` arm, a `for` or `if let` pattern) declares where it is used. `check`
+//! reports those that name a statement declared later.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::ext::IdentExt;
@@ -138,6 +138,17 @@ impl<'ast> Visit<'ast> for Uses {
         });
     }
 
+    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        self.scoped(|uses| {
+            for input in &item.sig.inputs {
+                if let syn::FnArg::Typed(typed) = input {
+                    uses.bind(&typed.pat);
+                }
+            }
+            uses.visit_block(&item.block);
+        });
+    }
+
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         for name in macro_names(mac.tokens.clone()) {
             self.use_name(&name);
@@ -207,6 +218,7 @@ mod tests {
         assert_eq!(names("for b in a { f(b, c); }"), ["a", "c"]);
         assert_eq!(names("if let Some(b) = a { b } else { b }"), ["a", "b"]);
         assert_eq!(names("{ let r#b = 1; b }"), Vec::<String>::new());
+        assert_eq!(names("{ fn twice(b: u8) -> u8 { b * 2 } twice(a) }"), ["a"]);
     }
 
     #[test]
