@@ -404,14 +404,7 @@ impl<'a> Engine<'a> {
     async fn change_set_ready(&self, id: &str) -> Result<ChangeSet, CliError> {
         let deadline = Instant::now() + self.timeout;
         loop {
-            let described = self
-                .client
-                .describe_change_set()
-                .stack_name(self.name)
-                .change_set_name(id)
-                .send()
-                .await
-                .map_err(|err| aws_error("reading the change set", err))?;
+            let described = self.change_set_page(id, None).await?;
             match described.status() {
                 Some(ChangeSetStatus::CreateComplete) => {
                     return Ok(ChangeSet::Ready {
@@ -446,14 +439,7 @@ impl<'a> Engine<'a> {
     async fn worked_out(&self, id: &str) -> Result<(), CliError> {
         let deadline = Instant::now() + self.timeout;
         loop {
-            let described = self
-                .client
-                .describe_change_set()
-                .stack_name(self.name)
-                .change_set_name(id)
-                .send()
-                .await
-                .map_err(|err| aws_error("reading the change set", err))?;
+            let described = self.change_set_page(id, None).await?;
             let pending = matches!(
                 described.status(),
                 Some(ChangeSetStatus::CreatePending | ChangeSetStatus::CreateInProgress)
@@ -606,6 +592,22 @@ impl<'a> Engine<'a> {
         }))
     }
 
+    /// One page of the change set `id`: the first, or the one `token` names.
+    async fn change_set_page(
+        &self,
+        id: &str,
+        token: Option<String>,
+    ) -> Result<DescribeChangeSetOutput, CliError> {
+        self.client
+            .describe_change_set()
+            .stack_name(self.name)
+            .change_set_name(id)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|err| aws_error("reading the change set", err))
+    }
+
     /// The resource changes of the change set `id` whose first page is `described`, those of
     /// its further pages, and those of its nested stacks' change sets (`Nested.Resource`).
     async fn every_change(
@@ -618,15 +620,7 @@ impl<'a> Engine<'a> {
         let mut token = described.next_token().map(str::to_owned);
         for _ in 0..MAX_PAGES {
             let Some(next) = token else { break };
-            let page = self
-                .client
-                .describe_change_set()
-                .stack_name(self.name)
-                .change_set_name(id)
-                .next_token(next)
-                .send()
-                .await
-                .map_err(|err| aws_error("reading the change set", err))?;
+            let page = self.change_set_page(id, Some(next)).await?;
             changes.extend(resource_changes(page.changes()));
             nested.extend(crate::nested::live::change_sets("", page.changes()));
             token = page.next_token().map(str::to_owned);
