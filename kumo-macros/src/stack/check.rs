@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::{Ident, LitStr};
@@ -73,19 +73,13 @@ pub fn names(statements: &[Statement], errors: &mut Errors) {
                 condition: Some(condition),
                 ..
             } => output_condition(statements, index, condition, errors),
-            Kind::Nested { parameters, .. } => {
-                for (at, (parameter, _)) in parameters.iter().enumerate() {
-                    let given = |(earlier, _): &(Ident, _)| earlier.unraw() == parameter.unraw();
-                    if let Some((first, _)) = parameters[..at].iter().find(|p| given(p)) {
-                        let mut error = syn::Error::new(
-                            parameter.span(),
-                            format!("the parameter `{}` is given twice", parameter.unraw()),
-                        );
-                        error.combine(syn::Error::new(first.span(), "first given here"));
-                        errors.push(error);
-                    }
-                }
-            }
+            Kind::Nested { parameters, .. } => given_once(
+                parameters
+                    .iter()
+                    .map(|(parameter, _)| (parameter.unraw().to_string(), parameter.span())),
+                |name| format!("parameter `{name}`"),
+                errors,
+            ),
             Kind::Mapping { entries, .. } => mapping_keys(entries, errors),
             _ => {}
         }
@@ -174,22 +168,38 @@ fn finds(statements: &[Statement], tokens: TokenStream, errors: &mut Errors) {
     }
 }
 
-/// A mapping has keys, each given once at its level.
-fn mapping_keys(entries: &[(LitStr, Vec<(LitStr, MappingValue)>)], errors: &mut Errors) {
-    fn once<'a>(keys: impl Iterator<Item = &'a LitStr>, errors: &mut Errors) {
-        let mut seen: BTreeMap<String, &LitStr> = BTreeMap::new();
-        for key in keys {
-            if let Some(first) = seen.insert(key.value(), key) {
-                let mut error = syn::Error::new(
-                    key.span(),
-                    format!("the mapping key {:?} is given twice", key.value()),
-                );
-                error.combine(syn::Error::new(first.span(), "first given here"));
+/// Pushes an error for each key given again after its first, noting where that was; `name`
+/// says what a key is in the message (`mapping key "eu"`, ``parameter `cidr` ``).
+fn given_once(
+    keys: impl Iterator<Item = (String, Span)>,
+    name: impl Fn(&str) -> String,
+    errors: &mut Errors,
+) {
+    let mut first: BTreeMap<String, Span> = BTreeMap::new();
+    for (key, span) in keys {
+        match first.get(&key) {
+            Some(&at) => {
+                let mut error = syn::Error::new(span, format!("the {} is given twice", name(&key)));
+                error.combine(syn::Error::new(at, "first given here"));
                 errors.push(error);
+            }
+            None => {
+                first.insert(key, span);
             }
         }
     }
-    once(entries.iter().map(|(key, _)| key), errors);
+}
+
+/// A mapping has keys, each given once at its level.
+fn mapping_keys(entries: &[(LitStr, Vec<(LitStr, MappingValue)>)], errors: &mut Errors) {
+    let once = |keys: &mut dyn Iterator<Item = &LitStr>, errors: &mut Errors| {
+        given_once(
+            keys.map(|key| (key.value(), key.span())),
+            |key| format!("mapping key {key:?}"),
+            errors,
+        );
+    };
+    once(&mut entries.iter().map(|(key, _)| key), errors);
     for (key, values) in entries {
         if values.is_empty() {
             errors.push(syn::Error::new(
@@ -197,6 +207,6 @@ fn mapping_keys(entries: &[(LitStr, Vec<(LitStr, MappingValue)>)], errors: &mut 
                 "a mapping key needs at least one entry: `{ \"Key\" = value }`",
             ));
         }
-        once(values.iter().map(|(key, _)| key), errors);
+        once(&mut values.iter().map(|(key, _)| key), errors);
     }
 }
