@@ -101,7 +101,7 @@ pub fn kumo_dependency(kumo_path: Option<&Path>, krate: &str) -> String {
 
 /// `text` as a TOML basic string: quoted, with `"`, `\` and control characters escaped (TOML
 /// reads `\u0007`, not Rust's `\u{7}`); other characters as they are.
-fn toml_string(text: &str) -> String {
+pub fn toml_string(text: &str) -> String {
     let mut out = String::from('"');
     for c in text.chars() {
         match c {

@@ -12,7 +12,9 @@ use super::format::rustfmt_files;
 use super::index::Index;
 use super::source::{module, stack_name};
 use super::MigrateError;
-use crate::manifest::{crate_name_problem, kumo_dependency, BUILD_SCRIPT, PROFILE_AND_WORKSPACE};
+use crate::manifest::{
+    crate_name_problem, kumo_dependency, toml_string, BUILD_SCRIPT, PROFILE_AND_WORKSPACE,
+};
 
 /// The fallbacks every migrated crate carries.
 const ADOPT: &str = include_str!("adopt.rs.in");
@@ -264,13 +266,13 @@ fn kumo_toml(inputs: &[Input], stacks: &[super::package::WrittenStack]) -> Strin
             env.name
         );
         if let Some(region) = &env.region {
-            let _ = writeln!(out, "region = {region:?}");
+            let _ = writeln!(out, "region = {}", toml_string(region));
         }
         let _ = writeln!(out, "\n[env.{}.stacks.{}]", env.name, stack.bin);
         let values: Vec<String> = env
             .parameters
             .iter()
-            .map(|(key, value)| format!("{key} = {value:?}"))
+            .map(|(key, value)| format!("{key} = {}", toml_string(value)))
             .collect();
         let _ = writeln!(out, "parameters = {{ {} }}", values.join(", "));
         for key in &env.no_echo {

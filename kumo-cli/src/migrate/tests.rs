@@ -408,3 +408,35 @@ fn a_template_over_the_inline_limit_is_not_refused() {
         kumo_migrate(&[template.to_str().unwrap(), "--out", out.to_str().unwrap()]).unwrap();
     assert!(!printed.contains("synth refuses it"), "{printed}");
 }
+
+#[test]
+fn deployed_values_are_written_into_kumo_toml_as_toml_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = Template::from_json(
+        r#"{"Parameters": {"Label": {"Type": "String"}}, "Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}"#,
+    )
+    .unwrap();
+    let mut input = Input::new("legacy", template);
+    // A combining accent, which Rust's `{:?}` writes as `\u{301}`, and a tab.
+    let label = "cafe\u{301}\tbar \"x\"";
+    input.environment = Some(Environment {
+        name: "prod".into(),
+        region: Some("eu-west-1".into()),
+        parameters: [("Label".to_owned(), label.to_owned())].into(),
+        no_echo: Vec::new(),
+    });
+    let options = Options {
+        out: dir.path().join("out"),
+        name: None,
+        kumo_path: None,
+    };
+    write_crate(&[input], &options).unwrap();
+    let text = std::fs::read_to_string(options.out.join("kumo.toml")).unwrap();
+    let settings: toml::Table = toml::from_str(&text).unwrap();
+    let prod = &settings["env"]["prod"];
+    assert_eq!(prod["region"].as_str(), Some("eu-west-1"));
+    assert_eq!(
+        prod["stacks"]["legacy"]["parameters"]["Label"].as_str(),
+        Some(label)
+    );
+}
