@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::approval;
 use crate::changes::{capabilities, destructive};
 use crate::cli::DeployArgs;
-use crate::engine::{ChangeSet, Deployed, Engine, OnInterrupt, Purpose};
+use crate::engine::{ChangeSet, Deployed, Engine, Interrupted, OnInterrupt, Purpose};
 use crate::error::CliError;
 use crate::events::{busy, explanation, root_causes, Outcome};
 use crate::exports;
@@ -428,7 +428,7 @@ async fn deploy(
         let mut progress = Progress::new(ui, &name, changes.len());
         engine.watch(mark, &mut progress, out, on_interrupt).await?
     };
-    if watched.cancelled {
+    if watched.interrupted == Interrupted::Cancelled {
         return Err(fail(format!(
             "the update was cancelled (Ctrl-C) and rolled back; the stack is {}",
             engine
@@ -455,6 +455,11 @@ async fn deploy(
     };
     let (outputs, now) = settled.record(result, review, out).await?;
     settled.converge(&now, out).await?;
+    if watched.interrupted == Interrupted::TooLate {
+        return Err(fail(format!(
+            "interrupted when the update could no longer be cancelled: the stack was {result}, and the after-update hooks were not run"
+        )));
+    }
     hooks::run(app, after, &hook_state, &outputs, Some(&now.status))?;
     hooks::run(
         app,

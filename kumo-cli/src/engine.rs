@@ -879,12 +879,13 @@ impl<'a> Engine<'a> {
     }
 
     /// Waits for the stack's operation to end, showing each new event on `progress`, and
-    /// returns how it ended, the events it made, and whether Ctrl-C cancelled it. A stack that
-    /// is gone has been deleted.
+    /// returns how it ended, the events it made, and what Ctrl-C did to it. A stack that is
+    /// gone has been deleted.
     ///
     /// On Ctrl-C, what happens depends on `on_interrupt`: a running update is cancelled and
-    /// rolled back, and the wait goes on until the rollback is over; any other operation cannot
-    /// be cancelled, and kumo stops waiting (as it does on a second Ctrl-C).
+    /// rolled back, and the wait goes on until the rollback is over (an update CloudFormation
+    /// does not show running yet is cancelled once it does); any other operation cannot be
+    /// cancelled, and kumo stops waiting (as it does on a second Ctrl-C).
     pub async fn watch(
         &self,
         mark: Option<String>,
@@ -895,7 +896,7 @@ impl<'a> Engine<'a> {
         let mut seen: Vec<Event> = Vec::new();
         let mut mark = mark;
         let mut guard = Guard::new();
-        let mut interrupted = false;
+        let mut cancel = Cancel::Unasked;
         // Right after a change set is executed the stack may still show its previous status:
         // the operation is over once the stack's own event says so (or, for an emulator that
         // writes no such event, once the status has stayed settled for a few polls).
@@ -916,10 +917,13 @@ impl<'a> Engine<'a> {
                     return Ok(Watched {
                         outcome: Outcome::Succeeded,
                         events: seen,
-                        cancelled: interrupted,
+                        interrupted: cancel.interrupted(Outcome::Succeeded),
                     })
                 }
             };
+            if cancel == Cancel::Pending && status == RUNNING_UPDATE {
+                cancel = self.cancel_running_update(out).await?;
+            }
             let ended = seen
                 .iter()
                 .any(|e| e.is_stack() && outcome(&e.status) != Outcome::InProgress);
@@ -929,7 +933,7 @@ impl<'a> Engine<'a> {
                     return Ok(Watched {
                         outcome: done,
                         events: seen,
-                        cancelled: interrupted,
+                        interrupted: cancel.interrupted(done),
                     })
                 }
                 _ => settled_polls += 1,
@@ -946,28 +950,61 @@ impl<'a> Engine<'a> {
                 () = tokio::time::sleep(poll_interval().min(deadline - now)) => false,
                 () = guard.next() => true,
             };
-            if signalled {
-                if !interrupted && on_interrupt.cancels(&status) {
-                    interrupted = true;
-                    // Cancelled first: the output may be gone with the terminal's Ctrl-C.
-                    self.cancel_update().await?;
+            if !signalled {
+                continue;
+            }
+            match cancel.press(on_interrupt, &status, ended) {
+                Press::Cancel => cancel = self.cancel_running_update(out).await?,
+                Press::CancelOnceRunning => {
+                    cancel = Cancel::Pending;
                     writeln!(
                         out,
-                        "interrupted: cancelling the update; waiting for the rollback (Ctrl-C again stops waiting)"
+                        "interrupted: the update is cancelled as soon as CloudFormation shows it running (Ctrl-C again stops waiting)"
                     )
                     .map_err(CliError::Stdout)?;
-                } else {
+                }
+                Press::StopWaiting => {
+                    let operation = match cancel {
+                        Cancel::Pending => "the update".to_owned(),
+                        _ => format!("the operation ({status})"),
+                    };
                     return Err(CliError::Deploy {
                         stack: self.name.to_owned(),
                         message: format!(
-                            "interrupted; the operation ({status}) goes on in CloudFormation (`status` shows how it ends)"
+                            "interrupted; {operation} goes on in CloudFormation (`status` shows how it ends)"
                         ),
                     });
                 }
             }
         }
     }
+
+    /// Cancels the update CloudFormation shows running, and says so on `out`: [`Cancel::Sent`],
+    /// or [`Cancel::TooLate`] when CloudFormation refuses because the update has got past
+    /// where it can be cancelled in the meantime.
+    async fn cancel_running_update(&self, out: &mut dyn Write) -> Result<Cancel, CliError> {
+        // Cancelled before printing: the output may be gone with the terminal's Ctrl-C.
+        let (cancel, said) = match self.cancel_update().await {
+            Ok(()) => (
+                Cancel::Sent,
+                "interrupted: cancelling the update; waiting for the rollback (Ctrl-C again stops waiting)",
+            ),
+            Err(err) => match self.describe().await? {
+                Some(deployed) if deployed.status == RUNNING_UPDATE => return Err(err),
+                _ => (
+                    Cancel::TooLate,
+                    "interrupted: the update can no longer be cancelled; waiting for it to end (Ctrl-C again stops waiting)",
+                ),
+            },
+        };
+        writeln!(out, "{said}").map_err(CliError::Stdout)?;
+        Ok(cancel)
+    }
 }
+
+/// The status of a stack whose update runs and can be cancelled (not once it is cleaning up or
+/// rolling back).
+const RUNNING_UPDATE: &str = "UPDATE_IN_PROGRESS";
 
 /// The resource changes among a change set's `changes`, each with its replacement, scope and
 /// per-target recreation (the strongest CloudFormation gives for a target).
@@ -1035,8 +1072,20 @@ pub struct Watched {
     pub outcome: Outcome,
     /// The events it made, oldest first.
     pub events: Vec<Event>,
-    /// Whether Ctrl-C cancelled it (an update, which then rolled back).
-    pub cancelled: bool,
+    /// What Ctrl-C did to it.
+    pub interrupted: Interrupted,
+}
+
+/// What Ctrl-C did to an operation [`Engine::watch`] waited for to its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interrupted {
+    /// Nothing: it was not pressed.
+    No,
+    /// An update was cancelled, and rolled back.
+    Cancelled,
+    /// It was pressed when the update could no longer be cancelled (or without CloudFormation
+    /// showing it running): the update ended as it would have.
+    TooLate,
 }
 
 /// What Ctrl-C during [`Engine::watch`] does.
@@ -1048,11 +1097,56 @@ pub enum OnInterrupt {
     StopWaiting,
 }
 
-impl OnInterrupt {
-    /// Whether Ctrl-C cancels the operation of a stack in `status`: only an update can be
-    /// cancelled, and only while it runs (not once it is cleaning up or rolling back).
-    fn cancels(self, status: &str) -> bool {
-        self == OnInterrupt::CancelUpdate && status == "UPDATE_IN_PROGRESS"
+/// Where Ctrl-C has left the cancelling of an update [`Engine::watch`] waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cancel {
+    /// Ctrl-C was not pressed.
+    Unasked,
+    /// Pressed before CloudFormation showed the update running: cancelled once it does.
+    Pending,
+    /// CloudFormation was asked to cancel the update.
+    Sent,
+    /// Pressed when the update could no longer be cancelled.
+    TooLate,
+}
+
+/// What a Ctrl-C during [`Engine::watch`] is answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Press {
+    /// Cancel the running update now.
+    Cancel,
+    /// Cancel the update once CloudFormation shows it running.
+    CancelOnceRunning,
+    /// Stop waiting; the operation goes on.
+    StopWaiting,
+}
+
+impl Cancel {
+    /// How a Ctrl-C is answered, with the stack in `status` and the stack's own event of the
+    /// operation's end seen (`ended`) or not. Only an update is cancelled, and only once: while
+    /// it runs (not once it is cleaning up or rolling back), or, when the stack still shows a
+    /// settled status and no event of its end (CloudFormation has yet to show the update
+    /// started), once it runs.
+    fn press(self, on_interrupt: OnInterrupt, status: &str, ended: bool) -> Press {
+        if on_interrupt != OnInterrupt::CancelUpdate || self != Cancel::Unasked {
+            Press::StopWaiting
+        } else if status == RUNNING_UPDATE {
+            Press::Cancel
+        } else if !ended && outcome(status) != Outcome::InProgress {
+            Press::CancelOnceRunning
+        } else {
+            Press::StopWaiting
+        }
+    }
+
+    /// What Ctrl-C did to an operation that ended with `done`: a cancel that CloudFormation
+    /// took rolls the update back, so an update that still worked was not cancelled.
+    fn interrupted(self, done: Outcome) -> Interrupted {
+        match self {
+            Cancel::Unasked => Interrupted::No,
+            Cancel::Sent if done != Outcome::Succeeded => Interrupted::Cancelled,
+            Cancel::Sent | Cancel::Pending | Cancel::TooLate => Interrupted::TooLate,
+        }
     }
 }
 
@@ -1082,15 +1176,63 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_running_update_is_cancelled() {
-        assert!(OnInterrupt::CancelUpdate.cancels("UPDATE_IN_PROGRESS"));
+    fn only_an_update_is_cancelled_while_it_runs_or_once_it_does() {
+        use OnInterrupt::{CancelUpdate, StopWaiting};
+        let unasked = Cancel::Unasked;
+        assert_eq!(
+            unasked.press(CancelUpdate, "UPDATE_IN_PROGRESS", false),
+            Press::Cancel
+        );
         for status in [
             "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
             "UPDATE_ROLLBACK_IN_PROGRESS",
             "CREATE_IN_PROGRESS",
         ] {
-            assert!(!OnInterrupt::CancelUpdate.cancels(status), "{status}");
+            assert_eq!(
+                unasked.press(CancelUpdate, status, false),
+                Press::StopWaiting,
+                "{status}"
+            );
         }
-        assert!(!OnInterrupt::StopWaiting.cancels("UPDATE_IN_PROGRESS"));
+        assert_eq!(
+            unasked.press(CancelUpdate, "UPDATE_COMPLETE", false),
+            Press::CancelOnceRunning,
+            "the previous update's status, before the new one shows"
+        );
+        assert_eq!(
+            unasked.press(CancelUpdate, "UPDATE_COMPLETE", true),
+            Press::StopWaiting,
+            "the update's own end was seen"
+        );
+        assert_eq!(
+            unasked.press(StopWaiting, "UPDATE_IN_PROGRESS", false),
+            Press::StopWaiting
+        );
+        for asked in [Cancel::Pending, Cancel::Sent, Cancel::TooLate] {
+            assert_eq!(
+                asked.press(CancelUpdate, "UPDATE_IN_PROGRESS", false),
+                Press::StopWaiting,
+                "a second press: {asked:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_cancel_counts_only_if_the_update_did_not_work() {
+        assert_eq!(
+            Cancel::Unasked.interrupted(Outcome::Succeeded),
+            Interrupted::No
+        );
+        assert_eq!(
+            Cancel::Sent.interrupted(Outcome::Failed),
+            Interrupted::Cancelled
+        );
+        for cancel in [Cancel::Sent, Cancel::Pending, Cancel::TooLate] {
+            assert_eq!(
+                cancel.interrupted(Outcome::Succeeded),
+                Interrupted::TooLate,
+                "{cancel:?}"
+            );
+        }
     }
 }

@@ -279,6 +279,33 @@ const fn action(name: &'static str) -> Call {
     Call::Action(name)
 }
 
+/// A reply to DescribeStackEvents with no events: CloudFormation's, right after a change set is
+/// executed, before the update has written any.
+const NO_EVENTS: &str = concat!(
+    r#"<DescribeStackEventsResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">"#,
+    "<DescribeStackEventsResult><StackEvents/></DescribeStackEventsResult>",
+    "<ResponseMetadata><RequestId>kumo-fault-proxy</RequestId></ResponseMetadata>",
+    "</DescribeStackEventsResponse>",
+);
+
+/// A reply to DescribeStacks: stack `ctrl-c-update-dev`, its update running.
+const UPDATE_RUNNING: &str = concat!(
+    r#"<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">"#,
+    "<DescribeStacksResult><Stacks><member><StackName>ctrl-c-update-dev</StackName>",
+    "<StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/ctrl-c-update-dev/1</StackId>",
+    "<StackStatus>UPDATE_IN_PROGRESS</StackStatus>",
+    "<CreationTime>2026-01-01T00:00:00Z</CreationTime></member></Stacks></DescribeStacksResult>",
+    "<ResponseMetadata><RequestId>kumo-fault-proxy</RequestId></ResponseMetadata>",
+    "</DescribeStacksResponse>",
+);
+
+/// A reply to CancelUpdateStack: taken.
+const CANCEL_TAKEN: &str = concat!(
+    r#"<CancelUpdateStackResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">"#,
+    "<ResponseMetadata><RequestId>kumo-fault-proxy</RequestId></ResponseMetadata>",
+    "</CancelUpdateStackResponse>",
+);
+
 const fn millis(ms: u64) -> Duration {
     Duration::from_millis(ms)
 }
@@ -287,7 +314,7 @@ const fn millis(ms: u64) -> Duration {
 /// and the cause, not the whole wording.
 fn cases() -> Vec<Case> {
     use After::{Clean, Deployed};
-    use Fault::{Delay, Drop, Reset, Silence, Status, Throttle};
+    use Fault::{Delay, Drop, Reset, Respond, Silence, Status, Throttle};
     const DEPLOY: &[&str] = &["deploy", "--yes"];
     // The large template has roles: a deploy with --yes needs its widening approved.
     const DEPLOY_LARGE: &[&str] = &["deploy", "--yes", "--require-approval", "never"];
@@ -704,6 +731,41 @@ fn cases() -> Vec<Case> {
         .interrupted_at("DescribeStackEvents")
         .sent("ExecuteChangeSet", 0)
         .recovers(),
+        // Ctrl-C while the change set is executed: the first poll after it finds no event of
+        // the update and the stack's previous status. The update is to be cancelled once it
+        // shows running; here it ends first, so it is recorded as it ended.
+        Case::fails(
+            "update: Ctrl-C before the update shows running",
+            DEPLOY,
+            "interrupted when the update could no longer be cancelled: the stack was updated",
+        )
+        .deployed_first()
+        .shape(Shape::Second)
+        .faults(&[
+            first(action("ExecuteChangeSet"), Delay(millis(1500))),
+            Rule::nth(action("DescribeStackEvents"), 2, Respond(NO_EVENTS)),
+        ])
+        .interrupted_at("ExecuteChangeSet")
+        .sent("CancelUpdateStack", 0)
+        .after(Deployed(Shape::Second)),
+        // The same, the first poll showing the update running: it is cancelled.
+        Case::fails(
+            "update: Ctrl-C while the update runs",
+            DEPLOY,
+            "interrupted when the update could no longer be cancelled: the stack was updated",
+        )
+        .stack("ctrl-c-update".to_owned())
+        .deployed_first()
+        .shape(Shape::Second)
+        .faults(&[
+            first(action("ExecuteChangeSet"), Delay(millis(1500))),
+            Rule::nth(action("DescribeStackEvents"), 2, Respond(NO_EVENTS)),
+            Rule::nth(action("DescribeStacks"), 2, Respond(UPDATE_RUNNING)),
+            every(action("CancelUpdateStack"), Respond(CANCEL_TAKEN)),
+        ])
+        .interrupted_at("ExecuteChangeSet")
+        .sent("CancelUpdateStack", 1)
+        .after(Deployed(Shape::Second)),
     ]
 }
 
