@@ -1,6 +1,6 @@
 //! Checks a template before anything leaves the process: quotas, logical ID rules, dangling
 //! references and mappings, conditions, dependency cycles, parameter constraints and defaults,
-//! tags and size.
+//! resource type names, tags and size.
 
 mod generated;
 mod graph;
@@ -9,6 +9,7 @@ pub(crate) mod refs;
 mod tags;
 #[cfg(test)]
 mod tests;
+mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -91,6 +92,16 @@ pub enum ValidationError {
         section: Section,
         /// The ID.
         id: String,
+        /// The rule it breaks.
+        reason: &'static str,
+    },
+    /// A resource type name CloudFormation refuses.
+    #[error("Resources.{id}.Type: {type_name:?} is not a resource type name: {reason}")]
+    InvalidResourceType {
+        /// The resource.
+        id: String,
+        /// Its type name.
+        type_name: String,
         /// The rule it breaks.
         reason: &'static str,
     },
@@ -276,9 +287,9 @@ impl Template {
         self.validate_for(Delivery::Inline)
     }
 
-    /// Checks the template: quotas, logical IDs, references, conditions, cycles, parameter
-    /// constraints (and that each default meets them), exports, resource tags, and the body size
-    /// for the given delivery.
+    /// Checks the template: quotas, logical IDs, resource type names, references, conditions,
+    /// cycles, parameter constraints (and that each default meets them), exports, resource tags,
+    /// and the body size for the given delivery.
     ///
     /// ```
     /// use kumo_core::{intrinsic::get_att, validate::ValidationError, Resource, Template};
@@ -325,6 +336,7 @@ impl Template {
         let mut errors = Vec::new();
         self.check_quotas(delivery, bytes, &mut errors);
         self.check_ids(&mut errors);
+        self.check_types(&mut errors);
         self.check_references(&mut errors);
         self.check_parameters(&mut errors);
         self.check_exports(&mut errors);

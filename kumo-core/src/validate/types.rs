@@ -1,0 +1,94 @@
+//! Resource type names: the shapes CloudFormation accepts in a resource's `Type`, so that a
+//! mistyped one (`AWS::S3:Bucket`, `Custom::ami lookup`) is refused before a deploy rather than
+//! by it.
+
+use crate::template::Template;
+
+use super::ValidationError;
+
+/// The longest name after `Custom::`.
+const MAX_CUSTOM_NAME: usize = 60;
+
+/// The shortest and longest part of a registry type name (`AWS`, `S3`, `Bucket`).
+const PART_LENGTH: std::ops::RangeInclusive<usize> = 2..=64;
+
+impl Template {
+    pub(super) fn check_types(&self, errors: &mut Vec<ValidationError>) {
+        for (id, resource) in self.resources() {
+            if let Some(reason) = type_name_fault(resource.type_name()) {
+                errors.push(ValidationError::InvalidResourceType {
+                    id: id.clone(),
+                    type_name: resource.type_name().to_owned(),
+                    reason,
+                });
+            }
+        }
+    }
+}
+
+/// Why CloudFormation refuses `name` as a resource type, if it does: a custom resource's is
+/// `Custom::` and a name of letters, digits, `_`, `@` and `-`; any other is three parts of
+/// letters and digits (`AWS::S3::Bucket`, a third party's `Org::Service::Thing`), a module's
+/// followed by `::MODULE`.
+fn type_name_fault(name: &str) -> Option<&'static str> {
+    if let Some(custom) = name.strip_prefix("Custom::") {
+        let fits = (1..=MAX_CUSTOM_NAME).contains(&custom.len())
+            && custom
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_@-".contains(&b));
+        return (!fits).then_some(
+            "a custom resource's is `Custom::` and 1 to 60 letters, digits, `_`, `@` or `-`",
+        );
+    }
+    let parts: Vec<&str> = name.split("::").collect();
+    let names = match parts.as_slice() {
+        [org, service, thing] | [org, service, thing, "MODULE"] => [org, service, thing],
+        _ => return Some("it is three names joined by `::` (`AWS::S3::Bucket`), a module's followed by `::MODULE`"),
+    };
+    let fits = names.iter().all(|part| {
+        PART_LENGTH.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
+    });
+    (!fits).then_some("each of its names is 2 to 64 letters or digits")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_type_names_cloudformation_takes_pass() {
+        for name in [
+            "AWS::S3::Bucket",
+            "AWS::CloudFormation::CustomResource",
+            "Alexa::ASK::Skill",
+            "MyOrg::Network::Vpc::MODULE",
+            "Custom::AmiLookup",
+            "Custom::ami_lookup@v2-b",
+        ] {
+            assert_eq!(type_name_fault(name), None, "{name}");
+        }
+        let longest = format!("Custom::{}", "a".repeat(MAX_CUSTOM_NAME));
+        assert_eq!(type_name_fault(&longest), None);
+    }
+
+    #[test]
+    fn the_ones_it_refuses_fail_with_the_rule() {
+        for (name, says) in [
+            ("AWS::S3:Bucket", "three names"),
+            ("AWS::S3::Bucket::Policy", "three names"),
+            ("AWS::S3::Bucket::", "three names"),
+            ("", "three names"),
+            ("AWS::S 3::Bucket", "letters or digits"),
+            ("AWS::S::Bucket", "2 to 64"),
+            ("AWS::Ünï::Bucket", "letters or digits"),
+            ("Custom::", "1 to 60"),
+            ("Custom::x\"y", "`Custom::`"),
+            ("Custom::a\nb", "`Custom::`"),
+        ] {
+            let reason = type_name_fault(name).unwrap_or_else(|| panic!("{name:?} passed"));
+            assert!(reason.contains(says), "{name:?}: {reason}");
+        }
+        let longer = format!("Custom::{}", "a".repeat(MAX_CUSTOM_NAME + 1));
+        assert!(type_name_fault(&longer).is_some());
+    }
+}
