@@ -207,7 +207,8 @@ impl<'t> Proposal<'t> {
     }
 
     /// The template's changes beside its resources, outputs and parameters (whose values are
-    /// shown by name): the description, transforms, metadata, rules, mappings and conditions.
+    /// shown by name): the format version, description, transforms, metadata, rules, mappings,
+    /// conditions, hooks and top-level keys kumo has no field for.
     fn declarations(&self) -> impl Iterator<Item = &Change> {
         self.template.iter().filter(|c| {
             !matches!(

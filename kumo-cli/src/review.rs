@@ -124,13 +124,15 @@ impl<'t> Review<'t> {
         })
     }
 
-    /// `Section.Id`, with the type of a resource (`Resources.Jobs (AWS::SQS::Queue)`), and
+    /// `Section.Id` (a top-level key the model has no field for by itself, `Globals`), with the
+    /// type of a resource (`Resources.Jobs (AWS::SQS::Queue)`), and
     /// `replaced` when the change replaces it (`, holds data` when its type does).
     fn entry(&self, change: &Change) -> String {
         let Some(kind) = self.resource_type(change) else {
-            return match change.id.as_str() {
-                "" => change.section.to_string(),
-                id => format!("{}.{id}", change.section),
+            return match (change.section, change.id.as_str()) {
+                (Section::Other, id) => id.to_owned(),
+                (section, "") => section.to_string(),
+                (section, id) => format!("{section}.{id}"),
             };
         };
         let replaced = self.replaced(change);
@@ -307,6 +309,36 @@ mod tests {
         );
         assert_eq!(report["values"][1]["old"], 30);
         assert_eq!(report["values"][1]["new"], 60);
+    }
+
+    #[test]
+    fn loops_and_unknown_top_level_keys_read_by_their_key() {
+        let old = Template::from_json(
+            r#"{"Transform": "AWS::LanguageExtensions",
+                "Resources": {
+                    "Jobs": {"Type": "AWS::SQS::Queue"},
+                    "Fn::ForEach::Topics": ["N", ["A"], {"Topic${N}": {"Type": "AWS::SNS::Topic"}}]
+                },
+                "Globals": {"Function": {"Timeout": 3}}}"#,
+        )
+        .unwrap();
+        let new = Template::from_json(
+            r#"{"Transform": "AWS::LanguageExtensions",
+                "Resources": {"Jobs": {"Type": "AWS::SQS::Queue"}},
+                "Globals": {"Function": {"Timeout": 5}}}"#,
+        )
+        .unwrap();
+        let lines: Vec<String> = diff(&old, &new)
+            .iter()
+            .map(|change| text(change, &old, &new))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "- Resources.Fn::ForEach::Topics\n",
+                "~ Globals\n    Function.Timeout: 3 -> 5\n"
+            ]
+        );
     }
 
     #[test]

@@ -61,17 +61,26 @@ pub struct PathChange {
     pub new: Option<Json>,
 }
 
-/// The changes from `old` to `new`, by section in the template's order (the description, the
-/// transforms and the metadata first), then logical ID. A template compared with itself (the
-/// same one, not an equal one) has none, found without comparing.
+/// The changes from `old` to `new`, by section in the template's order (the format version,
+/// the description, the transforms and the metadata first; the hooks and the top-level keys the
+/// model has no field for last), then logical ID, the entries of a section that are functions
+/// (`Fn::ForEach::Topics`) after its declarations. A template compared with itself (the same
+/// one, not an equal one) has none, found without comparing.
 pub fn diff(old: &Template, new: &Template) -> Vec<Change> {
     let mut changes = Vec::new();
     if std::ptr::eq(old, new) {
         return changes;
     }
+    let version = |t: &Template| Some(Json::from(t.format_version()));
     let description = |t: &Template| t.description().map(Json::from);
     let transforms =
         |t: &Template| (!t.transforms().is_empty()).then(|| Json::Array(t.transforms().to_vec()));
+    whole(
+        &mut changes,
+        Section::FormatVersion,
+        version(old),
+        version(new),
+    );
     whole(
         &mut changes,
         Section::Description,
@@ -90,33 +99,53 @@ pub fn diff(old: &Template, new: &Template) -> Vec<Change> {
         old.metadata(),
         new.metadata(),
     );
+    functions(&mut changes, Section::Metadata, old, new);
     section(
         &mut changes,
         Section::Parameters,
         old.parameters(),
         new.parameters(),
     );
+    functions(&mut changes, Section::Parameters, old, new);
     section(&mut changes, Section::Rules, old.rules(), new.rules());
+    functions(&mut changes, Section::Rules, old, new);
     section(
         &mut changes,
         Section::Mappings,
         old.mappings(),
         new.mappings(),
     );
+    functions(&mut changes, Section::Mappings, old, new);
     section(
         &mut changes,
         Section::Conditions,
         old.conditions(),
         new.conditions(),
     );
+    functions(&mut changes, Section::Conditions, old, new);
     section(
         &mut changes,
         Section::Resources,
         old.resources(),
         new.resources(),
     );
+    functions(&mut changes, Section::Resources, old, new);
     section(&mut changes, Section::Outputs, old.outputs(), new.outputs());
+    functions(&mut changes, Section::Outputs, old, new);
+    section(&mut changes, Section::Hooks, old.hooks(), new.hooks());
+    section(
+        &mut changes,
+        Section::Other,
+        old.other_keys(),
+        new.other_keys(),
+    );
     changes
+}
+
+/// The entries of `part` that are functions (`Fn::ForEach::Topics`, `Fn::Transform`), as
+/// entries of that section by their key.
+fn functions(changes: &mut Vec<Change>, part: Section, old: &Template, new: &Template) {
+    section(changes, part, old.functions(part), new.functions(part));
 }
 
 /// A part of the template that is one value (`None`: not there), as an entry of an empty ID.
@@ -369,6 +398,56 @@ mod tests {
             ]
         );
         assert!(diff(&new, &new.clone()).is_empty());
+    }
+
+    #[test]
+    fn loops_hooks_unknown_keys_and_the_version_are_compared_too() {
+        let old = Template::from_json(
+            r#"{"AWSTemplateFormatVersion": "2010-09-09",
+                "Transform": "AWS::LanguageExtensions",
+                "Resources": {
+                    "Jobs": {"Type": "AWS::SQS::Queue"},
+                    "Fn::ForEach::Topics": ["N", ["A", "B"], {"Topic${N}": {"Type": "AWS::SNS::Topic"}}]
+                },
+                "Hooks": {"BlueGreen": {"Type": "AWS::CodeDeploy::BlueGreen"}},
+                "Globals": {"Function": {"Timeout": 3}}}"#,
+        )
+        .unwrap();
+        let new = Template::from_json(
+            r#"{"AWSTemplateFormatVersion": "2099-01-01",
+                "Transform": "AWS::LanguageExtensions",
+                "Resources": {"Jobs": {"Type": "AWS::SQS::Queue"}},
+                "Globals": {"Function": {"Timeout": 5}}}"#,
+        )
+        .unwrap();
+        let all = diff(&old, &new);
+        let changes: Vec<(Section, &str, &ChangeKind)> = all
+            .iter()
+            .map(|c| (c.section, c.id.as_str(), &c.kind))
+            .collect();
+        let version = ChangeKind::Modified(vec![PathChange {
+            path: String::new(),
+            old: Some("2010-09-09".into()),
+            new: Some("2099-01-01".into()),
+        }]);
+        let globals = ChangeKind::Modified(vec![PathChange {
+            path: "Function.Timeout".into(),
+            old: Some(3.into()),
+            new: Some(5.into()),
+        }]);
+        assert_eq!(
+            changes,
+            [
+                (Section::FormatVersion, "", &version),
+                (
+                    Section::Resources,
+                    "Fn::ForEach::Topics",
+                    &ChangeKind::Removed
+                ),
+                (Section::Hooks, "BlueGreen", &ChangeKind::Removed),
+                (Section::Other, "Globals", &globals),
+            ]
+        );
     }
 
     #[test]

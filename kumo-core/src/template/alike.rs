@@ -242,7 +242,8 @@ mod tests {
     }
 
     /// Every text one byte away from a template's (a bracket, quote, colon, comma, backslash,
-    /// space or letter written over a byte or put before it, or a byte taken out) is read beside
+    /// space, letter or control character written over a byte or put before it, or a byte taken
+    /// out) is read beside
     /// the template as it is read alone: the same error, or the same template once the
     /// resources written alike are taken out of both.
     #[test]
@@ -252,7 +253,7 @@ mod tests {
         template.add_resource("Odd", odd).unwrap();
         // Pretty, as kumo keeps templates and writes the new one.
         let written = template.to_json();
-        let edits = b"{}[]\":,\\ x"
+        let edits = b"{}[]\":,\\ x\t\n\x01"
             .iter()
             .flat_map(|&byte| [Edit::Over(byte), Edit::Before(byte)])
             .chain([Edit::Out]);

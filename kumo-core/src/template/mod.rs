@@ -68,6 +68,12 @@ pub enum Section {
     Transform,
     /// `Metadata`
     Metadata,
+    /// `Hooks`
+    Hooks,
+    /// `AWSTemplateFormatVersion`
+    FormatVersion,
+    /// A top-level key the model has no field for (SAM's `Globals`), as an entry of that ID.
+    Other,
 }
 
 impl Section {
@@ -83,6 +89,9 @@ impl Section {
             Section::Description => "description",
             Section::Transform => "transform",
             Section::Metadata => "metadata entry",
+            Section::Hooks => "hook",
+            Section::FormatVersion => "format version",
+            Section::Other => "top-level key",
         }
     }
 }
@@ -99,6 +108,9 @@ impl fmt::Display for Section {
             Section::Description => "Description",
             Section::Transform => "Transform",
             Section::Metadata => "Metadata",
+            Section::Hooks => "Hooks",
+            Section::FormatVersion => "AWSTemplateFormatVersion",
+            Section::Other => "Other",
         })
     }
 }
@@ -321,6 +333,11 @@ impl Template {
         insert_new(section, loops, &key, value)?;
         self.add_transform(LANGUAGE_EXTENSIONS);
         Ok(())
+    }
+
+    /// The `AWSTemplateFormatVersion` (`2010-09-09`, the only one CloudFormation knows).
+    pub fn format_version(&self) -> &str {
+        &self.format_version
     }
 
     /// The description.

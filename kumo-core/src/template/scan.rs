@@ -101,14 +101,15 @@ impl<'a> Scan<'a> {
         self.eat(byte).then_some(())
     }
 
-    /// A key: a string without escapes.
+    /// A key: a string without escapes, and without the control characters JSON allows only
+    /// escaped.
     fn key(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.at;
         let end = start + memchr::memchr(b'"', self.bytes.get(start..)?)?;
         let key = &self.text[start..end];
         self.at = end + 1;
-        (!key.contains('\\')).then_some(key)
+        (!key.bytes().any(|b| b == b'\\' || b < 0x20)).then_some(key)
     }
 
     /// The text of the value that starts here: a string, an object or array up to its
