@@ -41,8 +41,10 @@ fn is_missing_stack(err: &impl ProvideErrorMetadata) -> bool {
     err.message().is_some_and(|m| m.contains("does not exist"))
 }
 
-/// A template's text: JSON when it starts with `{`, else YAML.
+/// A template's text: JSON when it starts with `{`, else YAML; a byte order mark before it (as
+/// some Windows editors write) is left out.
 pub fn read_template(text: &str) -> Result<Template, kumo_core::TemplateError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if is_json(text) {
         Template::from_json(text)
     } else {
@@ -1174,6 +1176,14 @@ pub(crate) fn tag_values(tags: &[Tag]) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_after_a_byte_order_mark_is_read_as_json() {
+        let text = "\u{feff}{\"Metadata\": {\"N\": 1e3}, \"Resources\": {\"Q\": {\"Type\": \"AWS::SQS::Queue\"}}}";
+        let template = read_template(text).unwrap();
+        assert_eq!(template.metadata()["N"], serde_json::json!(1000.0));
+        assert!(read_template("\u{feff}{\"Resources\": {\"Q\": 00}}").is_err());
+    }
 
     #[test]
     fn only_an_update_is_cancelled_while_it_runs_or_once_it_does() {

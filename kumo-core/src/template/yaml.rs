@@ -59,9 +59,11 @@ const SHORT_FORMS: [&str; 26] = [
 /// How deep collections may nest: far beyond any template, short of the stack's limit.
 const MAX_DEPTH: usize = 256;
 
-/// How many values (scalars and collections, those an alias repeats counted again) a template
-/// may stand for: twice what CloudFormation's largest template (1 MB of text, at least two
-/// bytes a value) can hold. A few lines of aliases of aliases can stand for billions.
+/// How many values (scalars and collections; those an alias repeats, and an anchor's copy of
+/// its own, counted again) a template may stand for: twice what CloudFormation's largest
+/// template (1 MB of text, at least two bytes a value) can hold. A few lines of aliases of
+/// aliases can stand for billions, and a few hundred anchors nested in each other copy what
+/// they hold a few hundred times.
 const MAX_VALUES: usize = 1_000_000;
 
 impl Template {
@@ -93,6 +95,7 @@ impl Template {
             parser: Parser::new_from_str(text),
             anchors: BTreeMap::new(),
             values: 0,
+            copies: 0,
         }
         .stream()
     }
@@ -114,6 +117,8 @@ struct Reader<'input> {
     anchors: BTreeMap<usize, (Json, usize)>,
     /// How many values have been built so far (see [`MAX_VALUES`]).
     values: usize,
+    /// How many values the anchors' copies hold.
+    copies: usize,
 }
 
 impl<'input> Reader<'input> {
@@ -197,21 +202,26 @@ impl<'input> Reader<'input> {
             }
         };
         if anchor != 0 {
-            self.anchors
-                .insert(anchor, (value.clone(), self.values - before));
+            // The copy kept for the aliases counts too: anchors within anchors copy each
+            // level's values again.
+            let values = self.values - before;
+            self.copies = self.copies.saturating_add(values);
+            self.count(0, span)?;
+            self.anchors.insert(anchor, (value.clone(), values));
         }
         Ok(value)
     }
 
-    /// Counts `values` more values built, or fails at `span` past [`MAX_VALUES`].
+    /// Counts `values` more values built, or fails at `span` past [`MAX_VALUES`] with the
+    /// anchors' copies.
     fn count(&mut self, values: usize, span: Span) -> Result<(), TemplateError> {
         self.values = self.values.saturating_add(values);
-        if self.values > MAX_VALUES {
+        if self.values.saturating_add(self.copies) > MAX_VALUES {
             return Err(error(
                 span.start,
                 format!(
                     "the template stands for more than {MAX_VALUES} values, more than \
-                     CloudFormation takes (aliases that repeat aliases?)"
+                     CloudFormation takes (aliases that repeat aliases, anchors within anchors?)"
                 ),
             ));
         }
@@ -762,10 +772,18 @@ mod tests {
         );
         // An alias repeated to just under the limit is read.
         let list = format!("[{}]", ["0"; 999].join(", "));
-        let fine = format!("A: &a {list}\nB: [{}]\n", ["*a"; 998].join(", "));
-        assert_eq!(read(&fine)["B"].as_array().unwrap().len(), 998);
+        let fine = format!("A: &a {list}\nB: [{}]\n", ["*a"; 997].join(", "));
+        assert_eq!(read(&fine)["B"].as_array().unwrap().len(), 997);
         let over = format!("A: &a {list}\nB: [{}]\n", ["*a"; 1000].join(", "));
         assert!(fails(&over).contains("line 2 column"), "{}", fails(&over));
+        // Without an alias, anchors nested in each other: each keeps a copy of what it holds.
+        let inner = ["1"; 20_000].join(",");
+        let nested = format!("A: {}{inner}{}\n", "&a [".repeat(60), "]".repeat(60));
+        assert!(
+            fails(&nested).contains("more than 1000000 values"),
+            "{}",
+            fails(&nested)
+        );
     }
 
     #[test]
