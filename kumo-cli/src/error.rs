@@ -164,6 +164,14 @@ pub enum CliError {
         /// The stack.
         stack: String,
     },
+    /// A stack has a region of its own in an environment with several regions.
+    #[error("stack `{stack}` has its own `region` ({region}), and the environment has several regions: each of them would deploy it to {region}, the same stack (deploy it from an environment with one region, or leave its `region` out)")]
+    StackRegionOnManyRegions {
+        /// The stack.
+        stack: String,
+        /// Its region.
+        region: String,
+    },
     /// `--region` or `--target` names a target the environment does not have.
     #[error("unknown target `{given}`; the environment's targets are: {}", known.join(", "))]
     UnknownTarget {

@@ -34,7 +34,8 @@ impl fmt::Display for Place {
 /// The targets of an environment with `config`, in kumo.toml's order (accounts, then regions
 /// in each), narrowed to `regions` (`--region`) and `wanted` (`--target ACCOUNT/REGION` or
 /// `REGION`). Without `regions` in kumo.toml, `--region` names the regions itself. A stack set
-/// (a stack's `stack-set` section) is refused with several targets: it has its own.
+/// (a stack's `stack-set` section) is refused with several targets: it has its own; so is a
+/// stack's own `region` with several regions, each of which would deploy it there.
 pub fn places(
     config: &EnvConfig,
     regions: &[String],
@@ -73,6 +74,15 @@ pub fn places(
             return Err(CliError::StackSetOnManyTargets {
                 stack: stack.clone(),
             });
+        }
+    }
+    if configured.len() > 1 {
+        let pinned = config
+            .stacks
+            .iter()
+            .find_map(|(stack, settings)| Some((stack.clone(), settings.region.clone()?)));
+        if let Some((stack, region)) = pinned {
+            return Err(CliError::StackRegionOnManyRegions { stack, region });
         }
     }
     let known = || all.iter().map(ToString::to_string).collect::<Vec<_>>();
@@ -284,5 +294,34 @@ pub(crate) mod tests {
         assert!(matches!(one, CliError::StackSetOnManyTargets { .. }));
         config.regions.truncate(1);
         assert_eq!(names(&places(&config, &[], &[]).unwrap()), ["us-east-1"]);
+    }
+
+    #[test]
+    fn a_stack_of_its_own_region_is_refused_with_several_regions() {
+        let pinned = || crate::config::StackSettings {
+            region: Some("ap-southeast-2".to_owned()),
+            ..Default::default()
+        };
+        let mut regions = config(&["us-east-1", "eu-west-1"], &[]);
+        regions.stacks.insert("edge".to_owned(), pinned());
+        let err = places(&regions, &[], &[]).unwrap_err().to_string();
+        assert!(
+            err.starts_with("stack `edge` has its own `region` (ap-southeast-2), and the environment has several regions"),
+            "{err}"
+        );
+        let mut accounts = config(&["us-east-1"], &["111111111111", "222222222222"]);
+        accounts.stacks.insert("edge".to_owned(), pinned());
+        assert_eq!(
+            places(&accounts, &[], &[]).unwrap().len(),
+            2,
+            "one region in each account"
+        );
+        let mut given = config(&[], &[]);
+        given.stacks.insert("edge".to_owned(), pinned());
+        assert!(places(&given, &strings(&["us-east-1", "eu-west-1"]), &[]).is_err());
+        assert_eq!(
+            places(&given, &strings(&["us-east-1"]), &[]).unwrap().len(),
+            1
+        );
     }
 }
