@@ -368,7 +368,10 @@ async fn deploy(
         let prepared = prepare::name(&fingerprint);
         print(
             out,
-            format!("{name}: prepared change set {prepared}; nothing was changed; run `deploy --execute {prepared}` to execute it"),
+            format!(
+                "{name}: prepared change set {prepared}; nothing was changed; run `deploy {} --execute {prepared}` to execute it",
+                stack.name()
+            ),
         )?;
         review.insert("result".to_owned(), json!("prepared"));
         review.insert("change_set".to_owned(), json!(prepared));

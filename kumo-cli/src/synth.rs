@@ -74,25 +74,28 @@ fn write(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The app's stacks named on the command line, or all of them.
+/// The app's stacks named on the command line (each once, in the order first named), or all
+/// of them.
 pub fn select<'a>(app: &'a dyn App, names: &[String]) -> Result<Vec<&'a dyn Stack>, CliError> {
     let stacks = app.stacks();
     if names.is_empty() {
         return Ok(stacks);
     }
-    names
-        .iter()
-        .map(|name| {
-            stacks
-                .iter()
-                .find(|stack| stack.name() == name)
-                .copied()
-                .ok_or_else(|| CliError::UnknownStack {
-                    name: name.clone(),
-                    available: stacks.iter().map(|s| s.name().to_owned()).collect(),
-                })
-        })
-        .collect()
+    let mut selected: Vec<&dyn Stack> = Vec::with_capacity(names.len());
+    for name in names {
+        let stack = stacks
+            .iter()
+            .find(|stack| stack.name() == name)
+            .copied()
+            .ok_or_else(|| CliError::UnknownStack {
+                name: name.clone(),
+                available: stacks.iter().map(|s| s.name().to_owned()).collect(),
+            })?;
+        if !selected.iter().any(|s| s.name() == stack.name()) {
+            selected.push(stack);
+        }
+    }
+    Ok(selected)
 }
 
 /// Builds and validates a stack's template and its nested stacks' templates. Size is checked

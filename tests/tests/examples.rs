@@ -83,3 +83,20 @@ fn bench_500_has_500_resources_and_passes_cfn_lint() {
         .unwrap();
     cfn_lint(&template).unwrap();
 }
+
+#[test]
+fn a_stack_named_twice_is_selected_once() {
+    let app = kumo_examples::mes_platform::app();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join(".kumo");
+    let run = |args: &[&str]| {
+        let mut argv = vec!["mes-platform", "--state-dir", state.to_str().unwrap()];
+        argv.extend_from_slice(args);
+        kumo_tests::run(&app, &argv)
+    };
+    let (code, once) = run(&["synth", "mes-data"]);
+    assert_eq!(code, std::process::ExitCode::SUCCESS, "{once}");
+    let (code, twice) = run(&["synth", "mes-data", "mes-data"]);
+    assert_eq!(code, std::process::ExitCode::SUCCESS, "{twice}");
+    assert_eq!(twice, once);
+}

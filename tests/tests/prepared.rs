@@ -122,6 +122,10 @@ fn a_prepared_change_set_is_executed_as_made_and_refused_once_stale() {
     assert!(out.contains("+ Jobs (AWS::SQS::Queue) add"), "{out}");
     let first = prepared(&out);
     assert!(first.starts_with("kumo-prepared-"), "{out}");
+    assert!(
+        out.contains(&format!("run `deploy prepared --execute {first}`")),
+        "{out}"
+    );
     assert_eq!(
         runtime.block_on(stack(&client)).0.as_deref(),
         Some("REVIEW_IN_PROGRESS")
@@ -129,7 +133,13 @@ fn a_prepared_change_set_is_executed_as_made_and_refused_once_stale() {
     assert_eq!(runtime.block_on(change_sets(&client)), [first.as_str()]);
     assert!(!dir.join(".kumo/applied").exists());
 
-    let (code, out) = kumo(0, &moto, dir, &["deploy", "--execute", &first, "--yes"]);
+    // As the hint says, the stack named.
+    let (code, out) = kumo(
+        0,
+        &moto,
+        dir,
+        &["deploy", "prepared", "--execute", &first, "--yes"],
+    );
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.contains("CREATE_COMPLETE"), "{out}");
     assert!(out.contains("JobsUrl = "), "{out}");
