@@ -42,15 +42,15 @@ impl Setting {
     /// How it reads: `~ parameter Size: 1 -> 2`; a name or value with a control character in
     /// it (a line break) is quoted with escapes (`"a\nb"`), so that a change is one line.
     pub fn line(&self) -> String {
-        let escaped = |text: &str| match text.contains(char::is_control) {
-            true => format!("{text:?}"),
-            false => text.to_owned(),
+        let show = |v: &Option<String>| {
+            v.as_deref()
+                .map_or("(none)".into(), crate::ui::one_line)
+                .into_owned()
         };
-        let show = |v: &Option<String>| v.as_deref().map_or("(none)".to_owned(), escaped);
         format!(
             "~ {} {}: {} -> {}",
             self.kind,
-            escaped(&self.key),
+            crate::ui::one_line(&self.key),
             show(&self.old),
             show(&self.new)
         )

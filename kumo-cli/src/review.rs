@@ -14,7 +14,7 @@ use serde_json::{json, Value as Json};
 use similar::{ChangeTag, TextDiff};
 
 use crate::secrets::MASK;
-use crate::ui::Style;
+use crate::ui::{one_line, Style};
 
 /// Values up to this many characters (compact JSON) are shown on one line.
 const SHORT: usize = 60;
@@ -129,9 +129,9 @@ impl<'t> Review<'t> {
     /// `replaced` when the change replaces it (`, holds data` when its type does).
     fn entry(&self, change: &Change) -> String {
         let Some(kind) = self.resource_type(change) else {
-            return match (change.section, change.id.as_str()) {
-                (Section::Other, id) => id.to_owned(),
-                (section, "") => section.to_string(),
+            return match (change.section, one_line(&change.id)) {
+                (Section::Other, id) => id.into_owned(),
+                (section, id) if id.is_empty() => section.to_string(),
                 (section, id) => format!("{section}.{id}"),
             };
         };
@@ -143,7 +143,12 @@ impl<'t> Review<'t> {
             (false, true) if change.kind == ChangeKind::Removed => " holds data",
             _ => "",
         };
-        format!("{}.{} ({kind}){mark}", change.section, change.id)
+        format!(
+            "{}.{} ({}){mark}",
+            change.section,
+            one_line(&change.id),
+            one_line(kind)
+        )
     }
 
     /// Whether the change at `path` replaces the resource: it is under a property the type's
@@ -216,7 +221,7 @@ fn path_lines(change: &PathChange, hidden: bool, replaces: bool) -> Vec<(Style, 
     // The path, `: ` after it; nothing for a part of the template that is one value.
     let at = match change.path.as_str() {
         "" => String::new(),
-        path => format!("{path}: "),
+        path => format!("{}: ", one_line(path)),
     };
     if old.len() <= SHORT && new.len() <= SHORT {
         return vec![(Style::Changed, format!("    {at}{old} -> {new}{note}"))];
@@ -338,6 +343,23 @@ mod tests {
                 "- Resources.Fn::ForEach::Topics\n",
                 "~ Globals\n    Function.Timeout: 3 -> 5\n"
             ]
+        );
+    }
+
+    #[test]
+    fn names_from_a_template_cannot_split_a_line_or_drive_the_terminal() {
+        let template = |value: u8| {
+            Template::from_json(&format!(
+                r#"{{"Resources": {{"Evil\u001b[31m\nLINE": {{"Type": "AWS::SQS::Queue\u001b[2J",
+                    "Properties": {{"A\nB": {value}}}}}}}}}"#
+            ))
+            .unwrap()
+        };
+        let (old, new) = (template(1), template(2));
+        let changes = diff(&old, &new);
+        assert_eq!(
+            text(&changes[0], &old, &new),
+            "~ Resources.\"Evil\\u{1b}[31m\\nLINE\" (\"AWS::SQS::Queue\\u{1b}[2J\")\n    \"Properties.A\\nB\": 1 -> 2\n"
         );
     }
 

@@ -188,7 +188,11 @@ fn report(written: &Written, options: &Options, out: &mut dyn Write) -> std::io:
             writeln!(out, "    fallback: {fallback}")?;
         }
         for problem in &stack.refused {
-            writeln!(out, "    synth refuses it until mended: {problem}")?;
+            writeln!(
+                out,
+                "    synth refuses it until mended: {}",
+                crate::ui::one_line(problem)
+            )?;
         }
     }
     Ok(())

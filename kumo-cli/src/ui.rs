@@ -2,6 +2,7 @@
 //! lines.
 
 use serde_json::Value as Json;
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -23,6 +24,16 @@ pub struct Ui {
     pub json: bool,
     report: RefCell<BTreeMap<String, Json>>,
     parallel: Cell<bool>,
+}
+
+/// `text` for a line of output: as it is, or, when it holds a control character (a line
+/// break, a terminal's escape), quoted with Rust's escapes, so that text from a template or a
+/// deployed stack can neither split the line nor drive the terminal.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    match text.contains(char::is_control) {
+        true => Cow::Owned(format!("{text:?}")),
+        false => Cow::Borrowed(text),
+    }
 }
 
 /// What a piece of text means, for its colour.
@@ -247,6 +258,13 @@ impl Drop for Prefixed<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_with_a_control_character_is_quoted_with_escapes() {
+        assert_eq!(one_line("Jobs"), "Jobs");
+        assert_eq!(one_line("Ünï-código"), "Ünï-código");
+        assert_eq!(one_line("a\nb\u{1b}[2J"), r#""a\nb\u{1b}[2J""#);
+    }
 
     #[test]
     fn colour_only_on_a_terminal_and_never_with_json() {
