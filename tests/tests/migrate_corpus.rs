@@ -1,7 +1,7 @@
 //! `kumo migrate` on real templates nobody here wrote: every template of cfn-lint's fixtures
 //! (see `kumo_tests::corpus`), and kumo's own hard cases (`migrate-hard/`: control characters,
-//! fractional and negative bounds and mapping values, logical IDs that collide as Rust names),
-//! is migrated into one crate, which is built once; each stack's synthesized template must
+//! fractional and negative bounds and mapping values, integers beyond `i32` and `i64`, transform
+//! names with control characters, logical IDs that collide as Rust names), is migrated into one crate, which is built once; each stack's synthesized template must
 //! equal its input semantically (`Template::canonical_json`).
 //!
 //! The templates that do not are listed, each with its reason, in `migrate-exceptions.txt`; the

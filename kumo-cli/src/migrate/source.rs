@@ -12,7 +12,7 @@ use super::format::{format_body, Statement};
 use super::index::{Index, Shape, TypeDef};
 use super::names::{derives, Names};
 use super::parameter::{native_parameter, parameter_builder};
-use super::values::{json_macro, Context, Handle};
+use super::values::{json_macro, number, Context, Handle};
 use super::MigrateError;
 
 /// A template written as Rust.
@@ -174,7 +174,11 @@ impl Writer<'_> {
     fn header_sections(&mut self, json: &Json, base: serde_json::Map<String, Json>) -> String {
         let mut out = String::new();
         if let Some(Json::Array(items)) = json.get("Transform") {
-            let names: Vec<String> = items.iter().map(|t| format!("{t}")).collect();
+            let names: Vec<String> = items
+                .iter()
+                .filter_map(Json::as_str)
+                .map(|name| format!("{name:?}"))
+                .collect();
             let _ = write!(out, ", transform = [{}]", names.join(", "));
         }
         if let Some(metadata) = json["Metadata"].as_object() {
@@ -546,7 +550,7 @@ pub(super) fn mapping_entries(mapping: &Json) -> Option<Vec<String>> {
 fn mapping_value(value: &Json) -> Option<String> {
     match value {
         Json::String(text) => Some(format!("{text:?}")),
-        Json::Number(n) if !n.to_string().starts_with('-') => Some(n.to_string()),
+        Json::Number(n) if !n.to_string().starts_with('-') => Some(number(n)),
         Json::Array(items) => {
             let items: Option<Vec<String>> = items
                 .iter()

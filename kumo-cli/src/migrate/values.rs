@@ -395,10 +395,12 @@ fn integer(n: i64, suffix: &str) -> String {
     }
 }
 
-/// A number as an `f64` literal that writes the same JSON: integers within `i32` stay integers.
+/// A number as an `f64` literal that writes the same JSON: integers within `i32` stay integers;
+/// `None` for a larger integer, which an `f64` would not write as it is.
 fn double(n: &serde_json::Number) -> Option<String> {
-    if let Some(i) = n.as_i64() {
-        return i32::try_from(i).is_ok().then(|| i.to_string());
+    if !n.is_f64() {
+        let small = n.as_i64().and_then(|i| i32::try_from(i).ok());
+        return small.map(|i| i.to_string());
     }
     let f = n.as_f64()?;
     let text = format!("{f:?}");
@@ -407,6 +409,16 @@ fn double(n: &serde_json::Number) -> Option<String> {
     } else {
         format!("{text}.0")
     })
+}
+
+/// A JSON number as a Rust literal of the same value and JSON: an integer beyond `i32`, which
+/// an unsuffixed literal would be, with its type (`3000000000_i64`, `_u64` beyond `i64`).
+pub fn number(n: &serde_json::Number) -> String {
+    match (n.as_i64(), n.as_u64()) {
+        (Some(i), _) => integer(i, "i64"),
+        (None, Some(u)) => format!("{u}_u64"),
+        (None, None) => n.to_string(),
+    }
 }
 
 /// `serde_json::json!` of a value, pretty when long.
@@ -428,12 +440,24 @@ fn json_text(value: &Json, format: impl Formatter) -> String {
     String::from_utf8(text).unwrap_or_default()
 }
 
-/// A JSON formatter whose escapes Rust reads too: a control character is written `\u{1b}`
+/// A JSON formatter whose text Rust reads too: a control character is written `\u{1b}`
 /// rather than `\u001b`, and backspace and form feed `\u{8}` and `\u{c}` rather than `\b` and
-/// `\f`, which a Rust string literal does not take.
+/// `\f`, which a Rust string literal does not take; an integer beyond `i32` with its type
+/// ([`number`]), since `json!` would take it for an `i32`.
 struct RustEscapes<F>(F);
 
 impl<F: Formatter> Formatter for RustEscapes<F> {
+    fn write_i64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: i64) -> io::Result<()> {
+        writer.write_all(integer(value, "i64").as_bytes())
+    }
+
+    fn write_u64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: u64) -> io::Result<()> {
+        match i64::try_from(value) {
+            Ok(value) => self.write_i64(writer, value),
+            Err(_) => write!(writer, "{value}_u64"),
+        }
+    }
+
     fn write_char_escape<W: ?Sized + io::Write>(
         &mut self,
         writer: &mut W,
@@ -510,6 +534,33 @@ mod tests {
             json_macro(&long),
             format!("json!({{\n  \"Note\": \"{}\"\n}})", "\\u{1b}".repeat(20))
         );
+    }
+
+    #[test]
+    fn integers_beyond_i32_carry_their_type() {
+        let value =
+            json!({"A": 3_000_000_000_i64, "B": -3_000_000_000_i64, "C": u64::MAX, "D": [7, -7]});
+        assert_eq!(
+            json_macro(&value),
+            r#"json!({"A":3000000000_i64,"B":-3000000000_i64,"C":18446744073709551615_u64,"D":[7,-7]})"#
+        );
+        let mut cx = Context::default();
+        let big = json!(12_345_678_901_234_567_890_u64);
+        assert_eq!(
+            cx.expr(&big, &Shape::String, None),
+            "adopt::raw::<String>(json!(12345678901234567890_u64))",
+            "a string property's number beyond i64 stays that number"
+        );
+        assert_eq!(
+            cx.expr(&big, &Shape::Double, None),
+            "adopt::raw::<f64>(json!(12345678901234567890_u64))"
+        );
+        assert_eq!(number(&serde_json::Number::from(5)), "5");
+        assert_eq!(
+            number(&serde_json::Number::from(1_u64 << 40)),
+            "1099511627776_i64"
+        );
+        assert_eq!(number(&serde_json::Number::from_f64(1.5).unwrap()), "1.5");
     }
 
     #[test]
