@@ -70,15 +70,18 @@ pub enum CliError {
         /// Why.
         message: String,
     },
-    /// The stack has no outputs to show.
-    #[error("stack `{stack}` is not deployed{}", match (*live, cfg!(feature = "deploy")) {
+    /// Stacks have no outputs to show.
+    #[error("{} not deployed{}", match stacks.as_slice() {
+        [one] => format!("stack `{one}` is"),
+        many => format!("stacks `{}` are", many.join("`, `")),
+    }, match (*live, cfg!(feature = "deploy")) {
         (true, _) => "",
         (false, true) => " from here (no .kumo/outputs; try --live)",
         (false, false) => " from here (no .kumo/outputs)",
     })]
     NotDeployed {
-        /// The stack's CloudFormation name.
-        stack: String,
+        /// The stacks' CloudFormation names.
+        stacks: Vec<String>,
         /// Whether CloudFormation was asked.
         live: bool,
     },

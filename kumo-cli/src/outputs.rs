@@ -24,7 +24,8 @@ use crate::workspace::Workspace;
 type Outputs = BTreeMap<String, String>;
 
 /// Prints the outputs of the selected stacks as deployed (`--live`), with every output that
-/// reveals a secret masked; without `--live`, [`offline`].
+/// reveals a secret masked, and fails naming those not deployed; without `--live`,
+/// [`offline`].
 #[cfg(feature = "deploy")]
 pub async fn run(
     app: &dyn App,
@@ -48,16 +49,14 @@ pub async fn run(
                 .await?
                 .map(|deployed| deployed.outputs),
         };
-        all.insert(
-            name.clone(),
-            masked(stack, &session.env, name, true, outputs)?,
-        );
+        all.insert(name, masked(stack, &session.env, outputs)?);
     }
-    print(&session.ui, &all, out)
+    print(&session.ui, &all, true, out)
 }
 
 /// Prints the outputs of the selected stacks as kumo recorded them at their last deploy to the
-/// workspace's target, with every output that reveals a secret masked.
+/// workspace's target, with every output that reveals a secret masked, and fails naming those
+/// without a record.
 pub fn offline(
     app: &dyn App,
     workspace: Workspace<'_>,
@@ -72,40 +71,50 @@ pub fn offline(
             stack.name(),
             workspace.target_filter(stack.name()),
         )?;
-        all.insert(
-            name.clone(),
-            masked(stack, workspace.env, name, false, outputs)?,
-        );
+        all.insert(name, masked(stack, workspace.env, outputs)?);
     }
-    print(workspace.ui, &all, out)
+    print(workspace.ui, &all, false, out)
 }
 
-/// The `outputs` of `stack` (called `name`; `None`: not deployed, read `live` or not), masked
-/// as deploy masks them: the recorded ones again, in case an older kumo wrote them.
+/// The `outputs` of `stack` (`None`: not deployed), masked as deploy masks them: the recorded
+/// ones again, in case an older kumo wrote them.
 fn masked(
     stack: &dyn Stack,
     env: &Environment,
-    name: String,
-    live: bool,
     outputs: Option<Outputs>,
-) -> Result<Outputs, CliError> {
-    let outputs = outputs.ok_or(CliError::NotDeployed { stack: name, live })?;
+) -> Result<Option<Outputs>, CliError> {
+    let Some(outputs) = outputs else {
+        return Ok(None);
+    };
     let template = build(stack, env)?;
-    Ok(mask_outputs(&template, &BTreeMap::new(), outputs))
+    Ok(Some(mask_outputs(&template, &BTreeMap::new(), outputs)))
 }
 
-/// Prints each stack's outputs, `KEY = value` under its name, and reports them.
+/// Prints each deployed stack's outputs, `KEY = value` under its name, and reports them; then
+/// fails naming the stacks not deployed (read `live` or not), if any.
 fn print(
     ui: &Ui,
-    all: &BTreeMap<String, Outputs>,
+    all: &BTreeMap<String, Option<Outputs>>,
+    live: bool,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
+    let mut missing = Vec::new();
     for (name, outputs) in all {
+        let Some(outputs) = outputs else {
+            missing.push(name.clone());
+            continue;
+        };
         writeln!(out, "{name}:").map_err(CliError::Stdout)?;
         for (key, value) in outputs {
             writeln!(out, "  {key} = {value}").map_err(CliError::Stdout)?;
         }
         ui.report(name, serde_json::json!(outputs));
     }
-    Ok(ExitCode::SUCCESS)
+    match missing.is_empty() {
+        true => Ok(ExitCode::SUCCESS),
+        false => Err(CliError::NotDeployed {
+            stacks: missing,
+            live,
+        }),
+    }
 }

@@ -100,3 +100,35 @@ fn a_stack_named_twice_is_selected_once() {
     assert_eq!(code, std::process::ExitCode::SUCCESS, "{twice}");
     assert_eq!(twice, once);
 }
+
+#[test]
+fn outputs_shows_the_stacks_recorded_and_names_those_not() {
+    let app = kumo_examples::mes_platform::app();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join(".kumo");
+    let recorded = state.join("outputs/dev/us-east-1/123456789012");
+    std::fs::create_dir_all(&recorded).unwrap();
+    std::fs::write(
+        recorded.join("mes-network.json"),
+        "{\"VpcId\": \"vpc-1\"}\n",
+    )
+    .unwrap();
+    let argv = [
+        "mes-platform",
+        "--state-dir",
+        state.to_str().unwrap(),
+        "outputs",
+    ];
+    let (code, out) = kumo_tests::run(&app, &argv);
+    assert_eq!(code, std::process::ExitCode::from(2), "{out}");
+    assert!(
+        out.starts_with("mes-network-dev:\n  VpcId = vpc-1\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(
+            "error: stacks `mes-data-dev`, `mes-service-dev` are not deployed from here (no .kumo/outputs; try --live)\n"
+        ),
+        "{out}"
+    );
+}
