@@ -40,6 +40,45 @@ pub fn attribute_problem(resource: &Json) -> Option<String> {
     })
 }
 
+/// Whether `rule` has only what a `rule` statement states: a condition, and assertions each of
+/// an `Assert` and a text `AssertDescription`.
+fn rule_is_stated(rule: &Json) -> bool {
+    let Some(rule) = rule.as_object() else {
+        return false;
+    };
+    rule.iter().all(|(key, value)| match (key.as_str(), value) {
+        ("RuleCondition", _) => true,
+        ("Assertions", Json::Array(assertions)) => assertions.iter().all(|assertion| {
+            assertion.as_object().is_some_and(|assertion| {
+                assertion.contains_key("Assert")
+                    && assertion.iter().all(|(key, value)| match key.as_str() {
+                        "Assert" => true,
+                        "AssertDescription" => value.is_string(),
+                        _ => false,
+                    })
+            })
+        }),
+        _ => false,
+    })
+}
+
+/// Whether `output` has only what an `output` statement states: a value, a text description
+/// and condition, and an export of a name.
+fn output_is_stated(output: &Json) -> bool {
+    let Some(output) = output.as_object() else {
+        return false;
+    };
+    output.contains_key("Value")
+        && output.iter().all(|(key, value)| match key.as_str() {
+            "Value" => true,
+            "Description" | "Condition" => value.is_string(),
+            "Export" => value
+                .as_object()
+                .is_some_and(|export| export.len() == 1 && export.contains_key("Name")),
+            _ => false,
+        })
+}
+
 /// The sections whose entries `stack!` declares one by one.
 const DECLARED: &[&str] = &[
     "Parameters",
@@ -53,7 +92,8 @@ const DECLARED: &[&str] = &[
 /// Takes out of a template's JSON what `stack!` cannot state, for `adopt::Base`: top-level
 /// sections it has no statement for, entries whose ID is not a logical ID (`Fn::ForEach::..`),
 /// resources with an attribute kumo has no setter for, mappings with a value `mapping` cannot
-/// state, and then the `Transform` too unless it is a list of names the header states.
+/// state, rules and outputs with a key their statements do not state, and then the `Transform`
+/// too unless it is a list of names the header states.
 pub fn split_base(mut json: Json) -> (Json, serde_json::Map<String, Json>) {
     let mut base = serde_json::Map::new();
     let Some(top) = json.as_object_mut() else {
@@ -79,6 +119,8 @@ pub fn split_base(mut json: Json) -> (Json, serde_json::Map<String, Json>) {
                 LogicalId::parse(id).is_err()
                     || (*section == "Resources" && attribute_problem(entry).is_some())
                     || (*section == "Mappings" && mapping_entries(entry).is_none())
+                    || (*section == "Rules" && !rule_is_stated(entry))
+                    || (*section == "Outputs" && !output_is_stated(entry))
             })
             .map(|(id, _)| id.clone())
             .collect();

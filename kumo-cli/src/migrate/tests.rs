@@ -147,6 +147,36 @@ Resources:
 }
 
 #[test]
+fn rules_and_outputs_with_keys_their_statements_lack_are_kept_as_written() {
+    let migrated = migrate(
+        r#"
+Rules:
+  Plain: {Assertions: [{Assert: !Equals [a, a], AssertDescription: same}]}
+  Odd: {Assertions: [{Assert: !Equals [a, a], Extra: x}], Other: y}
+Resources:
+  Jobs: {Type: AWS::SQS::Queue}
+Outputs:
+  Url: {Value: !Ref Jobs, Export: {Name: jobs-url}}
+  Exported: {Value: !Ref Jobs, Export: {Name: jobs, Extra: 1}}
+"#,
+    );
+    for written in [
+        "let template_base = adopt::Base(json!({",
+        r#""Extra": 1,"#,
+        r#""Extra": "x""#,
+        r#""Other": "y""#,
+        r#".description("same")"#,
+        r#"export = "jobs-url""#,
+    ] {
+        assert!(migrated.source.contains(written), "{}", migrated.source);
+    }
+    assert_eq!(
+        migrated.fallbacks,
+        ["Outputs.Exported, Rules.Odd as written (adopt::Base)"]
+    );
+}
+
+#[test]
 fn what_synth_will_refuse_is_said_when_migrating() {
     let dir = tempfile::tempdir().unwrap();
     let template = dir.path().join("dangling.json");
