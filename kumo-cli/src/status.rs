@@ -1,14 +1,15 @@
 //! `status`: each stack's status, last update, and whether the local template is the deployed
-//! one (which is not CloudFormation's drift: that compares resources with their template).
+//! one (which is not CloudFormation's drift: that compares resources with their template); a
+//! stack under review (REVIEW_IN_PROGRESS) is not deployed yet.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::{App, Template};
+use kumo_core::App;
 use serde_json::json;
 
 use crate::cli::Selection;
-use crate::engine::Engine;
+use crate::engine::{read_template, Engine};
 use crate::error::CliError;
 use crate::progress::status_style;
 use crate::session::Session;
@@ -38,10 +39,18 @@ pub async fn run(
                 ui.report(&name, json!({"status": null}));
                 format!("{name}: not deployed")
             }
+            // A stack under review has no template deployed: a change set waits to create it.
+            Some(deployed) if deployed.status == "REVIEW_IN_PROGRESS" => {
+                ui.report(&name, json!({"status": deployed.status}));
+                format!(
+                    "{name}: not deployed; {}: a change set waits to create it",
+                    ui.paint(status_style(&deployed.status), &deployed.status)
+                )
+            }
             Some(deployed) => {
                 let local = build(stack, &session.env)?;
                 let current = matches!(
-                    Template::from_json(&engine.template().await?),
+                    read_template(&engine.template().await?),
                     Ok(remote) if remote == local
                 );
                 let template = if current {

@@ -132,6 +132,12 @@ fn a_prepared_change_set_is_executed_as_made_and_refused_once_stale() {
     );
     assert_eq!(runtime.block_on(change_sets(&client)), [first.as_str()]);
     assert!(!dir.join(".kumo/applied").exists());
+    let (code, out) = kumo(0, &moto, dir, &["status"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(
+        out,
+        "prepared-dev: not deployed; REVIEW_IN_PROGRESS: a change set waits to create it\n"
+    );
 
     // As the hint says, the stack named.
     let (code, out) = kumo(
