@@ -60,7 +60,7 @@ pub async fn run(
         if let Some(producer) = waits_for {
             writeln!(
                 out,
-                "{name}: cannot be planned before `{producer}` is deployed (it uses that stack); deploy creates both in order"
+                "{name}: cannot be planned before `{producer}` is deployed (it uses that stack); a deploy of both creates them in order"
             )
             .map_err(CliError::Stdout)?;
             ui.report(&name, json!({"planned": false, "waits_for": producer}));
