@@ -188,8 +188,13 @@ impl<'input> Reader<'input> {
                 (tagged(Json::Object(map), tag.as_deref(), span)?, anchor)
             }
             Event::Alias(anchor) => {
+                // The parser refuses an alias of an anchor not seen; one seen but not kept yet
+                // is the anchor of a value the alias is within.
                 let Some((_, values)) = self.anchors.get(&anchor) else {
-                    return Err(error(span.start, "an alias of an unknown anchor"));
+                    return Err(error(
+                        span.start,
+                        "an alias of the anchor it is within: a value cannot hold itself",
+                    ));
                 };
                 self.count(*values, span)?;
                 return Ok(self.anchors[&anchor].0.clone());
@@ -753,6 +758,12 @@ mod tests {
             read("A: &tags [{Key: k, Value: v}]\nB: *tags\n"),
             json!({"A": [{"Key": "k", "Value": "v"}], "B": [{"Key": "k", "Value": "v"}]})
         );
+        let within = fails("Metadata: &m {a: *m}\n");
+        assert!(
+            within.contains("line 1 column 18: an alias of the anchor it is within"),
+            "{within}"
+        );
+        assert!(fails("A: *nope\n").contains("unknown anchor"));
     }
 
     #[test]
