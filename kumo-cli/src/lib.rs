@@ -145,20 +145,21 @@ pub fn run(app: impl App) -> ExitCode {
 }
 
 /// Prints a command line's error and returns its exit code: clap's own output for a usage error
-/// (exit 2) or for `--help` and `--version` (exit 0); otherwise `error:` and the one-line
-/// message on standard error (exit 2).
+/// (exit 2) or for `--help` and `--version` (exit 0, or 2 when it cannot be written); otherwise
+/// `error:` and the one-line message on standard error (exit 2).
 pub(crate) fn exit_with(err: &(dyn std::error::Error + 'static)) -> ExitCode {
     let usage = std::iter::successors(Some(err), |e| e.source())
         .find_map(|e| e.downcast_ref::<clap::Error>());
     match usage {
-        Some(usage) => {
-            let _ = usage.print();
-            if usage.use_stderr() {
+        Some(usage) => match usage.print() {
+            // A reader that stopped reading (`--help | head`) has what it wanted.
+            Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                eprintln!("error: writing to standard output: {err}");
                 ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
             }
-        }
+            _ if usage.use_stderr() => ExitCode::from(2),
+            _ => ExitCode::SUCCESS,
+        },
         None => {
             eprintln!("error: {err}");
             ExitCode::from(2)
@@ -187,12 +188,35 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let args = args.into_iter().map(Into::into).collect();
-    let cli = cli::Cli::parse_args(args, &stack_names(app)).map_err(CliError::Usage)?;
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let json = args
+        .iter()
+        .take_while(|arg| *arg != "--")
+        .any(|arg| arg == "--json");
+    let cli = match cli::Cli::parse_args(args, &stack_names(app)) {
+        Ok(cli) => cli,
+        Err(err) => return Err(usage(err, json, out)),
+    };
     #[cfg(feature = "deploy")]
     return commands::run(app, cli, out, terminal);
     #[cfg(not(feature = "deploy"))]
     return offline::run(app, cli, out, terminal);
+}
+
+/// The error of arguments that do not parse; with `--json` among them, also the report of it
+/// (`{"error": ...}`, clap's first line) on `out`, as every failing command prints its report.
+/// Not for `--help` and `--version`, which clap prints.
+fn usage(err: clap::Error, json: bool, out: &mut dyn Write) -> CliError {
+    if json && err.use_stderr() {
+        let ui = ui::Ui::new(true, true, false, false);
+        let text = err.render().to_string();
+        let first = text.lines().next().unwrap_or_default();
+        ui.fail(first.strip_prefix("error: ").unwrap_or(first));
+        // The error is printed on standard error all the same; a report that cannot be written
+        // changes nothing about it.
+        let _ = writeln!(out, "{}", ui.finish_report());
+    }
+    CliError::Usage(err)
 }
 
 /// The names of the app's stacks, in its order.
@@ -219,5 +243,23 @@ mod tests {
         assert_eq!(exit_with(&usage), ExitCode::from(2));
         let help = CliError::Usage(parse(&["app", "--version"]));
         assert_eq!(exit_with(&help), ExitCode::SUCCESS);
+    }
+
+    #[test]
+    fn arguments_that_do_not_parse_are_reported_with_json() {
+        let app = kumo_core::StackGroup::new();
+        let mut out = Vec::new();
+        let err = execute(&app, ["app", "--json", "status", "--nope"], &mut out).unwrap_err();
+        assert!(matches!(err, CliError::Usage(_)));
+        let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            report,
+            serde_json::json!({"error": "unexpected argument '--nope' found"})
+        );
+        let mut out = Vec::new();
+        execute(&app, ["app", "status", "--nope"], &mut out).unwrap_err();
+        assert!(out.is_empty(), "no report without --json");
+        execute(&app, ["app", "--json", "--help"], &mut out).unwrap_err();
+        assert!(out.is_empty(), "help is clap's to print");
     }
 }
