@@ -99,7 +99,6 @@ pub fn diff(old: &Template, new: &Template) -> Vec<Change> {
         old.metadata(),
         new.metadata(),
     );
-    functions(&mut changes, Section::Metadata, old, new);
     section(
         &mut changes,
         Section::Parameters,

@@ -2,9 +2,18 @@
 //! mistyped one (`AWS::S3:Bucket`, `Custom::ami lookup`) is refused before a deploy rather than
 //! by it.
 
-use crate::template::Template;
+use crate::template::{Template, LANGUAGE_EXTENSIONS};
+use crate::Json;
 
 use super::ValidationError;
+
+/// The transforms AWS runs that define no resource types of their own (SAM's are
+/// `AWS::Serverless::*`); any other is a macro, which may define its own (`Boto3::S3.put`).
+const TYPELESS_TRANSFORMS: &[&str] = &[
+    LANGUAGE_EXTENSIONS,
+    "AWS::Serverless-2016-10-31",
+    "AWS::Include",
+];
 
 /// The longest name after `Custom::`.
 const MAX_CUSTOM_NAME: usize = 60;
@@ -13,7 +22,11 @@ const MAX_CUSTOM_NAME: usize = 60;
 const PART_LENGTH: std::ops::RangeInclusive<usize> = 2..=64;
 
 impl Template {
+    /// Checks each resource's type name, unless a macro may define types of its own.
     pub(super) fn check_types(&self, errors: &mut Vec<ValidationError>) {
+        if self.transforms().iter().any(is_macro) {
+            return;
+        }
         for (id, resource) in self.resources() {
             if let Some(reason) = type_name_fault(resource.type_name()) {
                 errors.push(ValidationError::InvalidResourceType {
@@ -24,6 +37,14 @@ impl Template {
             }
         }
     }
+}
+
+/// Whether `transform` (a name, or `AWS::Include` with its parameters) is a macro.
+fn is_macro(transform: &Json) -> bool {
+    let name = transform
+        .as_str()
+        .or_else(|| transform.get("Name").and_then(Json::as_str));
+    !name.is_some_and(|name| TYPELESS_TRANSFORMS.contains(&name))
 }
 
 /// Why CloudFormation refuses `name` as a resource type, if it does: a custom resource's is
@@ -90,5 +111,27 @@ mod tests {
         }
         let longer = format!("Custom::{}", "a".repeat(MAX_CUSTOM_NAME + 1));
         assert!(type_name_fault(&longer).is_some());
+    }
+
+    #[test]
+    fn a_macro_may_define_its_own_types() {
+        let template = |transform: &str| {
+            Template::from_json(&format!(
+                r#"{{"Transform": {transform}, "Resources": {{"Put": {{"Type": "Boto3::CodeCommit.put_file"}}}}}}"#
+            ))
+            .unwrap()
+        };
+        let mut errors = Vec::new();
+        template(r#""Boto3""#).check_types(&mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        for typeless in [
+            r#""AWS::Serverless-2016-10-31""#,
+            r#"["AWS::LanguageExtensions"]"#,
+            r#"{"Name": "AWS::Include", "Parameters": {"Location": "s3://b/k"}}"#,
+        ] {
+            template(typeless).check_types(&mut errors);
+            assert_eq!(errors.len(), 1, "{typeless}: {errors:?}");
+            errors.clear();
+        }
     }
 }
