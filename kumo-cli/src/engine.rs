@@ -955,8 +955,12 @@ impl<'a> Engine<'a> {
             if !signalled {
                 continue;
             }
-            match cancel.press(on_interrupt, &status, ended) {
+            match cancel.press(on_interrupt, &status) {
                 Press::Cancel => cancel = self.cancel_running_update(out).await?,
+                Press::WaitToEnd => {
+                    cancel = Cancel::TooLate;
+                    writeln!(out, "{NO_LONGER_CANCELLED}").map_err(CliError::Stdout)?;
+                }
                 Press::CancelOnceRunning => {
                     cancel = Cancel::Pending;
                     writeln!(
@@ -993,10 +997,7 @@ impl<'a> Engine<'a> {
             ),
             Err(err) => match self.describe().await? {
                 Some(deployed) if deployed.status == RUNNING_UPDATE => return Err(err),
-                _ => (
-                    Cancel::TooLate,
-                    "interrupted: the update can no longer be cancelled; waiting for it to end (Ctrl-C again stops waiting)",
-                ),
+                _ => (Cancel::TooLate, NO_LONGER_CANCELLED),
             },
         };
         writeln!(out, "{said}").map_err(CliError::Stdout)?;
@@ -1007,6 +1008,10 @@ impl<'a> Engine<'a> {
 /// The status of a stack whose update runs and can be cancelled (not once it is cleaning up or
 /// rolling back).
 const RUNNING_UPDATE: &str = "UPDATE_IN_PROGRESS";
+
+/// What Ctrl-C during an update that can no longer be cancelled says.
+const NO_LONGER_CANCELLED: &str =
+    "interrupted: the update can no longer be cancelled; waiting for it to end (Ctrl-C again stops waiting)";
 
 /// The resource changes among a change set's `changes`, each with its replacement, scope and
 /// per-target recreation (the strongest CloudFormation gives for a target).
@@ -1085,8 +1090,8 @@ pub enum Interrupted {
     No,
     /// An update was cancelled, and rolled back.
     Cancelled,
-    /// It was pressed when the update could no longer be cancelled (or without CloudFormation
-    /// showing it running): the update ended as it would have.
+    /// It was pressed, but the update went on to its end as it would have: it could no longer
+    /// be cancelled (cleaning up, rolling back), or it ended before the cancel took effect.
     TooLate,
 }
 
@@ -1117,6 +1122,8 @@ enum Cancel {
 enum Press {
     /// Cancel the running update now.
     Cancel,
+    /// Wait for the update to end: it is past where it can be cancelled.
+    WaitToEnd,
     /// Cancel the update once CloudFormation shows it running.
     CancelOnceRunning,
     /// Stop waiting; the operation goes on.
@@ -1124,20 +1131,19 @@ enum Press {
 }
 
 impl Cancel {
-    /// How a Ctrl-C is answered, with the stack in `status` and the stack's own event of the
-    /// operation's end seen (`ended`) or not. Only an update is cancelled, and only once: while
-    /// it runs (not once it is cleaning up or rolling back), or, when the stack still shows a
-    /// settled status and no event of its end (CloudFormation has yet to show the update
-    /// started), once it runs.
-    fn press(self, on_interrupt: OnInterrupt, status: &str, ended: bool) -> Press {
+    /// How a Ctrl-C is answered, with the stack in `status`. Only an update is cancelled, and
+    /// only once: while it runs, or, when the stack still shows a settled status (CloudFormation
+    /// has yet to show the update started), once it runs; one that is cleaning up or rolling
+    /// back is waited for to its end.
+    fn press(self, on_interrupt: OnInterrupt, status: &str) -> Press {
         if on_interrupt != OnInterrupt::CancelUpdate || self != Cancel::Unasked {
             Press::StopWaiting
         } else if status == RUNNING_UPDATE {
             Press::Cancel
-        } else if !ended && outcome(status) != Outcome::InProgress {
-            Press::CancelOnceRunning
+        } else if outcome(status) == Outcome::InProgress {
+            Press::WaitToEnd
         } else {
-            Press::StopWaiting
+            Press::CancelOnceRunning
         }
     }
 
@@ -1190,37 +1196,34 @@ mod tests {
         use OnInterrupt::{CancelUpdate, StopWaiting};
         let unasked = Cancel::Unasked;
         assert_eq!(
-            unasked.press(CancelUpdate, "UPDATE_IN_PROGRESS", false),
+            unasked.press(CancelUpdate, "UPDATE_IN_PROGRESS"),
             Press::Cancel
         );
         for status in [
             "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
             "UPDATE_ROLLBACK_IN_PROGRESS",
-            "CREATE_IN_PROGRESS",
         ] {
             assert_eq!(
-                unasked.press(CancelUpdate, status, false),
-                Press::StopWaiting,
+                unasked.press(CancelUpdate, status),
+                Press::WaitToEnd,
                 "{status}"
             );
         }
         assert_eq!(
-            unasked.press(CancelUpdate, "UPDATE_COMPLETE", false),
+            unasked.press(CancelUpdate, "UPDATE_COMPLETE"),
             Press::CancelOnceRunning,
             "the previous update's status, before the new one shows"
         );
-        assert_eq!(
-            unasked.press(CancelUpdate, "UPDATE_COMPLETE", true),
-            Press::StopWaiting,
-            "the update's own end was seen"
-        );
-        assert_eq!(
-            unasked.press(StopWaiting, "UPDATE_IN_PROGRESS", false),
-            Press::StopWaiting
-        );
+        for status in ["UPDATE_IN_PROGRESS", "CREATE_IN_PROGRESS"] {
+            assert_eq!(
+                unasked.press(StopWaiting, status),
+                Press::StopWaiting,
+                "{status}"
+            );
+        }
         for asked in [Cancel::Pending, Cancel::Sent, Cancel::TooLate] {
             assert_eq!(
-                asked.press(CancelUpdate, "UPDATE_IN_PROGRESS", false),
+                asked.press(CancelUpdate, "UPDATE_IN_PROGRESS"),
                 Press::StopWaiting,
                 "a second press: {asked:?}"
             );

@@ -288,16 +288,20 @@ const NO_EVENTS: &str = concat!(
     "</DescribeStackEventsResponse>",
 );
 
-/// A reply to DescribeStacks: stack `ctrl-c-update-dev`, its update running.
-const UPDATE_RUNNING: &str = concat!(
-    r#"<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">"#,
-    "<DescribeStacksResult><Stacks><member><StackName>ctrl-c-update-dev</StackName>",
-    "<StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/ctrl-c-update-dev/1</StackId>",
-    "<StackStatus>UPDATE_IN_PROGRESS</StackStatus>",
-    "<CreationTime>2026-01-01T00:00:00Z</CreationTime></member></Stacks></DescribeStacksResult>",
-    "<ResponseMetadata><RequestId>kumo-fault-proxy</RequestId></ResponseMetadata>",
-    "</DescribeStacksResponse>",
-);
+/// A reply to DescribeStacks: a stack in status `$status` (its name is not read back).
+macro_rules! stack_in {
+    ($status:literal) => {
+        concat!(
+            r#"<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">"#,
+            "<DescribeStacksResult><Stacks><member><StackName>ctrl-c-update-dev</StackName>",
+            "<StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/ctrl-c-update-dev/1</StackId>",
+            "<StackStatus>", $status, "</StackStatus>",
+            "<CreationTime>2026-01-01T00:00:00Z</CreationTime></member></Stacks></DescribeStacksResult>",
+            "<ResponseMetadata><RequestId>kumo-fault-proxy</RequestId></ResponseMetadata>",
+            "</DescribeStacksResponse>",
+        )
+    };
+}
 
 /// A reply to CancelUpdateStack: taken.
 const CANCEL_TAKEN: &str = concat!(
@@ -737,7 +741,7 @@ fn cases() -> Vec<Case> {
         Case::fails(
             "update: Ctrl-C before the update shows running",
             DEPLOY,
-            "interrupted when the update could no longer be cancelled: the stack was updated",
+            "interrupted, but the update went on to its end (it could no longer be cancelled): the stack was updated and recorded",
         )
         .deployed_first()
         .shape(Shape::Second)
@@ -752,19 +756,42 @@ fn cases() -> Vec<Case> {
         Case::fails(
             "update: Ctrl-C while the update runs",
             DEPLOY,
-            "interrupted when the update could no longer be cancelled: the stack was updated",
+            "interrupted, but the update went on to its end (it could no longer be cancelled): the stack was updated and recorded",
         )
-        .stack("ctrl-c-update".to_owned())
         .deployed_first()
         .shape(Shape::Second)
         .faults(&[
             first(action("ExecuteChangeSet"), Delay(millis(1500))),
             Rule::nth(action("DescribeStackEvents"), 2, Respond(NO_EVENTS)),
-            Rule::nth(action("DescribeStacks"), 2, Respond(UPDATE_RUNNING)),
+            Rule::nth(
+                action("DescribeStacks"),
+                2,
+                Respond(stack_in!("UPDATE_IN_PROGRESS")),
+            ),
             every(action("CancelUpdateStack"), Respond(CANCEL_TAKEN)),
         ])
         .interrupted_at("ExecuteChangeSet")
         .sent("CancelUpdateStack", 1)
+        .after(Deployed(Shape::Second)),
+        // The first poll showing the update cleaning up: past cancelling, it is waited for.
+        Case::fails(
+            "update: Ctrl-C while the update cleans up",
+            DEPLOY,
+            "interrupted, but the update went on to its end (it could no longer be cancelled): the stack was updated and recorded",
+        )
+        .deployed_first()
+        .shape(Shape::Second)
+        .faults(&[
+            first(action("ExecuteChangeSet"), Delay(millis(1500))),
+            Rule::nth(action("DescribeStackEvents"), 2, Respond(NO_EVENTS)),
+            Rule::nth(
+                action("DescribeStacks"),
+                2,
+                Respond(stack_in!("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")),
+            ),
+        ])
+        .interrupted_at("ExecuteChangeSet")
+        .sent("CancelUpdateStack", 0)
         .after(Deployed(Shape::Second)),
     ]
 }
