@@ -116,7 +116,7 @@ async fn delete(
     };
     // A stack in REVIEW_IN_PROGRESS has no resources yet, so deleting it (the leftover of an
     // interrupted run, usually) disturbs nothing but a change set that was not executed.
-    let review = deployed.status == "REVIEW_IN_PROGRESS";
+    let review = deployed.under_review();
     if let Some(why) = busy(&deployed.status, "delete").filter(|_| !review) {
         return Err(fail(why));
     }

@@ -129,7 +129,7 @@ pub async fn run(
         let engine = session.engine(own.as_ref().unwrap_or(&client), &name);
         // A stack under review (a prepared change set creates it) has no resources yet.
         let deployed = engine.describe().await?;
-        let Some(deployed) = deployed.filter(|d| d.status != "REVIEW_IN_PROGRESS") else {
+        let Some(deployed) = deployed.filter(|d| !d.under_review()) else {
             writeln!(out, "{name}: not deployed").map_err(CliError::Stdout)?;
             ui.report(&name, json!({"deployed": false}));
             continue;

@@ -44,7 +44,7 @@ fn is_missing_stack(err: &impl ProvideErrorMetadata) -> bool {
 /// A template's text: JSON when it starts with `{`, else YAML; a byte order mark before it (as
 /// some Windows editors write) is left out.
 pub fn read_template(text: &str) -> Result<Template, kumo_core::TemplateError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = without_bom(text);
     if is_json(text) {
         Template::from_json(text)
     } else {
@@ -52,9 +52,14 @@ pub fn read_template(text: &str) -> Result<Template, kumo_core::TemplateError> {
     }
 }
 
-/// Whether a template's text is JSON: it starts with `{`.
+/// Whether a template's text (without a byte order mark) is JSON: it starts with `{`.
 fn is_json(text: &str) -> bool {
     text.trim_start().starts_with('{')
+}
+
+/// A template's text without the byte order mark some editors put before it.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// A deployed stack, as far as the engine needs it.
@@ -74,6 +79,14 @@ pub struct Deployed {
     pub parameters: BTreeMap<String, String>,
     /// Its tags.
     pub tags: BTreeMap<String, String>,
+}
+
+impl Deployed {
+    /// Whether it is under review (REVIEW_IN_PROGRESS): a change set that creates it waits, and
+    /// nothing of it is deployed yet.
+    pub fn under_review(&self) -> bool {
+        self.status == "REVIEW_IN_PROGRESS"
+    }
 }
 
 /// How long the engine waits for an operation unless told otherwise (`--timeout`).
@@ -277,9 +290,10 @@ impl<'a> Engine<'a> {
         json: &str,
     ) -> Result<(Template, BTreeSet<String>), CliError> {
         let text = self.template().await?;
-        let read = match is_json(&text) {
-            true => Template::from_json_beside(&text, json),
-            false => Template::from_yaml(&text).map(|template| (template, BTreeSet::new())),
+        let text = without_bom(&text);
+        let read = match is_json(text) {
+            true => Template::from_json_beside(text, json),
+            false => Template::from_yaml(text).map(|template| (template, BTreeSet::new())),
         };
         read.map_err(|err| self.unreadable(err))
     }
@@ -460,7 +474,7 @@ impl<'a> Engine<'a> {
         self.delete_change_set(id).await?;
         if create {
             let left = self.describe().await?;
-            if left.is_some_and(|d| d.status == "REVIEW_IN_PROGRESS") {
+            if left.is_some_and(|d| d.under_review()) {
                 self.delete().await?;
             }
         }

@@ -44,9 +44,11 @@ pub async fn run(
         let client = own.as_ref().unwrap_or(&client);
         let outputs = match stackset::settings(session, stack) {
             Some(set) => stackset::outputs(session, stack, set, client).await?,
+            // A stack under review has nothing deployed yet.
             None => Engine::new(client, &name)
                 .describe()
                 .await?
+                .filter(|deployed| !deployed.under_review())
                 .map(|deployed| deployed.outputs),
         };
         all.insert(name, masked(stack, &session.env, outputs)?);

@@ -36,12 +36,12 @@ pub async fn run(
         let engine = Engine::new(client, &name);
         let line = match engine.describe().await? {
             None => {
-                ui.report(&name, json!({"status": null}));
+                ui.report(&name, json!({"status": null, "deployed": false}));
                 format!("{name}: not deployed")
             }
             // A stack under review has no template deployed: a change set waits to create it.
-            Some(deployed) if deployed.status == "REVIEW_IN_PROGRESS" => {
-                ui.report(&name, json!({"status": deployed.status}));
+            Some(deployed) if deployed.under_review() => {
+                ui.report(&name, json!({"status": deployed.status, "deployed": false}));
                 format!(
                     "{name}: not deployed; {}: a change set waits to create it",
                     ui.paint(status_style(&deployed.status), &deployed.status)
@@ -65,6 +65,7 @@ pub async fn run(
                     &name,
                     json!({
                         "status": deployed.status,
+                        "deployed": true,
                         "last_updated": deployed.last_updated,
                         "local_template_deployed": current,
                     }),

@@ -185,7 +185,7 @@ fn report(written: &Written, options: &Options, out: &mut dyn Write) -> std::io:
             stack.stack, stack.bin
         )?;
         for fallback in &stack.fallbacks {
-            writeln!(out, "    fallback: {fallback}")?;
+            writeln!(out, "    fallback: {}", crate::ui::one_line(fallback))?;
         }
         for problem in &stack.refused {
             writeln!(

@@ -138,6 +138,18 @@ fn a_prepared_change_set_is_executed_as_made_and_refused_once_stale() {
         out,
         "prepared-dev: not deployed; REVIEW_IN_PROGRESS: a change set waits to create it\n"
     );
+    let (_, out) = kumo(0, &moto, dir, &["--json", "status"]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        report["prepared-dev"],
+        serde_json::json!({"status": "REVIEW_IN_PROGRESS", "deployed": false})
+    );
+    let (code, out) = kumo(0, &moto, dir, &["outputs", "--live"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.ends_with("error: stack `prepared-dev` is not deployed\n"),
+        "{out}"
+    );
 
     // As the hint says, the stack named.
     let (code, out) = kumo(
