@@ -126,12 +126,15 @@ enum Start {
 fn start(status: Option<&str>, replace_failed: bool) -> Start {
     match status {
         None => Start::Create,
-        Some("ROLLBACK_COMPLETE") if replace_failed => Start::Replace,
-        Some("ROLLBACK_COMPLETE") => Start::Refuse(
-            "a failed create left the stack in ROLLBACK_COMPLETE, where it cannot be updated; pass --replace-failed to delete it and create it again".to_owned(),
-        ),
-        Some("UPDATE_ROLLBACK_FAILED") => Start::Refuse(
-            "the stack is in UPDATE_ROLLBACK_FAILED: fix what the rollback could not undo, then continue the rollback (aws cloudformation continue-update-rollback) before deploying".to_owned(),
+        Some("ROLLBACK_COMPLETE" | "ROLLBACK_FAILED") if replace_failed => Start::Replace,
+        Some(status @ ("ROLLBACK_COMPLETE" | "ROLLBACK_FAILED")) => Start::Refuse(format!(
+            "a failed create left the stack in {status}, where it cannot be updated; pass --replace-failed to delete it and create it again"
+        )),
+        Some(status @ ("UPDATE_ROLLBACK_FAILED" | "IMPORT_ROLLBACK_FAILED")) => Start::Refuse(format!(
+            "the stack is in {status}: fix what the rollback could not undo, then continue the rollback (aws cloudformation continue-update-rollback) before deploying"
+        )),
+        Some("DELETE_FAILED") => Start::Refuse(
+            "a delete of the stack failed part way (DELETE_FAILED): some of its resources are gone; delete it again (`delete`), then deploy it anew".to_owned(),
         ),
         Some("REVIEW_IN_PROGRESS") => Start::Review,
         Some(status) => busy(status, "deploy").map_or(Start::Update, Start::Refuse),
@@ -632,9 +635,17 @@ mod tests {
             Start::Update
         );
         assert_eq!(start(Some("ROLLBACK_COMPLETE"), true), Start::Replace);
+        assert_eq!(start(Some("ROLLBACK_FAILED"), true), Start::Replace);
+        assert_eq!(
+            start(Some("IMPORT_ROLLBACK_COMPLETE"), false),
+            Start::Update
+        );
         for (status, says) in [
             ("ROLLBACK_COMPLETE", "pass --replace-failed"),
+            ("ROLLBACK_FAILED", "left the stack in ROLLBACK_FAILED"),
             ("UPDATE_ROLLBACK_FAILED", "continue-update-rollback"),
+            ("IMPORT_ROLLBACK_FAILED", "in IMPORT_ROLLBACK_FAILED"),
+            ("DELETE_FAILED", "delete it again"),
             ("UPDATE_IN_PROGRESS", "busy (UPDATE_IN_PROGRESS)"),
             ("DELETE_IN_PROGRESS", "busy (DELETE_IN_PROGRESS)"),
             ("UPDATE_ROLLBACK_IN_PROGRESS", "wait until it ends"),

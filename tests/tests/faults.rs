@@ -713,6 +713,18 @@ fn cases() -> Vec<Case> {
         )
         .faults(&[every(action("DeleteChangeSet"), Status(503))])
         .after(Clean),
+        // A stack a delete left half gone is not deployed over, nor taken for unchanged.
+        Case::fails(
+            "deploy: a stack whose delete failed",
+            DEPLOY,
+            "a delete of the stack failed part way (DELETE_FAILED)",
+        )
+        .deployed_first()
+        .faults(&[every(
+            action("DescribeStacks"),
+            Respond(stack_in!("DELETE_FAILED")),
+        )])
+        .sent("CreateChangeSet", 0),
         // Ctrl-C: a change set made is deleted unless it was executed (and the empty stack a
         // first deploy made with it), whenever the interrupt comes.
         Case::fails(
