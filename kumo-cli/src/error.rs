@@ -206,6 +206,18 @@ pub enum CliError {
         /// What kumo fills it with.
         by: String,
     },
+    /// A parameter's value breaks its constraints.
+    #[error("stack `{stack}`: {place}parameter `{name}`: {reason}")]
+    BadParameterValue {
+        /// The stack.
+        stack: String,
+        /// Where the value is given, with a space after it (`stack-set overrides: `), or nothing.
+        place: &'static str,
+        /// The parameter.
+        name: String,
+        /// The constraint it breaks.
+        reason: String,
+    },
     /// A parameter without a default gets no value.
     #[error("stack `{stack}` needs a value for parameter `{name}`: set it in kumo.toml or pass --param {name}=VALUE")]
     MissingParameter {

@@ -31,7 +31,12 @@ impl Stack for Baseline {
 
     fn template(&self, _env: &Environment) -> Result<Template, StackError> {
         let mut t = Template::new().with_description("kumo stack set test");
-        t.add_parameter("Size", Parameter::string().default_value("1"))?;
+        t.add_parameter(
+            "Size",
+            Parameter::string()
+                .default_value("1")
+                .allowed_pattern("[0-9]+"),
+        )?;
         let logs = Resource::new("AWS::S3::Bucket");
         t.add_resource(
             "Logs",
@@ -162,6 +167,24 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
     let two = config("\"us-east-1\", \"eu-west-1\"", "{}");
+
+    // Overrides are checked before anything is sent: a parameter the stack lacks, a value its
+    // constraints refuse. Nothing is made (the plan below finds a new set).
+    for (overrides, says) in [
+        (
+            "Nope = \"3\"",
+            "error: stack `baseline-dev` has no parameter `Nope`; it has: Size",
+        ),
+        (
+            "Size = \"x\"",
+            "error: stack `baseline-dev`: stack-set overrides: parameter `Size`: value `x` does not match AllowedPattern `[0-9]+`",
+        ),
+    ] {
+        let bad = two.replace("Size = \"3\"", overrides);
+        let (code, out) = kumo(dir, &bad, &["deploy", "--yes"]);
+        assert_eq!(code, ExitCode::from(2), "{out}");
+        assert!(out.contains(says), "{out}");
+    }
 
     // A plan shows the new set and its four instances.
     let (code, out) = kumo(dir, &two, &["plan"]);

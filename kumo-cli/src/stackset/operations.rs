@@ -99,6 +99,46 @@ pub async fn live(
     Live::read(session, &engine, &name, settings).await
 }
 
+/// Checks the instances' parameter overrides as kumo.toml's parameters are checked, before
+/// anything is sent (CloudFormation would check them only once the set is made, leaving it
+/// without instances): each names a parameter of the template that kumo does not fill, with a
+/// value that meets its constraints.
+fn check_overrides(
+    session: &Session,
+    stack: &dyn Stack,
+    template: &Template,
+    settings: &StackSetSettings,
+) -> Result<(), CliError> {
+    let declared = template.parameters();
+    let filled = crate::workspace::kumo_filled(template);
+    let given = settings.overrides.iter().flat_map(|o| &o.parameters);
+    for (name, value) in given {
+        let Some(parameter) = declared.get(name) else {
+            return Err(CliError::UnknownParameter {
+                stack: session.stack_name(stack),
+                name: name.clone(),
+                known: declared.keys().cloned().collect(),
+            });
+        };
+        if let Some(by) = filled.get(name) {
+            return Err(CliError::FilledByKumo {
+                stack: session.stack_name(stack),
+                name: name.clone(),
+                by: by.clone(),
+            });
+        }
+        if let Some(reason) = parameter.value_problems(value).into_iter().next() {
+            return Err(CliError::BadParameterValue {
+                stack: session.stack_name(stack),
+                place: "stack-set overrides: ",
+                name: name.clone(),
+                reason,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// What a deploy of a stack set would do.
 struct Survey {
     name: String,
@@ -126,6 +166,7 @@ impl Survey {
         let parameters = session
             .deploy_parameters(stack, template, overrides, engine.client())
             .await?;
+        check_overrides(session, stack, template, settings)?;
         let tags = session.stack_tags(stack, template);
         let live = Live::read(session, engine, &name, settings).await?;
         let (set_changes, template_changes, instances) = match &live {

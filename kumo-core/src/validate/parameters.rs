@@ -27,7 +27,7 @@ impl Template {
                 }
             }
             if let Some(default) = parameter.default() {
-                for reason in default_problems(parameter, default) {
+                for reason in problems(parameter, default, "default") {
                     problem(reason);
                 }
             }
@@ -35,22 +35,42 @@ impl Template {
     }
 }
 
-/// What keeps `default` from meeting the constraints of `parameter`, as CloudFormation applies
-/// them: to each element of a list type; `AllowedValues` to every type; a number and
-/// `MinValue`/`MaxValue` to number types; `MinLength`/`MaxLength` and `AllowedPattern` (matched
-/// against the whole value) to the others. The default of an SSM value type names an SSM
-/// parameter rather than holding the value, so it is not checked; nor is a pattern that the
-/// `regex` crate cannot read (CloudFormation's are Java's), which is left to CloudFormation. The
-/// default of a NoEcho parameter is never shown.
-fn default_problems(parameter: &Parameter, default: &str) -> Vec<String> {
+impl Parameter {
+    /// What keeps `value` from meeting the parameter's constraints, as CloudFormation applies
+    /// them (see [`Template::validate`] for its default); empty when it meets them.
+    ///
+    /// ```
+    /// use kumo_core::Parameter;
+    ///
+    /// let stage = Parameter::string().allowed_pattern("[a-z]+");
+    /// assert!(stage.value_problems("prod").is_empty());
+    /// assert_eq!(
+    ///     stage.value_problems("Prod!"),
+    ///     ["value `Prod!` does not match AllowedPattern `[a-z]+`"]
+    /// );
+    /// ```
+    pub fn value_problems(&self, value: &str) -> Vec<String> {
+        problems(self, value, "value")
+    }
+}
+
+/// What keeps `value` (the parameter's `noun`: its default, a value given) from meeting the
+/// constraints of `parameter`, as CloudFormation applies them: to each element of a list type;
+/// `AllowedValues` to every type; a number and `MinValue`/`MaxValue` to number types;
+/// `MinLength`/`MaxLength` and `AllowedPattern` (matched against the whole value) to the
+/// others. The value of an SSM value type names an SSM parameter rather than holding the value,
+/// so it is not checked; nor is a pattern that the `regex` crate cannot read (CloudFormation's
+/// are Java's), which is left to CloudFormation. The value of a NoEcho parameter is never
+/// shown.
+fn problems(parameter: &Parameter, value: &str, noun: &str) -> Vec<String> {
     let kind = *parameter.parameter_type();
     if matches!(kind, ParameterType::SsmValue(_)) {
         return Vec::new();
     }
-    let elements: Vec<&str> = match (kind.is_list(), default) {
+    let elements: Vec<&str> = match (kind.is_list(), value) {
         (true, "") => Vec::new(),
-        (true, _) => default.split(',').map(str::trim).collect(),
-        (false, _) => vec![default],
+        (true, _) => value.split(',').map(str::trim).collect(),
+        (false, _) => vec![value],
     };
     let numeric = matches!(kind, ParameterType::Number | ParameterType::NumberList);
     let pattern = parameter
@@ -59,10 +79,10 @@ fn default_problems(parameter: &Parameter, default: &str) -> Vec<String> {
     let mut problems = Vec::new();
     for element in elements {
         let shown = match (parameter.is_no_echo(), kind.is_list()) {
-            (true, false) => "the default".to_owned(),
-            (true, true) => "an element of the default".to_owned(),
-            (false, false) => format!("default `{element}`"),
-            (false, true) => format!("default element `{element}`"),
+            (true, false) => format!("the {noun}"),
+            (true, true) => format!("an element of the {noun}"),
+            (false, false) => format!("{noun} `{element}`"),
+            (false, true) => format!("{noun} element `{element}`"),
         };
         let allowed = parameter.allowed();
         if !allowed.is_empty() && !allowed.iter().any(|a| a == element) {
@@ -115,7 +135,7 @@ mod tests {
 
     fn problems(parameter: Parameter) -> Vec<String> {
         let default = parameter.default().unwrap().to_owned();
-        default_problems(&parameter, &default)
+        super::problems(&parameter, &default, "default")
     }
 
     #[test]
