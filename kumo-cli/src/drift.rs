@@ -13,6 +13,7 @@ use crate::diff::CHANGES;
 use crate::error::CliError;
 use crate::events::busy;
 use crate::session::Session;
+use crate::stackset;
 use crate::synth::select;
 use crate::ui::{Style, Ui};
 
@@ -123,8 +124,19 @@ pub async fn run(
     let client = session.client().await;
     let ui = &session.ui;
     let mut drifted = false;
+    // A stack that cannot be checked stops none of the others; the failures end the run.
+    let mut failed: Vec<CliError> = Vec::new();
     for stack in select(app, &args.stacks)? {
         let name = session.stack_name(stack);
+        if stackset::settings(session, stack).is_some() {
+            writeln!(
+                out,
+                "{name}: a stack set, not checked (drift checks stacks; `aws cloudformation detect-stack-set-drift` checks a set's instances)"
+            )
+            .map_err(CliError::Stdout)?;
+            ui.report(&name, json!({"stack_set": true, "checked": false}));
+            continue;
+        }
         let own = session.own_region_client(stack.name()).await;
         let engine = session.engine(own.as_ref().unwrap_or(&client), &name);
         // A stack under review (a prepared change set creates it) has no resources yet.
@@ -135,12 +147,22 @@ pub async fn run(
             continue;
         };
         if let Some(why) = busy(&deployed.status, "check drift") {
-            return Err(CliError::Deploy {
+            failed.push(CliError::Deploy {
                 stack: name,
                 message: why,
             });
+            continue;
         }
-        let (detection, resources) = engine.detect_drift().await?;
+        let (detection, resources) = match engine.detect_drift().await {
+            Ok(found) => found,
+            Err(err) => {
+                failed.push(CliError::Deploy {
+                    stack: name,
+                    message: err.to_string(),
+                });
+                continue;
+            }
+        };
         let count = resources.iter().filter(|r| r.drifted()).count();
         writeln!(out, "{}", headline(&name, &detection, count, ui)).map_err(CliError::Stdout)?;
         for resource in &resources {
@@ -160,7 +182,7 @@ pub async fn run(
             }),
         );
         if detection.status != "DETECTION_COMPLETE" {
-            return Err(CliError::Deploy {
+            failed.push(CliError::Deploy {
                 stack: name,
                 message: format!(
                     "drift detection failed ({}): {}",
@@ -168,8 +190,18 @@ pub async fn run(
                     detection.reason.as_deref().unwrap_or("no reason given")
                 ),
             });
+            continue;
         }
         drifted |= count > 0 || detection.stack_status == "DRIFTED";
+    }
+    if failed.len() > 1 {
+        return Err(CliError::Group {
+            failed: failed.iter().map(ToString::to_string).collect(),
+            not_attempted: Vec::new(),
+        });
+    }
+    if let Some(failure) = failed.pop() {
+        return Err(failure);
     }
     Ok(if drifted {
         ExitCode::from(CHANGES)

@@ -15,7 +15,8 @@ use kumo_core::{
     App, Environment, HookPoint, Output, Scope, Stack, StackError, StackGroup, StackOutput,
     Template,
 };
-use kumo_tests::MotoServer;
+use kumo_tests::proxy::{Call, Fault, Rule};
+use kumo_tests::{FaultProxy, MotoServer};
 use serde_json::Value;
 
 /// Runs the CLI against `app` in `dir` with `--local --yes --json` and returns the exit code,
@@ -174,6 +175,28 @@ fn apps_deploy_in_order_in_parallel_and_delete_in_reverse_against_moto() {
     for stack in ["mes-network-dev", "mes-data-dev", "mes-service-dev"] {
         assert_eq!(again[stack]["result"], "unchanged", "{out}");
     }
+
+    // Drift: a stack whose detection fails stops none of the others; the run names each.
+    let refusing = FaultProxy::start(
+        moto.port(),
+        vec![Rule::every(
+            Call::Action("DetectStackDrift"),
+            Fault::Status(400),
+        )],
+    )
+    .unwrap();
+    std::env::set_var("KUMO_LOCAL_PORT", refusing.port().to_string());
+    let (code, out) = deploy(&platform, dir, &["drift"]);
+    std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    let (_, error) = failure(&out);
+    for stack in ["mes-network-dev", "mes-data-dev", "mes-service-dev"] {
+        assert!(
+            error.contains(&format!("stack `{stack}`: starting drift detection")),
+            "{error}"
+        );
+    }
+    drop(refusing);
 
     // Consumers are deleted first: a stack whose exports are imported cannot be deleted.
     let state = dir.join(".kumo");

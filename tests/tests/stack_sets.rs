@@ -216,6 +216,12 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
         out.contains("baseline-dev: stack set created, 4 instance(s)"),
         "{out}"
     );
+    let (code, out) = kumo(dir, &two, &["drift"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(
+        out.starts_with("baseline-dev: a stack set, not checked (drift checks stacks;"),
+        "{out}"
+    );
     assert_eq!(
         hooks_run(),
         [
