@@ -55,4 +55,63 @@ fn local_emulator_starts_serves_a_deploy_and_stops() {
     }
     let out = kumo(&state, &["local", "down"]);
     assert_eq!(out, "local emulator: not started from here\n");
+
+    // Two kumo processes starting it at once take turns: one starts it, the other finds it
+    // listening, and `local down` stops the one that runs.
+    let started: Vec<String> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..2)
+            .map(|_| scope.spawn(|| kumo(&state, &["local", "up"])))
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap()).collect()
+    });
+    let firsts: Vec<&str> = started.iter().map(|out| &out[..30]).collect();
+    assert!(
+        firsts.contains(&"local emulator: started on 127")
+            && firsts.contains(&"local emulator: listening on 1"),
+        "{started:?}"
+    );
+    let out = kumo(&state, &["local", "down"]);
+    assert!(out.starts_with("local emulator: stopped (pid "), "{out}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
+        assert!(std::time::Instant::now() < deadline, "moto still listens");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    // An emulator that ends before it listens is an error at once, quoting its log.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let python = dir.path().join("python");
+        std::fs::write(
+            &python,
+            "#!/bin/sh\n[ \"$2\" = 'import moto.server' ] && exit 0\necho 'moto: cannot bind' >&2\nexit 1\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&python, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let before = std::env::var_os("KUMO_PYTHON");
+        std::env::set_var("KUMO_PYTHON", &python);
+        let started = std::time::Instant::now();
+        let argv = [
+            "raw-resources",
+            "--state-dir",
+            state.to_str().unwrap(),
+            "local",
+            "up",
+        ];
+        let err = kumo_cli::execute(&RawResources, argv, &mut Vec::new()).unwrap_err();
+        match before {
+            Some(before) => std::env::set_var("KUMO_PYTHON", before),
+            None => std::env::remove_var("KUMO_PYTHON"),
+        }
+        let err = err.to_string();
+        assert!(
+            err.starts_with(&format!(
+                "local emulator: ended (exit status: 1) before it listened on 127.0.0.1:{port}: moto: cannot bind"
+            )),
+            "{err}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert!(!state.join(format!("local/moto-{port}.pid")).exists());
+    }
 }

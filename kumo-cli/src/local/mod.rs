@@ -17,6 +17,9 @@ use crate::error::CliError;
 /// The emulator's program: moto's server with kumo's fix of its change sets.
 const EMULATOR: &str = include_str!("emulator.py");
 
+/// How long `local up` waits for the emulator to listen once started.
+const START_DEADLINE: Duration = Duration::from_secs(60);
+
 /// How long `local down` waits for the emulator to end once told to.
 #[cfg(unix)]
 const STOP_DEADLINE: Duration = Duration::from_secs(10);
@@ -78,11 +81,23 @@ impl Local {
     }
 
     /// Starts the emulator unless one listens, installing `moto[server]` with pip if needed.
+    /// kumo processes starting it at once take turns ([`Local::starting`]): the first starts
+    /// it, the others find it listening.
     pub fn up(&self, out: &mut dyn Write) -> Result<(), CliError> {
-        if self.is_listening() {
+        let listening = |out: &mut dyn Write| {
             writeln!(out, "local emulator: listening on 127.0.0.1:{}", self.port)
-                .map_err(CliError::Stdout)?;
-            return Ok(());
+                .map_err(CliError::Stdout)
+        };
+        if self.is_listening() {
+            return listening(out);
+        }
+        std::fs::create_dir_all(&self.dir).map_err(|source| CliError::Write {
+            path: self.dir.clone(),
+            source,
+        })?;
+        let _turn = self.starting()?;
+        if self.is_listening() {
+            return listening(out);
         }
         let fail = |message: String| CliError::Local(message);
         if !python(&["-c", "import moto.server"])? {
@@ -102,10 +117,6 @@ impl Local {
                 ));
             }
         }
-        std::fs::create_dir_all(&self.dir).map_err(|source| CliError::Write {
-            path: self.dir.clone(),
-            source,
-        })?;
         let log_path = self.dir.join(format!("moto-{}.log", self.port));
         let log = std::fs::File::create(&log_path).map_err(|source| CliError::Write {
             path: log_path.clone(),
@@ -118,7 +129,7 @@ impl Local {
             .stderr(log);
         #[cfg(unix)]
         command.process_group(0);
-        let child = command.spawn().map_err(|err| {
+        let mut child = command.spawn().map_err(|err| {
             fail(format!(
                 "cannot start the emulator with {}: {err}",
                 python3()
@@ -126,12 +137,25 @@ impl Local {
         })?;
         let pid_path = self.pid_path();
         crate::fs::write_atomic(&pid_path, child.id().to_string().as_bytes())?;
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + START_DEADLINE;
         while !self.is_listening() {
+            // An emulator that ended will not listen: say so now, with the last of its log.
+            if let Ok(Some(status)) = child.try_wait() {
+                let _ = std::fs::remove_file(&pid_path);
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                let last = log.lines().rev().find(|line| !line.trim().is_empty());
+                return Err(fail(format!(
+                    "ended ({status}) before it listened on 127.0.0.1:{}: {} (see {})",
+                    self.port,
+                    last.unwrap_or("it wrote nothing"),
+                    log_path.display()
+                )));
+            }
             if Instant::now() > deadline {
                 return Err(fail(format!(
-                    "moto did not listen on 127.0.0.1:{} within 60 s; see {}",
+                    "moto did not listen on 127.0.0.1:{} within {} s; see {}",
                     self.port,
+                    START_DEADLINE.as_secs(),
                     log_path.display()
                 )));
             }
@@ -145,6 +169,42 @@ impl Local {
         )
         .map_err(CliError::Stdout)?;
         Ok(())
+    }
+
+    /// The turn to start this port's emulator: the operating system's lock on
+    /// `moto-<port>.lock`, released when the returned file is dropped or the process ends.
+    /// Another kumo starting it meanwhile is waited for, as long as a start may take.
+    fn starting(&self) -> Result<std::fs::File, CliError> {
+        let path = self.dir.join(format!("moto-{}.lock", self.port));
+        let fail = |source| CliError::Write {
+            path: path.clone(),
+            source,
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(fail)?;
+        // Its pip install and start, and then some.
+        let deadline = Instant::now() + START_DEADLINE * 2;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(CliError::Local(format!(
+                    "another kumo has been starting the emulator on 127.0.0.1:{} for {} s; see {}",
+                    self.port,
+                    (START_DEADLINE * 2).as_secs(),
+                    path.display()
+                )))
+                }
+                Err(std::fs::TryLockError::Error(source)) => return Err(fail(source)),
+            }
+        }
     }
 
     /// Stops the emulator `up` started, and only it: a pid file that names no process, or a
