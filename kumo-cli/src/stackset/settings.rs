@@ -159,7 +159,10 @@ enum Model {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a count (such as 2) or a percentage (such as \"25%\")"
+)]
 enum RawAmount {
     Count(i64),
     Text(String),
@@ -218,6 +221,20 @@ fn within(what: &str, names: &[String], known: &[String]) -> Result<(), String> 
     }
 }
 
+/// `execution-role-name` as IAM takes a role's name: 1 to 64 letters, digits and `+=,.@_-`.
+fn role_name(name: &str) -> Result<(), String> {
+    let fits = (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
+    match fits {
+        true => Ok(()),
+        false => Err(format!(
+            "execution-role-name `{name}` is not an IAM role name (1 to 64 letters, digits and +=,.@_-)"
+        )),
+    }
+}
+
 /// The first name that comes twice in `names`.
 fn unique(what: &str, names: &[String]) -> Result<(), String> {
     let mut seen = BTreeSet::new();
@@ -250,6 +267,13 @@ impl TryFrom<Raw> for StackSetSettings {
                     return Err(format!("account `{bad}` is not a 12-digit account ID"));
                 }
                 unique("account", &raw.accounts)?;
+                if let Some(arn) = &raw.administration_role_arn {
+                    crate::config::parse_role_arn(arn)
+                        .map_err(|why| format!("administration-role-arn: {why}"))?;
+                }
+                if let Some(name) = &raw.execution_role_name {
+                    role_name(name)?;
+                }
                 Permission::SelfManaged {
                     administration_role_arn: raw.administration_role_arn,
                     execution_role_name: raw.execution_role_name,
@@ -280,6 +304,9 @@ impl TryFrom<Raw> for StackSetSettings {
         };
         if raw.regions.is_empty() {
             return Err("a stack set needs regions = [...]".to_owned());
+        }
+        for region in &raw.regions {
+            crate::config::parse_region(region)?;
         }
         unique("region", &raw.regions)?;
         within("region-order's region", &raw.region_order, &raw.regions)?;
@@ -409,6 +436,9 @@ mod tests {
             ("accounts = [\"111111111111\"]\nfailure-tolerance = \"-5%\"\n", "failure-tolerance must be from 0 to 100%, not -5"),
             ("accounts = [\"111111111111\"]\nmax-concurrent = 0\n", "max-concurrent must be from 1"),
             ("accounts = [\"111111111111\"]\nmax-concurrent = \"lots\"\n", "a count (such as 2) or a percentage"),
+            ("accounts = [\"111111111111\"]\nmax-concurrent = 5.5\n", "a count (such as 2) or a percentage (such as \"25%\")"),
+            ("accounts = [\"111111111111\"]\nadministration-role-arn = \"not-an-arn\"\n", "administration-role-arn: `not-an-arn` is not an IAM role ARN"),
+            ("accounts = [\"111111111111\"]\nexecution-role-name = \"\"\n", "execution-role-name `` is not an IAM role name"),
             ("accounts = [\"1111\"]\n", "not a 12-digit account ID"),
             ("accounts = [\"111111111111\"]\nregion-order = [\"eu-west-1\"]\n", "region-order's region `eu-west-1` is not one of the stack set's (us-east-1)"),
             ("accounts = [\"111111111111\"]\nregion = \"x\"\n", "unknown field `region`"),
@@ -425,5 +455,15 @@ mod tests {
         assert!(read("accounts = [\"111111111111\"]\n")
             .unwrap_err()
             .contains("missing field `regions`"));
+        for regions in ["[\"\"]", "[\"Mars-1 \"]"] {
+            let err = read(&format!(
+                "accounts = [\"111111111111\"]\nregions = {regions}\n"
+            ))
+            .unwrap_err();
+            assert!(
+                err.contains("is not an AWS region name"),
+                "{regions}: {err}"
+            );
+        }
     }
 }
