@@ -332,10 +332,11 @@ async fn deploy(
             (id, changes)
         }
     };
-    // A change set that is not executed does not stay (a prepared one does).
-    let give_up = async || match (&args.execute, args.prepare) {
-        (None, false) => engine.abandon(&id, create).await,
-        _ => Ok(()),
+    // A change set that is not executed does not stay (a prepared one does); the error told is
+    // the one that stopped the deploy, with what cleaning up could not do.
+    let give_up = async |cause: CliError| match (&args.execute, args.prepare) {
+        (None, false) => cause.then_cleanup(engine.abandon(&id, create).await),
+        _ => cause,
     };
     let proposal = Proposal::new(
         previous.as_ref().zip(deployed.as_ref()),
@@ -361,10 +362,7 @@ async fn deploy(
         });
     let security = match shown {
         Ok(security) => security,
-        Err(err) => {
-            give_up().await?;
-            return Err(err);
-        }
+        Err(err) => return Err(give_up(err).await),
     };
     let mut review = proposal.to_json();
     if args.prepare {
@@ -382,31 +380,26 @@ async fn deploy(
         return Ok(());
     }
     if let Err(err) = approval::require(&name, &security, args, session) {
-        give_up().await?;
-        return Err(err);
+        return Err(give_up(err).await);
     }
     let dangerous = destructive(&changes, previous.as_ref(), &template, |change| {
         proposal.schema_replaces(change)
     });
     if !dangerous.is_empty() && !args.allow_destructive {
-        give_up().await?;
         let list: Vec<String> = dangerous.iter().map(|c| c.logical_id.clone()).collect();
-        return Err(fail(format!(
+        return Err(give_up(fail(format!(
             "refusing to replace or remove stateful or retained resources ({}); pass --allow-destructive if you mean it",
             list.join(", ")
-        )));
+        )))
+        .await);
     }
     let confirmed = args.yes
         || match session.confirm(&format!("Deploy these changes to {name}?")) {
             Ok(answer) => answer,
-            Err(err) => {
-                give_up().await?;
-                return Err(err);
-            }
+            Err(err) => return Err(give_up(err).await),
         };
     if !confirmed {
-        give_up().await?;
-        return Err(CliError::Cancelled);
+        return Err(give_up(CliError::Cancelled).await);
     }
     let (before, after) = if create {
         (HookPoint::BeforeCreate, HookPoint::AfterCreate)
@@ -414,15 +407,17 @@ async fn deploy(
         (HookPoint::BeforeUpdate, HookPoint::AfterUpdate)
     };
     if let Err(err) = hooks::run_with(app, before, &hook_state, deployed.as_ref()) {
-        give_up().await?;
-        return Err(err);
+        return Err(give_up(err).await);
     }
-    let mark = engine.newest_event().await?;
+    let mark = match engine.newest_event().await {
+        Ok(mark) => mark,
+        Err(err) => return Err(give_up(err).await),
+    };
     if guard.interrupted() {
-        give_up().await?;
-        return Err(fail(
+        return Err(give_up(fail(
             "interrupted before the change set was executed; nothing was changed".to_owned(),
-        ));
+        ))
+        .await);
     }
     engine.execute(&id, !args.no_rollback).await?;
     let on_interrupt = if create || args.import {

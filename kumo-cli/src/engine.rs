@@ -406,11 +406,17 @@ impl<'a> Engine<'a> {
                 // Whatever became of it, a change set that will not run is not left behind, nor
                 // the empty stack (REVIEW_IN_PROGRESS) that creating one for a new stack made.
                 // CloudFormation deletes one only once it is worked out.
-                if guard.interrupted() {
-                    self.worked_out(&id).await?;
+                let cleanup = async {
+                    if guard.interrupted() {
+                        self.worked_out(&id).await?;
+                    }
+                    self.abandon(&id, create).await
+                };
+                match (other, cleanup.await) {
+                    (Err(cause), cleanup) => Err(cause.then_cleanup(cleanup)),
+                    (other, Ok(())) => other,
+                    (_, Err(cleanup)) => Err(cleanup),
                 }
-                self.abandon(&id, create).await?;
-                other
             }
         }
     }

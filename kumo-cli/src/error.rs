@@ -285,6 +285,16 @@ pub enum CliError {
     /// The user said no.
     #[error("cancelled")]
     Cancelled,
+    /// A step failed, and so did cleaning up after it (deleting the change set it made): the
+    /// cause is told first.
+    #[error("{cause}; then cleaning up failed too: {cleanup}")]
+    CleanupFailed {
+        /// What stopped the step.
+        #[source]
+        cause: Box<CliError>,
+        /// What the clean-up could not do.
+        cleanup: Box<CliError>,
+    },
     /// `deploy --execute` names one change set, of one stack, and this many were selected.
     #[error("deploy --execute runs the change set of one stack, and {0} are selected; name the stack (`deploy STACK --execute NAME`)")]
     ExecuteOneStack(usize),
@@ -298,6 +308,20 @@ pub enum CliError {
     /// Standard output could not be written.
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] std::io::Error),
+}
+
+impl CliError {
+    /// This error, the cause of a failed step, with how cleaning up after it went: itself when
+    /// that worked, else [`CliError::CleanupFailed`], so that the cause is not lost.
+    pub fn then_cleanup(self, cleanup: Result<(), CliError>) -> CliError {
+        match cleanup {
+            Ok(()) => self,
+            Err(cleanup) => CliError::CleanupFailed {
+                cause: Box::new(self),
+                cleanup: Box::new(cleanup),
+            },
+        }
+    }
 }
 
 fn group_message(failed: &[String], not_attempted: &[String]) -> String {

@@ -713,6 +713,16 @@ fn cases() -> Vec<Case> {
         )
         .faults(&[every(action("DeleteChangeSet"), Status(503))])
         .after(Clean),
+        // A failed step whose clean-up fails too is told by its own cause first.
+        Case::fails(
+            "create: change set unreadable, and its delete fails",
+            DEPLOY,
+            "; then cleaning up failed too: deleting the change set",
+        )
+        .faults(&[
+            every(action("DescribeChangeSet"), Status(503)),
+            every(action("DeleteChangeSet"), Status(503)),
+        ]),
         // A stack a delete left half gone is not deployed over, nor taken for unchanged.
         Case::fails(
             "deploy: a stack whose delete failed",
