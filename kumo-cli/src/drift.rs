@@ -156,10 +156,7 @@ pub async fn run(
         let (detection, resources) = match engine.detect_drift().await {
             Ok(found) => found,
             Err(err) => {
-                failed.push(CliError::Deploy {
-                    stack: name,
-                    message: err.to_string(),
-                });
+                failed.push(naming(name, err));
                 continue;
             }
         };
@@ -208,6 +205,17 @@ pub async fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The error named for its stack, unless it already is.
+fn naming(stack: String, err: CliError) -> CliError {
+    match err {
+        named @ CliError::Deploy { .. } => named,
+        other => CliError::Deploy {
+            stack,
+            message: other.to_string(),
+        },
+    }
 }
 
 /// The stack's line: its drift status and how many resources drifted.
