@@ -113,8 +113,10 @@ impl PropertyType for PolicyDocument {
         if let Some(id) = self.id {
             map.insert("Id".to_owned(), Json::String(id));
         }
-        let statements = self.statements.into_iter().map(Statement::into_json);
-        map.insert("Statement".to_owned(), Json::Array(statements.collect()));
+        // Not collected in place: that would keep the statements' larger allocation.
+        let mut statements = Vec::with_capacity(self.statements.len());
+        statements.extend(self.statements.into_iter().map(Statement::into_json));
+        map.insert("Statement".to_owned(), Json::Array(statements));
         Json::Object(map)
     }
 }

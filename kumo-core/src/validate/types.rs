@@ -61,15 +61,45 @@ fn type_name_fault(name: &str) -> Option<&'static str> {
             "a custom resource's is `Custom::` and 1 to 60 letters, digits, `_`, `@` or `-`",
         );
     }
-    let parts: Vec<&str> = name.split("::").collect();
-    let names = match parts.as_slice() {
-        [org, service, thing] | [org, service, thing, "MODULE"] => [org, service, thing],
-        _ => return Some("it is three names joined by `::` (`AWS::S3::Bucket`), a module's followed by `::MODULE`"),
+    let Some(names) = registry_names(name) else {
+        return Some(
+            "it is three names joined by `::` (`AWS::S3::Bucket`), a module's followed by `::MODULE`",
+        );
     };
     let fits = names.iter().all(|part| {
         PART_LENGTH.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
     });
     (!fits).then_some("each of its names is 2 to 64 letters or digits")
+}
+
+/// The three names of a registry type name (`AWS`, `S3`, `Bucket`), a module's `::MODULE` left
+/// out, if `name` is three or four names joined by `::`; a lone `:` makes it none. The names
+/// themselves are not checked here.
+fn registry_names(name: &str) -> Option<[&str; 3]> {
+    let bytes = name.as_bytes();
+    let mut names = [""; 4];
+    let mut count = 0;
+    let (mut start, mut at) = (0, 0);
+    while at < bytes.len() {
+        if bytes[at] != b':' {
+            at += 1;
+            continue;
+        }
+        if bytes.get(at + 1) != Some(&b':') {
+            return None;
+        }
+        *names.get_mut(count)? = &name[start..at];
+        count += 1;
+        at += 2;
+        start = at;
+    }
+    *names.get_mut(count)? = &name[start..];
+    match (count + 1, names) {
+        (3, [org, service, thing, _]) | (4, [org, service, thing, "MODULE"]) => {
+            Some([org, service, thing])
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -98,6 +128,9 @@ mod tests {
             ("AWS::S3:Bucket", "three names"),
             ("AWS::S3::Bucket::Policy", "three names"),
             ("AWS::S3::Bucket::", "three names"),
+            ("AWS:::S3::Bucket", "three names"),
+            ("AWS::S3::Bucket:", "three names"),
+            ("A::B::C::MODULE::MODULE", "three names"),
             ("", "three names"),
             ("AWS::S 3::Bucket", "letters or digits"),
             ("AWS::S::Bucket", "2 to 64"),
