@@ -5,7 +5,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::App;
+use aws_sdk_cloudformation::Client;
+use kumo_core::{App, Stack};
 use serde_json::json;
 
 use crate::cli::Selection;
@@ -122,74 +123,20 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
     let client = session.client().await;
-    let ui = &session.ui;
     let mut drifted = false;
     // A stack that cannot be checked stops none of the others; the failures end the run.
     let mut failed: Vec<CliError> = Vec::new();
     for stack in select(app, &args.stacks)? {
         let name = session.stack_name(stack);
-        if stackset::settings(session, stack).is_some() {
-            writeln!(
-                out,
-                "{name}: a stack set, not checked (drift checks stacks; `aws cloudformation detect-stack-set-drift` checks a set's instances)"
-            )
-            .map_err(CliError::Stdout)?;
-            ui.report(&name, json!({"stack_set": true, "checked": false}));
-            continue;
-        }
-        let own = session.own_region_client(stack.name()).await;
-        let engine = session.engine(own.as_ref().unwrap_or(&client), &name);
-        // A stack under review (a prepared change set creates it) has no resources yet.
-        let deployed = engine.describe().await?;
-        let Some(deployed) = deployed.filter(|d| !d.under_review()) else {
-            writeln!(out, "{name}: not deployed").map_err(CliError::Stdout)?;
-            ui.report(&name, json!({"deployed": false}));
-            continue;
-        };
-        if let Some(why) = busy(&deployed.status, "check drift") {
-            failed.push(CliError::Deploy {
-                stack: name,
-                message: why,
-            });
-            continue;
-        }
-        let (detection, resources) = match engine.detect_drift().await {
-            Ok(found) => found,
+        match check(session, stack, &client, &name, out).await {
+            Ok(found) => drifted |= found,
+            Err(err @ CliError::Stdout(_)) => return Err(err),
             Err(err) => {
-                failed.push(naming(name, err));
-                continue;
-            }
-        };
-        let count = resources.iter().filter(|r| r.drifted()).count();
-        writeln!(out, "{}", headline(&name, &detection, count, ui)).map_err(CliError::Stdout)?;
-        for resource in &resources {
-            for (style, line) in resource.lines() {
-                writeln!(out, "  {}", ui.paint(style, &line)).map_err(CliError::Stdout)?;
+                let err = naming(name.clone(), err);
+                session.ui.annotate(&name, "error", json!(err.to_string()));
+                failed.push(err);
             }
         }
-        ui.report(
-            &name,
-            json!({
-                "deployed": true,
-                "detection": detection.status,
-                "reason": detection.reason,
-                "status": detection.stack_status,
-                "drifted": count,
-                "resources": resources.iter().map(ResourceDrift::to_json).collect::<Vec<_>>(),
-            }),
-        );
-        if detection.status != "DETECTION_COMPLETE" {
-            failed.push(CliError::Deploy {
-                stack: name,
-                message: format!(
-                    "drift detection failed ({}): {}",
-                    detection.status,
-                    detection.reason.as_deref().unwrap_or("no reason given")
-                ),
-            });
-            continue;
-        }
-        drifted |= count > 0 || detection.stack_status == "DRIFTED";
     }
     if failed.len() > 1 {
         return Err(CliError::Group {
@@ -205,6 +152,72 @@ pub async fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Checks the drift of `stack`, named `name` in CloudFormation, and writes it: whether it
+/// drifted.
+async fn check(
+    session: &Session,
+    stack: &dyn Stack,
+    client: &Client,
+    name: &str,
+    out: &mut dyn Write,
+) -> Result<bool, CliError> {
+    let ui = &session.ui;
+    if stackset::settings(session, stack).is_some() {
+        writeln!(
+            out,
+            "{name}: a stack set, not checked (drift checks stacks; `aws cloudformation detect-stack-set-drift` checks a set's instances)"
+        )
+        .map_err(CliError::Stdout)?;
+        ui.report(name, json!({"stack_set": true, "checked": false}));
+        return Ok(false);
+    }
+    let own = session.own_region_client(stack.name()).await;
+    let engine = session.engine(own.as_ref().unwrap_or(client), name);
+    // A stack under review (a prepared change set creates it) has no resources yet.
+    let deployed = engine.describe().await?;
+    let Some(deployed) = deployed.filter(|d| !d.under_review()) else {
+        writeln!(out, "{name}: not deployed").map_err(CliError::Stdout)?;
+        ui.report(name, json!({"deployed": false}));
+        return Ok(false);
+    };
+    if let Some(why) = busy(&deployed.status, "check drift") {
+        return Err(CliError::Deploy {
+            stack: name.to_owned(),
+            message: why,
+        });
+    }
+    let (detection, resources) = engine.detect_drift().await?;
+    let count = resources.iter().filter(|r| r.drifted()).count();
+    writeln!(out, "{}", headline(name, &detection, count, ui)).map_err(CliError::Stdout)?;
+    for resource in &resources {
+        for (style, line) in resource.lines() {
+            writeln!(out, "  {}", ui.paint(style, &line)).map_err(CliError::Stdout)?;
+        }
+    }
+    ui.report(
+        name,
+        json!({
+            "deployed": true,
+            "detection": detection.status,
+            "reason": detection.reason,
+            "status": detection.stack_status,
+            "drifted": count,
+            "resources": resources.iter().map(ResourceDrift::to_json).collect::<Vec<_>>(),
+        }),
+    );
+    if detection.status != "DETECTION_COMPLETE" {
+        return Err(CliError::Deploy {
+            stack: name.to_owned(),
+            message: format!(
+                "drift detection failed ({}): {}",
+                detection.status,
+                detection.reason.as_deref().unwrap_or("no reason given")
+            ),
+        });
+    }
+    Ok(count > 0 || detection.stack_status == "DRIFTED")
 }
 
 /// The error named for its stack, unless it already is.

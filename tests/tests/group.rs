@@ -189,14 +189,43 @@ fn apps_deploy_in_order_in_parallel_and_delete_in_reverse_against_moto() {
     let (code, out) = deploy(&platform, dir, &["drift"]);
     std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
     assert_eq!(code, ExitCode::from(2), "{out}");
-    let (_, error) = failure(&out);
+    let (said, error) = failure(&out);
     for stack in ["mes-network-dev", "mes-data-dev", "mes-service-dev"] {
         assert!(
             error.contains(&format!("stack `{stack}`: starting drift detection")),
             "{error}"
         );
+        let reported = said[stack]["error"].as_str().unwrap_or_default();
+        assert!(reported.contains("starting drift detection"), "{out}");
     }
     drop(refusing);
+
+    // A stack that cannot even be described is one failure among the others, named.
+    let unreadable = FaultProxy::start(
+        moto.port(),
+        vec![Rule::every(
+            Call::ActionWith("DescribeStacks", "StackName=mes-data-dev"),
+            Fault::Status(400),
+        )],
+    )
+    .unwrap();
+    std::env::set_var("KUMO_LOCAL_PORT", unreadable.port().to_string());
+    let (code, out) = deploy(&platform, dir, &["drift"]);
+    std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    // (moto has no drift detection: the stacks it can describe fail at starting one, after.)
+    let (said, error) = failure(&out);
+    assert!(
+        error.contains("stack `mes-data-dev`: describing the stack: InjectedFault"),
+        "{error}"
+    );
+    assert!(
+        error.contains("stack `mes-service-dev`: starting drift detection"),
+        "{error}"
+    );
+    let reported = said["mes-data-dev"]["error"].as_str().unwrap_or_default();
+    assert!(reported.contains("describing the stack"), "{out}");
+    drop(unreadable);
 
     // Consumers are deleted first: a stack whose exports are imported cannot be deleted.
     let state = dir.join(".kumo");
