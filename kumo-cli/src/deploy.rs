@@ -458,7 +458,7 @@ async fn deploy(
     settled.converge(&now, out).await?;
     if watched.interrupted == Interrupted::TooLate {
         return Err(fail(format!(
-            "interrupted, but the update went on to its end (it could no longer be cancelled): the stack was {result} and recorded; the after-update and after-deploy hooks were not run"
+            "interrupted, but the update went on to its end (it could not be cancelled): the stack was {result} and recorded; the after-update and after-deploy hooks were not run"
         )));
     }
     hooks::run(app, after, &hook_state, &outputs, Some(&now.status))?;

@@ -904,10 +904,13 @@ impl<'a> Engine<'a> {
     /// returns how it ended, the events it made, and what Ctrl-C did to it. A stack that is
     /// gone has been deleted.
     ///
-    /// On Ctrl-C, what happens depends on `on_interrupt`: a running update is cancelled and
-    /// rolled back, and the wait goes on until the rollback is over (an update CloudFormation
-    /// does not show running yet is cancelled once it does); any other operation cannot be
-    /// cancelled, and kumo stops waiting (as it does on a second Ctrl-C).
+    /// On Ctrl-C, what happens depends on `on_interrupt`. With [`OnInterrupt::CancelUpdate`], a
+    /// running update is cancelled and rolled back, and the wait goes on until the rollback is
+    /// over; an update CloudFormation does not show running yet is cancelled once it does; one
+    /// past where it can be cancelled (cleaning up, rolling back), or whose cancel fails, is
+    /// waited for to its end. Any other operation, and any operation with
+    /// [`OnInterrupt::StopWaiting`], is left to go on and kumo stops waiting, as it does on a
+    /// second Ctrl-C.
     pub async fn watch(
         &self,
         mark: Option<String>,
@@ -1006,18 +1009,27 @@ impl<'a> Engine<'a> {
     }
 
     /// Cancels the update CloudFormation shows running, and says so on `out`: [`Cancel::Sent`],
-    /// or [`Cancel::TooLate`] when CloudFormation refuses because the update has got past
-    /// where it can be cancelled in the meantime.
+    /// or [`Cancel::TooLate`] when it cannot be: CloudFormation refuses because the update has
+    /// got past where it can be cancelled in the meantime, or the cancel fails (throttled, the
+    /// service unavailable). Either way the update goes on, and is waited for to its end.
     async fn cancel_running_update(&self, out: &mut dyn Write) -> Result<Cancel, CliError> {
         // Cancelled before printing: the output may be gone with the terminal's Ctrl-C.
         let (cancel, said) = match self.cancel_update().await {
             Ok(()) => (
                 Cancel::Sent,
-                "interrupted: cancelling the update; waiting for the rollback (Ctrl-C again stops waiting)",
+                "interrupted: cancelling the update; waiting for the rollback (Ctrl-C again stops waiting)"
+                    .to_owned(),
             ),
-            Err(err) => match self.describe().await? {
-                Some(deployed) if deployed.status == RUNNING_UPDATE => return Err(err),
-                _ => (Cancel::TooLate, NO_LONGER_CANCELLED),
+            Err(err) => match self.describe().await {
+                Ok(Some(deployed)) if deployed.status != RUNNING_UPDATE => {
+                    (Cancel::TooLate, NO_LONGER_CANCELLED.to_owned())
+                }
+                _ => (
+                    Cancel::TooLate,
+                    format!(
+                        "interrupted, but the update could not be cancelled ({err}); waiting for it to end (Ctrl-C again stops waiting)"
+                    ),
+                ),
             },
         };
         writeln!(out, "{said}").map_err(CliError::Stdout)?;
@@ -1133,7 +1145,7 @@ enum Cancel {
     Pending,
     /// CloudFormation was asked to cancel the update.
     Sent,
-    /// Pressed when the update could no longer be cancelled.
+    /// Pressed when the update could no longer be cancelled, or cancelling it failed.
     TooLate,
 }
 

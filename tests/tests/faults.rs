@@ -763,7 +763,7 @@ fn cases() -> Vec<Case> {
         Case::fails(
             "update: Ctrl-C before the update shows running",
             DEPLOY,
-            "interrupted, but the update went on to its end (it could no longer be cancelled): the stack was updated and recorded",
+            "interrupted, but the update went on to its end (it could not be cancelled): the stack was updated and recorded",
         )
         .deployed_first()
         .shape(Shape::Second)
@@ -778,7 +778,7 @@ fn cases() -> Vec<Case> {
         Case::fails(
             "update: Ctrl-C while the update runs",
             DEPLOY,
-            "interrupted, but the update went on to its end (it could no longer be cancelled): the stack was updated and recorded",
+            "interrupted, but the update went on to its end (it could not be cancelled): the stack was updated and recorded",
         )
         .deployed_first()
         .shape(Shape::Second)
@@ -795,11 +795,36 @@ fn cases() -> Vec<Case> {
         .interrupted_at("ExecuteChangeSet")
         .sent("CancelUpdateStack", 1)
         .after(Deployed(Shape::Second)),
+        // The same, the cancel failing while the update runs: it is waited for to its end.
+        Case::fails(
+            "update: Ctrl-C while the update runs, and the cancel fails",
+            DEPLOY,
+            "interrupted, but the update went on to its end (it could not be cancelled): the stack was updated and recorded",
+        )
+        .deployed_first()
+        .shape(Shape::Second)
+        .faults(&[
+            first(action("ExecuteChangeSet"), Delay(millis(1500))),
+            Rule::nth(action("DescribeStackEvents"), 2, Respond(NO_EVENTS)),
+            Rule::nth(
+                action("DescribeStacks"),
+                2,
+                Respond(stack_in!("UPDATE_IN_PROGRESS")),
+            ),
+            Rule::nth(
+                action("DescribeStacks"),
+                3,
+                Respond(stack_in!("UPDATE_IN_PROGRESS")),
+            ),
+            every(action("CancelUpdateStack"), Status(503)),
+        ])
+        .interrupted_at("ExecuteChangeSet")
+        .after(Deployed(Shape::Second)),
         // The first poll showing the update cleaning up: past cancelling, it is waited for.
         Case::fails(
             "update: Ctrl-C while the update cleans up",
             DEPLOY,
-            "interrupted, but the update went on to its end (it could no longer be cancelled): the stack was updated and recorded",
+            "interrupted, but the update went on to its end (it could not be cancelled): the stack was updated and recorded",
         )
         .deployed_first()
         .shape(Shape::Second)
