@@ -168,12 +168,13 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
     let dir = dir.path();
     let two = config("\"us-east-1\", \"eu-west-1\"", "{}");
 
-    // Overrides are checked before anything is sent: a parameter the stack lacks, a value its
-    // constraints refuse. Nothing is made (the plan below finds a new set).
+    // Values are checked before anything is sent: an override of a parameter the stack lacks,
+    // an override or a value of the set its constraints refuse. Nothing is made (the plan
+    // below finds a new set).
     for (overrides, says) in [
         (
             "Nope = \"3\"",
-            "error: stack `baseline-dev` has no parameter `Nope`; it has: Size",
+            "error: stack `baseline-dev`: stack-set overrides: parameter `Nope`: the stack has no such parameter; it has: Size",
         ),
         (
             "Size = \"x\"",
@@ -185,6 +186,12 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
         assert_eq!(code, ExitCode::from(2), "{out}");
         assert!(out.contains(says), "{out}");
     }
+    let (code, out) = kumo(dir, &two, &["deploy", "--yes", "--param", "Size=4x"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("error: stack `baseline-dev`: parameter `Size`: value `4x` does not match AllowedPattern `[0-9]+`"),
+        "{out}"
+    );
 
     // A plan shows the new set and its four instances.
     let (code, out) = kumo(dir, &two, &["plan"]);

@@ -99,26 +99,37 @@ pub async fn live(
     Live::read(session, &engine, &name, settings).await
 }
 
-/// Checks the instances' parameter overrides as kumo.toml's parameters are checked, before
-/// anything is sent (CloudFormation would check them only once the set is made, leaving it
-/// without instances): each names a parameter of the template that kumo does not fill, with a
-/// value that meets its constraints.
-fn check_overrides(
+/// Checks the set's parameter values and the instances' overrides before anything is sent:
+/// CloudFormation checks them only once the set is made, and fails its instances. Each
+/// override names a parameter of the template that kumo does not fill, and every value meets
+/// its parameter's constraints.
+fn check_parameters(
     session: &Session,
     stack: &dyn Stack,
     template: &Template,
     settings: &StackSetSettings,
+    values: &BTreeMap<String, String>,
 ) -> Result<(), CliError> {
+    const OVERRIDES: &str = "stack-set overrides: ";
     let declared = template.parameters();
     let filled = crate::workspace::kumo_filled(template);
-    let given = settings.overrides.iter().flat_map(|o| &o.parameters);
-    for (name, value) in given {
+    let bad = |place: &'static str, name: &str, reason: String| CliError::BadParameterValue {
+        stack: session.stack_name(stack),
+        place,
+        name: name.to_owned(),
+        reason,
+    };
+    for (name, value) in settings.overrides.iter().flat_map(|o| &o.parameters) {
         let Some(parameter) = declared.get(name) else {
-            return Err(CliError::UnknownParameter {
-                stack: session.stack_name(stack),
-                name: name.clone(),
-                known: declared.keys().cloned().collect(),
-            });
+            let known: Vec<&str> = declared.keys().map(String::as_str).collect();
+            let reason = match known.as_slice() {
+                [] => "the stack has no such parameter; it has none".to_owned(),
+                known => format!(
+                    "the stack has no such parameter; it has: {}",
+                    known.join(", ")
+                ),
+            };
+            return Err(bad(OVERRIDES, name, reason));
         };
         if let Some(by) = filled.get(name) {
             return Err(CliError::FilledByKumo {
@@ -128,12 +139,15 @@ fn check_overrides(
             });
         }
         if let Some(reason) = parameter.value_problems(value).into_iter().next() {
-            return Err(CliError::BadParameterValue {
-                stack: session.stack_name(stack),
-                place: "stack-set overrides: ",
-                name: name.clone(),
-                reason,
-            });
+            return Err(bad(OVERRIDES, name, reason));
+        }
+    }
+    for (name, value) in values {
+        let problem = declared
+            .get(name)
+            .and_then(|parameter| parameter.value_problems(value).into_iter().next());
+        if let Some(reason) = problem {
+            return Err(bad("", name, reason));
         }
     }
     Ok(())
@@ -166,7 +180,7 @@ impl Survey {
         let parameters = session
             .deploy_parameters(stack, template, overrides, engine.client())
             .await?;
-        check_overrides(session, stack, template, settings)?;
+        check_parameters(session, stack, template, settings, &parameters)?;
         let tags = session.stack_tags(stack, template);
         let live = Live::read(session, engine, &name, settings).await?;
         let (set_changes, template_changes, instances) = match &live {
