@@ -130,9 +130,12 @@ fn start(status: Option<&str>, replace_failed: bool) -> Start {
         Some(status @ ("ROLLBACK_COMPLETE" | "ROLLBACK_FAILED")) => Start::Refuse(format!(
             "a failed create left the stack in {status}, where it cannot be updated; pass --replace-failed to delete it and create it again"
         )),
-        Some(status @ ("UPDATE_ROLLBACK_FAILED" | "IMPORT_ROLLBACK_FAILED")) => Start::Refuse(format!(
-            "the stack is in {status}: fix what the rollback could not undo, then continue the rollback (aws cloudformation continue-update-rollback) before deploying"
-        )),
+        Some("UPDATE_ROLLBACK_FAILED") => Start::Refuse(
+            "the stack is in UPDATE_ROLLBACK_FAILED: fix what the rollback could not undo, then continue the rollback (aws cloudformation continue-update-rollback) before deploying".to_owned(),
+        ),
+        Some("IMPORT_ROLLBACK_FAILED") => Start::Refuse(
+            "an import's rollback failed (IMPORT_ROLLBACK_FAILED): the stack cannot be deployed until it is settled again; its events (`status`) say which resources the rollback could not undo".to_owned(),
+        ),
         Some("DELETE_FAILED") => Start::Refuse(
             "a delete of the stack failed part way (DELETE_FAILED): some of its resources are gone; delete it again (`delete`), then deploy it anew".to_owned(),
         ),
@@ -639,7 +642,7 @@ mod tests {
             ("ROLLBACK_COMPLETE", "pass --replace-failed"),
             ("ROLLBACK_FAILED", "left the stack in ROLLBACK_FAILED"),
             ("UPDATE_ROLLBACK_FAILED", "continue-update-rollback"),
-            ("IMPORT_ROLLBACK_FAILED", "in IMPORT_ROLLBACK_FAILED"),
+            ("IMPORT_ROLLBACK_FAILED", "an import's rollback failed"),
             ("DELETE_FAILED", "delete it again"),
             ("UPDATE_IN_PROGRESS", "busy (UPDATE_IN_PROGRESS)"),
             ("DELETE_IN_PROGRESS", "busy (DELETE_IN_PROGRESS)"),
