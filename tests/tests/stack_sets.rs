@@ -282,6 +282,9 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
         out.contains("baseline-dev: stack set, 4 instance(s): 111111111111/eu-west-1 CURRENT"),
         "{out}"
     );
+    let (_, out) = kumo(dir, &two, &["status", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&out).expect(&out);
+    assert_eq!(report["baseline-dev"]["deployed"], true, "{out}");
 
     // Another region: diff and plan show the instances to add; deploy adds only those.
     let three = config("\"us-east-1\", \"eu-west-1\", \"us-west-2\"", "{}");
@@ -385,4 +388,7 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
     let (code, out) = kumo(dir, &resized, &["status"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert_eq!(out, "baseline-dev: stack set not deployed\n");
+    let (_, out) = kumo(dir, &resized, &["status", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&out).expect(&out);
+    assert_eq!(report["baseline-dev"]["deployed"], false, "{out}");
 }

@@ -583,7 +583,10 @@ pub async fn status(
     let ui = &session.ui;
     let line = match calls.describe().await? {
         None => {
-            ui.report(&name, json!({"status": null, "stack_set": true}));
+            ui.report(
+                &name,
+                json!({"status": null, "stack_set": true, "deployed": false}),
+            );
             format!("{name}: stack set not deployed")
         }
         Some(_) => {
@@ -603,6 +606,7 @@ pub async fn status(
                 &name,
                 json!({
                     "stack_set": true,
+                    "deployed": true,
                     "instances": listed.iter().map(|(i, l)| json!({"instance": i.to_string(), "status": l.status})).collect::<Vec<_>>(),
                 }),
             );
