@@ -286,8 +286,8 @@ pub enum CliError {
     #[error("cancelled")]
     Cancelled,
     /// A step failed, and so did cleaning up after it (deleting the change set it made): the
-    /// cause is told first.
-    #[error("{cause}; then cleaning up failed too: {cleanup}")]
+    /// cause is told first, and what is left.
+    #[error("{cause}; then cleaning up failed too: {cleanup}; what kumo made is left (the change set, and a new stack's empty stack under review), and the next `deploy` removes it")]
     CleanupFailed {
         /// What stopped the step.
         #[source]
@@ -330,4 +330,29 @@ fn group_message(failed: &[String], not_attempted: &[String]) -> String {
         message.push_str(&format!("; not attempted: {}", not_attempted.join(", ")));
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_clean_up_comes_after_the_cause_and_says_what_is_left() {
+        let cause = CliError::Deploy {
+            stack: "jobs-dev".to_owned(),
+            message: "reading the change set: throttled".to_owned(),
+        };
+        let cleanup = CliError::Deploy {
+            stack: "jobs-dev".to_owned(),
+            message: "deleting the change set: throttled".to_owned(),
+        };
+        let worked = cause.then_cleanup(Ok(()));
+        assert!(matches!(worked, CliError::Deploy { .. }));
+        let both = worked.then_cleanup(Err(cleanup)).to_string();
+        assert!(
+            both.starts_with("stack `jobs-dev`: reading the change set: throttled; then cleaning up failed too: stack `jobs-dev`: deleting the change set"),
+            "{both}"
+        );
+        assert!(both.ends_with("and the next `deploy` removes it"), "{both}");
+    }
 }
