@@ -74,6 +74,11 @@ impl Local {
         self.dir.join(format!("moto-{}.pid", self.port))
     }
 
+    /// Where the output of the emulator on this port goes.
+    fn log_path(&self) -> PathBuf {
+        self.dir.join(format!("moto-{}.log", self.port))
+    }
+
     /// Whether something listens on the emulator's port.
     pub fn is_listening(&self) -> bool {
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
@@ -117,7 +122,7 @@ impl Local {
                 ));
             }
         }
-        let log_path = self.dir.join(format!("moto-{}.log", self.port));
+        let log_path = self.log_path();
         let log = std::fs::File::create(&log_path).map_err(|source| CliError::Write {
             path: log_path.clone(),
             source,
@@ -173,7 +178,8 @@ impl Local {
 
     /// The turn to start this port's emulator: the operating system's lock on
     /// `moto-<port>.lock`, released when the returned file is dropped or the process ends.
-    /// Another kumo starting it meanwhile is waited for, as long as a start may take.
+    /// Another kumo starting it meanwhile is waited for, as long as a start may take. Where the
+    /// file system has no locks, each goes ahead on its own, as without the lock.
     fn starting(&self) -> Result<std::fs::File, CliError> {
         let path = self.dir.join(format!("moto-{}.lock", self.port));
         let fail = |source| CliError::Write {
@@ -196,13 +202,23 @@ impl Local {
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
                     return Err(CliError::Local(format!(
-                    "another kumo has been starting the emulator on 127.0.0.1:{} for {} s; see {}",
+                    "another kumo has been starting the emulator on 127.0.0.1:{} for {} s; its log is {}",
                     self.port,
                     (START_DEADLINE * 2).as_secs(),
-                    path.display()
+                    self.log_path().display()
                 )))
                 }
-                Err(std::fs::TryLockError::Error(source)) => return Err(fail(source)),
+                Err(std::fs::TryLockError::Error(source))
+                    if source.kind() == std::io::ErrorKind::Unsupported =>
+                {
+                    return Ok(file)
+                }
+                Err(std::fs::TryLockError::Error(source)) => {
+                    return Err(CliError::Local(format!(
+                        "cannot lock {}: {source}",
+                        path.display()
+                    )))
+                }
             }
         }
     }
