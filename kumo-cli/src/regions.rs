@@ -84,6 +84,12 @@ impl Connections {
         })
     }
 
+    /// The region of the session's own target, as the SDK resolved it when kumo.toml and
+    /// `--region` name none.
+    pub fn default_region(&self) -> Option<&str> {
+        self.default.config.region().map(|region| region.as_ref())
+    }
+
     /// The connection for the stack named `stack`.
     pub fn of(&self, session: &Session, stack: &str) -> &Connection {
         session

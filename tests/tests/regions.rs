@@ -65,10 +65,15 @@ impl Stack for Service {
 
 /// Runs the CLI against the app in `dir` with `--local --json` and [`CONFIG`].
 fn kumo(dir: &Path, args: &[&str]) -> (ExitCode, String) {
+    kumo_with(dir, CONFIG, args)
+}
+
+/// [`kumo`] with kumo.toml `toml`.
+fn kumo_with(dir: &Path, toml: &str, args: &[&str]) -> (ExitCode, String) {
     let app = StackGroup::new().stack(Network).stack(Service);
     let state = dir.join(".kumo");
     let config = dir.join("kumo.toml");
-    std::fs::write(&config, CONFIG).unwrap();
+    std::fs::write(&config, toml).unwrap();
     let mut argv = vec![
         "app",
         "--local",
@@ -211,4 +216,44 @@ fn a_consumer_in_another_region_gets_the_producers_output_as_a_parameter() {
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert_eq!(status(&moto, "us-east-1", "network-dev"), None);
     assert_eq!(status(&moto, "eu-west-1", "service-dev"), None);
+
+    an_import_is_checked_against_the_sdks_region_when_kumo_toml_names_none(&moto, dir);
+}
+
+/// Without a region in kumo.toml, an import is checked against the SDK's once connected
+/// (the test above's moto and directory, its stacks deleted; the globals are the process's).
+fn an_import_is_checked_against_the_sdks_region_when_kumo_toml_names_none(
+    moto: &MotoServer,
+    dir: &Path,
+) {
+    PLAIN_IMPORT.store(true, Ordering::SeqCst);
+
+    // The producer's own region is the one the SDK resolves (us-east-1 with --local): the
+    // import stays in one region, and the stacks build and deploy.
+    let same = "[env.dev.stacks.network]\nregion = \"us-east-1\"\n";
+    let (code, out) = kumo_with(dir, same, &["validate"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let (code, out) = kumo_with(dir, same, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(
+        report(&out)["service-dev"]["outputs"]["Seen"],
+        "from-us-east-1",
+        "{out}"
+    );
+    let (code, out) = kumo_with(dir, same, &["delete", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+
+    // Another region: offline it is not known to differ; deploy refuses before any change.
+    let other = "[env.dev.stacks.network]\nregion = \"eu-west-1\"\n";
+    let (code, out) = kumo_with(dir, other, &["validate"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let (code, out) = kumo_with(dir, other, &["deploy", "--yes"]);
+    PLAIN_IMPORT.store(false, Ordering::SeqCst);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("stack `service`: it imports output `Level` of stack `network`, which is in eu-west-1 while this stack is in us-east-1"),
+        "{out}"
+    );
+    assert_eq!(status(moto, "eu-west-1", "network-dev"), None);
+    assert_eq!(status(moto, "us-east-1", "service-dev"), None);
 }
