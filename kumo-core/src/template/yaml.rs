@@ -251,6 +251,12 @@ impl<'input> Reader<'input> {
                 {
                     key(&text, style, tag.is_some(), span)?
                 }
+                Event::Alias(_) => {
+                    return Err(error(
+                        span.start,
+                        "an alias cannot be a key: write the key out",
+                    ))
+                }
                 _ => return Err(error(span.start, "a key must be a scalar without a tag")),
             };
             let (event, value_span) = self.next()?;
@@ -811,6 +817,7 @@ mod tests {
             ("A: 1\nA: 2\n", "invalid template YAML at line 2 column 1: the key `A` is written twice"),
             ("~: 1\n", "invalid template YAML at line 1 column 1: a key cannot be null"),
             ("[a]: 1\n", "invalid template YAML at line 1 column 1: a key must be a scalar without a tag"),
+            ("A: &k x\n*k : 1\n", "invalid template YAML at line 2 column 1: an alias cannot be a key: write the key out"),
             ("A: !Foo x\n", "invalid template YAML at line 1 column 4: `!Foo` is not a short form of CloudFormation"),
             ("A: !!binary aGk=\n", "invalid template YAML at line 1 column 4: the tag `!!binary` is not read by CloudFormation here"),
             ("A: !!int x\n", "invalid template YAML at line 1 column 4: `x` is not a `!!int`"),
