@@ -29,7 +29,7 @@ pub fn run(
             let mut sink = std::io::sink();
             let printed: &mut dyn Write = if json { &mut sink } else { out };
             let names = if cli.command.builds_stacks() {
-                let region = session.target.region.as_deref();
+                let region = crate::target::shared_region(&session.places);
                 checks::before_build(app, &session.env, &session.config, region)
             } else {
                 Ok(())

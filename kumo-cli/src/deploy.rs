@@ -56,11 +56,9 @@ pub async fn run(
     let own = session.target_sessions();
     let sessions = session.or_target_sessions(&own);
     let connections = connect(&sessions, &stacks, many).await?;
-    // Imports across regions, with the region the SDK resolved where kumo.toml names none.
     for (target, connection) in sessions.iter().zip(&connections) {
-        let resolved = connection.as_ref().ok().and_then(|c| c.default_region());
-        if target.target.region.is_none() && resolved.is_some() {
-            crate::checks::imports(app, &target.env, &target.config, resolved)?;
+        if let Ok(connection) = connection {
+            connection.check_imports(app, target)?;
         }
     }
     // Questions on a terminal come one stack at a time.

@@ -57,7 +57,7 @@ fn command(app: &dyn App, cli: &Cli, ui: &Ui, out: &mut dyn Write) -> Result<Exi
         [one] => one.region.as_deref(),
         _ => None,
     };
-    checks::before_build(app, &env, &config, region)?;
+    checks::before_build(app, &env, &config, target::shared_region(&places))?;
     let state = State::new(&global.state_dir);
     let workspace = Workspace {
         env: &env,

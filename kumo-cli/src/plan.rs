@@ -33,6 +33,7 @@ pub async fn run(
         .check_shared(app, &templates, &args.params)?;
     let connections =
         Connections::open(session, templates.iter().map(|(stack, _)| stack.name())).await?;
+    connections.check_imports(app, session)?;
     let ui = &session.ui;
     let mut changed = false;
     for (stack, template) in templates {

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_cloudformation::Client;
+use kumo_core::App;
 
 use crate::aws::Target;
 use crate::error::CliError;
@@ -84,10 +85,15 @@ impl Connections {
         })
     }
 
-    /// The region of the session's own target, as the SDK resolved it when kumo.toml and
-    /// `--region` name none.
-    pub fn default_region(&self) -> Option<&str> {
-        self.default.config.region().map(|region| region.as_ref())
+    /// Checks the imports of `app` across regions (as [`crate::checks::before_build`] does) with
+    /// the region the SDK resolved, when kumo.toml and `--region` name none for `session`:
+    /// before connecting, they could not be.
+    pub fn check_imports(&self, app: &dyn App, session: &Session) -> Result<(), CliError> {
+        if session.target.region.is_some() {
+            return Ok(());
+        }
+        let resolved = self.default.config.region().map(|region| region.as_ref());
+        crate::checks::imports(app, &session.env, &session.config, resolved)
     }
 
     /// The connection for the stack named `stack`.

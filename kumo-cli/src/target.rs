@@ -31,6 +31,16 @@ impl fmt::Display for Place {
     }
 }
 
+/// The region every one of `places` is in, if they share one: the region of a command's stacks
+/// without one of their own (several accounts in one region, say).
+pub fn shared_region(places: &[Place]) -> Option<&str> {
+    let (first, rest) = places.split_first()?;
+    let region = first.region.as_deref()?;
+    rest.iter()
+        .all(|place| place.region.as_deref() == Some(region))
+        .then_some(region)
+}
+
 /// The targets of an environment with `config`, in kumo.toml's order (accounts, then regions
 /// in each), narrowed to `regions` (`--region`) and `wanted` (`--target ACCOUNT/REGION` or
 /// `REGION`). Without `regions` in kumo.toml, `--region` names the regions itself. A stack set
@@ -194,6 +204,21 @@ pub(crate) mod tests {
 
     fn strings(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_shared_region_is_the_one_all_places_are_in() {
+        let place = |account: &str, region: Option<&str>| Place {
+            account: Some(account.to_owned()),
+            region: region.map(str::to_owned),
+        };
+        let one = [place("1", Some("eu-west-1")), place("2", Some("eu-west-1"))];
+        assert_eq!(shared_region(&one), Some("eu-west-1"));
+        let two = [place("1", Some("eu-west-1")), place("1", Some("us-east-1"))];
+        assert_eq!(shared_region(&two), None);
+        let sdk = [place("1", None), place("2", None)];
+        assert_eq!(shared_region(&sdk), None);
+        assert_eq!(shared_region(&[]), None);
     }
 
     #[test]

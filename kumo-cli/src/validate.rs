@@ -33,6 +33,7 @@ pub async fn run(
     // Each stack is validated in its own region, where a large template goes through that
     // region's artifact bucket as a deploy's would.
     let connections = Connections::open(session, stacks.iter().map(|stack| stack.name())).await?;
+    connections.check_imports(app, session)?;
     for stack in stacks {
         let connection = connections.of(session, stack.name());
         let name = session.stack_name(stack);

@@ -247,11 +247,29 @@ fn an_import_is_checked_against_the_sdks_region_when_kumo_toml_names_none(
     let other = "[env.dev.stacks.network]\nregion = \"eu-west-1\"\n";
     let (code, out) = kumo_with(dir, other, &["validate"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
-    let (code, out) = kumo_with(dir, other, &["deploy", "--yes"]);
+    for command in [
+        &["deploy", "--yes"][..],
+        &["plan"],
+        &["validate", "--remote"],
+    ] {
+        let (code, out) = kumo_with(dir, other, command);
+        assert_eq!(code, ExitCode::from(2), "{command:?}: {out}");
+        assert!(
+            out.contains("stack `service`: it imports output `Level` of stack `network`, which is in eu-west-1 while this stack is in us-east-1"),
+            "{command:?}: {out}"
+        );
+    }
+
+    // Several accounts in the environment's region: each is in that region, checked offline.
+    let accounts =
+        "[env.dev]\nregion = \"eu-west-1\"\naccounts = [\"111111111111\", \"222222222222\"]\n\
+                    role = \"arn:aws:iam::{account}:role/deploy\"\n\
+                    [env.dev.stacks.network]\nregion = \"us-east-1\"\n";
+    let (code, out) = kumo_with(dir, accounts, &["validate"]);
     PLAIN_IMPORT.store(false, Ordering::SeqCst);
     assert_eq!(code, ExitCode::from(2), "{out}");
     assert!(
-        out.contains("stack `service`: it imports output `Level` of stack `network`, which is in eu-west-1 while this stack is in us-east-1"),
+        out.contains("which is in us-east-1 while this stack is in eu-west-1"),
         "{out}"
     );
     assert_eq!(status(moto, "eu-west-1", "network-dev"), None);
