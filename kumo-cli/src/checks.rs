@@ -52,7 +52,7 @@ fn names(app: &dyn App, env: &Environment, config: &EnvConfig) -> Result<(), Cli
 /// Checks, when some stack has a region of its own, that no stack of `app` imports
 /// (`Fn::ImportValue`) an output of a stack in another region (`region`: the environment's).
 /// Without one (the SDK's region, unknown offline), only stacks of known regions are compared:
-/// `deploy` checks again with the SDK's region once it has connected.
+/// `deploy`, `plan` and `validate --remote` check again with the SDK's region once connected.
 pub(crate) fn imports(
     app: &dyn App,
     env: &Environment,

@@ -149,6 +149,22 @@ fn start(status: Option<&str>, replace_failed: bool) -> Start {
     }
 }
 
+/// What a deploy whose update or create failed says, `why` being its events' explanation: a
+/// Ctrl-C during it is said first, since a cancel CloudFormation took (although kumo saw the
+/// call fail) fails the update too.
+fn failed(no_rollback: bool, interrupted: Interrupted, why: &str) -> String {
+    let what = if no_rollback {
+        "the deploy failed and was left as it is (--no-rollback)"
+    } else {
+        "the deploy failed and was rolled back"
+    };
+    let pressed = match interrupted {
+        Interrupted::No => "",
+        Interrupted::Cancelled | Interrupted::TooLate => "interrupted (Ctrl-C); ",
+    };
+    format!("{pressed}{what}: {why}")
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn deploy(
     app: &dyn App,
@@ -450,12 +466,11 @@ async fn deploy(
         for cause in root_causes(&watched.events) {
             print(out, ui.paint(Style::Bad, &format!("root cause: {cause}")))?;
         }
-        let what = if args.no_rollback {
-            "the deploy failed and was left as it is (--no-rollback)"
-        } else {
-            "the deploy failed and was rolled back"
-        };
-        return Err(fail(format!("{what}: {}", explanation(&watched.events))));
+        return Err(fail(failed(
+            args.no_rollback,
+            watched.interrupted,
+            &explanation(&watched.events),
+        )));
     }
     let result = match (args.import, create) {
         (true, _) => "imported",
@@ -658,6 +673,22 @@ mod tests {
                 other => panic!("{status}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn a_failed_update_says_a_ctrl_c_first() {
+        assert_eq!(
+            failed(false, Interrupted::No, "Jobs: bad"),
+            "the deploy failed and was rolled back: Jobs: bad"
+        );
+        assert_eq!(
+            failed(false, Interrupted::TooLate, "Jobs: cancelled"),
+            "interrupted (Ctrl-C); the deploy failed and was rolled back: Jobs: cancelled"
+        );
+        assert_eq!(
+            failed(true, Interrupted::No, "Jobs: bad"),
+            "the deploy failed and was left as it is (--no-rollback): Jobs: bad"
+        );
     }
 
     fn deployed(parameters: &[(&str, &str)], tags: &[(&str, &str)]) -> Deployed {
