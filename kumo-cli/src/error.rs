@@ -287,7 +287,7 @@ pub enum CliError {
     Cancelled,
     /// A step failed, and so did cleaning up after it (deleting the change set it made): the
     /// cause is told first, and what is left.
-    #[error("{cause}; then cleaning up failed too: {cleanup}; what kumo made is left (the change set, and a new stack's empty stack under review), and the next `deploy` removes it")]
+    #[error("{cause}; then cleaning up failed too: {cleanup}; what kumo made may be left (the change set, and a new stack's empty stack under review): a later `deploy` removes it once CloudFormation is done with it")]
     CleanupFailed {
         /// What stopped the step.
         #[source]
@@ -353,6 +353,6 @@ mod tests {
             both.starts_with("stack `jobs-dev`: reading the change set: throttled; then cleaning up failed too: stack `jobs-dev`: deleting the change set"),
             "{both}"
         );
-        assert!(both.ends_with("and the next `deploy` removes it"), "{both}");
+        assert!(both.ends_with("once CloudFormation is done with it"), "{both}");
     }
 }
