@@ -179,7 +179,7 @@ impl Local {
     /// The turn to start this port's emulator: the operating system's lock on
     /// `moto-<port>.lock`, released when the returned file is dropped or the process ends.
     /// Another kumo starting it meanwhile is waited for, as long as a start may take. Where the
-    /// file system has no locks, each goes ahead on its own, as without the lock.
+    /// file cannot be locked (a file system without locks), each goes ahead on its own.
     fn starting(&self) -> Result<std::fs::File, CliError> {
         let path = self.dir.join(format!("moto-{}.lock", self.port));
         let fail = |source| CliError::Write {
@@ -202,23 +202,15 @@ impl Local {
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
                     return Err(CliError::Local(format!(
-                    "another kumo has been starting the emulator on 127.0.0.1:{} for {} s; its log is {}",
+                    "another kumo has been starting the emulator on 127.0.0.1:{} for {} s (installing it with pip, then starting it, whose log is {})",
                     self.port,
                     (START_DEADLINE * 2).as_secs(),
                     self.log_path().display()
                 )))
                 }
-                Err(std::fs::TryLockError::Error(source))
-                    if source.kind() == std::io::ErrorKind::Unsupported =>
-                {
-                    return Ok(file)
-                }
-                Err(std::fs::TryLockError::Error(source)) => {
-                    return Err(CliError::Local(format!(
-                        "cannot lock {}: {source}",
-                        path.display()
-                    )))
-                }
+                // No locks here (a network file system without a lock service, say): the
+                // lock only spares a second start, so go ahead as without it.
+                Err(std::fs::TryLockError::Error(_)) => return Ok(file),
             }
         }
     }
