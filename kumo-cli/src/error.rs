@@ -353,6 +353,9 @@ mod tests {
             both.starts_with("stack `jobs-dev`: reading the change set: throttled; then cleaning up failed too: stack `jobs-dev`: deleting the change set"),
             "{both}"
         );
-        assert!(both.ends_with("once CloudFormation is done with it"), "{both}");
+        assert!(
+            both.ends_with("once CloudFormation is done with it"),
+            "{both}"
+        );
     }
 }

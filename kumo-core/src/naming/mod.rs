@@ -17,7 +17,10 @@ pub use logical::{pascal_case, LogicalId, MAX_LOGICAL_ID_LEN};
 pub use physical::{NameRule, HASH_LEN};
 pub use registry::NameRegistry;
 pub use stack_name::{check_stack_name, check_stack_name_prefix};
-pub use tag::{check_tag, check_tags, MAX_TAGS, MAX_TAG_KEY_LEN, MAX_TAG_VALUE_LEN};
+pub use tag::{
+    check_resource_tag, check_resource_tags, check_tag, check_tags, MAX_TAGS, MAX_TAG_KEY_LEN,
+    MAX_TAG_VALUE_LEN,
+};
 
 use sha2::{Digest, Sha256};
 

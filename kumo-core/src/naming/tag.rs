@@ -27,9 +27,31 @@ const PUNCTUATION: &str = "_.:/=+-@";
 pub fn check_tags<'a>(
     tags: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<(), NamingError> {
+    check_all(tags, check_tag)
+}
+
+/// Checks the tags a template writes on one resource: at most [`MAX_TAGS`], each passing
+/// [`check_resource_tag`].
+///
+/// ```
+/// use kumo_core::naming::check_resource_tags;
+///
+/// assert!(check_resource_tags([("Name", "Public Subnet (AZ1)")]).is_ok());
+/// assert!(check_resource_tags([("aws:team", "media")]).is_err());
+/// ```
+pub fn check_resource_tags<'a>(
+    tags: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), NamingError> {
+    check_all(tags, check_resource_tag)
+}
+
+fn check_all<'a>(
+    tags: impl IntoIterator<Item = (&'a str, &'a str)>,
+    check: fn(&str, &str) -> Result<(), NamingError>,
+) -> Result<(), NamingError> {
     let mut count = 0;
     for (key, value) in tags {
-        check_tag(key, value)?;
+        check(key, value)?;
         count += 1;
     }
     if count > MAX_TAGS {
@@ -38,10 +60,28 @@ pub fn check_tags<'a>(
     Ok(())
 }
 
-/// Checks one tag: a key of 1 to [`MAX_TAG_KEY_LEN`] characters not starting with `aws:` (in
-/// any case), a value of at most [`MAX_TAG_VALUE_LEN`], both of Unicode letters, digits,
-/// whitespace and `_ . : / = + - @`.
+/// Checks one tag of a stack, which CloudFormation puts on every resource it makes: the rules
+/// of [`check_resource_tag`], and only the characters every service takes: Unicode letters,
+/// digits, whitespace and `_ . : / = + - @`.
 pub fn check_tag(key: &str, value: &str) -> Result<(), NamingError> {
+    check_resource_tag(key, value)?;
+    for (part, text) in [("key", key), ("value", value)] {
+        if let Some(c) = text.chars().find(|&c| !allowed(c)) {
+            return Err(NamingError::InvalidTag {
+                key: key.to_owned(),
+                reason: format!(
+                    "the {part} holds {c:?}; use letters, digits, spaces and _ . : / = + - @"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks one tag a template writes on a resource, by the rules of every service: a key of 1
+/// to [`MAX_TAG_KEY_LEN`] characters not starting with `aws:` (in any case), a value of at most
+/// [`MAX_TAG_VALUE_LEN`]. Which characters are taken is the service's to say (EC2 takes any).
+pub fn check_resource_tag(key: &str, value: &str) -> Result<(), NamingError> {
     let fail = |reason: String| {
         Err(NamingError::InvalidTag {
             key: key.to_owned(),
@@ -67,13 +107,6 @@ pub fn check_tag(key: &str, value: &str) -> Result<(), NamingError> {
         return fail(format!(
             "the value has {value_len} characters; AWS allows at most {MAX_TAG_VALUE_LEN}"
         ));
-    }
-    for (part, text) in [("key", key), ("value", value)] {
-        if let Some(c) = text.chars().find(|&c| !allowed(c)) {
-            return fail(format!(
-                "the {part} holds {c:?}; use letters, digits, spaces and _ . : / = + - @"
-            ));
-        }
     }
     Ok(())
 }
@@ -110,6 +143,17 @@ mod tests {
             check_tags(many.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
             Ok(())
         );
+    }
+
+    #[test]
+    fn a_resource_tag_may_hold_any_character() {
+        for value in ["Public Subnet (AZ1)", "ops, platform", "R&D #1 ~ —"] {
+            assert_eq!(check_resource_tag("Name", value), Ok(()), "{value}");
+            assert!(check_tag("Name", value).is_err(), "{value}");
+        }
+        assert!(check_resource_tag("aws:x", "v").is_err());
+        assert!(check_resource_tag("", "v").is_err());
+        assert!(check_resource_tag("k", &"v".repeat(MAX_TAG_VALUE_LEN + 1)).is_err());
     }
 
     #[test]

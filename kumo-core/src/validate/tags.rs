@@ -1,8 +1,11 @@
 //! Resource tags: the literal keys and values of every `Tags` property (and of the few types that
-//! name it `...Tags`), checked against AWS's tag rules, so that the tags `stack!` and kumo put on
-//! every resource are refused before a deploy rather than during one.
+//! name it `...Tags`) of an AWS resource type, checked against the tag rules of every service,
+//! so that broken tags are refused before a deploy rather than during one. Which characters a
+//! tag may hold is each service's to say (EC2 takes any); those of the stack's own tags, which
+//! go on every resource, are checked where they are set. A custom resource's `Tags` are only
+//! one of its properties, and a third party's types have rules of their own.
 
-use crate::naming::check_tags;
+use crate::naming::check_resource_tags;
 use crate::template::Template;
 use crate::Json;
 
@@ -10,12 +13,16 @@ use super::ValidationError;
 
 impl Template {
     pub(super) fn check_tags(&self, errors: &mut Vec<ValidationError>) {
-        for (id, resource) in self.resources() {
+        let tagged = self.resources().iter().filter(|(_, resource)| {
+            let type_name = resource.type_name();
+            type_name.starts_with("AWS::") && type_name != CUSTOM_RESOURCE
+        });
+        for (id, resource) in tagged {
             for (property, value) in resource.properties() {
                 if !property.ends_with("Tags") {
                     continue;
                 }
-                if let Err(error) = check_tags(literal_tags(value)) {
+                if let Err(error) = check_resource_tags(literal_tags(value)) {
                     errors.push(ValidationError::Tag {
                         location: format!("Resources.{id}.Properties.{property}"),
                         error,
@@ -25,6 +32,9 @@ impl Template {
         }
     }
 }
+
+/// The type of a custom resource besides `Custom::*`.
+const CUSTOM_RESOURCE: &str = "AWS::CloudFormation::CustomResource";
 
 /// The tags of a tag property, as a list of `{"Key": ..., "Value": ...}` or as a map: those whose
 /// key is a literal string, with their value when it is one too (an intrinsic value is checked
@@ -63,11 +73,15 @@ mod tests {
     use crate::Resource;
 
     fn messages(tags_property: &str, tags: Json) -> Vec<String> {
+        messages_of("AWS::SQS::Queue", tags_property, tags)
+    }
+
+    fn messages_of(type_name: &str, tags_property: &str, tags: Json) -> Vec<String> {
         let mut template = Template::new();
         template
             .add_resource(
                 "Queue",
-                Resource::new("AWS::SQS::Queue").property(tags_property, tags),
+                Resource::new(type_name).property(tags_property, tags),
             )
             .unwrap();
         let mut errors = Vec::new();
@@ -89,6 +103,23 @@ mod tests {
     }
 
     #[test]
+    fn characters_are_the_services_and_custom_tags_are_properties() {
+        let punctuated = json!([{"Key": "Name", "Value": "Public Subnet (AZ1)"}, {"Key": "team#1", "Value": "R&D"}]);
+        assert!(messages_of("AWS::EC2::VPC", "Tags", punctuated).is_empty());
+        for type_name in [
+            "Custom::Lookup",
+            "AWS::CloudFormation::CustomResource",
+            "Org::Svc::Thing",
+        ] {
+            let reserved = json!({"aws:anything": "x".repeat(300)});
+            assert!(
+                messages_of(type_name, "Tags", reserved).is_empty(),
+                "{type_name}"
+            );
+        }
+    }
+
+    #[test]
     fn bad_keys_long_values_and_too_many_tags_are_located() {
         assert_eq!(
             messages("Tags", json!([{"Key": "aws:x", "Value": "v"}])),
@@ -101,9 +132,9 @@ mod tests {
         assert_eq!(
             messages(
                 "Tags",
-                json!([{"Key": "owner#", "Value": reference::<String>("Owner")}])
+                json!([{"Key": "aws:owner", "Value": reference::<String>("Owner")}])
             ),
-            ["Resources.Queue.Properties.Tags: invalid tag \"owner#\": the key holds '#'; use letters, digits, spaces and _ . : / = + - @"]
+            ["Resources.Queue.Properties.Tags: invalid tag \"aws:owner\": keys starting with `aws:` are reserved for AWS"]
         );
         let many: Vec<Json> = (0..51)
             .map(|n| json!({"Key": format!("k{n}"), "Value": "v"}))
