@@ -499,7 +499,8 @@ impl Template {
                 self.check_condition_name(condition, &location.here(), &made, errors);
             }
             for target in resource.dependencies() {
-                if !self.resources().contains_key(target) {
+                // A transform, a module or a loop may make it, as for a `Ref`.
+                if !self.resources().contains_key(target) && !made.resource(target) {
                     errors.push(ValidationError::DanglingDependsOn {
                         resource: id.clone(),
                         target: target.clone(),
@@ -532,6 +533,15 @@ impl Template {
             self.check_found(&found, false, &made, errors);
         }
 
+        // A transform other than the language extensions (SAM, a macro) rewrites references:
+        // a function's `Events` naming its API are gone once SAM has run.
+        if self
+            .transforms()
+            .iter()
+            .any(|transform| transform != LANGUAGE_EXTENSIONS)
+        {
+            return;
+        }
         for cycle in graph::cycles(&graph::Graph { names, edges }) {
             errors.push(ValidationError::DependencyCycle {
                 cycle: cycle.into_iter().map(str::to_owned).collect(),

@@ -271,6 +271,43 @@ fn dangling_depends_on() {
 }
 
 #[test]
+fn a_dependency_a_transform_or_loop_makes_is_not_dangling() {
+    let sam = Template::from_json(
+        r#"{"Transform": "AWS::Serverless-2016-10-31", "Resources": {
+            "Api": {"Type": "AWS::Serverless::Api", "Properties": {"StageName": "prod"}},
+            "Mapping": {"Type": "AWS::ApiGateway::BasePathMapping", "DependsOn": "ApiprodStage",
+                "Properties": {"DomainName": "api.example.com", "RestApiId": {"Ref": "Api"}}}}}"#,
+    )
+    .unwrap();
+    assert_eq!(messages(&sam), Vec::<String>::new());
+    let looped = Template::from_json(
+        r#"{"Transform": "AWS::LanguageExtensions", "Resources": {
+            "Fn::ForEach::Buckets": ["Id", ["A", "B"], {"Bucket${Id}": {"Type": "AWS::S3::Bucket"}}],
+            "Topic": {"Type": "AWS::SNS::Topic", "DependsOn": "BucketA"},
+            "Queue": {"Type": "AWS::SQS::Queue", "DependsOn": "Nope"}}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        messages(&looped),
+        ["Resources.Queue.DependsOn: `Nope` is not a resource of this template"]
+    );
+}
+
+#[test]
+fn references_sam_rewrites_make_no_cycle() {
+    let sam = Template::from_json(
+        r#"{"Transform": "AWS::Serverless-2016-10-31", "Resources": {
+            "Api": {"Type": "AWS::Serverless::Api",
+                "Properties": {"StageName": "Prod", "Variables": {"Fn": {"Ref": "Fn"}}}},
+            "Fn": {"Type": "AWS::Serverless::Function", "Properties": {"Handler": "index.handler",
+                "Runtime": "nodejs20.x", "InlineCode": "x", "Events": {"Root": {"Type": "Api",
+                "Properties": {"RestApiId": {"Ref": "Api"}, "Path": "/", "Method": "ANY"}}}}}}}"#,
+    )
+    .unwrap();
+    assert_eq!(messages(&sam), Vec::<String>::new());
+}
+
+#[test]
 fn undefined_conditions() {
     let mut template = Template::new();
     template
