@@ -184,6 +184,9 @@ impl<'de> Deserialize<'de> for UniqueKeys {
 
 struct UniqueKeysVisitor;
 
+/// 2^64: the smallest whole number neither `i64` nor `u64` holds.
+const BEYOND_64_BITS: f64 = 18_446_744_073_709_551_616.0;
+
 impl<'de> Visitor<'de> for UniqueKeysVisitor {
     type Value = Json;
 
@@ -203,7 +206,14 @@ impl<'de> Visitor<'de> for UniqueKeysVisitor {
         Ok(Json::from(value))
     }
 
-    fn visit_f64<E>(self, value: f64) -> Result<Json, E> {
+    /// An integer written beyond 64 bits comes here too, rounded (`123456789012345678901234`
+    /// is `1.2345678901234568e23`): refused, as YAML refuses it, rather than changed.
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Json, E> {
+        if value.fract() == 0.0 && value.abs() >= BEYOND_64_BITS {
+            return Err(E::custom(
+                "an integer beyond 64 bits, which kumo would change; write it as a string",
+            ));
+        }
         Ok(Json::from(value))
     }
 
@@ -396,6 +406,26 @@ mod tests {
         let err = built.add_rule("Prod", Rule::new()).unwrap_err();
         assert_eq!(err.to_string(), "rule `Prod` is already declared");
         assert_eq!(Template::from_json(&built.to_json()).unwrap(), built);
+    }
+
+    #[test]
+    fn an_integer_beyond_64_bits_is_refused_not_rounded() {
+        let big = r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties":
+            {"Tags": [{"Key": "id", "Value": 123456789012345678901234567890}]}}}}"#;
+        let err = Template::from_json(big).unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "invalid template JSON: an integer beyond 64 bits, which kumo would change"
+            ),
+            "{err}"
+        );
+        assert!(err.ends_with("at line 2 column 75"), "{err}");
+        for fits in ["18446744073709551615", "-9223372036854775808", "1.5", "1e3"] {
+            let text = format!(
+                r#"{{"Resources": {{"Q": {{"Type": "T", "Properties": {{"N": {fits}}}}}}}}}"#
+            );
+            assert!(Template::from_json(&text).is_ok(), "{fits}");
+        }
     }
 
     #[test]
