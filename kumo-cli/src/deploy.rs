@@ -149,11 +149,12 @@ fn start(status: Option<&str>, replace_failed: bool) -> Start {
     }
 }
 
-/// What a deploy whose update or create failed says, `why` being its events' explanation: a
+/// What a deploy whose update or create failed says, `why` being its events' explanation and
+/// `left` whether the stack was left as it failed (`--no-rollback`, and no rollback seen): a
 /// Ctrl-C during it is said first, since a cancel CloudFormation took (although kumo saw the
 /// call fail) fails the update too.
-fn failed(no_rollback: bool, interrupted: Interrupted, why: &str) -> String {
-    let what = if no_rollback {
+fn failed(left: bool, interrupted: Interrupted, why: &str) -> String {
+    let what = if left {
         "the deploy failed and was left as it is (--no-rollback)"
     } else {
         "the deploy failed and was rolled back"
@@ -466,8 +467,15 @@ async fn deploy(
         for cause in root_causes(&watched.events) {
             print(out, ui.paint(Style::Bad, &format!("root cause: {cause}")))?;
         }
+        // A cancelled update rolls back, `--no-rollback` or not: the stack's last event says.
+        let rolled_back = watched
+            .events
+            .iter()
+            .rev()
+            .find(|event| event.is_stack())
+            .is_some_and(|event| event.status.contains("ROLLBACK"));
         return Err(fail(failed(
-            args.no_rollback,
+            args.no_rollback && !rolled_back,
             watched.interrupted,
             &explanation(&watched.events),
         )));

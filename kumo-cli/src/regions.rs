@@ -86,10 +86,12 @@ impl Connections {
     }
 
     /// Checks the imports of `app` across regions (as [`crate::checks::before_build`] does) with
-    /// the region the SDK resolved, when kumo.toml and `--region` name none for `session`:
-    /// before connecting, they could not be.
+    /// the region the SDK resolved, when kumo.toml and `--region` name none for `session` (nor
+    /// one its targets share): before connecting, they could not be.
     pub fn check_imports(&self, app: &dyn App, session: &Session) -> Result<(), CliError> {
-        if session.target.region.is_some() {
+        let known = session.target.region.is_some()
+            || crate::target::shared_region(&session.places).is_some();
+        if known {
             return Ok(());
         }
         let resolved = self.default.config.region().map(|region| region.as_ref());

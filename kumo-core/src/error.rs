@@ -30,6 +30,14 @@ pub enum TemplateError {
         /// What is wrong there.
         message: String,
     },
+    /// A JSON template writes an integer beyond 64 bits, which kumo would read rounded.
+    #[error("invalid template JSON at line {line} column {column}: an integer beyond 64 bits, which kumo would change; write it as a string")]
+    LargeInteger {
+        /// The line, from 1.
+        line: usize,
+        /// The column, from 1.
+        column: usize,
+    },
     /// A part of the template does not have the shape CloudFormation gives it.
     #[error("invalid template at {path}: {source}")]
     Invalid {

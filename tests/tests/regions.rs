@@ -87,6 +87,11 @@ fn kumo_with(dir: &Path, toml: &str, args: &[&str]) -> (ExitCode, String) {
     kumo_tests::run(&app, &argv)
 }
 
+/// The report printed before a failure's error line.
+fn report_before_error(text: &str) -> Value {
+    report(&text[..text.rfind("error: ").unwrap_or(text.len())])
+}
+
 fn report(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|err| panic!("{err}: {text}"))
 }
@@ -266,10 +271,21 @@ fn an_import_is_checked_against_the_sdks_region_when_kumo_toml_names_none(
                     role = \"arn:aws:iam::{account}:role/deploy\"\n\
                     [env.dev.stacks.network]\nregion = \"us-east-1\"\n";
     let (code, out) = kumo_with(dir, accounts, &["validate"]);
-    PLAIN_IMPORT.store(false, Ordering::SeqCst);
     assert_eq!(code, ExitCode::from(2), "{out}");
     assert!(
         out.contains("which is in us-east-1 while this stack is in eu-west-1"),
+        "{out}"
+    );
+    // The same accounts, the producer in their region: no refusal once connected, where the
+    // SDK's region (us-east-1 with --local) is not theirs. (moto's ValidateTemplate then
+    // refuses the consumer's import of an export not made yet.)
+    let shared = accounts.replace("us-east-1", "eu-west-1");
+    let (_, out) = kumo_with(dir, &shared, &["validate", "--remote"]);
+    PLAIN_IMPORT.store(false, Ordering::SeqCst);
+    assert!(!out.contains("exports do not cross regions"), "{out}");
+    assert_eq!(
+        report_before_error(&out)["network-dev"]["valid"],
+        true,
         "{out}"
     );
     assert_eq!(status(moto, "eu-west-1", "network-dev"), None);

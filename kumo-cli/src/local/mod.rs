@@ -202,7 +202,7 @@ impl Local {
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
                     return Err(CliError::Local(format!(
-                    "another kumo has been starting the emulator on 127.0.0.1:{} for {} s (installing it with pip, then starting it, whose log is {})",
+                    "another kumo has been starting the emulator on 127.0.0.1:{} for {} s (installing it with pip if needed, then starting it, whose log is {})",
                     self.port,
                     (START_DEADLINE * 2).as_secs(),
                     self.log_path().display()

@@ -117,11 +117,12 @@ fn unlike(text: &str, other: &str) -> Option<(Json, BTreeSet<String>)> {
 /// The key of the resources' section.
 const RESOURCES: &str = "Resources";
 
-/// A JSON value's text, read as [`Template::from_json`] reads it.
+/// A JSON value's text, read as [`Template::from_json`] reads it (`None` where it refuses it).
 fn parse(text: &str) -> Option<Json> {
-    serde_json::from_str::<UniqueKeys>(text)
-        .ok()
-        .map(|json| json.0)
+    let json = serde_json::from_str::<UniqueKeys>(text).ok()?.0;
+    super::numbers::rounded_integer(&json, text)
+        .is_none()
+        .then_some(json)
 }
 
 #[cfg(test)]

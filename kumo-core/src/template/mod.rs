@@ -2,6 +2,7 @@
 
 mod alike;
 mod canonical;
+mod numbers;
 mod output;
 mod parameter;
 mod pretty;

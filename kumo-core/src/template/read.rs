@@ -38,6 +38,11 @@ impl Template {
     /// ```
     pub fn from_json(text: &str) -> Result<Template, TemplateError> {
         let json = serde_json::from_str::<UniqueKeys>(text).map_err(TemplateError::Parse)?;
+        // An integer written beyond 64 bits is read rounded, as a float: refused, as YAML
+        // refuses it, rather than changed. Only a template holding such a float is scanned.
+        if let Some((line, column)) = super::numbers::rounded_integer(&json.0, text) {
+            return Err(TemplateError::LargeInteger { line, column });
+        }
         Template::from_value(json.0)
     }
 
@@ -184,9 +189,6 @@ impl<'de> Deserialize<'de> for UniqueKeys {
 
 struct UniqueKeysVisitor;
 
-/// 2^64: the smallest whole number neither `i64` nor `u64` holds.
-const BEYOND_64_BITS: f64 = 18_446_744_073_709_551_616.0;
-
 impl<'de> Visitor<'de> for UniqueKeysVisitor {
     type Value = Json;
 
@@ -206,14 +208,7 @@ impl<'de> Visitor<'de> for UniqueKeysVisitor {
         Ok(Json::from(value))
     }
 
-    /// An integer written beyond 64 bits comes here too, rounded (`123456789012345678901234`
-    /// is `1.2345678901234568e23`): refused, as YAML refuses it, rather than changed.
-    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Json, E> {
-        if value.fract() == 0.0 && value.abs() >= BEYOND_64_BITS {
-            return Err(E::custom(
-                "an integer beyond 64 bits, which kumo would change; write it as a string",
-            ));
-        }
+    fn visit_f64<E>(self, value: f64) -> Result<Json, E> {
         Ok(Json::from(value))
     }
 
@@ -412,17 +407,27 @@ mod tests {
     fn an_integer_beyond_64_bits_is_refused_not_rounded() {
         let big = r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties":
             {"Tags": [{"Key": "id", "Value": 123456789012345678901234567890}]}}}}"#;
-        let err = Template::from_json(big).unwrap_err().to_string();
-        assert!(
-            err.starts_with(
-                "invalid template JSON: an integer beyond 64 bits, which kumo would change"
-            ),
-            "{err}"
+        assert_eq!(
+            Template::from_json(big).unwrap_err().to_string(),
+            "invalid template JSON at line 2 column 46: an integer beyond 64 bits, which kumo would change; write it as a string"
         );
-        assert!(err.ends_with("at line 2 column 75"), "{err}");
-        for fits in ["18446744073709551615", "-9223372036854775808", "1.5", "1e3"] {
+        let negative =
+            r#"{"Resources": {"Q": {"Type": "T", "Properties": {"N": -10000000000000000001}}}}"#;
+        assert!(Template::from_json(negative).is_err());
+        // Read beside another template (`diff`), a resource is read as alone.
+        let now = Template::from_json(&negative.replace("-10000000000000000001", "1")).unwrap();
+        assert!(Template::from_json_beside(negative, &now.to_json()).is_err());
+        for fits in [
+            "18446744073709551615",
+            "-9223372036854775808",
+            "1.5",
+            "1e20",
+            "2E+19",
+            "18446744073709551616.0",
+            "-1.8446744073709552e19",
+        ] {
             let text = format!(
-                r#"{{"Resources": {{"Q": {{"Type": "T", "Properties": {{"N": {fits}}}}}}}}}"#
+                r#"{{"Resources": {{"Q": {{"Type": "T", "Properties": {{"N": {fits}, "S": "123456789012345678901234567890"}}}}}}}}"#
             );
             assert!(Template::from_json(&text).is_ok(), "{fits}");
         }

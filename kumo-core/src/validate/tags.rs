@@ -1,11 +1,12 @@
 //! Resource tags: the literal keys and values of every `Tags` property (and of the few types that
 //! name it `...Tags`) of an AWS resource type, checked against the tag rules of every service,
 //! so that broken tags are refused before a deploy rather than during one. Which characters a
-//! tag may hold is each service's to say (EC2 takes any); those of the stack's own tags, which
-//! go on every resource, are checked where they are set. A custom resource's `Tags` are only
+//! tag may hold is each service's to say (EC2 takes any); a stack's tags, which go on every
+//! resource, take only the characters all services take: a nested stack's here, the stack's own
+//! where they are set. A custom resource's `Tags` are only
 //! one of its properties, and a third party's types have rules of their own.
 
-use crate::naming::check_resource_tags;
+use crate::naming::{check_resource_tags, check_tags};
 use crate::template::Template;
 use crate::Json;
 
@@ -22,7 +23,13 @@ impl Template {
                 if !property.ends_with("Tags") {
                     continue;
                 }
-                if let Err(error) = check_resource_tags(literal_tags(value)) {
+                // A nested stack's tags are stack tags: on every resource it makes.
+                let tags = literal_tags(value);
+                let checked = match NESTED_STACKS.contains(&resource.type_name()) {
+                    true => check_tags(tags),
+                    false => check_resource_tags(tags),
+                };
+                if let Err(error) = checked {
                     errors.push(ValidationError::Tag {
                         location: format!("Resources.{id}.Properties.{property}"),
                         error,
@@ -32,6 +39,12 @@ impl Template {
         }
     }
 }
+
+/// The types whose tags are a stack's, which CloudFormation puts on every resource of it.
+const NESTED_STACKS: &[&str] = &[
+    "AWS::CloudFormation::Stack",
+    "AWS::CloudFormation::StackSet",
+];
 
 /// The type of a custom resource besides `Custom::*`.
 const CUSTOM_RESOURCE: &str = "AWS::CloudFormation::CustomResource";
@@ -117,6 +130,15 @@ mod tests {
                 "{type_name}"
             );
         }
+    }
+
+    #[test]
+    fn a_nested_stacks_tags_are_stack_tags() {
+        let punctuated = json!([{"Key": "Name", "Value": "Public Subnet (AZ1)"}]);
+        assert_eq!(
+            messages_of("AWS::CloudFormation::Stack", "Tags", punctuated),
+            ["Resources.Queue.Properties.Tags: invalid tag \"Name\": the value holds '('; use letters, digits, spaces and _ . : / = + - @"]
+        );
     }
 
     #[test]
