@@ -4,7 +4,7 @@
 use std::fmt;
 
 use kumo_core::resources::is_stateful;
-use kumo_core::{DeletionPolicy, Template};
+use kumo_core::{DeletionPolicy, Json, Section, Template, LANGUAGE_EXTENSIONS};
 
 use crate::ui::Style;
 
@@ -165,31 +165,46 @@ impl Capability {
     }
 }
 
+/// The properties that name an IAM resource, which then needs `CAPABILITY_NAMED_IAM`.
+const IAM_NAME_PROPERTIES: &[&str] = &[
+    "RoleName",
+    "UserName",
+    "GroupName",
+    "ManagedPolicyName",
+    "InstanceProfileName",
+];
+
 /// The capabilities `template` needs, in order: those its nested stacks' templates need too,
-/// and `CAPABILITY_AUTO_EXPAND` when it nests stacks.
+/// and `CAPABILITY_AUTO_EXPAND` when it nests stacks or has a transform. The IAM resources
+/// of `Fn::ForEach` loops count; a transform that makes resources of its own (SAM's roles of
+/// functions, a macro's anything) may make IAM ones, named too for a macro.
 pub fn capabilities(template: &Template) -> Vec<Capability> {
-    const NAME_PROPERTIES: &[&str] = &[
-        "RoleName",
-        "UserName",
-        "GroupName",
-        "ManagedPolicyName",
-        "InstanceProfileName",
-    ];
     let mut needed = Vec::new();
-    let iam: Vec<_> = template
+    // Each IAM resource, by whether it is named.
+    let mut iam: Vec<bool> = template
         .resources()
         .values()
         .filter(|r| r.type_name().starts_with("AWS::IAM::"))
+        .map(|r| named(r.properties()))
         .collect();
+    for function in template.functions(Section::Resources).values() {
+        looped_iam(function, &mut iam);
+    }
     if !iam.is_empty() {
         needed.push(Capability::Iam);
     }
-    if iam.iter().any(|r| {
-        NAME_PROPERTIES
-            .iter()
-            .any(|p| r.properties().contains_key(*p))
-    }) {
+    if iam.contains(&true) {
         needed.push(Capability::NamedIam);
+    }
+    let rewriting = template
+        .transforms()
+        .iter()
+        .filter(|transform| *transform != LANGUAGE_EXTENSIONS);
+    for transform in rewriting {
+        needed.push(Capability::Iam);
+        if *transform != SAM {
+            needed.push(Capability::NamedIam);
+        }
     }
     if !template.transforms().is_empty() || !template.nested().is_empty() {
         needed.push(Capability::AutoExpand);
@@ -200,6 +215,35 @@ pub fn capabilities(template: &Template) -> Vec<Capability> {
     needed.sort();
     needed.dedup();
     needed
+}
+
+/// The transform of SAM, whose functions get roles it makes, unnamed.
+const SAM: &str = "AWS::Serverless-2016-10-31";
+
+/// Whether an IAM resource's `properties` name it.
+fn named(properties: &serde_json::Map<String, Json>) -> bool {
+    IAM_NAME_PROPERTIES
+        .iter()
+        .any(|name| properties.contains_key(*name))
+}
+
+/// Adds to `iam` the IAM resources an `Fn::ForEach` loop (`[identifier, collection, fragment]`)
+/// writes, loops within it included, each by whether it is named.
+fn looped_iam(function: &Json, iam: &mut Vec<bool>) {
+    let Some(Json::Object(fragment)) = function.as_array().and_then(|parts| parts.get(2)) else {
+        return;
+    };
+    for (key, value) in fragment {
+        if key.starts_with("Fn::ForEach::") {
+            looped_iam(value, iam);
+            continue;
+        }
+        let type_name = value.get("Type").and_then(Json::as_str).unwrap_or_default();
+        if type_name.starts_with("AWS::IAM::") {
+            let properties = value.get("Properties").and_then(Json::as_object);
+            iam.push(properties.is_some_and(named));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -307,6 +351,59 @@ mod tests {
         assert_eq!(
             change("Add", "Jobs", "AWS::SQS::Queue", "").to_string(),
             "+ Jobs (AWS::SQS::Queue) add"
+        );
+    }
+
+    #[test]
+    fn transforms_and_loops_that_make_iam_resources_need_their_capabilities() {
+        let sam = Template::from_json(
+            r#"{"Transform": "AWS::Serverless-2016-10-31", "Resources": {
+                "Fn": {"Type": "AWS::Serverless::Function", "Properties": {"InlineCode": "x"}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            capabilities(&sam),
+            [Capability::Iam, Capability::AutoExpand]
+        );
+        let macro_ = Template::from_json(
+            r#"{"Transform": ["AWS::LanguageExtensions", "Boto3"], "Resources": {
+                "Q": {"Type": "AWS::SQS::Queue"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            capabilities(&macro_),
+            [
+                Capability::Iam,
+                Capability::NamedIam,
+                Capability::AutoExpand
+            ]
+        );
+        let loop_ = |role: &str| {
+            Template::from_json(&format!(
+                r#"{{"Transform": "AWS::LanguageExtensions", "Resources": {{
+                    "Q": {{"Type": "AWS::SQS::Queue"}},
+                    "Fn::ForEach::Teams": ["Team", ["A", "B"], {{
+                        "Fn::ForEach::Envs": ["Env", ["dev"], {{"${{Team}}${{Env}}Role": {role}}}]}}]}}}}"#
+            ))
+            .unwrap()
+        };
+        assert_eq!(
+            capabilities(&loop_(r#"{"Type": "AWS::SQS::Queue"}"#)),
+            [Capability::AutoExpand]
+        );
+        assert_eq!(
+            capabilities(&loop_(r#"{"Type": "AWS::IAM::Role"}"#)),
+            [Capability::Iam, Capability::AutoExpand]
+        );
+        assert_eq!(
+            capabilities(&loop_(
+                r#"{"Type": "AWS::IAM::Role", "Properties": {"RoleName": "${Team}"}}"#
+            )),
+            [
+                Capability::Iam,
+                Capability::NamedIam,
+                Capability::AutoExpand
+            ]
         );
     }
 
