@@ -1,5 +1,6 @@
 //! Policy statements, one row each: those of identities (IAM policies, roles' inline policies
-//! and trust) and those of resources (bucket, queue, topic, key, secret and repository policies,
+//! and trust, and what SAM's functions and state machines give the roles SAM makes for them)
+//! and those of resources (bucket, queue, topic, key, secret and repository policies,
 //! Lambda permissions), and the managed policies attached to roles, users and groups.
 
 use std::borrow::Cow;
@@ -61,6 +62,24 @@ const IDENTITY_POLICIES: &[(&str, &[&str])] = &[
     ("AWS::IAM::GroupPolicy", &["GroupName"]),
 ];
 
+/// SAM's resources whose `Policies` (managed policy names or ARNs, policy documents, SAM's
+/// policy templates) SAM turns into the policies of the role it makes for them, `<Id>Role`,
+/// unless they name a `Role` of their own (then `Policies` is ignored).
+const SAM_POLICY_HOLDERS: &[&str] = &["AWS::Serverless::Function", "AWS::Serverless::StateMachine"];
+
+/// The items of a SAM resource's `Policies` (one, or a list), when SAM makes its role.
+fn sam_policies(resource: &Resource) -> Vec<&Json> {
+    let props = resource.properties();
+    if !SAM_POLICY_HOLDERS.contains(&resource.type_name()) || props.contains_key("Role") {
+        return Vec::new();
+    }
+    match props.get("Policies") {
+        Some(Json::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    }
+}
+
 /// The identity statements of `template`.
 pub(crate) fn identity(resources: &Resources<'_>) -> BTreeSet<Statement> {
     let mut found = BTreeSet::new();
@@ -104,6 +123,26 @@ pub(crate) fn identity(resources: &Resources<'_>) -> BTreeSet<Statement> {
                 found.extend(document_statements(id, trust, &[], &arn));
             }
         }
+        let me = [format!("AWS:${{{id}Role}}")];
+        for policy in sam_policies(resource) {
+            match policy {
+                _ if is_intrinsic(policy) => {
+                    found.insert(opaque(id, policy, &me, &[]));
+                }
+                Json::Object(document) if document.contains_key("Statement") => {
+                    found.extend(document_statements(id, policy, &me, &[]));
+                }
+                // A policy template (`S3ReadPolicy: {BucketName: ..}`): what it allows is
+                // SAM's to say.
+                Json::Object(_) => {
+                    found.insert(Statement {
+                        effect: "(SAM policy template)".to_owned(),
+                        ..opaque(id, policy, &me, &[])
+                    });
+                }
+                _ => {}
+            }
+        }
     }
     found
 }
@@ -112,17 +151,23 @@ pub(crate) fn identity(resources: &Resources<'_>) -> BTreeSet<Statement> {
 pub(crate) fn attachments(resources: &Resources<'_>) -> BTreeSet<Attachment> {
     resources
         .iter()
-        .filter(|(_, r)| IDENTITIES.contains(&r.type_name()))
         .flat_map(|(id, r)| {
-            r.properties()
+            let identity = IDENTITIES.contains(&r.type_name());
+            let arns = r
+                .properties()
                 .get("ManagedPolicyArns")
+                .filter(|_| identity)
                 .map(list)
-                .unwrap_or_default()
+                .unwrap_or_default();
+            // A SAM resource's managed policies, by name or ARN.
+            let named = sam_policies(r)
                 .into_iter()
-                .map(|arn| Attachment {
-                    holder: (*id).to_owned(),
-                    arn,
-                })
+                .filter_map(Json::as_str)
+                .map(str::to_owned);
+            arns.into_iter().chain(named).map(|arn| Attachment {
+                holder: (*id).to_owned(),
+                arn,
+            })
         })
         .collect()
 }

@@ -451,3 +451,44 @@ fn a_nested_stack_s_rows_follow_the_parent_s_under_its_path() {
     );
     assert!(only_nested.broadens());
 }
+
+#[test]
+fn sam_policies_are_the_statements_and_attachments_of_the_role_sam_makes() {
+    let function = |policies: serde_json::Value| {
+        Resource::new("AWS::Serverless::Function")
+            .property("Handler", "index.handler")
+            .property("Policies", policies)
+    };
+    let new = template(&[(
+        "Worker",
+        function(json!([
+            "AmazonS3ReadOnlyAccess",
+            {"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]},
+            {"SQSPollerPolicy": {"QueueName": "jobs"}}
+        ])),
+    )]);
+    let changes = SecurityChanges::between(&Template::new(), &new);
+    assert!(changes.broadens());
+    assert_eq!(changes.managed.len(), 1);
+    assert_eq!(changes.managed[0].item.arn, "AmazonS3ReadOnlyAccess");
+    let effects: Vec<&str> = changes.iam.iter().map(|r| r.item.effect.as_str()).collect();
+    assert_eq!(effects, ["(SAM policy template)", "Allow"]);
+    assert!(changes
+        .iam
+        .iter()
+        .all(|r| r.item.principals == ["AWS:${WorkerRole}"]));
+    // One managed policy, as a single string: the same row.
+    let one = template(&[("Worker", function(json!("AmazonS3ReadOnlyAccess")))]);
+    assert_eq!(
+        SecurityChanges::between(&Template::new(), &one)
+            .managed
+            .len(),
+        1
+    );
+    // With a role of its own, SAM makes none and the policies are not used.
+    let own = template(&[(
+        "Worker",
+        function(json!(["AdministratorAccess"])).property("Role", "arn:aws:iam::1:role/r"),
+    )]);
+    assert!(SecurityChanges::between(&Template::new(), &own).is_empty());
+}
