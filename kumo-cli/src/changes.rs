@@ -177,7 +177,8 @@ const IAM_NAME_PROPERTIES: &[&str] = &[
 /// The capabilities `template` needs, in order: those its nested stacks' templates need too,
 /// and `CAPABILITY_AUTO_EXPAND` when it nests stacks or has a transform. The IAM resources
 /// of `Fn::ForEach` loops count; a transform that makes resources of its own (SAM's roles of
-/// functions, a macro's anything) may make IAM ones, named too for a macro.
+/// functions, a macro's anything) may make IAM ones, named too for a macro or a SAM
+/// application (a nested stack).
 pub fn capabilities(template: &Template) -> Vec<Capability> {
     let mut needed = Vec::new();
     // Each IAM resource, by whether it is named.
@@ -200,9 +201,14 @@ pub fn capabilities(template: &Template) -> Vec<Capability> {
         .transforms()
         .iter()
         .filter(|transform| *transform != LANGUAGE_EXTENSIONS);
+    // A SAM application is a nested stack, which may name its IAM resources.
+    let application = template
+        .resources()
+        .values()
+        .any(|r| r.type_name() == "AWS::Serverless::Application");
     for transform in rewriting {
         needed.push(Capability::Iam);
-        if *transform != SAM {
+        if *transform != SAM || application {
             needed.push(Capability::NamedIam);
         }
     }
@@ -364,6 +370,19 @@ mod tests {
         assert_eq!(
             capabilities(&sam),
             [Capability::Iam, Capability::AutoExpand]
+        );
+        let application = Template::from_json(
+            r#"{"Transform": "AWS::Serverless-2016-10-31", "Resources": {
+                "App": {"Type": "AWS::Serverless::Application", "Properties": {"Location": "x"}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            capabilities(&application),
+            [
+                Capability::Iam,
+                Capability::NamedIam,
+                Capability::AutoExpand
+            ]
         );
         let macro_ = Template::from_json(
             r#"{"Transform": ["AWS::LanguageExtensions", "Boto3"], "Resources": {

@@ -67,10 +67,18 @@ const IDENTITY_POLICIES: &[(&str, &[&str])] = &[
 /// unless they name a `Role` of their own (then `Policies` is ignored).
 const SAM_POLICY_HOLDERS: &[&str] = &["AWS::Serverless::Function", "AWS::Serverless::StateMachine"];
 
+/// The `Role` a SAM resource names instead of having SAM make one.
+fn sam_role(resource: &Resource) -> Option<&Json> {
+    SAM_POLICY_HOLDERS
+        .contains(&resource.type_name())
+        .then(|| resource.properties().get("Role"))
+        .flatten()
+}
+
 /// The items of a SAM resource's `Policies` (one, or a list), when SAM makes its role.
 fn sam_policies(resource: &Resource) -> Vec<&Json> {
     let props = resource.properties();
-    if !SAM_POLICY_HOLDERS.contains(&resource.type_name()) || props.contains_key("Role") {
+    if !SAM_POLICY_HOLDERS.contains(&resource.type_name()) || sam_role(resource).is_some() {
         return Vec::new();
     }
     match props.get("Policies") {
@@ -123,12 +131,21 @@ pub(crate) fn identity(resources: &Resources<'_>) -> BTreeSet<Statement> {
                 found.extend(document_statements(id, trust, &[], &arn));
             }
         }
+        // A role of its own: what it may do is the role's, so any change of it is a row.
+        if let Some(role) = sam_role(resource) {
+            found.insert(Statement {
+                effect: "(role of its own)".to_owned(),
+                ..opaque(id, role, &[format!("AWS:${{{id}}}")], &[])
+            });
+        }
         let me = [format!("AWS:${{{id}Role}}")];
         for policy in sam_policies(resource) {
             match policy {
-                _ if is_intrinsic(policy) => {
+                // A condition chooses among policies; another intrinsic gives a policy's ARN.
+                _ if is_intrinsic(policy) && policy.get("Fn::If").is_some() => {
                     found.insert(opaque(id, policy, &me, &[]));
                 }
+                _ if is_intrinsic(policy) => {}
                 Json::Object(document) if document.contains_key("Statement") => {
                     found.extend(document_statements(id, policy, &me, &[]));
                 }
@@ -159,11 +176,17 @@ pub(crate) fn attachments(resources: &Resources<'_>) -> BTreeSet<Attachment> {
                 .filter(|_| identity)
                 .map(list)
                 .unwrap_or_default();
-            // A SAM resource's managed policies, by name or ARN.
+            // A SAM resource's managed policies, by name or ARN (an intrinsic but `Fn::If`
+            // gives an ARN).
             let named = sam_policies(r)
                 .into_iter()
-                .filter_map(Json::as_str)
-                .map(str::to_owned);
+                .filter_map(|policy| match policy {
+                    Json::String(name) => Some(name.clone()),
+                    _ if is_intrinsic(policy) && policy.get("Fn::If").is_none() => {
+                        Some(text(policy))
+                    }
+                    _ => None,
+                });
             arns.into_iter().chain(named).map(|arn| Attachment {
                 holder: (*id).to_owned(),
                 arn,

@@ -485,10 +485,26 @@ fn sam_policies_are_the_statements_and_attachments_of_the_role_sam_makes() {
             .len(),
         1
     );
-    // With a role of its own, SAM makes none and the policies are not used.
+    // An intrinsic gives a managed policy's ARN; `Fn::If` chooses among policies.
+    let chosen = template(&[(
+        "Worker",
+        function(json!([{"Ref": "PolicyArn"}, {"Fn::If": ["Prod", "A", "B"]}])),
+    )]);
+    let changes = SecurityChanges::between(&Template::new(), &chosen);
+    assert_eq!(changes.managed[0].item.arn, "${PolicyArn}");
+    assert_eq!(changes.iam[0].item.effect, "(intrinsic)");
+    // With a role of its own, SAM makes none and the policies are not used: the role is what
+    // changes, and a role given is a change that may widen access.
     let own = template(&[(
         "Worker",
         function(json!(["AdministratorAccess"])).property("Role", "arn:aws:iam::1:role/r"),
     )]);
-    assert!(SecurityChanges::between(&Template::new(), &own).is_empty());
+    let changes = SecurityChanges::between(&one, &own);
+    assert!(changes
+        .managed
+        .iter()
+        .all(|row| row.change == Sign::Removed));
+    assert_eq!(changes.iam.len(), 1);
+    assert_eq!(changes.iam[0].item.effect, "(role of its own)");
+    assert!(changes.broadens());
 }
