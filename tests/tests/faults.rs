@@ -323,6 +323,29 @@ fn cases() -> Vec<Case> {
     // The large template has roles: a deploy with --yes needs its widening approved.
     const DEPLOY_LARGE: &[&str] = &["deploy", "--yes", "--require-approval", "never"];
     const TIMEOUTS: &[&str] = &["--timeout", "5s", "--request-timeout", "1s"];
+
+    /// Ctrl-C while the change set of an update ([`Shape::Second`]) is executed: the first
+    /// poll after it finds no event of the update, and the stack as `first_poll` shows it (its
+    /// previous status without). However Ctrl-C is answered, the update goes on to its end and
+    /// is recorded.
+    fn update_interrupted(name: &'static str, first_poll: &[Rule]) -> Case {
+        let mut faults = vec![
+            first(action("ExecuteChangeSet"), Delay(millis(1500))),
+            Rule::nth(action("DescribeStackEvents"), 2, Respond(NO_EVENTS)),
+        ];
+        faults.extend_from_slice(first_poll);
+        Case::fails(
+            name,
+            DEPLOY,
+            "interrupted, but the update went on to its end (it could not be cancelled): the stack was updated and recorded",
+        )
+        .deployed_first()
+        .shape(Shape::Second)
+        .faults(&faults)
+        .interrupted_at("ExecuteChangeSet")
+        .after(Deployed(Shape::Second))
+    }
+
     vec![
         // Bad input: refused before any request.
         Case::fails(
@@ -759,89 +782,50 @@ fn cases() -> Vec<Case> {
         .interrupted_at("DescribeStackEvents")
         .sent("ExecuteChangeSet", 0)
         .recovers(),
-        // Ctrl-C while the change set is executed: the first poll after it finds no event of
-        // the update and the stack's previous status. The update is to be cancelled once it
-        // shows running; here it ends first, so it is recorded as it ended.
-        Case::fails(
-            "update: Ctrl-C before the update shows running",
-            DEPLOY,
-            "interrupted, but the update went on to its end (it could not be cancelled): the stack was updated and recorded",
-        )
-        .deployed_first()
-        .shape(Shape::Second)
-        .faults(&[
-            first(action("ExecuteChangeSet"), Delay(millis(1500))),
-            Rule::nth(action("DescribeStackEvents"), 2, Respond(NO_EVENTS)),
-        ])
-        .interrupted_at("ExecuteChangeSet")
-        .sent("CancelUpdateStack", 0)
-        .after(Deployed(Shape::Second)),
-        // The same, the first poll showing the update running: it is cancelled.
-        Case::fails(
+        // Ctrl-C while the change set is executed. The update is to be cancelled once it shows
+        // running; here it ends first, so it is recorded as it ended.
+        update_interrupted("update: Ctrl-C before the update shows running", &[])
+            .sent("CancelUpdateStack", 0),
+        // The first poll showing the update running: it is cancelled.
+        update_interrupted(
             "update: Ctrl-C while the update runs",
-            DEPLOY,
-            "interrupted, but the update went on to its end (it could not be cancelled): the stack was updated and recorded",
+            &[
+                Rule::nth(
+                    action("DescribeStacks"),
+                    2,
+                    Respond(stack_in!("UPDATE_IN_PROGRESS")),
+                ),
+                every(action("CancelUpdateStack"), Respond(CANCEL_TAKEN)),
+            ],
         )
-        .deployed_first()
-        .shape(Shape::Second)
-        .faults(&[
-            first(action("ExecuteChangeSet"), Delay(millis(1500))),
-            Rule::nth(action("DescribeStackEvents"), 2, Respond(NO_EVENTS)),
-            Rule::nth(
-                action("DescribeStacks"),
-                2,
-                Respond(stack_in!("UPDATE_IN_PROGRESS")),
-            ),
-            every(action("CancelUpdateStack"), Respond(CANCEL_TAKEN)),
-        ])
-        .interrupted_at("ExecuteChangeSet")
-        .sent("CancelUpdateStack", 1)
-        .after(Deployed(Shape::Second)),
+        .sent("CancelUpdateStack", 1),
         // The same, the cancel failing while the update runs: it is waited for to its end.
-        Case::fails(
+        update_interrupted(
             "update: Ctrl-C while the update runs, and the cancel fails",
-            DEPLOY,
-            "interrupted, but the update went on to its end (it could not be cancelled): the stack was updated and recorded",
-        )
-        .deployed_first()
-        .shape(Shape::Second)
-        .faults(&[
-            first(action("ExecuteChangeSet"), Delay(millis(1500))),
-            Rule::nth(action("DescribeStackEvents"), 2, Respond(NO_EVENTS)),
-            Rule::nth(
-                action("DescribeStacks"),
-                2,
-                Respond(stack_in!("UPDATE_IN_PROGRESS")),
-            ),
-            Rule::nth(
-                action("DescribeStacks"),
-                3,
-                Respond(stack_in!("UPDATE_IN_PROGRESS")),
-            ),
-            every(action("CancelUpdateStack"), Status(503)),
-        ])
-        .interrupted_at("ExecuteChangeSet")
-        .after(Deployed(Shape::Second)),
+            &[
+                Rule::nth(
+                    action("DescribeStacks"),
+                    2,
+                    Respond(stack_in!("UPDATE_IN_PROGRESS")),
+                ),
+                Rule::nth(
+                    action("DescribeStacks"),
+                    3,
+                    Respond(stack_in!("UPDATE_IN_PROGRESS")),
+                ),
+                every(action("CancelUpdateStack"), Status(503)),
+            ],
+        ),
         // The first poll showing the update cleaning up: past cancelling, it is waited for.
-        Case::fails(
+        update_interrupted(
             "update: Ctrl-C while the update cleans up",
-            DEPLOY,
-            "interrupted, but the update went on to its end (it could not be cancelled): the stack was updated and recorded",
-        )
-        .deployed_first()
-        .shape(Shape::Second)
-        .faults(&[
-            first(action("ExecuteChangeSet"), Delay(millis(1500))),
-            Rule::nth(action("DescribeStackEvents"), 2, Respond(NO_EVENTS)),
-            Rule::nth(
+            &[Rule::nth(
                 action("DescribeStacks"),
                 2,
                 Respond(stack_in!("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")),
-            ),
-        ])
-        .interrupted_at("ExecuteChangeSet")
-        .sent("CancelUpdateStack", 0)
-        .after(Deployed(Shape::Second)),
+            )],
+        )
+        .sent("CancelUpdateStack", 0),
     ]
 }
 

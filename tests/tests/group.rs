@@ -176,18 +176,18 @@ fn apps_deploy_in_order_in_parallel_and_delete_in_reverse_against_moto() {
         assert_eq!(again[stack]["result"], "unchanged", "{out}");
     }
 
+    // Drift through a proxy answering `call` with 400, moto behind it.
+    let drift_failing = |call: Call| {
+        let proxy =
+            FaultProxy::start(moto.port(), vec![Rule::every(call, Fault::Status(400))]).unwrap();
+        std::env::set_var("KUMO_LOCAL_PORT", proxy.port().to_string());
+        let ran = deploy(&platform, dir, &["drift"]);
+        std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
+        ran
+    };
+
     // Drift: a stack whose detection fails stops none of the others; the run names each.
-    let refusing = FaultProxy::start(
-        moto.port(),
-        vec![Rule::every(
-            Call::Action("DetectStackDrift"),
-            Fault::Status(400),
-        )],
-    )
-    .unwrap();
-    std::env::set_var("KUMO_LOCAL_PORT", refusing.port().to_string());
-    let (code, out) = deploy(&platform, dir, &["drift"]);
-    std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
+    let (code, out) = drift_failing(Call::Action("DetectStackDrift"));
     assert_eq!(code, ExitCode::from(2), "{out}");
     let (said, error) = failure(&out);
     for stack in ["mes-network-dev", "mes-data-dev", "mes-service-dev"] {
@@ -198,20 +198,9 @@ fn apps_deploy_in_order_in_parallel_and_delete_in_reverse_against_moto() {
         let reported = said[stack]["error"].as_str().unwrap_or_default();
         assert!(reported.contains("starting drift detection"), "{out}");
     }
-    drop(refusing);
 
     // A stack that cannot even be described is one failure among the others, named.
-    let unreadable = FaultProxy::start(
-        moto.port(),
-        vec![Rule::every(
-            Call::ActionWith("DescribeStacks", "StackName=mes-data-dev"),
-            Fault::Status(400),
-        )],
-    )
-    .unwrap();
-    std::env::set_var("KUMO_LOCAL_PORT", unreadable.port().to_string());
-    let (code, out) = deploy(&platform, dir, &["drift"]);
-    std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
+    let (code, out) = drift_failing(Call::ActionWith("DescribeStacks", "StackName=mes-data-dev"));
     assert_eq!(code, ExitCode::from(2), "{out}");
     // (moto has no drift detection: the stacks it can describe fail at starting one, after.)
     let (said, error) = failure(&out);
@@ -225,7 +214,6 @@ fn apps_deploy_in_order_in_parallel_and_delete_in_reverse_against_moto() {
     );
     let reported = said["mes-data-dev"]["error"].as_str().unwrap_or_default();
     assert!(reported.contains("describing the stack"), "{out}");
-    drop(unreadable);
 
     // Consumers are deleted first: a stack whose exports are imported cannot be deleted.
     let state = dir.join(".kumo");
