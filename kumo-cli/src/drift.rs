@@ -132,7 +132,7 @@ pub async fn run(
             Ok(found) => drifted |= found,
             Err(err @ CliError::Stdout(_)) => return Err(err),
             Err(err) => {
-                let err = naming(name.clone(), err);
+                let err = err.of_stack(&name);
                 session.ui.annotate(&name, "error", json!(err.to_string()));
                 failed.push(err);
             }
@@ -218,17 +218,6 @@ async fn check(
         });
     }
     Ok(count > 0 || detection.stack_status == "DRIFTED")
-}
-
-/// The error named for its stack, unless it already is.
-fn naming(stack: String, err: CliError) -> CliError {
-    match err {
-        named @ CliError::Deploy { .. } => named,
-        other => CliError::Deploy {
-            stack,
-            message: other.to_string(),
-        },
-    }
 }
 
 /// The stack's line: its drift status and how many resources drifted.

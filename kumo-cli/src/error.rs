@@ -311,6 +311,19 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// This error, naming the stack `stack` (CloudFormation's name) unless it already names
+    /// one, as every error about one stack reads: `stack `jobs-dev`: ..`.
+    pub fn of_stack(self, stack: &str) -> CliError {
+        let message = self.to_string();
+        match message.starts_with("stack `") {
+            true => self,
+            false => CliError::Deploy {
+                stack: stack.to_owned(),
+                message,
+            },
+        }
+    }
+
     /// This error, the cause of a failed step, with how cleaning up after it went: itself when
     /// that worked, else [`CliError::CleanupFailed`], so that the cause is not lost.
     pub fn then_cleanup(self, cleanup: Result<(), CliError>) -> CliError {
@@ -356,6 +369,23 @@ mod tests {
         assert!(
             both.ends_with("once CloudFormation is done with it"),
             "{both}"
+        );
+    }
+
+    #[test]
+    fn an_error_names_its_stack_once() {
+        let named = CliError::Deploy {
+            stack: "jobs-dev".to_owned(),
+            message: "busy".to_owned(),
+        };
+        assert_eq!(
+            named.of_stack("other").to_string(),
+            "stack `jobs-dev`: busy"
+        );
+        let bare = CliError::Local("no port".to_owned());
+        assert_eq!(
+            bare.of_stack("jobs-dev").to_string(),
+            "stack `jobs-dev`: local emulator: no port"
         );
     }
 }

@@ -258,15 +258,11 @@ impl Done {
             (1, true) if !many => Err(failed.remove(0).2),
             _ => Err(CliError::Group {
                 failed: failed
-                    .iter()
+                    .into_iter()
                     .map(|(target, name, err)| {
-                        let message = err.to_string();
-                        let message = match message.starts_with("stack `") {
-                            true => message,
-                            false => format!("stack `{name}`: {message}"),
-                        };
+                        let message = err.of_stack(&name).to_string();
                         match many {
-                            true => format!("[{}] {message}", sessions[*target].places[0]),
+                            true => format!("[{}] {message}", sessions[target].places[0]),
                             false => message,
                         }
                     })
