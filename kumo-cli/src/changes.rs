@@ -188,9 +188,24 @@ pub fn capabilities(template: &Template) -> Vec<Capability> {
         .filter(|r| r.type_name().starts_with("AWS::IAM::"))
         .map(|r| named(r.properties()))
         .collect();
-    for function in template.functions(Section::Resources).values() {
-        looped_iam(function, &mut iam);
-    }
+    // And those the `Fn::ForEach` loops write.
+    iam.extend(
+        template
+            .looped_entries(Section::Resources)
+            .into_iter()
+            .filter(|(_, resource)| {
+                resource
+                    .get("Type")
+                    .and_then(Json::as_str)
+                    .is_some_and(|type_name| type_name.starts_with("AWS::IAM::"))
+            })
+            .map(|(_, resource)| {
+                resource
+                    .get("Properties")
+                    .and_then(Json::as_object)
+                    .is_some_and(named)
+            }),
+    );
     if !iam.is_empty() {
         needed.push(Capability::Iam);
     }
@@ -231,25 +246,6 @@ fn named(properties: &serde_json::Map<String, Json>) -> bool {
     IAM_NAME_PROPERTIES
         .iter()
         .any(|name| properties.contains_key(*name))
-}
-
-/// Adds to `iam` the IAM resources an `Fn::ForEach` loop (`[identifier, collection, fragment]`)
-/// writes, loops within it included, each by whether it is named.
-fn looped_iam(function: &Json, iam: &mut Vec<bool>) {
-    let Some(Json::Object(fragment)) = function.as_array().and_then(|parts| parts.get(2)) else {
-        return;
-    };
-    for (key, value) in fragment {
-        if key.starts_with("Fn::ForEach::") {
-            looped_iam(value, iam);
-            continue;
-        }
-        let type_name = value.get("Type").and_then(Json::as_str).unwrap_or_default();
-        if type_name.starts_with("AWS::IAM::") {
-            let properties = value.get("Properties").and_then(Json::as_object);
-            iam.push(properties.is_some_and(named));
-        }
-    }
 }
 
 #[cfg(test)]

@@ -375,6 +375,26 @@ impl Template {
         self.functions.get(&section).unwrap_or(&NONE)
     }
 
+    /// The entries the `Fn::ForEach` loops of `section` write, loops within loops included:
+    /// each key as written (`Topic${Name}`, its placeholders standing for each item) with its
+    /// value.
+    ///
+    /// ```
+    /// use kumo_core::{Section, Template};
+    ///
+    /// let template = Template::from_json(
+    ///     r#"{"Transform": "AWS::LanguageExtensions", "Resources": {"Fn::ForEach::Topics":
+    ///         ["Name", ["A", "B"], {"Topic${Name}": {"Type": "AWS::SNS::Topic"}}]}}"#,
+    /// )?;
+    /// let looped = template.looped_entries(Section::Resources);
+    /// assert_eq!(looped[0].0, "Topic${Name}");
+    /// assert_eq!(looped[0].1["Type"], "AWS::SNS::Topic");
+    /// # Ok::<(), kumo_core::TemplateError>(())
+    /// ```
+    pub fn looped_entries(&self, section: Section) -> Vec<(&str, &Json)> {
+        looped_entries(self.functions(section))
+    }
+
     /// Top-level keys the model has no field for (such as SAM's `Globals`), kept as read.
     pub fn other_keys(&self) -> &BTreeMap<String, Json> {
         &self.other
@@ -561,6 +581,33 @@ impl Template {
     pub fn to_yaml(&self) -> String {
         serde_norway::to_string(self).expect("a template is always YAML")
     }
+}
+
+/// The prefix of a section's key that is an `Fn::ForEach` loop rather than an entry.
+const FOR_EACH: &str = "Fn::ForEach::";
+
+/// The entries the `Fn::ForEach` loops among a section's `functions` write (see
+/// [`Template::looped_entries`]).
+pub(crate) fn looped_entries(functions: &BTreeMap<String, Json>) -> Vec<(&str, &Json)> {
+    /// Adds the entries of a loop's output object (`[identifier, collection, output]`).
+    fn add<'a>(for_each: &'a Json, entries: &mut Vec<(&'a str, &'a Json)>) {
+        let Some(Json::Object(output)) = for_each.get(2) else {
+            return;
+        };
+        for (key, value) in output {
+            match key.starts_with(FOR_EACH) {
+                true => add(value, entries),
+                false => entries.push((key, value)),
+            }
+        }
+    }
+    let mut entries = Vec::new();
+    for (key, value) in functions {
+        if key.starts_with(FOR_EACH) {
+            add(value, &mut entries);
+        }
+    }
+    entries
 }
 
 #[cfg(test)]

@@ -6,10 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::template::looped_entries;
 use crate::value::Json;
-
-/// The prefix of a key that is an `Fn::ForEach` loop rather than a logical ID.
-const FOR_EACH: &str = "Fn::ForEach::";
 
 /// The patterns of the IDs the loops of one section make: the text around each `${Identifier}`
 /// and `&{Identifier}`, which stand for any text.
@@ -21,32 +19,17 @@ pub(super) struct Generated<'a> {
 impl<'a> Generated<'a> {
     /// The patterns of the loops among a section's `functions` (and the loops nested in them).
     pub(super) fn of(functions: &'a BTreeMap<String, Json>) -> Self {
-        let mut generated = Generated::default();
-        for (key, value) in functions {
-            if key.starts_with(FOR_EACH) {
-                generated.add_loop(value);
-            }
+        Generated {
+            patterns: looped_entries(functions)
+                .into_iter()
+                .map(|(key, _)| pieces(key))
+                .collect(),
         }
-        generated
     }
 
     /// Whether a loop may make `id`.
     pub(super) fn may_make(&self, id: &str) -> bool {
         self.patterns.iter().any(|pieces| fits(pieces, id))
-    }
-
-    /// Adds the keys of a loop's output object (`[identifier, collection, output]`).
-    fn add_loop(&mut self, for_each: &'a Json) {
-        let Some(Json::Object(output)) = for_each.get(2) else {
-            return;
-        };
-        for (key, value) in output {
-            if key.starts_with(FOR_EACH) {
-                self.add_loop(value);
-            } else {
-                self.patterns.push(pieces(key));
-            }
-        }
     }
 }
 
