@@ -3,6 +3,7 @@
 //! only when the parsed template holds a whole float that large, since a float written as one
 //! (`1e20`) is read as it is meant.
 
+use super::scan::integer_beyond_64_bits;
 use crate::Json;
 
 /// 2^63: below it, every whole number a float can be is an `i64`.
@@ -14,6 +15,7 @@ pub(super) fn rounded_integer(json: &Json, text: &str) -> Option<(usize, usize)>
     holds_large_whole_float(json)
         .then(|| integer_beyond_64_bits(text))
         .flatten()
+        .map(|offset| place(text, offset))
 }
 
 /// Whether `json` holds a whole number of at least 2^63 in size that was read as a float: one
@@ -27,46 +29,6 @@ fn holds_large_whole_float(json: &Json) -> bool {
         Json::Object(map) => map.values().any(holds_large_whole_float),
         _ => false,
     }
-}
-
-/// The line and column (from 1) of the first integer `text` writes outside its strings that
-/// neither `i64` nor `u64` holds: digits, perhaps after `-`, without a fraction or exponent.
-fn integer_beyond_64_bits(text: &str) -> Option<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'"' => at = string_end(bytes, at + 1),
-            b'-' | b'0'..=b'9' => {
-                let start = at;
-                at += 1;
-                while at < bytes.len()
-                    && matches!(bytes[at], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
-                {
-                    at += 1;
-                }
-                let token = &text[start..at];
-                let integer = !token.contains(['.', 'e', 'E']);
-                if integer && token.parse::<i64>().is_err() && token.parse::<u64>().is_err() {
-                    return Some(place(text, start));
-                }
-            }
-            _ => at += 1,
-        }
-    }
-    None
-}
-
-/// Where the string whose content starts at `at` ends: after its closing quote.
-fn string_end(bytes: &[u8], mut at: usize) -> usize {
-    while at < bytes.len() {
-        match bytes[at] {
-            b'\\' => at += 2,
-            b'"' => return at + 1,
-            _ => at += 1,
-        }
-    }
-    at
 }
 
 /// The line and column (from 1, in characters) of byte `offset` of `text`.
@@ -86,12 +48,10 @@ mod tests {
 
     #[test]
     fn integers_beyond_64_bits_are_found_where_written() {
+        let found = |text: &str| integer_beyond_64_bits(text).map(|offset| place(text, offset));
+        assert_eq!(found("[18446744073709551616]"), Some((1, 2)));
         assert_eq!(
-            integer_beyond_64_bits("[18446744073709551616]"),
-            Some((1, 2))
-        );
-        assert_eq!(
-            integer_beyond_64_bits("{\"a\": 1,\n  \"b\": -9223372036854775809}"),
+            found("{\"a\": 1,\n  \"b\": -9223372036854775809}"),
             Some((2, 8))
         );
         for fits in [
@@ -100,7 +60,7 @@ mod tests {
             r#"["123456789012345678901234567890", "a\"18446744073709551616"]"#,
             "{\"\\u00e9 99999999999999999999\": 1}",
         ] {
-            assert_eq!(integer_beyond_64_bits(fits), None, "{fits}");
+            assert_eq!(found(fits), None, "{fits}");
         }
     }
 

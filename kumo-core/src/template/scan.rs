@@ -41,6 +41,31 @@ pub(super) fn entries<'a>(
     (scan.at == text.len()).then_some((top, within))
 }
 
+/// The byte offset of the first integer the JSON `text` writes outside its strings that
+/// neither `i64` nor `u64` holds: digits, perhaps after `-`, without a fraction or exponent.
+pub(super) fn integer_beyond_64_bits(text: &str) -> Option<usize> {
+    let mut scan = Scan {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    while let Some(&byte) = scan.bytes.get(scan.at) {
+        match byte {
+            b'"' => scan.skip_string()?,
+            b'-' | b'0'..=b'9' => {
+                let start = scan.at;
+                let token = scan.value()?;
+                let integer = !token.contains(['.', 'e', 'E']);
+                if integer && token.parse::<i64>().is_err() && token.parse::<u64>().is_err() {
+                    return Some(start);
+                }
+            }
+            _ => scan.at += 1,
+        }
+    }
+    None
+}
+
 /// A position in a JSON text being scanned.
 struct Scan<'a> {
     text: &'a str,
