@@ -118,20 +118,6 @@ pub fn destructive<'a>(
         .collect()
 }
 
-/// Of the resources a deploy without a change set loses (by logical ID with their types, as
-/// [`Review::lost`](crate::review::Review::lost) finds them), the logical IDs of those that
-/// [`destructive`] would refuse to lose.
-pub fn destructive_losses<'a>(
-    lost: &[(&'a str, &str)],
-    old: Option<&Template>,
-    new: &Template,
-) -> Vec<&'a str> {
-    lost.iter()
-        .filter(|(id, resource_type)| holds_data(resource_type, id, old, new))
-        .map(|&(id, _)| id)
-        .collect()
-}
-
 /// Whether losing the resource `id` of `resource_type` loses data: the type is stateful, or
 /// the old or new template keeps the resource on delete (`DeletionPolicy: Retain`).
 fn holds_data(resource_type: &str, id: &str, old: Option<&Template>, new: &Template) -> bool {
@@ -299,45 +285,6 @@ mod tests {
             .map(|c| c.logical_id.as_str())
             .collect();
         assert_eq!(flagged, ["Queue"]);
-    }
-
-    #[test]
-    fn a_deploy_without_a_change_set_loses_what_it_removes_or_replaces() {
-        let build = |resources: &[(&str, Resource)]| {
-            let mut template = Template::new();
-            for (id, resource) in resources {
-                template.add_resource(id, resource.clone()).unwrap();
-            }
-            template
-        };
-        let bucket = |name: &str| Resource::new("AWS::S3::Bucket").property("BucketName", name);
-        let queue =
-            |timeout: u32| Resource::new("AWS::SQS::Queue").property("VisibilityTimeout", timeout);
-        let kept = Resource::new("AWS::SNS::Topic").deletion_policy(DeletionPolicy::Retain);
-        let old = build(&[
-            ("Data", bucket("a")),
-            ("Jobs", queue(30)),
-            ("Kept", kept),
-            ("Logs", Resource::new("AWS::Logs::LogGroup")),
-            ("Topic", Resource::new("AWS::SNS::Topic")),
-        ]);
-        let new = build(&[
-            ("Data", bucket("b")),
-            ("Fresh", bucket("c")),
-            ("Jobs", queue(60)),
-        ]);
-        let changes = kumo_core::diff::diff(&old, &new);
-        let lost = crate::review::Review::new(&old, &new).lost(&changes);
-        let ids: Vec<&str> = lost.iter().map(|(id, _)| *id).collect();
-        assert_eq!(
-            ids,
-            ["Data", "Kept", "Logs", "Topic"],
-            "replaced or removed"
-        );
-        assert_eq!(
-            destructive_losses(&lost, Some(&old), &new),
-            ["Data", "Kept", "Logs"]
-        );
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! change replaces it and it holds data), then each changed path with its old and new value; a
 //! long value as a line diff. What replaces a resource comes from the schemas
 //! (`createOnlyProperties`) of the services the stack's crate enables. A NoEcho parameter's
-//! default is never shown.
+//! default is never shown. What a change loses (the resources it removes or replaces, those
+//! `Fn::ForEach` loops write included) is read from the same schemas.
+
+mod loops;
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
@@ -29,6 +32,61 @@ pub struct Review<'t> {
     /// The properties whose change replaces a resource, by type: gathered when a modification
     /// is first read.
     replaced: OnceCell<BTreeMap<&'static str, &'static [&'static str]>>,
+    /// The resources the new template's `Fn::ForEach` loops write, by logical ID: gathered
+    /// when a loss is first looked for.
+    looped: OnceCell<BTreeMap<String, Json>>,
+}
+
+/// A resource a change loses: removes, or replaces with a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lost {
+    /// Its logical ID, or for a loop whose items are known only when the stack is deployed, its
+    /// key as the loop writes it (`Bucket${Name}`).
+    pub id: String,
+    /// Its type.
+    pub resource_type: String,
+    /// Whether the old or new template keeps it on delete (`DeletionPolicy: Retain`).
+    pub retained: bool,
+    /// How it is lost.
+    pub how: Loss,
+}
+
+/// How a change loses a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loss {
+    /// The new template has it no more.
+    Removed,
+    /// The new template changes its type or a property its schema says cannot change in place.
+    Replaced,
+    /// A loop whose items are known only when the stack is deployed writes it, and the change
+    /// alters which items or keys the loop has: it may be removed or replaced.
+    Uncertain,
+}
+
+impl Lost {
+    /// Whether losing it loses data: its type is stateful, or a template keeps it on delete.
+    pub fn holds_data(&self) -> bool {
+        self.retained || is_stateful(&self.resource_type)
+    }
+
+    /// `removes BucketB (AWS::S3::Bucket), holds data`: one line of a loop's change.
+    fn line(&self) -> String {
+        let how = match self.how {
+            Loss::Removed => "removes",
+            Loss::Replaced => "replaces",
+            Loss::Uncertain => "may remove or replace",
+        };
+        let data = if self.holds_data() {
+            ", holds data"
+        } else {
+            ""
+        };
+        format!(
+            "{how} {} ({}){data}",
+            one_line(&self.id),
+            one_line(&self.resource_type)
+        )
+    }
 }
 
 impl<'t> Review<'t> {
@@ -38,13 +96,14 @@ impl<'t> Review<'t> {
             old,
             new,
             replaced: OnceCell::new(),
+            looped: OnceCell::new(),
         }
     }
 
     /// One change, as lines with their style.
     pub fn lines(&self, change: &Change) -> Vec<(Style, String)> {
         let entry = self.entry(change);
-        match &change.kind {
+        let mut lines = match &change.kind {
             ChangeKind::Added => vec![(Style::Good, format!("+ {entry}"))],
             ChangeKind::Removed => vec![(Style::Bad, format!("- {entry}"))],
             ChangeKind::Modified(_) => {
@@ -52,7 +111,14 @@ impl<'t> Review<'t> {
                 lines.extend(self.paths(change));
                 lines
             }
-        }
+        };
+        let losses = self.loop_losses(change);
+        lines.extend(
+            losses
+                .iter()
+                .map(|lost| (Style::Bad, format!("    {}", lost.line()))),
+        );
+        lines
     }
 
     /// The lines of each changed path of a modification (none for an addition or removal):
@@ -77,20 +143,39 @@ impl<'t> Review<'t> {
         }
     }
 
-    /// The resources `changes` remove, or replace (they modify a property the type's schema
-    /// says cannot change in place), by logical ID with their types: what a deploy without a
-    /// change set to ask (a stack set's) loses.
+    /// The resources `changes` remove, or replace (they change a property the type's schema
+    /// says cannot change in place), those `Fn::ForEach` loops write included: what a deploy
+    /// without a change set to ask (a stack set's) loses. A resource the new template writes
+    /// with a loop instead of declaring it (or the other way round) is not lost unless replaced.
     #[cfg(feature = "deploy")]
-    pub fn lost<'c>(&self, changes: &'c [Change]) -> Vec<(&'c str, &'t str)> {
-        changes
-            .iter()
-            .filter(|change| match change.kind {
-                ChangeKind::Removed => true,
-                ChangeKind::Modified(_) => self.replaced(change),
-                ChangeKind::Added => false,
-            })
-            .filter_map(|change| Some((change.id.as_str(), self.resource_type(change)?)))
-            .collect()
+    pub fn lost(&self, changes: &[Change]) -> Vec<Lost> {
+        let mut lost = Vec::new();
+        for change in changes {
+            lost.extend(self.loop_losses(change));
+            let declared = |template: &'t Template| {
+                let resource = template.resources().get(&change.id);
+                resource.filter(|_| change.section == Section::Resources)
+            };
+            let (Some(before), now) = (declared(self.old), declared(self.new)) else {
+                continue;
+            };
+            let before = loops::Entry::of(before);
+            lost.extend(match change.kind {
+                ChangeKind::Removed => {
+                    let now = self.looped_counterpart(&change.id);
+                    self.loss(&change.id, &before, now.as_ref())
+                }
+                ChangeKind::Modified(_) if self.replaced(change) => Some(Lost {
+                    id: change.id.clone(),
+                    resource_type: before.type_name.to_owned(),
+                    retained: before.retained
+                        || now.is_some_and(|now| loops::Entry::of(now).retained),
+                    how: Loss::Replaced,
+                }),
+                _ => None,
+            });
+        }
+        lost
     }
 
     /// The change as the `--json` report has it: section, ID, kind, the resource type (for a
@@ -98,6 +183,7 @@ impl<'t> Review<'t> {
     /// paths, and their old and new values (a NoEcho default masked).
     pub fn to_json(&self, change: &Change) -> Json {
         let hidden = self.is_hidden(change);
+        let losses = self.loop_losses(change);
         let (kind, paths) = match &change.kind {
             ChangeKind::Added => ("added", &[][..]),
             ChangeKind::Removed => ("removed", &[][..]),
@@ -113,7 +199,18 @@ impl<'t> Review<'t> {
             "kind": kind,
             "type": self.resource_type(change),
             "replaces": paths.iter().any(|p| self.replaces(change, p)),
-            "stateful": self.resource_type(change).is_some_and(is_stateful),
+            "stateful": self.resource_type(change).is_some_and(is_stateful)
+                || losses.iter().any(Lost::holds_data),
+            "loses": losses.iter().map(|lost| json!({
+                "id": lost.id,
+                "type": lost.resource_type,
+                "how": match lost.how {
+                    Loss::Removed => "removed",
+                    Loss::Replaced => "replaced",
+                    Loss::Uncertain => "uncertain",
+                },
+                "holds_data": lost.holds_data(),
+            })).collect::<Vec<_>>(),
             "paths": paths.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(),
             "values": paths.iter().map(|p| json!({
                 "path": p.path,
@@ -129,10 +226,14 @@ impl<'t> Review<'t> {
     /// `replaced` when the change replaces it (`, holds data` when its type does).
     fn entry(&self, change: &Change) -> String {
         let Some(kind) = self.resource_type(change) else {
+            let data = match self.loop_losses(change).iter().any(Lost::holds_data) {
+                true => " holds data",
+                false => "",
+            };
             return match (change.section, one_line(&change.id)) {
                 (Section::Other, id) => id.into_owned(),
                 (section, id) if id.is_empty() => section.to_string(),
-                (section, id) => format!("{section}.{id}"),
+                (section, id) => format!("{section}.{id}{data}"),
             };
         };
         let replaced = self.replaced(change);
@@ -158,26 +259,44 @@ impl<'t> Review<'t> {
         let Some(within) = path.path.strip_prefix("Properties") else {
             return false;
         };
-        let Some(replaced) = self.resource_type(change).and_then(|kind| {
-            self.replaced
-                .get_or_init(kumo_core::resources::enabled_replaced_on_change)
-                .get(kind)
-        }) else {
+        let Some(kind) = self.resource_type(change) else {
             return false;
         };
         match within.strip_prefix('.') {
             Some(property) => {
                 let property = property.split(['.', '[']).next().unwrap_or_default();
-                replaced.contains(&property)
+                self.replaced_properties(kind).contains(&property)
             }
-            None if within.is_empty() => {
-                let value = |side: &Option<Json>, name: &str| side.as_ref()?.get(name).cloned();
-                replaced
-                    .iter()
-                    .any(|name| value(&path.old, name) != value(&path.new, name))
-            }
+            None if within.is_empty() => self.replaces_between(
+                kind,
+                path.old.as_ref().and_then(Json::as_object),
+                path.new.as_ref().and_then(Json::as_object),
+            ),
             None => false,
         }
+    }
+
+    /// Whether going from the properties `old` to `new` replaces a resource of type `kind`: a
+    /// property its schema says cannot change in place differs between them.
+    fn replaces_between(
+        &self,
+        kind: &str,
+        old: Option<&serde_json::Map<String, Json>>,
+        new: Option<&serde_json::Map<String, Json>>,
+    ) -> bool {
+        self.replaced_properties(kind)
+            .iter()
+            .any(|name| old.and_then(|old| old.get(*name)) != new.and_then(|new| new.get(*name)))
+    }
+
+    /// The properties whose change replaces a resource of type `kind` (none for a type of a
+    /// service the stack's crate does not enable).
+    fn replaced_properties(&self, kind: &str) -> &'static [&'static str] {
+        self.replaced
+            .get_or_init(kumo_core::resources::enabled_replaced_on_change)
+            .get(kind)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The type of the resource the change is of (as the new template has it, else the old).
@@ -340,8 +459,52 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "- Resources.Fn::ForEach::Topics\n",
+                "- Resources.Fn::ForEach::Topics\n    removes TopicA (AWS::SNS::Topic)\n",
                 "~ Globals\n    Function.Timeout: 3 -> 5\n"
+            ]
+        );
+    }
+
+    #[cfg(feature = "deploy")]
+    #[test]
+    fn a_deploy_without_a_change_set_loses_what_it_removes_or_replaces() {
+        let build = |resources: &[(&str, Resource)]| {
+            let mut template = Template::new();
+            for (id, resource) in resources {
+                template.add_resource(id, resource.clone()).unwrap();
+            }
+            template
+        };
+        let bucket = |name: &str| Resource::new("AWS::S3::Bucket").property("BucketName", name);
+        let queue =
+            |timeout: u32| Resource::new("AWS::SQS::Queue").property("VisibilityTimeout", timeout);
+        let kept =
+            Resource::new("AWS::SNS::Topic").deletion_policy(kumo_core::DeletionPolicy::Retain);
+        let old = build(&[
+            ("Data", bucket("a")),
+            ("Jobs", queue(30)),
+            ("Kept", kept),
+            ("Logs", Resource::new("AWS::Logs::LogGroup")),
+            ("Topic", Resource::new("AWS::SNS::Topic")),
+        ]);
+        let new = build(&[
+            ("Data", bucket("b")),
+            ("Fresh", bucket("c")),
+            ("Jobs", queue(60)),
+        ]);
+        let changes = diff(&old, &new);
+        let lost = Review::new(&old, &new).lost(&changes);
+        let read: Vec<(&str, Loss, bool)> = lost
+            .iter()
+            .map(|lost| (lost.id.as_str(), lost.how, lost.holds_data()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("Data", Loss::Replaced, true),
+                ("Kept", Loss::Removed, true),
+                ("Logs", Loss::Removed, true),
+                ("Topic", Loss::Removed, false)
             ]
         );
     }

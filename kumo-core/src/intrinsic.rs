@@ -234,7 +234,7 @@ pub fn for_each(
     fragment: impl Into<Json>,
 ) -> ForEach {
     ForEach {
-        key: format!("Fn::ForEach::{loop_name}"),
+        key: format!("{}{loop_name}", crate::for_each::PREFIX),
         value: json!([
             identifier,
             collection.into_value().into_json(),

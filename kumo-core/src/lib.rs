@@ -126,6 +126,7 @@ pub mod custom;
 pub mod diff;
 pub mod dynamic;
 mod error;
+pub mod for_each;
 pub mod group;
 pub mod iam;
 pub mod intrinsic;

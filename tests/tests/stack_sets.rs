@@ -1,17 +1,19 @@
 //! A stack deployed as a stack set against moto's CloudFormation server on 127.0.0.1: instances
 //! in two accounts and two regions (one with a parameter override), a no-op redeploy, an added
 //! region, a removed one (refused without --allow-destructive), a parameter change, an override
-//! change, a change that replaces the bucket (refused without --allow-destructive), and delete.
+//! change, a change that replaces the bucket (refused without --allow-destructive), a loop of
+//! buckets that writes one fewer (refused likewise), and delete.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use kumo_core::intrinsic::for_each;
 use kumo_core::{
-    Environment, HookPoint, Parameter, Resource, Stack, StackError, StackGroup, Template,
+    Environment, HookPoint, Parameter, Resource, Section, Stack, StackError, StackGroup, Template,
 };
 use kumo_tests::MotoServer;
 
@@ -23,6 +25,9 @@ struct Baseline;
 
 /// Whether the bucket has a name prefix: a property that replaces it.
 static PREFIXED: AtomicBool = AtomicBool::new(false);
+
+/// How many buckets an `Fn::ForEach` loop writes (`ArchiveA`, `ArchiveB`, ..), if any.
+static ARCHIVES: AtomicUsize = AtomicUsize::new(0);
 
 impl Stack for Baseline {
     fn name(&self) -> &str {
@@ -45,6 +50,19 @@ impl Stack for Baseline {
                 false => logs,
             },
         )?;
+        let archives = ARCHIVES.load(Ordering::SeqCst);
+        if archives > 0 {
+            let items: Vec<String> = ["A", "B", "C"][..archives]
+                .iter()
+                .map(|item| item.to_string())
+                .collect();
+            let bucket = Resource::new("AWS::S3::Bucket");
+            let archive = serde_json::json!({"Archive${Item}": bucket});
+            t.add_for_each(
+                Section::Resources,
+                for_each("Archives", "Item", items, archive),
+            )?;
+        }
         Ok(t)
     }
 }
@@ -366,6 +384,29 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
         out.contains("baseline-dev: 222222222222 eu-west-1 SUCCEEDED"),
         "{out}"
     );
+
+    // A loop of buckets: writing one fewer deletes that bucket in every instance, so only
+    // --allow-destructive does it.
+    ARCHIVES.store(2, Ordering::SeqCst);
+    let (code, out) = kumo(dir, &resized, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    ARCHIVES.store(1, Ordering::SeqCst);
+    let (code, out) = kumo(dir, &resized, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("~ Resources.Fn::ForEach::Archives holds data\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    removes ArchiveB (AWS::S3::Bucket), holds data\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("error: stack `baseline-dev`: refusing to replace or remove stateful or retained resources (ArchiveB) in every instance; pass --allow-destructive if you mean it"),
+        "{out}"
+    );
+    let (code, out) = kumo(dir, &resized, &["deploy", "--yes", "--allow-destructive"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
 
     // Delete: the instances first, then the set; the record goes with it.
     hooks_run();

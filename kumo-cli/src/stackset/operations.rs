@@ -10,7 +10,7 @@ use kumo_core::{App, HookPoint, Stack, Template};
 use serde_json::json;
 
 use crate::approval;
-use crate::changes::{capabilities, destructive_losses};
+use crate::changes::capabilities;
 use crate::cli::{DeleteArgs, DeployArgs};
 use crate::engine::{read_template, Engine};
 use crate::error::CliError;
@@ -362,7 +362,11 @@ pub async fn deploy(
     }
     // No change set says what a stack set's update replaces: the schemas do.
     let lost = Review::new(deployed, template).lost(&survey.template_changes);
-    let dangerous = destructive_losses(&lost, previous, template);
+    let dangerous: Vec<&str> = lost
+        .iter()
+        .filter(|lost| lost.holds_data())
+        .map(|lost| lost.id.as_str())
+        .collect();
     if !dangerous.is_empty() && !args.allow_destructive {
         return Err(calls.fail(format!(
             "refusing to replace or remove stateful or retained resources ({}) in every instance; pass --allow-destructive if you mean it",

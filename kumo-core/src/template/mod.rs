@@ -392,7 +392,7 @@ impl Template {
     /// # Ok::<(), kumo_core::TemplateError>(())
     /// ```
     pub fn looped_entries(&self, section: Section) -> Vec<(&str, &Json)> {
-        looped_entries(self.functions(section))
+        crate::for_each::looped_entries(self.functions(section))
     }
 
     /// Top-level keys the model has no field for (such as SAM's `Globals`), kept as read.
@@ -581,33 +581,6 @@ impl Template {
     pub fn to_yaml(&self) -> String {
         serde_norway::to_string(self).expect("a template is always YAML")
     }
-}
-
-/// The prefix of a section's key that is an `Fn::ForEach` loop rather than an entry.
-const FOR_EACH: &str = "Fn::ForEach::";
-
-/// The entries the `Fn::ForEach` loops among a section's `functions` write (see
-/// [`Template::looped_entries`]).
-pub(crate) fn looped_entries(functions: &BTreeMap<String, Json>) -> Vec<(&str, &Json)> {
-    /// Adds the entries of a loop's output object (`[identifier, collection, output]`).
-    fn add<'a>(for_each: &'a Json, entries: &mut Vec<(&'a str, &'a Json)>) {
-        let Some(Json::Object(output)) = for_each.get(2) else {
-            return;
-        };
-        for (key, value) in output {
-            match key.starts_with(FOR_EACH) {
-                true => add(value, entries),
-                false => entries.push((key, value)),
-            }
-        }
-    }
-    let mut entries = Vec::new();
-    for (key, value) in functions {
-        if key.starts_with(FOR_EACH) {
-            add(value, &mut entries);
-        }
-    }
-    entries
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::template::looped_entries;
+use crate::for_each::looped_entries;
 use crate::value::Json;
 
 /// The patterns of the IDs the loops of one section make: the text around each `${Identifier}`
