@@ -151,6 +151,9 @@ impl Capability {
     }
 }
 
+/// The key of a section's entry that includes a snippet or runs a macro there.
+const TRANSFORM: &str = "Fn::Transform";
+
 /// The properties that name an IAM resource, which then needs `CAPABILITY_NAMED_IAM`.
 const IAM_NAME_PROPERTIES: &[&str] = &[
     "RoleName",
@@ -163,8 +166,8 @@ const IAM_NAME_PROPERTIES: &[&str] = &[
 /// The capabilities `template` needs, in order: those its nested stacks' templates need too,
 /// and `CAPABILITY_AUTO_EXPAND` when it nests stacks or has a transform. The IAM resources
 /// of `Fn::ForEach` loops count; a transform that makes resources of its own (SAM's roles of
-/// functions, a macro's anything) may make IAM ones, named too for a macro or a SAM
-/// application (a nested stack).
+/// functions, a macro's anything, a snippet included among the resources) may make IAM ones,
+/// named too for a macro, an include or a SAM application (a nested stack).
 pub fn capabilities(template: &Template) -> Vec<Capability> {
     let mut needed = Vec::new();
     // Each IAM resource, by whether it is named.
@@ -213,7 +216,15 @@ pub fn capabilities(template: &Template) -> Vec<Capability> {
             needed.push(Capability::NamedIam);
         }
     }
-    if !template.transforms().is_empty() || !template.nested().is_empty() {
+    // An include or macro among the resources (`"Fn::Transform"` as an entry) may write any
+    // resource, a named IAM one too.
+    let snippet = template
+        .functions(Section::Resources)
+        .contains_key(TRANSFORM);
+    if snippet {
+        needed.extend([Capability::Iam, Capability::NamedIam]);
+    }
+    if snippet || !template.transforms().is_empty() || !template.nested().is_empty() {
         needed.push(Capability::AutoExpand);
     }
     for nested in template.nested().values() {
@@ -334,6 +345,19 @@ mod tests {
         .unwrap();
         assert_eq!(
             capabilities(&macro_),
+            [
+                Capability::Iam,
+                Capability::NamedIam,
+                Capability::AutoExpand
+            ]
+        );
+        let include = Template::from_json(
+            r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}, "Fn::Transform": {
+                "Name": "AWS::Include", "Parameters": {"Location": "s3://shared/roles.yaml"}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            capabilities(&include),
             [
                 Capability::Iam,
                 Capability::NamedIam,
