@@ -122,6 +122,12 @@ pub fn service(service: &Service, source: &str) -> String {
         "The properties every resource type of this module is imported by.",
         ("PRIMARY_IDENTIFIER", "&[&str]"),
     );
+    type_table(
+        &mut out,
+        service,
+        "The property names of every resource type of this module.",
+        ("PROPERTY_NAMES", "crate::typed::PropertyNames"),
+    );
     for resource in &service.resources {
         resource_type(&mut out, resource);
     }
@@ -223,6 +229,7 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
         ),
         Tagging::Map(property) => format!("Map({property:?})"),
     };
+    let required_names: Vec<String> = required.iter().map(|p| p.cfn.clone()).collect();
     let quoted = |names: &[String]| {
         names
             .iter()
@@ -236,7 +243,8 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
     const TYPE_NAME: &'static str = {:?};
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::{tagging};
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[{}];
-    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[{}];{}
+    const PRIMARY_IDENTIFIER: &'static [&'static str] = &[{}];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {{ all: &[{}], required: &[{}], open: {} }};{}
 
     fn resource(&self) -> &crate::Resource {{
         &self.0
@@ -253,6 +261,9 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
         r.type_name,
         quoted(&r.replaced_on_change),
         quoted(&r.primary_identifier),
+        quoted(&r.property_names),
+        quoted(&required_names),
+        r.open,
         if r.stateful {
             "\n    const STATEFUL: bool = true;"
         } else {
@@ -479,8 +490,29 @@ pub fn modules(services: &[Service], source: &str) -> String {
         ),
         "identifiers",
     );
+    property_names(&mut out, services);
     stateful(&mut out, services);
     out
+}
+
+/// The function that finds a type's property names: its service's table by namespace, then
+/// the type in it, without gathering every table (`synth` asks for each resource).
+fn property_names(out: &mut String, services: &[Service]) {
+    let _ = writeln!(
+        out,
+        "\n/// The property names of `type_name` (the schema's `properties` and `required`), for a type of\n/// a service enabled by features.\npub fn property_names(type_name: &str) -> Option<crate::typed::PropertyNames> {{\n    let (namespace, _) = type_name.rsplit_once(\"::\")?;\n    let table: &[(&str, crate::typed::PropertyNames)] = match namespace {{"
+    );
+    for s in services {
+        let _ = writeln!(
+            out,
+            "        #[cfg(feature = {:?})]\n        {:?} => {}::PROPERTY_NAMES,",
+            s.module, s.namespace, s.module
+        );
+    }
+    let _ = writeln!(
+        out,
+        "        _ => return None,\n    }};\n    let at = table.binary_search_by(|(name, _)| name.cmp(&type_name)).ok()?;\n    Some(table[at].1)\n}}"
+    );
 }
 
 /// The stateful type names of every service, enabled or not, and the function that asks.

@@ -97,6 +97,10 @@ pub struct ResourceDef {
     /// Whether the type holds data that replacing or deleting it loses.
     pub stateful: bool,
     pub properties: Vec<Property>,
+    /// The name of every property of the schema, read-only ones too, sorted.
+    pub property_names: Vec<String>,
+    /// Whether a resource of the type may have properties the schema does not name.
+    pub open: bool,
     pub attributes: Vec<Attribute>,
     pub replaced_on_change: Vec<String>,
     /// The properties an existing resource is imported by (the schema's `primaryIdentifier`),
@@ -290,6 +294,14 @@ fn resource(type_name: &str, schema: &Value, prose: &TypeProse) -> ResourceDef {
         description: described(Some(&prose.description)).unwrap_or_default(),
         stateful: prose.stateful,
         properties,
+        property_names: sorted(&schema["properties"])
+            .into_iter()
+            .map(|(name, _)| name.clone())
+            .collect(),
+        // CloudFormation hands a custom resource's properties, whatever they are, to its
+        // provider, though the schema allows only its own.
+        open: schema["additionalProperties"] != Value::Bool(false)
+            || type_name == "AWS::CloudFormation::CustomResource",
         attributes,
         replaced_on_change: create_only.iter().map(|p| p.replace('/', ".")).collect(),
         primary_identifier: primary_identifier(schema),

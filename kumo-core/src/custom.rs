@@ -28,7 +28,7 @@
 
 #[cfg(doc)]
 use crate::typed::Handle;
-use crate::typed::{ResourceType, Tagging};
+use crate::typed::{PropertyNames, ResourceType, Tagging};
 use crate::value::{IntoValue, Json};
 use crate::Resource;
 
@@ -64,6 +64,11 @@ impl ResourceType for CustomResource {
     const TAGGING: Tagging = Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &[];
+    const PROPERTY_NAMES: PropertyNames = PropertyNames {
+        all: &["ServiceTimeout", "ServiceToken"],
+        required: &["ServiceToken"],
+        open: true,
+    };
 
     fn resource(&self) -> &Resource {
         &self.0

@@ -11,6 +11,38 @@ use crate::value::{Json, PropertyType, Value};
 /// The properties of a property type, by name.
 pub type Properties = serde_json::Map<String, Json>;
 
+/// The names of a resource type's properties, from its schema: what a template may set and
+/// must set.
+///
+/// ```
+/// # #[cfg(feature = "sqs")] {
+/// use kumo_core::resources::sqs;
+/// use kumo_core::typed::ResourceType;
+///
+/// let names = sqs::QueuePolicy::PROPERTY_NAMES;
+/// assert_eq!(names.all, ["Id", "PolicyDocument", "Queues"]); // `Id` is read-only
+/// assert_eq!(names.required, ["PolicyDocument", "Queues"]);
+/// assert!(names.allows("Queues") && !names.allows("Queue"));
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PropertyNames {
+    /// Every property the schema names, read-only ones too, sorted.
+    pub all: &'static [&'static str],
+    /// The properties a resource of the type must have (the schema's `required`).
+    pub required: &'static [&'static str],
+    /// Whether a resource may have properties the schema does not name (a custom resource's
+    /// go to its provider).
+    pub open: bool,
+}
+
+impl PropertyNames {
+    /// Whether a resource of the type may have the property `name`.
+    pub fn allows(&self, name: &str) -> bool {
+        self.open || self.all.binary_search(&name).is_ok()
+    }
+}
+
 /// How a resource type carries tags, derived from its schema: where kumo puts tags and in what
 /// shape, or that it puts none.
 ///
@@ -139,6 +171,8 @@ pub trait ResourceType: Sized {
     /// # }
     /// ```
     const PRIMARY_IDENTIFIER: &'static [&'static str];
+    /// The names of the type's properties: all the schema has, and those it requires.
+    const PROPERTY_NAMES: PropertyNames;
     /// Whether the type holds data that replacing or deleting it loses (a bucket, a table, a
     /// key), as `@aws-cdk/aws-service-spec` marks it; [`crate::resources::is_stateful`] asks by
     /// type name.

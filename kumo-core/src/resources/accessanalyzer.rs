@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Analyzer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::AccessAnalyzer::Analyzer",
+    <Analyzer as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `AWS::AccessAnalyzer::Analyzer` resource specifies a new analyzer.
 ///
 /// The analyzer is an object that represents the IAM Access Analyzer feature. An analyzer is required for Access Analyzer to become operational.
@@ -126,6 +132,18 @@ impl crate::typed::ResourceType for Analyzer {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AnalyzerName", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AnalyzerConfiguration",
+            "AnalyzerName",
+            "ArchiveRules",
+            "Arn",
+            "Tags",
+            "Type",
+        ],
+        required: &["Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ACMPCA::Certificate",
+        <Certificate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ACMPCA::CertificateAuthority",
+        <CertificateAuthority as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ACMPCA::CertificateAuthorityActivation",
+        <CertificateAuthorityActivation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ACMPCA::Permission",
+        <Permission as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::ACMPCA::Certificate` resource is used to issue a certificate using your private certificate authority.
 ///
 /// For more information, see the [IssueCertificate](https://docs.aws.amazon.com/privateca/latest/APIReference/API_IssueCertificate.html) action.
@@ -186,6 +206,26 @@ impl crate::typed::ResourceType for Certificate {
         "ValidityNotBefore",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn", "CertificateAuthorityArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiPassthrough",
+            "Arn",
+            "Certificate",
+            "CertificateAuthorityArn",
+            "CertificateSigningRequest",
+            "SigningAlgorithm",
+            "TemplateArn",
+            "Validity",
+            "ValidityNotBefore",
+        ],
+        required: &[
+            "CertificateAuthorityArn",
+            "CertificateSigningRequest",
+            "SigningAlgorithm",
+            "Validity",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1304,6 +1344,23 @@ impl crate::typed::ResourceType for CertificateAuthority {
         "UsageMode",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CertificateSigningRequest",
+            "CsrExtensions",
+            "KeyAlgorithm",
+            "KeyStorageSecurityStandard",
+            "RevocationConfiguration",
+            "SigningAlgorithm",
+            "Subject",
+            "Tags",
+            "Type",
+            "UsageMode",
+        ],
+        required: &["KeyAlgorithm", "SigningAlgorithm", "Subject", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2523,6 +2580,17 @@ impl crate::typed::ResourceType for CertificateAuthorityActivation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CertificateAuthorityArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateAuthorityArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Certificate",
+            "CertificateAuthorityArn",
+            "CertificateChain",
+            "CompleteCertificateChain",
+            "Status",
+        ],
+        required: &["Certificate", "CertificateAuthorityArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2611,6 +2679,16 @@ impl crate::typed::ResourceType for Permission {
         "SourceAccount",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateAuthorityArn", "Principal"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Actions",
+            "CertificateAuthorityArn",
+            "Principal",
+            "SourceAccount",
+        ],
+        required: &["Actions", "CertificateAuthorityArn", "Principal"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <InvestigationGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::AIOps::InvestigationGroup",
+    <InvestigationGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates an *investigation group* in your account.
 ///
 /// Creating an investigation group is a one-time setup task for each Region in your account. It is a necessary task to be able to perform investigations.
@@ -207,6 +213,27 @@ impl crate::typed::ResourceType for InvestigationGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "RetentionInDays"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ChatbotNotificationChannels",
+            "CreatedAt",
+            "CreatedBy",
+            "CrossAccountConfigurations",
+            "EncryptionConfig",
+            "InvestigationGroupPolicy",
+            "IsCloudTrailEventHistoryEnabled",
+            "LastModifiedAt",
+            "LastModifiedBy",
+            "Name",
+            "RetentionInDays",
+            "RoleArn",
+            "TagKeyBoundaries",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Skill as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "Alexa::ASK::Skill",
+    <Skill as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `Alexa::ASK::Skill` resource creates an Alexa skill that enables customers to access new abilities.
 ///
 /// For more information about developing a skill, see the  .
@@ -65,6 +71,16 @@ impl crate::typed::ResourceType for Skill {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VendorId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AuthenticationConfiguration",
+            "Id",
+            "SkillPackage",
+            "VendorId",
+        ],
+        required: &["AuthenticationConfiguration", "SkillPackage", "VendorId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

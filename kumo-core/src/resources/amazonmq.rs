@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::AmazonMQ::Broker",
+        <Broker as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AmazonMQ::Configuration",
+        <Configuration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AmazonMQ::ConfigurationAssociation",
+        <ConfigurationAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a broker.
 ///
 /// Note: This API is asynchronous.
@@ -360,6 +376,50 @@ impl crate::typed::ResourceType for Broker {
         "SubnetIds",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AmqpEndpoints",
+            "Arn",
+            "AuthenticationStrategy",
+            "AutoMinorVersionUpgrade",
+            "BrokerName",
+            "Configuration",
+            "ConfigurationId",
+            "ConfigurationRevision",
+            "ConsoleURLs",
+            "DataReplicationMode",
+            "DataReplicationPrimaryBrokerArn",
+            "DeploymentMode",
+            "EncryptionOptions",
+            "EngineType",
+            "EngineVersion",
+            "EngineVersionCurrent",
+            "HostInstanceType",
+            "Id",
+            "IpAddresses",
+            "LdapServerMetadata",
+            "Logs",
+            "MaintenanceWindowStartTime",
+            "MqttEndpoints",
+            "OpenWireEndpoints",
+            "PubliclyAccessible",
+            "SecurityGroups",
+            "StompEndpoints",
+            "StorageType",
+            "SubnetIds",
+            "Tags",
+            "Users",
+            "WssEndpoints",
+        ],
+        required: &[
+            "BrokerName",
+            "DeploymentMode",
+            "EngineType",
+            "HostInstanceType",
+            "PubliclyAccessible",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -927,6 +987,22 @@ impl crate::typed::ResourceType for Configuration {
         "Name",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AuthenticationStrategy",
+            "Data",
+            "Description",
+            "EngineType",
+            "EngineVersion",
+            "Id",
+            "Name",
+            "Revision",
+            "Tags",
+        ],
+        required: &["EngineType", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1037,6 +1113,11 @@ impl crate::typed::ResourceType for ConfigurationAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Broker"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Broker", "Configuration", "Id"],
+        required: &["Broker", "Configuration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Amplify::App",
+        <App as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Amplify::Branch",
+        <Branch as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Amplify::Domain",
+        <Domain as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The AWS::Amplify::App resource specifies Apps in Amplify Hosting.
 ///
 /// An App is a collection of branches.
@@ -348,6 +364,34 @@ impl crate::typed::ResourceType for App {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessToken",
+            "AppId",
+            "AppName",
+            "Arn",
+            "AutoBranchCreationConfig",
+            "BasicAuthConfig",
+            "BuildSpec",
+            "CacheConfig",
+            "ComputeRoleArn",
+            "CustomHeaders",
+            "CustomRules",
+            "DefaultDomain",
+            "Description",
+            "EnableBranchAutoDeletion",
+            "EnvironmentVariables",
+            "IAMServiceRole",
+            "JobConfig",
+            "Name",
+            "OauthToken",
+            "Platform",
+            "Repository",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1160,6 +1204,29 @@ impl crate::typed::ResourceType for Branch {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppId", "BranchName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppId",
+            "Arn",
+            "Backend",
+            "BasicAuthConfig",
+            "BranchName",
+            "BuildSpec",
+            "ComputeRoleArn",
+            "Description",
+            "EnableAutoBuild",
+            "EnablePerformanceMode",
+            "EnablePullRequestPreview",
+            "EnableSkewProtection",
+            "EnvironmentVariables",
+            "Framework",
+            "PullRequestEnvironmentName",
+            "Stage",
+            "Tags",
+        ],
+        required: &["AppId", "BranchName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1448,6 +1515,25 @@ impl crate::typed::ResourceType for Domain {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppId", "DomainName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppId",
+            "Arn",
+            "AutoSubDomainCreationPatterns",
+            "AutoSubDomainIAMRole",
+            "Certificate",
+            "CertificateRecord",
+            "CertificateSettings",
+            "DomainName",
+            "DomainStatus",
+            "EnableAutoSubDomain",
+            "StatusReason",
+            "SubDomainSettings",
+            "UpdateStatus",
+        ],
+        required: &["AppId", "DomainName", "SubDomainSettings"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::AmplifyUIBuilder::Component",
+        <Component as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AmplifyUIBuilder::Form",
+        <Form as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AmplifyUIBuilder::Theme",
+        <Theme as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The AWS::AmplifyUIBuilder::Component resource specifies a component within an Amplify app.
 ///
 /// A component is a user interface (UI) element that you can customize. Use `ComponentChild` to configure an instance of a `Component` . A `ComponentChild` instance inherits the configuration of the main `Component` .
@@ -296,6 +312,29 @@ impl crate::typed::ResourceType for Component {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppId", "EnvironmentName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AppId", "EnvironmentName", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppId",
+            "BindingProperties",
+            "Children",
+            "CollectionProperties",
+            "ComponentType",
+            "CreatedAt",
+            "EnvironmentName",
+            "Events",
+            "Id",
+            "ModifiedAt",
+            "Name",
+            "Overrides",
+            "Properties",
+            "SchemaVersion",
+            "SourceId",
+            "Tags",
+            "Variants",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1610,6 +1649,25 @@ impl crate::typed::ResourceType for Form {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppId", "EnvironmentName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AppId", "EnvironmentName", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppId",
+            "Cta",
+            "DataType",
+            "EnvironmentName",
+            "Fields",
+            "FormActionType",
+            "Id",
+            "LabelDecorator",
+            "Name",
+            "SchemaVersion",
+            "SectionalElements",
+            "Style",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2821,6 +2879,21 @@ impl crate::typed::ResourceType for Theme {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppId", "EnvironmentName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AppId", "EnvironmentName", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppId",
+            "CreatedAt",
+            "EnvironmentName",
+            "Id",
+            "ModifiedAt",
+            "Name",
+            "Overrides",
+            "Tags",
+            "Values",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

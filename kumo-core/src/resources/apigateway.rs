@@ -304,6 +304,98 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ApiGateway::Account",
+        <Account as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::ApiKey",
+        <ApiKey as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::Authorizer",
+        <Authorizer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::BasePathMapping",
+        <BasePathMapping as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::BasePathMappingV2",
+        <BasePathMappingV2 as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::ClientCertificate",
+        <ClientCertificate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::Deployment",
+        <Deployment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::DocumentationPart",
+        <DocumentationPart as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::DocumentationVersion",
+        <DocumentationVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::DomainName",
+        <DomainName as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::DomainNameAccessAssociation",
+        <DomainNameAccessAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::DomainNameV2",
+        <DomainNameV2 as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::GatewayResponse",
+        <GatewayResponse as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::Method",
+        <Method as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::Model",
+        <Model as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::RequestValidator",
+        <RequestValidator as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::Resource",
+        <Resource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::RestApi",
+        <RestApi as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::Stage",
+        <Stage as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::UsagePlan",
+        <UsagePlan as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::UsagePlanKey",
+        <UsagePlanKey as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGateway::VpcLink",
+        <VpcLink as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::ApiGateway::Account` resource specifies the IAM role that Amazon API Gateway uses to write API logs to Amazon CloudWatch Logs.
 ///
 /// To avoid overwriting other roles, you should only have one `AWS::ApiGateway::Account` resource per region per account.
@@ -351,6 +443,11 @@ impl crate::typed::ResourceType for Account {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CloudWatchRoleArn", "Id"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -517,6 +614,21 @@ impl crate::typed::ResourceType for ApiKey {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GenerateDistinctId", "Name", "Value"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["APIKeyId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "APIKeyId",
+            "CustomerId",
+            "Description",
+            "Enabled",
+            "GenerateDistinctId",
+            "Name",
+            "StageKeys",
+            "Tags",
+            "Value",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -749,6 +861,23 @@ impl crate::typed::ResourceType for Authorizer {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RestApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId", "AuthorizerId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AuthType",
+            "AuthorizerCredentials",
+            "AuthorizerId",
+            "AuthorizerResultTtlInSeconds",
+            "AuthorizerUri",
+            "IdentitySource",
+            "IdentityValidationExpression",
+            "Name",
+            "ProviderARNs",
+            "RestApiId",
+            "Type",
+        ],
+        required: &["Name", "RestApiId", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -836,6 +965,11 @@ impl crate::typed::ResourceType for BasePathMapping {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BasePath", "DomainName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "BasePath"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["BasePath", "DomainName", "RestApiId", "Stage"],
+        required: &["DomainName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -912,6 +1046,17 @@ impl crate::typed::ResourceType for BasePathMappingV2 {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BasePath", "DomainNameArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BasePathMappingArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BasePath",
+            "BasePathMappingArn",
+            "DomainNameArn",
+            "RestApiId",
+            "Stage",
+        ],
+        required: &["DomainNameArn", "RestApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -996,6 +1141,11 @@ impl crate::typed::ResourceType for ClientCertificate {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClientCertificateId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ClientCertificateId", "Description", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1138,6 +1288,18 @@ impl crate::typed::ResourceType for Deployment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DeploymentCanarySettings", "RestApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DeploymentId", "RestApiId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DeploymentCanarySettings",
+            "DeploymentId",
+            "Description",
+            "RestApiId",
+            "StageDescription",
+            "StageName",
+        ],
+        required: &["RestApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1834,6 +1996,11 @@ impl crate::typed::ResourceType for DocumentationPart {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Location", "RestApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DocumentationPartId", "RestApiId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DocumentationPartId", "Location", "Properties", "RestApiId"],
+        required: &["Location", "Properties", "RestApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2043,6 +2210,11 @@ impl crate::typed::ResourceType for DocumentationVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DocumentationVersion", "RestApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DocumentationVersion", "RestApiId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "DocumentationVersion", "RestApiId"],
+        required: &["DocumentationVersion", "RestApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2238,6 +2410,27 @@ impl crate::typed::ResourceType for DomainName {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CertificateArn",
+            "DistributionDomainName",
+            "DistributionHostedZoneId",
+            "DomainName",
+            "DomainNameArn",
+            "EndpointAccessMode",
+            "EndpointConfiguration",
+            "MutualTlsAuthentication",
+            "OwnershipVerificationCertificateArn",
+            "RegionalCertificateArn",
+            "RegionalDomainName",
+            "RegionalHostedZoneId",
+            "RoutingMode",
+            "SecurityPolicy",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2538,6 +2731,21 @@ impl crate::typed::ResourceType for DomainNameAccessAssociation {
         "Tags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainNameAccessAssociationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessAssociationSource",
+            "AccessAssociationSourceType",
+            "DomainNameAccessAssociationArn",
+            "DomainNameArn",
+            "Tags",
+        ],
+        required: &[
+            "AccessAssociationSource",
+            "AccessAssociationSourceType",
+            "DomainNameArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2758,6 +2966,22 @@ impl crate::typed::ResourceType for DomainNameV2 {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainName", "EndpointConfiguration", "SecurityPolicy"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainNameArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CertificateArn",
+            "DomainName",
+            "DomainNameArn",
+            "DomainNameId",
+            "EndpointAccessMode",
+            "EndpointConfiguration",
+            "Policy",
+            "RoutingMode",
+            "SecurityPolicy",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2976,6 +3200,18 @@ impl crate::typed::ResourceType for GatewayResponse {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResponseType", "RestApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Id",
+            "ResponseParameters",
+            "ResponseTemplates",
+            "ResponseType",
+            "RestApiId",
+            "StatusCode",
+        ],
+        required: &["ResponseType", "RestApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3164,6 +3400,25 @@ impl crate::typed::ResourceType for Method {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["HttpMethod", "ResourceId", "RestApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId", "ResourceId", "HttpMethod"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiKeyRequired",
+            "AuthorizationScopes",
+            "AuthorizationType",
+            "AuthorizerId",
+            "HttpMethod",
+            "Integration",
+            "MethodResponses",
+            "OperationName",
+            "RequestModels",
+            "RequestParameters",
+            "RequestValidatorId",
+            "ResourceId",
+            "RestApiId",
+        ],
+        required: &["HttpMethod", "ResourceId", "RestApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3785,6 +4040,11 @@ impl crate::typed::ResourceType for Model {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContentType", "Name", "RestApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId", "Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ContentType", "Description", "Name", "RestApiId", "Schema"],
+        required: &["RestApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3866,6 +4126,17 @@ impl crate::typed::ResourceType for RequestValidator {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "RestApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId", "RequestValidatorId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Name",
+            "RequestValidatorId",
+            "RestApiId",
+            "ValidateRequestBody",
+            "ValidateRequestParameters",
+        ],
+        required: &["RestApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3929,6 +4200,11 @@ impl crate::typed::ResourceType for Resource {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ParentId", "PathPart", "RestApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId", "ResourceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ParentId", "PathPart", "ResourceId", "RestApiId"],
+        required: &["ParentId", "PathPart", "RestApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4217,6 +4493,31 @@ impl crate::typed::ResourceType for RestApi {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiKeySourceType",
+            "BinaryMediaTypes",
+            "Body",
+            "BodyS3Location",
+            "CloneFrom",
+            "Description",
+            "DisableExecuteApiEndpoint",
+            "EndpointAccessMode",
+            "EndpointConfiguration",
+            "FailOnWarnings",
+            "MinimumCompressionSize",
+            "Mode",
+            "Name",
+            "Parameters",
+            "Policy",
+            "RestApiId",
+            "RootResourceId",
+            "SecurityPolicy",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4603,6 +4904,26 @@ impl crate::typed::ResourceType for Stage {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RestApiId", "StageName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestApiId", "StageName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessLogSetting",
+            "CacheClusterEnabled",
+            "CacheClusterSize",
+            "CanarySetting",
+            "ClientCertificateId",
+            "DeploymentId",
+            "Description",
+            "DocumentationVersion",
+            "MethodSettings",
+            "RestApiId",
+            "StageName",
+            "Tags",
+            "TracingEnabled",
+            "Variables",
+        ],
+        required: &["RestApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5037,6 +5358,19 @@ impl crate::typed::ResourceType for UsagePlan {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiStages",
+            "Description",
+            "Id",
+            "Quota",
+            "Tags",
+            "Throttle",
+            "UsagePlanName",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5299,6 +5633,11 @@ impl crate::typed::ResourceType for UsagePlanKey {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KeyId", "KeyType", "UsagePlanId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "KeyId", "KeyType", "UsagePlanId"],
+        required: &["KeyId", "KeyType", "UsagePlanId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5407,6 +5746,11 @@ impl crate::typed::ResourceType for VpcLink {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TargetArns"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcLinkId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "Name", "Tags", "TargetArns", "VpcLinkId"],
+        required: &["Name", "TargetArns"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

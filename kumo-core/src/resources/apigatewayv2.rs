@@ -200,6 +200,66 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ApiGatewayV2::Api",
+        <Api as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGatewayV2::ApiGatewayManagedOverrides",
+        <ApiGatewayManagedOverrides as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGatewayV2::ApiMapping",
+        <ApiMapping as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGatewayV2::Authorizer",
+        <Authorizer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGatewayV2::Deployment",
+        <Deployment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGatewayV2::DomainName",
+        <DomainName as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGatewayV2::Integration",
+        <Integration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGatewayV2::IntegrationResponse",
+        <IntegrationResponse as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGatewayV2::Model",
+        <Model as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGatewayV2::Route",
+        <Route as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGatewayV2::RouteResponse",
+        <RouteResponse as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGatewayV2::RoutingRule",
+        <RoutingRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGatewayV2::Stage",
+        <Stage as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApiGatewayV2::VpcLink",
+        <VpcLink as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::ApiGatewayV2::Api` resource creates an API.
 ///
 /// WebSocket APIs and HTTP APIs are supported. For more information about WebSocket APIs, see [About WebSocket APIs in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-overview.html) in the *API Gateway Developer Guide* . For more information about HTTP APIs, see [HTTP APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api.html) in the *API Gateway Developer Guide.*
@@ -469,6 +529,32 @@ impl crate::typed::ResourceType for Api {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProtocolType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiEndpoint",
+            "ApiId",
+            "ApiKeySelectionExpression",
+            "BasePath",
+            "Body",
+            "BodyS3Location",
+            "CorsConfiguration",
+            "CredentialsArn",
+            "Description",
+            "DisableExecuteApiEndpoint",
+            "DisableSchemaValidation",
+            "FailOnWarnings",
+            "IpAddressType",
+            "Name",
+            "ProtocolType",
+            "RouteKey",
+            "RouteSelectionExpression",
+            "Tags",
+            "Target",
+            "Version",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -753,6 +839,11 @@ impl crate::typed::ResourceType for ApiGatewayManagedOverrides {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApiId", "Id", "Integration", "Route", "Stage"],
+        required: &["ApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1232,6 +1323,17 @@ impl crate::typed::ResourceType for ApiMapping {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiMappingId", "DomainName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiId",
+            "ApiMappingId",
+            "ApiMappingKey",
+            "DomainName",
+            "Stage",
+        ],
+        required: &["ApiId", "DomainName", "Stage"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1411,6 +1513,24 @@ impl crate::typed::ResourceType for Authorizer {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AuthorizerId", "ApiId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiId",
+            "AuthorizerCredentialsArn",
+            "AuthorizerId",
+            "AuthorizerPayloadFormatVersion",
+            "AuthorizerResultTtlInSeconds",
+            "AuthorizerType",
+            "AuthorizerUri",
+            "EnableSimpleResponses",
+            "IdentitySource",
+            "IdentityValidationExpression",
+            "JwtConfiguration",
+            "Name",
+        ],
+        required: &["ApiId", "AuthorizerType", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1541,6 +1661,11 @@ impl crate::typed::ResourceType for Deployment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId", "DeploymentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApiId", "DeploymentId", "Description", "StageName"],
+        required: &["ApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1654,6 +1779,20 @@ impl crate::typed::ResourceType for DomainName {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DomainName",
+            "DomainNameArn",
+            "DomainNameConfigurations",
+            "MutualTlsAuthentication",
+            "RegionalDomainName",
+            "RegionalHostedZoneId",
+            "RoutingMode",
+            "Tags",
+        ],
+        required: &["DomainName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2146,6 +2285,31 @@ impl crate::typed::ResourceType for Integration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId", "IntegrationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiId",
+            "ConnectionId",
+            "ConnectionType",
+            "ContentHandlingStrategy",
+            "CredentialsArn",
+            "Description",
+            "IntegrationId",
+            "IntegrationMethod",
+            "IntegrationSubtype",
+            "IntegrationType",
+            "IntegrationUri",
+            "PassthroughBehavior",
+            "PayloadFormatVersion",
+            "RequestParameters",
+            "RequestTemplates",
+            "ResponseParameters",
+            "TemplateSelectionExpression",
+            "TimeoutInMillis",
+            "TlsConfig",
+        ],
+        required: &["ApiId", "IntegrationType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2401,6 +2565,20 @@ impl crate::typed::ResourceType for IntegrationResponse {
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId", "IntegrationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ApiId", "IntegrationId", "IntegrationResponseId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiId",
+            "ContentHandlingStrategy",
+            "IntegrationId",
+            "IntegrationResponseId",
+            "IntegrationResponseKey",
+            "ResponseParameters",
+            "ResponseTemplates",
+            "TemplateSelectionExpression",
+        ],
+        required: &["ApiId", "IntegrationId", "IntegrationResponseKey"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2486,6 +2664,18 @@ impl crate::typed::ResourceType for Model {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId", "ModelId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiId",
+            "ContentType",
+            "Description",
+            "ModelId",
+            "Name",
+            "Schema",
+        ],
+        required: &["ApiId", "Name", "Schema"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2674,6 +2864,25 @@ impl crate::typed::ResourceType for Route {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId", "RouteId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiId",
+            "ApiKeyRequired",
+            "AuthorizationScopes",
+            "AuthorizationType",
+            "AuthorizerId",
+            "ModelSelectionExpression",
+            "OperationName",
+            "RequestModels",
+            "RequestParameters",
+            "RouteId",
+            "RouteKey",
+            "RouteResponseSelectionExpression",
+            "Target",
+        ],
+        required: &["ApiId", "RouteKey"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2775,6 +2984,19 @@ impl crate::typed::ResourceType for RouteResponse {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId", "RouteId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId", "RouteId", "RouteResponseId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiId",
+            "ModelSelectionExpression",
+            "ResponseModels",
+            "ResponseParameters",
+            "RouteId",
+            "RouteResponseId",
+            "RouteResponseKey",
+        ],
+        required: &["ApiId", "RouteId", "RouteResponseKey"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2841,6 +3063,18 @@ impl crate::typed::ResourceType for RoutingRule {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainNameArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RoutingRuleArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Actions",
+            "Conditions",
+            "DomainNameArn",
+            "Priority",
+            "RoutingRuleArn",
+            "RoutingRuleId",
+        ],
+        required: &["Actions", "Conditions", "DomainNameArn", "Priority"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3216,6 +3450,24 @@ impl crate::typed::ResourceType for Stage {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId", "StageName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessLogSettings",
+            "ApiId",
+            "AutoDeploy",
+            "ClientCertificateId",
+            "DefaultRouteSettings",
+            "DeploymentId",
+            "Description",
+            "Id",
+            "RouteSettings",
+            "StageName",
+            "StageVariables",
+            "Tags",
+        ],
+        required: &["ApiId", "StageName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3442,6 +3694,11 @@ impl crate::typed::ResourceType for VpcLink {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SecurityGroupIds", "SubnetIds"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcLinkId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Name", "SecurityGroupIds", "SubnetIds", "Tags", "VpcLinkId"],
+        required: &["Name", "SubnetIds"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

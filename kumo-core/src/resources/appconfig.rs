@@ -122,6 +122,42 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::AppConfig::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppConfig::ConfigurationProfile",
+        <ConfigurationProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppConfig::Deployment",
+        <Deployment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppConfig::DeploymentStrategy",
+        <DeploymentStrategy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppConfig::Environment",
+        <Environment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppConfig::Extension",
+        <Extension as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppConfig::ExtensionAssociation",
+        <ExtensionAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppConfig::HostedConfigurationVersion",
+        <HostedConfigurationVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::AppConfig::Application` resource creates an application.
 ///
 /// In AWS AppConfig , an application is simply an organizational construct like a folder. This organizational construct has a relationship with some unit of executable code. For example, you could create an application called MyMobileApp to organize and manage configuration data for a mobile application installed by your users.
@@ -195,6 +231,11 @@ impl crate::typed::ResourceType for Application {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationId", "Description", "Name", "Tags"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -425,6 +466,24 @@ impl crate::typed::ResourceType for ConfigurationProfile {
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "LocationUri", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ApplicationId", "ConfigurationProfileId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "ConfigurationProfileId",
+            "DeletionProtectionCheck",
+            "Description",
+            "KmsKeyArn",
+            "KmsKeyIdentifier",
+            "LocationUri",
+            "Name",
+            "RetrievalRoleArn",
+            "Tags",
+            "Type",
+            "Validators",
+        ],
+        required: &["ApplicationId", "LocationUri", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -740,6 +799,29 @@ impl crate::typed::ResourceType for Deployment {
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ApplicationId", "EnvironmentId", "DeploymentNumber"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "ConfigurationProfileId",
+            "ConfigurationVersion",
+            "DeploymentNumber",
+            "DeploymentStrategyId",
+            "Description",
+            "DynamicExtensionParameters",
+            "EnvironmentId",
+            "KmsKeyIdentifier",
+            "State",
+            "Tags",
+        ],
+        required: &[
+            "ApplicationId",
+            "ConfigurationProfileId",
+            "ConfigurationVersion",
+            "DeploymentStrategyId",
+            "EnvironmentId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -995,6 +1077,26 @@ impl crate::typed::ResourceType for DeploymentStrategy {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "ReplicateTo"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DeploymentDurationInMinutes",
+            "Description",
+            "FinalBakeTimeInMinutes",
+            "GrowthFactor",
+            "GrowthType",
+            "Id",
+            "Name",
+            "ReplicateTo",
+            "Tags",
+        ],
+        required: &[
+            "DeploymentDurationInMinutes",
+            "GrowthFactor",
+            "Name",
+            "ReplicateTo",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1208,6 +1310,19 @@ impl crate::typed::ResourceType for Environment {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "EnvironmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "DeletionProtectionCheck",
+            "Description",
+            "EnvironmentId",
+            "Monitors",
+            "Name",
+            "Tags",
+        ],
+        required: &["ApplicationId", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1427,6 +1542,21 @@ impl crate::typed::ResourceType for Extension {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Actions",
+            "Arn",
+            "Description",
+            "Id",
+            "LatestVersionNumber",
+            "Name",
+            "Parameters",
+            "Tags",
+            "VersionNumber",
+        ],
+        required: &["Actions", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1718,6 +1848,21 @@ impl crate::typed::ResourceType for ExtensionAssociation {
         "ResourceIdentifier",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ExtensionArn",
+            "ExtensionIdentifier",
+            "ExtensionVersionNumber",
+            "Id",
+            "Parameters",
+            "ResourceArn",
+            "ResourceIdentifier",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1900,6 +2045,25 @@ impl crate::typed::ResourceType for HostedConfigurationVersion {
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ApplicationId", "ConfigurationProfileId", "VersionNumber"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "ConfigurationProfileId",
+            "Content",
+            "ContentType",
+            "Description",
+            "LatestVersionNumber",
+            "VersionLabel",
+            "VersionNumber",
+        ],
+        required: &[
+            "ApplicationId",
+            "ConfigurationProfileId",
+            "Content",
+            "ContentType",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::AppFlow::Connector",
+        <Connector as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppFlow::ConnectorProfile",
+        <ConnectorProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppFlow::Flow",
+        <Flow as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a new connector profile associated with your AWS account .
 ///
 /// There is a soft quota of 100 connector profiles per AWS account . If you need more connector profiles than this quota allows, you can submit a request to the Amazon AppFlow team through the Amazon AppFlow support channel. In each connector profile that you create, you can provide the credentials and properties for only one connector.
@@ -132,6 +148,17 @@ impl crate::typed::ResourceType for Connector {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectorLabel"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectorLabel"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConnectorArn",
+            "ConnectorLabel",
+            "ConnectorProvisioningConfig",
+            "ConnectorProvisioningType",
+            "Description",
+        ],
+        required: &["ConnectorProvisioningConfig", "ConnectorProvisioningType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -315,6 +342,20 @@ impl crate::typed::ResourceType for ConnectorProfile {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConnectorLabel", "ConnectorProfileName", "ConnectorType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectorProfileName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConnectionMode",
+            "ConnectorLabel",
+            "ConnectorProfileArn",
+            "ConnectorProfileConfig",
+            "ConnectorProfileName",
+            "ConnectorType",
+            "CredentialsArn",
+            "KMSArn",
+        ],
+        required: &["ConnectionMode", "ConnectorProfileName", "ConnectorType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3129,6 +3170,29 @@ impl crate::typed::ResourceType for Flow {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowName", "KMSArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FlowName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "DestinationFlowConfigList",
+            "FlowArn",
+            "FlowName",
+            "FlowStatus",
+            "KMSArn",
+            "MetadataCatalogConfig",
+            "SourceFlowConfig",
+            "Tags",
+            "Tasks",
+            "TriggerConfig",
+        ],
+        required: &[
+            "DestinationFlowConfigList",
+            "FlowName",
+            "SourceFlowConfig",
+            "Tasks",
+            "TriggerConfig",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::AppIntegrations::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppIntegrations::DataIntegration",
+        <DataIntegration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppIntegrations::EventIntegration",
+        <EventIntegration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates and persists an Application resource.
 ///
 /// `AWS::AppIntegrations::Application`.
@@ -209,6 +225,25 @@ impl crate::typed::ResourceType for Application {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationArn",
+            "ApplicationConfig",
+            "ApplicationSourceConfig",
+            "ApplicationType",
+            "Description",
+            "Id",
+            "IframeConfig",
+            "InitializationTimeout",
+            "IsService",
+            "Name",
+            "Namespace",
+            "Permissions",
+            "Tags",
+        ],
+        required: &["ApplicationSourceConfig", "Name", "Namespace"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -576,6 +611,22 @@ impl crate::typed::ResourceType for DataIntegration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKey", "ScheduleConfig", "SourceURI"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DataIntegrationArn",
+            "Description",
+            "FileConfiguration",
+            "Id",
+            "KmsKey",
+            "Name",
+            "ObjectConfiguration",
+            "ScheduleConfig",
+            "SourceURI",
+            "Tags",
+        ],
+        required: &["KmsKey", "Name", "SourceURI"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -801,6 +852,18 @@ impl crate::typed::ResourceType for EventIntegration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EventBridgeBus", "EventFilter", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "EventBridgeBus",
+            "EventFilter",
+            "EventIntegrationArn",
+            "Name",
+            "Tags",
+        ],
+        required: &["EventBridgeBus", "EventFilter", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

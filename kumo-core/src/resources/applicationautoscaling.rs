@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        <ScalableTarget as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        <ScalingPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::ApplicationAutoScaling::ScalableTarget` resource specifies a resource that Application Auto Scaling can scale, such as an AWS::DynamoDB::Table or AWS::ECS::Service resource.
 ///
 /// For more information, see [Getting started](https://docs.aws.amazon.com/autoscaling/application/userguide/getting-started.html) in the *Application Auto Scaling User Guide* .
@@ -152,6 +164,27 @@ impl crate::typed::ResourceType for ScalableTarget {
         &["ResourceId", "ScalableDimension", "ServiceNamespace"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ResourceId", "ScalableDimension", "ServiceNamespace"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Id",
+            "MaxCapacity",
+            "MinCapacity",
+            "ResourceId",
+            "RoleARN",
+            "ScalableDimension",
+            "ScheduledActions",
+            "ServiceNamespace",
+            "SuspendedState",
+        ],
+        required: &[
+            "MaxCapacity",
+            "MinCapacity",
+            "ResourceId",
+            "ScalableDimension",
+            "ServiceNamespace",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -762,6 +795,22 @@ impl crate::typed::ResourceType for ScalingPolicy {
         "ServiceNamespace",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn", "ScalableDimension"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "PolicyName",
+            "PolicyType",
+            "PredictiveScalingPolicyConfiguration",
+            "ResourceId",
+            "ScalableDimension",
+            "ScalingTargetId",
+            "ServiceNamespace",
+            "StepScalingPolicyConfiguration",
+            "TargetTrackingScalingPolicyConfiguration",
+        ],
+        required: &["PolicyName", "PolicyType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

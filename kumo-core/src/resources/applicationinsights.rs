@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::ApplicationInsights::Application",
+    <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `AWS::ApplicationInsights::Application` resource adds an application that is created from a resource group.
 ///
 /// `AWS::ApplicationInsights::Application`.
@@ -217,6 +223,25 @@ impl crate::typed::ResourceType for Application {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupingType", "ResourceGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationARN"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationARN",
+            "AttachMissingPermission",
+            "AutoConfigurationEnabled",
+            "CWEMonitorEnabled",
+            "ComponentMonitoringSettings",
+            "CustomComponents",
+            "GroupingType",
+            "LogPatternSets",
+            "OpsCenterEnabled",
+            "OpsItemSNSTopicArn",
+            "ResourceGroupName",
+            "SNSNotificationArn",
+            "Tags",
+        ],
+        required: &["ResourceGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ApplicationSignals::Discovery",
+        <Discovery as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApplicationSignals::GroupingConfiguration",
+        <GroupingConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ApplicationSignals::ServiceLevelObjective",
+        <ServiceLevelObjective as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// > If you have existing `AWS::ApplicationSignals::Discovery` resources that were created prior to the Application Map release, you will need to delete and recreate these resources in your account to enable Application Map.
 ///
 /// Enables this AWS account to be able to use CloudWatch Application Signals by creating the `AWSServiceRoleForCloudWatchApplicationSignals` service-linked role. This service-linked role has the following permissions:
@@ -103,6 +119,11 @@ impl crate::typed::ResourceType for Discovery {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AccountId"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -165,6 +186,11 @@ impl crate::typed::ResourceType for GroupingConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AccountId", "GroupingAttributeDefinitions", "UpdatedAt"],
+        required: &["GroupingAttributeDefinitions"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -424,6 +450,24 @@ impl crate::typed::ResourceType for ServiceLevelObjective {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "BurnRateConfigurations",
+            "CreatedTime",
+            "Description",
+            "EvaluationType",
+            "ExclusionWindows",
+            "Goal",
+            "LastUpdatedTime",
+            "Name",
+            "RequestBasedSli",
+            "Sli",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::AppMesh::GatewayRoute",
+        <GatewayRoute as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppMesh::Mesh",
+        <Mesh as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppMesh::Route",
+        <Route as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppMesh::VirtualGateway",
+        <VirtualGateway as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppMesh::VirtualNode",
+        <VirtualNode as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppMesh::VirtualRouter",
+        <VirtualRouter as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppMesh::VirtualService",
+        <VirtualService as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a gateway route.
 ///
 /// A gateway route is attached to a virtual gateway and routes traffic to an existing virtual service. If a route matches a request, it can distribute traffic to a target virtual service.
@@ -201,6 +233,22 @@ impl crate::typed::ResourceType for GatewayRoute {
         "VirtualGatewayName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "GatewayRouteName",
+            "Id",
+            "MeshName",
+            "MeshOwner",
+            "ResourceOwner",
+            "Spec",
+            "Tags",
+            "Uid",
+            "VirtualGatewayName",
+        ],
+        required: &["MeshName", "Spec", "VirtualGatewayName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1412,6 +1460,20 @@ impl crate::typed::ResourceType for Mesh {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MeshName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "MeshName",
+            "MeshOwner",
+            "ResourceOwner",
+            "Spec",
+            "Tags",
+            "Uid",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1687,6 +1749,22 @@ impl crate::typed::ResourceType for Route {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["MeshName", "MeshOwner", "RouteName", "VirtualRouterName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "MeshName",
+            "MeshOwner",
+            "ResourceOwner",
+            "RouteName",
+            "Spec",
+            "Tags",
+            "Uid",
+            "VirtualRouterName",
+        ],
+        required: &["MeshName", "Spec", "VirtualRouterName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3071,6 +3149,21 @@ impl crate::typed::ResourceType for VirtualGateway {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["MeshName", "MeshOwner", "VirtualGatewayName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "MeshName",
+            "MeshOwner",
+            "ResourceOwner",
+            "Spec",
+            "Tags",
+            "Uid",
+            "VirtualGatewayName",
+        ],
+        required: &["MeshName", "Spec"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4463,6 +4556,21 @@ impl crate::typed::ResourceType for VirtualNode {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["MeshName", "MeshOwner", "VirtualNodeName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "MeshName",
+            "MeshOwner",
+            "ResourceOwner",
+            "Spec",
+            "Tags",
+            "Uid",
+            "VirtualNodeName",
+        ],
+        required: &["MeshName", "Spec"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6412,6 +6520,21 @@ impl crate::typed::ResourceType for VirtualRouter {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["MeshName", "MeshOwner", "VirtualRouterName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "MeshName",
+            "MeshOwner",
+            "ResourceOwner",
+            "Spec",
+            "Tags",
+            "Uid",
+            "VirtualRouterName",
+        ],
+        required: &["MeshName", "Spec"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6636,6 +6759,21 @@ impl crate::typed::ResourceType for VirtualService {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["MeshName", "MeshOwner", "VirtualServiceName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "MeshName",
+            "MeshOwner",
+            "ResourceOwner",
+            "Spec",
+            "Tags",
+            "Uid",
+            "VirtualServiceName",
+        ],
+        required: &["MeshName", "Spec", "VirtualServiceName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

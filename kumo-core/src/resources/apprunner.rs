@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::AppRunner::AutoScalingConfiguration",
+        <AutoScalingConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppRunner::ObservabilityConfiguration",
+        <ObservabilityConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppRunner::Service",
+        <Service as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppRunner::VpcConnector",
+        <VpcConnector as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppRunner::VpcIngressConnection",
+        <VpcIngressConnection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Specify an AWS App Runner Automatic Scaling configuration by using the `AWS::AppRunner::AutoScalingConfiguration` resource in an AWS CloudFormation template.
 ///
 /// The `AWS::AppRunner::AutoScalingConfiguration` resource is an AWS App Runner resource type that specifies an App Runner automatic scaling configuration.
@@ -231,6 +255,20 @@ impl crate::typed::ResourceType for AutoScalingConfiguration {
         "Tags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AutoScalingConfigurationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoScalingConfigurationArn",
+            "AutoScalingConfigurationName",
+            "AutoScalingConfigurationRevision",
+            "Latest",
+            "MaxConcurrency",
+            "MaxSize",
+            "MinSize",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -436,6 +474,18 @@ impl crate::typed::ResourceType for ObservabilityConfiguration {
         "TraceConfiguration",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ObservabilityConfigurationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Latest",
+            "ObservabilityConfigurationArn",
+            "ObservabilityConfigurationName",
+            "ObservabilityConfigurationRevision",
+            "Tags",
+            "TraceConfiguration",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -738,6 +788,25 @@ impl crate::typed::ResourceType for Service {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EncryptionConfiguration", "ServiceName", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoScalingConfigurationArn",
+            "EncryptionConfiguration",
+            "HealthCheckConfiguration",
+            "InstanceConfiguration",
+            "NetworkConfiguration",
+            "ObservabilityConfiguration",
+            "ServiceArn",
+            "ServiceId",
+            "ServiceName",
+            "ServiceUrl",
+            "SourceConfiguration",
+            "Status",
+            "Tags",
+        ],
+        required: &["SourceConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2039,6 +2108,18 @@ impl crate::typed::ResourceType for VpcConnector {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["SecurityGroups", "Subnets", "Tags", "VpcConnectorName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcConnectorArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "SecurityGroups",
+            "Subnets",
+            "Tags",
+            "VpcConnectorArn",
+            "VpcConnectorName",
+            "VpcConnectorRevision",
+        ],
+        required: &["Subnets"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2204,6 +2285,19 @@ impl crate::typed::ResourceType for VpcIngressConnection {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ServiceArn", "Tags", "VpcIngressConnectionName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcIngressConnectionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DomainName",
+            "IngressVpcConfiguration",
+            "ServiceArn",
+            "Status",
+            "Tags",
+            "VpcIngressConnectionArn",
+            "VpcIngressConnectionName",
+        ],
+        required: &["IngressVpcConfiguration", "ServiceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

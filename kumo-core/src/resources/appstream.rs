@@ -187,6 +187,62 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::AppStream::AppBlock",
+        <AppBlock as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppStream::AppBlockBuilder",
+        <AppBlockBuilder as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppStream::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppStream::ApplicationEntitlementAssociation",
+        <ApplicationEntitlementAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppStream::ApplicationFleetAssociation",
+        <ApplicationFleetAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppStream::DirectoryConfig",
+        <DirectoryConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppStream::Entitlement",
+        <Entitlement as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppStream::Fleet",
+        <Fleet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppStream::ImageBuilder",
+        <ImageBuilder as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppStream::Stack",
+        <Stack as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppStream::StackFleetAssociation",
+        <StackFleetAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppStream::StackUserAssociation",
+        <StackUserAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppStream::User",
+        <User as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// This resource creates an app block.
 ///
 /// App blocks store details about the virtual hard disk that contains the files for the application in an S3 bucket. It also stores the setup script with details about how to mount the virtual hard disk. App blocks are only supported for Elastic fleets.
@@ -324,6 +380,22 @@ impl crate::typed::ResourceType for AppBlock {
         "SourceS3Location",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedTime",
+            "Description",
+            "DisplayName",
+            "Name",
+            "PackagingType",
+            "PostSetupScriptDetails",
+            "SetupScriptDetails",
+            "SourceS3Location",
+            "Tags",
+        ],
+        required: &["Name", "SourceS3Location"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -605,6 +677,25 @@ impl crate::typed::ResourceType for AppBlockBuilder {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessEndpoints",
+            "AppBlockArns",
+            "Arn",
+            "CreatedTime",
+            "Description",
+            "DisplayName",
+            "EnableDefaultInternetAccess",
+            "IamRoleArn",
+            "InstanceType",
+            "Name",
+            "Platform",
+            "Tags",
+            "VpcConfig",
+        ],
+        required: &["InstanceType", "Name", "Platform", "VpcConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -900,6 +991,33 @@ impl crate::typed::ResourceType for Application {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceFamilies", "Name", "Platforms"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppBlockArn",
+            "Arn",
+            "AttributesToDelete",
+            "CreatedTime",
+            "Description",
+            "DisplayName",
+            "IconS3Location",
+            "InstanceFamilies",
+            "LaunchParameters",
+            "LaunchPath",
+            "Name",
+            "Platforms",
+            "Tags",
+            "WorkingDirectory",
+        ],
+        required: &[
+            "AppBlockArn",
+            "IconS3Location",
+            "InstanceFamilies",
+            "LaunchPath",
+            "Name",
+            "Platforms",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1037,6 +1155,11 @@ impl crate::typed::ResourceType for ApplicationEntitlementAssociation {
         &["ApplicationIdentifier", "EntitlementName", "StackName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["StackName", "EntitlementName", "ApplicationIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationIdentifier", "EntitlementName", "StackName"],
+        required: &["ApplicationIdentifier", "EntitlementName", "StackName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1082,6 +1205,11 @@ impl crate::typed::ResourceType for ApplicationFleetAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationArn", "FleetName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FleetName", "ApplicationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationArn", "FleetName"],
+        required: &["ApplicationArn", "FleetName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1151,6 +1279,20 @@ impl crate::typed::ResourceType for DirectoryConfig {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DirectoryName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DirectoryName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CertificateBasedAuthProperties",
+            "DirectoryName",
+            "OrganizationalUnitDistinguishedNames",
+            "ServiceAccountCredentials",
+        ],
+        required: &[
+            "DirectoryName",
+            "OrganizationalUnitDistinguishedNames",
+            "ServiceAccountCredentials",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1327,6 +1469,19 @@ impl crate::typed::ResourceType for Entitlement {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "StackName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StackName", "Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppVisibility",
+            "Attributes",
+            "CreatedTime",
+            "Description",
+            "LastModifiedTime",
+            "Name",
+            "StackName",
+        ],
+        required: &["AppVisibility", "Attributes", "Name", "StackName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1745,6 +1900,37 @@ impl crate::typed::ResourceType for Fleet {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FleetType", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ComputeCapacity",
+            "Description",
+            "DisableIMDSV1",
+            "DisconnectTimeoutInSeconds",
+            "DisplayName",
+            "DomainJoinInfo",
+            "EnableDefaultInternetAccess",
+            "FleetType",
+            "IamRoleArn",
+            "Id",
+            "IdleDisconnectTimeoutInSeconds",
+            "ImageArn",
+            "ImageName",
+            "InstanceType",
+            "MaxConcurrentSessions",
+            "MaxSessionsPerInstance",
+            "MaxUserDurationInSeconds",
+            "Name",
+            "Platform",
+            "RootVolumeConfig",
+            "SessionScriptS3Location",
+            "StreamView",
+            "Tags",
+            "UsbDeviceFilterStrings",
+            "VpcConfig",
+        ],
+        required: &["InstanceType", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2216,6 +2402,29 @@ impl crate::typed::ResourceType for ImageBuilder {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessEndpoints",
+            "AppstreamAgentVersion",
+            "Description",
+            "DisplayName",
+            "DomainJoinInfo",
+            "EnableDefaultInternetAccess",
+            "IamRoleArn",
+            "ImageArn",
+            "ImageName",
+            "InstanceType",
+            "Name",
+            "RootVolumeConfig",
+            "SoftwaresToInstall",
+            "SoftwaresToUninstall",
+            "StreamingUrl",
+            "Tags",
+            "VpcConfig",
+        ],
+        required: &["InstanceType", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2674,6 +2883,26 @@ impl crate::typed::ResourceType for Stack {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessEndpoints",
+            "ApplicationSettings",
+            "AttributesToDelete",
+            "DeleteStorageConnectors",
+            "Description",
+            "DisplayName",
+            "EmbedHostDomains",
+            "FeedbackURL",
+            "Name",
+            "RedirectURL",
+            "StorageConnectors",
+            "StreamingExperienceSettings",
+            "Tags",
+            "UserSettings",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3066,6 +3295,11 @@ impl crate::typed::ResourceType for StackFleetAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["FleetName", "Id", "StackName"],
+        required: &["FleetName", "StackName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3148,6 +3382,17 @@ impl crate::typed::ResourceType for StackUserAssociation {
         "UserName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AuthenticationType",
+            "Id",
+            "SendEmailNotification",
+            "StackName",
+            "UserName",
+        ],
+        required: &["AuthenticationType", "StackName", "UserName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3257,6 +3502,18 @@ impl crate::typed::ResourceType for User {
         "UserName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AuthenticationType",
+            "FirstName",
+            "Id",
+            "LastName",
+            "MessageAction",
+            "UserName",
+        ],
+        required: &["AuthenticationType", "UserName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -174,6 +174,58 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::AppSync::Api",
+        <Api as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppSync::ApiCache",
+        <ApiCache as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppSync::ApiKey",
+        <ApiKey as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppSync::ChannelNamespace",
+        <ChannelNamespace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppSync::DataSource",
+        <DataSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppSync::DomainName",
+        <DomainName as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppSync::DomainNameApiAssociation",
+        <DomainNameApiAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppSync::FunctionConfiguration",
+        <FunctionConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppSync::GraphQLApi",
+        <GraphQlApi as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppSync::GraphQLSchema",
+        <GraphQlSchema as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppSync::Resolver",
+        <Resolver as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AppSync::SourceApiAssociation",
+        <SourceApiAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::AppSync::Api` resource creates an AWS AppSync API that you can use for an AWS AppSync API with your preferred configuration, such as an Event API that provides real-time message publishing and message subscriptions over WebSockets.
 ///
 /// `AWS::AppSync::Api`.
@@ -246,6 +298,19 @@ impl crate::typed::ResourceType for Api {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiArn",
+            "ApiId",
+            "Dns",
+            "EventConfig",
+            "Name",
+            "OwnerContact",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -820,6 +885,20 @@ impl crate::typed::ResourceType for ApiCache {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiCachingBehavior",
+            "ApiId",
+            "AtRestEncryptionEnabled",
+            "HealthMetricsConfig",
+            "Id",
+            "TransitEncryptionEnabled",
+            "Ttl",
+            "Type",
+        ],
+        required: &["ApiCachingBehavior", "ApiId", "Ttl", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -899,6 +978,18 @@ impl crate::typed::ResourceType for ApiKey {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiKeyId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiId",
+            "ApiKey",
+            "ApiKeyId",
+            "Arn",
+            "Description",
+            "Expires",
+        ],
+        required: &["ApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1054,6 +1145,21 @@ impl crate::typed::ResourceType for ChannelNamespace {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChannelNamespaceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiId",
+            "ChannelNamespaceArn",
+            "CodeHandlers",
+            "CodeS3Location",
+            "HandlerConfigs",
+            "Name",
+            "PublishAuthModes",
+            "SubscribeAuthModes",
+            "Tags",
+        ],
+        required: &["ApiId", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1514,6 +1620,26 @@ impl crate::typed::ResourceType for DataSource {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DataSourceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiId",
+            "DataSourceArn",
+            "Description",
+            "DynamoDBConfig",
+            "ElasticsearchConfig",
+            "EventBridgeConfig",
+            "HttpConfig",
+            "LambdaConfig",
+            "MetricsConfig",
+            "Name",
+            "OpenSearchServiceConfig",
+            "RelationalDatabaseConfig",
+            "ServiceRoleArn",
+            "Type",
+        ],
+        required: &["ApiId", "Name", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2131,6 +2257,19 @@ impl crate::typed::ResourceType for DomainName {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CertificateArn", "DomainName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppSyncDomainName",
+            "CertificateArn",
+            "Description",
+            "DomainName",
+            "DomainNameArn",
+            "HostedZoneId",
+            "Tags",
+        ],
+        required: &["CertificateArn", "DomainName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2233,6 +2372,11 @@ impl crate::typed::ResourceType for DomainNameApiAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiAssociationIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApiAssociationIdentifier", "ApiId", "DomainName"],
+        required: &["ApiId", "DomainName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2455,6 +2599,28 @@ impl crate::typed::ResourceType for FunctionConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiId",
+            "Code",
+            "CodeS3Location",
+            "DataSourceName",
+            "Description",
+            "FunctionArn",
+            "FunctionId",
+            "FunctionVersion",
+            "MaxBatchSize",
+            "Name",
+            "RequestMappingTemplate",
+            "RequestMappingTemplateS3Location",
+            "ResponseMappingTemplate",
+            "ResponseMappingTemplateS3Location",
+            "Runtime",
+            "SyncConfig",
+        ],
+        required: &["ApiId", "DataSourceName", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2959,6 +3125,37 @@ impl crate::typed::ResourceType for GraphQlApi {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApiId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalAuthenticationProviders",
+            "ApiId",
+            "ApiType",
+            "Arn",
+            "AuthenticationType",
+            "EnhancedMetricsConfig",
+            "EnvironmentVariables",
+            "GraphQLDns",
+            "GraphQLEndpointArn",
+            "GraphQLUrl",
+            "IntrospectionConfig",
+            "LambdaAuthorizerConfig",
+            "LogConfig",
+            "MergedApiExecutionRoleArn",
+            "Name",
+            "OpenIDConnectConfig",
+            "OwnerContact",
+            "QueryDepthLimit",
+            "RealtimeDns",
+            "RealtimeUrl",
+            "ResolverCountLimit",
+            "Tags",
+            "UserPoolConfig",
+            "Visibility",
+            "XrayEnabled",
+        ],
+        required: &["AuthenticationType", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3758,6 +3955,11 @@ impl crate::typed::ResourceType for GraphQlSchema {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApiId", "Definition", "DefinitionS3Location", "Id"],
+        required: &["ApiId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4015,6 +4217,30 @@ impl crate::typed::ResourceType for Resolver {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId", "FieldName", "TypeName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResolverArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiId",
+            "CachingConfig",
+            "Code",
+            "CodeS3Location",
+            "DataSourceName",
+            "FieldName",
+            "Kind",
+            "MaxBatchSize",
+            "MetricsConfig",
+            "PipelineConfig",
+            "RequestMappingTemplate",
+            "RequestMappingTemplateS3Location",
+            "ResolverArn",
+            "ResponseMappingTemplate",
+            "ResponseMappingTemplateS3Location",
+            "Runtime",
+            "SyncConfig",
+            "TypeName",
+        ],
+        required: &["ApiId", "FieldName", "TypeName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4428,6 +4654,25 @@ impl crate::typed::ResourceType for SourceApiAssociation {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["MergedApiIdentifier", "SourceApiIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssociationArn",
+            "AssociationId",
+            "Description",
+            "LastSuccessfulMergeDate",
+            "MergedApiArn",
+            "MergedApiId",
+            "MergedApiIdentifier",
+            "SourceApiArn",
+            "SourceApiAssociationConfig",
+            "SourceApiAssociationStatus",
+            "SourceApiAssociationStatusDetail",
+            "SourceApiId",
+            "SourceApiIdentifier",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

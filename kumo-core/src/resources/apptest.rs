@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <TestCase as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::AppTest::TestCase",
+    <TestCase as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a test case for an application.
 ///
 /// For more information about test cases, see [Test cases](https://docs.aws.amazon.com/m2/latest/userguide/testing-test-cases.html) and [Application Testing concepts](https://docs.aws.amazon.com/m2/latest/userguide/concepts-apptest.html) in the *AWS Mainframe Modernization User Guide* .
@@ -92,6 +98,23 @@ impl crate::typed::ResourceType for TestCase {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TestCaseId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "Description",
+            "LastUpdateTime",
+            "LatestVersion",
+            "Name",
+            "Status",
+            "Steps",
+            "Tags",
+            "TestCaseArn",
+            "TestCaseId",
+            "TestCaseVersion",
+        ],
+        required: &["Name", "Steps"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::APS::AnomalyDetector",
+        <AnomalyDetector as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::APS::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::APS::RuleGroupsNamespace",
+        <RuleGroupsNamespace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::APS::Scraper",
+        <Scraper as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::APS::Workspace",
+        <Workspace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Anomaly detection uses the Random Cut Forest algorithm for time-series analysis.
 ///
 /// The anomaly detector analyzes Amazon Managed Service for Prometheus metrics to identify unusual patterns and behaviors.
@@ -177,6 +201,20 @@ impl crate::typed::ResourceType for AnomalyDetector {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Alias", "Workspace"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Alias",
+            "Arn",
+            "Configuration",
+            "EvaluationIntervalInSeconds",
+            "Labels",
+            "MissingDataAction",
+            "Tags",
+            "Workspace",
+        ],
+        required: &["Alias", "Configuration", "Workspace"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -492,6 +530,11 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WorkspaceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["PolicyDocument", "WorkspaceArn"],
+        required: &["PolicyDocument", "WorkspaceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -560,6 +603,11 @@ impl crate::typed::ResourceType for RuleGroupsNamespace {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Workspace"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Data", "Name", "Tags", "Workspace"],
+        required: &["Data", "Name", "Workspace"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -724,6 +772,22 @@ impl crate::typed::ResourceType for Scraper {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Source"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Alias",
+            "Arn",
+            "Destination",
+            "RoleArn",
+            "RoleConfiguration",
+            "ScrapeConfiguration",
+            "ScraperId",
+            "ScraperLoggingConfiguration",
+            "Source",
+            "Tags",
+        ],
+        required: &["Destination", "ScrapeConfiguration", "Source"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1388,6 +1452,22 @@ impl crate::typed::ResourceType for Workspace {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AlertManagerDefinition",
+            "Alias",
+            "Arn",
+            "KmsKeyArn",
+            "LoggingConfiguration",
+            "PrometheusEndpoint",
+            "QueryLoggingConfiguration",
+            "Tags",
+            "WorkspaceConfiguration",
+            "WorkspaceId",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Plan as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::ARCRegionSwitch::Plan",
+    <Plan as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Represents a Region switch plan.
 ///
 /// A plan defines the steps required to shift traffic from one AWS Region to another.
@@ -166,6 +172,36 @@ impl crate::typed::ResourceType for Plan {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Name", "PrimaryRegion", "RecoveryApproach", "Regions"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AssociatedAlarms",
+            "Description",
+            "ExecutionRole",
+            "HealthChecksForPlan",
+            "Name",
+            "Owner",
+            "PlanHealthChecks",
+            "PrimaryRegion",
+            "RecoveryApproach",
+            "RecoveryTimeObjectiveMinutes",
+            "Regions",
+            "ReportConfiguration",
+            "Route53HealthChecks",
+            "Tags",
+            "Triggers",
+            "Version",
+            "Workflows",
+        ],
+        required: &[
+            "ExecutionRole",
+            "Name",
+            "RecoveryApproach",
+            "Regions",
+            "Workflows",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

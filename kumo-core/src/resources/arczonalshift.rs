@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ARCZonalShift::AutoshiftObserverNotificationStatus",
+        <AutoshiftObserverNotificationStatus as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ARCZonalShift::ZonalAutoshiftConfiguration",
+        <ZonalAutoshiftConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Definition of AWS::ARCZonalShift::AutoshiftObserverNotificationStatus Resource Type
 ///
 /// `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus`.
@@ -80,6 +92,11 @@ impl crate::typed::ResourceType for AutoshiftObserverNotificationStatus {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Status"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId", "Region"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AccountId", "Region", "Status"],
+        required: &["Status"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -217,6 +234,15 @@ impl crate::typed::ResourceType for ZonalAutoshiftConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "PracticeRunConfiguration",
+            "ResourceIdentifier",
+            "ZonalAutoshiftStatus",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Athena::CapacityReservation",
+        <CapacityReservation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Athena::DataCatalog",
+        <DataCatalog as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Athena::NamedQuery",
+        <NamedQuery as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Athena::PreparedStatement",
+        <PreparedStatement as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Athena::WorkGroup",
+        <WorkGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Specifies a capacity reservation with the provided name and number of requested data processing units.
 ///
 /// `AWS::Athena::CapacityReservation`.
@@ -157,6 +181,21 @@ impl crate::typed::ResourceType for CapacityReservation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllocatedDpus",
+            "Arn",
+            "CapacityAssignmentConfiguration",
+            "CreationTime",
+            "LastSuccessfulAllocationTime",
+            "Name",
+            "Status",
+            "Tags",
+            "TargetDpus",
+        ],
+        required: &["Name", "TargetDpus"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -441,6 +480,20 @@ impl crate::typed::ResourceType for DataCatalog {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConnectionType",
+            "Description",
+            "Error",
+            "Name",
+            "Parameters",
+            "Status",
+            "Tags",
+            "Type",
+        ],
+        required: &["Name", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -634,6 +687,18 @@ impl crate::typed::ResourceType for NamedQuery {
         "WorkGroup",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NamedQueryId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Database",
+            "Description",
+            "Name",
+            "NamedQueryId",
+            "QueryString",
+            "WorkGroup",
+        ],
+        required: &["Database", "QueryString"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -702,6 +767,16 @@ impl crate::typed::ResourceType for PreparedStatement {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["StatementName", "WorkGroup"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StatementName", "WorkGroup"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "QueryStatement",
+            "StatementName",
+            "WorkGroup",
+        ],
+        required: &["QueryStatement", "StatementName", "WorkGroup"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -834,6 +909,20 @@ impl crate::typed::ResourceType for WorkGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "Description",
+            "Name",
+            "RecursiveDeleteOption",
+            "State",
+            "Tags",
+            "WorkGroupConfiguration",
+            "WorkGroupConfigurationUpdates",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

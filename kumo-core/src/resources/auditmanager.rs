@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Assessment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::AuditManager::Assessment",
+    <Assessment as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `AWS::AuditManager::Assessment` resource is an Audit Manager resource type that defines the scope of audit evidence collected by Audit Manager .
 ///
 /// An Audit Manager assessment is an implementation of an Audit Manager framework.
@@ -186,6 +192,25 @@ impl crate::typed::ResourceType for Assessment {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AwsAccount", "FrameworkId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssessmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AssessmentId",
+            "AssessmentReportsDestination",
+            "AwsAccount",
+            "CreationTime",
+            "Delegations",
+            "Description",
+            "FrameworkId",
+            "Name",
+            "Roles",
+            "Scope",
+            "Status",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

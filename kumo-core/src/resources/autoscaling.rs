@@ -96,6 +96,34 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::AutoScaling::AutoScalingGroup",
+        <AutoScalingGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AutoScaling::LaunchConfiguration",
+        <LaunchConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AutoScaling::LifecycleHook",
+        <LifecycleHook as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AutoScaling::ScalingPolicy",
+        <ScalingPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AutoScaling::ScheduledAction",
+        <ScheduledAction as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::AutoScaling::WarmPool",
+        <WarmPool as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::AutoScaling::AutoScalingGroup` resource defines an Amazon EC2 Auto Scaling group, which is a collection of Amazon EC2 instances that are treated as a logical grouping for the purposes of automatic scaling and management.
 ///
 /// For more information about Amazon EC2 Auto Scaling, see the [Amazon EC2 Auto Scaling User Guide](https://docs.aws.amazon.com/autoscaling/ec2/userguide/what-is-amazon-ec2-auto-scaling.html) .
@@ -698,6 +726,51 @@ impl crate::typed::ResourceType for AutoScalingGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AutoScalingGroupName", "InstanceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AutoScalingGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoScalingGroupARN",
+            "AutoScalingGroupName",
+            "AvailabilityZoneDistribution",
+            "AvailabilityZoneIds",
+            "AvailabilityZoneImpairmentPolicy",
+            "AvailabilityZones",
+            "CapacityRebalance",
+            "CapacityReservationSpecification",
+            "Context",
+            "Cooldown",
+            "DefaultInstanceWarmup",
+            "DeletionProtection",
+            "DesiredCapacity",
+            "DesiredCapacityType",
+            "HealthCheckGracePeriod",
+            "HealthCheckType",
+            "InstanceId",
+            "InstanceLifecyclePolicy",
+            "InstanceMaintenancePolicy",
+            "LaunchConfigurationName",
+            "LaunchTemplate",
+            "LifecycleHookSpecificationList",
+            "LoadBalancerNames",
+            "MaxInstanceLifetime",
+            "MaxSize",
+            "MetricsCollection",
+            "MinSize",
+            "MixedInstancesPolicy",
+            "NewInstancesProtectedFromScaleIn",
+            "NotificationConfiguration",
+            "NotificationConfigurations",
+            "PlacementGroup",
+            "ServiceLinkedRoleARN",
+            "SkipZonalShiftValidation",
+            "Tags",
+            "TargetGroupARNs",
+            "TerminationPolicies",
+            "TrafficSources",
+            "VPCZoneIdentifier",
+        ],
+        required: &["MaxSize", "MinSize"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3527,6 +3600,31 @@ impl crate::typed::ResourceType for LaunchConfiguration {
         "UserData",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LaunchConfigurationName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssociatePublicIpAddress",
+            "BlockDeviceMappings",
+            "ClassicLinkVPCId",
+            "ClassicLinkVPCSecurityGroups",
+            "EbsOptimized",
+            "IamInstanceProfile",
+            "ImageId",
+            "InstanceId",
+            "InstanceMonitoring",
+            "InstanceType",
+            "KernelId",
+            "KeyName",
+            "LaunchConfigurationName",
+            "MetadataOptions",
+            "PlacementTenancy",
+            "RamDiskId",
+            "SecurityGroups",
+            "SpotPrice",
+            "UserData",
+        ],
+        required: &["ImageId", "InstanceType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4002,6 +4100,20 @@ impl crate::typed::ResourceType for LifecycleHook {
         &["AutoScalingGroupName", "LifecycleHookName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["AutoScalingGroupName", "LifecycleHookName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoScalingGroupName",
+            "DefaultResult",
+            "HeartbeatTimeout",
+            "LifecycleHookName",
+            "LifecycleTransition",
+            "NotificationMetadata",
+            "NotificationTargetARN",
+            "RoleARN",
+        ],
+        required: &["AutoScalingGroupName", "LifecycleTransition"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4287,6 +4399,25 @@ impl crate::typed::ResourceType for ScalingPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AutoScalingGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdjustmentType",
+            "Arn",
+            "AutoScalingGroupName",
+            "Cooldown",
+            "EstimatedInstanceWarmup",
+            "MetricAggregationType",
+            "MinAdjustmentMagnitude",
+            "PolicyName",
+            "PolicyType",
+            "PredictiveScalingConfiguration",
+            "ScalingAdjustment",
+            "StepAdjustments",
+            "TargetTrackingConfiguration",
+        ],
+        required: &["AutoScalingGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5886,6 +6017,21 @@ impl crate::typed::ResourceType for ScheduledAction {
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AutoScalingGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ScheduledActionName", "AutoScalingGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoScalingGroupName",
+            "DesiredCapacity",
+            "EndTime",
+            "MaxSize",
+            "MinSize",
+            "Recurrence",
+            "ScheduledActionName",
+            "StartTime",
+            "TimeZone",
+        ],
+        required: &["AutoScalingGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6006,6 +6152,17 @@ impl crate::typed::ResourceType for WarmPool {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AutoScalingGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AutoScalingGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoScalingGroupName",
+            "InstanceReusePolicy",
+            "MaxGroupPreparedCapacity",
+            "MinSize",
+            "PoolState",
+        ],
+        required: &["AutoScalingGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

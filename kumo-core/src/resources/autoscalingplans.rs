@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <ScalingPlan as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::AutoScalingPlans::ScalingPlan",
+    <ScalingPlan as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `AWS::AutoScalingPlans::ScalingPlan` resource defines an AWS Auto Scaling scaling plan.
 ///
 /// A scaling plan is used to scale application resources to size them appropriately to ensure that enough resource is available in the application at peak times and to reduce allocated resource during periods of low utilization. The following resources can be added to a scaling plan:
@@ -76,6 +82,17 @@ impl crate::typed::ResourceType for ScalingPlan {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationSource",
+            "Id",
+            "ScalingInstructions",
+            "ScalingPlanName",
+            "ScalingPlanVersion",
+        ],
+        required: &["ApplicationSource", "ScalingInstructions"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::B2BI::Capability",
+        <Capability as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::B2BI::Partnership",
+        <Partnership as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::B2BI::Profile",
+        <Profile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::B2BI::Transformer",
+        <Transformer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Instantiates a capability based on the specified parameters.
 ///
 /// A trading capability contains the information required to transform incoming EDI documents into JSON or XML outputs.
@@ -149,6 +169,21 @@ impl crate::typed::ResourceType for Capability {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CapabilityId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CapabilityArn",
+            "CapabilityId",
+            "Configuration",
+            "CreatedAt",
+            "InstructionsDocuments",
+            "ModifiedAt",
+            "Name",
+            "Tags",
+            "Type",
+        ],
+        required: &["Configuration", "Name", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -381,6 +416,24 @@ impl crate::typed::ResourceType for Partnership {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Email", "Phone", "ProfileId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PartnershipId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Capabilities",
+            "CapabilityOptions",
+            "CreatedAt",
+            "Email",
+            "ModifiedAt",
+            "Name",
+            "PartnershipArn",
+            "PartnershipId",
+            "Phone",
+            "ProfileId",
+            "Tags",
+            "TradingPartnerId",
+        ],
+        required: &["Capabilities", "Email", "Name", "ProfileId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -730,6 +783,23 @@ impl crate::typed::ResourceType for Profile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Logging"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProfileId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BusinessName",
+            "CreatedAt",
+            "Email",
+            "LogGroupName",
+            "Logging",
+            "ModifiedAt",
+            "Name",
+            "Phone",
+            "ProfileArn",
+            "ProfileId",
+            "Tags",
+        ],
+        required: &["BusinessName", "Logging", "Name", "Phone"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -992,6 +1062,27 @@ impl crate::typed::ResourceType for Transformer {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransformerId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "EdiType",
+            "FileFormat",
+            "InputConversion",
+            "Mapping",
+            "MappingTemplate",
+            "ModifiedAt",
+            "Name",
+            "OutputConversion",
+            "SampleDocument",
+            "SampleDocuments",
+            "Status",
+            "Tags",
+            "TransformerArn",
+            "TransformerId",
+        ],
+        required: &["Name", "Status"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -135,6 +135,46 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Backup::BackupPlan",
+        <BackupPlan as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Backup::BackupSelection",
+        <BackupSelection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Backup::BackupVault",
+        <BackupVault as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Backup::Framework",
+        <Framework as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Backup::LogicallyAirGappedBackupVault",
+        <LogicallyAirGappedBackupVault as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Backup::ReportPlan",
+        <ReportPlan as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Backup::RestoreTestingPlan",
+        <RestoreTestingPlan as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Backup::RestoreTestingSelection",
+        <RestoreTestingSelection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Backup::TieringConfiguration",
+        <TieringConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Contains an optional backup plan display name and an array of `BackupRule` objects, each of which specifies a backup rule.
 ///
 /// Each rule in a backup plan is a separate scheduled task and can back up a different selection of AWS resources.
@@ -186,6 +226,17 @@ impl crate::typed::ResourceType for BackupPlan {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("BackupPlanTags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BackupPlanId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BackupPlan",
+            "BackupPlanArn",
+            "BackupPlanId",
+            "BackupPlanTags",
+            "VersionId",
+        ],
+        required: &["BackupPlan"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -816,6 +867,11 @@ impl crate::typed::ResourceType for BackupSelection {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BackupPlanId", "BackupSelection"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["BackupPlanId", "BackupSelection", "Id", "SelectionId"],
+        required: &["BackupPlanId", "BackupSelection"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1247,6 +1303,19 @@ impl crate::typed::ResourceType for BackupVault {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("BackupVaultTags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BackupVaultName", "EncryptionKeyArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BackupVaultName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessPolicy",
+            "BackupVaultArn",
+            "BackupVaultName",
+            "BackupVaultTags",
+            "EncryptionKeyArn",
+            "LockConfiguration",
+            "Notifications",
+        ],
+        required: &["BackupVaultName"],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1463,6 +1532,20 @@ impl crate::typed::ResourceType for Framework {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FrameworkName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FrameworkArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "DeploymentStatus",
+            "FrameworkArn",
+            "FrameworkControls",
+            "FrameworkDescription",
+            "FrameworkName",
+            "FrameworkStatus",
+            "FrameworkTags",
+        ],
+        required: &["FrameworkControls"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1847,6 +1930,23 @@ impl crate::typed::ResourceType for LogicallyAirGappedBackupVault {
         "MinRetentionDays",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BackupVaultName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessPolicy",
+            "BackupVaultArn",
+            "BackupVaultName",
+            "BackupVaultTags",
+            "EncryptionKeyArn",
+            "MaxRetentionDays",
+            "MinRetentionDays",
+            "MpaApprovalTeamArn",
+            "Notifications",
+            "VaultState",
+            "VaultType",
+        ],
+        required: &["BackupVaultName", "MaxRetentionDays", "MinRetentionDays"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2018,6 +2118,18 @@ impl crate::typed::ResourceType for ReportPlan {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ReportPlanName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReportPlanArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ReportDeliveryChannel",
+            "ReportPlanArn",
+            "ReportPlanDescription",
+            "ReportPlanName",
+            "ReportPlanTags",
+            "ReportSetting",
+        ],
+        required: &["ReportDeliveryChannel", "ReportSetting"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2304,6 +2416,23 @@ impl crate::typed::ResourceType for RestoreTestingPlan {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RestoreTestingPlanName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RestoreTestingPlanName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "RecoveryPointSelection",
+            "RestoreTestingPlanArn",
+            "RestoreTestingPlanName",
+            "ScheduleExpression",
+            "ScheduleExpressionTimezone",
+            "StartWindowHours",
+            "Tags",
+        ],
+        required: &[
+            "RecoveryPointSelection",
+            "RestoreTestingPlanName",
+            "ScheduleExpression",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2588,6 +2717,25 @@ impl crate::typed::ResourceType for RestoreTestingSelection {
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["RestoreTestingPlanName", "RestoreTestingSelectionName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "IamRoleArn",
+            "ProtectedResourceArns",
+            "ProtectedResourceConditions",
+            "ProtectedResourceType",
+            "RestoreMetadataOverrides",
+            "RestoreTestingPlanName",
+            "RestoreTestingSelectionName",
+            "ValidationWindowHours",
+        ],
+        required: &[
+            "IamRoleArn",
+            "ProtectedResourceType",
+            "RestoreTestingPlanName",
+            "RestoreTestingSelectionName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2742,6 +2890,23 @@ impl crate::typed::ResourceType for TieringConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("TieringConfigurationTags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TieringConfigurationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TieringConfigurationName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BackupVaultName",
+            "CreationTime",
+            "LastUpdatedTime",
+            "ResourceSelection",
+            "TieringConfigurationArn",
+            "TieringConfigurationName",
+            "TieringConfigurationTags",
+        ],
+        required: &[
+            "BackupVaultName",
+            "ResourceSelection",
+            "TieringConfigurationName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Hypervisor as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::BackupGateway::Hypervisor",
+    <Hypervisor as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Represents the hypervisor's permissions to which the gateway will connect.
 ///
 /// A hypervisor is hardware, software, or firmware that creates and manages virtual machines, and allocates resources to them.
@@ -166,6 +172,20 @@ impl crate::typed::ResourceType for Hypervisor {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HypervisorArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Host",
+            "HypervisorArn",
+            "KmsKeyArn",
+            "LogGroupArn",
+            "Name",
+            "Password",
+            "Tags",
+            "Username",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Batch::ComputeEnvironment",
+        <ComputeEnvironment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Batch::ConsumableResource",
+        <ConsumableResource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Batch::JobDefinition",
+        <JobDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Batch::JobQueue",
+        <JobQueue as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Batch::QuotaShare",
+        <QuotaShare as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Batch::SchedulingPolicy",
+        <SchedulingPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Batch::ServiceEnvironment",
+        <ServiceEnvironment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::Batch::ComputeEnvironment` resource defines your AWS Batch compute environment.
 ///
 /// You can define `MANAGED` or `UNMANAGED` compute environments. `MANAGED` compute environments can use Amazon EC2 or AWS Fargate resources. `UNMANAGED` compute environments can only use EC2 resources. For more information, see [Compute Environments](https://docs.aws.amazon.com/batch/latest/userguide/compute_environments.html) in the ** .
@@ -320,6 +352,24 @@ impl crate::typed::ResourceType for ComputeEnvironment {
         "Type",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ComputeEnvironmentArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ComputeEnvironmentArn",
+            "ComputeEnvironmentName",
+            "ComputeResources",
+            "Context",
+            "EksConfiguration",
+            "ReplaceComputeEnvironment",
+            "ServiceRole",
+            "State",
+            "Tags",
+            "Type",
+            "UnmanagedvCpus",
+            "UpdatePolicy",
+        ],
+        required: &["Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1159,6 +1209,20 @@ impl crate::typed::ResourceType for ConsumableResource {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConsumableResourceName", "ResourceType", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConsumableResourceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AvailableQuantity",
+            "ConsumableResourceArn",
+            "ConsumableResourceName",
+            "CreatedAt",
+            "InUseQuantity",
+            "ResourceType",
+            "Tags",
+            "TotalQuantity",
+        ],
+        required: &["ResourceType", "TotalQuantity"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1463,6 +1527,28 @@ impl crate::typed::ResourceType for JobDefinition {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["JobDefinitionName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobDefinitionName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConsumableResourceProperties",
+            "ContainerProperties",
+            "EcsProperties",
+            "EksProperties",
+            "JobDefinitionArn",
+            "JobDefinitionName",
+            "NodeProperties",
+            "Parameters",
+            "PlatformCapabilities",
+            "PropagateTags",
+            "ResourceRetentionPolicy",
+            "RetryStrategy",
+            "SchedulingPriority",
+            "Tags",
+            "Timeout",
+            "Type",
+        ],
+        required: &["Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5285,6 +5371,22 @@ impl crate::typed::ResourceType for JobQueue {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["JobQueueName", "JobQueueType", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobQueueArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ComputeEnvironmentOrder",
+            "JobQueueArn",
+            "JobQueueName",
+            "JobQueueType",
+            "JobStateTimeLimitActions",
+            "Priority",
+            "SchedulingPolicyArn",
+            "ServiceEnvironmentOrder",
+            "State",
+            "Tags",
+        ],
+        required: &["Priority"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5524,6 +5626,26 @@ impl crate::typed::ResourceType for QuotaShare {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["JobQueue", "QuotaShareName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QuotaShareArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CapacityLimits",
+            "JobQueue",
+            "PreemptionConfiguration",
+            "QuotaShareArn",
+            "QuotaShareName",
+            "ResourceSharingConfiguration",
+            "State",
+            "Tags",
+        ],
+        required: &[
+            "CapacityLimits",
+            "JobQueue",
+            "PreemptionConfiguration",
+            "QuotaShareName",
+            "ResourceSharingConfiguration",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5755,6 +5877,11 @@ impl crate::typed::ResourceType for SchedulingPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "FairsharePolicy", "Name", "QuotaSharePolicy", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6035,6 +6162,18 @@ impl crate::typed::ResourceType for ServiceEnvironment {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ServiceEnvironmentName", "ServiceEnvironmentType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceEnvironmentArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CapacityLimits",
+            "ServiceEnvironmentArn",
+            "ServiceEnvironmentName",
+            "ServiceEnvironmentType",
+            "State",
+            "Tags",
+        ],
+        required: &["CapacityLimits", "ServiceEnvironmentType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

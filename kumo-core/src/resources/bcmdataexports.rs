@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Export as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::BCMDataExports::Export",
+    <Export as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a data export and specifies the data query, the delivery preference, and any optional resource tags.
 ///
 /// A `DataQuery` consists of both a `QueryStatement` and `TableConfigurations` .
@@ -80,6 +86,11 @@ impl crate::typed::ResourceType for Export {
         "Export.RefreshCadence",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ExportArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Export", "ExportArn", "Tags"],
+        required: &["Export"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

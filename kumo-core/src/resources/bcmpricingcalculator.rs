@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <BillScenario as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::BcmPricingCalculator::BillScenario",
+    <BillScenario as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Resource Type definition for AWS::BcmPricingCalculator::BillScenario
 ///
 /// `AWS::BcmPricingCalculator::BillScenario`.
@@ -136,6 +142,23 @@ impl crate::typed::ResourceType for BillScenario {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "BillInterval",
+            "CostCategoryGroupSharingPreferenceArn",
+            "CreatedAt",
+            "ExpiresAt",
+            "FailureMessage",
+            "GroupSharingPreference",
+            "Id",
+            "Name",
+            "Status",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

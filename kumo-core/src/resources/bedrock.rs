@@ -278,6 +278,90 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Bedrock::Agent",
+        <Agent as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::AgentAlias",
+        <AgentAlias as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::ApplicationInferenceProfile",
+        <ApplicationInferenceProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::AutomatedReasoningPolicy",
+        <AutomatedReasoningPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::AutomatedReasoningPolicyVersion",
+        <AutomatedReasoningPolicyVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::Blueprint",
+        <Blueprint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::DataAutomationLibrary",
+        <DataAutomationLibrary as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::DataAutomationProject",
+        <DataAutomationProject as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::DataSource",
+        <DataSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::EnforcedGuardrailConfiguration",
+        <EnforcedGuardrailConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::Flow",
+        <Flow as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::FlowAlias",
+        <FlowAlias as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::FlowVersion",
+        <FlowVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::Guardrail",
+        <Guardrail as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::GuardrailVersion",
+        <GuardrailVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::IntelligentPromptRouter",
+        <IntelligentPromptRouter as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::KnowledgeBase",
+        <KnowledgeBase as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::Prompt",
+        <Prompt as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::PromptVersion",
+        <PromptVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Bedrock::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Specifies an agent as a resource in a top-level template.
 ///
 /// Minimally, you must specify the following properties:
@@ -609,6 +693,41 @@ impl crate::typed::ResourceType for Agent {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActionGroups",
+            "AgentArn",
+            "AgentCollaboration",
+            "AgentCollaborators",
+            "AgentId",
+            "AgentName",
+            "AgentResourceRoleArn",
+            "AgentStatus",
+            "AgentVersion",
+            "AutoPrepare",
+            "CreatedAt",
+            "CustomOrchestration",
+            "CustomerEncryptionKeyArn",
+            "Description",
+            "FailureReasons",
+            "FoundationModel",
+            "GuardrailConfiguration",
+            "IdleSessionTTLInSeconds",
+            "Instruction",
+            "KnowledgeBases",
+            "MemoryConfiguration",
+            "OrchestrationType",
+            "PreparedAt",
+            "PromptOverrideConfiguration",
+            "RecommendedActions",
+            "SkipResourceInUseCheckOnDelete",
+            "Tags",
+            "TestAliasTags",
+            "UpdatedAt",
+        ],
+        required: &["AgentName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1949,6 +2068,23 @@ impl crate::typed::ResourceType for AgentAlias {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AgentId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentId", "AgentAliasId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentAliasArn",
+            "AgentAliasHistoryEvents",
+            "AgentAliasId",
+            "AgentAliasName",
+            "AgentAliasStatus",
+            "AgentId",
+            "CreatedAt",
+            "Description",
+            "RoutingConfiguration",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["AgentAliasName", "AgentId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2140,6 +2276,24 @@ impl crate::typed::ResourceType for ApplicationInferenceProfile {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "InferenceProfileName", "ModelSource"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InferenceProfileIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "InferenceProfileArn",
+            "InferenceProfileId",
+            "InferenceProfileIdentifier",
+            "InferenceProfileName",
+            "ModelSource",
+            "Models",
+            "Status",
+            "Tags",
+            "Type",
+            "UpdatedAt",
+        ],
+        required: &["InferenceProfileName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2361,6 +2515,25 @@ impl crate::typed::ResourceType for AutomatedReasoningPolicy {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ForceDelete", "KmsKeyId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "DefinitionHash",
+            "Description",
+            "ForceDelete",
+            "KmsKeyArn",
+            "KmsKeyId",
+            "Name",
+            "PolicyArn",
+            "PolicyDefinition",
+            "PolicyId",
+            "Tags",
+            "UpdatedAt",
+            "Version",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2754,6 +2927,22 @@ impl crate::typed::ResourceType for AutomatedReasoningPolicyVersion {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["LastUpdatedDefinitionHash", "PolicyArn", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyArn", "Version"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "DefinitionHash",
+            "Description",
+            "LastUpdatedDefinitionHash",
+            "Name",
+            "PolicyArn",
+            "PolicyId",
+            "Tags",
+            "UpdatedAt",
+            "Version",
+        ],
+        required: &["PolicyArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2933,6 +3122,22 @@ impl crate::typed::ResourceType for Blueprint {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BlueprintName", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BlueprintArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BlueprintArn",
+            "BlueprintName",
+            "BlueprintStage",
+            "CreationTime",
+            "KmsEncryptionContext",
+            "KmsKeyId",
+            "LastModifiedTime",
+            "Schema",
+            "Tags",
+            "Type",
+        ],
+        required: &["BlueprintName", "Schema", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3111,6 +3316,20 @@ impl crate::typed::ResourceType for DataAutomationLibrary {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionConfiguration", "LibraryName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LibraryArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "EncryptionConfiguration",
+            "EntityTypes",
+            "LibraryArn",
+            "LibraryDescription",
+            "LibraryName",
+            "Status",
+            "Tags",
+        ],
+        required: &["LibraryName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3375,6 +3594,26 @@ impl crate::typed::ResourceType for DataAutomationProject {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProjectName", "ProjectType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProjectArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "CustomOutputConfiguration",
+            "KmsEncryptionContext",
+            "KmsKeyId",
+            "LastModifiedTime",
+            "OverrideConfiguration",
+            "ProjectArn",
+            "ProjectDescription",
+            "ProjectName",
+            "ProjectStage",
+            "ProjectType",
+            "StandardOutputConfiguration",
+            "Status",
+            "Tags",
+        ],
+        required: &["ProjectName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5811,6 +6050,24 @@ impl crate::typed::ResourceType for DataSource {
         "VectorIngestionConfiguration.ParsingConfiguration",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KnowledgeBaseId", "DataSourceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "DataDeletionPolicy",
+            "DataSourceConfiguration",
+            "DataSourceId",
+            "DataSourceStatus",
+            "Description",
+            "FailureReasons",
+            "KnowledgeBaseId",
+            "Name",
+            "ServerSideEncryptionConfiguration",
+            "UpdatedAt",
+            "VectorIngestionConfiguration",
+        ],
+        required: &["DataSourceConfiguration", "KnowledgeBaseId", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7941,6 +8198,24 @@ impl crate::typed::ResourceType for EnforcedGuardrailConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfigId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConfigId",
+            "CreatedAt",
+            "CreatedBy",
+            "GuardrailArn",
+            "GuardrailId",
+            "GuardrailIdentifier",
+            "GuardrailVersion",
+            "ModelEnforcement",
+            "Owner",
+            "SelectiveContentGuarding",
+            "UpdatedAt",
+            "UpdatedBy",
+        ],
+        required: &["GuardrailIdentifier", "GuardrailVersion"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8304,6 +8579,29 @@ impl crate::typed::ResourceType for Flow {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "CustomerEncryptionKeyArn",
+            "Definition",
+            "DefinitionS3Location",
+            "DefinitionString",
+            "DefinitionSubstitutions",
+            "Description",
+            "ExecutionRoleArn",
+            "Id",
+            "Name",
+            "Status",
+            "Tags",
+            "TestAliasTags",
+            "UpdatedAt",
+            "Validations",
+            "Version",
+        ],
+        required: &["ExecutionRoleArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8864,6 +9162,23 @@ impl crate::typed::ResourceType for FlowAlias {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn", "FlowArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ConcurrencyConfiguration",
+            "CreatedAt",
+            "Description",
+            "FlowArn",
+            "FlowId",
+            "Id",
+            "Name",
+            "RoutingConfiguration",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["FlowArn", "Name", "RoutingConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9068,6 +9383,22 @@ impl crate::typed::ResourceType for FlowVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "FlowArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FlowArn", "Version"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "CustomerEncryptionKeyArn",
+            "Definition",
+            "Description",
+            "ExecutionRoleArn",
+            "FlowArn",
+            "FlowId",
+            "Name",
+            "Status",
+            "Version",
+        ],
+        required: &["FlowArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9356,6 +9687,33 @@ impl crate::typed::ResourceType for Guardrail {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GuardrailArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutomatedReasoningPolicyConfig",
+            "BlockedInputMessaging",
+            "BlockedOutputsMessaging",
+            "ContentPolicyConfig",
+            "ContextualGroundingPolicyConfig",
+            "CreatedAt",
+            "CrossRegionConfig",
+            "Description",
+            "FailureRecommendations",
+            "GuardrailArn",
+            "GuardrailId",
+            "KmsKeyArn",
+            "Name",
+            "SensitiveInformationPolicyConfig",
+            "Status",
+            "StatusReasons",
+            "Tags",
+            "TopicPolicyConfig",
+            "UpdatedAt",
+            "Version",
+            "WordPolicyConfig",
+        ],
+        required: &["BlockedInputMessaging", "BlockedOutputsMessaging", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10858,6 +11216,17 @@ impl crate::typed::ResourceType for GuardrailVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "GuardrailIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GuardrailId", "Version"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "GuardrailArn",
+            "GuardrailId",
+            "GuardrailIdentifier",
+            "Version",
+        ],
+        required: &["GuardrailIdentifier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10987,6 +11356,28 @@ impl crate::typed::ResourceType for IntelligentPromptRouter {
         "RoutingCriteria",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PromptRouterArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "FallbackModel",
+            "Models",
+            "PromptRouterArn",
+            "PromptRouterName",
+            "RoutingCriteria",
+            "Status",
+            "Tags",
+            "Type",
+            "UpdatedAt",
+        ],
+        required: &[
+            "FallbackModel",
+            "Models",
+            "PromptRouterName",
+            "RoutingCriteria",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11225,6 +11616,24 @@ impl crate::typed::ResourceType for KnowledgeBase {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KnowledgeBaseConfiguration.KendraKnowledgeBaseConfiguration", "KnowledgeBaseConfiguration.SqlKnowledgeBaseConfiguration.RedshiftConfiguration.QueryEngineConfiguration", "KnowledgeBaseConfiguration.SqlKnowledgeBaseConfiguration.RedshiftConfiguration.StorageConfigurations", "KnowledgeBaseConfiguration.SqlKnowledgeBaseConfiguration.Type", "KnowledgeBaseConfiguration.Type", "KnowledgeBaseConfiguration.VectorKnowledgeBaseConfiguration", "StorageConfiguration"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KnowledgeBaseId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "FailureReasons",
+            "KnowledgeBaseArn",
+            "KnowledgeBaseConfiguration",
+            "KnowledgeBaseId",
+            "Name",
+            "RoleArn",
+            "Status",
+            "StorageConfiguration",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["KnowledgeBaseConfiguration", "Name", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13447,6 +13856,23 @@ impl crate::typed::ResourceType for Prompt {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "CustomerEncryptionKeyArn",
+            "DefaultVariant",
+            "Description",
+            "Id",
+            "Name",
+            "Tags",
+            "UpdatedAt",
+            "Variants",
+            "Version",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13727,6 +14153,24 @@ impl crate::typed::ResourceType for PromptVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "PromptArn", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "CustomerEncryptionKeyArn",
+            "DefaultVariant",
+            "Description",
+            "Name",
+            "PromptArn",
+            "PromptId",
+            "Tags",
+            "UpdatedAt",
+            "Variants",
+            "Version",
+        ],
+        required: &["PromptArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13838,6 +14282,11 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["PolicyDocument", "ResourceArn"],
+        required: &["PolicyDocument", "ResourceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -213,6 +213,70 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::BedrockAgentCore::ApiKeyCredentialProvider",
+        <ApiKeyCredentialProvider as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::BrowserCustom",
+        <BrowserCustom as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::BrowserProfile",
+        <BrowserProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::CodeInterpreterCustom",
+        <CodeInterpreterCustom as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::Evaluator",
+        <Evaluator as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::Gateway",
+        <Gateway as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::GatewayTarget",
+        <GatewayTarget as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::Memory",
+        <Memory as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::OAuth2CredentialProvider",
+        <OAuth2CredentialProvider as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::OnlineEvaluationConfig",
+        <OnlineEvaluationConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::Policy",
+        <Policy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::PolicyEngine",
+        <PolicyEngine as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::Runtime",
+        <Runtime as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::RuntimeEndpoint",
+        <RuntimeEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BedrockAgentCore::WorkloadIdentity",
+        <WorkloadIdentity as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Resource Type definition for AWS::BedrockAgentCore::ApiKeyCredentialProvider
 ///
 /// `AWS::BedrockAgentCore::ApiKeyCredentialProvider`.
@@ -280,6 +344,19 @@ impl crate::typed::ResourceType for ApiKeyCredentialProvider {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CredentialProviderArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiKey",
+            "ApiKeySecretArn",
+            "CreatedTime",
+            "CredentialProviderArn",
+            "LastUpdatedTime",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -513,6 +590,27 @@ impl crate::typed::ResourceType for BrowserCustom {
         "RecordingConfig",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BrowserId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BrowserArn",
+            "BrowserId",
+            "BrowserSigning",
+            "Certificates",
+            "CreatedAt",
+            "Description",
+            "EnterprisePolicies",
+            "ExecutionRoleArn",
+            "FailureReason",
+            "LastUpdatedAt",
+            "Name",
+            "NetworkConfiguration",
+            "RecordingConfig",
+            "Status",
+            "Tags",
+        ],
+        required: &["Name", "NetworkConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -922,6 +1020,23 @@ impl crate::typed::ResourceType for BrowserProfile {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProfileId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "LastSavedAt",
+            "LastSavedBrowserId",
+            "LastSavedBrowserSessionId",
+            "LastUpdatedAt",
+            "Name",
+            "ProfileArn",
+            "ProfileId",
+            "Status",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1107,6 +1222,24 @@ impl crate::typed::ResourceType for CodeInterpreterCustom {
         "NetworkConfiguration",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CodeInterpreterId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Certificates",
+            "CodeInterpreterArn",
+            "CodeInterpreterId",
+            "CreatedAt",
+            "Description",
+            "ExecutionRoleArn",
+            "FailureReason",
+            "LastUpdatedAt",
+            "Name",
+            "NetworkConfiguration",
+            "Status",
+            "Tags",
+        ],
+        required: &["Name", "NetworkConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1390,6 +1523,23 @@ impl crate::typed::ResourceType for Evaluator {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EvaluatorName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EvaluatorArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "EvaluatorArn",
+            "EvaluatorConfig",
+            "EvaluatorId",
+            "EvaluatorName",
+            "KmsKeyArn",
+            "Level",
+            "Status",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["EvaluatorConfig", "EvaluatorName", "Level"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2032,6 +2182,32 @@ impl crate::typed::ResourceType for Gateway {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GatewayIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AuthorizerConfiguration",
+            "AuthorizerType",
+            "CreatedAt",
+            "Description",
+            "ExceptionLevel",
+            "GatewayArn",
+            "GatewayIdentifier",
+            "GatewayUrl",
+            "InterceptorConfigurations",
+            "KmsKeyArn",
+            "Name",
+            "PolicyEngineConfiguration",
+            "ProtocolConfiguration",
+            "ProtocolType",
+            "RoleArn",
+            "Status",
+            "StatusReasons",
+            "Tags",
+            "UpdatedAt",
+            "WorkloadIdentityDetails",
+        ],
+        required: &["AuthorizerType", "Name", "ProtocolType", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2388,6 +2564,25 @@ impl crate::typed::ResourceType for GatewayTarget {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GatewayIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GatewayIdentifier", "TargetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "CredentialProviderConfigurations",
+            "Description",
+            "GatewayArn",
+            "GatewayIdentifier",
+            "LastSynchronizedAt",
+            "MetadataConfiguration",
+            "Name",
+            "Status",
+            "StatusReasons",
+            "TargetConfiguration",
+            "TargetId",
+            "UpdatedAt",
+        ],
+        required: &["Name", "TargetConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2707,6 +2902,27 @@ impl crate::typed::ResourceType for Memory {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionKeyArn", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MemoryArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "EncryptionKeyArn",
+            "EventExpiryDuration",
+            "FailureReason",
+            "IndexedKeys",
+            "MemoryArn",
+            "MemoryExecutionRoleArn",
+            "MemoryId",
+            "MemoryStrategies",
+            "Name",
+            "Status",
+            "StreamDeliveryResources",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["EventExpiryDuration", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5297,6 +5513,22 @@ impl crate::typed::ResourceType for OAuth2CredentialProvider {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CredentialProviderVendor", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CredentialProviderArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CallbackUrl",
+            "ClientSecretArn",
+            "CreatedTime",
+            "CredentialProviderArn",
+            "CredentialProviderVendor",
+            "LastUpdatedTime",
+            "Name",
+            "Oauth2ProviderConfigInput",
+            "Oauth2ProviderConfigOutput",
+            "Tags",
+        ],
+        required: &["CredentialProviderVendor", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6303,6 +6535,32 @@ impl crate::typed::ResourceType for OnlineEvaluationConfig {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OnlineEvaluationConfigName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OnlineEvaluationConfigArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "DataSourceConfig",
+            "Description",
+            "EvaluationExecutionRoleArn",
+            "Evaluators",
+            "ExecutionStatus",
+            "OnlineEvaluationConfigArn",
+            "OnlineEvaluationConfigId",
+            "OnlineEvaluationConfigName",
+            "OutputConfig",
+            "Rule",
+            "Status",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &[
+            "DataSourceConfig",
+            "EvaluationExecutionRoleArn",
+            "Evaluators",
+            "OnlineEvaluationConfigName",
+            "Rule",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6776,6 +7034,23 @@ impl crate::typed::ResourceType for Policy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "PolicyEngineId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Definition",
+            "Description",
+            "Name",
+            "PolicyArn",
+            "PolicyEngineId",
+            "PolicyId",
+            "Status",
+            "StatusReasons",
+            "UpdatedAt",
+            "ValidationMode",
+        ],
+        required: &["Definition", "Name", "PolicyEngineId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6988,6 +7263,22 @@ impl crate::typed::ResourceType for PolicyEngine {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionKeyArn", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyEngineArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "EncryptionKeyArn",
+            "Name",
+            "PolicyEngineArn",
+            "PolicyEngineId",
+            "Status",
+            "StatusReasons",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7247,6 +7538,37 @@ impl crate::typed::ResourceType for Runtime {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AgentRuntimeName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentRuntimeId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentRuntimeArn",
+            "AgentRuntimeArtifact",
+            "AgentRuntimeId",
+            "AgentRuntimeName",
+            "AgentRuntimeVersion",
+            "AuthorizerConfiguration",
+            "CreatedAt",
+            "Description",
+            "EnvironmentVariables",
+            "FailureReason",
+            "FilesystemConfigurations",
+            "LastUpdatedAt",
+            "LifecycleConfiguration",
+            "NetworkConfiguration",
+            "ProtocolConfiguration",
+            "RequestHeaderConfiguration",
+            "RoleArn",
+            "Status",
+            "Tags",
+            "WorkloadIdentityDetails",
+        ],
+        required: &[
+            "AgentRuntimeArtifact",
+            "AgentRuntimeName",
+            "NetworkConfiguration",
+            "RoleArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8141,6 +8463,26 @@ impl crate::typed::ResourceType for RuntimeEndpoint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AgentRuntimeId", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentRuntimeEndpointArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentRuntimeArn",
+            "AgentRuntimeEndpointArn",
+            "AgentRuntimeId",
+            "AgentRuntimeVersion",
+            "CreatedAt",
+            "Description",
+            "FailureReason",
+            "Id",
+            "LastUpdatedAt",
+            "LiveVersion",
+            "Name",
+            "Status",
+            "Tags",
+            "TargetVersion",
+        ],
+        required: &["AgentRuntimeId", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8291,6 +8633,18 @@ impl crate::typed::ResourceType for WorkloadIdentity {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowedResourceOauth2ReturnUrls",
+            "CreatedTime",
+            "LastUpdatedTime",
+            "Name",
+            "Tags",
+            "WorkloadIdentityArn",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

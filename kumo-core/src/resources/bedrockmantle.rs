@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Project as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::BedrockMantle::Project",
+    <Project as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Resource type definition for AWS::BedrockMantle::Project
 ///
 /// `AWS::BedrockMantle::Project`.
@@ -73,6 +79,11 @@ impl crate::typed::ResourceType for Project {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "CreatedAt", "Id", "Name", "Tags"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <BillingView as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::Billing::BillingView",
+    <BillingView as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a billing view with the specified billing view attributes.
 ///
 /// `AWS::Billing::BillingView`.
@@ -112,6 +118,22 @@ impl crate::typed::ResourceType for BillingView {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "BillingViewType",
+            "CreatedAt",
+            "DataFilterExpression",
+            "Description",
+            "Name",
+            "OwnerAccountId",
+            "SourceViews",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["Name", "SourceViews"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

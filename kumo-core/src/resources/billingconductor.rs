@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::BillingConductor::BillingGroup",
+        <BillingGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BillingConductor::CustomLineItem",
+        <CustomLineItem as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BillingConductor::PricingPlan",
+        <PricingPlan as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::BillingConductor::PricingRule",
+        <PricingRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a billing group that resembles a consolidated billing family that AWS charges, based off of the predefined pricing plan computation.
 ///
 /// `AWS::BillingConductor::BillingGroup`.
@@ -158,6 +178,24 @@ impl crate::typed::ResourceType for BillingGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PrimaryAccountId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountGrouping",
+            "Arn",
+            "ComputationPreference",
+            "CreationTime",
+            "Description",
+            "LastModifiedTime",
+            "Name",
+            "PrimaryAccountId",
+            "Size",
+            "Status",
+            "StatusReason",
+            "Tags",
+        ],
+        required: &["AccountGrouping", "ComputationPreference", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -502,6 +540,27 @@ impl crate::typed::ResourceType for CustomLineItem {
         "PresentationDetails",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountId",
+            "Arn",
+            "AssociationSize",
+            "BillingGroupArn",
+            "BillingPeriodRange",
+            "ComputationRule",
+            "CreationTime",
+            "CurrencyCode",
+            "CustomLineItemChargeDetails",
+            "Description",
+            "LastModifiedTime",
+            "Name",
+            "PresentationDetails",
+            "ProductCode",
+            "Tags",
+        ],
+        required: &["BillingGroupArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1023,6 +1082,20 @@ impl crate::typed::ResourceType for PricingPlan {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "Description",
+            "LastModifiedTime",
+            "Name",
+            "PricingRuleArns",
+            "Size",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1266,6 +1339,27 @@ impl crate::typed::ResourceType for PricingRule {
         "UsageType",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AssociatedPricingPlanCount",
+            "BillingEntity",
+            "CreationTime",
+            "Description",
+            "LastModifiedTime",
+            "ModifierPercentage",
+            "Name",
+            "Operation",
+            "Scope",
+            "Service",
+            "Tags",
+            "Tiering",
+            "Type",
+            "UsageType",
+        ],
+        required: &["Name", "Scope", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

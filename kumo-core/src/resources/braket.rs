@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <SpendingLimit as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::Braket::SpendingLimit",
+    <SpendingLimit as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a spending limit for a specified quantum device.
 ///
 /// Spending limits help you control costs by setting maximum amounts that can be spent on quantum computing tasks within a specified time period.
@@ -90,6 +96,21 @@ impl crate::typed::ResourceType for SpendingLimit {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DeviceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SpendingLimitArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "DeviceArn",
+            "QueuedSpend",
+            "SpendingLimit",
+            "SpendingLimitArn",
+            "Tags",
+            "TimePeriod",
+            "TotalSpend",
+            "UpdatedAt",
+        ],
+        required: &["DeviceArn", "SpendingLimit"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Budgets::Budget",
+        <Budget as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Budgets::BudgetsAction",
+        <BudgetsAction as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::Budgets::Budget` resource allows customers to take pre-defined actions that will trigger once a budget threshold has been exceeded. creates, replaces, or deletes budgets for Billing and Cost Management.
 ///
 /// For more information, see [Managing Your Costs with Budgets](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/budgets-managing-costs.html) in the *Billing and Cost Management User Guide* .
@@ -107,6 +119,16 @@ impl crate::typed::ResourceType for Budget {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NotificationsWithSubscribers"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Budget",
+            "Id",
+            "NotificationsWithSubscribers",
+            "ResourceTags",
+        ],
+        required: &["Budget"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1154,6 +1176,30 @@ impl crate::typed::ResourceType for BudgetsAction {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ActionType", "BudgetName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ActionId", "BudgetName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActionId",
+            "ActionThreshold",
+            "ActionType",
+            "ApprovalModel",
+            "BudgetName",
+            "Definition",
+            "ExecutionRoleArn",
+            "NotificationType",
+            "ResourceTags",
+            "Subscribers",
+        ],
+        required: &[
+            "ActionThreshold",
+            "ActionType",
+            "BudgetName",
+            "Definition",
+            "ExecutionRoleArn",
+            "NotificationType",
+            "Subscribers",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Cases::CaseRule",
+        <CaseRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cases::Domain",
+        <Domain as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cases::Field",
+        <Field as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cases::Layout",
+        <Layout as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cases::Template",
+        <Template as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a new case rule.
 ///
 /// In the Amazon Connect admin website, case rules are known as *case field conditions* . For more information about case field conditions, see [Add case field conditions to a case template](https://docs.aws.amazon.com/connect/latest/adminguide/case-field-conditions.html) .
@@ -166,6 +190,21 @@ impl crate::typed::ResourceType for CaseRule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CaseRuleArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CaseRuleArn",
+            "CaseRuleId",
+            "CreatedTime",
+            "Description",
+            "DomainId",
+            "LastModifiedTime",
+            "Name",
+            "Rule",
+            "Tags",
+        ],
+        required: &["Name", "Rule"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -293,6 +332,18 @@ impl crate::typed::ResourceType for Domain {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedTime",
+            "DomainArn",
+            "DomainId",
+            "DomainStatus",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -462,6 +513,23 @@ impl crate::typed::ResourceType for Field {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainId", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FieldArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Attributes",
+            "CreatedTime",
+            "Description",
+            "DomainId",
+            "FieldArn",
+            "FieldId",
+            "LastModifiedTime",
+            "Name",
+            "Namespace",
+            "Tags",
+            "Type",
+        ],
+        required: &["Name", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -707,6 +775,20 @@ impl crate::typed::ResourceType for Layout {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LayoutArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Content",
+            "CreatedTime",
+            "DomainId",
+            "LastModifiedTime",
+            "LayoutArn",
+            "LayoutId",
+            "Name",
+            "Tags",
+        ],
+        required: &["Content", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -920,6 +1002,24 @@ impl crate::typed::ResourceType for Template {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TemplateArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedTime",
+            "Description",
+            "DomainId",
+            "LastModifiedTime",
+            "LayoutConfiguration",
+            "Name",
+            "RequiredFields",
+            "Rules",
+            "Status",
+            "Tags",
+            "TemplateArn",
+            "TemplateId",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

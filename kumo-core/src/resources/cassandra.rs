@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Cassandra::Keyspace",
+        <Keyspace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cassandra::Table",
+        <Table as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cassandra::Type",
+        <Type as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// You can use the `AWS::Cassandra::Keyspace` resource to create a new keyspace in Amazon Keyspaces (for Apache Cassandra).
 ///
 /// For more information, see [Create a keyspace](https://docs.aws.amazon.com/keyspaces/latest/devguide/getting-started.keyspaces.html) in the *Amazon Keyspaces Developer Guide* .
@@ -159,6 +175,16 @@ impl crate::typed::ResourceType for Keyspace {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KeyspaceName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyspaceName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ClientSideTimestampsEnabled",
+            "KeyspaceName",
+            "ReplicationSpecification",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -617,6 +643,27 @@ impl crate::typed::ResourceType for Table {
         "TableName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyspaceName", "TableName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoScalingSpecifications",
+            "BillingMode",
+            "CdcSpecification",
+            "ClientSideTimestampsEnabled",
+            "ClusteringKeyColumns",
+            "DefaultTimeToLive",
+            "EncryptionSpecification",
+            "KeyspaceName",
+            "PartitionKeyColumns",
+            "PointInTimeRecoveryEnabled",
+            "RegularColumns",
+            "ReplicaSpecifications",
+            "TableName",
+            "Tags",
+            "WarmThroughput",
+        ],
+        required: &["KeyspaceName", "PartitionKeyColumns"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1417,6 +1464,20 @@ impl crate::typed::ResourceType for Type {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Fields", "KeyspaceName", "TypeName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyspaceName", "TypeName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DirectParentTypes",
+            "DirectReferringTables",
+            "Fields",
+            "KeyspaceArn",
+            "KeyspaceName",
+            "LastModifiedTimestamp",
+            "MaxNestingDepth",
+            "TypeName",
+        ],
+        required: &["Fields", "KeyspaceName", "TypeName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CE::AnomalyMonitor",
+        <AnomalyMonitor as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CE::AnomalySubscription",
+        <AnomalySubscription as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CE::CostCategory",
+        <CostCategory as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::CE::AnomalyMonitor` resource is a Cost Explorer resource type that continuously inspects your account's cost data for anomalies, based on `MonitorType` and `MonitorSpecification` .
 ///
 /// The content consists of detailed metadata and the current status of the monitor object.
@@ -159,6 +175,22 @@ impl crate::typed::ResourceType for AnomalyMonitor {
         "ResourceTags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MonitorArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationDate",
+            "DimensionalValueCount",
+            "LastEvaluatedDate",
+            "LastUpdatedDate",
+            "MonitorArn",
+            "MonitorDimension",
+            "MonitorName",
+            "MonitorSpecification",
+            "MonitorType",
+            "ResourceTags",
+        ],
+        required: &["MonitorName", "MonitorType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -394,6 +426,26 @@ impl crate::typed::ResourceType for AnomalySubscription {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceTags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubscriptionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountId",
+            "Frequency",
+            "MonitorArnList",
+            "ResourceTags",
+            "Subscribers",
+            "SubscriptionArn",
+            "SubscriptionName",
+            "Threshold",
+            "ThresholdExpression",
+        ],
+        required: &[
+            "Frequency",
+            "MonitorArnList",
+            "Subscribers",
+            "SubscriptionName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -634,6 +686,20 @@ impl crate::typed::ResourceType for CostCategory {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DefaultValue",
+            "EffectiveStart",
+            "Name",
+            "RuleVersion",
+            "Rules",
+            "SplitChargeRules",
+            "Tags",
+        ],
+        required: &["Name", "RuleVersion", "Rules"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CertificateManager::Account",
+        <Account as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CertificateManager::Certificate",
+        <Certificate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::CertificateManager::Account` resource defines the expiry event configuration that determines the number of days prior to expiry when ACM starts generating EventBridge events.
 ///
 /// `AWS::CertificateManager::Account`.
@@ -79,6 +91,11 @@ impl crate::typed::ResourceType for Account {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AccountId", "ExpiryEventsConfiguration"],
+        required: &["ExpiryEventsConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -322,6 +339,22 @@ impl crate::typed::ResourceType for Certificate {
         "ValidationMethod",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CertificateAuthorityArn",
+            "CertificateExport",
+            "CertificateTransparencyLoggingPreference",
+            "DomainName",
+            "DomainValidationOptions",
+            "Id",
+            "KeyAlgorithm",
+            "SubjectAlternativeNames",
+            "Tags",
+            "ValidationMethod",
+        ],
+        required: &["DomainName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

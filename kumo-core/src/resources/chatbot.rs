@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Chatbot::CustomAction",
+        <CustomAction as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Chatbot::MicrosoftTeamsChannelConfiguration",
+        <MicrosoftTeamsChannelConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Chatbot::SlackChannelConfiguration",
+        <SlackChannelConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// > AWS Chatbot is now  . [Learn more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html) \> \> `Type` attribute values remain unchanged.
 ///
 /// `AWS::Chatbot::CustomAction`.
@@ -140,6 +156,18 @@ impl crate::typed::ResourceType for CustomAction {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ActionName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CustomActionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActionName",
+            "AliasName",
+            "Attachments",
+            "CustomActionArn",
+            "Definition",
+            "Tags",
+        ],
+        required: &["ActionName", "Definition"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -521,6 +549,31 @@ impl crate::typed::ResourceType for MicrosoftTeamsChannelConfiguration {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConfigurationName", "TeamId", "TeamsTenantId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ConfigurationName",
+            "CustomizationResourceArns",
+            "GuardrailPolicies",
+            "IamRoleArn",
+            "LoggingLevel",
+            "SnsTopicArns",
+            "Tags",
+            "TeamId",
+            "TeamsChannelId",
+            "TeamsChannelName",
+            "TeamsTenantId",
+            "UserRoleRequired",
+        ],
+        required: &[
+            "ConfigurationName",
+            "IamRoleArn",
+            "TeamId",
+            "TeamsChannelId",
+            "TeamsTenantId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -713,6 +766,28 @@ impl crate::typed::ResourceType for SlackChannelConfiguration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigurationName", "SlackWorkspaceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ConfigurationName",
+            "CustomizationResourceArns",
+            "GuardrailPolicies",
+            "IamRoleArn",
+            "LoggingLevel",
+            "SlackChannelId",
+            "SlackWorkspaceId",
+            "SnsTopicArns",
+            "Tags",
+            "UserRoleRequired",
+        ],
+        required: &[
+            "ConfigurationName",
+            "IamRoleArn",
+            "SlackChannelId",
+            "SlackWorkspaceId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

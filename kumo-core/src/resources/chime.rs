@@ -41,6 +41,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Chime::AppInstance",
+        <AppInstance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Chime::AppInstanceBot",
+        <AppInstanceBot as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Resource Type definition for AWS::Chime::AppInstance
 ///
 /// `AWS::Chime::AppInstance`.
@@ -104,6 +116,18 @@ impl crate::typed::ResourceType for AppInstance {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AppInstanceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppInstanceArn",
+            "CreatedTimestamp",
+            "LastUpdatedTimestamp",
+            "Metadata",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -252,6 +276,20 @@ impl crate::typed::ResourceType for AppInstanceBot {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppInstanceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AppInstanceBotArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppInstanceArn",
+            "AppInstanceBotArn",
+            "Configuration",
+            "CreatedTimestamp",
+            "LastUpdatedTimestamp",
+            "Metadata",
+            "Name",
+            "Tags",
+        ],
+        required: &["AppInstanceArn", "Configuration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -122,6 +122,42 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CleanRooms::AnalysisTemplate",
+        <AnalysisTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CleanRooms::Collaboration",
+        <Collaboration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CleanRooms::ConfiguredTable",
+        <ConfiguredTable as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CleanRooms::ConfiguredTableAssociation",
+        <ConfiguredTableAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CleanRooms::IdMappingTable",
+        <IdMappingTable as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CleanRooms::IdNamespaceAssociation",
+        <IdNamespaceAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CleanRooms::Membership",
+        <Membership as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CleanRooms::PrivacyBudgetTemplate",
+        <PrivacyBudgetTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a new analysis template.
 ///
 /// `AWS::CleanRooms::AnalysisTemplate`.
@@ -278,6 +314,28 @@ impl crate::typed::ResourceType for AnalysisTemplate {
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["AnalysisTemplateIdentifier", "MembershipIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AnalysisParameters",
+            "AnalysisTemplateIdentifier",
+            "Arn",
+            "CollaborationArn",
+            "CollaborationIdentifier",
+            "Description",
+            "ErrorMessageConfiguration",
+            "Format",
+            "MembershipArn",
+            "MembershipIdentifier",
+            "Name",
+            "Schema",
+            "Source",
+            "SourceMetadata",
+            "SyntheticDataParameters",
+            "Tags",
+        ],
+        required: &["Format", "MembershipIdentifier", "Name", "Source"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -828,6 +886,34 @@ impl crate::typed::ResourceType for Collaboration {
         "QueryLogStatus",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CollaborationIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowedResultRegions",
+            "AnalyticsEngine",
+            "Arn",
+            "AutoApprovedChangeTypes",
+            "CollaborationIdentifier",
+            "CreatorDisplayName",
+            "CreatorMLMemberAbilities",
+            "CreatorMemberAbilities",
+            "CreatorPaymentConfiguration",
+            "DataEncryptionMetadata",
+            "Description",
+            "IsMetricsEnabled",
+            "JobLogStatus",
+            "Members",
+            "Name",
+            "QueryLogStatus",
+            "Tags",
+        ],
+        required: &[
+            "CreatorDisplayName",
+            "Description",
+            "Name",
+            "QueryLogStatus",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1608,6 +1694,22 @@ impl crate::typed::ResourceType for ConfiguredTable {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfiguredTableIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowedColumns",
+            "AnalysisMethod",
+            "AnalysisRules",
+            "Arn",
+            "ConfiguredTableIdentifier",
+            "Description",
+            "Name",
+            "SelectedAnalysisMethods",
+            "TableReference",
+            "Tags",
+        ],
+        required: &["AllowedColumns", "AnalysisMethod", "Name", "TableReference"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1892,6 +1994,26 @@ impl crate::typed::ResourceType for ConfiguredTableAssociation {
         "ConfiguredTableAssociationIdentifier",
         "MembershipIdentifier",
     ];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ConfiguredTableAssociationAnalysisRules",
+            "ConfiguredTableAssociationIdentifier",
+            "ConfiguredTableIdentifier",
+            "Description",
+            "MembershipIdentifier",
+            "Name",
+            "RoleArn",
+            "Tags",
+        ],
+        required: &[
+            "ConfiguredTableIdentifier",
+            "MembershipIdentifier",
+            "Name",
+            "RoleArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2129,6 +2251,24 @@ impl crate::typed::ResourceType for IdMappingTable {
         &["InputReferenceConfig", "MembershipIdentifier", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["IdMappingTableIdentifier", "MembershipIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CollaborationArn",
+            "CollaborationIdentifier",
+            "Description",
+            "IdMappingTableIdentifier",
+            "InputReferenceConfig",
+            "InputReferenceProperties",
+            "KmsKeyArn",
+            "MembershipArn",
+            "MembershipIdentifier",
+            "Name",
+            "Tags",
+        ],
+        required: &["InputReferenceConfig", "MembershipIdentifier", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2349,6 +2489,24 @@ impl crate::typed::ResourceType for IdNamespaceAssociation {
         &["InputReferenceConfig", "MembershipIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["IdNamespaceAssociationIdentifier", "MembershipIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CollaborationArn",
+            "CollaborationIdentifier",
+            "Description",
+            "IdMappingConfig",
+            "IdNamespaceAssociationIdentifier",
+            "InputReferenceConfig",
+            "InputReferenceProperties",
+            "MembershipArn",
+            "MembershipIdentifier",
+            "Name",
+            "Tags",
+        ],
+        required: &["InputReferenceConfig", "MembershipIdentifier", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2619,6 +2777,24 @@ impl crate::typed::ResourceType for Membership {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CollaborationIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MembershipIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CollaborationArn",
+            "CollaborationCreatorAccountId",
+            "CollaborationIdentifier",
+            "DefaultJobResultConfiguration",
+            "DefaultResultConfiguration",
+            "IsMetricsEnabled",
+            "JobLogStatus",
+            "MembershipIdentifier",
+            "PaymentConfiguration",
+            "QueryLogStatus",
+            "Tags",
+        ],
+        required: &["CollaborationIdentifier", "QueryLogStatus"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3276,6 +3452,27 @@ impl crate::typed::ResourceType for PrivacyBudgetTemplate {
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["PrivacyBudgetTemplateIdentifier", "MembershipIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AutoRefresh",
+            "CollaborationArn",
+            "CollaborationIdentifier",
+            "MembershipArn",
+            "MembershipIdentifier",
+            "Parameters",
+            "PrivacyBudgetTemplateIdentifier",
+            "PrivacyBudgetType",
+            "Tags",
+        ],
+        required: &[
+            "AutoRefresh",
+            "MembershipIdentifier",
+            "Parameters",
+            "PrivacyBudgetType",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CleanRoomsML::ConfiguredModelAlgorithm",
+        <ConfiguredModelAlgorithm as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation",
+        <ConfiguredModelAlgorithmAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CleanRoomsML::TrainingDataset",
+        <TrainingDataset as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Definition of AWS::CleanRoomsML::ConfiguredModelAlgorithm Resource Type
 ///
 /// `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
@@ -175,6 +191,20 @@ impl crate::typed::ResourceType for ConfiguredModelAlgorithm {
         "TrainingContainerConfig",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfiguredModelAlgorithmArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConfiguredModelAlgorithmArn",
+            "Description",
+            "InferenceContainerConfig",
+            "KmsKeyArn",
+            "Name",
+            "RoleArn",
+            "Tags",
+            "TrainingContainerConfig",
+        ],
+        required: &["Name", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -430,6 +460,24 @@ impl crate::typed::ResourceType for ConfiguredModelAlgorithmAssociation {
         "PrivacyConfiguration",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfiguredModelAlgorithmAssociationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CollaborationIdentifier",
+            "ConfiguredModelAlgorithmArn",
+            "ConfiguredModelAlgorithmAssociationArn",
+            "Description",
+            "MembershipIdentifier",
+            "Name",
+            "PrivacyConfiguration",
+            "Tags",
+        ],
+        required: &[
+            "ConfiguredModelAlgorithmArn",
+            "MembershipIdentifier",
+            "Name",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1123,6 +1171,19 @@ impl crate::typed::ResourceType for TrainingDataset {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Name", "RoleArn", "TrainingData"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrainingDatasetArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "Name",
+            "RoleArn",
+            "Status",
+            "Tags",
+            "TrainingData",
+            "TrainingDatasetArn",
+        ],
+        required: &["Name", "RoleArn", "TrainingData"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <EnvironmentEc2 as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::Cloud9::EnvironmentEC2",
+    <EnvironmentEc2 as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `AWS::Cloud9::EnvironmentEC2` resource creates an Amazon EC2 development environment in AWS Cloud9 .
 ///
 /// For more information, see [Creating an Environment](https://docs.aws.amazon.com/cloud9/latest/user-guide/create-environment.html) in the *AWS Cloud9 User Guide* .
@@ -172,6 +178,24 @@ impl crate::typed::ResourceType for EnvironmentEc2 {
         "SubnetId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AutomaticStopTimeMinutes",
+            "ConnectionType",
+            "Description",
+            "Id",
+            "ImageId",
+            "InstanceType",
+            "Name",
+            "OwnerArn",
+            "Repositories",
+            "SubnetId",
+            "Tags",
+        ],
+        required: &["ImageId", "InstanceType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -252,6 +252,82 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CloudFormation::CustomResource",
+        <CustomResource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::GuardHook",
+        <GuardHook as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::HookDefaultVersion",
+        <HookDefaultVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::HookTypeConfig",
+        <HookTypeConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::HookVersion",
+        <HookVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::LambdaHook",
+        <LambdaHook as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::Macro",
+        <Macro as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::ModuleDefaultVersion",
+        <ModuleDefaultVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::ModuleVersion",
+        <ModuleVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::PublicTypeVersion",
+        <PublicTypeVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::Publisher",
+        <Publisher as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::ResourceDefaultVersion",
+        <ResourceDefaultVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::ResourceVersion",
+        <ResourceVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::Stack",
+        <Stack as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::StackSet",
+        <StackSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::TypeActivation",
+        <TypeActivation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::WaitCondition",
+        <WaitCondition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFormation::WaitConditionHandle",
+        <WaitConditionHandle as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::CloudFormation::CustomResource` resource creates a custom resource.
 ///
 /// Custom resources provide a way for you to write custom provisioning logic into your CloudFormation templates and have CloudFormation run it anytime you create, update (if you changed the custom resource), or delete a stack.
@@ -302,6 +378,11 @@ impl crate::typed::ResourceType for CustomResource {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServiceToken"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "ServiceTimeout", "ServiceToken"],
+        required: &["ServiceToken"],
+        open: true,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -436,6 +517,30 @@ impl crate::typed::ResourceType for GuardHook {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Alias", "ExecutionRole"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HookArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Alias",
+            "ExecutionRole",
+            "FailureMode",
+            "HookArn",
+            "HookStatus",
+            "LogBucket",
+            "Options",
+            "RuleLocation",
+            "StackFilters",
+            "TargetFilters",
+            "TargetOperations",
+        ],
+        required: &[
+            "Alias",
+            "ExecutionRole",
+            "FailureMode",
+            "HookStatus",
+            "RuleLocation",
+            "TargetOperations",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -852,6 +957,11 @@ impl crate::typed::ResourceType for HookDefaultVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "TypeName", "TypeVersionArn", "VersionId"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -979,6 +1089,17 @@ impl crate::typed::ResourceType for HookTypeConfig {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigurationAlias"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfigurationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Configuration",
+            "ConfigurationAlias",
+            "ConfigurationArn",
+            "TypeArn",
+            "TypeName",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1106,6 +1227,21 @@ impl crate::typed::ResourceType for HookVersion {
         "TypeName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ExecutionRoleArn",
+            "IsDefaultVersion",
+            "LoggingConfig",
+            "SchemaHandlerPackage",
+            "TypeArn",
+            "TypeName",
+            "VersionId",
+            "Visibility",
+        ],
+        required: &["SchemaHandlerPackage", "TypeName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1307,6 +1443,28 @@ impl crate::typed::ResourceType for LambdaHook {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Alias"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HookArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Alias",
+            "ExecutionRole",
+            "FailureMode",
+            "HookArn",
+            "HookStatus",
+            "LambdaFunction",
+            "StackFilters",
+            "TargetFilters",
+            "TargetOperations",
+        ],
+        required: &[
+            "Alias",
+            "ExecutionRole",
+            "FailureMode",
+            "HookStatus",
+            "LambdaFunction",
+            "TargetOperations",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1641,6 +1799,18 @@ impl crate::typed::ResourceType for Macro {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "FunctionName",
+            "Id",
+            "LogGroupName",
+            "LogRoleARN",
+            "Name",
+        ],
+        required: &["FunctionName", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1749,6 +1919,11 @@ impl crate::typed::ResourceType for ModuleDefaultVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Arn", "ModuleName", "VersionId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "ModuleName", "VersionId"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1811,6 +1986,22 @@ impl crate::typed::ResourceType for ModuleVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ModuleName", "ModulePackage"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "DocumentationUrl",
+            "IsDefaultVersion",
+            "ModuleName",
+            "ModulePackage",
+            "Schema",
+            "TimeCreated",
+            "VersionId",
+            "Visibility",
+        ],
+        required: &["ModuleName", "ModulePackage"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2040,6 +2231,20 @@ impl crate::typed::ResourceType for PublicTypeVersion {
         "TypeName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PublicTypeArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "LogDeliveryBucket",
+            "PublicTypeArn",
+            "PublicVersionNumber",
+            "PublisherId",
+            "Type",
+            "TypeName",
+            "TypeVersionArn",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2165,6 +2370,18 @@ impl crate::typed::ResourceType for Publisher {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AcceptTermsAndConditions", "ConnectionArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PublisherId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptTermsAndConditions",
+            "ConnectionArn",
+            "IdentityProvider",
+            "PublisherId",
+            "PublisherProfile",
+            "PublisherStatus",
+        ],
+        required: &["AcceptTermsAndConditions"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2297,6 +2514,11 @@ impl crate::typed::ResourceType for ResourceDefaultVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "TypeName", "TypeVersionArn", "VersionId"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2414,6 +2636,22 @@ impl crate::typed::ResourceType for ResourceVersion {
         "TypeName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ExecutionRoleArn",
+            "IsDefaultVersion",
+            "LoggingConfig",
+            "ProvisioningType",
+            "SchemaHandlerPackage",
+            "TypeArn",
+            "TypeName",
+            "VersionId",
+            "Visibility",
+        ],
+        required: &["SchemaHandlerPackage", "TypeName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2665,6 +2903,18 @@ impl crate::typed::ResourceType for Stack {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StackId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "NotificationARNs",
+            "Parameters",
+            "StackId",
+            "Tags",
+            "TemplateURL",
+            "TimeoutInMinutes",
+        ],
+        required: &["TemplateURL"],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -2979,6 +3229,28 @@ impl crate::typed::ResourceType for StackSet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PermissionModel", "StackSetName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StackSetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdministrationRoleARN",
+            "AutoDeployment",
+            "CallAs",
+            "Capabilities",
+            "Description",
+            "ExecutionRoleName",
+            "ManagedExecution",
+            "OperationPreferences",
+            "Parameters",
+            "PermissionModel",
+            "StackInstancesGroup",
+            "StackSetId",
+            "StackSetName",
+            "Tags",
+            "TemplateBody",
+            "TemplateURL",
+        ],
+        required: &["PermissionModel", "StackSetName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3778,6 +4050,23 @@ impl crate::typed::ResourceType for TypeActivation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoggingConfig"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AutoUpdate",
+            "ExecutionRoleArn",
+            "LoggingConfig",
+            "MajorVersion",
+            "PublicTypeArn",
+            "PublisherId",
+            "Type",
+            "TypeName",
+            "TypeNameAlias",
+            "VersionBump",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3979,6 +4268,11 @@ impl crate::typed::ResourceType for WaitCondition {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Count", "Data", "Handle", "Id", "Timeout"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4050,6 +4344,11 @@ impl crate::typed::ResourceType for WaitConditionHandle {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -278,6 +278,90 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CloudFront::AnycastIpList",
+        <AnycastIpList as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::CachePolicy",
+        <CachePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::CloudFrontOriginAccessIdentity",
+        <CloudFrontOriginAccessIdentity as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::ConnectionFunction",
+        <ConnectionFunction as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::ConnectionGroup",
+        <ConnectionGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::ContinuousDeploymentPolicy",
+        <ContinuousDeploymentPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::Distribution",
+        <Distribution as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::DistributionTenant",
+        <DistributionTenant as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::Function",
+        <Function as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::KeyGroup",
+        <KeyGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::KeyValueStore",
+        <KeyValueStore as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::MonitoringSubscription",
+        <MonitoringSubscription as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::OriginAccessControl",
+        <OriginAccessControl as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::OriginRequestPolicy",
+        <OriginRequestPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::PublicKey",
+        <PublicKey as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::RealtimeLogConfig",
+        <RealtimeLogConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::ResponseHeadersPolicy",
+        <ResponseHeadersPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::StreamingDistribution",
+        <StreamingDistribution as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::TrustStore",
+        <TrustStore as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudFront::VpcOrigin",
+        <VpcOrigin as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// An Anycast static IP list.
 ///
 /// For more information, see [Request Anycast static IPs to use for allowlisting](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/request-static-ips.html) in the *Amazon CloudFront Developer Guide* .
@@ -355,6 +439,21 @@ impl crate::typed::ResourceType for AnycastIpList {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IpCount", "Name", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AnycastIpList",
+            "ETag",
+            "Id",
+            "IpAddressType",
+            "IpCount",
+            "IpamCidrConfigResults",
+            "IpamCidrConfigs",
+            "Name",
+            "Tags",
+        ],
+        required: &["IpCount", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -564,6 +663,11 @@ impl crate::typed::ResourceType for CachePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CachePolicyConfig", "Id", "LastModifiedTime"],
+        required: &["CachePolicyConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -885,6 +989,15 @@ impl crate::typed::ResourceType for CloudFrontOriginAccessIdentity {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CloudFrontOriginAccessIdentityConfig",
+            "Id",
+            "S3CanonicalUserId",
+        ],
+        required: &["CloudFrontOriginAccessIdentityConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1028,6 +1141,24 @@ impl crate::typed::ResourceType for ConnectionFunction {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConnectionFunctionConfig.Runtime", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoPublish",
+            "ConnectionFunctionArn",
+            "ConnectionFunctionCode",
+            "ConnectionFunctionConfig",
+            "CreatedTime",
+            "ETag",
+            "Id",
+            "LastModifiedTime",
+            "Name",
+            "Stage",
+            "Status",
+            "Tags",
+        ],
+        required: &["ConnectionFunctionCode", "ConnectionFunctionConfig", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1293,6 +1424,25 @@ impl crate::typed::ResourceType for ConnectionGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AnycastIpListId",
+            "Arn",
+            "CreatedTime",
+            "ETag",
+            "Enabled",
+            "Id",
+            "Ipv6Enabled",
+            "IsDefault",
+            "LastModifiedTime",
+            "Name",
+            "RoutingEndpoint",
+            "Status",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1437,6 +1587,11 @@ impl crate::typed::ResourceType for ContinuousDeploymentPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ContinuousDeploymentPolicyConfig", "Id", "LastModifiedTime"],
+        required: &["ContinuousDeploymentPolicyConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1876,6 +2031,11 @@ impl crate::typed::ResourceType for Distribution {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DistributionConfig", "DomainName", "Id", "Tags"],
+        required: &["DistributionConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5265,6 +5425,28 @@ impl crate::typed::ResourceType for DistributionTenant {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ConnectionGroupId",
+            "CreatedTime",
+            "Customizations",
+            "DistributionId",
+            "DomainResults",
+            "Domains",
+            "ETag",
+            "Enabled",
+            "Id",
+            "LastModifiedTime",
+            "ManagedCertificateRequest",
+            "Name",
+            "Parameters",
+            "Status",
+            "Tags",
+        ],
+        required: &["DistributionId", "Domains", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5813,6 +5995,20 @@ impl crate::typed::ResourceType for Function {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionARN"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoPublish",
+            "FunctionARN",
+            "FunctionCode",
+            "FunctionConfig",
+            "FunctionMetadata",
+            "Name",
+            "Stage",
+            "Tags",
+        ],
+        required: &["FunctionCode", "FunctionConfig", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6007,6 +6203,11 @@ impl crate::typed::ResourceType for KeyGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "KeyGroupConfig", "LastModifiedTime"],
+        required: &["KeyGroupConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6161,6 +6362,19 @@ impl crate::typed::ResourceType for KeyValueStore {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Comment",
+            "Id",
+            "ImportSource",
+            "Name",
+            "Status",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6309,6 +6523,11 @@ impl crate::typed::ResourceType for MonitoringSubscription {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DistributionId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DistributionId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DistributionId", "MonitoringSubscription"],
+        required: &["DistributionId", "MonitoringSubscription"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6457,6 +6676,11 @@ impl crate::typed::ResourceType for OriginAccessControl {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "OriginAccessControlConfig"],
+        required: &["OriginAccessControlConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6588,6 +6812,11 @@ impl crate::typed::ResourceType for OriginRequestPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "LastModifiedTime", "OriginRequestPolicyConfig"],
+        required: &["OriginRequestPolicyConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6825,6 +7054,11 @@ impl crate::typed::ResourceType for PublicKey {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CreatedTime", "Id", "PublicKeyConfig"],
+        required: &["PublicKeyConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6949,6 +7183,11 @@ impl crate::typed::ResourceType for RealtimeLogConfig {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "EndPoints", "Fields", "Name", "SamplingRate"],
+        required: &["EndPoints", "Fields", "Name", "SamplingRate"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7083,6 +7322,11 @@ impl crate::typed::ResourceType for ResponseHeadersPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "LastModifiedTime", "ResponseHeadersPolicyConfig"],
+        required: &["ResponseHeadersPolicyConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7997,6 +8241,11 @@ impl crate::typed::ResourceType for StreamingDistribution {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DomainName", "Id", "StreamingDistributionConfig", "Tags"],
+        required: &["StreamingDistributionConfig", "Tags"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8306,6 +8555,22 @@ impl crate::typed::ResourceType for TrustStore {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CaCertificatesBundleSource",
+            "ETag",
+            "Id",
+            "LastModifiedTime",
+            "Name",
+            "NumberOfCaCertificates",
+            "Status",
+            "Tags",
+            "UseClientCertificateOCSPEndpoint",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8513,6 +8778,20 @@ impl crate::typed::ResourceType for VpcOrigin {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountId",
+            "Arn",
+            "CreatedTime",
+            "Id",
+            "LastModifiedTime",
+            "Status",
+            "Tags",
+            "VpcOriginEndpointConfig",
+        ],
+        required: &["VpcOriginEndpointConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

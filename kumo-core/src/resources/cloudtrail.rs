@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CloudTrail::Channel",
+        <Channel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudTrail::Dashboard",
+        <Dashboard as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudTrail::EventDataStore",
+        <EventDataStore as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudTrail::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudTrail::Trail",
+        <Trail as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Contains information about a returned CloudTrail channel.
 ///
 /// `AWS::CloudTrail::Channel`.
@@ -176,6 +200,11 @@ impl crate::typed::ResourceType for Channel {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Source"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChannelArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ChannelArn", "Destinations", "Name", "Source", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -393,6 +422,22 @@ impl crate::typed::ResourceType for Dashboard {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DashboardArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedTimestamp",
+            "DashboardArn",
+            "Name",
+            "RefreshSchedule",
+            "Status",
+            "Tags",
+            "TerminationProtectionEnabled",
+            "Type",
+            "UpdatedTimestamp",
+            "Widgets",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -948,6 +993,32 @@ impl crate::typed::ResourceType for EventDataStore {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EventDataStoreArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdvancedEventSelectors",
+            "BillingMode",
+            "ContextKeySelectors",
+            "CreatedTimestamp",
+            "EventDataStoreArn",
+            "FederationEnabled",
+            "FederationRoleArn",
+            "IngestionEnabled",
+            "InsightSelectors",
+            "InsightsDestination",
+            "KmsKeyId",
+            "MaxEventSize",
+            "MultiRegionEnabled",
+            "Name",
+            "OrganizationEnabled",
+            "RetentionPeriod",
+            "Status",
+            "Tags",
+            "TerminationProtectionEnabled",
+            "UpdatedTimestamp",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1368,6 +1439,11 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ResourceArn", "ResourcePolicy"],
+        required: &["ResourceArn", "ResourcePolicy"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1674,6 +1750,31 @@ impl crate::typed::ResourceType for Trail {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TrailName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrailName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdvancedEventSelectors",
+            "AggregationConfigurations",
+            "Arn",
+            "CloudWatchLogsLogGroupArn",
+            "CloudWatchLogsRoleArn",
+            "EnableLogFileValidation",
+            "EventSelectors",
+            "IncludeGlobalServiceEvents",
+            "InsightSelectors",
+            "IsLogging",
+            "IsMultiRegionTrail",
+            "IsOrganizationTrail",
+            "KMSKeyId",
+            "S3BucketName",
+            "S3KeyPrefix",
+            "SnsTopicArn",
+            "SnsTopicName",
+            "Tags",
+            "TrailName",
+        ],
+        required: &["IsLogging", "S3BucketName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -122,6 +122,42 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CloudWatch::Alarm",
+        <Alarm as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudWatch::AlarmMuteRule",
+        <AlarmMuteRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudWatch::AnomalyDetector",
+        <AnomalyDetector as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudWatch::CompositeAlarm",
+        <CompositeAlarm as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudWatch::Dashboard",
+        <Dashboard as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudWatch::InsightRule",
+        <InsightRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudWatch::MetricStream",
+        <MetricStream as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CloudWatch::OTelEnrichment",
+        <OTelEnrichment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::CloudWatch::Alarm` type specifies an alarm and associates it with the specified metric or metric math expression.
 ///
 /// When this operation creates an alarm, the alarm state is immediately set to `INSUFFICIENT_DATA` . The alarm is then evaluated and its state is set appropriately. Any actions associated with the new state are then executed.
@@ -545,6 +581,37 @@ impl crate::typed::ResourceType for Alarm {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AlarmName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AlarmName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActionsEnabled",
+            "AlarmActions",
+            "AlarmDescription",
+            "AlarmName",
+            "Arn",
+            "ComparisonOperator",
+            "DatapointsToAlarm",
+            "Dimensions",
+            "EvaluateLowSampleCountPercentile",
+            "EvaluationCriteria",
+            "EvaluationInterval",
+            "EvaluationPeriods",
+            "ExtendedStatistic",
+            "InsufficientDataActions",
+            "MetricName",
+            "Metrics",
+            "Namespace",
+            "OKActions",
+            "Period",
+            "Statistic",
+            "Tags",
+            "Threshold",
+            "ThresholdMetricId",
+            "TreatMissingData",
+            "Unit",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1328,6 +1395,23 @@ impl crate::typed::ResourceType for AlarmMuteRule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "ExpireDate",
+            "LastUpdatedTimestamp",
+            "MuteTargets",
+            "MuteType",
+            "Name",
+            "Rule",
+            "StartDate",
+            "Status",
+            "Tags",
+        ],
+        required: &["Rule"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1656,6 +1740,21 @@ impl crate::typed::ResourceType for AnomalyDetector {
         "Stat",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Configuration",
+            "Dimensions",
+            "Id",
+            "MetricCharacteristics",
+            "MetricMathAnomalyDetector",
+            "MetricName",
+            "Namespace",
+            "SingleMetricAnomalyDetector",
+            "Stat",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2359,6 +2458,24 @@ impl crate::typed::ResourceType for CompositeAlarm {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AlarmName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AlarmName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActionsEnabled",
+            "ActionsSuppressor",
+            "ActionsSuppressorExtensionPeriod",
+            "ActionsSuppressorWaitPeriod",
+            "AlarmActions",
+            "AlarmDescription",
+            "AlarmName",
+            "AlarmRule",
+            "Arn",
+            "InsufficientDataActions",
+            "OKActions",
+            "Tags",
+        ],
+        required: &["AlarmRule"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2456,6 +2573,11 @@ impl crate::typed::ResourceType for Dashboard {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DashboardName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DashboardName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DashboardBody", "DashboardName"],
+        required: &["DashboardBody"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2539,6 +2661,19 @@ impl crate::typed::ResourceType for InsightRule {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplyOnTransformedLogs",
+            "Arn",
+            "Id",
+            "RuleBody",
+            "RuleName",
+            "RuleState",
+            "Tags",
+        ],
+        required: &["RuleBody", "RuleName", "RuleState"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2810,6 +2945,25 @@ impl crate::typed::ResourceType for MetricStream {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationDate",
+            "ExcludeFilters",
+            "FirehoseArn",
+            "IncludeFilters",
+            "IncludeLinkedAccountsMetrics",
+            "LastUpdateDate",
+            "Name",
+            "OutputFormat",
+            "RoleArn",
+            "State",
+            "StatisticsConfigurations",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3046,6 +3200,11 @@ impl crate::typed::ResourceType for OTelEnrichment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AccountId", "Status"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CodeArtifact::Domain",
+        <Domain as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CodeArtifact::PackageGroup",
+        <PackageGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CodeArtifact::Repository",
+        <Repository as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::CodeArtifact::Domain` resource creates an AWS CodeArtifact domain.
 ///
 /// CodeArtifact *domains* make it easier to manage multiple repositories across an organization. You can use a domain to apply permissions across many repositories owned by different AWS accounts. For more information about domains, see the [Domain concepts information](https://docs.aws.amazon.com/codeartifact/latest/ug/codeartifact-concepts.html#welcome-concepts-domain) in the *CodeArtifact User Guide* . For more information about the `CreateDomain` API, see [CreateDomain](https://docs.aws.amazon.com/codeartifact/latest/APIReference/API_CreateDomain.html) in the *CodeArtifact API Reference* .
@@ -126,6 +142,19 @@ impl crate::typed::ResourceType for Domain {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "EncryptionKey"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DomainName",
+            "EncryptionKey",
+            "Name",
+            "Owner",
+            "PermissionsPolicyDocument",
+            "Tags",
+        ],
+        required: &["DomainName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -315,6 +344,20 @@ impl crate::typed::ResourceType for PackageGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "Pattern"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ContactInfo",
+            "Description",
+            "DomainName",
+            "DomainOwner",
+            "OriginConfiguration",
+            "Pattern",
+            "Tags",
+        ],
+        required: &["DomainName", "Pattern"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -609,6 +652,22 @@ impl crate::typed::ResourceType for Repository {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainName", "DomainOwner", "RepositoryName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "DomainName",
+            "DomainOwner",
+            "ExternalConnections",
+            "Name",
+            "PermissionsPolicyDocument",
+            "RepositoryName",
+            "Tags",
+            "Upstreams",
+        ],
+        required: &["DomainName", "RepositoryName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

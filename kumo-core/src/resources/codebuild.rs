@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CodeBuild::Fleet",
+        <Fleet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CodeBuild::Project",
+        <Project as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CodeBuild::ReportGroup",
+        <ReportGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CodeBuild::SourceCredential",
+        <SourceCredential as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::CodeBuild::Fleet` resource configures a compute fleet, a set of dedicated instances for your build environment.
 ///
 /// `AWS::CodeBuild::Fleet`.
@@ -321,6 +341,25 @@ impl crate::typed::ResourceType for Fleet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "BaseCapacity",
+            "ComputeConfiguration",
+            "ComputeType",
+            "EnvironmentType",
+            "FleetProxyConfiguration",
+            "FleetServiceRole",
+            "FleetVpcConfig",
+            "ImageId",
+            "Name",
+            "OverflowBehavior",
+            "ScalingConfiguration",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1239,6 +1278,39 @@ impl crate::typed::ResourceType for Project {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Artifacts",
+            "AutoRetryLimit",
+            "BadgeEnabled",
+            "BuildBatchConfig",
+            "Cache",
+            "ConcurrentBuildLimit",
+            "Description",
+            "EncryptionKey",
+            "Environment",
+            "FileSystemLocations",
+            "Id",
+            "LogsConfig",
+            "Name",
+            "QueuedTimeoutInMinutes",
+            "ResourceAccessRole",
+            "SecondaryArtifacts",
+            "SecondarySourceVersions",
+            "SecondarySources",
+            "ServiceRole",
+            "Source",
+            "SourceVersion",
+            "Tags",
+            "TimeoutInMinutes",
+            "Triggers",
+            "Visibility",
+            "VpcConfig",
+        ],
+        required: &["Artifacts", "Environment", "ServiceRole", "Source"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2804,6 +2876,19 @@ impl crate::typed::ResourceType for ReportGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DeleteReports",
+            "ExportConfig",
+            "Id",
+            "Name",
+            "Tags",
+            "Type",
+        ],
+        required: &["ExportConfig", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3042,6 +3127,11 @@ impl crate::typed::ResourceType for SourceCredential {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServerType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AuthType", "Id", "ServerType", "Token", "Username"],
+        required: &["AuthType", "ServerType", "Token"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Repository as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::CodeCommit::Repository",
+    <Repository as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a new, empty repository.
 ///
 /// > AWS CodeCommit is no longer available to new customers. Existing customers of AWS CodeCommit can continue to use the service as normal. [Learn more"](https://docs.aws.amazon.com/devops/how-to-migrate-your-aws-codecommit-repository-to-another-git-provider)
@@ -124,6 +130,23 @@ impl crate::typed::ResourceType for Repository {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CloneUrlHttp",
+            "CloneUrlSsh",
+            "Code",
+            "Id",
+            "KmsKeyId",
+            "Name",
+            "RepositoryDescription",
+            "RepositoryName",
+            "Tags",
+            "Triggers",
+        ],
+        required: &["RepositoryName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

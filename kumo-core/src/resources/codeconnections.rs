@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Connection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::CodeConnections::Connection",
+    <Connection as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// A resource that is used to connect third-party source providers with services like CodePipeline.
 ///
 /// Note: A connection created through CloudFormation , the CLI, or the SDK is in `PENDING` status by default. You can make its status `AVAILABLE` by updating the connection in the console.
@@ -106,6 +112,19 @@ impl crate::typed::ResourceType for Connection {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConnectionName", "HostArn", "ProviderType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConnectionArn",
+            "ConnectionName",
+            "ConnectionStatus",
+            "HostArn",
+            "OwnerAccountId",
+            "ProviderType",
+            "Tags",
+        ],
+        required: &["ConnectionName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

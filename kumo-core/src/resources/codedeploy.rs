@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CodeDeploy::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CodeDeploy::DeploymentConfig",
+        <DeploymentConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CodeDeploy::DeploymentGroup",
+        <DeploymentGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::CodeDeploy::Application` resource creates an AWS CodeDeploy application.
 ///
 /// In CodeDeploy , an application is a name that functions as a container to ensure that the correct combination of revision, deployment configuration, and deployment group are referenced during a deployment. You can use the `AWS::CodeDeploy::DeploymentGroup` resource to associate the application with a CodeDeploy deployment group. For more information, see [CodeDeploy Deployments](https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-steps.html) in the *AWS CodeDeploy User Guide* .
@@ -137,6 +153,11 @@ impl crate::typed::ResourceType for Application {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName", "ComputePlatform"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationName", "ComputePlatform", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -333,6 +354,17 @@ impl crate::typed::ResourceType for DeploymentConfig {
         "ZonalConfig",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DeploymentConfigName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ComputePlatform",
+            "DeploymentConfigName",
+            "MinimumHealthyHosts",
+            "TrafficRoutingConfig",
+            "ZonalConfig",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1012,6 +1044,32 @@ impl crate::typed::ResourceType for DeploymentGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName", "DeploymentGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationName", "DeploymentGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AlarmConfiguration",
+            "ApplicationName",
+            "AutoRollbackConfiguration",
+            "AutoScalingGroups",
+            "BlueGreenDeploymentConfiguration",
+            "Deployment",
+            "DeploymentConfigName",
+            "DeploymentGroupName",
+            "DeploymentStyle",
+            "ECSServices",
+            "Ec2TagFilters",
+            "Ec2TagSet",
+            "LoadBalancerInfo",
+            "OnPremisesInstanceTagFilters",
+            "OnPremisesTagSet",
+            "OutdatedInstancesStrategy",
+            "ServiceRoleArn",
+            "Tags",
+            "TerminationHookEnabled",
+            "TriggerConfigurations",
+        ],
+        required: &["ApplicationName", "ServiceRoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <ProfilingGroup as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::CodeGuruProfiler::ProfilingGroup",
+    <ProfilingGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a profiling group.
 ///
 /// `AWS::CodeGuruProfiler::ProfilingGroup`.
@@ -127,6 +133,18 @@ impl crate::typed::ResourceType for ProfilingGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ComputePlatform", "ProfilingGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProfilingGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentPermissions",
+            "AnomalyDetectionNotificationConfiguration",
+            "Arn",
+            "ComputePlatform",
+            "ProfilingGroupName",
+            "Tags",
+        ],
+        required: &["ProfilingGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <RepositoryAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::CodeGuruReviewer::RepositoryAssociation",
+    <RepositoryAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// This resource configures how Amazon CodeGuru Reviewer retrieves the source code to be reviewed.
 ///
 /// You can use an AWS CloudFormation template to create an association with the following repository types:
@@ -158,6 +164,19 @@ impl crate::typed::ResourceType for RepositoryAssociation {
         "Type",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssociationArn",
+            "BucketName",
+            "ConnectionArn",
+            "Name",
+            "Owner",
+            "Tags",
+            "Type",
+        ],
+        required: &["Name", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CodePipeline::CustomActionType",
+        <CustomActionType as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CodePipeline::Pipeline",
+        <Pipeline as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CodePipeline::Webhook",
+        <Webhook as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::CodePipeline::CustomActionType` resource creates a custom action for activities that aren't included in the CodePipeline default actions, such as running an internally developed build process or a test suite.
 ///
 /// You can use these custom actions in the stage of a pipeline. For more information, see [Create and Add a Custom Action in AWS CodePipeline](https://docs.aws.amazon.com/codepipeline/latest/userguide/how-to-create-custom-action.html) in the *AWS CodePipeline User Guide* .
@@ -162,6 +178,27 @@ impl crate::typed::ResourceType for CustomActionType {
         "Version",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Category", "Provider", "Version"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Category",
+            "ConfigurationProperties",
+            "Id",
+            "InputArtifactDetails",
+            "OutputArtifactDetails",
+            "Provider",
+            "Settings",
+            "Tags",
+            "Version",
+        ],
+        required: &[
+            "Category",
+            "InputArtifactDetails",
+            "OutputArtifactDetails",
+            "Provider",
+            "Version",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -651,6 +688,25 @@ impl crate::typed::ResourceType for Pipeline {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ArtifactStore",
+            "ArtifactStores",
+            "DisableInboundStageTransitions",
+            "ExecutionMode",
+            "Name",
+            "PipelineType",
+            "RestartExecutionOnUpdate",
+            "RoleArn",
+            "Stages",
+            "Tags",
+            "Triggers",
+            "Variables",
+            "Version",
+        ],
+        required: &["RoleArn", "Stages"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2305,6 +2361,28 @@ impl crate::typed::ResourceType for Webhook {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Authentication",
+            "AuthenticationConfiguration",
+            "Filters",
+            "Id",
+            "Name",
+            "RegisterWithThirdParty",
+            "TargetAction",
+            "TargetPipeline",
+            "TargetPipelineVersion",
+            "Url",
+        ],
+        required: &[
+            "Authentication",
+            "AuthenticationConfiguration",
+            "Filters",
+            "TargetAction",
+            "TargetPipeline",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

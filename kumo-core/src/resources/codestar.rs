@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <GitHubRepository as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::CodeStar::GitHubRepository",
+    <GitHubRepository as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `AWS::CodeStar::GitHubRepository` resource creates a GitHub repository where users can store source code for use with AWS workflows.
 ///
 /// You must provide a location for the source code ZIP file in the CloudFormation template, so the code can be uploaded to the created repository. You must have created a personal access token in GitHub to provide in the CloudFormation template. AWS uses this token to connect to GitHub on your behalf.
@@ -129,6 +135,21 @@ impl crate::typed::ResourceType for GitHubRepository {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Code",
+            "ConnectionArn",
+            "EnableIssues",
+            "Id",
+            "IsPrivate",
+            "RepositoryAccessToken",
+            "RepositoryDescription",
+            "RepositoryName",
+            "RepositoryOwner",
+        ],
+        required: &["RepositoryName", "RepositoryOwner"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

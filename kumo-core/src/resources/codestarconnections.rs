@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CodeStarConnections::Connection",
+        <Connection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CodeStarConnections::RepositoryLink",
+        <RepositoryLink as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CodeStarConnections::SyncConfiguration",
+        <SyncConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The AWS::CodeStarConnections::Connection resource can be used to connect external source providers with services like AWS CodePipeline .
 ///
 /// *Note:* A connection created through CloudFormation is in `PENDING` status by default. You can make its status `AVAILABLE` by updating the connection in the console.
@@ -140,6 +156,19 @@ impl crate::typed::ResourceType for Connection {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConnectionName", "HostArn", "ProviderType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConnectionArn",
+            "ConnectionName",
+            "ConnectionStatus",
+            "HostArn",
+            "OwnerAccountId",
+            "ProviderType",
+            "Tags",
+        ],
+        required: &["ConnectionName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -311,6 +340,20 @@ impl crate::typed::ResourceType for RepositoryLink {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OwnerId", "RepositoryName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RepositoryLinkArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConnectionArn",
+            "EncryptionKeyArn",
+            "OwnerId",
+            "ProviderType",
+            "RepositoryLinkArn",
+            "RepositoryLinkId",
+            "RepositoryName",
+            "Tags",
+        ],
+        required: &["ConnectionArn", "OwnerId", "RepositoryName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -454,6 +497,30 @@ impl crate::typed::ResourceType for SyncConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceName", "SyncType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceName", "SyncType"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Branch",
+            "ConfigFile",
+            "OwnerId",
+            "ProviderType",
+            "PublishDeploymentStatus",
+            "RepositoryLinkId",
+            "RepositoryName",
+            "ResourceName",
+            "RoleArn",
+            "SyncType",
+            "TriggerResourceUpdateOn",
+        ],
+        required: &[
+            "Branch",
+            "ConfigFile",
+            "RepositoryLinkId",
+            "ResourceName",
+            "RoleArn",
+            "SyncType",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <NotificationRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::CodeStarNotifications::NotificationRule",
+    <NotificationRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a notification rule for a resource.
 ///
 /// The rule specifies the events you want notifications about and the targets (such as Amazon Simple Notification Service topics or  clients configured for Slack) where you want to receive them.
@@ -135,6 +141,23 @@ impl crate::typed::ResourceType for NotificationRule {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Resource"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedBy",
+            "DetailType",
+            "EventTypeId",
+            "EventTypeIds",
+            "Name",
+            "Resource",
+            "Status",
+            "Tags",
+            "TargetAddress",
+            "Targets",
+        ],
+        required: &["DetailType", "EventTypeIds", "Name", "Resource", "Targets"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -226,6 +226,74 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Cognito::IdentityPool",
+        <IdentityPool as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::IdentityPoolPrincipalTag",
+        <IdentityPoolPrincipalTag as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::IdentityPoolRoleAttachment",
+        <IdentityPoolRoleAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::LogDeliveryConfiguration",
+        <LogDeliveryConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::ManagedLoginBranding",
+        <ManagedLoginBranding as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::Terms",
+        <Terms as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::UserPool",
+        <UserPool as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::UserPoolClient",
+        <UserPoolClient as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::UserPoolDomain",
+        <UserPoolDomain as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::UserPoolGroup",
+        <UserPoolGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::UserPoolIdentityProvider",
+        <UserPoolIdentityProvider as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::UserPoolResourceServer",
+        <UserPoolResourceServer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::UserPoolRiskConfigurationAttachment",
+        <UserPoolRiskConfigurationAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::UserPoolUICustomizationAttachment",
+        <UserPoolUiCustomizationAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::UserPoolUser",
+        <UserPoolUser as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Cognito::UserPoolUserToGroupAttachment",
+        <UserPoolUserToGroupAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::Cognito::IdentityPool` resource creates an Amazon Cognito identity pool.
 ///
 /// To avoid deleting the resource accidentally from CloudFormation , use [DeletionPolicy Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html) and the [UpdateReplacePolicy Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html) to retain the resource on deletion or replacement.
@@ -412,6 +480,26 @@ impl crate::typed::ResourceType for IdentityPool {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowClassicFlow",
+            "AllowUnauthenticatedIdentities",
+            "CognitoEvents",
+            "CognitoIdentityProviders",
+            "CognitoStreams",
+            "DeveloperProviderName",
+            "Id",
+            "IdentityPoolName",
+            "IdentityPoolTags",
+            "Name",
+            "OpenIdConnectProviderARNs",
+            "PushSync",
+            "SamlProviderARNs",
+            "SupportedLoginProviders",
+        ],
+        required: &["AllowUnauthenticatedIdentities"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -676,6 +764,16 @@ impl crate::typed::ResourceType for IdentityPoolPrincipalTag {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IdentityPoolId", "IdentityProviderName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IdentityPoolId", "IdentityProviderName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "IdentityPoolId",
+            "IdentityProviderName",
+            "PrincipalTags",
+            "UseDefaults",
+        ],
+        required: &["IdentityPoolId", "IdentityProviderName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -750,6 +848,11 @@ impl crate::typed::ResourceType for IdentityPoolRoleAttachment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IdentityPoolId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "IdentityPoolId", "RoleMappings", "Roles"],
+        required: &["IdentityPoolId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -823,6 +926,11 @@ impl crate::typed::ResourceType for LogDeliveryConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserPoolId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "LogConfigurations", "UserPoolId"],
+        required: &["UserPoolId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1157,6 +1265,19 @@ impl crate::typed::ResourceType for ManagedLoginBranding {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientId", "UserPoolId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "ManagedLoginBrandingId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Assets",
+            "ClientId",
+            "ManagedLoginBrandingId",
+            "ReturnMergedResources",
+            "Settings",
+            "UseCognitoProvidedValues",
+            "UserPoolId",
+        ],
+        required: &["UserPoolId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1405,6 +1526,25 @@ impl crate::typed::ResourceType for Terms {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientId", "UserPoolId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "TermsId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ClientId",
+            "Enforcement",
+            "Links",
+            "TermsId",
+            "TermsName",
+            "TermsSource",
+            "UserPoolId",
+        ],
+        required: &[
+            "Enforcement",
+            "Links",
+            "TermsName",
+            "TermsSource",
+            "UserPoolId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1955,6 +2095,46 @@ impl crate::typed::ResourceType for UserPool {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("UserPoolTags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountRecoverySetting",
+            "AdminCreateUserConfig",
+            "AliasAttributes",
+            "Arn",
+            "AutoVerifiedAttributes",
+            "DeletionProtection",
+            "DeviceConfiguration",
+            "EmailAuthenticationMessage",
+            "EmailAuthenticationSubject",
+            "EmailConfiguration",
+            "EmailVerificationMessage",
+            "EmailVerificationSubject",
+            "EnabledMfas",
+            "LambdaConfig",
+            "MfaConfiguration",
+            "Policies",
+            "ProviderName",
+            "ProviderURL",
+            "Schema",
+            "SmsAuthenticationMessage",
+            "SmsConfiguration",
+            "SmsVerificationMessage",
+            "UserAttributeUpdateSettings",
+            "UserPoolAddOns",
+            "UserPoolId",
+            "UserPoolName",
+            "UserPoolTags",
+            "UserPoolTier",
+            "UsernameAttributes",
+            "UsernameConfiguration",
+            "VerificationMessageTemplate",
+            "WebAuthnFactorConfiguration",
+            "WebAuthnRelyingPartyID",
+            "WebAuthnUserVerification",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -4038,6 +4218,38 @@ impl crate::typed::ResourceType for UserPoolClient {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GenerateSecret", "UserPoolId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "ClientId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessTokenValidity",
+            "AllowedOAuthFlows",
+            "AllowedOAuthFlowsUserPoolClient",
+            "AllowedOAuthScopes",
+            "AnalyticsConfiguration",
+            "AuthSessionValidity",
+            "CallbackURLs",
+            "ClientId",
+            "ClientName",
+            "ClientSecret",
+            "DefaultRedirectURI",
+            "EnablePropagateAdditionalUserContextData",
+            "EnableTokenRevocation",
+            "ExplicitAuthFlows",
+            "GenerateSecret",
+            "IdTokenValidity",
+            "LogoutURLs",
+            "Name",
+            "PreventUserExistenceErrors",
+            "ReadAttributes",
+            "RefreshTokenRotation",
+            "RefreshTokenValidity",
+            "SupportedIdentityProviders",
+            "TokenValidityUnits",
+            "UserPoolId",
+            "WriteAttributes",
+        ],
+        required: &["UserPoolId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4355,6 +4567,17 @@ impl crate::typed::ResourceType for UserPoolDomain {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Domain", "UserPoolId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "Domain"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CloudFrontDistribution",
+            "CustomDomainConfig",
+            "Domain",
+            "ManagedLoginVersion",
+            "UserPoolId",
+        ],
+        required: &["Domain", "UserPoolId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4504,6 +4727,17 @@ impl crate::typed::ResourceType for UserPoolGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupName", "UserPoolId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "GroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "GroupName",
+            "Precedence",
+            "RoleArn",
+            "UserPoolId",
+        ],
+        required: &["UserPoolId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4581,6 +4815,23 @@ impl crate::typed::ResourceType for UserPoolIdentityProvider {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ProviderName", "ProviderType", "UserPoolId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "ProviderName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttributeMapping",
+            "IdpIdentifiers",
+            "ProviderDetails",
+            "ProviderName",
+            "ProviderType",
+            "UserPoolId",
+        ],
+        required: &[
+            "ProviderDetails",
+            "ProviderName",
+            "ProviderType",
+            "UserPoolId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4644,6 +4895,11 @@ impl crate::typed::ResourceType for UserPoolResourceServer {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Identifier", "UserPoolId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "Identifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Identifier", "Name", "Scopes", "UserPoolId"],
+        required: &["Identifier", "Name", "UserPoolId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4777,6 +5033,17 @@ impl crate::typed::ResourceType for UserPoolRiskConfigurationAttachment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientId", "UserPoolId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "ClientId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountTakeoverRiskConfiguration",
+            "ClientId",
+            "CompromisedCredentialsRiskConfiguration",
+            "RiskExceptionConfiguration",
+            "UserPoolId",
+        ],
+        required: &["ClientId", "UserPoolId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5218,6 +5485,11 @@ impl crate::typed::ResourceType for UserPoolUiCustomizationAttachment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientId", "UserPoolId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "ClientId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CSS", "ClientId", "UserPoolId"],
+        required: &["ClientId", "UserPoolId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5409,6 +5681,20 @@ impl crate::typed::ResourceType for UserPoolUser {
         "ValidationData",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "Username"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ClientMetadata",
+            "DesiredDeliveryMediums",
+            "ForceAliasCreation",
+            "MessageAction",
+            "UserAttributes",
+            "UserPoolId",
+            "Username",
+            "ValidationData",
+        ],
+        required: &["UserPoolId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5505,6 +5791,11 @@ impl crate::typed::ResourceType for UserPoolUserToGroupAttachment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupName", "UserPoolId", "Username"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserPoolId", "GroupName", "Username"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["GroupName", "UserPoolId", "Username"],
+        required: &["GroupName", "UserPoolId", "Username"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

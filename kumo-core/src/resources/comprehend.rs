@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Comprehend::DocumentClassifier",
+        <DocumentClassifier as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Comprehend::Flywheel",
+        <Flywheel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// This resource creates and trains a document classifier to categorize documents.
 ///
 /// You provide a set of training documents that are labeled with the categories that you want to identify. After the classifier is trained you can use it to categorize a set of labeled documents into the categories. For more information, see [Document Classification](https://docs.aws.amazon.com/comprehend/latest/dg/how-document-classification.html) in the Comprehend Developer Guide.
@@ -250,6 +262,30 @@ impl crate::typed::ResourceType for DocumentClassifier {
         "VpcConfig",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DataAccessRoleArn",
+            "DocumentClassifierName",
+            "InputDataConfig",
+            "LanguageCode",
+            "Mode",
+            "ModelKmsKeyId",
+            "ModelPolicy",
+            "OutputDataConfig",
+            "Tags",
+            "VersionName",
+            "VolumeKmsKeyId",
+            "VpcConfig",
+        ],
+        required: &[
+            "DataAccessRoleArn",
+            "DocumentClassifierName",
+            "InputDataConfig",
+            "LanguageCode",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -982,6 +1018,21 @@ impl crate::typed::ResourceType for Flywheel {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DataLakeS3Uri", "FlywheelName", "ModelType", "TaskConfig"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActiveModelArn",
+            "Arn",
+            "DataAccessRoleArn",
+            "DataLakeS3Uri",
+            "DataSecurityConfig",
+            "FlywheelName",
+            "ModelType",
+            "Tags",
+            "TaskConfig",
+        ],
+        required: &["DataAccessRoleArn", "DataLakeS3Uri", "FlywheelName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

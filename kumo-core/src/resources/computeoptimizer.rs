@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <AutomationRule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::ComputeOptimizer::AutomationRule",
+    <AutomationRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates an AWS Compute Optimizer automation rule that automatically implements recommended actions based on your defined criteria and schedule.
 ///
 /// Automation rules are global resources that manage automated actions across all AWS Regions where Compute Optimizer Automation is available. Organization-level rules can only be created by the management account or delegated administrator.
@@ -138,6 +144,34 @@ impl crate::typed::ResourceType for AutomationRule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountId",
+            "CreatedTimestamp",
+            "Criteria",
+            "Description",
+            "LastUpdatedTimestamp",
+            "Name",
+            "OrganizationConfiguration",
+            "Priority",
+            "RecommendedActionTypes",
+            "RuleArn",
+            "RuleId",
+            "RuleRevision",
+            "RuleType",
+            "Schedule",
+            "Status",
+            "Tags",
+        ],
+        required: &[
+            "Name",
+            "RecommendedActionTypes",
+            "RuleType",
+            "Schedule",
+            "Status",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -148,6 +148,50 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Config::AggregationAuthorization",
+        <AggregationAuthorization as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Config::ConfigRule",
+        <ConfigRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Config::ConfigurationAggregator",
+        <ConfigurationAggregator as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Config::ConfigurationRecorder",
+        <ConfigurationRecorder as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Config::ConformancePack",
+        <ConformancePack as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Config::DeliveryChannel",
+        <DeliveryChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Config::OrganizationConfigRule",
+        <OrganizationConfigRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Config::OrganizationConformancePack",
+        <OrganizationConformancePack as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Config::RemediationConfiguration",
+        <RemediationConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Config::StoredQuery",
+        <StoredQuery as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// An object that represents the authorizations granted to aggregator accounts and regions.
 ///
 /// `AWS::Config::AggregationAuthorization`.
@@ -211,6 +255,16 @@ impl crate::typed::ResourceType for AggregationAuthorization {
         &["AuthorizedAccountId", "AuthorizedAwsRegion"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["AuthorizedAccountId", "AuthorizedAwsRegion"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AggregationAuthorizationArn",
+            "AuthorizedAccountId",
+            "AuthorizedAwsRegion",
+            "Tags",
+        ],
+        required: &["AuthorizedAccountId", "AuthorizedAwsRegion"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -398,6 +452,22 @@ impl crate::typed::ResourceType for ConfigRule {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigRuleName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfigRuleName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Compliance",
+            "ConfigRuleId",
+            "ConfigRuleName",
+            "Description",
+            "EvaluationModes",
+            "InputParameters",
+            "MaximumExecutionFrequency",
+            "Scope",
+            "Source",
+        ],
+        required: &["Source"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -847,6 +917,17 @@ impl crate::typed::ResourceType for ConfigurationAggregator {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigurationAggregatorName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfigurationAggregatorName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountAggregationSources",
+            "ConfigurationAggregatorArn",
+            "ConfigurationAggregatorName",
+            "OrganizationAggregationSource",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1092,6 +1173,11 @@ impl crate::typed::ResourceType for ConfigurationRecorder {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "Name", "RecordingGroup", "RecordingMode", "RoleARN"],
+        required: &["RoleARN"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1523,6 +1609,19 @@ impl crate::typed::ResourceType for ConformancePack {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConformancePackName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConformancePackName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConformancePackInputParameters",
+            "ConformancePackName",
+            "DeliveryS3Bucket",
+            "DeliveryS3KeyPrefix",
+            "TemplateBody",
+            "TemplateS3Uri",
+            "TemplateSSMDocumentDetails",
+        ],
+        required: &["ConformancePackName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1751,6 +1850,19 @@ impl crate::typed::ResourceType for DeliveryChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConfigSnapshotDeliveryProperties",
+            "Id",
+            "Name",
+            "S3BucketName",
+            "S3KeyPrefix",
+            "S3KmsKeyArn",
+            "SnsTopicARN",
+        ],
+        required: &["S3BucketName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1939,6 +2051,18 @@ impl crate::typed::ResourceType for OrganizationConfigRule {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OrganizationConfigRuleName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ExcludedAccounts",
+            "Id",
+            "OrganizationConfigRuleName",
+            "OrganizationCustomPolicyRuleMetadata",
+            "OrganizationCustomRuleMetadata",
+            "OrganizationManagedRuleMetadata",
+        ],
+        required: &["OrganizationConfigRuleName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2486,6 +2610,19 @@ impl crate::typed::ResourceType for OrganizationConformancePack {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OrganizationConformancePackName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OrganizationConformancePackName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConformancePackInputParameters",
+            "DeliveryS3Bucket",
+            "DeliveryS3KeyPrefix",
+            "ExcludedAccounts",
+            "OrganizationConformancePackName",
+            "TemplateBody",
+            "TemplateS3Uri",
+        ],
+        required: &["OrganizationConformancePackName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2672,6 +2809,23 @@ impl crate::typed::ResourceType for RemediationConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigRuleName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Automatic",
+            "ConfigRuleName",
+            "ExecutionControls",
+            "Id",
+            "MaximumAutomaticAttempts",
+            "Parameters",
+            "ResourceType",
+            "RetryAttemptSeconds",
+            "TargetId",
+            "TargetType",
+            "TargetVersion",
+        ],
+        required: &["ConfigRuleName", "TargetId", "TargetType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2850,6 +3004,18 @@ impl crate::typed::ResourceType for StoredQuery {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["QueryName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QueryName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "QueryArn",
+            "QueryDescription",
+            "QueryExpression",
+            "QueryId",
+            "QueryName",
+            "Tags",
+        ],
+        required: &["QueryExpression", "QueryName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -460,6 +460,146 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Connect::AgentStatus",
+        <AgentStatus as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::ApprovedOrigin",
+        <ApprovedOrigin as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::ContactFlow",
+        <ContactFlow as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::ContactFlowModule",
+        <ContactFlowModule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::ContactFlowModuleAlias",
+        <ContactFlowModuleAlias as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::ContactFlowModuleVersion",
+        <ContactFlowModuleVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::ContactFlowVersion",
+        <ContactFlowVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::DataTable",
+        <DataTable as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::DataTableAttribute",
+        <DataTableAttribute as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::DataTableRecord",
+        <DataTableRecord as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::EmailAddress",
+        <EmailAddress as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::EvaluationForm",
+        <EvaluationForm as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::HoursOfOperation",
+        <HoursOfOperation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::Instance",
+        <Instance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::InstanceStorageConfig",
+        <InstanceStorageConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::IntegrationAssociation",
+        <IntegrationAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::Notification",
+        <Notification as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::PhoneNumber",
+        <PhoneNumber as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::PredefinedAttribute",
+        <PredefinedAttribute as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::Prompt",
+        <Prompt as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::Queue",
+        <Queue as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::QuickConnect",
+        <QuickConnect as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::RoutingProfile",
+        <RoutingProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::Rule",
+        <Rule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::SecurityKey",
+        <SecurityKey as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::SecurityProfile",
+        <SecurityProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::TaskTemplate",
+        <TaskTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::TrafficDistributionGroup",
+        <TrafficDistributionGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::User",
+        <User as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::UserHierarchyGroup",
+        <UserHierarchyGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::UserHierarchyStructure",
+        <UserHierarchyStructure as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::View",
+        <View as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::ViewVersion",
+        <ViewVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Connect::Workspace",
+        <Workspace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Contains information about an agent status.
 ///
 /// `AWS::Connect::AgentStatus`.
@@ -565,6 +705,23 @@ impl crate::typed::ResourceType for AgentStatus {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentStatusArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentStatusArn",
+            "Description",
+            "DisplayOrder",
+            "InstanceArn",
+            "LastModifiedRegion",
+            "LastModifiedTime",
+            "Name",
+            "ResetOrderNumber",
+            "State",
+            "Tags",
+            "Type",
+        ],
+        required: &["InstanceArn", "Name", "State"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -700,6 +857,11 @@ impl crate::typed::ResourceType for ApprovedOrigin {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceId", "Origin"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceId", "Origin"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["InstanceId", "Origin"],
+        required: &["InstanceId", "Origin"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -795,6 +957,20 @@ impl crate::typed::ResourceType for ContactFlow {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ContactFlowArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ContactFlowArn",
+            "Content",
+            "Description",
+            "InstanceArn",
+            "Name",
+            "State",
+            "Tags",
+            "Type",
+        ],
+        required: &["Content", "InstanceArn", "Name", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1021,6 +1197,22 @@ impl crate::typed::ResourceType for ContactFlowModule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ContactFlowModuleArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ContactFlowModuleArn",
+            "Content",
+            "Description",
+            "ExternalInvocationConfiguration",
+            "InstanceArn",
+            "Name",
+            "Settings",
+            "State",
+            "Status",
+            "Tags",
+        ],
+        required: &["Content", "InstanceArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1162,6 +1354,18 @@ impl crate::typed::ResourceType for ContactFlowModuleAlias {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContactFlowModuleId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ContactFlowModuleAliasARN"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AliasId",
+            "ContactFlowModuleAliasARN",
+            "ContactFlowModuleId",
+            "ContactFlowModuleVersion",
+            "Description",
+            "Name",
+        ],
+        required: &["ContactFlowModuleId", "ContactFlowModuleVersion", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1247,6 +1451,17 @@ impl crate::typed::ResourceType for ContactFlowModuleVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContactFlowModuleId", "Description"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ContactFlowModuleVersionARN"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ContactFlowModuleId",
+            "ContactFlowModuleVersionARN",
+            "Description",
+            "FlowModuleContentSha256",
+            "Version",
+        ],
+        required: &["ContactFlowModuleId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1333,6 +1548,17 @@ impl crate::typed::ResourceType for ContactFlowVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContactFlowId", "Description"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ContactFlowVersionARN"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ContactFlowId",
+            "ContactFlowVersionARN",
+            "Description",
+            "FlowContentSha256",
+            "Version",
+        ],
+        required: &["ContactFlowId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1514,6 +1740,24 @@ impl crate::typed::ResourceType for DataTable {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "Status"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceArn", "Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedTime",
+            "Description",
+            "InstanceArn",
+            "LastModifiedRegion",
+            "LastModifiedTime",
+            "LockVersion",
+            "Name",
+            "Status",
+            "Tags",
+            "TimeZone",
+            "ValueLockLevel",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1781,6 +2025,23 @@ impl crate::typed::ResourceType for DataTableAttribute {
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DataTableArn", "InstanceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["InstanceArn", "DataTableArn", "AttributeId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttributeId",
+            "DataTableArn",
+            "Description",
+            "InstanceArn",
+            "LastModifiedRegion",
+            "LastModifiedTime",
+            "LockVersion",
+            "Name",
+            "Primary",
+            "Validation",
+            "ValueType",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2130,6 +2391,11 @@ impl crate::typed::ResourceType for DataTableRecord {
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DataTableArn", "InstanceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["InstanceArn", "DataTableArn", "RecordId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DataTableArn", "DataTableRecord", "InstanceArn", "RecordId"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2326,6 +2592,19 @@ impl crate::typed::ResourceType for EmailAddress {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EmailAddress"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EmailAddressArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AliasConfigurations",
+            "Description",
+            "DisplayName",
+            "EmailAddress",
+            "EmailAddressArn",
+            "InstanceArn",
+            "Tags",
+        ],
+        required: &["EmailAddress", "InstanceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2548,6 +2827,24 @@ impl crate::typed::ResourceType for EvaluationForm {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EvaluationFormArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoEvaluationConfiguration",
+            "Description",
+            "EvaluationFormArn",
+            "InstanceArn",
+            "Items",
+            "LanguageConfiguration",
+            "ReviewConfiguration",
+            "ScoringStrategy",
+            "Status",
+            "Tags",
+            "TargetConfiguration",
+            "Title",
+        ],
+        required: &["InstanceArn", "Items", "Status", "Title"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4657,6 +4954,22 @@ impl crate::typed::ResourceType for HoursOfOperation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HoursOfOperationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ChildHoursOfOperations",
+            "Config",
+            "Description",
+            "HoursOfOperationArn",
+            "HoursOfOperationOverrides",
+            "InstanceArn",
+            "Name",
+            "ParentHoursOfOperations",
+            "Tags",
+            "TimeZone",
+        ],
+        required: &["Config", "InstanceArn", "Name", "TimeZone"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5257,6 +5570,22 @@ impl crate::typed::ResourceType for Instance {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DirectoryId", "IdentityManagementType", "InstanceAlias"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Attributes",
+            "CreatedTime",
+            "DirectoryId",
+            "Id",
+            "IdentityManagementType",
+            "InstanceAlias",
+            "InstanceStatus",
+            "ServiceRole",
+            "Tags",
+        ],
+        required: &["Attributes", "IdentityManagementType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5627,6 +5956,20 @@ impl crate::typed::ResourceType for InstanceStorageConfig {
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "ResourceType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["InstanceArn", "AssociationId", "ResourceType"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssociationId",
+            "InstanceArn",
+            "KinesisFirehoseConfig",
+            "KinesisStreamConfig",
+            "KinesisVideoStreamConfig",
+            "ResourceType",
+            "S3Config",
+            "StorageType",
+        ],
+        required: &["InstanceArn", "ResourceType", "StorageType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5922,6 +6265,16 @@ impl crate::typed::ResourceType for IntegrationAssociation {
         &["InstanceId", "IntegrationArn", "IntegrationType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["InstanceId", "IntegrationType", "IntegrationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "InstanceId",
+            "IntegrationArn",
+            "IntegrationAssociationId",
+            "IntegrationType",
+        ],
+        required: &["InstanceId", "IntegrationArn", "IntegrationType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6072,6 +6425,21 @@ impl crate::typed::ResourceType for Notification {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ExpiresAt", "InstanceArn", "Priority", "Recipients"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Content",
+            "CreatedAt",
+            "ExpiresAt",
+            "Id",
+            "InstanceArn",
+            "Priority",
+            "Recipients",
+            "Tags",
+        ],
+        required: &["Content", "InstanceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6427,6 +6795,21 @@ impl crate::typed::ResourceType for PhoneNumber {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CountryCode", "Prefix", "SourcePhoneNumberArn", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PhoneNumberArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Address",
+            "CountryCode",
+            "Description",
+            "PhoneNumberArn",
+            "Prefix",
+            "SourcePhoneNumberArn",
+            "Tags",
+            "TargetArn",
+            "Type",
+        ],
+        required: &["TargetArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6563,6 +6946,19 @@ impl crate::typed::ResourceType for PredefinedAttribute {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceArn", "Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttributeConfiguration",
+            "InstanceArn",
+            "LastModifiedRegion",
+            "LastModifiedTime",
+            "Name",
+            "Purposes",
+            "Values",
+        ],
+        required: &["InstanceArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6759,6 +7155,18 @@ impl crate::typed::ResourceType for Prompt {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PromptArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "InstanceArn",
+            "Name",
+            "PromptArn",
+            "S3Uri",
+            "Tags",
+        ],
+        required: &["InstanceArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6966,6 +7374,25 @@ impl crate::typed::ResourceType for Queue {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QueueArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalEmailAddresses",
+            "Description",
+            "HoursOfOperationArn",
+            "InstanceArn",
+            "MaxContacts",
+            "Name",
+            "OutboundCallerConfig",
+            "OutboundEmailConfig",
+            "QueueArn",
+            "QuickConnectArns",
+            "Status",
+            "Tags",
+            "Type",
+        ],
+        required: &["HoursOfOperationArn", "InstanceArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7238,6 +7665,19 @@ impl crate::typed::ResourceType for QuickConnect {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QuickConnectArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "InstanceArn",
+            "Name",
+            "QuickConnectArn",
+            "QuickConnectConfig",
+            "QuickConnectType",
+            "Tags",
+        ],
+        required: &["InstanceArn", "Name", "QuickConnectConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7594,6 +8034,28 @@ impl crate::typed::ResourceType for RoutingProfile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RoutingProfileArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentAvailabilityTimer",
+            "DefaultOutboundQueueArn",
+            "Description",
+            "InstanceArn",
+            "ManualAssignmentQueueConfigs",
+            "MediaConcurrencies",
+            "Name",
+            "QueueConfigs",
+            "RoutingProfileArn",
+            "Tags",
+        ],
+        required: &[
+            "DefaultOutboundQueueArn",
+            "Description",
+            "InstanceArn",
+            "MediaConcurrencies",
+            "Name",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7927,6 +8389,27 @@ impl crate::typed::ResourceType for Rule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "TriggerEventSource"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Actions",
+            "Function",
+            "InstanceArn",
+            "Name",
+            "PublishStatus",
+            "RuleArn",
+            "Tags",
+            "TriggerEventSource",
+        ],
+        required: &[
+            "Actions",
+            "Function",
+            "InstanceArn",
+            "Name",
+            "PublishStatus",
+            "TriggerEventSource",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8638,6 +9121,11 @@ impl crate::typed::ResourceType for SecurityKey {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceId", "Key"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceId", "AssociationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AssociationId", "InstanceId", "Key"],
+        required: &["InstanceId", "Key"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8868,6 +9356,27 @@ impl crate::typed::ResourceType for SecurityProfile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "SecurityProfileName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SecurityProfileArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowedAccessControlHierarchyGroupId",
+            "AllowedAccessControlTags",
+            "AllowedFlowModules",
+            "Applications",
+            "Description",
+            "GranularAccessControlConfiguration",
+            "HierarchyRestrictedResources",
+            "InstanceArn",
+            "LastModifiedRegion",
+            "LastModifiedTime",
+            "Permissions",
+            "SecurityProfileArn",
+            "SecurityProfileName",
+            "TagRestrictedResources",
+            "Tags",
+        ],
+        required: &["InstanceArn", "SecurityProfileName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9356,6 +9865,24 @@ impl crate::typed::ResourceType for TaskTemplate {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ClientToken",
+            "Constraints",
+            "ContactFlowArn",
+            "Defaults",
+            "Description",
+            "Fields",
+            "InstanceArn",
+            "Name",
+            "SelfAssignContactFlowArn",
+            "Status",
+            "Tags",
+        ],
+        required: &["InstanceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9801,6 +10328,19 @@ impl crate::typed::ResourceType for TrafficDistributionGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrafficDistributionGroupArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "InstanceArn",
+            "IsDefault",
+            "Name",
+            "Status",
+            "Tags",
+            "TrafficDistributionGroupArn",
+        ],
+        required: &["InstanceArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10077,6 +10617,34 @@ impl crate::typed::ResourceType for User {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AfterContactWorkConfigs",
+            "AutoAcceptConfigs",
+            "DirectoryUserId",
+            "HierarchyGroupArn",
+            "IdentityInfo",
+            "InstanceArn",
+            "Password",
+            "PersistentConnectionConfigs",
+            "PhoneConfig",
+            "PhoneNumberConfigs",
+            "RoutingProfileArn",
+            "SecurityProfileArns",
+            "Tags",
+            "UserArn",
+            "UserProficiencies",
+            "Username",
+            "VoiceEnhancementConfigs",
+        ],
+        required: &[
+            "InstanceArn",
+            "RoutingProfileArn",
+            "SecurityProfileArns",
+            "Username",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10691,6 +11259,17 @@ impl crate::typed::ResourceType for UserHierarchyGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ParentGroupArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserHierarchyGroupArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "InstanceArn",
+            "Name",
+            "ParentGroupArn",
+            "Tags",
+            "UserHierarchyGroupArn",
+        ],
+        required: &["InstanceArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10789,6 +11368,15 @@ impl crate::typed::ResourceType for UserHierarchyStructure {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserHierarchyStructureArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "InstanceArn",
+            "UserHierarchyStructure",
+            "UserHierarchyStructureArn",
+        ],
+        required: &["InstanceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11216,6 +11804,21 @@ impl crate::typed::ResourceType for View {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ViewArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Actions",
+            "Description",
+            "InstanceArn",
+            "Name",
+            "Tags",
+            "Template",
+            "ViewArn",
+            "ViewContentSha256",
+            "ViewId",
+        ],
+        required: &["Actions", "InstanceArn", "Name", "Template"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11351,6 +11954,17 @@ impl crate::typed::ResourceType for ViewVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ViewArn", "ViewContentSha256"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ViewVersionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Version",
+            "VersionDescription",
+            "ViewArn",
+            "ViewContentSha256",
+            "ViewVersionArn",
+        ],
+        required: &["ViewArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11520,6 +12134,24 @@ impl crate::typed::ResourceType for Workspace {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Associations",
+            "Description",
+            "Id",
+            "InstanceArn",
+            "Media",
+            "Name",
+            "Pages",
+            "Tags",
+            "Theme",
+            "Title",
+            "Visibility",
+        ],
+        required: &["InstanceArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Campaign as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::ConnectCampaigns::Campaign",
+    <Campaign as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Contains information about an outbound campaign.
 ///
 /// `AWS::ConnectCampaigns::Campaign`.
@@ -87,6 +93,23 @@ impl crate::typed::ResourceType for Campaign {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectInstanceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ConnectInstanceArn",
+            "DialerConfig",
+            "Name",
+            "OutboundCallConfig",
+            "Tags",
+        ],
+        required: &[
+            "ConnectInstanceArn",
+            "DialerConfig",
+            "Name",
+            "OutboundCallConfig",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Campaign as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::ConnectCampaignsV2::Campaign",
+    <Campaign as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates an outbound campaign.
 ///
 /// > - For users to be able to view or edit a campaign at a later date by using the Amazon Connect user interface, you must add the instance ID as a tag. For example, `{ "tags": {"owner": "arn:aws:connect:{REGION}:{AWS_ACCOUNT_ID}:instance/{CONNECT_INSTANCE_ID}"}}` . \> - After a campaign is created, you can't add/remove source. \> - Configuring maximum ring time is not supported for the Preview dial mode.
@@ -183,6 +189,24 @@ impl crate::typed::ResourceType for Campaign {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectInstanceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ChannelSubtypeConfig",
+            "CommunicationLimitsOverride",
+            "CommunicationTimeConfig",
+            "ConnectCampaignFlowArn",
+            "ConnectInstanceId",
+            "EntryLimitsConfig",
+            "Name",
+            "Schedule",
+            "Source",
+            "Tags",
+            "Type",
+        ],
+        required: &["ConnectInstanceId", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

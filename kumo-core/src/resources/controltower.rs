@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ControlTower::EnabledBaseline",
+        <EnabledBaseline as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ControlTower::EnabledControl",
+        <EnabledControl as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ControlTower::LandingZone",
+        <LandingZone as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Definition of AWS::ControlTower::EnabledBaseline Resource Type
 ///
 /// `AWS::ControlTower::EnabledBaseline`.
@@ -127,6 +143,18 @@ impl crate::typed::ResourceType for EnabledBaseline {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BaselineIdentifier", "TargetIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EnabledBaselineIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BaselineIdentifier",
+            "BaselineVersion",
+            "EnabledBaselineIdentifier",
+            "Parameters",
+            "Tags",
+            "TargetIdentifier",
+        ],
+        required: &["BaselineIdentifier", "BaselineVersion", "TargetIdentifier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -303,6 +331,16 @@ impl crate::typed::ResourceType for EnabledControl {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ControlIdentifier", "TargetIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TargetIdentifier", "ControlIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ControlIdentifier",
+            "Parameters",
+            "Tags",
+            "TargetIdentifier",
+        ],
+        required: &["ControlIdentifier", "TargetIdentifier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -445,6 +483,21 @@ impl crate::typed::ResourceType for LandingZone {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LandingZoneIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DriftStatus",
+            "LandingZoneIdentifier",
+            "LatestAvailableVersion",
+            "Manifest",
+            "RemediationTypes",
+            "Status",
+            "Tags",
+            "Version",
+        ],
+        required: &["Manifest", "Version"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

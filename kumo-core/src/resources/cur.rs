@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <ReportDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::CUR::ReportDefinition",
+    <ReportDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The definition of AWS Cost and Usage Report.
 ///
 /// You can specify the report name, time unit, report format, compression format, S3 bucket, additional artifacts, and schema elements in the definition.
@@ -149,6 +155,35 @@ impl crate::typed::ResourceType for ReportDefinition {
         "TimeUnit",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReportName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalArtifacts",
+            "AdditionalSchemaElements",
+            "BillingViewArn",
+            "Compression",
+            "Format",
+            "RefreshClosedReports",
+            "ReportName",
+            "ReportVersioning",
+            "S3Bucket",
+            "S3Prefix",
+            "S3Region",
+            "Tags",
+            "TimeUnit",
+        ],
+        required: &[
+            "Compression",
+            "Format",
+            "RefreshClosedReports",
+            "ReportName",
+            "ReportVersioning",
+            "S3Bucket",
+            "S3Prefix",
+            "S3Region",
+            "TimeUnit",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -122,6 +122,42 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::CustomerProfiles::CalculatedAttributeDefinition",
+        <CalculatedAttributeDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CustomerProfiles::Domain",
+        <Domain as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CustomerProfiles::EventStream",
+        <EventStream as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CustomerProfiles::EventTrigger",
+        <EventTrigger as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CustomerProfiles::Integration",
+        <Integration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CustomerProfiles::ObjectType",
+        <ObjectType as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CustomerProfiles::Recommender",
+        <Recommender as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::CustomerProfiles::SegmentDefinition",
+        <SegmentDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// A calculated attribute definition for Customer Profiles.
 ///
 /// `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
@@ -243,6 +279,30 @@ impl crate::typed::ResourceType for CalculatedAttributeDefinition {
         "UseHistoricalData",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "CalculatedAttributeName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttributeDetails",
+            "CalculatedAttributeName",
+            "Conditions",
+            "CreatedAt",
+            "Description",
+            "DisplayName",
+            "DomainName",
+            "LastUpdatedAt",
+            "Readiness",
+            "Statistic",
+            "Status",
+            "Tags",
+            "UseHistoricalData",
+        ],
+        required: &[
+            "AttributeDetails",
+            "CalculatedAttributeName",
+            "DomainName",
+            "Statistic",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -753,6 +813,23 @@ impl crate::typed::ResourceType for Domain {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "DataStore",
+            "DeadLetterQueueUrl",
+            "DefaultEncryptionKey",
+            "DefaultExpirationDays",
+            "DomainName",
+            "LastUpdatedAt",
+            "Matching",
+            "RuleBasedMatching",
+            "Stats",
+            "Tags",
+        ],
+        required: &["DefaultExpirationDays", "DomainName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1604,6 +1681,20 @@ impl crate::typed::ResourceType for EventStream {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "EventStreamName", "Uri"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "EventStreamName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "DestinationDetails",
+            "DomainName",
+            "EventStreamArn",
+            "EventStreamName",
+            "State",
+            "Tags",
+            "Uri",
+        ],
+        required: &["DomainName", "EventStreamName", "Uri"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1775,6 +1866,27 @@ impl crate::typed::ResourceType for EventTrigger {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "EventTriggerName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "EventTriggerName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "DomainName",
+            "EventTriggerConditions",
+            "EventTriggerLimits",
+            "EventTriggerName",
+            "LastUpdatedAt",
+            "ObjectTypeName",
+            "SegmentFilter",
+            "Tags",
+        ],
+        required: &[
+            "DomainName",
+            "EventTriggerConditions",
+            "EventTriggerName",
+            "ObjectTypeName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2280,6 +2392,22 @@ impl crate::typed::ResourceType for Integration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "Uri"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "Uri"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "DomainName",
+            "EventTriggerNames",
+            "FlowDefinition",
+            "LastUpdatedAt",
+            "ObjectTypeName",
+            "ObjectTypeNames",
+            "Scope",
+            "Tags",
+            "Uri",
+        ],
+        required: &["DomainName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3836,6 +3964,28 @@ impl crate::typed::ResourceType for ObjectType {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "ObjectTypeName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "ObjectTypeName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowProfileCreation",
+            "CreatedAt",
+            "Description",
+            "DomainName",
+            "EncryptionKey",
+            "ExpirationDays",
+            "Fields",
+            "Keys",
+            "LastUpdatedAt",
+            "MaxAvailableProfileObjectCount",
+            "MaxProfileObjectCount",
+            "ObjectTypeName",
+            "SourceLastUpdatedTimestampFormat",
+            "SourcePriority",
+            "Tags",
+            "TemplateId",
+        ],
+        required: &["Description", "DomainName", "ObjectTypeName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4303,6 +4453,25 @@ impl crate::typed::ResourceType for Recommender {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainName", "RecommenderName", "RecommenderRecipeName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "RecommenderName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "DomainName",
+            "FailureReason",
+            "LastUpdatedAt",
+            "LatestRecommenderUpdate",
+            "RecommenderArn",
+            "RecommenderConfig",
+            "RecommenderName",
+            "RecommenderRecipeName",
+            "Status",
+            "Tags",
+            "TrainingMetrics",
+        ],
+        required: &["DomainName", "RecommenderName", "RecommenderRecipeName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4644,6 +4813,23 @@ impl crate::typed::ResourceType for SegmentDefinition {
         "SegmentSqlQuery",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName", "SegmentDefinitionName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "DisplayName",
+            "DomainName",
+            "SegmentDefinitionArn",
+            "SegmentDefinitionName",
+            "SegmentGroups",
+            "SegmentSort",
+            "SegmentSqlQuery",
+            "SegmentType",
+            "Tags",
+        ],
+        required: &["DisplayName", "DomainName", "SegmentDefinitionName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

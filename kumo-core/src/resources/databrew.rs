@@ -96,6 +96,34 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::DataBrew::Dataset",
+        <Dataset as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataBrew::Job",
+        <Job as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataBrew::Project",
+        <Project as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataBrew::Recipe",
+        <Recipe as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataBrew::Ruleset",
+        <Ruleset as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataBrew::Schedule",
+        <Schedule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Specifies a new DataBrew dataset.
 ///
 /// `AWS::DataBrew::Dataset`.
@@ -184,6 +212,19 @@ impl crate::typed::ResourceType for Dataset {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Format",
+            "FormatOptions",
+            "Input",
+            "Name",
+            "PathOptions",
+            "Source",
+            "Tags",
+        ],
+        required: &["Input", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1403,6 +1444,32 @@ impl crate::typed::ResourceType for Job {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DataCatalogOutputs",
+            "DatabaseOutputs",
+            "DatasetName",
+            "EncryptionKeyArn",
+            "EncryptionMode",
+            "JobSample",
+            "LogSubscription",
+            "MaxCapacity",
+            "MaxRetries",
+            "Name",
+            "OutputLocation",
+            "Outputs",
+            "ProfileConfiguration",
+            "ProjectName",
+            "Recipe",
+            "RoleArn",
+            "Tags",
+            "Timeout",
+            "Type",
+            "ValidationConfigurations",
+        ],
+        required: &["Name", "RoleArn", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2609,6 +2676,18 @@ impl crate::typed::ResourceType for Project {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DatasetName",
+            "Name",
+            "RecipeName",
+            "RoleArn",
+            "Sample",
+            "Tags",
+        ],
+        required: &["DatasetName", "Name", "RecipeName", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2767,6 +2846,11 @@ impl crate::typed::ResourceType for Recipe {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "Name", "Steps", "Tags"],
+        required: &["Name", "Steps"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2995,6 +3079,11 @@ impl crate::typed::ResourceType for Ruleset {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "TargetArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "Name", "Rules", "Tags", "TargetArn"],
+        required: &["Name", "Rules", "TargetArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3360,6 +3449,11 @@ impl crate::typed::ResourceType for Schedule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CronExpression", "JobNames", "Name", "Tags"],
+        required: &["CronExpression", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Pipeline as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::DataPipeline::Pipeline",
+    <Pipeline as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The AWS::DataPipeline::Pipeline resource specifies a data pipeline that you can use to automate the movement and transformation of data.
 ///
 /// > AWS Data Pipeline is no longer available to new customers. Existing customers of AWS Data Pipeline can continue to use the service as normal. [Learn more](https://docs.aws.amazon.com/big-data/migrate-workloads-from-aws-data-pipeline/)
@@ -162,6 +168,20 @@ impl crate::typed::ResourceType for Pipeline {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PipelineId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Activate",
+            "Description",
+            "Name",
+            "ParameterObjects",
+            "ParameterValues",
+            "PipelineId",
+            "PipelineObjects",
+            "PipelineTags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

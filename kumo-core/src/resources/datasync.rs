@@ -187,6 +187,62 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::DataSync::Agent",
+        <Agent as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataSync::LocationAzureBlob",
+        <LocationAzureBlob as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataSync::LocationEFS",
+        <LocationEfs as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataSync::LocationFSxLustre",
+        <LocationFSxLustre as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataSync::LocationFSxONTAP",
+        <LocationFSxOntap as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataSync::LocationFSxOpenZFS",
+        <LocationFSxOpenZfs as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataSync::LocationFSxWindows",
+        <LocationFSxWindows as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataSync::LocationHDFS",
+        <LocationHdfs as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataSync::LocationNFS",
+        <LocationNfs as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataSync::LocationObjectStorage",
+        <LocationObjectStorage as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataSync::LocationS3",
+        <LocationS3 as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataSync::LocationSMB",
+        <LocationSmb as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataSync::Task",
+        <Task as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::DataSync::Agent` resource activates an AWS DataSync agent that you've deployed for storage discovery or data transfers.
 ///
 /// The activation process associates the agent with your AWS account .
@@ -345,6 +401,20 @@ impl crate::typed::ResourceType for Agent {
         "VpcEndpointId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActivationKey",
+            "AgentArn",
+            "AgentName",
+            "EndpointType",
+            "SecurityGroupArns",
+            "SubnetArns",
+            "Tags",
+            "VpcEndpointId",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -609,6 +679,25 @@ impl crate::typed::ResourceType for LocationAzureBlob {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AzureBlobContainerUrl"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentArns",
+            "AzureAccessTier",
+            "AzureBlobAuthenticationType",
+            "AzureBlobContainerUrl",
+            "AzureBlobSasConfiguration",
+            "AzureBlobType",
+            "CmkSecretConfig",
+            "CustomSecretConfig",
+            "LocationArn",
+            "LocationUri",
+            "ManagedSecretConfig",
+            "Subdirectory",
+            "Tags",
+        ],
+        required: &["AzureBlobAuthenticationType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -997,6 +1086,21 @@ impl crate::typed::ResourceType for LocationEfs {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Ec2Config", "EfsFilesystemArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessPointArn",
+            "Ec2Config",
+            "EfsFilesystemArn",
+            "FileSystemAccessRoleArn",
+            "InTransitEncryption",
+            "LocationArn",
+            "LocationUri",
+            "Subdirectory",
+            "Tags",
+        ],
+        required: &["Ec2Config"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1194,6 +1298,18 @@ impl crate::typed::ResourceType for LocationFSxLustre {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FsxFilesystemArn", "SecurityGroupArns"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "FsxFilesystemArn",
+            "LocationArn",
+            "LocationUri",
+            "SecurityGroupArns",
+            "Subdirectory",
+            "Tags",
+        ],
+        required: &["SecurityGroupArns"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1351,6 +1467,20 @@ impl crate::typed::ResourceType for LocationFSxOntap {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["SecurityGroupArns", "StorageVirtualMachineArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "FsxFilesystemArn",
+            "LocationArn",
+            "LocationUri",
+            "Protocol",
+            "SecurityGroupArns",
+            "StorageVirtualMachineArn",
+            "Subdirectory",
+            "Tags",
+        ],
+        required: &["SecurityGroupArns", "StorageVirtualMachineArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1949,6 +2079,19 @@ impl crate::typed::ResourceType for LocationFSxOpenZfs {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FsxFilesystemArn", "SecurityGroupArns"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "FsxFilesystemArn",
+            "LocationArn",
+            "LocationUri",
+            "Protocol",
+            "SecurityGroupArns",
+            "Subdirectory",
+            "Tags",
+        ],
+        required: &["Protocol", "SecurityGroupArns"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2283,6 +2426,24 @@ impl crate::typed::ResourceType for LocationFSxWindows {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FsxFilesystemArn", "SecurityGroupArns"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CmkSecretConfig",
+            "CustomSecretConfig",
+            "Domain",
+            "FsxFilesystemArn",
+            "LocationArn",
+            "LocationUri",
+            "ManagedSecretConfig",
+            "Password",
+            "SecurityGroupArns",
+            "Subdirectory",
+            "Tags",
+            "User",
+        ],
+        required: &["SecurityGroupArns", "User"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2676,6 +2837,30 @@ impl crate::typed::ResourceType for LocationHdfs {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentArns",
+            "AuthenticationType",
+            "BlockSize",
+            "CmkSecretConfig",
+            "CustomSecretConfig",
+            "KerberosKeytab",
+            "KerberosKrb5Conf",
+            "KerberosPrincipal",
+            "KmsKeyProviderUri",
+            "LocationArn",
+            "LocationUri",
+            "ManagedSecretConfig",
+            "NameNodes",
+            "QopConfiguration",
+            "ReplicationFactor",
+            "SimpleUser",
+            "Subdirectory",
+            "Tags",
+        ],
+        required: &["AgentArns", "AuthenticationType", "NameNodes"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3083,6 +3268,19 @@ impl crate::typed::ResourceType for LocationNfs {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "LocationArn",
+            "LocationUri",
+            "MountOptions",
+            "OnPremConfig",
+            "ServerHostname",
+            "Subdirectory",
+            "Tags",
+        ],
+        required: &["OnPremConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3482,6 +3680,27 @@ impl crate::typed::ResourceType for LocationObjectStorage {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BucketName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessKey",
+            "AgentArns",
+            "BucketName",
+            "CmkSecretConfig",
+            "CustomSecretConfig",
+            "LocationArn",
+            "LocationUri",
+            "ManagedSecretConfig",
+            "SecretKey",
+            "ServerCertificate",
+            "ServerHostname",
+            "ServerPort",
+            "ServerProtocol",
+            "Subdirectory",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3776,6 +3995,19 @@ impl crate::typed::ResourceType for LocationS3 {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["S3BucketArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "LocationArn",
+            "LocationUri",
+            "S3BucketArn",
+            "S3Config",
+            "S3StorageClass",
+            "Subdirectory",
+            "Tags",
+        ],
+        required: &["S3Config"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4164,6 +4396,30 @@ impl crate::typed::ResourceType for LocationSmb {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentArns",
+            "AuthenticationType",
+            "CmkSecretConfig",
+            "CustomSecretConfig",
+            "DnsIpAddresses",
+            "Domain",
+            "KerberosKeytab",
+            "KerberosKrb5Conf",
+            "KerberosPrincipal",
+            "LocationArn",
+            "LocationUri",
+            "ManagedSecretConfig",
+            "MountOptions",
+            "Password",
+            "ServerHostname",
+            "Subdirectory",
+            "Tags",
+            "User",
+        ],
+        required: &["AgentArns"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4621,6 +4877,28 @@ impl crate::typed::ResourceType for Task {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DestinationLocationArn", "SourceLocationArn", "TaskMode"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TaskArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CloudWatchLogGroupArn",
+            "DestinationLocationArn",
+            "DestinationNetworkInterfaceArns",
+            "Excludes",
+            "Includes",
+            "ManifestConfig",
+            "Name",
+            "Options",
+            "Schedule",
+            "SourceLocationArn",
+            "SourceNetworkInterfaceArns",
+            "Status",
+            "Tags",
+            "TaskArn",
+            "TaskMode",
+            "TaskReportConfig",
+        ],
+        required: &["DestinationLocationArn", "SourceLocationArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

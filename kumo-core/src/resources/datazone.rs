@@ -239,6 +239,78 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::DataZone::Connection",
+        <Connection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::DataSource",
+        <DataSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::Domain",
+        <Domain as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::DomainUnit",
+        <DomainUnit as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::Environment",
+        <Environment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::EnvironmentActions",
+        <EnvironmentActions as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::EnvironmentBlueprintConfiguration",
+        <EnvironmentBlueprintConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::EnvironmentProfile",
+        <EnvironmentProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::FormType",
+        <FormType as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::GroupProfile",
+        <GroupProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::Owner",
+        <Owner as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::PolicyGrant",
+        <PolicyGrant as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::Project",
+        <Project as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::ProjectMembership",
+        <ProjectMembership as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::ProjectProfile",
+        <ProjectProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::SubscriptionTarget",
+        <SubscriptionTarget as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DataZone::UserProfile",
+        <UserProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// In Amazon DataZone, a connection enables you to connect your resources (domains, projects, and environments) to external resources and services.
 ///
 /// `AWS::DataZone::Connection`.
@@ -400,6 +472,29 @@ impl crate::typed::ResourceType for Connection {
         "Scope",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "ConnectionId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AwsLocation",
+            "Configurations",
+            "ConnectionId",
+            "Description",
+            "DomainId",
+            "DomainIdentifier",
+            "DomainUnitId",
+            "EnableTrustedIdentityPropagation",
+            "EnvironmentId",
+            "EnvironmentIdentifier",
+            "EnvironmentUserRole",
+            "Name",
+            "ProjectId",
+            "ProjectIdentifier",
+            "Props",
+            "Scope",
+            "Type",
+        ],
+        required: &["DomainIdentifier", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -795,6 +890,36 @@ impl crate::typed::ResourceType for DataSource {
         "Type",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssetFormsInput",
+            "Configuration",
+            "ConnectionId",
+            "ConnectionIdentifier",
+            "CreatedAt",
+            "Description",
+            "DomainId",
+            "DomainIdentifier",
+            "EnableSetting",
+            "EnvironmentId",
+            "EnvironmentIdentifier",
+            "Id",
+            "LastRunAssetCount",
+            "LastRunAt",
+            "LastRunStatus",
+            "Name",
+            "ProjectId",
+            "ProjectIdentifier",
+            "PublishOnImport",
+            "Recommendation",
+            "Schedule",
+            "Status",
+            "Type",
+            "UpdatedAt",
+        ],
+        required: &["DomainIdentifier", "Name", "ProjectIdentifier", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1397,6 +1522,28 @@ impl crate::typed::ResourceType for Domain {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainVersion", "KmsKeyIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "Description",
+            "DomainExecutionRole",
+            "DomainVersion",
+            "Id",
+            "KmsKeyIdentifier",
+            "LastUpdatedAt",
+            "ManagedAccountId",
+            "Name",
+            "PortalUrl",
+            "RootDomainUnitId",
+            "ServiceRole",
+            "SingleSignOn",
+            "Status",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1669,6 +1816,22 @@ impl crate::typed::ResourceType for DomainUnit {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "ParentDomainUnitIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "DomainId",
+            "DomainIdentifier",
+            "Id",
+            "Identifier",
+            "LastUpdatedAt",
+            "Name",
+            "ParentDomainUnitId",
+            "ParentDomainUnitIdentifier",
+        ],
+        required: &["DomainIdentifier", "Name", "ParentDomainUnitIdentifier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1938,6 +2101,37 @@ impl crate::typed::ResourceType for Environment {
         "UserParameters",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AwsAccountId",
+            "AwsAccountRegion",
+            "CreatedAt",
+            "CreatedBy",
+            "DeploymentOrder",
+            "Description",
+            "DomainId",
+            "DomainIdentifier",
+            "EnvironmentAccountIdentifier",
+            "EnvironmentAccountRegion",
+            "EnvironmentBlueprintId",
+            "EnvironmentBlueprintIdentifier",
+            "EnvironmentConfigurationId",
+            "EnvironmentProfileId",
+            "EnvironmentProfileIdentifier",
+            "EnvironmentRoleArn",
+            "GlossaryTerms",
+            "Id",
+            "Name",
+            "ProjectId",
+            "ProjectIdentifier",
+            "Provider",
+            "Status",
+            "UpdatedAt",
+            "UserParameters",
+        ],
+        required: &["DomainIdentifier", "Name", "ProjectIdentifier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2196,6 +2390,21 @@ impl crate::typed::ResourceType for EnvironmentActions {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "EnvironmentIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "EnvironmentId", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "DomainId",
+            "DomainIdentifier",
+            "EnvironmentId",
+            "EnvironmentIdentifier",
+            "Id",
+            "Identifier",
+            "Name",
+            "Parameters",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2403,6 +2612,29 @@ impl crate::typed::ResourceType for EnvironmentBlueprintConfiguration {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "EnvironmentBlueprintIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "EnvironmentBlueprintId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "DomainId",
+            "DomainIdentifier",
+            "EnabledRegions",
+            "EnvironmentBlueprintId",
+            "EnvironmentBlueprintIdentifier",
+            "EnvironmentRolePermissionBoundary",
+            "GlobalParameters",
+            "ManageAccessRoleArn",
+            "ProvisioningConfigurations",
+            "ProvisioningRoleArn",
+            "RegionalParameters",
+            "UpdatedAt",
+        ],
+        required: &[
+            "DomainIdentifier",
+            "EnabledRegions",
+            "EnvironmentBlueprintIdentifier",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2594,6 +2826,34 @@ impl crate::typed::ResourceType for EnvironmentProfile {
         "ProjectIdentifier",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AwsAccountId",
+            "AwsAccountRegion",
+            "CreatedAt",
+            "CreatedBy",
+            "Description",
+            "DomainId",
+            "DomainIdentifier",
+            "EnvironmentBlueprintId",
+            "EnvironmentBlueprintIdentifier",
+            "Id",
+            "Name",
+            "ProjectId",
+            "ProjectIdentifier",
+            "UpdatedAt",
+            "UserParameters",
+        ],
+        required: &[
+            "AwsAccountId",
+            "AwsAccountRegion",
+            "DomainIdentifier",
+            "EnvironmentBlueprintIdentifier",
+            "Name",
+            "ProjectIdentifier",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2781,6 +3041,29 @@ impl crate::typed::ResourceType for FormType {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainIdentifier", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainIdentifier", "FormTypeIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "CreatedBy",
+            "Description",
+            "DomainId",
+            "DomainIdentifier",
+            "FormTypeIdentifier",
+            "Model",
+            "Name",
+            "OwningProjectId",
+            "OwningProjectIdentifier",
+            "Revision",
+            "Status",
+        ],
+        required: &[
+            "DomainIdentifier",
+            "Model",
+            "Name",
+            "OwningProjectIdentifier",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2984,6 +3267,21 @@ impl crate::typed::ResourceType for GroupProfile {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "GroupIdentifier", "RolePrincipalArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DomainId",
+            "DomainIdentifier",
+            "GroupIdentifier",
+            "GroupName",
+            "GroupType",
+            "Id",
+            "RolePrincipalArn",
+            "RolePrincipalId",
+            "Status",
+        ],
+        required: &["DomainIdentifier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3126,6 +3424,23 @@ impl crate::typed::ResourceType for Owner {
         "OwnerType",
         "OwnerIdentifier",
     ];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DomainIdentifier",
+            "EntityIdentifier",
+            "EntityType",
+            "Owner",
+            "OwnerIdentifier",
+            "OwnerType",
+        ],
+        required: &[
+            "DomainIdentifier",
+            "EntityIdentifier",
+            "EntityType",
+            "Owner",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3262,6 +3577,26 @@ impl crate::typed::ResourceType for PolicyGrant {
         "EntityType",
         "PolicyType",
     ];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "CreatedBy",
+            "Detail",
+            "DomainIdentifier",
+            "EntityIdentifier",
+            "EntityType",
+            "GrantId",
+            "PolicyType",
+            "Principal",
+        ],
+        required: &[
+            "DomainIdentifier",
+            "EntityIdentifier",
+            "EntityType",
+            "PolicyType",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3581,6 +3916,30 @@ impl crate::typed::ResourceType for Project {
         "ProjectProfileId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "CreatedBy",
+            "Description",
+            "DomainId",
+            "DomainIdentifier",
+            "DomainUnitId",
+            "GlossaryTerms",
+            "Id",
+            "LastUpdatedAt",
+            "MembershipAssignments",
+            "Name",
+            "ProjectCategory",
+            "ProjectExecutionRole",
+            "ProjectProfileId",
+            "ProjectProfileVersion",
+            "ProjectStatus",
+            "ResourceTags",
+            "UserParameters",
+        ],
+        required: &["DomainIdentifier", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3918,6 +4277,23 @@ impl crate::typed::ResourceType for ProjectMembership {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "Member", "ProjectIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainIdentifier", "ProjectIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Designation",
+            "DomainIdentifier",
+            "Member",
+            "MemberIdentifier",
+            "MemberIdentifierType",
+            "ProjectIdentifier",
+        ],
+        required: &[
+            "Designation",
+            "DomainIdentifier",
+            "Member",
+            "ProjectIdentifier",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4137,6 +4513,29 @@ impl crate::typed::ResourceType for ProjectProfile {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "UseDefaultConfigurations"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainIdentifier", "Identifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowCustomProjectResourceTags",
+            "CreatedAt",
+            "CreatedBy",
+            "Description",
+            "DomainId",
+            "DomainIdentifier",
+            "DomainUnitId",
+            "DomainUnitIdentifier",
+            "EnvironmentConfigurations",
+            "Id",
+            "Identifier",
+            "LastUpdatedAt",
+            "Name",
+            "ProjectResourceTags",
+            "ProjectResourceTagsDescription",
+            "Status",
+            "UseDefaultConfigurations",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4651,6 +5050,37 @@ impl crate::typed::ResourceType for SubscriptionTarget {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "EnvironmentIdentifier", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "EnvironmentId", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicableAssetTypes",
+            "AuthorizedPrincipals",
+            "CreatedAt",
+            "CreatedBy",
+            "DomainId",
+            "DomainIdentifier",
+            "EnvironmentId",
+            "EnvironmentIdentifier",
+            "Id",
+            "ManageAccessRole",
+            "Name",
+            "ProjectId",
+            "Provider",
+            "SubscriptionTargetConfig",
+            "Type",
+            "UpdatedAt",
+            "UpdatedBy",
+        ],
+        required: &[
+            "ApplicableAssetTypes",
+            "AuthorizedPrincipals",
+            "DomainIdentifier",
+            "EnvironmentIdentifier",
+            "Name",
+            "SubscriptionTargetConfig",
+            "Type",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4834,6 +5264,21 @@ impl crate::typed::ResourceType for UserProfile {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainIdentifier", "UserIdentifier", "UserType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Details",
+            "DomainId",
+            "DomainIdentifier",
+            "Id",
+            "SessionName",
+            "Status",
+            "Type",
+            "UserIdentifier",
+            "UserType",
+        ],
+        required: &["DomainIdentifier", "UserIdentifier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::DAX::Cluster",
+        <Cluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DAX::ParameterGroup",
+        <ParameterGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DAX::SubnetGroup",
+        <SubnetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a DAX cluster.
 ///
 /// All nodes in the cluster run the same DAX caching software.
@@ -282,6 +298,31 @@ impl crate::typed::ResourceType for Cluster {
         "SubnetGroupName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AvailabilityZones",
+            "ClusterDiscoveryEndpoint",
+            "ClusterDiscoveryEndpointURL",
+            "ClusterEndpointEncryptionType",
+            "ClusterName",
+            "Description",
+            "IAMRoleARN",
+            "Id",
+            "NetworkType",
+            "NodeType",
+            "NotificationTopicARN",
+            "ParameterGroupName",
+            "PreferredMaintenanceWindow",
+            "ReplicationFactor",
+            "SSESpecification",
+            "SecurityGroupIds",
+            "SubnetGroupName",
+            "Tags",
+        ],
+        required: &["IAMRoleARN", "NodeType", "ReplicationFactor"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -448,6 +489,16 @@ impl crate::typed::ResourceType for ParameterGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ParameterGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "Id",
+            "ParameterGroupName",
+            "ParameterNameValues",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -525,6 +576,11 @@ impl crate::typed::ResourceType for SubnetGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubnetGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "Id", "SubnetGroupName", "SubnetIds"],
+        required: &["SubnetIds"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -161,6 +161,54 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Deadline::Farm",
+        <Farm as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Deadline::Fleet",
+        <Fleet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Deadline::LicenseEndpoint",
+        <LicenseEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Deadline::Limit",
+        <Limit as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Deadline::MeteredProduct",
+        <MeteredProduct as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Deadline::Monitor",
+        <Monitor as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Deadline::Queue",
+        <Queue as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Deadline::QueueEnvironment",
+        <QueueEnvironment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Deadline::QueueFleetAssociation",
+        <QueueFleetAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Deadline::QueueLimitAssociation",
+        <QueueLimitAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Deadline::StorageProfile",
+        <StorageProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a farm to allow space for queues and fleets.
 ///
 /// Farms are the space where the components of your renders gather and are pieced together in the cloud. Farms contain budgets and allow you to enforce permissions. Deadline Cloud farms are a useful container for large projects.
@@ -259,6 +307,19 @@ impl crate::typed::ResourceType for Farm {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CostScaleFactor",
+            "Description",
+            "DisplayName",
+            "FarmId",
+            "KmsKeyArn",
+            "Tags",
+        ],
+        required: &["DisplayName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -434,6 +495,33 @@ impl crate::typed::ResourceType for Fleet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Capabilities",
+            "Configuration",
+            "Description",
+            "DisplayName",
+            "FarmId",
+            "FleetId",
+            "HostConfiguration",
+            "MaxWorkerCount",
+            "MinWorkerCount",
+            "RoleArn",
+            "Status",
+            "StatusMessage",
+            "Tags",
+            "WorkerCount",
+        ],
+        required: &[
+            "Configuration",
+            "DisplayName",
+            "FarmId",
+            "MaxWorkerCount",
+            "RoleArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -632,6 +720,21 @@ impl crate::typed::ResourceType for LicenseEndpoint {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SecurityGroupIds", "SubnetIds", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DnsName",
+            "LicenseEndpointId",
+            "SecurityGroupIds",
+            "Status",
+            "StatusMessage",
+            "SubnetIds",
+            "Tags",
+            "VpcId",
+        ],
+        required: &["SecurityGroupIds", "SubnetIds", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -779,6 +882,19 @@ impl crate::typed::ResourceType for Limit {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AmountRequirementName", "FarmId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FarmId", "LimitId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AmountRequirementName",
+            "CurrentCount",
+            "Description",
+            "DisplayName",
+            "FarmId",
+            "LimitId",
+            "MaxCount",
+        ],
+        required: &["AmountRequirementName", "DisplayName", "FarmId", "MaxCount"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -877,6 +993,18 @@ impl crate::typed::ResourceType for MeteredProduct {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LicenseEndpointId", "ProductId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Family",
+            "LicenseEndpointId",
+            "Port",
+            "ProductId",
+            "Vendor",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1006,6 +1134,27 @@ impl crate::typed::ResourceType for Monitor {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IdentityCenterInstanceArn", "IdentityCenterRegion"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DisplayName",
+            "IdentityCenterApplicationArn",
+            "IdentityCenterInstanceArn",
+            "IdentityCenterRegion",
+            "MonitorId",
+            "RoleArn",
+            "Subdomain",
+            "Tags",
+            "Url",
+        ],
+        required: &[
+            "DisplayName",
+            "IdentityCenterInstanceArn",
+            "RoleArn",
+            "Subdomain",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1253,6 +1402,25 @@ impl crate::typed::ResourceType for Queue {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowedStorageProfileIds",
+            "Arn",
+            "DefaultBudgetAction",
+            "Description",
+            "DisplayName",
+            "FarmId",
+            "JobAttachmentSettings",
+            "JobRunAsUser",
+            "QueueId",
+            "RequiredFileSystemLocationNames",
+            "RoleArn",
+            "SchedulingConfiguration",
+            "Tags",
+        ],
+        required: &["DisplayName", "FarmId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1537,6 +1705,19 @@ impl crate::typed::ResourceType for QueueEnvironment {
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId", "QueueId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["FarmId", "QueueId", "QueueEnvironmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "FarmId",
+            "Name",
+            "Priority",
+            "QueueEnvironmentId",
+            "QueueId",
+            "Template",
+            "TemplateType",
+        ],
+        required: &["FarmId", "Priority", "QueueId", "Template", "TemplateType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1621,6 +1802,11 @@ impl crate::typed::ResourceType for QueueFleetAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId", "FleetId", "QueueId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FarmId", "FleetId", "QueueId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["FarmId", "FleetId", "QueueId"],
+        required: &["FarmId", "FleetId", "QueueId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1668,6 +1854,11 @@ impl crate::typed::ResourceType for QueueLimitAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId", "LimitId", "QueueId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FarmId", "LimitId", "QueueId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["FarmId", "LimitId", "QueueId"],
+        required: &["FarmId", "LimitId", "QueueId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1735,6 +1926,17 @@ impl crate::typed::ResourceType for StorageProfile {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FarmId", "StorageProfileId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DisplayName",
+            "FarmId",
+            "FileSystemLocations",
+            "OsFamily",
+            "StorageProfileId",
+        ],
+        required: &["DisplayName", "FarmId", "OsFamily"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

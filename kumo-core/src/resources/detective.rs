@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Detective::Graph",
+        <Graph as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Detective::MemberInvitation",
+        <MemberInvitation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Detective::OrganizationAdmin",
+        <OrganizationAdmin as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::Detective::Graph` resource is an Amazon Detective resource type that creates a Detective behavior graph.
 ///
 /// The requesting account becomes the administrator account for the behavior graph.
@@ -121,6 +137,11 @@ impl crate::typed::ResourceType for Graph {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "AutoEnableMembers", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -254,6 +275,17 @@ impl crate::typed::ResourceType for MemberInvitation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GraphArn", "MemberId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GraphArn", "MemberId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DisableEmailNotification",
+            "GraphArn",
+            "MemberEmailAddress",
+            "MemberId",
+            "Message",
+        ],
+        required: &["GraphArn", "MemberEmailAddress", "MemberId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -301,6 +333,11 @@ impl crate::typed::ResourceType for OrganizationAdmin {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AccountId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AccountId", "GraphArn"],
+        required: &["AccountId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::DevOpsAgent::AgentSpace",
+        <AgentSpace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DevOpsAgent::Association",
+        <Association as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DevOpsAgent::PrivateConnection",
+        <PrivateConnection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DevOpsAgent::Service",
+        <Service as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::DevOpsAgent::AgentSpace` resource specifies an Agent Space for the AWS DevOps Agent Service.
 ///
 /// `AWS::DevOpsAgent::AgentSpace`.
@@ -180,6 +200,22 @@ impl crate::typed::ResourceType for AgentSpace {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentSpaceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentSpaceId",
+            "Arn",
+            "CreatedAt",
+            "Description",
+            "KmsKeyArn",
+            "Locale",
+            "Name",
+            "OperatorApp",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -466,6 +502,19 @@ impl crate::typed::ResourceType for Association {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AgentSpaceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentSpaceId", "AssociationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentSpaceId",
+            "AssociationId",
+            "Configuration",
+            "CreatedAt",
+            "LinkedAssociationIds",
+            "ServiceId",
+            "UpdatedAt",
+        ],
+        required: &["AgentSpaceId", "Configuration", "ServiceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -572,6 +621,19 @@ impl crate::typed::ResourceType for PrivateConnection {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectionConfiguration", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Certificate",
+            "CertificateExpiryTime",
+            "ConnectionConfiguration",
+            "Name",
+            "Status",
+            "Tags",
+        ],
+        required: &["ConnectionConfiguration", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -719,6 +781,20 @@ impl crate::typed::ResourceType for Service {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["KmsKeyArn", "ServiceDetails", "ServiceType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessibleResources",
+            "AdditionalServiceDetails",
+            "Arn",
+            "KmsKeyArn",
+            "ServiceDetails",
+            "ServiceId",
+            "ServiceType",
+            "Tags",
+        ],
+        required: &["ServiceType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::DevOpsGuru::LogAnomalyDetectionIntegration",
+        <LogAnomalyDetectionIntegration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DevOpsGuru::NotificationChannel",
+        <NotificationChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DevOpsGuru::ResourceCollection",
+        <ResourceCollection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Information about the integration of DevOps Guru with CloudWatch log groups for log anomaly detection.
 ///
 /// `AWS::DevOpsGuru::LogAnomalyDetectionIntegration`.
@@ -91,6 +107,11 @@ impl crate::typed::ResourceType for LogAnomalyDetectionIntegration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AccountId"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -154,6 +175,11 @@ impl crate::typed::ResourceType for NotificationChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Config"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Config", "Id"],
+        required: &["Config"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -410,6 +436,11 @@ impl crate::typed::ResourceType for ResourceCollection {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceCollectionType"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ResourceCollectionFilter", "ResourceCollectionType"],
+        required: &["ResourceCollectionFilter"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::DirectConnect::Connection",
+        <Connection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DirectConnect::DirectConnectGateway",
+        <DirectConnectGateway as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DirectConnect::DirectConnectGatewayAssociation",
+        <DirectConnectGatewayAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DirectConnect::Lag",
+        <Lag as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DirectConnect::PrivateVirtualInterface",
+        <PrivateVirtualInterface as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DirectConnect::PublicVirtualInterface",
+        <PublicVirtualInterface as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DirectConnect::TransitVirtualInterface",
+        <TransitVirtualInterface as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Resource Type definition for AWS::DirectConnect::Connection
 ///
 /// `AWS::DirectConnect::Connection`.
@@ -202,6 +234,22 @@ impl crate::typed::ResourceType for Connection {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Bandwidth", "Location", "ProviderName", "RequestMACSec"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Bandwidth",
+            "ConnectionArn",
+            "ConnectionId",
+            "ConnectionName",
+            "ConnectionState",
+            "LagId",
+            "Location",
+            "ProviderName",
+            "RequestMACSec",
+            "Tags",
+        ],
+        required: &["Bandwidth", "ConnectionName", "Location"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -335,6 +383,17 @@ impl crate::typed::ResourceType for DirectConnectGateway {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AmazonSideAsn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DirectConnectGatewayArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AmazonSideAsn",
+            "DirectConnectGatewayArn",
+            "DirectConnectGatewayId",
+            "DirectConnectGatewayName",
+            "Tags",
+        ],
+        required: &["DirectConnectGatewayName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -482,6 +541,17 @@ impl crate::typed::ResourceType for DirectConnectGatewayAssociation {
         "DirectConnectGatewayId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptDirectConnectGatewayAssociationProposalRoleArn",
+            "AllowedPrefixesToDirectConnectGateway",
+            "AssociatedGatewayId",
+            "AssociationId",
+            "DirectConnectGatewayId",
+        ],
+        required: &["AssociatedGatewayId", "DirectConnectGatewayId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -605,6 +675,22 @@ impl crate::typed::ResourceType for Lag {
         "RequestMACSec",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LagArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConnectionsBandwidth",
+            "LagArn",
+            "LagId",
+            "LagName",
+            "LagState",
+            "Location",
+            "MinimumLinks",
+            "ProviderName",
+            "RequestMACSec",
+            "Tags",
+        ],
+        required: &["ConnectionsBandwidth", "LagName", "Location"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -813,6 +899,24 @@ impl crate::typed::ResourceType for PrivateVirtualInterface {
         "Vlan",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VirtualInterfaceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllocatePrivateVirtualInterfaceRoleArn",
+            "BgpPeers",
+            "ConnectionId",
+            "DirectConnectGatewayId",
+            "EnableSiteLink",
+            "Mtu",
+            "Tags",
+            "VirtualGatewayId",
+            "VirtualInterfaceArn",
+            "VirtualInterfaceId",
+            "VirtualInterfaceName",
+            "Vlan",
+        ],
+        required: &["BgpPeers", "ConnectionId", "VirtualInterfaceName", "Vlan"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1059,6 +1163,21 @@ impl crate::typed::ResourceType for PublicVirtualInterface {
         "Vlan",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VirtualInterfaceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllocatePublicVirtualInterfaceRoleArn",
+            "BgpPeers",
+            "ConnectionId",
+            "RouteFilterPrefixes",
+            "Tags",
+            "VirtualInterfaceArn",
+            "VirtualInterfaceId",
+            "VirtualInterfaceName",
+            "Vlan",
+        ],
+        required: &["BgpPeers", "ConnectionId", "VirtualInterfaceName", "Vlan"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1318,6 +1437,29 @@ impl crate::typed::ResourceType for TransitVirtualInterface {
         "Vlan",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VirtualInterfaceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllocateTransitVirtualInterfaceRoleArn",
+            "BgpPeers",
+            "ConnectionId",
+            "DirectConnectGatewayId",
+            "EnableSiteLink",
+            "Mtu",
+            "Tags",
+            "VirtualInterfaceArn",
+            "VirtualInterfaceId",
+            "VirtualInterfaceName",
+            "Vlan",
+        ],
+        required: &[
+            "BgpPeers",
+            "ConnectionId",
+            "DirectConnectGatewayId",
+            "VirtualInterfaceName",
+            "Vlan",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

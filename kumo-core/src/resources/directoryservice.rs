@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::DirectoryService::MicrosoftAD",
+        <MicrosoftAd as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DirectoryService::SimpleAD",
+        <SimpleAd as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::DirectoryService::MicrosoftAD` resource specifies a Microsoft Active Directory in AWS so that your directory users and groups can access the AWS Management Console and AWS applications using their existing credentials.
 ///
 /// For more information, see [AWS Managed Microsoft AD](https://docs.aws.amazon.com/directoryservice/latest/admin-guide/directory_microsoft_ad.html) in the *Directory Service Admin Guide* .
@@ -150,6 +162,22 @@ impl crate::typed::ResourceType for MicrosoftAd {
         "VpcSettings",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Alias",
+            "CreateAlias",
+            "DnsIpAddresses",
+            "Edition",
+            "EnableSso",
+            "Id",
+            "Name",
+            "Password",
+            "ShortName",
+            "VpcSettings",
+        ],
+        required: &["Name", "Password", "VpcSettings"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -366,6 +394,24 @@ impl crate::typed::ResourceType for SimpleAd {
         "VpcSettings",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DirectoryId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Alias",
+            "CreateAlias",
+            "Description",
+            "DirectoryId",
+            "DnsIpAddresses",
+            "EnableSso",
+            "Name",
+            "Password",
+            "ShortName",
+            "Size",
+            "Tags",
+            "VpcSettings",
+        ],
+        required: &["Name", "Size", "VpcSettings"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

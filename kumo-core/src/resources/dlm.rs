@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <LifecyclePolicy as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::DLM::LifecyclePolicy",
+    <LifecyclePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Specifies a lifecycle policy, which is used to automate operations on Amazon EBS resources.
 ///
 /// The properties are required when you add a lifecycle policy and optional when you update a lifecycle policy.
@@ -231,6 +237,26 @@ impl crate::typed::ResourceType for LifecyclePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CopyTags",
+            "CreateInterval",
+            "CrossRegionCopyTargets",
+            "DefaultPolicy",
+            "Description",
+            "Exclusions",
+            "ExecutionRoleArn",
+            "ExtendDeletion",
+            "Id",
+            "PolicyDetails",
+            "RetainInterval",
+            "State",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -161,6 +161,54 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::DMS::Certificate",
+        <Certificate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DMS::DataMigration",
+        <DataMigration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DMS::DataProvider",
+        <DataProvider as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DMS::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DMS::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DMS::InstanceProfile",
+        <InstanceProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DMS::MigrationProject",
+        <MigrationProject as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DMS::ReplicationConfig",
+        <ReplicationConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DMS::ReplicationInstance",
+        <ReplicationInstance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DMS::ReplicationSubnetGroup",
+        <ReplicationSubnetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DMS::ReplicationTask",
+        <ReplicationTask as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::DMS::Certificate` resource creates an Secure Sockets Layer (SSL) certificate that encrypts connections between AWS DMS endpoints and the replication instance.
 ///
 /// `AWS::DMS::Certificate`.
@@ -240,6 +288,16 @@ impl crate::typed::ResourceType for Certificate {
         "CertificateWallet",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CertificateIdentifier",
+            "CertificatePem",
+            "CertificateWallet",
+            "Id",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -378,6 +436,26 @@ impl crate::typed::ResourceType for DataMigration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DataMigrationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DataMigrationArn",
+            "DataMigrationCreateTime",
+            "DataMigrationIdentifier",
+            "DataMigrationName",
+            "DataMigrationSettings",
+            "DataMigrationType",
+            "MigrationProjectIdentifier",
+            "ServiceAccessRoleArn",
+            "SourceDataSettings",
+            "Tags",
+        ],
+        required: &[
+            "DataMigrationType",
+            "MigrationProjectIdentifier",
+            "ServiceAccessRoleArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -708,6 +786,21 @@ impl crate::typed::ResourceType for DataProvider {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DataProviderArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DataProviderArn",
+            "DataProviderCreationTime",
+            "DataProviderIdentifier",
+            "DataProviderName",
+            "Description",
+            "Engine",
+            "ExactSettings",
+            "Settings",
+            "Tags",
+        ],
+        required: &["Engine"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2205,6 +2298,45 @@ impl crate::typed::ResourceType for Endpoint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyId", "ResourceIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CertificateArn",
+            "DatabaseName",
+            "DocDbSettings",
+            "DynamoDbSettings",
+            "ElasticsearchSettings",
+            "EndpointIdentifier",
+            "EndpointType",
+            "EngineName",
+            "ExternalId",
+            "ExtraConnectionAttributes",
+            "GcpMySQLSettings",
+            "IbmDb2Settings",
+            "Id",
+            "KafkaSettings",
+            "KinesisSettings",
+            "KmsKeyId",
+            "MicrosoftSqlServerSettings",
+            "MongoDbSettings",
+            "MySqlSettings",
+            "NeptuneSettings",
+            "OracleSettings",
+            "Password",
+            "Port",
+            "PostgreSqlSettings",
+            "RedisSettings",
+            "RedshiftSettings",
+            "ResourceIdentifier",
+            "S3Settings",
+            "ServerName",
+            "SslMode",
+            "SybaseSettings",
+            "Tags",
+            "Username",
+        ],
+        required: &["EndpointType", "EngineName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6211,6 +6343,20 @@ impl crate::typed::ResourceType for EventSubscription {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SourceIds", "SubscriptionName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Enabled",
+            "EventCategories",
+            "Id",
+            "SnsTopicArn",
+            "SourceIds",
+            "SourceType",
+            "SubscriptionName",
+            "Tags",
+        ],
+        required: &["SnsTopicArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6438,6 +6584,24 @@ impl crate::typed::ResourceType for InstanceProfile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceProfileArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AvailabilityZone",
+            "Description",
+            "InstanceProfileArn",
+            "InstanceProfileCreationTime",
+            "InstanceProfileIdentifier",
+            "InstanceProfileName",
+            "KmsKeyArn",
+            "NetworkType",
+            "PubliclyAccessible",
+            "SubnetGroupIdentifier",
+            "Tags",
+            "VpcSecurityGroups",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6719,6 +6883,25 @@ impl crate::typed::ResourceType for MigrationProject {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MigrationProjectArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "InstanceProfileArn",
+            "InstanceProfileIdentifier",
+            "InstanceProfileName",
+            "MigrationProjectArn",
+            "MigrationProjectCreationTime",
+            "MigrationProjectIdentifier",
+            "MigrationProjectName",
+            "SchemaConversionApplicationAttributes",
+            "SourceDataProviderDescriptors",
+            "Tags",
+            "TargetDataProviderDescriptors",
+            "TransformationRules",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7008,6 +7191,30 @@ impl crate::typed::ResourceType for ReplicationConfig {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReplicationConfigArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ComputeConfig",
+            "ReplicationConfigArn",
+            "ReplicationConfigIdentifier",
+            "ReplicationSettings",
+            "ReplicationType",
+            "ResourceIdentifier",
+            "SourceEndpointArn",
+            "SupplementalSettings",
+            "TableMappings",
+            "Tags",
+            "TargetEndpointArn",
+        ],
+        required: &[
+            "ComputeConfig",
+            "ReplicationConfigIdentifier",
+            "ReplicationType",
+            "SourceEndpointArn",
+            "TableMappings",
+            "TargetEndpointArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7508,6 +7715,32 @@ impl crate::typed::ResourceType for ReplicationInstance {
         "ResourceIdentifier",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllocatedStorage",
+            "AllowMajorVersionUpgrade",
+            "AutoMinorVersionUpgrade",
+            "AvailabilityZone",
+            "DnsNameServers",
+            "EngineVersion",
+            "Id",
+            "KmsKeyId",
+            "MultiAZ",
+            "NetworkType",
+            "PreferredMaintenanceWindow",
+            "PubliclyAccessible",
+            "ReplicationInstanceClass",
+            "ReplicationInstanceIdentifier",
+            "ReplicationInstancePrivateIpAddresses",
+            "ReplicationInstancePublicIpAddresses",
+            "ReplicationSubnetGroupIdentifier",
+            "ResourceIdentifier",
+            "Tags",
+            "VpcSecurityGroupIds",
+        ],
+        required: &["ReplicationInstanceClass"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7650,6 +7883,17 @@ impl crate::typed::ResourceType for ReplicationSubnetGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ReplicationSubnetGroupIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Id",
+            "ReplicationSubnetGroupDescription",
+            "ReplicationSubnetGroupIdentifier",
+            "SubnetIds",
+            "Tags",
+        ],
+        required: &["ReplicationSubnetGroupDescription", "SubnetIds"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7877,6 +8121,32 @@ impl crate::typed::ResourceType for ReplicationTask {
         "TargetEndpointArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CdcStartPosition",
+            "CdcStartTime",
+            "CdcStopPosition",
+            "Id",
+            "MigrationType",
+            "ReplicationInstanceArn",
+            "ReplicationTaskIdentifier",
+            "ReplicationTaskSettings",
+            "ResourceIdentifier",
+            "SourceEndpointArn",
+            "TableMappings",
+            "Tags",
+            "TargetEndpointArn",
+            "TaskData",
+        ],
+        required: &[
+            "MigrationType",
+            "ReplicationInstanceArn",
+            "SourceEndpointArn",
+            "TableMappings",
+            "TargetEndpointArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -96,6 +96,34 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::DocDB::DBCluster",
+        <DbCluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DocDB::DBClusterParameterGroup",
+        <DbClusterParameterGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DocDB::DBInstance",
+        <DbInstance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DocDB::DBSubnetGroup",
+        <DbSubnetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DocDB::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DocDB::GlobalCluster",
+        <GlobalCluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::DocDB::DBCluster` Amazon DocumentDB (with MongoDB compatibility) resource describes a DBCluster.
 ///
 /// Amazon DocumentDB is a fully managed, MongoDB-compatible document database engine. For more information, see [DBCluster](https://docs.aws.amazon.com/documentdb/latest/developerguide/API_DBCluster.html) in the *Amazon DocumentDB Developer Guide* .
@@ -636,6 +664,46 @@ impl crate::typed::ResourceType for DbCluster {
         "StorageEncrypted",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AvailabilityZones",
+            "BackupRetentionPeriod",
+            "ClusterResourceId",
+            "CopyTagsToSnapshot",
+            "DBClusterIdentifier",
+            "DBClusterParameterGroupName",
+            "DBSubnetGroupName",
+            "DeletionProtection",
+            "EnableCloudwatchLogsExports",
+            "Endpoint",
+            "EngineVersion",
+            "GlobalClusterIdentifier",
+            "Id",
+            "KmsKeyId",
+            "ManageMasterUserPassword",
+            "MasterUserPassword",
+            "MasterUserSecretKmsKeyId",
+            "MasterUsername",
+            "NetworkType",
+            "Port",
+            "PreferredBackupWindow",
+            "PreferredMaintenanceWindow",
+            "ReadEndpoint",
+            "RestoreToTime",
+            "RestoreType",
+            "RotateMasterUserPassword",
+            "ServerlessV2ScalingConfiguration",
+            "SnapshotIdentifier",
+            "SourceDBClusterIdentifier",
+            "StorageEncrypted",
+            "StorageType",
+            "Tags",
+            "UseLatestRestorableTime",
+            "VpcSecurityGroupIds",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -846,6 +914,11 @@ impl crate::typed::ResourceType for DbClusterParameterGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Family", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "Family", "Id", "Name", "Parameters", "Tags"],
+        required: &["Description", "Family", "Parameters"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1075,6 +1148,25 @@ impl crate::typed::ResourceType for DbInstance {
         "DBInstanceIdentifier",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoMinorVersionUpgrade",
+            "AvailabilityZone",
+            "CACertificateIdentifier",
+            "CertificateRotationRestart",
+            "DBClusterIdentifier",
+            "DBInstanceClass",
+            "DBInstanceIdentifier",
+            "EnablePerformanceInsights",
+            "Endpoint",
+            "Id",
+            "Port",
+            "PreferredMaintenanceWindow",
+            "Tags",
+        ],
+        required: &["DBClusterIdentifier", "DBInstanceClass"],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1212,6 +1304,17 @@ impl crate::typed::ResourceType for DbSubnetGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DBSubnetGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DBSubnetGroupDescription",
+            "DBSubnetGroupName",
+            "Id",
+            "SubnetIds",
+            "Tags",
+        ],
+        required: &["DBSubnetGroupDescription", "SubnetIds"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1373,6 +1476,19 @@ impl crate::typed::ResourceType for EventSubscription {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SnsTopicArn", "SubscriptionName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Enabled",
+            "EventCategories",
+            "Id",
+            "SnsTopicArn",
+            "SourceIds",
+            "SourceType",
+            "SubscriptionName",
+        ],
+        required: &["SnsTopicArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1519,6 +1635,21 @@ impl crate::typed::ResourceType for GlobalCluster {
         "StorageEncrypted",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalClusterIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DeletionProtection",
+            "Engine",
+            "EngineVersion",
+            "GlobalClusterArn",
+            "GlobalClusterIdentifier",
+            "GlobalClusterResourceId",
+            "SourceDBClusterIdentifier",
+            "StorageEncrypted",
+            "Tags",
+        ],
+        required: &["GlobalClusterIdentifier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::DocDBElastic::Cluster",
+    <Cluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a new Amazon DocumentDB elastic cluster and returns its cluster structure.
 ///
 /// `AWS::DocDBElastic::Cluster`.
@@ -193,6 +199,34 @@ impl crate::typed::ResourceType for Cluster {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdminUserName", "AuthType", "ClusterName", "KmsKeyId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdminUserName",
+            "AdminUserPassword",
+            "AuthType",
+            "BackupRetentionPeriod",
+            "ClusterArn",
+            "ClusterEndpoint",
+            "ClusterName",
+            "KmsKeyId",
+            "PreferredBackupWindow",
+            "PreferredMaintenanceWindow",
+            "ShardCapacity",
+            "ShardCount",
+            "ShardInstanceCount",
+            "SubnetIds",
+            "Tags",
+            "VpcSecurityGroupIds",
+        ],
+        required: &[
+            "AdminUserName",
+            "AuthType",
+            "ClusterName",
+            "ShardCapacity",
+            "ShardCount",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

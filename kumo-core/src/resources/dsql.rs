@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Cluster as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::DSQL::Cluster",
+    <Cluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `AWS::DSQL::Cluster` resource specifies an cluster.
 ///
 /// You can use this resource to create, modify, and manage clusters.
@@ -160,6 +166,26 @@ impl crate::typed::ResourceType for Cluster {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Identifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "DeletionProtectionEnabled",
+            "EncryptionDetails",
+            "Endpoint",
+            "Identifier",
+            "KmsEncryptionKey",
+            "MultiRegionProperties",
+            "PolicyDocument",
+            "PolicyVersion",
+            "ResourceArn",
+            "Status",
+            "Tags",
+            "VpcEndpoint",
+            "VpcEndpointServiceName",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

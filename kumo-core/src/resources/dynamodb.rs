@@ -41,6 +41,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::DynamoDB::GlobalTable",
+        <GlobalTable as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::DynamoDB::Table",
+        <Table as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::DynamoDB::GlobalTable` resource enables you to create and manage a Version 2019.11.21 global table.
 ///
 /// This resource cannot be used to create or manage a Version 2017.11.29 global table. For more information, see [Global tables](https://docs.aws.amazon.com//amazondynamodb/latest/developerguide/GlobalTables.html) .
@@ -409,6 +421,33 @@ impl crate::typed::ResourceType for GlobalTable {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TableName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AttributeDefinitions",
+            "BillingMode",
+            "GlobalSecondaryIndexes",
+            "GlobalTableSourceArn",
+            "GlobalTableWitnesses",
+            "KeySchema",
+            "LocalSecondaryIndexes",
+            "MultiRegionConsistency",
+            "ReadOnDemandThroughputSettings",
+            "ReadProvisionedThroughputSettings",
+            "Replicas",
+            "SSESpecification",
+            "StreamArn",
+            "StreamSpecification",
+            "TableId",
+            "TableName",
+            "TimeToLiveSpecification",
+            "WarmThroughput",
+            "WriteOnDemandThroughputSettings",
+            "WriteProvisionedThroughputSettings",
+        ],
+        required: &["Replicas"],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -2353,6 +2392,34 @@ impl crate::typed::ResourceType for Table {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ImportSourceSpecification", "TableName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AttributeDefinitions",
+            "BillingMode",
+            "ContributorInsightsSpecification",
+            "DeletionProtectionEnabled",
+            "GlobalSecondaryIndexes",
+            "ImportSourceSpecification",
+            "KeySchema",
+            "KinesisStreamSpecification",
+            "LocalSecondaryIndexes",
+            "OnDemandThroughput",
+            "PointInTimeRecoverySpecification",
+            "ProvisionedThroughput",
+            "ResourcePolicy",
+            "SSESpecification",
+            "StreamArn",
+            "StreamSpecification",
+            "TableClass",
+            "TableName",
+            "Tags",
+            "TimeToLiveSpecification",
+            "WarmThroughput",
+        ],
+        required: &["KeySchema"],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {

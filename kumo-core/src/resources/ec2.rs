@@ -470,6 +470,123 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ("AWS::EC2::VolumeAttachment", <VolumeAttachment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    ("AWS::EC2::CapacityManagerDataExport", <CapacityManagerDataExport as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::CapacityReservation", <CapacityReservation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::CapacityReservationFleet", <CapacityReservationFleet as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::CarrierGateway", <CarrierGateway as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::ClientVpnAuthorizationRule", <ClientVpnAuthorizationRule as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::ClientVpnEndpoint", <ClientVpnEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::ClientVpnRoute", <ClientVpnRoute as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::ClientVpnTargetNetworkAssociation", <ClientVpnTargetNetworkAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::CustomerGateway", <CustomerGateway as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::DHCPOptions", <DhcpOptions as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::EC2Fleet", <Ec2Fleet as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::EIP", <Eip as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::EIPAssociation", <EipAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::EgressOnlyInternetGateway", <EgressOnlyInternetGateway as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::EnclaveCertificateIamRoleAssociation", <EnclaveCertificateIamRoleAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::FlowLog", <FlowLog as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::GatewayRouteTableAssociation", <GatewayRouteTableAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::Host", <Host as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::IPAM", <Ipam as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::IPAMAllocation", <IpamAllocation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::IPAMPool", <IpamPool as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::IPAMPoolCidr", <IpamPoolCidr as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::IPAMPrefixListResolver", <IpamPrefixListResolver as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::IPAMPrefixListResolverTarget", <IpamPrefixListResolverTarget as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::IPAMResourceDiscovery", <IpamResourceDiscovery as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::IPAMResourceDiscoveryAssociation", <IpamResourceDiscoveryAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::IPAMScope", <IpamScope as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::Instance", <Instance as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::InstanceConnectEndpoint", <InstanceConnectEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::InternetGateway", <InternetGateway as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::IpPoolRouteTableAssociation", <IpPoolRouteTableAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::KeyPair", <KeyPair as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::LaunchTemplate", <LaunchTemplate as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::LocalGatewayRoute", <LocalGatewayRoute as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::LocalGatewayRouteTable", <LocalGatewayRouteTable as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::LocalGatewayRouteTableVPCAssociation", <LocalGatewayRouteTableVpcAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation", <LocalGatewayRouteTableVirtualInterfaceGroupAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::LocalGatewayVirtualInterface", <LocalGatewayVirtualInterface as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::LocalGatewayVirtualInterfaceGroup", <LocalGatewayVirtualInterfaceGroup as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::NatGateway", <NatGateway as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::NetworkAcl", <NetworkAcl as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::NetworkAclEntry", <NetworkAclEntry as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::NetworkInsightsAccessScope", <NetworkInsightsAccessScope as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::NetworkInsightsAccessScopeAnalysis", <NetworkInsightsAccessScopeAnalysis as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::NetworkInsightsAnalysis", <NetworkInsightsAnalysis as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::NetworkInsightsPath", <NetworkInsightsPath as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::NetworkInterface", <NetworkInterface as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::NetworkInterfaceAttachment", <NetworkInterfaceAttachment as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::NetworkInterfacePermission", <NetworkInterfacePermission as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::NetworkPerformanceMetricSubscription", <NetworkPerformanceMetricSubscription as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::PlacementGroup", <PlacementGroup as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::PrefixList", <PrefixList as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::Route", <Route as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::RouteServer", <RouteServer as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::RouteServerAssociation", <RouteServerAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::RouteServerEndpoint", <RouteServerEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::RouteServerPeer", <RouteServerPeer as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::RouteServerPropagation", <RouteServerPropagation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::RouteTable", <RouteTable as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::SecurityGroup", <SecurityGroup as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::SecurityGroupEgress", <SecurityGroupEgress as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::SecurityGroupIngress", <SecurityGroupIngress as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::SecurityGroupVpcAssociation", <SecurityGroupVpcAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::SnapshotBlockPublicAccess", <SnapshotBlockPublicAccess as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::SpotFleet", <SpotFleet as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::SqlHaStandbyDetectedInstance", <SqlHaStandbyDetectedInstance as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::Subnet", <Subnet as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::SubnetCidrBlock", <SubnetCidrBlock as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::SubnetNetworkAclAssociation", <SubnetNetworkAclAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::SubnetRouteTableAssociation", <SubnetRouteTableAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TrafficMirrorFilter", <TrafficMirrorFilter as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TrafficMirrorFilterRule", <TrafficMirrorFilterRule as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TrafficMirrorSession", <TrafficMirrorSession as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TrafficMirrorTarget", <TrafficMirrorTarget as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGateway", <TransitGateway as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayAttachment", <TransitGatewayAttachment as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayConnect", <TransitGatewayConnect as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayConnectPeer", <TransitGatewayConnectPeer as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayMeteringPolicy", <TransitGatewayMeteringPolicy as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayMeteringPolicyEntry", <TransitGatewayMeteringPolicyEntry as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayMulticastDomain", <TransitGatewayMulticastDomain as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayMulticastDomainAssociation", <TransitGatewayMulticastDomainAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayMulticastGroupMember", <TransitGatewayMulticastGroupMember as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayMulticastGroupSource", <TransitGatewayMulticastGroupSource as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayPeeringAttachment", <TransitGatewayPeeringAttachment as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayRoute", <TransitGatewayRoute as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayRouteTable", <TransitGatewayRouteTable as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayRouteTableAssociation", <TransitGatewayRouteTableAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayRouteTablePropagation", <TransitGatewayRouteTablePropagation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::TransitGatewayVpcAttachment", <TransitGatewayVpcAttachment as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPC", <Vpc as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPCBlockPublicAccessExclusion", <VpcBlockPublicAccessExclusion as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPCBlockPublicAccessOptions", <VpcBlockPublicAccessOptions as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPCCidrBlock", <VpcCidrBlock as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPCDHCPOptionsAssociation", <VpcdhcpOptionsAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPCEncryptionControl", <VpcEncryptionControl as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPCEndpoint", <VpcEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPCEndpointConnectionNotification", <VpcEndpointConnectionNotification as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPCEndpointService", <VpcEndpointService as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPCEndpointServicePermissions", <VpcEndpointServicePermissions as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPCGatewayAttachment", <VpcGatewayAttachment as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPCPeeringConnection", <VpcPeeringConnection as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPNConcentrator", <VpnConcentrator as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPNConnection", <VpnConnection as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPNConnectionRoute", <VpnConnectionRoute as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPNGateway", <VpnGateway as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VPNGatewayRoutePropagation", <VpnGatewayRoutePropagation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VerifiedAccessEndpoint", <VerifiedAccessEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VerifiedAccessGroup", <VerifiedAccessGroup as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VerifiedAccessInstance", <VerifiedAccessInstance as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VerifiedAccessTrustProvider", <VerifiedAccessTrustProvider as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::Volume", <Volume as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::EC2::VolumeAttachment", <VolumeAttachment as crate::typed::ResourceType>::PROPERTY_NAMES),
+];
+
 /// Creates a new data export configuration for EC2 Capacity Manager.
 ///
 /// This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
@@ -541,6 +658,18 @@ impl crate::typed::ResourceType for CapacityManagerDataExport {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["OutputFormat", "S3BucketName", "S3BucketPrefix", "Schedule"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CapacityManagerDataExportId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CapacityManagerDataExportId",
+            "OutputFormat",
+            "S3BucketName",
+            "S3BucketPrefix",
+            "Schedule",
+            "Tags",
+        ],
+        required: &["OutputFormat", "S3BucketName", "Schedule"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -895,6 +1024,40 @@ impl crate::typed::ResourceType for CapacityReservation {
         "Tenancy",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AvailabilityZone",
+            "AvailabilityZoneId",
+            "AvailableInstanceCount",
+            "CapacityAllocationSet",
+            "CapacityReservationArn",
+            "CapacityReservationFleetId",
+            "CommitmentInfo",
+            "CreateDate",
+            "DeliveryPreference",
+            "EbsOptimized",
+            "EndDate",
+            "EndDateType",
+            "EphemeralStorage",
+            "Id",
+            "InstanceCount",
+            "InstanceMatchCriteria",
+            "InstancePlatform",
+            "InstanceType",
+            "OutPostArn",
+            "OwnerId",
+            "PlacementGroupArn",
+            "ReservationType",
+            "StartDate",
+            "State",
+            "TagSpecifications",
+            "Tenancy",
+            "TotalInstanceCount",
+            "UnusedReservationBillingOwnerId",
+        ],
+        required: &["InstanceCount", "InstancePlatform", "InstanceType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1420,6 +1583,22 @@ impl crate::typed::ResourceType for CapacityReservationFleet {
         "Tenancy",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CapacityReservationFleetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllocationStrategy",
+            "CapacityReservationFleetId",
+            "EndDate",
+            "InstanceMatchCriteria",
+            "InstanceTypeSpecifications",
+            "NoRemoveEndDate",
+            "RemoveEndDate",
+            "TagSpecifications",
+            "Tenancy",
+            "TotalTargetCapacity",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1806,6 +1985,11 @@ impl crate::typed::ResourceType for CarrierGateway {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CarrierGatewayId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CarrierGatewayId", "OwnerId", "State", "Tags", "VpcId"],
+        required: &["VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1985,6 +2169,18 @@ impl crate::typed::ResourceType for ClientVpnAuthorizationRule {
         "TargetNetworkCidr",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessGroupId",
+            "AuthorizeAllGroups",
+            "ClientVpnEndpointId",
+            "Description",
+            "Id",
+            "TargetNetworkCidr",
+        ],
+        required: &["ClientVpnEndpointId", "TargetNetworkCidr"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2325,6 +2521,38 @@ impl crate::typed::ResourceType for ClientVpnEndpoint {
         "TransportProtocol",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AuthenticationOptions",
+            "ClientCidrBlock",
+            "ClientConnectOptions",
+            "ClientLoginBannerOptions",
+            "ClientRouteEnforcementOptions",
+            "ConnectionLogOptions",
+            "Description",
+            "DisconnectOnSessionTimeout",
+            "DnsServers",
+            "EndpointIpAddressType",
+            "Id",
+            "SecurityGroupIds",
+            "SelfServicePortal",
+            "ServerCertificateArn",
+            "SessionTimeoutHours",
+            "SplitTunnel",
+            "TagSpecifications",
+            "TrafficIpAddressType",
+            "TransitGatewayConfiguration",
+            "TransportProtocol",
+            "VpcId",
+            "VpnPort",
+        ],
+        required: &[
+            "AuthenticationOptions",
+            "ConnectionLogOptions",
+            "ServerCertificateArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2864,6 +3092,17 @@ impl crate::typed::ResourceType for ClientVpnRoute {
         "TargetVpcSubnetId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ClientVpnEndpointId",
+            "Description",
+            "DestinationCidrBlock",
+            "Id",
+            "TargetVpcSubnetId",
+        ],
+        required: &["ClientVpnEndpointId", "DestinationCidrBlock"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2961,6 +3200,17 @@ impl crate::typed::ResourceType for ClientVpnTargetNetworkAssociation {
         "SubnetId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AvailabilityZone",
+            "AvailabilityZoneId",
+            "ClientVpnEndpointId",
+            "Id",
+            "SubnetId",
+        ],
+        required: &["ClientVpnEndpointId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3108,6 +3358,20 @@ impl crate::typed::ResourceType for CustomerGateway {
         "Type",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CustomerGatewayId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BgpAsn",
+            "BgpAsnExtended",
+            "CertificateArn",
+            "CustomerGatewayId",
+            "DeviceName",
+            "IpAddress",
+            "Tags",
+            "Type",
+        ],
+        required: &["IpAddress", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3305,6 +3569,20 @@ impl crate::typed::ResourceType for DhcpOptions {
         "NtpServers",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DhcpOptionsId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DhcpOptionsId",
+            "DomainName",
+            "DomainNameServers",
+            "Ipv6AddressPreferredLeaseTime",
+            "NetbiosNameServers",
+            "NetbiosNodeType",
+            "NtpServers",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3596,6 +3874,26 @@ impl crate::typed::ResourceType for Ec2Fleet {
         "ValidUntil",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FleetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Context",
+            "ExcessCapacityTerminationPolicy",
+            "FleetId",
+            "LaunchTemplateConfigs",
+            "OnDemandOptions",
+            "ReplaceUnhealthyInstances",
+            "ReservedCapacityOptions",
+            "SpotOptions",
+            "TagSpecifications",
+            "TargetCapacitySpecification",
+            "TerminateInstancesWithExpiration",
+            "Type",
+            "ValidFrom",
+            "ValidUntil",
+        ],
+        required: &["LaunchTemplateConfigs", "TargetCapacitySpecification"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7262,6 +7560,22 @@ impl crate::typed::ResourceType for Eip {
         "TransferAddress",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PublicIp", "AllocationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Address",
+            "AllocationId",
+            "Domain",
+            "InstanceId",
+            "IpamPoolId",
+            "NetworkBorderGroup",
+            "PublicIp",
+            "PublicIpv4Pool",
+            "Tags",
+            "TransferAddress",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7438,6 +7752,18 @@ impl crate::typed::ResourceType for EipAssociation {
         "PrivateIpAddress",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllocationId",
+            "EIP",
+            "Id",
+            "InstanceId",
+            "NetworkInterfaceId",
+            "PrivateIpAddress",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7515,6 +7841,11 @@ impl crate::typed::ResourceType for EgressOnlyInternetGateway {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "Tags", "VpcId"],
+        required: &["VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7611,6 +7942,17 @@ impl crate::typed::ResourceType for EnclaveCertificateIamRoleAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CertificateArn", "RoleArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateArn", "RoleArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CertificateArn",
+            "CertificateS3BucketName",
+            "CertificateS3ObjectKey",
+            "EncryptionKmsKeyId",
+            "RoleArn",
+        ],
+        required: &["CertificateArn", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7872,6 +8214,25 @@ impl crate::typed::ResourceType for FlowLog {
         "TrafficType",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DeliverCrossAccountRole",
+            "DeliverLogsPermissionArn",
+            "DestinationOptions",
+            "Id",
+            "LogDestination",
+            "LogDestinationType",
+            "LogFormat",
+            "LogGroupName",
+            "MaxAggregationInterval",
+            "ResourceId",
+            "ResourceType",
+            "Tags",
+            "TrafficType",
+        ],
+        required: &["ResourceId", "ResourceType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8092,6 +8453,11 @@ impl crate::typed::ResourceType for GatewayRouteTableAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GatewayId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GatewayId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AssociationId", "GatewayId", "RouteTableId"],
+        required: &["GatewayId", "RouteTableId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8273,6 +8639,22 @@ impl crate::typed::ResourceType for Host {
         "OutpostArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HostId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssetId",
+            "AutoPlacement",
+            "AvailabilityZone",
+            "HostId",
+            "HostMaintenance",
+            "HostRecovery",
+            "InstanceFamily",
+            "InstanceType",
+            "OutpostArn",
+            "Tags",
+        ],
+        required: &["AvailabilityZone"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8532,6 +8914,27 @@ impl crate::typed::ResourceType for Ipam {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DefaultResourceDiscoveryAssociationId",
+            "DefaultResourceDiscoveryId",
+            "DefaultResourceDiscoveryOrganizationalUnitExclusions",
+            "Description",
+            "EnablePrivateGua",
+            "IpamId",
+            "MeteredAccount",
+            "OperatingRegions",
+            "PrivateDefaultScopeId",
+            "PublicDefaultScopeId",
+            "ResourceDiscoveryAssociationCount",
+            "ScopeCount",
+            "Tags",
+            "Tier",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8809,6 +9212,17 @@ impl crate::typed::ResourceType for IpamAllocation {
         &["Cidr", "Description", "IpamPoolId", "NetmaskLength"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["IpamPoolId", "IpamPoolAllocationId", "Cidr"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Cidr",
+            "Description",
+            "IpamPoolAllocationId",
+            "IpamPoolId",
+            "NetmaskLength",
+        ],
+        required: &["IpamPoolId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9100,6 +9514,36 @@ impl crate::typed::ResourceType for IpamPool {
         "SourceResource",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamPoolId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AddressFamily",
+            "AllocationDefaultNetmaskLength",
+            "AllocationMaxNetmaskLength",
+            "AllocationMinNetmaskLength",
+            "AllocationResourceTags",
+            "Arn",
+            "AutoImport",
+            "AwsService",
+            "Description",
+            "IpamArn",
+            "IpamPoolId",
+            "IpamScopeArn",
+            "IpamScopeId",
+            "IpamScopeType",
+            "Locale",
+            "PoolDepth",
+            "ProvisionedCidrs",
+            "PublicIpSource",
+            "PubliclyAdvertisable",
+            "SourceIpamPoolId",
+            "SourceResource",
+            "State",
+            "StateMessage",
+            "Tags",
+        ],
+        required: &["AddressFamily", "IpamScopeId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9336,6 +9780,17 @@ impl crate::typed::ResourceType for IpamPoolCidr {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Cidr", "IpamPoolId", "NetmaskLength"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamPoolId", "IpamPoolCidrId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Cidr",
+            "IpamPoolCidrId",
+            "IpamPoolId",
+            "NetmaskLength",
+            "State",
+        ],
+        required: &["IpamPoolId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9455,6 +9910,20 @@ impl crate::typed::ResourceType for IpamPrefixListResolver {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AddressFamily", "IpamId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamPrefixListResolverId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AddressFamily",
+            "Description",
+            "IpamArn",
+            "IpamId",
+            "IpamPrefixListResolverArn",
+            "IpamPrefixListResolverId",
+            "Rules",
+            "Tags",
+        ],
+        required: &["AddressFamily"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9871,6 +10340,25 @@ impl crate::typed::ResourceType for IpamPrefixListResolverTarget {
         "PrefixListRegion",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamPrefixListResolverTargetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DesiredVersion",
+            "IpamPrefixListResolverId",
+            "IpamPrefixListResolverTargetArn",
+            "IpamPrefixListResolverTargetId",
+            "PrefixListId",
+            "PrefixListRegion",
+            "Tags",
+            "TrackLatestVersion",
+        ],
+        required: &[
+            "IpamPrefixListResolverId",
+            "PrefixListId",
+            "PrefixListRegion",
+            "TrackLatestVersion",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10034,6 +10522,22 @@ impl crate::typed::ResourceType for IpamResourceDiscovery {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamResourceDiscoveryId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "IpamResourceDiscoveryArn",
+            "IpamResourceDiscoveryId",
+            "IpamResourceDiscoveryRegion",
+            "IsDefault",
+            "OperatingRegions",
+            "OrganizationalUnitExclusions",
+            "OwnerId",
+            "State",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10260,6 +10764,23 @@ impl crate::typed::ResourceType for IpamResourceDiscoveryAssociation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IpamId", "IpamResourceDiscoveryId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamResourceDiscoveryAssociationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "IpamArn",
+            "IpamId",
+            "IpamRegion",
+            "IpamResourceDiscoveryAssociationArn",
+            "IpamResourceDiscoveryAssociationId",
+            "IpamResourceDiscoveryId",
+            "IsDefault",
+            "OwnerId",
+            "ResourceDiscoveryStatus",
+            "State",
+            "Tags",
+        ],
+        required: &["IpamId", "IpamResourceDiscoveryId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10465,6 +10986,22 @@ impl crate::typed::ResourceType for IpamScope {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IpamId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpamScopeId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "ExternalAuthorityConfiguration",
+            "IpamArn",
+            "IpamId",
+            "IpamScopeId",
+            "IpamScopeType",
+            "IsDefault",
+            "PoolCount",
+            "Tags",
+        ],
+        required: &["IpamId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11316,6 +11853,60 @@ impl crate::typed::ResourceType for Instance {
         "SubnetId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalInfo",
+            "Affinity",
+            "AvailabilityZone",
+            "BlockDeviceMappings",
+            "CpuOptions",
+            "CreditSpecification",
+            "DisableApiTermination",
+            "EbsOptimized",
+            "ElasticGpuSpecifications",
+            "ElasticInferenceAccelerators",
+            "EnclaveOptions",
+            "HibernationOptions",
+            "HostId",
+            "HostResourceGroupArn",
+            "IamInstanceProfile",
+            "ImageId",
+            "InstanceId",
+            "InstanceInitiatedShutdownBehavior",
+            "InstanceType",
+            "Ipv6AddressCount",
+            "Ipv6Addresses",
+            "KernelId",
+            "KeyName",
+            "LaunchTemplate",
+            "LicenseSpecifications",
+            "MetadataOptions",
+            "Monitoring",
+            "NetworkInterfaces",
+            "PlacementGroupName",
+            "PrivateDnsName",
+            "PrivateDnsNameOptions",
+            "PrivateIp",
+            "PrivateIpAddress",
+            "PropagateTagsToVolumeOnCreation",
+            "PublicDnsName",
+            "PublicIp",
+            "RamdiskId",
+            "SecurityGroupIds",
+            "SecurityGroups",
+            "SourceDestCheck",
+            "SsmAssociations",
+            "State",
+            "SubnetId",
+            "Tags",
+            "Tenancy",
+            "UserData",
+            "Volumes",
+            "VpcId",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -12916,6 +13507,28 @@ impl crate::typed::ResourceType for InstanceConnectEndpoint {
         "SubnetId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AvailabilityZone",
+            "AvailabilityZoneId",
+            "ClientToken",
+            "CreatedAt",
+            "Id",
+            "InstanceConnectEndpointArn",
+            "NetworkInterfaceIds",
+            "OwnerId",
+            "PreserveClientIp",
+            "PublicDnsNames",
+            "SecurityGroupIds",
+            "State",
+            "StateMessage",
+            "SubnetId",
+            "Tags",
+            "VpcId",
+        ],
+        required: &["SubnetId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13090,6 +13703,11 @@ impl crate::typed::ResourceType for InternetGateway {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InternetGatewayId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["InternetGatewayId", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13178,6 +13796,11 @@ impl crate::typed::ResourceType for IpPoolRouteTableAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PublicIpv4Pool", "RouteTableId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AssociationId", "PublicIpv4Pool", "RouteTableId"],
+        required: &["PublicIpv4Pool", "RouteTableId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13319,6 +13942,19 @@ impl crate::typed::ResourceType for KeyPair {
         "Tags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "KeyFingerprint",
+            "KeyFormat",
+            "KeyName",
+            "KeyPairId",
+            "KeyType",
+            "PublicKeyMaterial",
+            "Tags",
+        ],
+        required: &["KeyName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -13515,6 +14151,19 @@ impl crate::typed::ResourceType for LaunchTemplate {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LaunchTemplateName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LaunchTemplateId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DefaultVersionNumber",
+            "LatestVersionNumber",
+            "LaunchTemplateData",
+            "LaunchTemplateId",
+            "LaunchTemplateName",
+            "TagSpecifications",
+            "VersionDescription",
+        ],
+        required: &["LaunchTemplateData"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17714,6 +18363,18 @@ impl crate::typed::ResourceType for LocalGatewayRoute {
         &["DestinationCidrBlock", "LocalGatewayRouteTableId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["DestinationCidrBlock", "LocalGatewayRouteTableId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DestinationCidrBlock",
+            "LocalGatewayRouteTableId",
+            "LocalGatewayVirtualInterfaceGroupId",
+            "NetworkInterfaceId",
+            "State",
+            "Type",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17810,6 +18471,20 @@ impl crate::typed::ResourceType for LocalGatewayRouteTable {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LocalGatewayId", "Mode"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocalGatewayRouteTableId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "LocalGatewayId",
+            "LocalGatewayRouteTableArn",
+            "LocalGatewayRouteTableId",
+            "Mode",
+            "OutpostArn",
+            "OwnerId",
+            "State",
+            "Tags",
+        ],
+        required: &["LocalGatewayId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17987,6 +18662,18 @@ impl crate::typed::ResourceType for LocalGatewayRouteTableVpcAssociation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LocalGatewayRouteTableId", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocalGatewayRouteTableVpcAssociationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "LocalGatewayId",
+            "LocalGatewayRouteTableId",
+            "LocalGatewayRouteTableVpcAssociationId",
+            "State",
+            "Tags",
+            "VpcId",
+        ],
+        required: &["LocalGatewayRouteTableId", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18148,6 +18835,23 @@ impl crate::typed::ResourceType for LocalGatewayRouteTableVirtualInterfaceGroupA
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["LocalGatewayRouteTableVirtualInterfaceGroupAssociationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "LocalGatewayId",
+            "LocalGatewayRouteTableArn",
+            "LocalGatewayRouteTableId",
+            "LocalGatewayRouteTableVirtualInterfaceGroupAssociationId",
+            "LocalGatewayVirtualInterfaceGroupId",
+            "OwnerId",
+            "State",
+            "Tags",
+        ],
+        required: &[
+            "LocalGatewayRouteTableId",
+            "LocalGatewayVirtualInterfaceGroupId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18353,6 +19057,31 @@ impl crate::typed::ResourceType for LocalGatewayVirtualInterface {
         "Vlan",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocalGatewayVirtualInterfaceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConfigurationState",
+            "LocalAddress",
+            "LocalBgpAsn",
+            "LocalGatewayId",
+            "LocalGatewayVirtualInterfaceGroupId",
+            "LocalGatewayVirtualInterfaceId",
+            "OutpostLagId",
+            "OwnerId",
+            "PeerAddress",
+            "PeerBgpAsn",
+            "PeerBgpAsnExtended",
+            "Tags",
+            "Vlan",
+        ],
+        required: &[
+            "LocalAddress",
+            "LocalGatewayVirtualInterfaceGroupId",
+            "OutpostLagId",
+            "PeerAddress",
+            "Vlan",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18534,6 +19263,21 @@ impl crate::typed::ResourceType for LocalGatewayVirtualInterfaceGroup {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["LocalBgpAsn", "LocalBgpAsnExtended", "LocalGatewayId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocalGatewayVirtualInterfaceGroupId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConfigurationState",
+            "LocalBgpAsn",
+            "LocalBgpAsnExtended",
+            "LocalGatewayId",
+            "LocalGatewayVirtualInterfaceGroupArn",
+            "LocalGatewayVirtualInterfaceGroupId",
+            "LocalGatewayVirtualInterfaceIds",
+            "OwnerId",
+            "Tags",
+        ],
+        required: &["LocalGatewayId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18879,6 +19623,29 @@ impl crate::typed::ResourceType for NatGateway {
         "VpcId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NatGatewayId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllocationId",
+            "AutoProvisionZones",
+            "AutoScalingIps",
+            "AvailabilityMode",
+            "AvailabilityZoneAddresses",
+            "ConnectivityType",
+            "EniId",
+            "MaxDrainDurationSeconds",
+            "NatGatewayId",
+            "PrivateIpAddress",
+            "RouteTableId",
+            "SecondaryAllocationIds",
+            "SecondaryPrivateIpAddressCount",
+            "SecondaryPrivateIpAddresses",
+            "SubnetId",
+            "Tags",
+            "VpcId",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -19114,6 +19881,11 @@ impl crate::typed::ResourceType for NetworkAcl {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "Tags", "VpcId"],
+        required: &["VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -19281,6 +20053,22 @@ impl crate::typed::ResourceType for NetworkAclEntry {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Egress", "NetworkAclId", "RuleNumber"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CidrBlock",
+            "Egress",
+            "Icmp",
+            "Id",
+            "Ipv6CidrBlock",
+            "NetworkAclId",
+            "PortRange",
+            "Protocol",
+            "RuleAction",
+            "RuleNumber",
+        ],
+        required: &["NetworkAclId", "Protocol", "RuleAction", "RuleNumber"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -19492,6 +20280,19 @@ impl crate::typed::ResourceType for NetworkInsightsAccessScope {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ExcludePaths", "MatchPaths"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NetworkInsightsAccessScopeId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedDate",
+            "ExcludePaths",
+            "MatchPaths",
+            "NetworkInsightsAccessScopeArn",
+            "NetworkInsightsAccessScopeId",
+            "Tags",
+            "UpdatedDate",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -19949,6 +20750,22 @@ impl crate::typed::ResourceType for NetworkInsightsAccessScopeAnalysis {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NetworkInsightsAccessScopeId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NetworkInsightsAccessScopeAnalysisId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AnalyzedEniCount",
+            "EndDate",
+            "FindingsFound",
+            "NetworkInsightsAccessScopeAnalysisArn",
+            "NetworkInsightsAccessScopeAnalysisId",
+            "NetworkInsightsAccessScopeId",
+            "StartDate",
+            "Status",
+            "StatusMessage",
+            "Tags",
+        ],
+        required: &["NetworkInsightsAccessScopeId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -20156,6 +20973,28 @@ impl crate::typed::ResourceType for NetworkInsightsAnalysis {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["FilterInArns", "FilterOutArns", "NetworkInsightsPathId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NetworkInsightsAnalysisId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalAccounts",
+            "AlternatePathHints",
+            "Explanations",
+            "FilterInArns",
+            "FilterOutArns",
+            "ForwardPathComponents",
+            "NetworkInsightsAnalysisArn",
+            "NetworkInsightsAnalysisId",
+            "NetworkInsightsPathId",
+            "NetworkPathFound",
+            "ReturnPathComponents",
+            "StartDate",
+            "Status",
+            "StatusMessage",
+            "SuggestedAccounts",
+            "Tags",
+        ],
+        required: &["NetworkInsightsPathId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -20442,6 +21281,26 @@ impl crate::typed::ResourceType for NetworkInsightsPath {
         "SourceIp",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NetworkInsightsPathId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedDate",
+            "Destination",
+            "DestinationArn",
+            "DestinationIp",
+            "DestinationPort",
+            "FilterAtDestination",
+            "FilterAtSource",
+            "NetworkInsightsPathArn",
+            "NetworkInsightsPathId",
+            "Protocol",
+            "Source",
+            "SourceArn",
+            "SourceIp",
+            "Tags",
+        ],
+        required: &["Protocol", "Source"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -20956,6 +21815,36 @@ impl crate::typed::ResourceType for NetworkInterface {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InterfaceType", "PrivateIpAddress", "SubnetId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConnectionTrackingSpecification",
+            "Description",
+            "EnablePrimaryIpv6",
+            "GroupSet",
+            "Id",
+            "InterfaceType",
+            "Ipv4PrefixCount",
+            "Ipv4Prefixes",
+            "Ipv6AddressCount",
+            "Ipv6Addresses",
+            "Ipv6PrefixCount",
+            "Ipv6Prefixes",
+            "PrimaryIpv6Address",
+            "PrimaryPrivateIpAddress",
+            "PrivateIpAddress",
+            "PrivateIpAddresses",
+            "PublicIpDnsHostnameTypeSpecification",
+            "PublicIpDnsNameOptions",
+            "SecondaryPrivateIpAddressCount",
+            "SecondaryPrivateIpAddresses",
+            "SourceDestCheck",
+            "SubnetId",
+            "Tags",
+            "VpcId",
+        ],
+        required: &["SubnetId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -21322,6 +22211,19 @@ impl crate::typed::ResourceType for NetworkInterfaceAttachment {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DeviceIndex", "InstanceId", "NetworkInterfaceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttachmentId",
+            "DeleteOnTermination",
+            "DeviceIndex",
+            "EnaQueueCount",
+            "EnaSrdSpecification",
+            "InstanceId",
+            "NetworkInterfaceId",
+        ],
+        required: &["DeviceIndex", "InstanceId", "NetworkInterfaceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -21481,6 +22383,11 @@ impl crate::typed::ResourceType for NetworkInterfacePermission {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AwsAccountId", "NetworkInterfaceId", "Permission"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AwsAccountId", "Id", "NetworkInterfaceId", "Permission"],
+        required: &["AwsAccountId", "NetworkInterfaceId", "Permission"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -21538,6 +22445,11 @@ impl crate::typed::ResourceType for NetworkPerformanceMetricSubscription {
         &["Destination", "Metric", "Source", "Statistic"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["Source", "Destination", "Metric", "Statistic"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Destination", "Metric", "Source", "Statistic"],
+        required: &["Destination", "Metric", "Source", "Statistic"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -21655,6 +22567,17 @@ impl crate::typed::ResourceType for PlacementGroup {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["PartitionCount", "SpreadLevel", "Strategy", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "GroupName",
+            "PartitionCount",
+            "SpreadLevel",
+            "Strategy",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -21832,6 +22755,21 @@ impl crate::typed::ResourceType for PrefixList {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PrefixListId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AddressFamily",
+            "Arn",
+            "Entries",
+            "MaxEntries",
+            "OwnerId",
+            "PrefixListId",
+            "PrefixListName",
+            "Tags",
+            "Version",
+        ],
+        required: &["AddressFamily", "PrefixListName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22193,6 +23131,28 @@ impl crate::typed::ResourceType for Route {
         "RouteTableId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RouteTableId", "CidrBlock"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CarrierGatewayId",
+            "CidrBlock",
+            "CoreNetworkArn",
+            "DestinationCidrBlock",
+            "DestinationIpv6CidrBlock",
+            "DestinationPrefixListId",
+            "EgressOnlyInternetGatewayId",
+            "GatewayId",
+            "InstanceId",
+            "LocalGatewayId",
+            "NatGatewayId",
+            "NetworkInterfaceId",
+            "RouteTableId",
+            "TransitGatewayId",
+            "VpcEndpointId",
+            "VpcPeeringConnectionId",
+        ],
+        required: &["RouteTableId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22312,6 +23272,19 @@ impl crate::typed::ResourceType for RouteServer {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AmazonSideAsn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AmazonSideAsn",
+            "Arn",
+            "Id",
+            "PersistRoutes",
+            "PersistRoutesDuration",
+            "SnsNotificationsEnabled",
+            "Tags",
+        ],
+        required: &["AmazonSideAsn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22421,6 +23394,11 @@ impl crate::typed::ResourceType for RouteServerAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RouteServerId", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RouteServerId", "VpcId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["RouteServerId", "VpcId"],
+        required: &["RouteServerId", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22493,6 +23471,20 @@ impl crate::typed::ResourceType for RouteServerEndpoint {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RouteServerId", "SubnetId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "EniAddress",
+            "EniId",
+            "Id",
+            "RouteServerId",
+            "SubnetId",
+            "Tags",
+            "VpcId",
+        ],
+        required: &["RouteServerId", "SubnetId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22638,6 +23630,23 @@ impl crate::typed::ResourceType for RouteServerPeer {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["BgpOptions", "PeerAddress", "RouteServerEndpointId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "BgpOptions",
+            "EndpointEniAddress",
+            "EndpointEniId",
+            "Id",
+            "PeerAddress",
+            "RouteServerEndpointId",
+            "RouteServerId",
+            "SubnetId",
+            "Tags",
+            "VpcId",
+        ],
+        required: &["BgpOptions", "PeerAddress", "RouteServerEndpointId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22841,6 +23850,11 @@ impl crate::typed::ResourceType for RouteServerPropagation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RouteServerId", "RouteTableId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RouteServerId", "RouteTableId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["RouteServerId", "RouteTableId"],
+        required: &["RouteServerId", "RouteTableId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22905,6 +23919,11 @@ impl crate::typed::ResourceType for RouteTable {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RouteTableId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["RouteTableId", "Tags", "VpcId"],
+        required: &["VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23095,6 +24114,20 @@ impl crate::typed::ResourceType for SecurityGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupDescription", "GroupName", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "GroupDescription",
+            "GroupId",
+            "GroupName",
+            "Id",
+            "SecurityGroupEgress",
+            "SecurityGroupIngress",
+            "Tags",
+            "VpcId",
+        ],
+        required: &["GroupDescription"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23630,6 +24663,22 @@ impl crate::typed::ResourceType for SecurityGroupEgress {
         "ToPort",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CidrIp",
+            "CidrIpv6",
+            "Description",
+            "DestinationPrefixListId",
+            "DestinationSecurityGroupId",
+            "FromPort",
+            "GroupId",
+            "Id",
+            "IpProtocol",
+            "ToPort",
+        ],
+        required: &["GroupId", "IpProtocol"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23880,6 +24929,25 @@ impl crate::typed::ResourceType for SecurityGroupIngress {
         "ToPort",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CidrIp",
+            "CidrIpv6",
+            "Description",
+            "FromPort",
+            "GroupId",
+            "GroupName",
+            "Id",
+            "IpProtocol",
+            "SourcePrefixListId",
+            "SourceSecurityGroupId",
+            "SourceSecurityGroupName",
+            "SourceSecurityGroupOwnerId",
+            "ToPort",
+        ],
+        required: &["IpProtocol"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23941,6 +25009,11 @@ impl crate::typed::ResourceType for SecurityGroupVpcAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupId", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GroupId", "VpcId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["GroupId", "State", "StateReason", "VpcId", "VpcOwnerId"],
+        required: &["GroupId", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -24012,6 +25085,11 @@ impl crate::typed::ResourceType for SnapshotBlockPublicAccess {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AccountId", "State"],
+        required: &["State"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -24133,6 +25211,11 @@ impl crate::typed::ResourceType for SpotFleet {
         "SpotFleetRequestConfigData.ValidUntil",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "SpotFleetRequestConfigData", "Tags"],
+        required: &["SpotFleetRequestConfigData"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -27780,6 +28863,17 @@ impl crate::typed::ResourceType for SqlHaStandbyDetectedInstance {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "HaStatus",
+            "InstanceId",
+            "LastUpdatedTime",
+            "SqlServerCredentials",
+            "SqlServerLicenseUsage",
+        ],
+        required: &["InstanceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28100,6 +29194,33 @@ impl crate::typed::ResourceType for Subnet {
         "VpcId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubnetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssignIpv6AddressOnCreation",
+            "AvailabilityZone",
+            "AvailabilityZoneId",
+            "BlockPublicAccessStates",
+            "CidrBlock",
+            "EnableDns64",
+            "EnableLniAtDeviceIndex",
+            "Ipv4IpamPoolId",
+            "Ipv4NetmaskLength",
+            "Ipv6CidrBlock",
+            "Ipv6CidrBlocks",
+            "Ipv6IpamPoolId",
+            "Ipv6Native",
+            "Ipv6NetmaskLength",
+            "MapPublicIpOnLaunch",
+            "NetworkAclAssociationId",
+            "OutpostArn",
+            "PrivateDnsNameOptionsOnLaunch",
+            "SubnetId",
+            "Tags",
+            "VpcId",
+        ],
+        required: &["VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28321,6 +29442,19 @@ impl crate::typed::ResourceType for SubnetCidrBlock {
         "SubnetId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Id",
+            "IpSource",
+            "Ipv6AddressAttribute",
+            "Ipv6CidrBlock",
+            "Ipv6IpamPoolId",
+            "Ipv6NetmaskLength",
+            "SubnetId",
+        ],
+        required: &["SubnetId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28400,6 +29534,11 @@ impl crate::typed::ResourceType for SubnetNetworkAclAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NetworkAclId", "SubnetId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AssociationId", "NetworkAclId", "SubnetId"],
+        required: &["NetworkAclId", "SubnetId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28461,6 +29600,11 @@ impl crate::typed::ResourceType for SubnetRouteTableAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RouteTableId", "SubnetId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "RouteTableId", "SubnetId"],
+        required: &["RouteTableId", "SubnetId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28565,6 +29709,11 @@ impl crate::typed::ResourceType for TrafficMirrorFilter {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "Id", "NetworkServices", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28762,6 +29911,31 @@ impl crate::typed::ResourceType for TrafficMirrorFilterRule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TrafficMirrorFilterId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrafficMirrorFilterRuleId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "DestinationCidrBlock",
+            "DestinationPortRange",
+            "Protocol",
+            "RuleAction",
+            "RuleNumber",
+            "SourceCidrBlock",
+            "SourcePortRange",
+            "Tags",
+            "TrafficDirection",
+            "TrafficMirrorFilterId",
+            "TrafficMirrorFilterRuleId",
+        ],
+        required: &[
+            "DestinationCidrBlock",
+            "RuleAction",
+            "RuleNumber",
+            "SourceCidrBlock",
+            "TrafficDirection",
+            "TrafficMirrorFilterId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28999,6 +30173,27 @@ impl crate::typed::ResourceType for TrafficMirrorSession {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "Id",
+            "NetworkInterfaceId",
+            "OwnerId",
+            "PacketLength",
+            "SessionNumber",
+            "Tags",
+            "TrafficMirrorFilterId",
+            "TrafficMirrorTargetId",
+            "VirtualNetworkId",
+        ],
+        required: &[
+            "NetworkInterfaceId",
+            "SessionNumber",
+            "TrafficMirrorFilterId",
+            "TrafficMirrorTargetId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -29167,6 +30362,18 @@ impl crate::typed::ResourceType for TrafficMirrorTarget {
         "NetworkLoadBalancerArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "GatewayLoadBalancerEndpointId",
+            "Id",
+            "NetworkInterfaceId",
+            "NetworkLoadBalancerArn",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -29469,6 +30676,29 @@ impl crate::typed::ResourceType for TransitGateway {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AmazonSideAsn", "MulticastSupport"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AmazonSideAsn",
+            "AssociationDefaultRouteTableId",
+            "AutoAcceptSharedAttachments",
+            "DefaultRouteTableAssociation",
+            "DefaultRouteTablePropagation",
+            "Description",
+            "DnsSupport",
+            "EncryptionSupport",
+            "EncryptionSupportState",
+            "Id",
+            "MulticastSupport",
+            "PropagationDefaultRouteTableId",
+            "SecurityGroupReferencingSupport",
+            "Tags",
+            "TransitGatewayArn",
+            "TransitGatewayCidrBlocks",
+            "VpnEcmpSupport",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -29630,6 +30860,18 @@ impl crate::typed::ResourceType for TransitGatewayAttachment {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TransitGatewayId", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Id",
+            "Options",
+            "SubnetIds",
+            "Tags",
+            "TransitGatewayId",
+            "VpcId",
+        ],
+        required: &["SubnetIds", "TransitGatewayId", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -29903,6 +31145,19 @@ impl crate::typed::ResourceType for TransitGatewayConnect {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Options", "TransportTransitGatewayAttachmentId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransitGatewayAttachmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "Options",
+            "State",
+            "Tags",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayId",
+            "TransportTransitGatewayAttachmentId",
+        ],
+        required: &["Options", "TransportTransitGatewayAttachmentId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -30108,6 +31363,18 @@ impl crate::typed::ResourceType for TransitGatewayConnectPeer {
         "TransitGatewayAttachmentId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransitGatewayConnectPeerId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConnectPeerConfiguration",
+            "CreationTime",
+            "State",
+            "Tags",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayConnectPeerId",
+        ],
+        required: &["ConnectPeerConfiguration", "TransitGatewayAttachmentId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -30418,6 +31685,18 @@ impl crate::typed::ResourceType for TransitGatewayMeteringPolicy {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TransitGatewayId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransitGatewayMeteringPolicyId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "MiddleboxAttachmentIds",
+            "State",
+            "Tags",
+            "TransitGatewayId",
+            "TransitGatewayMeteringPolicyId",
+            "UpdateEffectiveAt",
+        ],
+        required: &["TransitGatewayId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -30682,6 +31961,30 @@ impl crate::typed::ResourceType for TransitGatewayMeteringPolicyEntry {
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["TransitGatewayMeteringPolicyId", "PolicyRuleNumber"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DestinationCidrBlock",
+            "DestinationPortRange",
+            "DestinationTransitGatewayAttachmentId",
+            "DestinationTransitGatewayAttachmentType",
+            "MeteredAccount",
+            "PolicyRuleNumber",
+            "Protocol",
+            "SourceCidrBlock",
+            "SourcePortRange",
+            "SourceTransitGatewayAttachmentId",
+            "SourceTransitGatewayAttachmentType",
+            "State",
+            "TransitGatewayMeteringPolicyId",
+            "UpdateEffectiveAt",
+        ],
+        required: &[
+            "MeteredAccount",
+            "PolicyRuleNumber",
+            "TransitGatewayMeteringPolicyId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -30849,6 +32152,19 @@ impl crate::typed::ResourceType for TransitGatewayMulticastDomain {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TransitGatewayId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransitGatewayMulticastDomainId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "Options",
+            "State",
+            "Tags",
+            "TransitGatewayId",
+            "TransitGatewayMulticastDomainArn",
+            "TransitGatewayMulticastDomainId",
+        ],
+        required: &["TransitGatewayId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31108,6 +32424,22 @@ impl crate::typed::ResourceType for TransitGatewayMulticastDomainAssociation {
         "TransitGatewayAttachmentId",
         "SubnetId",
     ];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ResourceId",
+            "ResourceType",
+            "State",
+            "SubnetId",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayMulticastDomainId",
+        ],
+        required: &[
+            "SubnetId",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayMulticastDomainId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31205,6 +32537,26 @@ impl crate::typed::ResourceType for TransitGatewayMulticastGroupMember {
         "GroupIpAddress",
         "NetworkInterfaceId",
     ];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "GroupIpAddress",
+            "GroupMember",
+            "GroupSource",
+            "MemberType",
+            "NetworkInterfaceId",
+            "ResourceId",
+            "ResourceType",
+            "SubnetId",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayMulticastDomainId",
+        ],
+        required: &[
+            "GroupIpAddress",
+            "NetworkInterfaceId",
+            "TransitGatewayMulticastDomainId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31330,6 +32682,26 @@ impl crate::typed::ResourceType for TransitGatewayMulticastGroupSource {
         "GroupIpAddress",
         "NetworkInterfaceId",
     ];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "GroupIpAddress",
+            "GroupMember",
+            "GroupSource",
+            "NetworkInterfaceId",
+            "ResourceId",
+            "ResourceType",
+            "SourceType",
+            "SubnetId",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayMulticastDomainId",
+        ],
+        required: &[
+            "GroupIpAddress",
+            "NetworkInterfaceId",
+            "TransitGatewayMulticastDomainId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31471,6 +32843,26 @@ impl crate::typed::ResourceType for TransitGatewayPeeringAttachment {
         "TransitGatewayId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransitGatewayAttachmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "PeerAccountId",
+            "PeerRegion",
+            "PeerTransitGatewayId",
+            "State",
+            "Status",
+            "Tags",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayId",
+        ],
+        required: &[
+            "PeerAccountId",
+            "PeerRegion",
+            "PeerTransitGatewayId",
+            "TransitGatewayId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31624,6 +33016,16 @@ impl crate::typed::ResourceType for TransitGatewayRoute {
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["TransitGatewayRouteTableId", "DestinationCidrBlock"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Blackhole",
+            "DestinationCidrBlock",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayRouteTableId",
+        ],
+        required: &["DestinationCidrBlock", "TransitGatewayRouteTableId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31689,6 +33091,11 @@ impl crate::typed::ResourceType for TransitGatewayRouteTable {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TransitGatewayId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TransitGatewayRouteTableId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Tags", "TransitGatewayId", "TransitGatewayRouteTableId"],
+        required: &["TransitGatewayId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31783,6 +33190,11 @@ impl crate::typed::ResourceType for TransitGatewayRouteTableAssociation {
         &["TransitGatewayAttachmentId", "TransitGatewayRouteTableId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["TransitGatewayRouteTableId", "TransitGatewayAttachmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["TransitGatewayAttachmentId", "TransitGatewayRouteTableId"],
+        required: &["TransitGatewayAttachmentId", "TransitGatewayRouteTableId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31836,6 +33248,11 @@ impl crate::typed::ResourceType for TransitGatewayRouteTablePropagation {
         &["TransitGatewayAttachmentId", "TransitGatewayRouteTableId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["TransitGatewayRouteTableId", "TransitGatewayAttachmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["TransitGatewayAttachmentId", "TransitGatewayRouteTableId"],
+        required: &["TransitGatewayAttachmentId", "TransitGatewayRouteTableId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -31946,6 +33363,20 @@ impl crate::typed::ResourceType for TransitGatewayVpcAttachment {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubnetIds", "TransitGatewayId", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AddSubnetIds",
+            "Id",
+            "Options",
+            "RemoveSubnetIds",
+            "SubnetIds",
+            "Tags",
+            "TransitGatewayId",
+            "VpcId",
+        ],
+        required: &["SubnetIds", "TransitGatewayId", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -32305,6 +33736,24 @@ impl crate::typed::ResourceType for Vpc {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CidrBlock", "Ipv4IpamPoolId", "Ipv4NetmaskLength"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CidrBlock",
+            "CidrBlockAssociations",
+            "DefaultNetworkAcl",
+            "DefaultSecurityGroup",
+            "EnableDnsHostnames",
+            "EnableDnsSupport",
+            "InstanceTenancy",
+            "Ipv4IpamPoolId",
+            "Ipv4NetmaskLength",
+            "Ipv6CidrBlocks",
+            "Tags",
+            "VpcId",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -32501,6 +33950,17 @@ impl crate::typed::ResourceType for VpcBlockPublicAccessExclusion {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubnetId", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ExclusionId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ExclusionId",
+            "InternetGatewayExclusionMode",
+            "SubnetId",
+            "Tags",
+            "VpcId",
+        ],
+        required: &["InternetGatewayExclusionMode"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -32612,6 +34072,11 @@ impl crate::typed::ResourceType for VpcBlockPublicAccessOptions {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AccountId", "ExclusionsAllowed", "InternetGatewayBlockMode"],
+        required: &["InternetGatewayBlockMode"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -32859,6 +34324,25 @@ impl crate::typed::ResourceType for VpcCidrBlock {
         "VpcId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "VpcId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AmazonProvidedIpv6CidrBlock",
+            "CidrBlock",
+            "Id",
+            "IpSource",
+            "Ipv4IpamPoolId",
+            "Ipv4NetmaskLength",
+            "Ipv6AddressAttribute",
+            "Ipv6CidrBlock",
+            "Ipv6CidrBlockNetworkBorderGroup",
+            "Ipv6IpamPoolId",
+            "Ipv6NetmaskLength",
+            "Ipv6Pool",
+            "VpcId",
+        ],
+        required: &["VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -32930,6 +34414,11 @@ impl crate::typed::ResourceType for VpcdhcpOptionsAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DhcpOptionsId", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DhcpOptionsId", "VpcId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DhcpOptionsId", "VpcId"],
+        required: &["DhcpOptionsId", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -33162,6 +34651,27 @@ impl crate::typed::ResourceType for VpcEncryptionControl {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcEncryptionControlId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "EgressOnlyInternetGatewayExclusionInput",
+            "ElasticFileSystemExclusionInput",
+            "InternetGatewayExclusionInput",
+            "LambdaExclusionInput",
+            "Mode",
+            "NatGatewayExclusionInput",
+            "ResourceExclusions",
+            "State",
+            "StateMessage",
+            "Tags",
+            "VirtualPrivateGatewayExclusionInput",
+            "VpcEncryptionControlId",
+            "VpcId",
+            "VpcLatticeExclusionInput",
+            "VpcPeeringExclusionInput",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -33810,6 +35320,30 @@ impl crate::typed::ResourceType for VpcEndpoint {
         "VpcId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTimestamp",
+            "DnsEntries",
+            "DnsOptions",
+            "Id",
+            "IpAddressType",
+            "NetworkInterfaceIds",
+            "PolicyDocument",
+            "PrivateDnsEnabled",
+            "ResourceConfigurationArn",
+            "RouteTableIds",
+            "SecurityGroupIds",
+            "ServiceName",
+            "ServiceNetworkArn",
+            "ServiceRegion",
+            "SubnetIds",
+            "Tags",
+            "VpcEndpointType",
+            "VpcId",
+        ],
+        required: &["VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -34182,6 +35716,17 @@ impl crate::typed::ResourceType for VpcEndpointConnectionNotification {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServiceId", "VPCEndpointId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VPCEndpointConnectionNotificationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConnectionEvents",
+            "ConnectionNotificationArn",
+            "ServiceId",
+            "VPCEndpointConnectionNotificationId",
+            "VPCEndpointId",
+        ],
+        required: &["ConnectionEvents", "ConnectionNotificationArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -34344,6 +35889,21 @@ impl crate::typed::ResourceType for VpcEndpointService {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptanceRequired",
+            "ContributorInsightsEnabled",
+            "GatewayLoadBalancerArns",
+            "NetworkLoadBalancerArns",
+            "PayerResponsibility",
+            "ServiceId",
+            "SupportedIpAddressTypes",
+            "SupportedRegions",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -34455,6 +36015,11 @@ impl crate::typed::ResourceType for VpcEndpointServicePermissions {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServiceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AllowedPrincipals", "ServiceId"],
+        required: &["ServiceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -34526,6 +36091,16 @@ impl crate::typed::ResourceType for VpcGatewayAttachment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentType", "VpcId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttachmentType",
+            "InternetGatewayId",
+            "VpcId",
+            "VpnGatewayId",
+        ],
+        required: &["VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -34673,6 +36248,20 @@ impl crate::typed::ResourceType for VpcPeeringConnection {
         "VpcId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssumeRoleRegion",
+            "Id",
+            "PeerOwnerId",
+            "PeerRegion",
+            "PeerRoleArn",
+            "PeerVpcId",
+            "Tags",
+            "VpcId",
+        ],
+        required: &["PeerVpcId", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -34780,6 +36369,17 @@ impl crate::typed::ResourceType for VpnConcentrator {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TransitGatewayId", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpnConcentratorId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Tags",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayId",
+            "Type",
+            "VpnConcentratorId",
+        ],
+        required: &["TransitGatewayId", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -35145,6 +36745,31 @@ impl crate::typed::ResourceType for VpnConnection {
         "VpnConcentratorId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpnConnectionId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CustomerGatewayId",
+            "EnableAcceleration",
+            "LocalIpv4NetworkCidr",
+            "LocalIpv6NetworkCidr",
+            "OutsideIpAddressType",
+            "PreSharedKeyStorage",
+            "RemoteIpv4NetworkCidr",
+            "RemoteIpv6NetworkCidr",
+            "StaticRoutesOnly",
+            "Tags",
+            "TransitGatewayId",
+            "TransportTransitGatewayAttachmentId",
+            "TunnelBandwidth",
+            "TunnelInsideIpVersion",
+            "Type",
+            "VpnConcentratorId",
+            "VpnConnectionId",
+            "VpnGatewayId",
+            "VpnTunnelOptionsSpecifications",
+        ],
+        required: &["CustomerGatewayId", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -36230,6 +37855,11 @@ impl crate::typed::ResourceType for VpnConnectionRoute {
         &["DestinationCidrBlock", "VpnConnectionId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["DestinationCidrBlock", "VpnConnectionId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DestinationCidrBlock", "VpnConnectionId"],
+        required: &["DestinationCidrBlock", "VpnConnectionId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -36307,6 +37937,11 @@ impl crate::typed::ResourceType for VpnGateway {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AmazonSideAsn", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VPNGatewayId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AmazonSideAsn", "Tags", "Type", "VPNGatewayId"],
+        required: &["Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -36397,6 +38032,11 @@ impl crate::typed::ResourceType for VpnGatewayRoutePropagation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "RouteTableIds", "VpnGatewayId"],
+        required: &["RouteTableIds", "VpnGatewayId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -36658,6 +38298,35 @@ impl crate::typed::ResourceType for VerifiedAccessEndpoint {
         "SecurityGroupIds",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VerifiedAccessEndpointId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationDomain",
+            "AttachmentType",
+            "CidrOptions",
+            "CreationTime",
+            "Description",
+            "DeviceValidationDomain",
+            "DomainCertificateArn",
+            "EndpointDomain",
+            "EndpointDomainPrefix",
+            "EndpointType",
+            "LastUpdatedTime",
+            "LoadBalancerOptions",
+            "NetworkInterfaceOptions",
+            "PolicyDocument",
+            "PolicyEnabled",
+            "RdsOptions",
+            "SecurityGroupIds",
+            "SseSpecification",
+            "Status",
+            "Tags",
+            "VerifiedAccessEndpointId",
+            "VerifiedAccessGroupId",
+            "VerifiedAccessInstanceId",
+        ],
+        required: &["AttachmentType", "EndpointType", "VerifiedAccessGroupId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -37397,6 +39066,23 @@ impl crate::typed::ResourceType for VerifiedAccessGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VerifiedAccessGroupId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "Description",
+            "LastUpdatedTime",
+            "Owner",
+            "PolicyDocument",
+            "PolicyEnabled",
+            "SseSpecification",
+            "Tags",
+            "VerifiedAccessGroupArn",
+            "VerifiedAccessGroupId",
+            "VerifiedAccessInstanceId",
+        ],
+        required: &["VerifiedAccessInstanceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -37664,6 +39350,23 @@ impl crate::typed::ResourceType for VerifiedAccessInstance {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VerifiedAccessInstanceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CidrEndpointsCustomSubDomain",
+            "CidrEndpointsCustomSubDomainNameServers",
+            "CreationTime",
+            "Description",
+            "FipsEnabled",
+            "LastUpdatedTime",
+            "LoggingConfigurations",
+            "Tags",
+            "VerifiedAccessInstanceId",
+            "VerifiedAccessTrustProviderIds",
+            "VerifiedAccessTrustProviders",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -38237,6 +39940,25 @@ impl crate::typed::ResourceType for VerifiedAccessTrustProvider {
         "UserTrustProviderType",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VerifiedAccessTrustProviderId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "Description",
+            "DeviceOptions",
+            "DeviceTrustProviderType",
+            "LastUpdatedTime",
+            "NativeApplicationOidcOptions",
+            "OidcOptions",
+            "PolicyReferenceName",
+            "SseSpecification",
+            "Tags",
+            "TrustProviderType",
+            "UserTrustProviderType",
+            "VerifiedAccessTrustProviderId",
+        ],
+        required: &["PolicyReferenceName", "TrustProviderType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -38975,6 +40697,28 @@ impl crate::typed::ResourceType for Volume {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VolumeId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoEnableIO",
+            "AvailabilityZone",
+            "AvailabilityZoneId",
+            "Encrypted",
+            "Iops",
+            "KmsKeyId",
+            "MultiAttachEnabled",
+            "OutpostArn",
+            "Size",
+            "SnapshotId",
+            "SourceVolumeId",
+            "Tags",
+            "Throughput",
+            "VolumeId",
+            "VolumeInitializationRate",
+            "VolumeType",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -39093,6 +40837,11 @@ impl crate::typed::ResourceType for VolumeAttachment {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Device", "EbsCardIndex", "InstanceId", "VolumeId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VolumeId", "InstanceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Device", "EbsCardIndex", "InstanceId", "VolumeId"],
+        required: &["InstanceId", "VolumeId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -135,6 +135,46 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ECR::PublicRepository",
+        <PublicRepository as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECR::PullThroughCacheRule",
+        <PullThroughCacheRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECR::PullTimeUpdateExclusion",
+        <PullTimeUpdateExclusion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECR::RegistryPolicy",
+        <RegistryPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECR::RegistryScanningConfiguration",
+        <RegistryScanningConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECR::ReplicationConfiguration",
+        <ReplicationConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECR::Repository",
+        <Repository as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECR::RepositoryCreationTemplate",
+        <RepositoryCreationTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECR::SigningConfiguration",
+        <SigningConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::ECR::PublicRepository` resource specifies an Amazon Elastic Container Registry Public (Amazon ECR Public) repository, where users can push and pull Docker images, Open Container Initiative (OCI) images, and OCI compatible artifacts.
 ///
 /// For more information, see [Amazon ECR public repositories](https://docs.aws.amazon.com/AmazonECR/latest/public/public-repositories.html) in the *Amazon ECR Public User Guide* .
@@ -236,6 +276,17 @@ impl crate::typed::ResourceType for PublicRepository {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RepositoryName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RepositoryName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "RepositoryCatalogData",
+            "RepositoryName",
+            "RepositoryPolicyText",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -493,6 +544,18 @@ impl crate::typed::ResourceType for PullThroughCacheRule {
         "UpstreamRepositoryPrefix",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EcrRepositoryPrefix"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CredentialArn",
+            "CustomRoleArn",
+            "EcrRepositoryPrefix",
+            "UpstreamRegistry",
+            "UpstreamRegistryUrl",
+            "UpstreamRepositoryPrefix",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -575,6 +638,11 @@ impl crate::typed::ResourceType for PullTimeUpdateExclusion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PrincipalArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PrincipalArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["PrincipalArn"],
+        required: &["PrincipalArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -622,6 +690,11 @@ impl crate::typed::ResourceType for RegistryPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RegistryId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["PolicyText", "RegistryId"],
+        required: &["PolicyText"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -681,6 +754,11 @@ impl crate::typed::ResourceType for RegistryScanningConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RegistryId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["RegistryId", "Rules", "ScanType"],
+        required: &["Rules", "ScanType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -866,6 +944,11 @@ impl crate::typed::ResourceType for ReplicationConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RegistryId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["RegistryId", "ReplicationConfiguration"],
+        required: &["ReplicationConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1229,6 +1312,23 @@ impl crate::typed::ResourceType for Repository {
         "RepositoryName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RepositoryName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "EmptyOnDelete",
+            "EncryptionConfiguration",
+            "ImageScanningConfiguration",
+            "ImageTagMutability",
+            "ImageTagMutabilityExclusionFilters",
+            "LifecyclePolicy",
+            "RepositoryName",
+            "RepositoryPolicyText",
+            "RepositoryUri",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1680,6 +1780,24 @@ impl crate::typed::ResourceType for RepositoryCreationTemplate {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Prefix"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Prefix"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppliedFor",
+            "CreatedAt",
+            "CustomRoleArn",
+            "Description",
+            "EncryptionConfiguration",
+            "ImageTagMutability",
+            "ImageTagMutabilityExclusionFilters",
+            "LifecyclePolicy",
+            "Prefix",
+            "RepositoryPolicy",
+            "ResourceTags",
+            "UpdatedAt",
+        ],
+        required: &["AppliedFor", "Prefix"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1934,6 +2052,11 @@ impl crate::typed::ResourceType for SigningConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RegistryId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["RegistryId", "Rules"],
+        required: &["Rules"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -148,6 +148,50 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ECS::CapacityProvider",
+        <CapacityProvider as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECS::Cluster",
+        <Cluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECS::ClusterCapacityProviderAssociations",
+        <ClusterCapacityProviderAssociations as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECS::Daemon",
+        <Daemon as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECS::DaemonTaskDefinition",
+        <DaemonTaskDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECS::ExpressGatewayService",
+        <ExpressGatewayService as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECS::PrimaryTaskSet",
+        <PrimaryTaskSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECS::Service",
+        <Service as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECS::TaskDefinition",
+        <TaskDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ECS::TaskSet",
+        <TaskSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a capacity provider.
 ///
 /// Capacity providers are associated with a cluster and are used in capacity provider strategies to facilitate cluster auto scaling. You can create capacity providers for Amazon ECS Managed Instances and EC2 instances. AWS Fargate has the predefined `FARGATE` and `FARGATE_SPOT` capacity providers.
@@ -270,6 +314,17 @@ impl crate::typed::ResourceType for CapacityProvider {
         "Name",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoScalingGroupProvider",
+            "ClusterName",
+            "ManagedInstancesProvider",
+            "Name",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2325,6 +2380,20 @@ impl crate::typed::ResourceType for Cluster {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CapacityProviders",
+            "ClusterName",
+            "ClusterSettings",
+            "Configuration",
+            "DefaultCapacityProviderStrategy",
+            "ServiceConnectDefaults",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2936,6 +3005,15 @@ impl crate::typed::ResourceType for ClusterCapacityProviderAssociations {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Cluster"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Cluster"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CapacityProviders",
+            "Cluster",
+            "DefaultCapacityProviderStrategy",
+        ],
+        required: &["Cluster", "DefaultCapacityProviderStrategy"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3184,6 +3262,26 @@ impl crate::typed::ResourceType for Daemon {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterArn", "DaemonName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DaemonArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CapacityProviderArns",
+            "ClusterArn",
+            "CreatedAt",
+            "DaemonArn",
+            "DaemonName",
+            "DaemonStatus",
+            "DaemonTaskDefinitionArn",
+            "DeploymentArn",
+            "DeploymentConfiguration",
+            "EnableECSManagedTags",
+            "EnableExecuteCommand",
+            "PropagateTags",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3549,6 +3647,21 @@ impl crate::typed::ResourceType for DaemonTaskDefinition {
         "Volumes",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DaemonTaskDefinitionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ContainerDefinitions",
+            "Cpu",
+            "DaemonTaskDefinitionArn",
+            "ExecutionRoleArn",
+            "Family",
+            "Memory",
+            "Tags",
+            "TaskRoleArn",
+            "Volumes",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5342,6 +5455,35 @@ impl crate::typed::ResourceType for ExpressGatewayService {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Cluster", "InfrastructureRoleArn", "ServiceName", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActiveConfigurations",
+            "Cluster",
+            "Cpu",
+            "CreatedAt",
+            "ECSManagedResourceArns",
+            "Endpoint",
+            "ExecutionRoleArn",
+            "HealthCheckPath",
+            "InfrastructureRoleArn",
+            "Memory",
+            "NetworkConfiguration",
+            "PrimaryContainer",
+            "ScalingTarget",
+            "ServiceArn",
+            "ServiceName",
+            "Status",
+            "Tags",
+            "TaskRoleArn",
+            "UpdatedAt",
+        ],
+        required: &[
+            "ExecutionRoleArn",
+            "InfrastructureRoleArn",
+            "PrimaryContainer",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5936,6 +6078,11 @@ impl crate::typed::ResourceType for PrimaryTaskSet {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Cluster", "Service"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Cluster", "Service"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Cluster", "Service", "TaskSetId"],
+        required: &["Cluster", "Service", "TaskSetId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6441,6 +6588,40 @@ impl crate::typed::ResourceType for Service {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Cluster", "Role", "SchedulingStrategy", "ServiceName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceArn", "Cluster"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AvailabilityZoneRebalancing",
+            "CapacityProviderStrategy",
+            "Cluster",
+            "DeploymentConfiguration",
+            "DeploymentController",
+            "DesiredCount",
+            "EnableECSManagedTags",
+            "EnableExecuteCommand",
+            "ForceNewDeployment",
+            "HealthCheckGracePeriodSeconds",
+            "LaunchType",
+            "LoadBalancers",
+            "Name",
+            "NetworkConfiguration",
+            "PlacementConstraints",
+            "PlacementStrategies",
+            "PlatformVersion",
+            "PropagateTags",
+            "Role",
+            "SchedulingStrategy",
+            "ServiceArn",
+            "ServiceConnectConfiguration",
+            "ServiceName",
+            "ServiceRegistries",
+            "Tags",
+            "TaskDefinition",
+            "VolumeConfigurations",
+            "VpcLatticeConfigurations",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9409,6 +9590,31 @@ impl crate::typed::ResourceType for TaskDefinition {
         "Volumes",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TaskDefinitionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ContainerDefinitions",
+            "Cpu",
+            "EnableFaultInjection",
+            "EphemeralStorage",
+            "ExecutionRoleArn",
+            "Family",
+            "InferenceAccelerators",
+            "IpcMode",
+            "Memory",
+            "NetworkMode",
+            "PidMode",
+            "PlacementConstraints",
+            "ProxyConfiguration",
+            "RequiresCompatibilities",
+            "RuntimePlatform",
+            "Tags",
+            "TaskDefinitionArn",
+            "TaskRoleArn",
+            "Volumes",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -12974,6 +13180,25 @@ impl crate::typed::ResourceType for TaskSet {
         "TaskDefinition",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Cluster", "Service", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CapacityProviderStrategy",
+            "Cluster",
+            "ExternalId",
+            "Id",
+            "LaunchType",
+            "LoadBalancers",
+            "NetworkConfiguration",
+            "PlatformVersion",
+            "Scale",
+            "Service",
+            "ServiceRegistries",
+            "Tags",
+            "TaskDefinition",
+        ],
+        required: &["Cluster", "Service", "TaskDefinition"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::EFS::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EFS::FileSystem",
+        <FileSystem as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EFS::MountTarget",
+        <MountTarget as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::EFS::AccessPoint` resource creates an EFS access point.
 ///
 /// An access point is an application-specific view into an EFS file system that applies an operating system user and group, and a file system path, to any file system request made through the access point. The operating system user and group override any identity information provided by the NFS client. The file system path is exposed as the access point's root directory. Applications using the access point can only access data in its own directory and below. To learn more, see [Mounting a file system using EFS access points](https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html) .
@@ -173,6 +189,19 @@ impl crate::typed::ResourceType for AccessPoint {
         "RootDirectory.Path",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessPointId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessPointId",
+            "AccessPointTags",
+            "Arn",
+            "ClientToken",
+            "FileSystemId",
+            "PosixUser",
+            "RootDirectory",
+        ],
+        required: &["FileSystemId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -668,6 +697,27 @@ impl crate::typed::ResourceType for FileSystem {
         "PerformanceMode",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FileSystemId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AvailabilityZoneName",
+            "BackupPolicy",
+            "BypassPolicyLockoutSafetyCheck",
+            "Encrypted",
+            "FileSystemId",
+            "FileSystemPolicy",
+            "FileSystemProtection",
+            "FileSystemTags",
+            "KmsKeyId",
+            "LifecyclePolicies",
+            "PerformanceMode",
+            "ProvisionedThroughputInMibps",
+            "ReplicationConfiguration",
+            "ThroughputMode",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1298,6 +1348,19 @@ impl crate::typed::ResourceType for MountTarget {
         "SubnetId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "FileSystemId",
+            "Id",
+            "IpAddress",
+            "IpAddressType",
+            "Ipv6Address",
+            "SecurityGroups",
+            "SubnetId",
+        ],
+        required: &["FileSystemId", "SecurityGroups", "SubnetId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -122,6 +122,42 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::EKS::AccessEntry",
+        <AccessEntry as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EKS::Addon",
+        <Addon as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EKS::Capability",
+        <Capability as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EKS::Cluster",
+        <Cluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EKS::FargateProfile",
+        <FargateProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EKS::IdentityProviderConfig",
+        <IdentityProviderConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EKS::Nodegroup",
+        <Nodegroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EKS::PodIdentityAssociation",
+        <PodIdentityAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an access entry.
 ///
 /// An access entry allows an IAM principal to access your cluster. Access entries can replace the need to maintain entries in the `aws-auth` `ConfigMap` for authentication. You have the following options for authorizing an IAM principal to access Kubernetes objects on your cluster: Kubernetes role-based access control (RBAC), Amazon EKS, or both. Kubernetes RBAC authorization requires you to create and manage Kubernetes `Role` , `ClusterRole` , `RoleBinding` , and `ClusterRoleBinding` objects, in addition to managing access entries. If you use Amazon EKS authorization exclusively, you don't need to create and manage Kubernetes `Role` , `ClusterRole` , `RoleBinding` , and `ClusterRoleBinding` objects.
@@ -242,6 +278,20 @@ impl crate::typed::ResourceType for AccessEntry {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterName", "PrincipalArn", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PrincipalArn", "ClusterName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessEntryArn",
+            "AccessPolicies",
+            "ClusterName",
+            "KubernetesGroups",
+            "PrincipalArn",
+            "Tags",
+            "Type",
+            "Username",
+        ],
+        required: &["ClusterName", "PrincipalArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -553,6 +603,23 @@ impl crate::typed::ResourceType for Addon {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AddonName", "ClusterName", "NamespaceConfig"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterName", "AddonName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AddonName",
+            "AddonVersion",
+            "Arn",
+            "ClusterName",
+            "ConfigurationValues",
+            "NamespaceConfig",
+            "PodIdentityAssociations",
+            "PreserveOnDelete",
+            "ResolveConflicts",
+            "ServiceAccountRoleArn",
+            "Tags",
+        ],
+        required: &["AddonName", "ClusterName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -770,6 +837,30 @@ impl crate::typed::ResourceType for Capability {
         "Type",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CapabilityName",
+            "ClusterName",
+            "Configuration",
+            "CreatedAt",
+            "DeletePropagationPolicy",
+            "ModifiedAt",
+            "RoleArn",
+            "Status",
+            "Tags",
+            "Type",
+            "Version",
+        ],
+        required: &[
+            "CapabilityName",
+            "ClusterName",
+            "DeletePropagationPolicy",
+            "RoleArn",
+            "Type",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1534,6 +1625,38 @@ impl crate::typed::ResourceType for Cluster {
         "RoleArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessConfig",
+            "Arn",
+            "BootstrapSelfManagedAddons",
+            "CertificateAuthorityData",
+            "ClusterSecurityGroupId",
+            "ComputeConfig",
+            "ControlPlaneScalingConfig",
+            "DeletionProtection",
+            "EncryptionConfig",
+            "EncryptionConfigKeyArn",
+            "Endpoint",
+            "Force",
+            "Id",
+            "KubernetesNetworkConfig",
+            "Logging",
+            "Name",
+            "OpenIdConnectIssuerUrl",
+            "OutpostConfig",
+            "RemoteNetworkConfig",
+            "ResourcesVpcConfig",
+            "RoleArn",
+            "StorageConfig",
+            "Tags",
+            "UpgradePolicy",
+            "Version",
+            "ZonalShiftConfig",
+        ],
+        required: &["ResourcesVpcConfig", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2800,6 +2923,19 @@ impl crate::typed::ResourceType for FargateProfile {
         "Subnets",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterName", "FargateProfileName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ClusterName",
+            "FargateProfileName",
+            "PodExecutionRoleArn",
+            "Selectors",
+            "Subnets",
+            "Tags",
+        ],
+        required: &["ClusterName", "PodExecutionRoleArn", "Selectors"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3004,6 +3140,18 @@ impl crate::typed::ResourceType for IdentityProviderConfig {
         &["ClusterName", "IdentityProviderConfigName", "Oidc", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["IdentityProviderConfigName", "ClusterName", "Type"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ClusterName",
+            "IdentityProviderConfigArn",
+            "IdentityProviderConfigName",
+            "Oidc",
+            "Tags",
+            "Type",
+        ],
+        required: &["ClusterName", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3493,6 +3641,34 @@ impl crate::typed::ResourceType for Nodegroup {
         "Subnets",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AmiType",
+            "Arn",
+            "CapacityType",
+            "ClusterName",
+            "DiskSize",
+            "ForceUpdateEnabled",
+            "Id",
+            "InstanceTypes",
+            "Labels",
+            "LaunchTemplate",
+            "NodeRepairConfig",
+            "NodeRole",
+            "NodegroupName",
+            "ReleaseVersion",
+            "RemoteAccess",
+            "ScalingConfig",
+            "Subnets",
+            "Tags",
+            "Taints",
+            "UpdateConfig",
+            "Version",
+            "WarmPoolConfig",
+        ],
+        required: &["ClusterName", "NodeRole", "Subnets"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4424,6 +4600,23 @@ impl crate::typed::ResourceType for PodIdentityAssociation {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClusterName", "Namespace", "ServiceAccount"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssociationArn",
+            "AssociationId",
+            "ClusterName",
+            "DisableSessionTags",
+            "ExternalId",
+            "Namespace",
+            "Policy",
+            "RoleArn",
+            "ServiceAccount",
+            "Tags",
+            "TargetRoleArn",
+        ],
+        required: &["ClusterName", "Namespace", "RoleArn", "ServiceAccount"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

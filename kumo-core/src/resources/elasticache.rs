@@ -148,6 +148,50 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ElastiCache::CacheCluster",
+        <CacheCluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElastiCache::GlobalReplicationGroup",
+        <GlobalReplicationGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElastiCache::ParameterGroup",
+        <ParameterGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElastiCache::ReplicationGroup",
+        <ReplicationGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElastiCache::SecurityGroup",
+        <SecurityGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElastiCache::SecurityGroupIngress",
+        <SecurityGroupIngress as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElastiCache::ServerlessCache",
+        <ServerlessCache as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElastiCache::SubnetGroup",
+        <SubnetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElastiCache::User",
+        <User as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElastiCache::UserGroup",
+        <UserGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::ElastiCache::CacheCluster` type creates an Amazon ElastiCache cache cluster.
 ///
 /// `AWS::ElastiCache::CacheCluster`.
@@ -549,6 +593,39 @@ impl crate::typed::ResourceType for CacheCluster {
         "SnapshotName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AZMode",
+            "AutoMinorVersionUpgrade",
+            "CacheNodeType",
+            "CacheParameterGroupName",
+            "CacheSecurityGroupNames",
+            "CacheSubnetGroupName",
+            "ClusterName",
+            "ConfigurationEndpoint",
+            "Engine",
+            "EngineVersion",
+            "IpDiscovery",
+            "LogDeliveryConfigurations",
+            "NetworkType",
+            "NotificationTopicArn",
+            "NumCacheNodes",
+            "Port",
+            "PreferredAvailabilityZone",
+            "PreferredAvailabilityZones",
+            "PreferredMaintenanceWindow",
+            "RedisEndpoint",
+            "SnapshotArns",
+            "SnapshotName",
+            "SnapshotRetentionLimit",
+            "SnapshotWindow",
+            "Tags",
+            "TransitEncryptionEnabled",
+            "VpcSecurityGroupIds",
+        ],
+        required: &["CacheNodeType", "Engine", "NumCacheNodes"],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1053,6 +1130,24 @@ impl crate::typed::ResourceType for GlobalReplicationGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalReplicationGroupId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutomaticFailoverEnabled",
+            "CacheNodeType",
+            "CacheParameterGroupName",
+            "Engine",
+            "EngineVersion",
+            "GlobalNodeGroupCount",
+            "GlobalReplicationGroupDescription",
+            "GlobalReplicationGroupId",
+            "GlobalReplicationGroupIdSuffix",
+            "Members",
+            "RegionalConfigurations",
+            "Status",
+        ],
+        required: &["Members"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1357,6 +1452,17 @@ impl crate::typed::ResourceType for ParameterGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CacheParameterGroupFamily"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CacheParameterGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CacheParameterGroupFamily",
+            "CacheParameterGroupName",
+            "Description",
+            "Properties",
+            "Tags",
+        ],
+        required: &["CacheParameterGroupFamily", "Description"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2150,6 +2256,55 @@ impl crate::typed::ResourceType for ReplicationGroup {
         "SnapshotName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReplicationGroupId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AtRestEncryptionEnabled",
+            "AuthToken",
+            "AutoMinorVersionUpgrade",
+            "AutomaticFailoverEnabled",
+            "CacheNodeType",
+            "CacheParameterGroupName",
+            "CacheSecurityGroupNames",
+            "CacheSubnetGroupName",
+            "ClusterMode",
+            "ConfigurationEndPoint",
+            "DataTieringEnabled",
+            "Engine",
+            "EngineVersion",
+            "GlobalReplicationGroupId",
+            "IpDiscovery",
+            "KmsKeyId",
+            "LogDeliveryConfigurations",
+            "MultiAZEnabled",
+            "NetworkType",
+            "NodeGroupConfiguration",
+            "NotificationTopicArn",
+            "NumCacheClusters",
+            "NumNodeGroups",
+            "Port",
+            "PreferredCacheClusterAZs",
+            "PreferredMaintenanceWindow",
+            "PrimaryClusterId",
+            "PrimaryEndPoint",
+            "ReadEndPoint",
+            "ReaderEndPoint",
+            "ReplicasPerNodeGroup",
+            "ReplicationGroupDescription",
+            "ReplicationGroupId",
+            "SecurityGroupIds",
+            "SnapshotArns",
+            "SnapshotName",
+            "SnapshotRetentionLimit",
+            "SnapshotWindow",
+            "SnapshottingClusterId",
+            "Tags",
+            "TransitEncryptionEnabled",
+            "TransitEncryptionMode",
+            "UserGroupIds",
+        ],
+        required: &["ReplicationGroupDescription"],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -2717,6 +2872,11 @@ impl crate::typed::ResourceType for SecurityGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "Id", "Tags"],
+        required: &["Description"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2826,6 +2986,16 @@ impl crate::typed::ResourceType for SecurityGroupIngress {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CacheSecurityGroupName",
+            "EC2SecurityGroupName",
+            "EC2SecurityGroupOwnerId",
+            "Id",
+        ],
+        required: &["CacheSecurityGroupName", "EC2SecurityGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3051,6 +3221,32 @@ impl crate::typed::ResourceType for ServerlessCache {
         "SubnetIds",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServerlessCacheName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ARN",
+            "CacheUsageLimits",
+            "CreateTime",
+            "DailySnapshotTime",
+            "Description",
+            "Endpoint",
+            "Engine",
+            "FinalSnapshotName",
+            "FullEngineVersion",
+            "KmsKeyId",
+            "MajorEngineVersion",
+            "ReaderEndpoint",
+            "SecurityGroupIds",
+            "ServerlessCacheName",
+            "SnapshotArnsToRestore",
+            "SnapshotRetentionLimit",
+            "Status",
+            "SubnetIds",
+            "Tags",
+            "UserGroupId",
+        ],
+        required: &["Engine", "ServerlessCacheName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3379,6 +3575,11 @@ impl crate::typed::ResourceType for SubnetGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CacheSubnetGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CacheSubnetGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CacheSubnetGroupName", "Description", "SubnetIds", "Tags"],
+        required: &["Description", "SubnetIds"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3539,6 +3740,22 @@ impl crate::typed::ResourceType for User {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserId", "UserName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessString",
+            "Arn",
+            "AuthenticationMode",
+            "Engine",
+            "NoPasswordRequired",
+            "Passwords",
+            "Status",
+            "Tags",
+            "UserId",
+            "UserName",
+        ],
+        required: &["Engine", "UserId", "UserName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3744,6 +3961,11 @@ impl crate::typed::ResourceType for UserGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserGroupId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserGroupId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Engine", "Status", "Tags", "UserGroupId", "UserIds"],
+        required: &["Engine", "UserGroupId", "UserIds"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

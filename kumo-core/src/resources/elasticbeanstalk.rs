@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ElasticBeanstalk::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElasticBeanstalk::ApplicationVersion",
+        <ApplicationVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElasticBeanstalk::ConfigurationTemplate",
+        <ConfigurationTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElasticBeanstalk::Environment",
+        <Environment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Specify an AWS Elastic Beanstalk application by using the AWS::ElasticBeanstalk::Application resource in an AWS CloudFormation template.
 ///
 /// The AWS::ElasticBeanstalk::Application resource is an AWS Elastic Beanstalk Beanstalk resource type that specifies an Elastic Beanstalk application.
@@ -144,6 +164,11 @@ impl crate::typed::ResourceType for Application {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationName", "Description", "ResourceLifecycleConfig"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -437,6 +462,11 @@ impl crate::typed::ResourceType for ApplicationVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName", "SourceBundle"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationName", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationName", "Description", "Id", "SourceBundle"],
+        required: &["ApplicationName", "SourceBundle"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -637,6 +667,20 @@ impl crate::typed::ResourceType for ConfigurationTemplate {
         "SourceConfiguration",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationName", "TemplateName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationName",
+            "Description",
+            "EnvironmentId",
+            "OptionSettings",
+            "PlatformArn",
+            "SolutionStackName",
+            "SourceConfiguration",
+            "TemplateName",
+        ],
+        required: &["ApplicationName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -977,6 +1021,25 @@ impl crate::typed::ResourceType for Environment {
         "Tier.Type",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EnvironmentName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationName",
+            "CNAMEPrefix",
+            "Description",
+            "EndpointURL",
+            "EnvironmentName",
+            "OperationsRole",
+            "OptionSettings",
+            "PlatformArn",
+            "SolutionStackName",
+            "Tags",
+            "TemplateName",
+            "Tier",
+            "VersionLabel",
+        ],
+        required: &["ApplicationName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

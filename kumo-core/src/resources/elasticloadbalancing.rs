@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <LoadBalancer as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::ElasticLoadBalancing::LoadBalancer",
+    <LoadBalancer as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Specifies a Classic Load Balancer.
 ///
 /// If this resource has a public IP address and is also in a VPC that is defined in the same template, you must use the [DependsOn attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html) to declare a dependency on the VPC-gateway attachment.
@@ -277,6 +283,33 @@ impl crate::typed::ResourceType for LoadBalancer {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoadBalancerName", "Scheme"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessLoggingPolicy",
+            "AppCookieStickinessPolicy",
+            "AvailabilityZones",
+            "CanonicalHostedZoneName",
+            "CanonicalHostedZoneNameID",
+            "ConnectionDrainingPolicy",
+            "ConnectionSettings",
+            "CrossZone",
+            "DNSName",
+            "HealthCheck",
+            "Id",
+            "Instances",
+            "LBCookieStickinessPolicy",
+            "Listeners",
+            "LoadBalancerName",
+            "Policies",
+            "Scheme",
+            "SecurityGroups",
+            "SourceSecurityGroup",
+            "Subnets",
+            "Tags",
+        ],
+        required: &["Listeners"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ElasticLoadBalancingV2::Listener",
+        <Listener as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+        <ListenerCertificate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+        <ListenerRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        <LoadBalancer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        <TargetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::TrustStore",
+        <TrustStore as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::TrustStoreRevocation",
+        <TrustStoreRevocation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Specifies a listener for an Application Load Balancer, Network Load Balancer, or Gateway Load Balancer.
 ///
 /// `AWS::ElasticLoadBalancingV2::Listener`.
@@ -250,6 +282,22 @@ impl crate::typed::ResourceType for Listener {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoadBalancerArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ListenerArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AlpnPolicy",
+            "Certificates",
+            "DefaultActions",
+            "ListenerArn",
+            "ListenerAttributes",
+            "LoadBalancerArn",
+            "MutualAuthentication",
+            "Port",
+            "Protocol",
+            "SslPolicy",
+        ],
+        required: &["DefaultActions", "LoadBalancerArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1458,6 +1506,11 @@ impl crate::typed::ResourceType for ListenerCertificate {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ListenerArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Certificates", "Id", "ListenerArn"],
+        required: &["Certificates", "ListenerArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1583,6 +1636,19 @@ impl crate::typed::ResourceType for ListenerRule {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ListenerArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Actions",
+            "Conditions",
+            "IsDefault",
+            "ListenerArn",
+            "Priority",
+            "RuleArn",
+            "Transforms",
+        ],
+        required: &["Actions", "Conditions", "Priority"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3432,6 +3498,31 @@ impl crate::typed::ResourceType for LoadBalancer {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scheme", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LoadBalancerArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CanonicalHostedZoneID",
+            "DNSName",
+            "EnableCapacityReservationProvisionStabilize",
+            "EnablePrefixForIpv6SourceNat",
+            "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic",
+            "IpAddressType",
+            "Ipv4IpamPoolId",
+            "LoadBalancerArn",
+            "LoadBalancerAttributes",
+            "LoadBalancerFullName",
+            "LoadBalancerName",
+            "MinimumLoadBalancerCapacity",
+            "Name",
+            "Scheme",
+            "SecurityGroups",
+            "SubnetMappings",
+            "Subnets",
+            "Tags",
+            "Type",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4140,6 +4231,36 @@ impl crate::typed::ResourceType for TargetGroup {
         "VpcId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TargetGroupArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "HealthCheckEnabled",
+            "HealthCheckIntervalSeconds",
+            "HealthCheckPath",
+            "HealthCheckPort",
+            "HealthCheckProtocol",
+            "HealthCheckTimeoutSeconds",
+            "HealthyThresholdCount",
+            "IpAddressType",
+            "LoadBalancerArns",
+            "Matcher",
+            "Name",
+            "Port",
+            "Protocol",
+            "ProtocolVersion",
+            "Tags",
+            "TargetControlPort",
+            "TargetGroupArn",
+            "TargetGroupAttributes",
+            "TargetGroupFullName",
+            "TargetGroupName",
+            "TargetType",
+            "Targets",
+            "UnhealthyThresholdCount",
+            "VpcId",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4677,6 +4798,20 @@ impl crate::typed::ResourceType for TrustStore {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrustStoreArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CaCertificatesBundleS3Bucket",
+            "CaCertificatesBundleS3Key",
+            "CaCertificatesBundleS3ObjectVersion",
+            "Name",
+            "NumberOfCaCertificates",
+            "Status",
+            "Tags",
+            "TrustStoreArn",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4812,6 +4947,16 @@ impl crate::typed::ResourceType for TrustStoreRevocation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RevocationContents", "TrustStoreArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RevocationId", "TrustStoreArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "RevocationContents",
+            "RevocationId",
+            "TrustStoreArn",
+            "TrustStoreRevocations",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

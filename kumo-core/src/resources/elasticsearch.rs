@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Domain as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::Elasticsearch::Domain",
+    <Domain as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The AWS::Elasticsearch::Domain resource creates an Amazon OpenSearch Service domain.
 ///
 /// > The `AWS::Elasticsearch::Domain` resource is being replaced by the [AWS::OpenSearchService::Domain](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html) resource. While the legacy Elasticsearch resource and options are still supported, we recommend modifying your existing Cloudformation templates to use the new OpenSearch Service resource, which supports both OpenSearch and legacy Elasticsearch. For instructions to upgrade domains defined within CloudFormation from Elasticsearch to OpenSearch, see [Remarks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain--remarks) .
@@ -278,6 +284,31 @@ impl crate::typed::ResourceType for Domain {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessPolicies",
+            "AdvancedOptions",
+            "AdvancedSecurityOptions",
+            "Arn",
+            "CognitoOptions",
+            "DomainArn",
+            "DomainEndpoint",
+            "DomainEndpointOptions",
+            "DomainName",
+            "EBSOptions",
+            "ElasticsearchClusterConfig",
+            "ElasticsearchVersion",
+            "EncryptionAtRestOptions",
+            "Id",
+            "LogPublishingOptions",
+            "NodeToNodeEncryptionOptions",
+            "SnapshotOptions",
+            "Tags",
+            "VPCOptions",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Feed as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::ElementalInference::Feed",
+    <Feed as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Represents a feed that receives media for inference processing
 ///
 /// `AWS::ElementalInference::Feed`.
@@ -71,6 +77,11 @@ impl crate::typed::ResourceType for Feed {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "DataEndpoints", "Id", "Name", "Outputs", "Tags"],
+        required: &["Name", "Outputs"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -122,6 +122,42 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::EMR::Cluster",
+        <Cluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EMR::InstanceFleetConfig",
+        <InstanceFleetConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EMR::InstanceGroupConfig",
+        <InstanceGroupConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EMR::SecurityConfiguration",
+        <SecurityConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EMR::Step",
+        <Step as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EMR::Studio",
+        <Studio as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EMR::StudioSessionMapping",
+        <StudioSessionMapping as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EMR::WALWorkspace",
+        <WalWorkspace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::EMR::Cluster` resource specifies an Amazon EMR cluster.
 ///
 /// This cluster is a collection of Amazon EC2 instances that run open source big data frameworks and applications to process and analyze vast amounts of data. For more information, see the [Amazon EMR Management Guide](https://docs.aws.amazon.com//emr/latest/ManagementGuide/) .
@@ -525,6 +561,41 @@ impl crate::typed::ResourceType for Cluster {
         "Steps",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalInfo",
+            "Applications",
+            "AutoScalingRole",
+            "AutoTerminationPolicy",
+            "BootstrapActions",
+            "Configurations",
+            "CustomAmiId",
+            "EbsRootVolumeIops",
+            "EbsRootVolumeSize",
+            "EbsRootVolumeThroughput",
+            "Id",
+            "Instances",
+            "JobFlowRole",
+            "KerberosAttributes",
+            "LogEncryptionKmsKeyId",
+            "LogUri",
+            "ManagedScalingPolicy",
+            "MasterPublicDNS",
+            "Name",
+            "OSReleaseLabel",
+            "PlacementGroupConfigs",
+            "ReleaseLabel",
+            "ScaleDownBehavior",
+            "SecurityConfiguration",
+            "ServiceRole",
+            "StepConcurrencyLevel",
+            "Steps",
+            "Tags",
+            "VisibleToAllUsers",
+        ],
+        required: &["Instances", "JobFlowRole", "Name", "ServiceRole"],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -2982,6 +3053,21 @@ impl crate::typed::ResourceType for InstanceFleetConfig {
         "Name",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ClusterId",
+            "Id",
+            "InstanceFleetType",
+            "InstanceTypeConfigs",
+            "LaunchSpecifications",
+            "Name",
+            "ResizeSpecifications",
+            "TargetOnDemandCapacity",
+            "TargetSpotCapacity",
+        ],
+        required: &["ClusterId", "InstanceFleetType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3902,6 +3988,24 @@ impl crate::typed::ResourceType for InstanceGroupConfig {
         "Name",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoScalingPolicy",
+            "BidPrice",
+            "Configurations",
+            "CustomAmiId",
+            "EbsConfiguration",
+            "Id",
+            "InstanceCount",
+            "InstanceRole",
+            "InstanceType",
+            "JobFlowId",
+            "Market",
+            "Name",
+        ],
+        required: &["InstanceCount", "InstanceRole", "InstanceType", "JobFlowId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4534,6 +4638,11 @@ impl crate::typed::ResourceType for SecurityConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "SecurityConfiguration"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Name", "SecurityConfiguration"],
+        required: &["SecurityConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4629,6 +4738,19 @@ impl crate::typed::ResourceType for Step {
         "Name",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActionOnFailure",
+            "EncryptionKeyArn",
+            "HadoopJarStep",
+            "Id",
+            "JobFlowId",
+            "LogUri",
+            "Name",
+        ],
+        required: &["ActionOnFailure", "HadoopJarStep", "JobFlowId", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4976,6 +5098,41 @@ impl crate::typed::ResourceType for Studio {
         "WorkspaceSecurityGroupId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StudioId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AuthMode",
+            "DefaultS3Location",
+            "Description",
+            "EncryptionKeyArn",
+            "EngineSecurityGroupId",
+            "IdcInstanceArn",
+            "IdcUserAssignment",
+            "IdpAuthUrl",
+            "IdpRelayStateParameterName",
+            "Name",
+            "ServiceRole",
+            "StudioId",
+            "SubnetIds",
+            "Tags",
+            "TrustedIdentityPropagationEnabled",
+            "Url",
+            "UserRole",
+            "VpcId",
+            "WorkspaceSecurityGroupId",
+        ],
+        required: &[
+            "AuthMode",
+            "DefaultS3Location",
+            "EngineSecurityGroupId",
+            "Name",
+            "ServiceRole",
+            "SubnetIds",
+            "VpcId",
+            "WorkspaceSecurityGroupId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5123,6 +5280,21 @@ impl crate::typed::ResourceType for StudioSessionMapping {
         &["IdentityName", "IdentityType", "StudioId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["StudioId", "IdentityType", "IdentityName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "IdentityName",
+            "IdentityType",
+            "SessionPolicyArn",
+            "StudioId",
+        ],
+        required: &[
+            "IdentityName",
+            "IdentityType",
+            "SessionPolicyArn",
+            "StudioId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5217,6 +5389,11 @@ impl crate::typed::ResourceType for WalWorkspace {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WALWorkspaceName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WALWorkspaceName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Tags", "WALWorkspaceName"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

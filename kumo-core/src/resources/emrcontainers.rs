@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::EMRContainers::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EMRContainers::SecurityConfiguration",
+        <SecurityConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EMRContainers::VirtualCluster",
+        <VirtualCluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Resource Schema of AWS::EMRContainers::Endpoint Type
 ///
 /// `AWS::EMRContainers::Endpoint`.
@@ -164,6 +180,33 @@ impl crate::typed::ResourceType for Endpoint {
         "VirtualClusterId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CertificateAuthority",
+            "ConfigurationOverrides",
+            "CreatedAt",
+            "ExecutionRoleArn",
+            "FailureReason",
+            "Id",
+            "Name",
+            "ReleaseLabel",
+            "SecurityGroup",
+            "ServerUrl",
+            "State",
+            "StateDetails",
+            "Tags",
+            "Type",
+            "VirtualClusterId",
+        ],
+        required: &[
+            "ExecutionRoleArn",
+            "ReleaseLabel",
+            "Type",
+            "VirtualClusterId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -632,6 +675,18 @@ impl crate::typed::ResourceType for SecurityConfiguration {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ContainerProvider", "Name", "SecurityConfigurationData"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ContainerProvider",
+            "Id",
+            "Name",
+            "SecurityConfigurationData",
+            "Tags",
+        ],
+        required: &["SecurityConfigurationData"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1625,6 +1680,18 @@ impl crate::typed::ResourceType for VirtualCluster {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContainerProvider", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ContainerProvider",
+            "Id",
+            "Name",
+            "SecurityConfigurationId",
+            "Tags",
+        ],
+        required: &["ContainerProvider", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

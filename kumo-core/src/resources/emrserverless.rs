@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::EMRServerless::Application",
+    <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `AWS::EMRServerless::Application` resource specifies an EMR Serverless application.
 ///
 /// An application uses open source analytics frameworks to run jobs that process data. To create an application, you must specify the release version for the open source framework version you want to use and the type of application you want, such as Apache Spark or Apache Hive. After you create an application, you can submit data processing jobs or interactive requests to it.
@@ -283,6 +289,31 @@ impl crate::typed::ResourceType for Application {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "Architecture",
+            "Arn",
+            "AutoStartConfiguration",
+            "AutoStopConfiguration",
+            "IdentityCenterConfiguration",
+            "ImageConfiguration",
+            "InitialCapacity",
+            "InteractiveConfiguration",
+            "MaximumCapacity",
+            "MonitoringConfiguration",
+            "Name",
+            "NetworkConfiguration",
+            "ReleaseLabel",
+            "RuntimeConfiguration",
+            "SchedulerConfiguration",
+            "Tags",
+            "Type",
+            "WorkerTypeSpecifications",
+        ],
+        required: &["ReleaseLabel", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::EntityResolution::IdMappingWorkflow",
+        <IdMappingWorkflow as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EntityResolution::IdNamespace",
+        <IdNamespace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EntityResolution::MatchingWorkflow",
+        <MatchingWorkflow as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EntityResolution::PolicyStatement",
+        <PolicyStatement as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EntityResolution::SchemaMapping",
+        <SchemaMapping as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an `IdMappingWorkflow` object which stores the configuration of the data processing job to be run.
 ///
 /// Each `IdMappingWorkflow` must have a unique workflow name. To modify an existing workflow, use the UpdateIdMappingWorkflow API.
@@ -194,6 +218,28 @@ impl crate::typed::ResourceType for IdMappingWorkflow {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WorkflowName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkflowName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "IdMappingIncrementalRunConfig",
+            "IdMappingTechniques",
+            "InputSourceConfig",
+            "OutputSourceConfig",
+            "RoleArn",
+            "Tags",
+            "UpdatedAt",
+            "WorkflowArn",
+            "WorkflowName",
+        ],
+        required: &[
+            "IdMappingTechniques",
+            "InputSourceConfig",
+            "RoleArn",
+            "WorkflowName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -853,6 +899,22 @@ impl crate::typed::ResourceType for IdNamespace {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IdNamespaceName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IdNamespaceName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "IdMappingWorkflowProperties",
+            "IdNamespaceArn",
+            "IdNamespaceName",
+            "InputSourceConfig",
+            "RoleArn",
+            "Tags",
+            "Type",
+            "UpdatedAt",
+        ],
+        required: &["IdNamespaceName", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1369,6 +1431,29 @@ impl crate::typed::ResourceType for MatchingWorkflow {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WorkflowName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkflowName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "IncrementalRunConfig",
+            "InputSourceConfig",
+            "OutputSourceConfig",
+            "ResolutionTechniques",
+            "RoleArn",
+            "Tags",
+            "UpdatedAt",
+            "WorkflowArn",
+            "WorkflowName",
+        ],
+        required: &[
+            "InputSourceConfig",
+            "OutputSourceConfig",
+            "ResolutionTechniques",
+            "RoleArn",
+            "WorkflowName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2137,6 +2222,18 @@ impl crate::typed::ResourceType for PolicyStatement {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Arn", "StatementId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn", "StatementId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Action",
+            "Arn",
+            "Condition",
+            "Effect",
+            "Principal",
+            "StatementId",
+        ],
+        required: &["Arn", "StatementId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2244,6 +2341,20 @@ impl crate::typed::ResourceType for SchemaMapping {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SchemaName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SchemaName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "HasWorkflows",
+            "MappedInputFields",
+            "SchemaArn",
+            "SchemaName",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["MappedInputFields", "SchemaName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

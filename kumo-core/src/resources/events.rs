@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Events::ApiDestination",
+        <ApiDestination as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Events::Archive",
+        <Archive as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Events::Connection",
+        <Connection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Events::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Events::EventBus",
+        <EventBus as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Events::EventBusPolicy",
+        <EventBusPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Events::Rule",
+        <Rule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an API destination, which is an HTTP invocation endpoint configured as a target for events.
 ///
 /// When using ApiDesinations with OAuth authentication we recommend these best practices:
@@ -205,6 +237,20 @@ impl crate::typed::ResourceType for ApiDestination {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ArnForPolicy",
+            "ConnectionArn",
+            "Description",
+            "HttpMethod",
+            "InvocationEndpoint",
+            "InvocationRateLimitPerSecond",
+            "Name",
+        ],
+        required: &["ConnectionArn", "HttpMethod", "InvocationEndpoint"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -391,6 +437,19 @@ impl crate::typed::ResourceType for Archive {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ArchiveName", "SourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ArchiveName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ArchiveName",
+            "Arn",
+            "Description",
+            "EventPattern",
+            "KmsKeyIdentifier",
+            "RetentionDays",
+            "SourceArn",
+        ],
+        required: &["SourceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -555,6 +614,21 @@ impl crate::typed::ResourceType for Connection {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ArnForPolicy",
+            "AuthParameters",
+            "AuthorizationType",
+            "Description",
+            "InvocationConnectivityParameters",
+            "KmsKeyIdentifier",
+            "Name",
+            "SecretArn",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1220,6 +1294,23 @@ impl crate::typed::ResourceType for Endpoint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "EndpointId",
+            "EndpointUrl",
+            "EventBuses",
+            "Name",
+            "ReplicationConfig",
+            "RoleArn",
+            "RoutingConfig",
+            "State",
+            "StateReason",
+        ],
+        required: &["EventBuses", "RoutingConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1578,6 +1669,21 @@ impl crate::typed::ResourceType for EventBus {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DeadLetterConfig",
+            "Description",
+            "EventSourceName",
+            "KmsKeyIdentifier",
+            "LogConfig",
+            "Name",
+            "Policy",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1873,6 +1979,18 @@ impl crate::typed::ResourceType for EventBusPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EventBusName", "StatementId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EventBusName", "StatementId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Action",
+            "Condition",
+            "EventBusName",
+            "Principal",
+            "Statement",
+            "StatementId",
+        ],
+        required: &["StatementId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2217,6 +2335,22 @@ impl crate::typed::ResourceType for Rule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "EventBusName",
+            "EventPattern",
+            "Name",
+            "RoleArn",
+            "ScheduleExpression",
+            "State",
+            "Tags",
+            "Targets",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::EventSchemas::Discoverer",
+        <Discoverer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EventSchemas::Registry",
+        <Registry as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EventSchemas::RegistryPolicy",
+        <RegistryPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::EventSchemas::Schema",
+        <Schema as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Use the `AWS::EventSchemas::Discoverer` resource to specify a *discoverer* that is associated with an event bus.
 ///
 /// A discoverer allows the Amazon EventBridge Schema Registry to automatically generate schemas based on events on an event bus.
@@ -144,6 +164,19 @@ impl crate::typed::ResourceType for Discoverer {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DiscovererArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CrossAccount",
+            "Description",
+            "DiscovererArn",
+            "DiscovererId",
+            "SourceArn",
+            "State",
+            "Tags",
+        ],
+        required: &["SourceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -286,6 +319,11 @@ impl crate::typed::ResourceType for Registry {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RegistryName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RegistryArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "RegistryArn", "RegistryName", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -387,6 +425,11 @@ impl crate::typed::ResourceType for RegistryPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "Policy", "RegistryName", "RevisionId"],
+        required: &["Policy", "RegistryName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -490,6 +533,22 @@ impl crate::typed::ResourceType for Schema {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RegistryName", "SchemaName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SchemaArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Content",
+            "Description",
+            "LastModified",
+            "RegistryName",
+            "SchemaArn",
+            "SchemaName",
+            "SchemaVersion",
+            "Tags",
+            "Type",
+            "VersionCreatedDate",
+        ],
+        required: &["Content", "RegistryName", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

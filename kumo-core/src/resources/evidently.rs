@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Evidently::Experiment",
+        <Experiment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Evidently::Feature",
+        <Feature as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Evidently::Launch",
+        <Launch as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Evidently::Project",
+        <Project as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Evidently::Segment",
+        <Segment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates or updates an Evidently *experiment* .
 ///
 /// Before you create an experiment, you must create the feature to use for the experiment.
@@ -239,6 +263,31 @@ impl crate::typed::ResourceType for Experiment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Project"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "MetricGoals",
+            "Name",
+            "OnlineAbConfig",
+            "Project",
+            "RandomizationSalt",
+            "RemoveSegment",
+            "RunningStatus",
+            "SamplingRate",
+            "Segment",
+            "Tags",
+            "Treatments",
+        ],
+        required: &[
+            "MetricGoals",
+            "Name",
+            "OnlineAbConfig",
+            "Project",
+            "Treatments",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -713,6 +762,21 @@ impl crate::typed::ResourceType for Feature {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Project"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DefaultVariation",
+            "Description",
+            "EntityOverrides",
+            "EvaluationStrategy",
+            "Name",
+            "Project",
+            "Tags",
+            "Variations",
+        ],
+        required: &["Name", "Project", "Variations"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1047,6 +1111,22 @@ impl crate::typed::ResourceType for Launch {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Project"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "ExecutionStatus",
+            "Groups",
+            "MetricMonitors",
+            "Name",
+            "Project",
+            "RandomizationSalt",
+            "ScheduledSplitsConfig",
+            "Tags",
+        ],
+        required: &["Groups", "Name", "Project", "ScheduledSplitsConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1477,6 +1557,18 @@ impl crate::typed::ResourceType for Project {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppConfigResource",
+            "Arn",
+            "DataDelivery",
+            "Description",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1741,6 +1833,11 @@ impl crate::typed::ResourceType for Segment {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Description", "Name", "Pattern", "Tags"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

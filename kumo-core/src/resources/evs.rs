@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Environment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::EVS::Environment",
+    <Environment as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates an Amazon EVS environment that runs VCF software, such as SDDC Manager, NSX Manager, and vCenter Server.
 ///
 /// During environment creation, Amazon EVS performs validations on DNS settings, provisions VLAN subnets and hosts, and deploys the supplied version of VCF.
@@ -204,6 +210,43 @@ impl crate::typed::ResourceType for Environment {
         "VpcId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EnvironmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Checks",
+            "ConnectivityInfo",
+            "CreatedAt",
+            "Credentials",
+            "EnvironmentArn",
+            "EnvironmentId",
+            "EnvironmentName",
+            "EnvironmentState",
+            "Hosts",
+            "InitialVlans",
+            "KmsKeyId",
+            "LicenseInfo",
+            "ModifiedAt",
+            "ServiceAccessSecurityGroups",
+            "ServiceAccessSubnetId",
+            "SiteId",
+            "StateDetails",
+            "Tags",
+            "TermsAccepted",
+            "VcfHostnames",
+            "VcfVersion",
+            "VpcId",
+        ],
+        required: &[
+            "ConnectivityInfo",
+            "LicenseInfo",
+            "ServiceAccessSubnetId",
+            "SiteId",
+            "TermsAccepted",
+            "VcfHostnames",
+            "VcfVersion",
+            "VpcId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Environment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::FinSpace::Environment",
+    <Environment as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `AWS::FinSpace::Environment` resource represents an Amazon FinSpace environment.
 ///
 /// `AWS::FinSpace::Environment`.
@@ -170,6 +176,27 @@ impl crate::typed::ResourceType for Environment {
         "Tags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EnvironmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AwsAccountId",
+            "DataBundles",
+            "DedicatedServiceAccountId",
+            "Description",
+            "EnvironmentArn",
+            "EnvironmentId",
+            "EnvironmentUrl",
+            "FederationMode",
+            "FederationParameters",
+            "KmsKeyId",
+            "Name",
+            "SageMakerStudioDomainUrl",
+            "Status",
+            "SuperuserParameters",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

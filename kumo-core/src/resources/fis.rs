@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::FIS::ExperimentTemplate",
+        <ExperimentTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FIS::TargetAccountConfiguration",
+        <TargetAccountConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Specifies an experiment template.
 ///
 /// An experiment template includes the following components:
@@ -170,6 +182,22 @@ impl crate::typed::ResourceType for ExperimentTemplate {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ExperimentOptions.AccountTargeting"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Actions",
+            "Description",
+            "ExperimentOptions",
+            "ExperimentReportConfiguration",
+            "Id",
+            "LogConfiguration",
+            "RoleArn",
+            "StopConditions",
+            "Tags",
+            "Targets",
+        ],
+        required: &["Description", "RoleArn", "StopConditions", "Targets"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -871,6 +899,16 @@ impl crate::typed::ResourceType for TargetAccountConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AccountId", "ExperimentTemplateId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ExperimentTemplateId", "AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountId",
+            "Description",
+            "ExperimentTemplateId",
+            "RoleArn",
+        ],
+        required: &["AccountId", "ExperimentTemplateId", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

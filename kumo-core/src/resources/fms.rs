@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::FMS::NotificationChannel",
+        <NotificationChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FMS::Policy",
+        <Policy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FMS::ResourceSet",
+        <ResourceSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Designates the IAM role and Amazon Simple Notification Service (SNS) topic to use to record SNS logs.
 ///
 /// To perform this action outside of the console, you must configure the SNS topic to allow the role `AWSServiceRoleForFMS` to publish SNS logs. For more information, see [Firewall Manager required permissions for API actions](https://docs.aws.amazon.com/waf/latest/developerguide/fms-api-permissions-ref.html) in the *AWS Firewall Manager Developer Guide* .
@@ -88,6 +104,11 @@ impl crate::typed::ResourceType for NotificationChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SnsTopicArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SnsTopicArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["SnsRoleName", "SnsTopicArn"],
+        required: &["SnsRoleName", "SnsTopicArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -365,6 +386,34 @@ impl crate::typed::ResourceType for Policy {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DeleteAllPolicyResources",
+            "ExcludeMap",
+            "ExcludeResourceTags",
+            "Id",
+            "IncludeMap",
+            "PolicyDescription",
+            "PolicyName",
+            "RemediationEnabled",
+            "ResourceSetIds",
+            "ResourceTagLogicalOperator",
+            "ResourceTags",
+            "ResourceType",
+            "ResourceTypeList",
+            "ResourcesCleanUp",
+            "SecurityServicePolicyData",
+            "Tags",
+        ],
+        required: &[
+            "ExcludeResourceTags",
+            "PolicyName",
+            "RemediationEnabled",
+            "SecurityServicePolicyData",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1168,6 +1217,18 @@ impl crate::typed::ResourceType for ResourceSet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "Id",
+            "Name",
+            "ResourceTypeList",
+            "Resources",
+            "Tags",
+        ],
+        required: &["Name", "ResourceTypeList"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Forecast::Dataset",
+        <Dataset as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Forecast::DatasetGroup",
+        <DatasetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an Amazon Forecast dataset.
 ///
 /// > Amazon Forecast is no longer available to new customers. Existing customers of Amazon Forecast can continue to use the service as normal. [Learn more"](https://docs.aws.amazon.com/machine-learning/transition-your-amazon-forecast-usage-to-amazon-sagemaker-canvas/)
@@ -152,6 +164,20 @@ impl crate::typed::ResourceType for Dataset {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatasetName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DataFrequency",
+            "DatasetName",
+            "DatasetType",
+            "Domain",
+            "EncryptionConfig",
+            "Schema",
+            "Tags",
+        ],
+        required: &["DatasetName", "DatasetType", "Domain", "Schema"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -479,6 +505,17 @@ impl crate::typed::ResourceType for DatasetGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatasetGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatasetGroupArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DatasetArns",
+            "DatasetGroupArn",
+            "DatasetGroupName",
+            "Domain",
+            "Tags",
+        ],
+        required: &["DatasetGroupName", "Domain"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

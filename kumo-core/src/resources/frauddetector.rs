@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::FraudDetector::Detector",
+        <Detector as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FraudDetector::EntityType",
+        <EntityType as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FraudDetector::EventType",
+        <EventType as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FraudDetector::Label",
+        <Label as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FraudDetector::List",
+        <List as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FraudDetector::Outcome",
+        <Outcome as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FraudDetector::Variable",
+        <Variable as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Manages a detector and associated detector versions.
 ///
 /// `AWS::FraudDetector::Detector`.
@@ -234,6 +266,24 @@ impl crate::typed::ResourceType for Detector {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AssociatedModels",
+            "CreatedTime",
+            "Description",
+            "DetectorId",
+            "DetectorVersionId",
+            "DetectorVersionStatus",
+            "EventType",
+            "LastUpdatedTime",
+            "RuleExecutionMode",
+            "Rules",
+            "Tags",
+        ],
+        required: &["DetectorId", "EventType", "Rules"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1430,6 +1480,18 @@ impl crate::typed::ResourceType for EntityType {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedTime",
+            "Description",
+            "LastUpdatedTime",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1567,6 +1629,21 @@ impl crate::typed::ResourceType for EventType {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedTime",
+            "Description",
+            "EntityTypes",
+            "EventVariables",
+            "Labels",
+            "LastUpdatedTime",
+            "Name",
+            "Tags",
+        ],
+        required: &["EntityTypes", "EventVariables", "Labels", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2229,6 +2306,18 @@ impl crate::typed::ResourceType for Label {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedTime",
+            "Description",
+            "LastUpdatedTime",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2393,6 +2482,20 @@ impl crate::typed::ResourceType for List {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedTime",
+            "Description",
+            "Elements",
+            "LastUpdatedTime",
+            "Name",
+            "Tags",
+            "VariableType",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2525,6 +2628,18 @@ impl crate::typed::ResourceType for Outcome {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedTime",
+            "Description",
+            "LastUpdatedTime",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2680,6 +2795,22 @@ impl crate::typed::ResourceType for Variable {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedTime",
+            "DataSource",
+            "DataType",
+            "DefaultValue",
+            "Description",
+            "LastUpdatedTime",
+            "Name",
+            "Tags",
+            "VariableType",
+        ],
+        required: &["DataSource", "DataType", "DefaultValue", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -96,6 +96,34 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::FSx::DataRepositoryAssociation",
+        <DataRepositoryAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FSx::FileSystem",
+        <FileSystem as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FSx::S3AccessPointAttachment",
+        <S3AccessPointAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FSx::Snapshot",
+        <Snapshot as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FSx::StorageVirtualMachine",
+        <StorageVirtualMachine as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::FSx::Volume",
+        <Volume as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an Amazon FSx for Lustre data repository association (DRA).
 ///
 /// A data repository association is a link between a directory on the file system and an Amazon S3 bucket or prefix. You can have a maximum of 8 data repository associations on a file system. Data repository associations are supported on all FSx for Lustre 2.12 and newer file systems, excluding `scratch_1` deployment type.
@@ -212,6 +240,21 @@ impl crate::typed::ResourceType for DataRepositoryAssociation {
         "FileSystemPath",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssociationId",
+            "BatchImportMetaDataOnCreate",
+            "DataRepositoryPath",
+            "FileSystemId",
+            "FileSystemPath",
+            "ImportedFileChunkSize",
+            "ResourceARN",
+            "S3",
+            "Tags",
+        ],
+        required: &["DataRepositoryPath", "FileSystemId", "FileSystemPath"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -686,6 +729,31 @@ impl crate::typed::ResourceType for FileSystem {
         "SubnetIds",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BackupId",
+            "DNSName",
+            "FileSystemType",
+            "FileSystemTypeVersion",
+            "Id",
+            "KmsKeyId",
+            "LustreConfiguration",
+            "LustreMountName",
+            "NetworkType",
+            "OntapConfiguration",
+            "OpenZFSConfiguration",
+            "ResourceARN",
+            "RootVolumeId",
+            "SecurityGroupIds",
+            "StorageCapacity",
+            "StorageType",
+            "SubnetIds",
+            "Tags",
+            "WindowsConfiguration",
+        ],
+        required: &["FileSystemType", "SubnetIds"],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -2547,6 +2615,18 @@ impl crate::typed::ResourceType for S3AccessPointAttachment {
         "Type",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Lifecycle",
+            "Name",
+            "OntapConfiguration",
+            "OpenZFSConfiguration",
+            "S3AccessPoint",
+            "Type",
+        ],
+        required: &["Name", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3037,6 +3117,11 @@ impl crate::typed::ResourceType for Snapshot {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VolumeId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "Name", "ResourceARN", "Tags", "VolumeId"],
+        required: &["Name", "VolumeId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3193,6 +3278,21 @@ impl crate::typed::ResourceType for StorageVirtualMachine {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["FileSystemId", "Name", "RootVolumeSecurityStyle"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StorageVirtualMachineId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActiveDirectoryConfiguration",
+            "FileSystemId",
+            "Name",
+            "ResourceARN",
+            "RootVolumeSecurityStyle",
+            "StorageVirtualMachineId",
+            "SvmAdminPassword",
+            "Tags",
+            "UUID",
+        ],
+        required: &["FileSystemId", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3545,6 +3645,21 @@ impl crate::typed::ResourceType for Volume {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BackupId", "VolumeType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VolumeId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BackupId",
+            "Name",
+            "OntapConfiguration",
+            "OpenZFSConfiguration",
+            "ResourceARN",
+            "Tags",
+            "UUID",
+            "VolumeId",
+            "VolumeType",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -161,6 +161,54 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::GameLift::Alias",
+        <Alias as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GameLift::Build",
+        <Build as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GameLift::ContainerFleet",
+        <ContainerFleet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GameLift::ContainerGroupDefinition",
+        <ContainerGroupDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GameLift::Fleet",
+        <Fleet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GameLift::GameServerGroup",
+        <GameServerGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GameLift::GameSessionQueue",
+        <GameSessionQueue as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GameLift::Location",
+        <Location as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GameLift::MatchmakingConfiguration",
+        <MatchmakingConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GameLift::MatchmakingRuleSet",
+        <MatchmakingRuleSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GameLift::Script",
+        <Script as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::GameLift::Alias` resource creates an alias for an Amazon GameLift (GameLift) fleet destination.
 ///
 /// There are two types of routing strategies for aliases: simple and terminal. A simple alias points to an active fleet. A terminal alias displays a message instead of routing players to an active fleet. For example, a terminal alias might display a URL link that directs players to an upgrade site. You can use aliases to define destinations in a game session queue or when requesting new game sessions.
@@ -229,6 +277,18 @@ impl crate::typed::ResourceType for Alias {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AliasId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AliasArn",
+            "AliasId",
+            "Description",
+            "Name",
+            "RoutingStrategy",
+            "Tags",
+        ],
+        required: &["Name", "RoutingStrategy"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -508,6 +568,20 @@ impl crate::typed::ResourceType for Build {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["OperatingSystem", "ServerSdkVersion", "StorageLocation"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BuildId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BuildArn",
+            "BuildId",
+            "Name",
+            "OperatingSystem",
+            "ServerSdkVersion",
+            "StorageLocation",
+            "Tags",
+            "Version",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -976,6 +1050,38 @@ impl crate::typed::ResourceType for ContainerFleet {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["BillingType", "InstanceType", "PlayerGatewayMode"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FleetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BillingType",
+            "CreationTime",
+            "DeploymentConfiguration",
+            "DeploymentDetails",
+            "Description",
+            "FleetArn",
+            "FleetId",
+            "FleetRoleArn",
+            "GameServerContainerGroupDefinitionArn",
+            "GameServerContainerGroupDefinitionName",
+            "GameServerContainerGroupsPerInstance",
+            "GameSessionCreationLimitPolicy",
+            "InstanceConnectionPortRange",
+            "InstanceInboundPermissions",
+            "InstanceType",
+            "Locations",
+            "LogConfiguration",
+            "MaximumGameServerContainerGroupsPerInstance",
+            "MetricGroups",
+            "NewGameSessionProtectionPolicy",
+            "PerInstanceContainerGroupDefinitionArn",
+            "PerInstanceContainerGroupDefinitionName",
+            "PlayerGatewayMode",
+            "ScalingPolicies",
+            "Status",
+            "Tags",
+        ],
+        required: &["FleetRoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2155,6 +2261,32 @@ impl crate::typed::ResourceType for ContainerGroupDefinition {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContainerGroupType", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ContainerGroupDefinitionArn",
+            "ContainerGroupType",
+            "CreationTime",
+            "GameServerContainerDefinition",
+            "Name",
+            "OperatingSystem",
+            "SourceVersionNumber",
+            "Status",
+            "StatusReason",
+            "SupportContainerDefinitions",
+            "Tags",
+            "TotalMemoryLimitMebibytes",
+            "TotalVcpuLimit",
+            "VersionDescription",
+            "VersionNumber",
+        ],
+        required: &[
+            "Name",
+            "OperatingSystem",
+            "TotalMemoryLimitMebibytes",
+            "TotalVcpuLimit",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3476,6 +3608,44 @@ impl crate::typed::ResourceType for Fleet {
         "ServerLaunchPath",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FleetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AnywhereConfiguration",
+            "ApplyCapacity",
+            "BuildId",
+            "CertificateConfiguration",
+            "ComputeType",
+            "Description",
+            "DesiredEC2Instances",
+            "EC2InboundPermissions",
+            "EC2InstanceType",
+            "FleetArn",
+            "FleetId",
+            "FleetType",
+            "InstanceRoleARN",
+            "InstanceRoleCredentialsProvider",
+            "Locations",
+            "LogPaths",
+            "MaxSize",
+            "MetricGroups",
+            "MinSize",
+            "Name",
+            "NewGameSessionProtectionPolicy",
+            "PeerVpcAwsAccountId",
+            "PeerVpcId",
+            "PlayerGatewayConfiguration",
+            "PlayerGatewayMode",
+            "ResourceCreationLimitPolicy",
+            "RuntimeConfiguration",
+            "ScalingPolicies",
+            "ScriptId",
+            "ServerLaunchParameters",
+            "ServerLaunchPath",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4805,6 +4975,26 @@ impl crate::typed::ResourceType for GameServerGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GameServerGroupArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoScalingGroupArn",
+            "AutoScalingPolicy",
+            "BalancingStrategy",
+            "DeleteOption",
+            "GameServerGroupArn",
+            "GameServerGroupName",
+            "GameServerProtectionPolicy",
+            "InstanceDefinitions",
+            "LaunchTemplate",
+            "MaxSize",
+            "MinSize",
+            "RoleArn",
+            "Tags",
+            "VpcSubnets",
+        ],
+        required: &["GameServerGroupName", "InstanceDefinitions", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5276,6 +5466,22 @@ impl crate::typed::ResourceType for GameSessionQueue {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CustomEventData",
+            "Destinations",
+            "FilterConfiguration",
+            "Name",
+            "NotificationTarget",
+            "PlayerLatencyPolicies",
+            "PriorityConfiguration",
+            "Tags",
+            "TimeoutInSeconds",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5598,6 +5804,11 @@ impl crate::typed::ResourceType for Location {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LocationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LocationName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["LocationArn", "LocationName", "Tags"],
+        required: &["LocationName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5898,6 +6109,35 @@ impl crate::typed::ResourceType for MatchmakingConfiguration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptanceRequired",
+            "AcceptanceTimeoutSeconds",
+            "AdditionalPlayerCount",
+            "Arn",
+            "BackfillMode",
+            "CreationTime",
+            "CustomEventData",
+            "Description",
+            "FlexMatchMode",
+            "GameProperties",
+            "GameSessionData",
+            "GameSessionQueueArns",
+            "Name",
+            "NotificationTarget",
+            "RequestTimeoutSeconds",
+            "RuleSetArn",
+            "RuleSetName",
+            "Tags",
+        ],
+        required: &[
+            "AcceptanceRequired",
+            "Name",
+            "RequestTimeoutSeconds",
+            "RuleSetName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6087,6 +6327,11 @@ impl crate::typed::ResourceType for MatchmakingRuleSet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "RuleSetBody"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "CreationTime", "Name", "RuleSetBody", "Tags"],
+        required: &["Name", "RuleSetBody"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6250,6 +6495,21 @@ impl crate::typed::ResourceType for Script {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NodeJsVersion"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "Id",
+            "Name",
+            "NodeJsVersion",
+            "SizeOnDisk",
+            "StorageLocation",
+            "Tags",
+            "Version",
+        ],
+        required: &["StorageLocation"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::GlobalAccelerator::Accelerator",
+        <Accelerator as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GlobalAccelerator::CrossAccountAttachment",
+        <CrossAccountAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GlobalAccelerator::EndpointGroup",
+        <EndpointGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GlobalAccelerator::Listener",
+        <Listener as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::GlobalAccelerator::Accelerator` resource is a Global Accelerator resource type that contains information about how you create an accelerator.
 ///
 /// An accelerator includes one or more listeners that process inbound connections and direct traffic to one or more endpoint groups, each of which includes endpoints, such as Application Load Balancers, Network Load Balancers, and Amazon EC2 instances.
@@ -182,6 +202,22 @@ impl crate::typed::ResourceType for Accelerator {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AcceleratorArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceleratorArn",
+            "DnsName",
+            "DualStackDnsName",
+            "Enabled",
+            "IpAddressType",
+            "IpAddresses",
+            "Ipv4Addresses",
+            "Ipv6Addresses",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -371,6 +407,11 @@ impl crate::typed::ResourceType for CrossAccountAttachment {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AttachmentArn", "Name", "Principals", "Resources", "Tags"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -673,6 +714,23 @@ impl crate::typed::ResourceType for EndpointGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EndpointGroupRegion", "ListenerArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EndpointGroupArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "EndpointConfigurations",
+            "EndpointGroupArn",
+            "EndpointGroupRegion",
+            "HealthCheckIntervalSeconds",
+            "HealthCheckPath",
+            "HealthCheckPort",
+            "HealthCheckProtocol",
+            "ListenerArn",
+            "PortOverrides",
+            "ThresholdCount",
+            "TrafficDialPercentage",
+        ],
+        required: &["EndpointGroupRegion", "ListenerArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -902,6 +960,17 @@ impl crate::typed::ResourceType for Listener {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AcceleratorArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ListenerArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceleratorArn",
+            "ClientAffinity",
+            "ListenerArn",
+            "PortRanges",
+            "Protocol",
+        ],
+        required: &["AcceleratorArn", "PortRanges", "Protocol"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

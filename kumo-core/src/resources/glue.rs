@@ -343,6 +343,110 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Glue::Catalog",
+        <Catalog as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::Classifier",
+        <Classifier as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::Connection",
+        <Connection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::Crawler",
+        <Crawler as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::CustomEntityType",
+        <CustomEntityType as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::DataCatalogEncryptionSettings",
+        <DataCatalogEncryptionSettings as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::DataQualityRuleset",
+        <DataQualityRuleset as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::Database",
+        <Database as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::DevEndpoint",
+        <DevEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::IdentityCenterConfiguration",
+        <IdentityCenterConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::Integration",
+        <Integration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::IntegrationResourceProperty",
+        <IntegrationResourceProperty as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::Job",
+        <Job as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::MLTransform",
+        <MlTransform as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::Partition",
+        <Partition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::Registry",
+        <Registry as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::Schema",
+        <Schema as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::SchemaVersion",
+        <SchemaVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::SchemaVersionMetadata",
+        <SchemaVersionMetadata as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::SecurityConfiguration",
+        <SecurityConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::Table",
+        <Table as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::TableOptimizer",
+        <TableOptimizer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::Trigger",
+        <Trigger as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::UsageProfile",
+        <UsageProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Glue::Workflow",
+        <Workflow as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a catalog in the Glue Data Catalog.
 ///
 /// `AWS::Glue::Catalog`.
@@ -529,6 +633,27 @@ impl crate::typed::ResourceType for Catalog {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowFullTableExternalDataAccess",
+            "CatalogId",
+            "CatalogProperties",
+            "CreateDatabaseDefaultPermissions",
+            "CreateTableDefaultPermissions",
+            "CreateTime",
+            "Description",
+            "FederatedCatalog",
+            "Name",
+            "OverwriteChildResourcePermissionsWithDefault",
+            "Parameters",
+            "ResourceArn",
+            "Tags",
+            "TargetRedshiftCatalog",
+            "UpdateTime",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1144,6 +1269,17 @@ impl crate::typed::ResourceType for Classifier {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CsvClassifier",
+            "GrokClassifier",
+            "Id",
+            "JsonClassifier",
+            "XMLClassifier",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1481,6 +1617,11 @@ impl crate::typed::ResourceType for Connection {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CatalogId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CatalogId", "ConnectionInput", "Id"],
+        required: &["CatalogId", "ConnectionInput"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2310,6 +2451,26 @@ impl crate::typed::ResourceType for Crawler {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Classifiers",
+            "Configuration",
+            "CrawlerSecurityConfiguration",
+            "DatabaseName",
+            "Description",
+            "LakeFormationConfiguration",
+            "Name",
+            "RecrawlPolicy",
+            "Role",
+            "Schedule",
+            "SchemaChangePolicy",
+            "TablePrefix",
+            "Tags",
+            "Targets",
+        ],
+        required: &["Role", "Targets"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3363,6 +3524,11 @@ impl crate::typed::ResourceType for CustomEntityType {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ContextWords", "Id", "Name", "RegexString", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3427,6 +3593,11 @@ impl crate::typed::ResourceType for DataCatalogEncryptionSettings {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CatalogId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CatalogId", "DataCatalogEncryptionSettings", "Id"],
+        required: &["CatalogId", "DataCatalogEncryptionSettings"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3730,6 +3901,19 @@ impl crate::typed::ResourceType for DataQualityRuleset {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ClientToken",
+            "Description",
+            "Id",
+            "Name",
+            "Ruleset",
+            "Tags",
+            "TargetTable",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3843,6 +4027,11 @@ impl crate::typed::ResourceType for Database {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatabaseName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatabaseName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CatalogId", "DatabaseInput", "DatabaseName"],
+        required: &["CatalogId", "DatabaseInput"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4433,6 +4622,28 @@ impl crate::typed::ResourceType for DevEndpoint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EndpointName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arguments",
+            "EndpointName",
+            "ExtraJarsS3Path",
+            "ExtraPythonLibsS3Path",
+            "GlueVersion",
+            "Id",
+            "NumberOfNodes",
+            "NumberOfWorkers",
+            "PublicKey",
+            "PublicKeys",
+            "RoleArn",
+            "SecurityConfiguration",
+            "SecurityGroupIds",
+            "SubnetId",
+            "Tags",
+            "WorkerType",
+        ],
+        required: &["RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4513,6 +4724,17 @@ impl crate::typed::ResourceType for IdentityCenterConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountId",
+            "ApplicationArn",
+            "InstanceArn",
+            "Scopes",
+            "UserBackgroundSessionsEnabled",
+        ],
+        required: &["InstanceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4691,6 +4913,24 @@ impl crate::typed::ResourceType for Integration {
         "TargetArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IntegrationArn", "IntegrationName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalEncryptionContext",
+            "CreateTime",
+            "DataFilter",
+            "Description",
+            "IntegrationArn",
+            "IntegrationConfig",
+            "IntegrationName",
+            "KmsKeyId",
+            "SourceArn",
+            "Status",
+            "Tags",
+            "TargetArn",
+        ],
+        required: &["IntegrationName", "SourceArn", "TargetArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4922,6 +5162,17 @@ impl crate::typed::ResourceType for IntegrationResourceProperty {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn", "ResourcePropertyArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ResourceArn",
+            "ResourcePropertyArn",
+            "SourceProcessingProperties",
+            "Tags",
+            "TargetProcessingProperties",
+        ],
+        required: &["ResourceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5423,6 +5674,35 @@ impl crate::typed::ResourceType for Job {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllocatedCapacity",
+            "Command",
+            "Connections",
+            "DefaultArguments",
+            "Description",
+            "ExecutionClass",
+            "ExecutionProperty",
+            "GlueVersion",
+            "JobMode",
+            "JobRunQueuingEnabled",
+            "LogUri",
+            "MaintenanceWindow",
+            "MaxCapacity",
+            "MaxRetries",
+            "Name",
+            "NonOverridableArguments",
+            "NotificationProperty",
+            "NumberOfWorkers",
+            "Role",
+            "SecurityConfiguration",
+            "Tags",
+            "Timeout",
+            "WorkerType",
+        ],
+        required: &["Command", "Role"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5909,6 +6189,26 @@ impl crate::typed::ResourceType for MlTransform {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InputRecordTables"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "GlueVersion",
+            "Id",
+            "InputRecordTables",
+            "MaxCapacity",
+            "MaxRetries",
+            "Name",
+            "NumberOfWorkers",
+            "Role",
+            "Tags",
+            "Timeout",
+            "TransformEncryption",
+            "TransformParameters",
+            "WorkerType",
+        ],
+        required: &["InputRecordTables", "Role", "TransformParameters"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6271,6 +6571,17 @@ impl crate::typed::ResourceType for Partition {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CatalogId", "DatabaseName", "TableName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CatalogId",
+            "DatabaseName",
+            "Id",
+            "PartitionInput",
+            "TableName",
+        ],
+        required: &["CatalogId", "DatabaseName", "PartitionInput", "TableName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6903,6 +7214,11 @@ impl crate::typed::ResourceType for Registry {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Description", "Name", "Tags"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7071,6 +7387,22 @@ impl crate::typed::ResourceType for Schema {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DataFormat", "Name", "Registry", "SchemaDefinition"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CheckpointVersion",
+            "Compatibility",
+            "DataFormat",
+            "Description",
+            "InitialSchemaVersionId",
+            "Name",
+            "Registry",
+            "SchemaDefinition",
+            "Tags",
+        ],
+        required: &["Compatibility", "DataFormat", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7318,6 +7650,11 @@ impl crate::typed::ResourceType for SchemaVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Schema", "SchemaDefinition"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VersionId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Schema", "SchemaDefinition", "VersionId"],
+        required: &["Schema", "SchemaDefinition"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7448,6 +7785,11 @@ impl crate::typed::ResourceType for SchemaVersionMetadata {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Key", "SchemaVersionId", "Value"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SchemaVersionId", "Key", "Value"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Key", "SchemaVersionId", "Value"],
+        required: &["Key", "SchemaVersionId", "Value"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7502,6 +7844,11 @@ impl crate::typed::ResourceType for SecurityConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["EncryptionConfiguration", "Id", "Name"],
+        required: &["EncryptionConfiguration", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7802,6 +8149,18 @@ impl crate::typed::ResourceType for Table {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CatalogId", "DatabaseName", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CatalogId",
+            "DatabaseName",
+            "Id",
+            "Name",
+            "OpenTableFormatInput",
+            "TableInput",
+        ],
+        required: &["CatalogId", "DatabaseName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9111,6 +9470,24 @@ impl crate::typed::ResourceType for TableOptimizer {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CatalogId", "DatabaseName", "TableName", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CatalogId",
+            "DatabaseName",
+            "Id",
+            "TableName",
+            "TableOptimizerConfiguration",
+            "Type",
+        ],
+        required: &[
+            "CatalogId",
+            "DatabaseName",
+            "TableName",
+            "TableOptimizerConfiguration",
+            "Type",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9566,6 +9943,22 @@ impl crate::typed::ResourceType for Trigger {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type", "WorkflowName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Actions",
+            "Description",
+            "EventBatchingCondition",
+            "Name",
+            "Predicate",
+            "Schedule",
+            "StartOnCreation",
+            "Tags",
+            "Type",
+            "WorkflowName",
+        ],
+        required: &["Actions", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10088,6 +10481,11 @@ impl crate::typed::ResourceType for UsageProfile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Configuration", "CreatedOn", "Description", "Name", "Tags"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10279,6 +10677,18 @@ impl crate::typed::ResourceType for Workflow {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DefaultRunProperties",
+            "Description",
+            "Id",
+            "MaxConcurrentRuns",
+            "Name",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Workspace as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::Grafana::Workspace",
+    <Workspace as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Specifies a *workspace* .
 ///
 /// In a workspace, you can create Grafana dashboards and visualizations to analyze your metrics, logs, and traces. You don't have to build, package, or deploy any hardware to run the Grafana server.
@@ -274,6 +280,40 @@ impl crate::typed::ResourceType for Workspace {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientToken"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountAccessType",
+            "AuthenticationProviders",
+            "ClientToken",
+            "CreationTimestamp",
+            "DataSources",
+            "Description",
+            "Endpoint",
+            "GrafanaVersion",
+            "Id",
+            "ModificationTimestamp",
+            "Name",
+            "NetworkAccessControl",
+            "NotificationDestinations",
+            "OrganizationRoleName",
+            "OrganizationalUnits",
+            "PermissionType",
+            "PluginAdminEnabled",
+            "RoleArn",
+            "SamlConfiguration",
+            "SamlConfigurationStatus",
+            "SsoClientId",
+            "StackSetName",
+            "Status",
+            "VpcConfiguration",
+        ],
+        required: &[
+            "AccountAccessType",
+            "AuthenticationProviders",
+            "PermissionType",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

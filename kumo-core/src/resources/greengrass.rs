@@ -226,6 +226,74 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Greengrass::ConnectorDefinition",
+        <ConnectorDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::ConnectorDefinitionVersion",
+        <ConnectorDefinitionVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::CoreDefinition",
+        <CoreDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::CoreDefinitionVersion",
+        <CoreDefinitionVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::DeviceDefinition",
+        <DeviceDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::DeviceDefinitionVersion",
+        <DeviceDefinitionVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::FunctionDefinition",
+        <FunctionDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::FunctionDefinitionVersion",
+        <FunctionDefinitionVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::Group",
+        <Group as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::GroupVersion",
+        <GroupVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::LoggerDefinition",
+        <LoggerDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::LoggerDefinitionVersion",
+        <LoggerDefinitionVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::ResourceDefinition",
+        <ResourceDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::ResourceDefinitionVersion",
+        <ResourceDefinitionVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::SubscriptionDefinition",
+        <SubscriptionDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Greengrass::SubscriptionDefinitionVersion",
+        <SubscriptionDefinitionVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::Greengrass::ConnectorDefinition` resource represents a connector definition for AWS IoT Greengrass .
 ///
 /// Connector definitions are used to organize your connector definition versions.
@@ -304,6 +372,18 @@ impl crate::typed::ResourceType for ConnectorDefinition {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "InitialVersion",
+            "LatestVersionArn",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -463,6 +543,11 @@ impl crate::typed::ResourceType for ConnectorDefinitionVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectorDefinitionId", "Connectors"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ConnectorDefinitionId", "Connectors", "Id"],
+        required: &["ConnectorDefinitionId", "Connectors"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -614,6 +699,18 @@ impl crate::typed::ResourceType for CoreDefinition {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "InitialVersion",
+            "LatestVersionArn",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -775,6 +872,11 @@ impl crate::typed::ResourceType for CoreDefinitionVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CoreDefinitionId", "Cores"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CoreDefinitionId", "Cores", "Id"],
+        required: &["CoreDefinitionId", "Cores"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -928,6 +1030,18 @@ impl crate::typed::ResourceType for DeviceDefinition {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "InitialVersion",
+            "LatestVersionArn",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1087,6 +1201,11 @@ impl crate::typed::ResourceType for DeviceDefinitionVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DeviceDefinitionId", "Devices"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DeviceDefinitionId", "Devices", "Id"],
+        required: &["DeviceDefinitionId", "Devices"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1238,6 +1357,18 @@ impl crate::typed::ResourceType for FunctionDefinition {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "InitialVersion",
+            "LatestVersionArn",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1792,6 +1923,11 @@ impl crate::typed::ResourceType for FunctionDefinitionVersion {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DefaultConfig", "FunctionDefinitionId", "Functions"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DefaultConfig", "FunctionDefinitionId", "Functions", "Id"],
+        required: &["FunctionDefinitionId", "Functions"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2327,6 +2463,20 @@ impl crate::typed::ResourceType for Group {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "InitialVersion",
+            "LatestVersionArn",
+            "Name",
+            "RoleArn",
+            "RoleAttachedAt",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2663,6 +2813,21 @@ impl crate::typed::ResourceType for GroupVersion {
         "SubscriptionDefinitionVersionArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConnectorDefinitionVersionArn",
+            "CoreDefinitionVersionArn",
+            "DeviceDefinitionVersionArn",
+            "FunctionDefinitionVersionArn",
+            "GroupId",
+            "Id",
+            "LoggerDefinitionVersionArn",
+            "ResourceDefinitionVersionArn",
+            "SubscriptionDefinitionVersionArn",
+        ],
+        required: &["GroupId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2763,6 +2928,18 @@ impl crate::typed::ResourceType for LoggerDefinition {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "InitialVersion",
+            "LatestVersionArn",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2923,6 +3100,11 @@ impl crate::typed::ResourceType for LoggerDefinitionVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoggerDefinitionId", "Loggers"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "LoggerDefinitionId", "Loggers"],
+        required: &["LoggerDefinitionId", "Loggers"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3075,6 +3257,18 @@ impl crate::typed::ResourceType for ResourceDefinition {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "InitialVersion",
+            "LatestVersionArn",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3652,6 +3846,11 @@ impl crate::typed::ResourceType for ResourceDefinitionVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceDefinitionId", "Resources"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "ResourceDefinitionId", "Resources"],
+        required: &["ResourceDefinitionId", "Resources"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4221,6 +4420,18 @@ impl crate::typed::ResourceType for SubscriptionDefinition {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InitialVersion"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "InitialVersion",
+            "LatestVersionArn",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4369,6 +4580,11 @@ impl crate::typed::ResourceType for SubscriptionDefinitionVersion {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["SubscriptionDefinitionId", "Subscriptions"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "SubscriptionDefinitionId", "Subscriptions"],
+        required: &["SubscriptionDefinitionId", "Subscriptions"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::GreengrassV2::ComponentVersion",
+        <ComponentVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GreengrassV2::Deployment",
+        <Deployment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a component.
 ///
 /// Components are software that run on AWS IoT Greengrass core devices. After you develop and test a component on your core device, you can use this operation to upload your component to AWS IoT Greengrass . Then, you can deploy the component to other core devices.
@@ -152,6 +164,18 @@ impl crate::typed::ResourceType for ComponentVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InlineRecipe", "LambdaFunction"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ComponentName",
+            "ComponentVersion",
+            "InlineRecipe",
+            "LambdaFunction",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1153,6 +1177,20 @@ impl crate::typed::ResourceType for Deployment {
         "TargetArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DeploymentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Components",
+            "DeploymentId",
+            "DeploymentName",
+            "DeploymentPolicies",
+            "IotJobConfiguration",
+            "ParentTargetArn",
+            "Tags",
+            "TargetArn",
+        ],
+        required: &["TargetArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::GroundStation::Config",
+        <Config as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GroundStation::DataflowEndpointGroup",
+        <DataflowEndpointGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GroundStation::DataflowEndpointGroupV2",
+        <DataflowEndpointGroupV2 as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GroundStation::MissionProfile",
+        <MissionProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a `Config` with the specified parameters.
 ///
 /// Config objects provide Ground Station with the details necessary in order to schedule and execute satellite contacts.
@@ -124,6 +144,11 @@ impl crate::typed::ResourceType for Config {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "ConfigData", "Id", "Name", "Tags", "Type"],
+        required: &["ConfigData", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1325,6 +1350,18 @@ impl crate::typed::ResourceType for DataflowEndpointGroup {
         "EndpointDetails",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ContactPostPassDurationSeconds",
+            "ContactPrePassDurationSeconds",
+            "EndpointDetails",
+            "Id",
+            "Tags",
+        ],
+        required: &["EndpointDetails"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2024,6 +2061,19 @@ impl crate::typed::ResourceType for DataflowEndpointGroupV2 {
         "Endpoints",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ContactPostPassDurationSeconds",
+            "ContactPrePassDurationSeconds",
+            "EndpointDetails",
+            "Endpoints",
+            "Id",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2630,6 +2680,30 @@ impl crate::typed::ResourceType for MissionProfile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ContactPostPassDurationSeconds",
+            "ContactPrePassDurationSeconds",
+            "DataflowEdges",
+            "Id",
+            "MinimumViableContactDurationSeconds",
+            "Name",
+            "Region",
+            "StreamsKmsKey",
+            "StreamsKmsRole",
+            "Tags",
+            "TelemetrySinkConfigArn",
+            "TrackingConfigArn",
+        ],
+        required: &[
+            "DataflowEdges",
+            "MinimumViableContactDurationSeconds",
+            "Name",
+            "TrackingConfigArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -148,6 +148,50 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::GuardDuty::Detector",
+        <Detector as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GuardDuty::Filter",
+        <Filter as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GuardDuty::IPSet",
+        <IpSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GuardDuty::MalwareProtectionPlan",
+        <MalwareProtectionPlan as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GuardDuty::Master",
+        <Master as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GuardDuty::Member",
+        <Member as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GuardDuty::PublishingDestination",
+        <PublishingDestination as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GuardDuty::ThreatEntitySet",
+        <ThreatEntitySet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GuardDuty::ThreatIntelSet",
+        <ThreatIntelSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::GuardDuty::TrustedEntitySet",
+        <TrustedEntitySet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::GuardDuty::Detector` resource specifies a new GuardDuty detector.
 ///
 /// A detector is an object that represents the GuardDuty service. A detector is required for GuardDuty to become operational.
@@ -246,6 +290,18 @@ impl crate::typed::ResourceType for Detector {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DataSources",
+            "Enable",
+            "Features",
+            "FindingPublishingFrequency",
+            "Id",
+            "Tags",
+        ],
+        required: &["Enable"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -797,6 +853,19 @@ impl crate::typed::ResourceType for Filter {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DetectorId", "Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Action",
+            "Description",
+            "DetectorId",
+            "FindingCriteria",
+            "Name",
+            "Rank",
+            "Tags",
+        ],
+        required: &["DetectorId", "FindingCriteria", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1276,6 +1345,20 @@ impl crate::typed::ResourceType for IpSet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Format"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "DetectorId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Activate",
+            "DetectorId",
+            "ExpectedBucketOwner",
+            "Format",
+            "Id",
+            "Location",
+            "Name",
+            "Tags",
+        ],
+        required: &["Format", "Location"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1437,6 +1520,21 @@ impl crate::typed::ResourceType for MalwareProtectionPlan {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MalwareProtectionPlanId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Actions",
+            "Arn",
+            "CreatedAt",
+            "MalwareProtectionPlanId",
+            "ProtectedResource",
+            "Role",
+            "Status",
+            "StatusReasons",
+            "Tags",
+        ],
+        required: &["ProtectedResource", "Role"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1723,6 +1821,11 @@ impl crate::typed::ResourceType for Master {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "InvitationId", "MasterId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DetectorId", "MasterId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DetectorId", "InvitationId", "MasterId"],
+        required: &["DetectorId", "MasterId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1827,6 +1930,18 @@ impl crate::typed::ResourceType for Member {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "MemberId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DetectorId", "MemberId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DetectorId",
+            "DisableEmailNotification",
+            "Email",
+            "MemberId",
+            "Message",
+            "Status",
+        ],
+        required: &["Email"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1939,6 +2054,19 @@ impl crate::typed::ResourceType for PublishingDestination {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DetectorId", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DestinationProperties",
+            "DestinationType",
+            "DetectorId",
+            "Id",
+            "PublishingFailureStartTimestamp",
+            "Status",
+            "Tags",
+        ],
+        required: &["DestinationProperties", "DestinationType", "DetectorId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2189,6 +2317,24 @@ impl crate::typed::ResourceType for ThreatEntitySet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Format"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "DetectorId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Activate",
+            "CreatedAt",
+            "DetectorId",
+            "ErrorDetails",
+            "ExpectedBucketOwner",
+            "Format",
+            "Id",
+            "Location",
+            "Name",
+            "Status",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["Format", "Location"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2423,6 +2569,20 @@ impl crate::typed::ResourceType for ThreatIntelSet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Format"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "DetectorId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Activate",
+            "DetectorId",
+            "ExpectedBucketOwner",
+            "Format",
+            "Id",
+            "Location",
+            "Name",
+            "Tags",
+        ],
+        required: &["Format", "Location"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2631,6 +2791,24 @@ impl crate::typed::ResourceType for TrustedEntitySet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Format"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "DetectorId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Activate",
+            "CreatedAt",
+            "DetectorId",
+            "ErrorDetails",
+            "ExpectedBucketOwner",
+            "Format",
+            "Id",
+            "Location",
+            "Name",
+            "Status",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["Format", "Location"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

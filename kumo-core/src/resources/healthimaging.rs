@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Datastore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::HealthImaging::Datastore",
+    <Datastore as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Create a data store.
 ///
 /// `AWS::HealthImaging::Datastore`.
@@ -100,6 +106,20 @@ impl crate::typed::ResourceType for Datastore {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatastoreName", "KmsKeyArn", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatastoreId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "DatastoreArn",
+            "DatastoreId",
+            "DatastoreName",
+            "DatastoreStatus",
+            "KmsKeyArn",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

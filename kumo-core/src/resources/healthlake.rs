@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <FhirDatastore as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::HealthLake::FHIRDatastore",
+    <FhirDatastore as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a Data Store that can ingest and export FHIR formatted data.
 ///
 /// > Please note that when a user tries to do an Update operation via CloudFormation, changes to the Data Store name, Type Version, PreloadDataConfig, or SSEConfiguration will delete their existing Data Store for the stack and create a new one. This will lead to potential loss of data.
@@ -152,6 +158,23 @@ impl crate::typed::ResourceType for FhirDatastore {
         "SseConfiguration",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatastoreId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "DatastoreArn",
+            "DatastoreEndpoint",
+            "DatastoreId",
+            "DatastoreName",
+            "DatastoreStatus",
+            "DatastoreTypeVersion",
+            "IdentityProviderConfiguration",
+            "PreloadDataConfig",
+            "SseConfiguration",
+            "Tags",
+        ],
+        required: &["DatastoreTypeVersion"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

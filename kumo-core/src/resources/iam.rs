@@ -226,6 +226,74 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::IAM::AccessKey",
+        <AccessKey as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::Group",
+        <Group as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::GroupPolicy",
+        <GroupPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::InstanceProfile",
+        <InstanceProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::ManagedPolicy",
+        <ManagedPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::OIDCProvider",
+        <OidcProvider as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::Policy",
+        <Policy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::Role",
+        <Role as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::RolePolicy",
+        <RolePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::SAMLProvider",
+        <SamlProvider as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::ServerCertificate",
+        <ServerCertificate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::ServiceLinkedRole",
+        <ServiceLinkedRole as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::User",
+        <User as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::UserPolicy",
+        <UserPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::UserToGroupAddition",
+        <UserToGroupAddition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IAM::VirtualMFADevice",
+        <VirtualMfaDevice as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a new AWS secret access key and corresponding AWS access key ID for the specified user.
 ///
 /// The default status for new keys is `Active` .
@@ -290,6 +358,11 @@ impl crate::typed::ResourceType for AccessKey {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Serial", "UserName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "SecretAccessKey", "Serial", "Status", "UserName"],
+        required: &["UserName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -436,6 +509,11 @@ impl crate::typed::ResourceType for Group {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "GroupName", "ManagedPolicyArns", "Path", "Policies"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -562,6 +640,11 @@ impl crate::typed::ResourceType for GroupPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupName", "PolicyName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyName", "GroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["GroupName", "PolicyDocument", "PolicyName"],
+        required: &["GroupName", "PolicyName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -652,6 +735,11 @@ impl crate::typed::ResourceType for InstanceProfile {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceProfileName", "Path"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceProfileName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "InstanceProfileName", "Path", "Roles"],
+        required: &["Roles"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -830,6 +918,27 @@ impl crate::typed::ResourceType for ManagedPolicy {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "ManagedPolicyName", "Path"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttachmentCount",
+            "CreateDate",
+            "DefaultVersionId",
+            "Description",
+            "Groups",
+            "IsAttachable",
+            "ManagedPolicyName",
+            "Path",
+            "PermissionsBoundaryUsageCount",
+            "PolicyArn",
+            "PolicyDocument",
+            "PolicyId",
+            "Roles",
+            "UpdateDate",
+            "Users",
+        ],
+        required: &["PolicyDocument"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1030,6 +1139,11 @@ impl crate::typed::ResourceType for OidcProvider {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Url"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "ClientIdList", "Tags", "ThumbprintList", "Url"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1167,6 +1281,18 @@ impl crate::typed::ResourceType for Policy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Groups",
+            "Id",
+            "PolicyDocument",
+            "PolicyName",
+            "Roles",
+            "Users",
+        ],
+        required: &["PolicyDocument", "PolicyName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1406,6 +1532,23 @@ impl crate::typed::ResourceType for Role {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Path", "RoleName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RoleName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AssumeRolePolicyDocument",
+            "Description",
+            "ManagedPolicyArns",
+            "MaxSessionDuration",
+            "Path",
+            "PermissionsBoundary",
+            "Policies",
+            "RoleId",
+            "RoleName",
+            "Tags",
+        ],
+        required: &["AssumeRolePolicyDocument"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1574,6 +1717,11 @@ impl crate::typed::ResourceType for RolePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName", "RoleName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyName", "RoleName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["PolicyDocument", "PolicyName", "RoleName"],
+        required: &["PolicyName", "RoleName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1752,6 +1900,21 @@ impl crate::typed::ResourceType for SamlProvider {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AddPrivateKey", "Name", "RemovePrivateKey"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AddPrivateKey",
+            "Arn",
+            "AssertionEncryptionMode",
+            "Name",
+            "PrivateKeyList",
+            "RemovePrivateKey",
+            "SamlMetadataDocument",
+            "SamlProviderUUID",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2021,6 +2184,19 @@ impl crate::typed::ResourceType for ServerCertificate {
         "ServerCertificateName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServerCertificateName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CertificateBody",
+            "CertificateChain",
+            "Path",
+            "PrivateKey",
+            "ServerCertificateName",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2167,6 +2343,11 @@ impl crate::typed::ResourceType for ServiceLinkedRole {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AWSServiceName", "CustomSuffix"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RoleName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AWSServiceName", "CustomSuffix", "Description", "RoleName"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2374,6 +2555,21 @@ impl crate::typed::ResourceType for User {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Groups",
+            "LoginProfile",
+            "ManagedPolicyArns",
+            "Path",
+            "PermissionsBoundary",
+            "Policies",
+            "Tags",
+            "UserName",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2564,6 +2760,11 @@ impl crate::typed::ResourceType for UserPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName", "UserName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyName", "UserName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["PolicyDocument", "PolicyName", "UserName"],
+        required: &["PolicyName", "UserName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2613,6 +2814,11 @@ impl crate::typed::ResourceType for UserToGroupAddition {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["GroupName", "Id", "Users"],
+        required: &["GroupName", "Users"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2735,6 +2941,17 @@ impl crate::typed::ResourceType for VirtualMfaDevice {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Path", "VirtualMfaDeviceName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SerialNumber"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Path",
+            "SerialNumber",
+            "Tags",
+            "Users",
+            "VirtualMfaDeviceName",
+        ],
+        required: &["Users"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

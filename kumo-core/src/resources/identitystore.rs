@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::IdentityStore::Group",
+        <Group as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IdentityStore::GroupMembership",
+        <GroupMembership as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// A group object, which contains a specified group’s metadata and attributes.
 ///
 /// `AWS::IdentityStore::Group`.
@@ -97,6 +109,11 @@ impl crate::typed::ResourceType for Group {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IdentityStoreId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GroupId", "IdentityStoreId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "DisplayName", "GroupId", "IdentityStoreId"],
+        required: &["DisplayName", "IdentityStoreId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -163,6 +180,11 @@ impl crate::typed::ResourceType for GroupMembership {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupId", "IdentityStoreId", "MemberId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MembershipId", "IdentityStoreId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["GroupId", "IdentityStoreId", "MemberId", "MembershipId"],
+        required: &["GroupId", "IdentityStoreId", "MemberId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

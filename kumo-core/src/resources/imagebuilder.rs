@@ -135,6 +135,46 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ImageBuilder::Component",
+        <Component as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ImageBuilder::ContainerRecipe",
+        <ContainerRecipe as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ImageBuilder::DistributionConfiguration",
+        <DistributionConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ImageBuilder::Image",
+        <Image as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ImageBuilder::ImagePipeline",
+        <ImagePipeline as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ImageBuilder::ImageRecipe",
+        <ImageRecipe as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ImageBuilder::InfrastructureConfiguration",
+        <InfrastructureConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ImageBuilder::LifecyclePolicy",
+        <LifecyclePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ImageBuilder::Workflow",
+        <Workflow as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a new component that can be used to build, validate, test, and assess your image.
 ///
 /// The component is based on a YAML document that you specify using exactly one of the following methods:
@@ -307,6 +347,26 @@ impl crate::typed::ResourceType for Component {
         "Version",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ChangeDescription",
+            "Data",
+            "Description",
+            "Encrypted",
+            "KmsKeyId",
+            "LatestVersion",
+            "Name",
+            "Platform",
+            "SupportedOsVersions",
+            "Tags",
+            "Type",
+            "Uri",
+            "Version",
+        ],
+        required: &["Name", "Platform", "Version"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -704,6 +764,29 @@ impl crate::typed::ResourceType for ContainerRecipe {
         "WorkingDirectory",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Components",
+            "ContainerType",
+            "Description",
+            "DockerfileTemplateData",
+            "DockerfileTemplateUri",
+            "ImageOsVersionOverride",
+            "InstanceConfiguration",
+            "KmsKeyId",
+            "LatestVersion",
+            "Name",
+            "ParentImage",
+            "PlatformOverride",
+            "Tags",
+            "TargetRepository",
+            "Version",
+            "WorkingDirectory",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1285,6 +1368,11 @@ impl crate::typed::ResourceType for DistributionConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Description", "Distributions", "Name", "Tags"],
+        required: &["Distributions", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2349,6 +2437,30 @@ impl crate::typed::ResourceType for Image {
         "Workflows",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ContainerRecipeArn",
+            "DeletionSettings",
+            "DistributionConfigurationArn",
+            "EnhancedImageMetadataEnabled",
+            "ExecutionRole",
+            "ImageId",
+            "ImagePipelineExecutionSettings",
+            "ImageRecipeArn",
+            "ImageScanningConfiguration",
+            "ImageTestsConfiguration",
+            "ImageUri",
+            "InfrastructureConfigurationArn",
+            "LatestVersion",
+            "LoggingConfiguration",
+            "Name",
+            "Tags",
+            "Workflows",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3083,6 +3195,29 @@ impl crate::typed::ResourceType for ImagePipeline {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ContainerRecipeArn",
+            "DeploymentId",
+            "Description",
+            "DistributionConfigurationArn",
+            "EnhancedImageMetadataEnabled",
+            "ExecutionRole",
+            "ImageRecipeArn",
+            "ImageScanningConfiguration",
+            "ImageTestsConfiguration",
+            "InfrastructureConfigurationArn",
+            "LoggingConfiguration",
+            "Name",
+            "Schedule",
+            "Status",
+            "Tags",
+            "Workflows",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3765,6 +3900,24 @@ impl crate::typed::ResourceType for ImageRecipe {
         "WorkingDirectory",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalInstanceConfiguration",
+            "AmiTags",
+            "Arn",
+            "BlockDeviceMappings",
+            "Components",
+            "Description",
+            "LatestVersion",
+            "Name",
+            "ParentImage",
+            "Tags",
+            "Version",
+            "WorkingDirectory",
+        ],
+        required: &["Name", "ParentImage", "Version"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4444,6 +4597,27 @@ impl crate::typed::ResourceType for InfrastructureConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "InstanceMetadataOptions",
+            "InstanceProfileName",
+            "InstanceTypes",
+            "KeyPair",
+            "Logging",
+            "Name",
+            "Placement",
+            "ResourceTags",
+            "SecurityGroupIds",
+            "SnsTopicArn",
+            "SubnetId",
+            "Tags",
+            "TerminateInstanceOnFailure",
+        ],
+        required: &["InstanceProfileName", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4816,6 +4990,27 @@ impl crate::typed::ResourceType for LifecyclePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "ExecutionRole",
+            "Name",
+            "PolicyDetails",
+            "ResourceSelection",
+            "ResourceType",
+            "Status",
+            "Tags",
+        ],
+        required: &[
+            "ExecutionRole",
+            "Name",
+            "PolicyDetails",
+            "ResourceSelection",
+            "ResourceType",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5504,6 +5699,23 @@ impl crate::typed::ResourceType for Workflow {
         "Version",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ChangeDescription",
+            "Data",
+            "Description",
+            "KmsKeyId",
+            "LatestVersion",
+            "Name",
+            "Tags",
+            "Type",
+            "Uri",
+            "Version",
+        ],
+        required: &["Name", "Type", "Version"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

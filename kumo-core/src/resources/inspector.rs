@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Inspector::AssessmentTarget",
+        <AssessmentTarget as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Inspector::AssessmentTemplate",
+        <AssessmentTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Inspector::ResourceGroup",
+        <ResourceGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::Inspector::AssessmentTarget` resource is used to create Amazon Inspector assessment targets, which specify the Amazon EC2 instances that will be analyzed during an assessment run.
 ///
 /// `AWS::Inspector::AssessmentTarget`.
@@ -121,6 +137,11 @@ impl crate::typed::ResourceType for AssessmentTarget {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AssessmentTargetName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "AssessmentTargetName", "ResourceGroupArn"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -234,6 +255,22 @@ impl crate::typed::ResourceType for AssessmentTemplate {
         "UserAttributesForFindings",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AssessmentTargetArn",
+            "AssessmentTemplateName",
+            "DurationInSeconds",
+            "RulesPackageArns",
+            "UserAttributesForFindings",
+        ],
+        required: &[
+            "AssessmentTargetArn",
+            "DurationInSeconds",
+            "RulesPackageArns",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -322,6 +359,11 @@ impl crate::typed::ResourceType for ResourceGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceGroupTags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "ResourceGroupTags"],
+        required: &["ResourceGroupTags"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

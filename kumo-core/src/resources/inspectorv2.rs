@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::InspectorV2::CisScanConfiguration",
+        <CisScanConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::InspectorV2::CodeSecurityIntegration",
+        <CodeSecurityIntegration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::InspectorV2::CodeSecurityScanConfiguration",
+        <CodeSecurityScanConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::InspectorV2::Filter",
+        <Filter as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The CIS scan configuration.
 ///
 /// `AWS::InspectorV2::CisScanConfiguration`.
@@ -122,6 +142,18 @@ impl crate::typed::ResourceType for CisScanConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ScanName",
+            "Schedule",
+            "SecurityLevel",
+            "Tags",
+            "Targets",
+        ],
+        required: &["ScanName", "Schedule", "SecurityLevel", "Targets"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -517,6 +549,23 @@ impl crate::typed::ResourceType for CodeSecurityIntegration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CreateIntegrationDetails", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AuthorizationUrl",
+            "CreateIntegrationDetails",
+            "CreatedAt",
+            "LastUpdatedAt",
+            "Name",
+            "Status",
+            "StatusReason",
+            "Tags",
+            "Type",
+            "UpdateIntegrationDetails",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -872,6 +921,18 @@ impl crate::typed::ResourceType for CodeSecurityScanConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Level", "Name", "ScopeSettings", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Configuration",
+            "Level",
+            "Name",
+            "ScopeSettings",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1226,6 +1287,18 @@ impl crate::typed::ResourceType for Filter {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "FilterAction",
+            "FilterCriteria",
+            "Name",
+            "Tags",
+        ],
+        required: &["FilterAction", "FilterCriteria", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Connection as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::Interconnect::Connection",
+    <Connection as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Resource Type definition for AWS::Interconnect::Connection.
 ///
 /// Creates a managed network connection between AWS and a partner cloud service provider.
@@ -182,6 +188,28 @@ impl crate::typed::ResourceType for Connection {
         "RemoteAccount",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActivationKey",
+            "Arn",
+            "AttachPoint",
+            "Bandwidth",
+            "BillingTier",
+            "ConnectionId",
+            "Description",
+            "EnvironmentId",
+            "OwnerAccount",
+            "Provider",
+            "RemoteAccount",
+            "RemoteOwnerAccount",
+            "SharedId",
+            "State",
+            "Tags",
+            "Type",
+        ],
+        required: &["AttachPoint"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

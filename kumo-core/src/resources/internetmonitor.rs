@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Monitor as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::InternetMonitor::Monitor",
+    <Monitor as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `AWS::InternetMonitor::Monitor` resource is an Internet Monitor resource type that contains information about how you create a monitor in Amazon CloudWatch Internet Monitor.
 ///
 /// A monitor in Internet Monitor provides visibility into performance and availability between your applications hosted on AWS and your end users, using a traffic profile that it creates based on the application resources that you add: Virtual Private Clouds (VPCs), Amazon CloudFront distributions, or WorkSpaces directories.
@@ -243,6 +249,29 @@ impl crate::typed::ResourceType for Monitor {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MonitorName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MonitorName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "HealthEventsConfig",
+            "IncludeLinkedAccounts",
+            "InternetMeasurementsLogDelivery",
+            "LinkedAccountId",
+            "MaxCityNetworksToMonitor",
+            "ModifiedAt",
+            "MonitorArn",
+            "MonitorName",
+            "ProcessingStatus",
+            "ProcessingStatusInfo",
+            "Resources",
+            "ResourcesToAdd",
+            "ResourcesToRemove",
+            "Status",
+            "Tags",
+            "TrafficPercentageToMonitor",
+        ],
+        required: &["MonitorName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

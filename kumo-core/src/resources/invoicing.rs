@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <InvoiceUnit as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::Invoicing::InvoiceUnit",
+    <InvoiceUnit as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// An invoice unit is a set of mutually exclusive account that correspond to your business entity.
 ///
 /// Invoice units allow you separate AWS account costs and configures your invoice for each business entity going forward.
@@ -106,6 +112,20 @@ impl crate::typed::ResourceType for InvoiceUnit {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InvoiceReceiver", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InvoiceUnitArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "InvoiceReceiver",
+            "InvoiceUnitArn",
+            "LastModified",
+            "Name",
+            "ResourceTags",
+            "Rule",
+            "TaxInheritanceDisabled",
+        ],
+        required: &["InvoiceReceiver", "Name", "Rule"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -408,6 +408,130 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::IoT::AccountAuditConfiguration",
+        <AccountAuditConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::Authorizer",
+        <Authorizer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::BillingGroup",
+        <BillingGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::CACertificate",
+        <CaCertificate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::Certificate",
+        <Certificate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::CertificateProvider",
+        <CertificateProvider as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::Command",
+        <Command as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::CustomMetric",
+        <CustomMetric as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::Dimension",
+        <Dimension as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::DomainConfiguration",
+        <DomainConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::EncryptionConfiguration",
+        <EncryptionConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::FleetMetric",
+        <FleetMetric as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::JobTemplate",
+        <JobTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::Logging",
+        <Logging as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::MitigationAction",
+        <MitigationAction as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::Policy",
+        <Policy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::PolicyPrincipalAttachment",
+        <PolicyPrincipalAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::ProvisioningTemplate",
+        <ProvisioningTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::ResourceSpecificLogging",
+        <ResourceSpecificLogging as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::RoleAlias",
+        <RoleAlias as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::ScheduledAudit",
+        <ScheduledAudit as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::SecurityProfile",
+        <SecurityProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::SoftwarePackage",
+        <SoftwarePackage as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::SoftwarePackageVersion",
+        <SoftwarePackageVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::Thing",
+        <Thing as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::ThingGroup",
+        <ThingGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::ThingPrincipalAttachment",
+        <ThingPrincipalAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::ThingType",
+        <ThingType as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::TopicRule",
+        <TopicRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoT::TopicRuleDestination",
+        <TopicRuleDestination as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Use the `AWS::IoT::AccountAuditConfiguration` resource to configure or reconfigure the Device Defender audit settings for your account.
 ///
 /// Settings include how audit notifications are sent and which audit checks are enabled or disabled. For API reference, see [UpdateAccountAuditConfiguration](https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateAccountAuditConfiguration.html) and for detailed information on all available audit checks, see [Audit checks](https://docs.aws.amazon.com/iot/latest/developerguide/device-defender-audit-checks.html) .
@@ -462,6 +586,16 @@ impl crate::typed::ResourceType for AccountAuditConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AccountId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountId",
+            "AuditCheckConfigurations",
+            "AuditNotificationTargetConfigurations",
+            "RoleArn",
+        ],
+        required: &["AccountId", "AuditCheckConfigurations", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1211,6 +1345,21 @@ impl crate::typed::ResourceType for Authorizer {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AuthorizerName", "SigningDisabled"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AuthorizerName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AuthorizerFunctionArn",
+            "AuthorizerName",
+            "EnableCachingForHttp",
+            "SigningDisabled",
+            "Status",
+            "Tags",
+            "TokenKeyName",
+            "TokenSigningPublicKeys",
+        ],
+        required: &["AuthorizerFunctionArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1365,6 +1514,17 @@ impl crate::typed::ResourceType for BillingGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BillingGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BillingGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "BillingGroupName",
+            "BillingGroupProperties",
+            "Id",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1601,6 +1761,22 @@ impl crate::typed::ResourceType for CaCertificate {
         "VerificationCertificatePem",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AutoRegistrationStatus",
+            "CACertificatePem",
+            "CertificateMode",
+            "Id",
+            "RegistrationConfig",
+            "RemoveAutoRegistration",
+            "Status",
+            "Tags",
+            "VerificationCertificatePem",
+        ],
+        required: &["CACertificatePem", "Status"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1903,6 +2079,19 @@ impl crate::typed::ResourceType for Certificate {
         "CertificateSigningRequest",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CACertificatePem",
+            "CertificateMode",
+            "CertificatePem",
+            "CertificateSigningRequest",
+            "Id",
+            "Status",
+        ],
+        required: &["Status"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2070,6 +2259,17 @@ impl crate::typed::ResourceType for CertificateProvider {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CertificateProviderName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateProviderName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountDefaultForOperations",
+            "Arn",
+            "CertificateProviderName",
+            "LambdaFunctionArn",
+            "Tags",
+        ],
+        required: &["AccountDefaultForOperations", "LambdaFunctionArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2343,6 +2543,27 @@ impl crate::typed::ResourceType for Command {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CommandId", "PayloadTemplate", "Preprocessor"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CommandId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CommandArn",
+            "CommandId",
+            "CreatedAt",
+            "Deprecated",
+            "Description",
+            "DisplayName",
+            "LastUpdatedAt",
+            "MandatoryParameters",
+            "Namespace",
+            "Payload",
+            "PayloadTemplate",
+            "PendingDeletion",
+            "Preprocessor",
+            "RoleArn",
+            "Tags",
+        ],
+        required: &["CommandId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2973,6 +3194,17 @@ impl crate::typed::ResourceType for CustomMetric {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MetricName", "MetricType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MetricName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DisplayName",
+            "MetricArn",
+            "MetricName",
+            "MetricType",
+            "Tags",
+        ],
+        required: &["MetricType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3120,6 +3352,11 @@ impl crate::typed::ResourceType for Dimension {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Name", "StringValues", "Tags", "Type"],
+        required: &["StringValues", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3437,6 +3674,28 @@ impl crate::typed::ResourceType for DomainConfiguration {
         "ValidationCertificateArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainConfigurationName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationProtocol",
+            "Arn",
+            "AuthenticationType",
+            "AuthorizerConfig",
+            "ClientCertificateConfig",
+            "DomainConfigurationName",
+            "DomainConfigurationStatus",
+            "DomainName",
+            "DomainType",
+            "ServerCertificateArns",
+            "ServerCertificateConfig",
+            "ServerCertificates",
+            "ServiceType",
+            "Tags",
+            "TlsConfig",
+            "ValidationCertificateArn",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3862,6 +4121,18 @@ impl crate::typed::ResourceType for EncryptionConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountId",
+            "ConfigurationDetails",
+            "EncryptionType",
+            "KmsAccessRoleArn",
+            "KmsKeyArn",
+            "LastModifiedDate",
+        ],
+        required: &["EncryptionType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4079,6 +4350,26 @@ impl crate::typed::ResourceType for FleetMetric {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MetricName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MetricName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AggregationField",
+            "AggregationType",
+            "CreationDate",
+            "Description",
+            "IndexName",
+            "LastModifiedDate",
+            "MetricArn",
+            "MetricName",
+            "Period",
+            "QueryString",
+            "QueryVersion",
+            "Tags",
+            "Unit",
+            "Version",
+        ],
+        required: &["MetricName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4526,6 +4817,26 @@ impl crate::typed::ResourceType for JobTemplate {
         "TimeoutConfig",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobTemplateId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AbortConfig",
+            "Arn",
+            "Description",
+            "DestinationPackageVersions",
+            "Document",
+            "DocumentSource",
+            "JobArn",
+            "JobExecutionsRetryConfig",
+            "JobExecutionsRolloutConfig",
+            "JobTemplateId",
+            "MaintenanceWindows",
+            "PresignedUrlConfig",
+            "Tags",
+            "TimeoutConfig",
+        ],
+        required: &["Description", "JobTemplateId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5090,6 +5401,16 @@ impl crate::typed::ResourceType for Logging {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AccountId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountId",
+            "DefaultLogLevel",
+            "EventConfigurations",
+            "RoleArn",
+        ],
+        required: &["AccountId", "DefaultLogLevel", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5290,6 +5611,18 @@ impl crate::typed::ResourceType for MitigationAction {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ActionName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ActionName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActionName",
+            "ActionParams",
+            "MitigationActionArn",
+            "MitigationActionId",
+            "RoleArn",
+            "Tags",
+        ],
+        required: &["ActionParams", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5785,6 +6118,11 @@ impl crate::typed::ResourceType for Policy {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Id", "PolicyDocument", "PolicyName", "Tags"],
+        required: &["PolicyDocument"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5882,6 +6220,11 @@ impl crate::typed::ResourceType for PolicyPrincipalAttachment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName", "Principal"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "PolicyName", "Principal"],
+        required: &["PolicyName", "Principal"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6030,6 +6373,21 @@ impl crate::typed::ResourceType for ProvisioningTemplate {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName", "TemplateType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TemplateName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "Enabled",
+            "PreProvisioningHook",
+            "ProvisioningRoleArn",
+            "Tags",
+            "TemplateArn",
+            "TemplateBody",
+            "TemplateName",
+            "TemplateType",
+        ],
+        required: &["ProvisioningRoleArn", "TemplateBody"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6191,6 +6549,11 @@ impl crate::typed::ResourceType for ResourceSpecificLogging {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TargetName", "TargetType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TargetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["LogLevel", "TargetId", "TargetName", "TargetType"],
+        required: &["LogLevel", "TargetName", "TargetType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6355,6 +6718,17 @@ impl crate::typed::ResourceType for RoleAlias {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RoleAlias"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RoleAlias"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CredentialDurationSeconds",
+            "RoleAlias",
+            "RoleAliasArn",
+            "RoleArn",
+            "Tags",
+        ],
+        required: &["RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6508,6 +6882,19 @@ impl crate::typed::ResourceType for ScheduledAudit {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ScheduledAuditName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ScheduledAuditName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DayOfMonth",
+            "DayOfWeek",
+            "Frequency",
+            "ScheduledAuditArn",
+            "ScheduledAuditName",
+            "Tags",
+            "TargetCheckNames",
+        ],
+        required: &["Frequency", "TargetCheckNames"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6781,6 +7168,21 @@ impl crate::typed::ResourceType for SecurityProfile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SecurityProfileName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SecurityProfileName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalMetricsToRetainV2",
+            "AlertTargets",
+            "Behaviors",
+            "MetricsExportConfig",
+            "SecurityProfileArn",
+            "SecurityProfileDescription",
+            "SecurityProfileName",
+            "Tags",
+            "TargetArns",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7576,6 +7978,11 @@ impl crate::typed::ResourceType for SoftwarePackage {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PackageName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PackageName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "PackageArn", "PackageName", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7776,6 +8183,24 @@ impl crate::typed::ResourceType for SoftwarePackageVersion {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PackageName", "VersionName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PackageName", "VersionName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Artifact",
+            "Attributes",
+            "Description",
+            "ErrorReason",
+            "PackageName",
+            "PackageVersionArn",
+            "Recipe",
+            "Sbom",
+            "SbomValidationStatus",
+            "Status",
+            "Tags",
+            "VersionName",
+        ],
+        required: &["PackageName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7999,6 +8424,11 @@ impl crate::typed::ResourceType for Thing {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ThingName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ThingName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "AttributePayload", "Id", "ThingName"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8196,6 +8626,19 @@ impl crate::typed::ResourceType for ThingGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ParentGroupName", "ThingGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ThingGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "ParentGroupName",
+            "QueryString",
+            "Tags",
+            "ThingGroupName",
+            "ThingGroupProperties",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8394,6 +8837,11 @@ impl crate::typed::ResourceType for ThingPrincipalAttachment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Principal", "ThingName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "Principal", "ThingName", "ThingPrincipalType"],
+        required: &["Principal", "ThingName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8514,6 +8962,18 @@ impl crate::typed::ResourceType for ThingType {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ThingTypeName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ThingTypeName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DeprecateThingType",
+            "Id",
+            "Tags",
+            "ThingTypeName",
+            "ThingTypeProperties",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -8822,6 +9282,11 @@ impl crate::typed::ResourceType for TopicRule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "RuleName", "Tags", "TopicRulePayload"],
+        required: &["TopicRulePayload"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11195,6 +11660,17 @@ impl crate::typed::ResourceType for TopicRuleDestination {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["HttpUrlProperties", "VpcProperties"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "HttpUrlProperties",
+            "Status",
+            "StatusReason",
+            "VpcProperties",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::IoTAnalytics::Channel",
+        <Channel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTAnalytics::Dataset",
+        <Dataset as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTAnalytics::Datastore",
+        <Datastore as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTAnalytics::Pipeline",
+        <Pipeline as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The AWS::IoTAnalytics::Channel resource collects data from an MQTT topic and archives the raw, unprocessed messages before publishing the data to a pipeline.
 ///
 /// For more information, see [How to Use](https://docs.aws.amazon.com/iotanalytics/latest/userguide/welcome.html#aws-iot-analytics-how) in the *User Guide* .
@@ -163,6 +183,17 @@ impl crate::typed::ResourceType for Channel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChannelName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ChannelName",
+            "ChannelStorage",
+            "Id",
+            "RetentionPeriod",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -504,6 +535,21 @@ impl crate::typed::ResourceType for Dataset {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatasetName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatasetName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Actions",
+            "ContentDeliveryRules",
+            "DatasetName",
+            "Id",
+            "LateDataRules",
+            "RetentionPeriod",
+            "Tags",
+            "Triggers",
+            "VersioningConfiguration",
+        ],
+        required: &["Actions"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1549,6 +1595,19 @@ impl crate::typed::ResourceType for Datastore {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatastoreName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatastoreName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DatastoreName",
+            "DatastorePartitions",
+            "DatastoreStorage",
+            "FileFormatConfiguration",
+            "Id",
+            "RetentionPeriod",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2217,6 +2276,11 @@ impl crate::typed::ResourceType for Pipeline {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PipelineName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PipelineName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "PipelineActivities", "PipelineName", "Tags"],
+        required: &["PipelineActivities"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

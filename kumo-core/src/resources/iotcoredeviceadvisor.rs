@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <SuiteDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::IoTCoreDeviceAdvisor::SuiteDefinition",
+    <SuiteDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a Device Advisor test suite.
 ///
 /// Requires permission to access the [CreateSuiteDefinition](https://docs.aws.amazon.com//service-authorization/latest/reference/list_awsiot.html#awsiot-actions-as-permissions) action.
@@ -79,6 +85,17 @@ impl crate::typed::ResourceType for SuiteDefinition {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SuiteDefinitionId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "SuiteDefinitionArn",
+            "SuiteDefinitionConfiguration",
+            "SuiteDefinitionId",
+            "SuiteDefinitionVersion",
+            "Tags",
+        ],
+        required: &["SuiteDefinitionConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::IoTEvents::AlarmModel",
+        <AlarmModel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTEvents::DetectorModel",
+        <DetectorModel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTEvents::Input",
+        <Input as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Represents an alarm model to monitor an AWS IoT Events input attribute.
 ///
 /// You can use the alarm to get notified when the value is outside a specified range. For more information, see [Create an alarm model](https://docs.aws.amazon.com/iotevents/latest/developerguide/create-alarms.html) in the *AWS IoT Events Developer Guide* .
@@ -196,6 +212,21 @@ impl crate::typed::ResourceType for AlarmModel {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AlarmModelName", "Key"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AlarmModelName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AlarmCapabilities",
+            "AlarmEventActions",
+            "AlarmModelDescription",
+            "AlarmModelName",
+            "AlarmRule",
+            "Key",
+            "RoleArn",
+            "Severity",
+            "Tags",
+        ],
+        required: &["AlarmRule", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1571,6 +1602,19 @@ impl crate::typed::ResourceType for DetectorModel {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorModelName", "Key"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DetectorModelName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DetectorModelDefinition",
+            "DetectorModelDescription",
+            "DetectorModelName",
+            "EvaluationMethod",
+            "Key",
+            "RoleArn",
+            "Tags",
+        ],
+        required: &["DetectorModelDefinition", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3087,6 +3131,11 @@ impl crate::typed::ResourceType for Input {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InputName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InputName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["InputDefinition", "InputDescription", "InputName", "Tags"],
+        required: &["InputDefinition"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::IoTFleetWise::Campaign",
+        <Campaign as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTFleetWise::DecoderManifest",
+        <DecoderManifest as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTFleetWise::Fleet",
+        <Fleet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTFleetWise::ModelManifest",
+        <ModelManifest as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTFleetWise::SignalCatalog",
+        <SignalCatalog as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTFleetWise::StateTemplate",
+        <StateTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTFleetWise::Vehicle",
+        <Vehicle as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an orchestration of data collection rules.
 ///
 /// The AWS IoT FleetWise Edge Agent software running in vehicles uses campaigns to decide how to collect and transfer data to the cloud. You create campaigns in the cloud. After you or your team approve campaigns, AWS IoT FleetWise automatically deploys them to vehicles.
@@ -460,6 +492,35 @@ impl crate::typed::ResourceType for Campaign {
         "TargetArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Action",
+            "Arn",
+            "CollectionScheme",
+            "Compression",
+            "CreationTime",
+            "DataDestinationConfigs",
+            "DataExtraDimensions",
+            "DataPartitions",
+            "Description",
+            "DiagnosticsMode",
+            "ExpiryTime",
+            "LastModificationTime",
+            "Name",
+            "PostTriggerCollectionDuration",
+            "Priority",
+            "SignalCatalogArn",
+            "SignalsToCollect",
+            "SignalsToFetch",
+            "SpoolingMode",
+            "StartTime",
+            "Status",
+            "Tags",
+            "TargetArn",
+        ],
+        required: &["CollectionScheme", "Name", "SignalCatalogArn", "TargetArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1105,6 +1166,23 @@ impl crate::typed::ResourceType for DecoderManifest {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ModelManifestArn", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "DefaultForUnmappedSignals",
+            "Description",
+            "LastModificationTime",
+            "ModelManifestArn",
+            "Name",
+            "NetworkInterfaces",
+            "SignalDecoders",
+            "Status",
+            "Tags",
+        ],
+        required: &["ModelManifestArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1281,6 +1359,19 @@ impl crate::typed::ResourceType for Fleet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id", "SignalCatalogArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "Description",
+            "Id",
+            "LastModificationTime",
+            "SignalCatalogArn",
+            "Tags",
+        ],
+        required: &["Id", "SignalCatalogArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1447,6 +1538,21 @@ impl crate::typed::ResourceType for ModelManifest {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "Description",
+            "LastModificationTime",
+            "Name",
+            "Nodes",
+            "SignalCatalogArn",
+            "Status",
+            "Tags",
+        ],
+        required: &["Name", "SignalCatalogArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1633,6 +1739,20 @@ impl crate::typed::ResourceType for SignalCatalog {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "Description",
+            "LastModificationTime",
+            "Name",
+            "NodeCounts",
+            "Nodes",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1847,6 +1967,23 @@ impl crate::typed::ResourceType for StateTemplate {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "SignalCatalogArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "DataExtraDimensions",
+            "Description",
+            "Id",
+            "LastModificationTime",
+            "MetadataExtraDimensions",
+            "Name",
+            "SignalCatalogArn",
+            "StateTemplateProperties",
+            "Tags",
+        ],
+        required: &["Name", "SignalCatalogArn", "StateTemplateProperties"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2037,6 +2174,22 @@ impl crate::typed::ResourceType for Vehicle {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AssociationBehavior",
+            "Attributes",
+            "CreationTime",
+            "DecoderManifestArn",
+            "LastModificationTime",
+            "ModelManifestArn",
+            "Name",
+            "StateTemplates",
+            "Tags",
+        ],
+        required: &["DecoderManifestArn", "ModelManifestArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

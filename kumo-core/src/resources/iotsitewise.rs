@@ -135,6 +135,46 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::IoTSiteWise::AccessPolicy",
+        <AccessPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTSiteWise::Asset",
+        <Asset as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTSiteWise::AssetModel",
+        <AssetModel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTSiteWise::ComputationModel",
+        <ComputationModel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTSiteWise::Dashboard",
+        <Dashboard as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTSiteWise::Dataset",
+        <Dataset as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTSiteWise::Gateway",
+        <Gateway as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTSiteWise::Portal",
+        <Portal as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTSiteWise::Project",
+        <Project as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// > The AWS IoT SiteWise Monitor feature will no longer be open to new customers starting November 7, 2025 . If you would like to use the AWS IoT SiteWise Monitor feature, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [AWS IoT SiteWise Monitor availability change](https://docs.aws.amazon.com/iot-sitewise/latest/appguide/iotsitewise-monitor-availability-change.html) .
 ///
 /// Creates an access policy that grants the specified identity (IAM Identity Center user, IAM Identity Center group, or IAM user) access to the specified AWS IoT SiteWise Monitor portal or project resource.
@@ -186,6 +226,21 @@ impl crate::typed::ResourceType for AccessPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessPolicyId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessPolicyArn",
+            "AccessPolicyId",
+            "AccessPolicyIdentity",
+            "AccessPolicyPermission",
+            "AccessPolicyResource",
+        ],
+        required: &[
+            "AccessPolicyIdentity",
+            "AccessPolicyPermission",
+            "AccessPolicyResource",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -647,6 +702,21 @@ impl crate::typed::ResourceType for Asset {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssetArn",
+            "AssetDescription",
+            "AssetExternalId",
+            "AssetHierarchies",
+            "AssetId",
+            "AssetModelId",
+            "AssetName",
+            "AssetProperties",
+            "Tags",
+        ],
+        required: &["AssetModelId", "AssetName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1095,6 +1165,23 @@ impl crate::typed::ResourceType for AssetModel {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AssetModelType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssetModelId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssetModelArn",
+            "AssetModelCompositeModels",
+            "AssetModelDescription",
+            "AssetModelExternalId",
+            "AssetModelHierarchies",
+            "AssetModelId",
+            "AssetModelName",
+            "AssetModelProperties",
+            "AssetModelType",
+            "EnforcedAssetModelInterfaceRelationships",
+            "Tags",
+        ],
+        required: &["AssetModelName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2254,6 +2341,23 @@ impl crate::typed::ResourceType for ComputationModel {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ComputationModelId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ComputationModelArn",
+            "ComputationModelConfiguration",
+            "ComputationModelDataBinding",
+            "ComputationModelDescription",
+            "ComputationModelId",
+            "ComputationModelName",
+            "Tags",
+        ],
+        required: &[
+            "ComputationModelConfiguration",
+            "ComputationModelDataBinding",
+            "ComputationModelName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2596,6 +2700,23 @@ impl crate::typed::ResourceType for Dashboard {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProjectId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DashboardId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DashboardArn",
+            "DashboardDefinition",
+            "DashboardDescription",
+            "DashboardId",
+            "DashboardName",
+            "ProjectId",
+            "Tags",
+        ],
+        required: &[
+            "DashboardDefinition",
+            "DashboardDescription",
+            "DashboardName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2726,6 +2847,18 @@ impl crate::typed::ResourceType for Dataset {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatasetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DatasetArn",
+            "DatasetDescription",
+            "DatasetId",
+            "DatasetName",
+            "DatasetSource",
+            "Tags",
+        ],
+        required: &["DatasetName", "DatasetSource"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3013,6 +3146,18 @@ impl crate::typed::ResourceType for Gateway {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GatewayPlatform", "GatewayVersion"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GatewayId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "GatewayCapabilitySummaries",
+            "GatewayId",
+            "GatewayName",
+            "GatewayPlatform",
+            "GatewayVersion",
+            "Tags",
+        ],
+        required: &["GatewayName", "GatewayPlatform"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3406,6 +3551,26 @@ impl crate::typed::ResourceType for Portal {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortalAuthMode", "PortalType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PortalId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Alarms",
+            "NotificationSenderEmail",
+            "PortalArn",
+            "PortalAuthMode",
+            "PortalClientId",
+            "PortalContactEmail",
+            "PortalDescription",
+            "PortalId",
+            "PortalName",
+            "PortalStartUrl",
+            "PortalType",
+            "PortalTypeConfiguration",
+            "RoleArn",
+            "Tags",
+        ],
+        required: &["PortalContactEmail", "PortalName", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3682,6 +3847,19 @@ impl crate::typed::ResourceType for Project {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortalId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProjectId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssetIds",
+            "PortalId",
+            "ProjectArn",
+            "ProjectDescription",
+            "ProjectId",
+            "ProjectName",
+            "Tags",
+        ],
+        required: &["PortalId", "ProjectName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

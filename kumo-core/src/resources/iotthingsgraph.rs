@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <FlowTemplate as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::IoTThingsGraph::FlowTemplate",
+    <FlowTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// <http://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotthingsgraph-flowtemplate.html>
 ///
 /// `AWS::IoTThingsGraph::FlowTemplate`.
@@ -63,6 +69,11 @@ impl crate::typed::ResourceType for FlowTemplate {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CompatibleNamespaceVersion", "Definition", "Id"],
+        required: &["Definition"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::IoTTwinMaker::ComponentType",
+        <ComponentType as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTTwinMaker::Entity",
+        <Entity as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTTwinMaker::Scene",
+        <Scene as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTTwinMaker::SyncJob",
+        <SyncJob as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTTwinMaker::Workspace",
+        <Workspace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Use the `AWS::IoTTwinMaker::ComponentType` resource to declare a component type.
 ///
 /// `AWS::IoTTwinMaker::ComponentType`.
@@ -248,6 +272,28 @@ impl crate::typed::ResourceType for ComponentType {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ComponentTypeId", "WorkspaceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceId", "ComponentTypeId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ComponentTypeId",
+            "CompositeComponentTypes",
+            "CreationDateTime",
+            "Description",
+            "ExtendsFrom",
+            "Functions",
+            "IsAbstract",
+            "IsSchemaInitialized",
+            "IsSingleton",
+            "PropertyDefinitions",
+            "PropertyGroups",
+            "Status",
+            "Tags",
+            "UpdateDateTime",
+            "WorkspaceId",
+        ],
+        required: &["ComponentTypeId", "WorkspaceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1140,6 +1186,25 @@ impl crate::typed::ResourceType for Entity {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EntityId", "WorkspaceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceId", "EntityId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Components",
+            "CompositeComponents",
+            "CreationDateTime",
+            "Description",
+            "EntityId",
+            "EntityName",
+            "HasChildEntities",
+            "ParentEntityId",
+            "Status",
+            "Tags",
+            "UpdateDateTime",
+            "WorkspaceId",
+        ],
+        required: &["EntityName", "WorkspaceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2206,6 +2271,23 @@ impl crate::typed::ResourceType for Scene {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SceneId", "WorkspaceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceId", "SceneId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Capabilities",
+            "ContentLocation",
+            "CreationDateTime",
+            "Description",
+            "GeneratedSceneMetadata",
+            "SceneId",
+            "SceneMetadata",
+            "Tags",
+            "UpdateDateTime",
+            "WorkspaceId",
+        ],
+        required: &["ContentLocation", "SceneId", "WorkspaceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2307,6 +2389,20 @@ impl crate::typed::ResourceType for SyncJob {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["SyncRole", "SyncSource", "Tags", "WorkspaceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceId", "SyncSource"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationDateTime",
+            "State",
+            "SyncRole",
+            "SyncSource",
+            "Tags",
+            "UpdateDateTime",
+            "WorkspaceId",
+        ],
+        required: &["SyncRole", "SyncSource", "WorkspaceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2417,6 +2513,20 @@ impl crate::typed::ResourceType for Workspace {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WorkspaceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationDateTime",
+            "Description",
+            "Role",
+            "S3Location",
+            "Tags",
+            "UpdateDateTime",
+            "WorkspaceId",
+        ],
+        required: &["Role", "S3Location", "WorkspaceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -161,6 +161,54 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::IoTWireless::Destination",
+        <Destination as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTWireless::DeviceProfile",
+        <DeviceProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTWireless::FuotaTask",
+        <FuotaTask as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTWireless::MulticastGroup",
+        <MulticastGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTWireless::NetworkAnalyzerConfiguration",
+        <NetworkAnalyzerConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTWireless::PartnerAccount",
+        <PartnerAccount as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTWireless::ServiceProfile",
+        <ServiceProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTWireless::TaskDefinition",
+        <TaskDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTWireless::WirelessDevice",
+        <WirelessDevice as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTWireless::WirelessDeviceImportTask",
+        <WirelessDeviceImportTask as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IoTWireless::WirelessGateway",
+        <WirelessGateway as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a new destination that maps a device message to an AWS IoT rule.
 ///
 /// `AWS::IoTWireless::Destination`.
@@ -245,6 +293,19 @@ impl crate::typed::ResourceType for Destination {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "Expression",
+            "ExpressionType",
+            "Name",
+            "RoleArn",
+            "Tags",
+        ],
+        required: &["Expression", "ExpressionType", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -417,6 +478,11 @@ impl crate::typed::ResourceType for DeviceProfile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoRaWAN", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Id", "LoRaWAN", "Name", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -903,6 +969,25 @@ impl crate::typed::ResourceType for FuotaTask {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AssociateMulticastGroup",
+            "AssociateWirelessDevice",
+            "Description",
+            "DisassociateMulticastGroup",
+            "DisassociateWirelessDevice",
+            "FirmwareUpdateImage",
+            "FirmwareUpdateRole",
+            "FuotaTaskStatus",
+            "Id",
+            "LoRaWAN",
+            "Name",
+            "Tags",
+        ],
+        required: &["FirmwareUpdateImage", "FirmwareUpdateRole", "LoRaWAN"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1186,6 +1271,21 @@ impl crate::typed::ResourceType for MulticastGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AssociateWirelessDevice",
+            "Description",
+            "DisassociateWirelessDevice",
+            "Id",
+            "LoRaWAN",
+            "Name",
+            "Status",
+            "Tags",
+        ],
+        required: &["LoRaWAN"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1515,6 +1615,19 @@ impl crate::typed::ResourceType for NetworkAnalyzerConfiguration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "Name",
+            "Tags",
+            "TraceContent",
+            "WirelessDevices",
+            "WirelessGateways",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1795,6 +1908,21 @@ impl crate::typed::ResourceType for PartnerAccount {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PartnerAccountId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PartnerAccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountLinked",
+            "Arn",
+            "Fingerprint",
+            "PartnerAccountId",
+            "PartnerType",
+            "Sidewalk",
+            "SidewalkResponse",
+            "SidewalkUpdate",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2106,6 +2234,11 @@ impl crate::typed::ResourceType for ServiceProfile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoRaWAN", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Id", "LoRaWAN", "Name", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2677,6 +2810,20 @@ impl crate::typed::ResourceType for TaskDefinition {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AutoCreateTasks",
+            "Id",
+            "LoRaWANUpdateGatewayTaskEntry",
+            "Name",
+            "Tags",
+            "TaskDefinitionType",
+            "Update",
+        ],
+        required: &["AutoCreateTasks"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3150,6 +3297,24 @@ impl crate::typed::ResourceType for WirelessDevice {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "DestinationName",
+            "Id",
+            "LastUplinkReceivedAt",
+            "LoRaWAN",
+            "Name",
+            "Positioning",
+            "Tags",
+            "ThingArn",
+            "ThingName",
+            "Type",
+        ],
+        required: &["DestinationName", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3755,6 +3920,24 @@ impl crate::typed::ResourceType for WirelessDeviceImportTask {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationDate",
+            "DestinationName",
+            "FailedImportedDevicesCount",
+            "Id",
+            "InitializedImportedDevicesCount",
+            "OnboardedImportedDevicesCount",
+            "PendingImportedDevicesCount",
+            "Sidewalk",
+            "Status",
+            "StatusReason",
+            "Tags",
+        ],
+        required: &["DestinationName", "Sidewalk"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4064,6 +4247,21 @@ impl crate::typed::ResourceType for WirelessGateway {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "Id",
+            "LastUplinkReceivedAt",
+            "LoRaWAN",
+            "Name",
+            "Tags",
+            "ThingArn",
+            "ThingName",
+        ],
+        required: &["LoRaWAN"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -148,6 +148,50 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::IVS::Channel",
+        <Channel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IVS::EncoderConfiguration",
+        <EncoderConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IVS::IngestConfiguration",
+        <IngestConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IVS::PlaybackKeyPair",
+        <PlaybackKeyPair as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IVS::PlaybackRestrictionPolicy",
+        <PlaybackRestrictionPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IVS::PublicKey",
+        <PublicKey as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IVS::RecordingConfiguration",
+        <RecordingConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IVS::Stage",
+        <Stage as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IVS::StorageConfiguration",
+        <StorageConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::IVS::StreamKey",
+        <StreamKey as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::IVS::Channel` resource specifies an  channel.
 ///
 /// A channel stores configuration information related to your live stream. For more information, see [CreateChannel](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/API_CreateChannel.html) in the *Amazon IVS Low-Latency Streaming API Reference* .
@@ -357,6 +401,25 @@ impl crate::typed::ResourceType for Channel {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Authorized",
+            "ContainerFormat",
+            "IngestEndpoint",
+            "InsecureIngest",
+            "LatencyMode",
+            "MultitrackInputConfiguration",
+            "Name",
+            "PlaybackUrl",
+            "Preset",
+            "RecordingConfigurationArn",
+            "Tags",
+            "Type",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -707,6 +770,11 @@ impl crate::typed::ResourceType for EncoderConfiguration {
         "Video.Width",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Name", "Tags", "Video"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -991,6 +1059,22 @@ impl crate::typed::ResourceType for IngestConfiguration {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IngestProtocol", "InsecureIngest", "Name", "UserId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "IngestProtocol",
+            "InsecureIngest",
+            "Name",
+            "ParticipantId",
+            "StageArn",
+            "State",
+            "StreamKey",
+            "Tags",
+            "UserId",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1178,6 +1262,11 @@ impl crate::typed::ResourceType for PlaybackKeyPair {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "PublicKeyMaterial"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Fingerprint", "Name", "PublicKeyMaterial", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1353,6 +1442,18 @@ impl crate::typed::ResourceType for PlaybackRestrictionPolicy {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowedCountries",
+            "AllowedOrigins",
+            "Arn",
+            "EnableStrictOriginEnforcement",
+            "Name",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1495,6 +1596,11 @@ impl crate::typed::ResourceType for PublicKey {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "PublicKeyMaterial"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Fingerprint", "Name", "PublicKeyMaterial", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1707,6 +1813,20 @@ impl crate::typed::ResourceType for RecordingConfiguration {
         "ThumbnailConfiguration.TargetIntervalSeconds",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DestinationConfiguration",
+            "Name",
+            "RecordingReconnectWindowSeconds",
+            "RenditionConfiguration",
+            "State",
+            "Tags",
+            "ThumbnailConfiguration",
+        ],
+        required: &["DestinationConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2168,6 +2288,17 @@ impl crate::typed::ResourceType for Stage {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActiveSessionId",
+            "Arn",
+            "AutoParticipantRecordingConfiguration",
+            "Name",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2631,6 +2762,11 @@ impl crate::typed::ResourceType for StorageConfiguration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "S3", "S3.BucketName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Name", "S3", "Tags"],
+        required: &["S3"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2763,6 +2899,11 @@ impl crate::typed::ResourceType for StreamKey {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "ChannelArn", "Tags", "Value"],
+        required: &["ChannelArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::KafkaConnect::Connector",
+        <Connector as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::KafkaConnect::CustomPlugin",
+        <CustomPlugin as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::KafkaConnect::WorkerConfiguration",
+        <WorkerConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a connector using the specified properties.
 ///
 /// `AWS::KafkaConnect::Connector`.
@@ -212,6 +228,37 @@ impl crate::typed::ResourceType for Connector {
         "WorkerConfiguration",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectorArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Capacity",
+            "ConnectorArn",
+            "ConnectorConfiguration",
+            "ConnectorDescription",
+            "ConnectorName",
+            "KafkaCluster",
+            "KafkaClusterClientAuthentication",
+            "KafkaClusterEncryptionInTransit",
+            "KafkaConnectVersion",
+            "LogDelivery",
+            "NetworkType",
+            "Plugins",
+            "ServiceExecutionRoleArn",
+            "Tags",
+            "WorkerConfiguration",
+        ],
+        required: &[
+            "Capacity",
+            "ConnectorConfiguration",
+            "ConnectorName",
+            "KafkaCluster",
+            "KafkaClusterClientAuthentication",
+            "KafkaClusterEncryptionInTransit",
+            "KafkaConnectVersion",
+            "Plugins",
+            "ServiceExecutionRoleArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -992,6 +1039,20 @@ impl crate::typed::ResourceType for CustomPlugin {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ContentType", "Description", "Location", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CustomPluginArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ContentType",
+            "CustomPluginArn",
+            "Description",
+            "FileDescription",
+            "Location",
+            "Name",
+            "Revision",
+            "Tags",
+        ],
+        required: &["ContentType", "Location", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1209,6 +1270,18 @@ impl crate::typed::ResourceType for WorkerConfiguration {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Name", "PropertiesFileContent"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkerConfigurationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "Name",
+            "PropertiesFileContent",
+            "Revision",
+            "Tags",
+            "WorkerConfigurationArn",
+        ],
+        required: &["Name", "PropertiesFileContent"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Kendra::DataSource",
+        <DataSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Kendra::Faq",
+        <Faq as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Kendra::Index",
+        <Index as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a data source connector that you want to use with an Amazon Kendra index.
 ///
 /// You specify a name, data source connector type and description for your data source. You also specify configuration information for the data source connector.
@@ -204,6 +220,24 @@ impl crate::typed::ResourceType for DataSource {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IndexId", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "IndexId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CustomDocumentEnrichmentConfiguration",
+            "DataSourceConfiguration",
+            "Description",
+            "Id",
+            "IndexId",
+            "LanguageCode",
+            "Name",
+            "RoleArn",
+            "Schedule",
+            "Tags",
+            "Type",
+        ],
+        required: &["IndexId", "Name", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4361,6 +4395,22 @@ impl crate::typed::ResourceType for Faq {
         "S3Path",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "IndexId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "FileFormat",
+            "Id",
+            "IndexId",
+            "LanguageCode",
+            "Name",
+            "RoleArn",
+            "S3Path",
+            "Tags",
+        ],
+        required: &["IndexId", "Name", "RoleArn", "S3Path"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4632,6 +4682,24 @@ impl crate::typed::ResourceType for Index {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Edition", "ServerSideEncryptionConfiguration"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CapacityUnits",
+            "Description",
+            "DocumentMetadataConfigurations",
+            "Edition",
+            "Id",
+            "Name",
+            "RoleArn",
+            "ServerSideEncryptionConfiguration",
+            "Tags",
+            "UserContextPolicy",
+            "UserTokenConfigurations",
+        ],
+        required: &["Edition", "Name", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Kinesis::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Kinesis::Stream",
+        <Stream as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Kinesis::StreamConsumer",
+        <StreamConsumer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Attaches a resource-based policy to a data stream or registered consumer.
 ///
 /// If you are using an identity other than the root user of the AWS account that owns the resource, the calling identity must have the `PutResourcePolicy` permissions on the specified Kinesis Data Streams resource and belong to the owner's account in order to use this operation. If you don't have `PutResourcePolicy` permissions, Amazon Kinesis Data Streams returns a `403 Access Denied error` . If you receive a `ResourceNotFoundException` , check to see if you passed a valid stream or consumer resource.
@@ -95,6 +111,11 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ResourceArn", "ResourcePolicy"],
+        required: &["ResourceArn", "ResourcePolicy"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -291,6 +312,23 @@ impl crate::typed::ResourceType for Stream {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DesiredShardLevelMetrics",
+            "MaxRecordSizeInKiB",
+            "Name",
+            "RetentionPeriodHours",
+            "ShardCount",
+            "StreamEncryption",
+            "StreamModeDetails",
+            "Tags",
+            "WarmThroughputMiBps",
+            "WarmThroughputObject",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -555,6 +593,18 @@ impl crate::typed::ResourceType for StreamConsumer {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConsumerName", "StreamARN", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConsumerARN"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConsumerARN",
+            "ConsumerCreationTimestamp",
+            "ConsumerName",
+            "ConsumerStatus",
+            "StreamARN",
+            "Tags",
+        ],
+        required: &["ConsumerName", "StreamARN"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

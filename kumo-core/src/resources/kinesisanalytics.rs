@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::KinesisAnalytics::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::KinesisAnalytics::ApplicationOutput",
+        <ApplicationOutput as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::KinesisAnalytics::ApplicationReferenceDataSource",
+        <ApplicationReferenceDataSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::KinesisAnalytics::Application` resource creates an Amazon Kinesis Data Analytics application.
 ///
 /// For more information, see the [Amazon Kinesis Data Analytics Developer Guide](https://docs.aws.amazon.com//kinesisanalytics/latest/dev/what-is.html) .
@@ -131,6 +147,17 @@ impl crate::typed::ResourceType for Application {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationCode",
+            "ApplicationDescription",
+            "ApplicationName",
+            "Id",
+            "Inputs",
+        ],
+        required: &["Inputs"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -723,6 +750,11 @@ impl crate::typed::ResourceType for ApplicationOutput {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationName", "Id", "Output"],
+        required: &["ApplicationName", "Output"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1009,6 +1041,11 @@ impl crate::typed::ResourceType for ApplicationReferenceDataSource {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationName", "Id", "ReferenceDataSource"],
+        required: &["ApplicationName", "ReferenceDataSource"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

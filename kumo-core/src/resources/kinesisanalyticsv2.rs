@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::KinesisAnalyticsV2::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption",
+        <ApplicationCloudWatchLoggingOption as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationOutput",
+        <ApplicationOutput as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource",
+        <ApplicationReferenceDataSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an Amazon Kinesis Data Analytics application.
 ///
 /// For information about creating a Kinesis Data Analytics application, see [Creating an Application](https://docs.aws.amazon.com/managed-flink/latest/java/getting-started.html) .
@@ -220,6 +240,21 @@ impl crate::typed::ResourceType for Application {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationMode", "ApplicationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationConfiguration",
+            "ApplicationDescription",
+            "ApplicationMaintenanceConfiguration",
+            "ApplicationMode",
+            "ApplicationName",
+            "RunConfiguration",
+            "RuntimeEnvironment",
+            "ServiceExecutionRole",
+            "Tags",
+        ],
+        required: &["RuntimeEnvironment", "ServiceExecutionRole"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2413,6 +2448,11 @@ impl crate::typed::ResourceType for ApplicationCloudWatchLoggingOption {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationName", "CloudWatchLoggingOption", "Id"],
+        required: &["ApplicationName", "CloudWatchLoggingOption"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2506,6 +2546,11 @@ impl crate::typed::ResourceType for ApplicationOutput {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationName", "Id", "Output"],
+        required: &["ApplicationName", "Output"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2766,6 +2811,11 @@ impl crate::typed::ResourceType for ApplicationReferenceDataSource {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationName", "Id", "ReferenceDataSource"],
+        required: &["ApplicationName", "ReferenceDataSource"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

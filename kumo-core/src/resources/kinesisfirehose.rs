@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <DeliveryStream as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::KinesisFirehose::DeliveryStream",
+    <DeliveryStream as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `AWS::KinesisFirehose::DeliveryStream` resource specifies an Amazon Kinesis Data Firehose (Kinesis Data Firehose) delivery stream that delivers real-time streaming data to an Amazon Simple Storage Service (Amazon S3), Amazon Redshift, or Amazon Elasticsearch Service (Amazon ES) destination.
 ///
 /// For more information, see [Creating an Amazon Kinesis Data Firehose Delivery Stream](https://docs.aws.amazon.com/firehose/latest/dev/basic-create.html) in the *Amazon Kinesis Data Firehose Developer Guide* .
@@ -404,6 +410,31 @@ impl crate::typed::ResourceType for DeliveryStream {
         "SnowflakeDestinationConfiguration.SnowflakeVpcConfiguration",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DeliveryStreamName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AmazonOpenSearchServerlessDestinationConfiguration",
+            "AmazonopensearchserviceDestinationConfiguration",
+            "Arn",
+            "DatabaseSourceConfiguration",
+            "DeliveryStreamEncryptionConfigurationInput",
+            "DeliveryStreamName",
+            "DeliveryStreamType",
+            "DirectPutSourceConfiguration",
+            "ElasticsearchDestinationConfiguration",
+            "ExtendedS3DestinationConfiguration",
+            "HttpEndpointDestinationConfiguration",
+            "IcebergDestinationConfiguration",
+            "KinesisStreamSourceConfiguration",
+            "MSKSourceConfiguration",
+            "RedshiftDestinationConfiguration",
+            "S3DestinationConfiguration",
+            "SnowflakeDestinationConfiguration",
+            "SplunkDestinationConfiguration",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::KinesisVideo::SignalingChannel",
+        <SignalingChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::KinesisVideo::Stream",
+        <Stream as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Specifies a signaling channel.
 ///
 /// `CreateSignalingChannel` is an asynchronous operation.
@@ -142,6 +154,11 @@ impl crate::typed::ResourceType for SignalingChannel {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "MessageTtlSeconds", "Name", "Tags", "Type"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -359,6 +376,20 @@ impl crate::typed::ResourceType for Stream {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DataRetentionInHours",
+            "DeviceName",
+            "KmsKeyId",
+            "MediaType",
+            "Name",
+            "StreamStorageConfiguration",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

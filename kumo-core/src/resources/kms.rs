@@ -53,6 +53,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::KMS::Alias",
+        <Alias as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::KMS::Key",
+        <Key as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::KMS::ReplicaKey",
+        <ReplicaKey as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::KMS::Alias` resource specifies a display name for a [KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#kms_keys) .
 ///
 /// You can use an alias to identify a KMS key in the AWS  console, in the [DescribeKey](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html) operation, and in [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#cryptographic-operations) , such as [Decrypt](https://docs.aws.amazon.com/kms/latest/APIReference/API_Decrypt.html) and [GenerateDataKey](https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateDataKey.html) .
@@ -99,6 +115,11 @@ impl crate::typed::ResourceType for Alias {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AliasName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AliasName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AliasName", "TargetKeyId"],
+        required: &["AliasName", "TargetKeyId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -495,6 +516,26 @@ impl crate::typed::ResourceType for Key {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "BypassPolicyLockoutSafetyCheck",
+            "Description",
+            "EnableKeyRotation",
+            "Enabled",
+            "KeyId",
+            "KeyPolicy",
+            "KeySpec",
+            "KeyUsage",
+            "MultiRegion",
+            "Origin",
+            "PendingWindowInDays",
+            "RotationPeriodInDays",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -799,6 +840,20 @@ impl crate::typed::ResourceType for ReplicaKey {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PrimaryKeyArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "Enabled",
+            "KeyId",
+            "KeyPolicy",
+            "PendingWindowInDays",
+            "PrimaryKeyArn",
+            "Tags",
+        ],
+        required: &["KeyPolicy", "PrimaryKeyArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

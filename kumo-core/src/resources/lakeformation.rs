@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::LakeFormation::DataCellsFilter",
+        <DataCellsFilter as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::LakeFormation::DataLakeSettings",
+        <DataLakeSettings as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::LakeFormation::Permissions",
+        <Permissions as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::LakeFormation::PrincipalPermissions",
+        <PrincipalPermissions as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::LakeFormation::Resource",
+        <Resource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::LakeFormation::Tag",
+        <Tag as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::LakeFormation::TagAssociation",
+        <TagAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// A structure that represents a data cell filter with column-level, row-level, and/or cell-level security.
 ///
 /// Data cell filters belong to a specific table in a Data Catalog . During a stack operation, AWS CloudFormation calls the AWS Lake Formation `CreateDataCellsFilter` API operation to create a `DataCellsFilter` resource, and calls the `DeleteDataCellsFilter` API operation to delete it.
@@ -202,6 +234,19 @@ impl crate::typed::ResourceType for DataCellsFilter {
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["TableCatalogId", "DatabaseName", "TableName", "Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ColumnNames",
+            "ColumnWildcard",
+            "DatabaseName",
+            "Name",
+            "RowFilter",
+            "TableCatalogId",
+            "TableName",
+        ],
+        required: &["DatabaseName", "Name", "TableCatalogId", "TableName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -513,6 +558,24 @@ impl crate::typed::ResourceType for DataLakeSettings {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Admins",
+            "AllowExternalDataFiltering",
+            "AllowFullTableExternalDataAccess",
+            "AuthorizedSessionTagValueList",
+            "CreateDatabaseDefaultPermissions",
+            "CreateTableDefaultPermissions",
+            "ExternalDataFilteringAllowList",
+            "Id",
+            "MutationType",
+            "Parameters",
+            "ReadOnlyAdmins",
+            "TrustedResourceOwners",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -660,6 +723,17 @@ impl crate::typed::ResourceType for Permissions {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DataLakePrincipal", "Resource"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DataLakePrincipal",
+            "Id",
+            "Permissions",
+            "PermissionsWithGrantOption",
+            "Resource",
+        ],
+        required: &["DataLakePrincipal", "Resource"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1164,6 +1238,24 @@ impl crate::typed::ResourceType for PrincipalPermissions {
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["PrincipalIdentifier", "ResourceIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Catalog",
+            "Permissions",
+            "PermissionsWithGrantOption",
+            "Principal",
+            "PrincipalIdentifier",
+            "Resource",
+            "ResourceIdentifier",
+        ],
+        required: &[
+            "Permissions",
+            "PermissionsWithGrantOption",
+            "Principal",
+            "Resource",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1861,6 +1953,18 @@ impl crate::typed::ResourceType for Resource {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "HybridAccessEnabled",
+            "Id",
+            "ResourceArn",
+            "RoleArn",
+            "UseServiceLinkedRole",
+            "WithFederation",
+        ],
+        required: &["ResourceArn", "UseServiceLinkedRole"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1929,6 +2033,11 @@ impl crate::typed::ResourceType for Tag {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CatalogId", "TagKey"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TagKey"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CatalogId", "TagKey", "TagValues"],
+        required: &["TagKey", "TagValues"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1981,6 +2090,11 @@ impl crate::typed::ResourceType for TagAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LFTags", "Resource"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceIdentifier", "TagsIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["LFTags", "Resource", "ResourceIdentifier", "TagsIdentifier"],
+        required: &["LFTags", "Resource"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -161,6 +161,54 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Lambda::Alias",
+        <Alias as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lambda::CapacityProvider",
+        <CapacityProvider as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lambda::CodeSigningConfig",
+        <CodeSigningConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lambda::EventInvokeConfig",
+        <EventInvokeConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lambda::EventSourceMapping",
+        <EventSourceMapping as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lambda::Function",
+        <Function as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lambda::LayerVersion",
+        <LayerVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lambda::LayerVersionPermission",
+        <LayerVersionPermission as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lambda::Permission",
+        <Permission as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lambda::Url",
+        <Url as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lambda::Version",
+        <Version as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::Lambda::Alias` resource creates an [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda function version.
 ///
 /// Use aliases to provide clients with a function identifier that you can update to invoke a different version.
@@ -245,6 +293,19 @@ impl crate::typed::ResourceType for Alias {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FunctionName", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AliasArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AliasArn",
+            "Description",
+            "FunctionName",
+            "FunctionVersion",
+            "Name",
+            "ProvisionedConcurrencyConfig",
+            "RoutingConfig",
+        ],
+        required: &["FunctionName", "FunctionVersion", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -491,6 +552,21 @@ impl crate::typed::ResourceType for CapacityProvider {
         "VpcConfig",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CapacityProviderName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CapacityProviderName",
+            "CapacityProviderScalingConfig",
+            "InstanceRequirements",
+            "KmsKeyArn",
+            "PermissionsConfig",
+            "State",
+            "Tags",
+            "VpcConfig",
+        ],
+        required: &["PermissionsConfig", "VpcConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -910,6 +986,18 @@ impl crate::typed::ResourceType for CodeSigningConfig {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CodeSigningConfigArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowedPublishers",
+            "CodeSigningConfigArn",
+            "CodeSigningConfigId",
+            "CodeSigningPolicies",
+            "Description",
+            "Tags",
+        ],
+        required: &["AllowedPublishers"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1125,6 +1213,17 @@ impl crate::typed::ResourceType for EventInvokeConfig {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FunctionName", "Qualifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionName", "Qualifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DestinationConfig",
+            "FunctionName",
+            "MaximumEventAgeInSeconds",
+            "MaximumRetryAttempts",
+            "Qualifier",
+        ],
+        required: &["FunctionName", "Qualifier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1741,6 +1840,42 @@ impl crate::typed::ResourceType for EventSourceMapping {
         "StartingPositionTimestamp",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AmazonManagedKafkaEventSourceConfig",
+            "BatchSize",
+            "BisectBatchOnFunctionError",
+            "DestinationConfig",
+            "DocumentDBEventSourceConfig",
+            "Enabled",
+            "EventSourceArn",
+            "EventSourceMappingArn",
+            "FilterCriteria",
+            "FunctionName",
+            "FunctionResponseTypes",
+            "Id",
+            "KmsKeyArn",
+            "LoggingConfig",
+            "MaximumBatchingWindowInSeconds",
+            "MaximumRecordAgeInSeconds",
+            "MaximumRetryAttempts",
+            "MetricsConfig",
+            "ParallelizationFactor",
+            "ProvisionedPollerConfig",
+            "Queues",
+            "ScalingConfig",
+            "SelfManagedEventSource",
+            "SelfManagedKafkaEventSourceConfig",
+            "SourceAccessConfigurations",
+            "StartingPosition",
+            "StartingPositionTimestamp",
+            "Tags",
+            "Topics",
+            "TumblingWindowInSeconds",
+        ],
+        required: &["FunctionName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3303,6 +3438,45 @@ impl crate::typed::ResourceType for Function {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["FunctionName", "PackageType", "TenancyConfig"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Architectures",
+            "Arn",
+            "CapacityProviderConfig",
+            "Code",
+            "CodeSigningConfigArn",
+            "DeadLetterConfig",
+            "Description",
+            "DurableConfig",
+            "Environment",
+            "EphemeralStorage",
+            "FileSystemConfigs",
+            "FunctionName",
+            "FunctionScalingConfig",
+            "Handler",
+            "ImageConfig",
+            "KmsKeyArn",
+            "Layers",
+            "LoggingConfig",
+            "MemorySize",
+            "PackageType",
+            "PublishToLatestPublished",
+            "RecursiveLoop",
+            "ReservedConcurrentExecutions",
+            "Role",
+            "Runtime",
+            "RuntimeManagementConfig",
+            "SnapStart",
+            "SnapStartResponse",
+            "Tags",
+            "TenancyConfig",
+            "Timeout",
+            "TracingConfig",
+            "VpcConfig",
+        ],
+        required: &["Code", "Role"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4668,6 +4842,19 @@ impl crate::typed::ResourceType for LayerVersion {
         "LicenseInfo",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LayerVersionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CompatibleArchitectures",
+            "CompatibleRuntimes",
+            "Content",
+            "Description",
+            "LayerName",
+            "LayerVersionArn",
+            "LicenseInfo",
+        ],
+        required: &["Content"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4966,6 +5153,17 @@ impl crate::typed::ResourceType for LayerVersionPermission {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Action", "LayerVersionArn", "OrganizationId", "Principal"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Action",
+            "Id",
+            "LayerVersionArn",
+            "OrganizationId",
+            "Principal",
+        ],
+        required: &["Action", "LayerVersionArn", "Principal"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5152,6 +5350,22 @@ impl crate::typed::ResourceType for Permission {
         "SourceArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionName", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Action",
+            "EventSourceToken",
+            "FunctionName",
+            "FunctionUrlAuthType",
+            "Id",
+            "InvokedViaFunctionUrl",
+            "Principal",
+            "PrincipalOrgID",
+            "SourceAccount",
+            "SourceArn",
+        ],
+        required: &["Action", "FunctionName", "Principal"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5276,6 +5490,19 @@ impl crate::typed::ResourceType for Url {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Qualifier", "TargetFunctionArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AuthType",
+            "Cors",
+            "FunctionArn",
+            "FunctionUrl",
+            "InvokeMode",
+            "Qualifier",
+            "TargetFunctionArn",
+        ],
+        required: &["AuthType", "TargetFunctionArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5606,6 +5833,20 @@ impl crate::typed::ResourceType for Version {
         "RuntimePolicy",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FunctionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CodeSha256",
+            "Description",
+            "FunctionArn",
+            "FunctionName",
+            "FunctionScalingConfig",
+            "ProvisionedConcurrencyConfig",
+            "RuntimePolicy",
+            "Version",
+        ],
+        required: &["FunctionName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Deployment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::LaunchWizard::Deployment",
+    <Deployment as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a deployment for the given workload.
 ///
 /// Deployments created by this operation are not available in the Launch Wizard console to use the `Clone deployment` action on.
@@ -102,6 +108,23 @@ impl crate::typed::ResourceType for Deployment {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DeploymentPatternName", "Name", "WorkloadName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "DeletedAt",
+            "DeploymentId",
+            "DeploymentPatternName",
+            "Name",
+            "ResourceGroup",
+            "Specifications",
+            "Status",
+            "Tags",
+            "WorkloadName",
+        ],
+        required: &["DeploymentPatternName", "Name", "WorkloadName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

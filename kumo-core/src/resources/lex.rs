@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Lex::Bot",
+        <Bot as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lex::BotAlias",
+        <BotAlias as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lex::BotVersion",
+        <BotVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lex::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// > Amazon Lex V2 is the only supported version in CloudFormation .
 ///
 /// Specifies an Amazon Lex conversational bot.
@@ -233,6 +253,27 @@ impl crate::typed::ResourceType for Bot {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AutoBuildBotLocales",
+            "BotFileS3Location",
+            "BotLocales",
+            "BotTags",
+            "DataPrivacy",
+            "Description",
+            "ErrorLogSettings",
+            "Id",
+            "IdleSessionTTLInSeconds",
+            "Name",
+            "Replication",
+            "RoleArn",
+            "TestBotAliasSettings",
+            "TestBotAliasTags",
+        ],
+        required: &["DataPrivacy", "IdleSessionTTLInSeconds", "Name", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6551,6 +6592,23 @@ impl crate::typed::ResourceType for BotAlias {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BotId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BotAliasId", "BotId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "BotAliasId",
+            "BotAliasLocaleSettings",
+            "BotAliasName",
+            "BotAliasStatus",
+            "BotAliasTags",
+            "BotId",
+            "BotVersion",
+            "ConversationLogSettings",
+            "Description",
+            "SentimentAnalysisSettings",
+        ],
+        required: &["BotAliasName", "BotId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7065,6 +7123,16 @@ impl crate::typed::ResourceType for BotVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BotId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BotId", "BotVersion"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BotId",
+            "BotVersion",
+            "BotVersionLocaleSpecification",
+            "Description",
+        ],
+        required: &["BotId", "BotVersionLocaleSpecification"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7187,6 +7255,11 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "Policy", "ResourceArn", "RevisionId"],
+        required: &["Policy", "ResourceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::LicenseManager::Grant",
+        <Grant as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::LicenseManager::License",
+        <License as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Specifies a grant.
 ///
 /// A grant shares the use of license entitlements with specific AWS accounts . For more information, see [Granted licenses](https://docs.aws.amazon.com/license-manager/latest/userguide/granted-licenses.html) in the *License Manager User Guide* .
@@ -172,6 +184,21 @@ impl crate::typed::ResourceType for Grant {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GrantArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowedOperations",
+            "GrantArn",
+            "GrantName",
+            "HomeRegion",
+            "LicenseArn",
+            "Principals",
+            "Status",
+            "Tags",
+            "Version",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -400,6 +427,36 @@ impl crate::typed::ResourceType for License {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LicenseArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Beneficiary",
+            "ConsumptionConfiguration",
+            "Entitlements",
+            "HomeRegion",
+            "Issuer",
+            "LicenseArn",
+            "LicenseMetadata",
+            "LicenseName",
+            "ProductName",
+            "ProductSKU",
+            "Status",
+            "Tags",
+            "Validity",
+            "Version",
+        ],
+        required: &[
+            "Beneficiary",
+            "ConsumptionConfiguration",
+            "Entitlements",
+            "HomeRegion",
+            "Issuer",
+            "LicenseName",
+            "ProductName",
+            "ProductSKU",
+            "Validity",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

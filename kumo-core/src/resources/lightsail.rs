@@ -213,6 +213,70 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Lightsail::Alarm",
+        <Alarm as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::Bucket",
+        <Bucket as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::Certificate",
+        <Certificate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::Container",
+        <Container as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::Database",
+        <Database as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::DatabaseSnapshot",
+        <DatabaseSnapshot as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::Disk",
+        <Disk as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::DiskSnapshot",
+        <DiskSnapshot as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::Distribution",
+        <Distribution as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::Domain",
+        <Domain as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::Instance",
+        <Instance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::InstanceSnapshot",
+        <InstanceSnapshot as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::LoadBalancer",
+        <LoadBalancer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::LoadBalancerTlsCertificate",
+        <LoadBalancerTlsCertificate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Lightsail::StaticIp",
+        <StaticIp as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::Lightsail::Alarm` resource specifies an alarm that can be used to monitor a single metric for one of your Lightsail resources.
 ///
 /// `AWS::Lightsail::Alarm`.
@@ -344,6 +408,32 @@ impl crate::typed::ResourceType for Alarm {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AlarmName", "MetricName", "MonitoredResourceName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AlarmName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AlarmArn",
+            "AlarmName",
+            "ComparisonOperator",
+            "ContactProtocols",
+            "DatapointsToAlarm",
+            "EvaluationPeriods",
+            "MetricName",
+            "MonitoredResourceName",
+            "NotificationEnabled",
+            "NotificationTriggers",
+            "State",
+            "Threshold",
+            "TreatMissingData",
+        ],
+        required: &[
+            "AlarmName",
+            "ComparisonOperator",
+            "EvaluationPeriods",
+            "MetricName",
+            "MonitoredResourceName",
+            "Threshold",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -667,6 +757,22 @@ impl crate::typed::ResourceType for Bucket {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BucketName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BucketName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AbleToUpdateBundle",
+            "AccessRules",
+            "BucketArn",
+            "BucketName",
+            "BundleId",
+            "ObjectVersioning",
+            "ReadOnlyAccessAccounts",
+            "ResourcesReceivingAccess",
+            "Tags",
+            "Url",
+        ],
+        required: &["BucketName", "BundleId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -871,6 +977,18 @@ impl crate::typed::ResourceType for Certificate {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CertificateName", "DomainName", "SubjectAlternativeNames"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CertificateArn",
+            "CertificateName",
+            "DomainName",
+            "Status",
+            "SubjectAlternativeNames",
+            "Tags",
+        ],
+        required: &["CertificateName", "DomainName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1061,6 +1179,23 @@ impl crate::typed::ResourceType for Container {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServiceName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ServiceName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ContainerArn",
+            "ContainerServiceDeployment",
+            "IsDisabled",
+            "Power",
+            "PrincipalArn",
+            "PrivateRegistryAccess",
+            "PublicDomainNames",
+            "Scale",
+            "ServiceName",
+            "Tags",
+            "Url",
+        ],
+        required: &["Power", "Scale", "ServiceName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1905,6 +2040,34 @@ impl crate::typed::ResourceType for Database {
         "RelationalDatabaseName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RelationalDatabaseName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AvailabilityZone",
+            "BackupRetention",
+            "CaCertificateIdentifier",
+            "DatabaseArn",
+            "MasterDatabaseName",
+            "MasterUserPassword",
+            "MasterUsername",
+            "PreferredBackupWindow",
+            "PreferredMaintenanceWindow",
+            "PubliclyAccessible",
+            "RelationalDatabaseBlueprintId",
+            "RelationalDatabaseBundleId",
+            "RelationalDatabaseName",
+            "RelationalDatabaseParameters",
+            "RotateMasterUserPassword",
+            "Tags",
+        ],
+        required: &[
+            "MasterDatabaseName",
+            "MasterUsername",
+            "RelationalDatabaseBlueprintId",
+            "RelationalDatabaseBundleId",
+            "RelationalDatabaseName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2151,6 +2314,29 @@ impl crate::typed::ResourceType for DatabaseSnapshot {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["RelationalDatabaseName", "RelationalDatabaseSnapshotName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RelationalDatabaseSnapshotName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "Engine",
+            "EngineVersion",
+            "FromRelationalDatabaseArn",
+            "FromRelationalDatabaseBlueprintId",
+            "FromRelationalDatabaseBundleId",
+            "FromRelationalDatabaseName",
+            "Location",
+            "Name",
+            "RelationalDatabaseName",
+            "RelationalDatabaseSnapshotName",
+            "ResourceType",
+            "SizeInGb",
+            "State",
+            "SupportCode",
+            "Tags",
+        ],
+        required: &["RelationalDatabaseName", "RelationalDatabaseSnapshotName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2402,6 +2588,27 @@ impl crate::typed::ResourceType for Disk {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AvailabilityZone", "DiskName", "SizeInGb"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DiskName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AddOns",
+            "AttachedTo",
+            "AttachmentState",
+            "AvailabilityZone",
+            "DiskArn",
+            "DiskName",
+            "Iops",
+            "IsAttached",
+            "Location",
+            "Path",
+            "ResourceType",
+            "SizeInGb",
+            "State",
+            "SupportCode",
+            "Tags",
+        ],
+        required: &["DiskName", "SizeInGb"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2753,6 +2960,25 @@ impl crate::typed::ResourceType for DiskSnapshot {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DiskName", "DiskSnapshotName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DiskSnapshotName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "DiskName",
+            "DiskSnapshotArn",
+            "DiskSnapshotName",
+            "FromDiskName",
+            "IsFromAutoSnapshot",
+            "Location",
+            "Progress",
+            "ResourceType",
+            "SizeInGb",
+            "State",
+            "SupportCode",
+            "Tags",
+        ],
+        required: &["DiskName", "DiskSnapshotName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3019,6 +3245,30 @@ impl crate::typed::ResourceType for Distribution {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DistributionName", "IpAddressType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DistributionName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AbleToUpdateBundle",
+            "BundleId",
+            "CacheBehaviorSettings",
+            "CacheBehaviors",
+            "CertificateName",
+            "DefaultCacheBehavior",
+            "DistributionArn",
+            "DistributionName",
+            "IpAddressType",
+            "IsEnabled",
+            "Origin",
+            "Status",
+            "Tags",
+        ],
+        required: &[
+            "BundleId",
+            "DefaultCacheBehavior",
+            "DistributionName",
+            "Origin",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3899,6 +4149,20 @@ impl crate::typed::ResourceType for Domain {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "DomainEntries",
+            "DomainName",
+            "Location",
+            "ResourceType",
+            "SupportCode",
+            "Tags",
+        ],
+        required: &["DomainName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4235,6 +4499,33 @@ impl crate::typed::ResourceType for Instance {
         "InstanceName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AddOns",
+            "AvailabilityZone",
+            "BlueprintId",
+            "BundleId",
+            "Hardware",
+            "InstanceArn",
+            "InstanceName",
+            "Ipv6Addresses",
+            "IsStaticIp",
+            "KeyPairName",
+            "Location",
+            "Networking",
+            "PrivateIpAddress",
+            "PublicIpAddress",
+            "ResourceType",
+            "SshKeyName",
+            "State",
+            "SupportCode",
+            "Tags",
+            "UserData",
+            "UserName",
+        ],
+        required: &["BlueprintId", "BundleId", "InstanceName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5006,6 +5297,24 @@ impl crate::typed::ResourceType for InstanceSnapshot {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceName", "InstanceSnapshotName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceSnapshotName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "FromInstanceArn",
+            "FromInstanceName",
+            "InstanceName",
+            "InstanceSnapshotName",
+            "IsFromAutoSnapshot",
+            "Location",
+            "ResourceType",
+            "SizeInGb",
+            "State",
+            "SupportCode",
+            "Tags",
+        ],
+        required: &["InstanceName", "InstanceSnapshotName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5269,6 +5578,22 @@ impl crate::typed::ResourceType for LoadBalancer {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InstancePort", "IpAddressType", "LoadBalancerName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LoadBalancerName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttachedInstances",
+            "HealthCheckPath",
+            "InstancePort",
+            "IpAddressType",
+            "LoadBalancerArn",
+            "LoadBalancerName",
+            "SessionStickinessEnabled",
+            "SessionStickinessLBCookieDurationSeconds",
+            "Tags",
+            "TlsPolicyName",
+        ],
+        required: &["InstancePort", "LoadBalancerName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5442,6 +5767,24 @@ impl crate::typed::ResourceType for LoadBalancerTlsCertificate {
         "LoadBalancerName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateName", "LoadBalancerName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CertificateAlternativeNames",
+            "CertificateDomainName",
+            "CertificateName",
+            "HttpsRedirectionEnabled",
+            "IsAttached",
+            "LoadBalancerName",
+            "LoadBalancerTlsCertificateArn",
+            "Status",
+        ],
+        required: &[
+            "CertificateDomainName",
+            "CertificateName",
+            "LoadBalancerName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5519,6 +5862,17 @@ impl crate::typed::ResourceType for StaticIp {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["StaticIpName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StaticIpName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttachedTo",
+            "IpAddress",
+            "IsAttached",
+            "StaticIpArn",
+            "StaticIpName",
+        ],
+        required: &["StaticIpName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

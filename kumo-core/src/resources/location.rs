@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Location::APIKey",
+        <ApiKey as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Location::GeofenceCollection",
+        <GeofenceCollection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Location::Map",
+        <Map as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Location::PlaceIndex",
+        <PlaceIndex as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Location::RouteCalculator",
+        <RouteCalculator as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Location::Tracker",
+        <Tracker as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Location::TrackerConsumer",
+        <TrackerConsumer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The API key resource in your AWS account, which lets you grant actions for Amazon Location resources to the API key bearer.
 ///
 /// `AWS::Location::APIKey`.
@@ -233,6 +265,24 @@ impl crate::typed::ResourceType for ApiKey {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KeyName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreateTime",
+            "Description",
+            "ExpireTime",
+            "ForceDelete",
+            "ForceUpdate",
+            "KeyArn",
+            "KeyName",
+            "NoExpiry",
+            "Restrictions",
+            "Tags",
+            "UpdateTime",
+        ],
+        required: &["KeyName", "Restrictions"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -563,6 +613,22 @@ impl crate::typed::ResourceType for GeofenceCollection {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CollectionName", "KmsKeyId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CollectionName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CollectionArn",
+            "CollectionName",
+            "CreateTime",
+            "Description",
+            "KmsKeyId",
+            "PricingPlan",
+            "PricingPlanDataSource",
+            "Tags",
+            "UpdateTime",
+        ],
+        required: &["CollectionName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -754,6 +820,21 @@ impl crate::typed::ResourceType for Map {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Configuration", "MapName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MapName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Configuration",
+            "CreateTime",
+            "Description",
+            "MapArn",
+            "MapName",
+            "PricingPlan",
+            "Tags",
+            "UpdateTime",
+        ],
+        required: &["Configuration", "MapName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1008,6 +1089,22 @@ impl crate::typed::ResourceType for PlaceIndex {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DataSource", "IndexName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IndexName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreateTime",
+            "DataSource",
+            "DataSourceConfiguration",
+            "Description",
+            "IndexArn",
+            "IndexName",
+            "PricingPlan",
+            "Tags",
+            "UpdateTime",
+        ],
+        required: &["DataSource", "IndexName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1252,6 +1349,21 @@ impl crate::typed::ResourceType for RouteCalculator {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CalculatorName", "DataSource"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CalculatorName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CalculatorArn",
+            "CalculatorName",
+            "CreateTime",
+            "DataSource",
+            "Description",
+            "PricingPlan",
+            "Tags",
+            "UpdateTime",
+        ],
+        required: &["CalculatorName", "DataSource"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1494,6 +1606,25 @@ impl crate::typed::ResourceType for Tracker {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyId", "TrackerName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrackerName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreateTime",
+            "Description",
+            "EventBridgeEnabled",
+            "KmsKeyEnableGeospatialQueries",
+            "KmsKeyId",
+            "PositionFiltering",
+            "PricingPlan",
+            "PricingPlanDataSource",
+            "Tags",
+            "TrackerArn",
+            "TrackerName",
+            "UpdateTime",
+        ],
+        required: &["TrackerName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1645,6 +1776,11 @@ impl crate::typed::ResourceType for TrackerConsumer {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConsumerArn", "TrackerName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrackerName", "ConsumerArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ConsumerArn", "TrackerName"],
+        required: &["ConsumerArn", "TrackerName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -213,6 +213,70 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Logs::AccountPolicy",
+        <AccountPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::Delivery",
+        <Delivery as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::DeliveryDestination",
+        <DeliveryDestination as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::DeliverySource",
+        <DeliverySource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::Destination",
+        <Destination as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::Integration",
+        <Integration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::LogAnomalyDetector",
+        <LogAnomalyDetector as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::LogGroup",
+        <LogGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::LogStream",
+        <LogStream as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::MetricFilter",
+        <MetricFilter as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::QueryDefinition",
+        <QueryDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::ScheduledQuery",
+        <ScheduledQuery as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::SubscriptionFilter",
+        <SubscriptionFilter as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Logs::Transformer",
+        <Transformer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates or updates an account-level data protection policy or subscription filter policy that applies to all log groups or a subset of log groups in the account.
 ///
 /// *Data protection policy*
@@ -338,6 +402,18 @@ impl crate::typed::ResourceType for AccountPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName", "PolicyType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId", "PolicyType", "PolicyName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountId",
+            "PolicyDocument",
+            "PolicyName",
+            "PolicyType",
+            "Scope",
+            "SelectionCriteria",
+        ],
+        required: &["PolicyDocument", "PolicyName", "PolicyType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -531,6 +607,22 @@ impl crate::typed::ResourceType for Delivery {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DeliveryDestinationArn", "DeliverySourceName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DeliveryId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DeliveryDestinationArn",
+            "DeliveryDestinationType",
+            "DeliveryId",
+            "DeliverySourceName",
+            "FieldDelimiter",
+            "RecordFields",
+            "S3EnableHiveCompatiblePath",
+            "S3SuffixPath",
+            "Tags",
+        ],
+        required: &["DeliveryDestinationArn", "DeliverySourceName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -727,6 +819,19 @@ impl crate::typed::ResourceType for DeliveryDestination {
         "OutputFormat",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DeliveryDestinationPolicy",
+            "DeliveryDestinationType",
+            "DestinationResourceArn",
+            "Name",
+            "OutputFormat",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -926,6 +1031,19 @@ impl crate::typed::ResourceType for DeliverySource {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "LogType",
+            "Name",
+            "ResourceArn",
+            "ResourceArns",
+            "Service",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1062,6 +1180,18 @@ impl crate::typed::ResourceType for Destination {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DestinationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DestinationName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DestinationName",
+            "DestinationPolicy",
+            "RoleArn",
+            "Tags",
+            "TargetArn",
+        ],
+        required: &["DestinationName", "RoleArn", "TargetArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1159,6 +1289,16 @@ impl crate::typed::ResourceType for Integration {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IntegrationName", "IntegrationType", "ResourceConfig"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IntegrationName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "IntegrationName",
+            "IntegrationStatus",
+            "IntegrationType",
+            "ResourceConfig",
+        ],
+        required: &["IntegrationName", "IntegrationType", "ResourceConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1458,6 +1598,23 @@ impl crate::typed::ResourceType for LogAnomalyDetector {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AnomalyDetectorArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountId",
+            "AnomalyDetectorArn",
+            "AnomalyDetectorStatus",
+            "AnomalyVisibilityTime",
+            "CreationTimeStamp",
+            "DetectorName",
+            "EvaluationFrequency",
+            "FilterPattern",
+            "KmsKeyId",
+            "LastModifiedTimeStamp",
+            "LogGroupArnList",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1767,6 +1924,23 @@ impl crate::typed::ResourceType for LogGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LogGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LogGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "BearerTokenAuthenticationEnabled",
+            "DataProtectionPolicy",
+            "DeletionProtectionEnabled",
+            "FieldIndexPolicies",
+            "KmsKeyId",
+            "LogGroupClass",
+            "LogGroupName",
+            "ResourcePolicyDocument",
+            "RetentionInDays",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1896,6 +2070,11 @@ impl crate::typed::ResourceType for LogStream {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LogGroupName", "LogStreamName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LogGroupName", "LogStreamName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["LogGroupName", "LogStreamName"],
+        required: &["LogGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2011,6 +2190,19 @@ impl crate::typed::ResourceType for MetricFilter {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FilterName", "LogGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LogGroupName", "FilterName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplyOnTransformedLogs",
+            "EmitSystemFieldDimensions",
+            "FieldSelectionCriteria",
+            "FilterName",
+            "FilterPattern",
+            "LogGroupName",
+            "MetricTransformations",
+        ],
+        required: &["FilterPattern", "LogGroupName", "MetricTransformations"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2320,6 +2512,18 @@ impl crate::typed::ResourceType for QueryDefinition {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QueryDefinitionId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "LogGroupNames",
+            "Name",
+            "Parameters",
+            "QueryDefinitionId",
+            "QueryLanguage",
+            "QueryString",
+        ],
+        required: &["Name", "QueryString"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2452,6 +2656,11 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["PolicyDocument", "PolicyName"],
+        required: &["PolicyDocument", "PolicyName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2617,6 +2826,37 @@ impl crate::typed::ResourceType for ScheduledQuery {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ScheduledQueryArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "Description",
+            "DestinationConfiguration",
+            "ExecutionRoleArn",
+            "LastExecutionStatus",
+            "LastTriggeredTime",
+            "LastUpdatedTime",
+            "LogGroupIdentifiers",
+            "Name",
+            "QueryLanguage",
+            "QueryString",
+            "ScheduleEndTime",
+            "ScheduleExpression",
+            "ScheduleStartTime",
+            "ScheduledQueryArn",
+            "StartTimeOffset",
+            "State",
+            "Tags",
+            "Timezone",
+        ],
+        required: &[
+            "ExecutionRoleArn",
+            "Name",
+            "QueryLanguage",
+            "QueryString",
+            "ScheduleExpression",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2912,6 +3152,21 @@ impl crate::typed::ResourceType for SubscriptionFilter {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FilterName", "LogGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FilterName", "LogGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplyOnTransformedLogs",
+            "DestinationArn",
+            "Distribution",
+            "EmitSystemFields",
+            "FieldSelectionCriteria",
+            "FilterName",
+            "FilterPattern",
+            "LogGroupName",
+            "RoleArn",
+        ],
+        required: &["DestinationArn", "FilterPattern", "LogGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2997,6 +3252,11 @@ impl crate::typed::ResourceType for Transformer {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LogGroupIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LogGroupIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["LogGroupIdentifier", "TransformerConfig"],
+        required: &["LogGroupIdentifier", "TransformerConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

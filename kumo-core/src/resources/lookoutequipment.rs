@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <InferenceScheduler as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::LookoutEquipment::InferenceScheduler",
+    <InferenceScheduler as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a scheduled inference.
 ///
 /// Scheduling an inference is setting up a continuous real-time inference plan to analyze new measurement data. When setting up the schedule, you provide an Amazon S3 bucket location for the input data, assign it a delimiter between separate entries in the data, set an offset delay if desired, and set the frequency of inferencing. You must also provide an Amazon S3 bucket location for the output data.
@@ -141,6 +147,28 @@ impl crate::typed::ResourceType for InferenceScheduler {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InferenceSchedulerName", "ModelName", "ServerSideKmsKeyId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InferenceSchedulerName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DataDelayOffsetInMinutes",
+            "DataInputConfiguration",
+            "DataOutputConfiguration",
+            "DataUploadFrequency",
+            "InferenceSchedulerArn",
+            "InferenceSchedulerName",
+            "ModelName",
+            "RoleArn",
+            "ServerSideKmsKeyId",
+            "Tags",
+        ],
+        required: &[
+            "DataInputConfiguration",
+            "DataOutputConfiguration",
+            "DataUploadFrequency",
+            "ModelName",
+            "RoleArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

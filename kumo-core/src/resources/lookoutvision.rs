@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Project as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::LookoutVision::Project",
+    <Project as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `AWS::LookoutVision::Project` type creates an Amazon Lookout for Vision project.
 ///
 /// A project is a grouping of the resources needed to create and manage an Amazon Lookout for Vision model.
@@ -56,6 +62,11 @@ impl crate::typed::ResourceType for Project {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProjectName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProjectName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "ProjectName"],
+        required: &["ProjectName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

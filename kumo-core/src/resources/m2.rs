@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::M2::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::M2::Deployment",
+        <Deployment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::M2::Environment",
+        <Environment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Specifies a new application with given parameters.
 ///
 /// Requires an existing runtime environment and application definition file.
@@ -171,6 +187,21 @@ impl crate::typed::ResourceType for Application {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EngineType", "KmsKeyId", "Name", "RoleArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationArn",
+            "ApplicationId",
+            "Definition",
+            "Description",
+            "EngineType",
+            "KmsKeyId",
+            "Name",
+            "RoleArn",
+            "Tags",
+        ],
+        required: &["EngineType", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -267,6 +298,17 @@ impl crate::typed::ResourceType for Deployment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "EnvironmentId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "ApplicationVersion",
+            "DeploymentId",
+            "EnvironmentId",
+            "Status",
+        ],
+        required: &["ApplicationId", "ApplicationVersion", "EnvironmentId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -507,6 +549,28 @@ impl crate::typed::ResourceType for Environment {
         "SubnetIds",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EnvironmentArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "EngineType",
+            "EngineVersion",
+            "EnvironmentArn",
+            "EnvironmentId",
+            "HighAvailabilityConfig",
+            "InstanceType",
+            "KmsKeyId",
+            "Name",
+            "NetworkType",
+            "PreferredMaintenanceWindow",
+            "PubliclyAccessible",
+            "SecurityGroupIds",
+            "StorageConfigurations",
+            "SubnetIds",
+            "Tags",
+        ],
+        required: &["EngineType", "InstanceType", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

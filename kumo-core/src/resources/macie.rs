@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Macie::AllowList",
+        <AllowList as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Macie::CustomDataIdentifier",
+        <CustomDataIdentifier as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Macie::FindingsFilter",
+        <FindingsFilter as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Macie::Session",
+        <Session as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::Macie::AllowList` resource specifies an allow list.
 ///
 /// In Amazon Macie , an allow list defines specific text or a text pattern for Macie to ignore when it inspects data sources for sensitive data. If data matches text or a text pattern in an allow list, Macie doesn’t report the data in sensitive data findings or sensitive data discovery results, even if the data matches the criteria of a custom data identifier or a managed data identifier. You can create and use allow lists in all the AWS Regions where Macie is currently available except the Asia Pacific (Osaka) Region.
@@ -152,6 +172,19 @@ impl crate::typed::ResourceType for AllowList {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Criteria",
+            "Description",
+            "Id",
+            "Name",
+            "Status",
+            "Tags",
+        ],
+        required: &["Criteria", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -364,6 +397,21 @@ impl crate::typed::ResourceType for CustomDataIdentifier {
         "Regex",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "Id",
+            "IgnoreWords",
+            "Keywords",
+            "MaximumMatchDistance",
+            "Name",
+            "Regex",
+            "Tags",
+        ],
+        required: &["Name", "Regex"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -528,6 +576,20 @@ impl crate::typed::ResourceType for FindingsFilter {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Action",
+            "Arn",
+            "Description",
+            "FindingCriteria",
+            "Id",
+            "Name",
+            "Position",
+            "Tags",
+        ],
+        required: &["FindingCriteria", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -813,6 +875,17 @@ impl crate::typed::ResourceType for Session {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AwsAccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutomatedDiscoveryStatus",
+            "AwsAccountId",
+            "FindingPublishingFrequency",
+            "ServiceRole",
+            "Status",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ManagedBlockchain::Accessor",
+        <Accessor as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ManagedBlockchain::Member",
+        <Member as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ManagedBlockchain::Node",
+        <Node as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a new accessor for use with Amazon Managed Blockchain service that supports token based access.
 ///
 /// The accessor contains information required for token based access.
@@ -131,6 +147,20 @@ impl crate::typed::ResourceType for Accessor {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AccessorType", "NetworkType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessorType",
+            "Arn",
+            "BillingToken",
+            "CreationDate",
+            "Id",
+            "NetworkType",
+            "Status",
+            "Tags",
+        ],
+        required: &["AccessorType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -329,6 +359,17 @@ impl crate::typed::ResourceType for Member {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MemberId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "InvitationId",
+            "MemberConfiguration",
+            "MemberId",
+            "NetworkConfiguration",
+            "NetworkId",
+        ],
+        required: &["MemberConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -768,6 +809,17 @@ impl crate::typed::ResourceType for Node {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NodeId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "MemberId",
+            "NetworkId",
+            "NodeConfiguration",
+            "NodeId",
+        ],
+        required: &["NetworkId", "NodeConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -174,6 +174,58 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::MediaConnect::Bridge",
+        <Bridge as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaConnect::BridgeOutput",
+        <BridgeOutput as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaConnect::BridgeSource",
+        <BridgeSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaConnect::Flow",
+        <Flow as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaConnect::FlowEntitlement",
+        <FlowEntitlement as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaConnect::FlowOutput",
+        <FlowOutput as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaConnect::FlowSource",
+        <FlowSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaConnect::FlowVpcInterface",
+        <FlowVpcInterface as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaConnect::Gateway",
+        <Gateway as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaConnect::RouterInput",
+        <RouterInput as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaConnect::RouterNetworkInterface",
+        <RouterNetworkInterface as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaConnect::RouterOutput",
+        <RouterOutput as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::MediaConnect::Bridge` resource defines a connection between your data center’s gateway instances and the cloud.
 ///
 /// For each bridge, you specify the type of bridge, transport protocol to use, and details for any outputs and failover.
@@ -273,6 +325,21 @@ impl crate::typed::ResourceType for Bridge {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BridgeArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BridgeArn",
+            "BridgeState",
+            "EgressGatewayBridge",
+            "IngressGatewayBridge",
+            "Name",
+            "Outputs",
+            "PlacementArn",
+            "SourceFailoverConfig",
+            "Sources",
+        ],
+        required: &["Name", "PlacementArn", "Sources"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -831,6 +898,11 @@ impl crate::typed::ResourceType for BridgeOutput {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BridgeArn", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BridgeArn", "Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["BridgeArn", "Name", "NetworkOutput"],
+        required: &["BridgeArn", "Name", "NetworkOutput"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -965,6 +1037,11 @@ impl crate::typed::ResourceType for BridgeSource {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BridgeArn", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BridgeArn", "Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["BridgeArn", "FlowSource", "Name", "NetworkSource"],
+        required: &["BridgeArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1341,6 +1418,28 @@ impl crate::typed::ResourceType for Flow {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AvailabilityZone", "Name", "Source.Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FlowArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AvailabilityZone",
+            "EgressIp",
+            "EncodingConfig",
+            "FlowArn",
+            "FlowAvailabilityZone",
+            "FlowNdiMachineName",
+            "FlowSize",
+            "Maintenance",
+            "MediaStreams",
+            "Name",
+            "NdiConfig",
+            "Source",
+            "SourceFailoverConfig",
+            "SourceMonitoringConfig",
+            "Tags",
+            "VpcInterfaces",
+        ],
+        required: &["Name", "Source"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3743,6 +3842,21 @@ impl crate::typed::ResourceType for FlowEntitlement {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DataTransferSubscriberFeePercent", "FlowArn", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EntitlementArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DataTransferSubscriberFeePercent",
+            "Description",
+            "Encryption",
+            "EntitlementArn",
+            "EntitlementStatus",
+            "FlowArn",
+            "Name",
+            "Subscribers",
+            "Tags",
+        ],
+        required: &["Description", "FlowArn", "Name", "Subscribers"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4270,6 +4384,34 @@ impl crate::typed::ResourceType for FlowOutput {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowArn", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OutputArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CidrAllowList",
+            "Description",
+            "Destination",
+            "Encryption",
+            "FlowArn",
+            "MaxLatency",
+            "MediaStreamOutputConfigurations",
+            "MinLatency",
+            "Name",
+            "NdiProgramName",
+            "NdiSpeedHqQuality",
+            "OutputArn",
+            "OutputStatus",
+            "Port",
+            "Protocol",
+            "RemoteId",
+            "RouterIntegrationState",
+            "RouterIntegrationTransitEncryption",
+            "SmoothingLatency",
+            "StreamId",
+            "Tags",
+            "VpcInterfaceAttachment",
+        ],
+        required: &["FlowArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5038,6 +5180,34 @@ impl crate::typed::ResourceType for FlowSource {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowArn", "Name", "Protocol"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SourceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Decryption",
+            "Description",
+            "EntitlementArn",
+            "FlowArn",
+            "GatewayBridgeSource",
+            "IngestIp",
+            "IngestPort",
+            "MaxBitrate",
+            "MaxLatency",
+            "MinLatency",
+            "Name",
+            "Protocol",
+            "SenderControlPort",
+            "SenderIpAddress",
+            "SourceArn",
+            "SourceIngestPort",
+            "SourceListenerAddress",
+            "SourceListenerPort",
+            "StreamId",
+            "Tags",
+            "VpcInterfaceName",
+            "WhitelistCidr",
+        ],
+        required: &["Description", "FlowArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5459,6 +5629,19 @@ impl crate::typed::ResourceType for FlowVpcInterface {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowArn", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FlowArn", "Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "FlowArn",
+            "Name",
+            "NetworkInterfaceIds",
+            "RoleArn",
+            "SecurityGroupIds",
+            "SubnetId",
+            "Tags",
+        ],
+        required: &["FlowArn", "Name", "RoleArn", "SecurityGroupIds", "SubnetId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5555,6 +5738,17 @@ impl crate::typed::ResourceType for Gateway {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EgressCidrBlocks", "Name", "Networks"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GatewayArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "EgressCidrBlocks",
+            "GatewayArn",
+            "GatewayState",
+            "Name",
+            "Networks",
+        ],
+        required: &["EgressCidrBlocks", "Name", "Networks"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5740,6 +5934,37 @@ impl crate::typed::ResourceType for RouterInput {
         "RegionName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AvailabilityZone",
+            "Configuration",
+            "CreatedAt",
+            "Id",
+            "InputType",
+            "IpAddress",
+            "MaintenanceConfiguration",
+            "MaintenanceType",
+            "MaximumBitrate",
+            "Name",
+            "RegionName",
+            "RoutedOutputs",
+            "RoutingScope",
+            "State",
+            "Tags",
+            "Tier",
+            "TransitEncryption",
+            "UpdatedAt",
+        ],
+        required: &[
+            "Configuration",
+            "MaximumBitrate",
+            "Name",
+            "RoutingScope",
+            "Tier",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6017,6 +6242,24 @@ impl crate::typed::ResourceType for RouterNetworkInterface {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RegionName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AssociatedInputCount",
+            "AssociatedOutputCount",
+            "Configuration",
+            "CreatedAt",
+            "Id",
+            "Name",
+            "NetworkInterfaceType",
+            "RegionName",
+            "State",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["Configuration", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6224,6 +6467,36 @@ impl crate::typed::ResourceType for RouterOutput {
         "RegionName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AvailabilityZone",
+            "Configuration",
+            "CreatedAt",
+            "Id",
+            "IpAddress",
+            "MaintenanceConfiguration",
+            "MaintenanceType",
+            "MaximumBitrate",
+            "Name",
+            "OutputType",
+            "RegionName",
+            "RoutedState",
+            "RoutingScope",
+            "State",
+            "Tags",
+            "Tier",
+            "UpdatedAt",
+        ],
+        required: &[
+            "Configuration",
+            "MaximumBitrate",
+            "Name",
+            "RoutingScope",
+            "Tier",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

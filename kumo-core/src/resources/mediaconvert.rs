@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::MediaConvert::JobTemplate",
+        <JobTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaConvert::Preset",
+        <Preset as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaConvert::Queue",
+        <Queue as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The AWS::MediaConvert::JobTemplate resource is an AWS Elemental MediaConvert resource type that you can use to generate transcoding jobs.
 ///
 /// When you declare this entity in your CloudFormation template, you pass in your transcoding job settings in JSON or YAML format. This settings specification must be formed in a particular way that conforms to AWS Elemental MediaConvert job validation. For more information about creating a job template model for the `SettingsJson` property, see the Remarks section later in this topic.
@@ -245,6 +261,24 @@ impl crate::typed::ResourceType for JobTemplate {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccelerationSettings",
+            "Arn",
+            "Category",
+            "Description",
+            "HopDestinations",
+            "Id",
+            "Name",
+            "Priority",
+            "Queue",
+            "SettingsJson",
+            "StatusUpdateInterval",
+            "Tags",
+        ],
+        required: &["SettingsJson"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -448,6 +482,19 @@ impl crate::typed::ResourceType for Preset {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Category",
+            "Description",
+            "Id",
+            "Name",
+            "SettingsJson",
+            "Tags",
+        ],
+        required: &["SettingsJson"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -590,6 +637,20 @@ impl crate::typed::ResourceType for Queue {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ConcurrentJobs",
+            "Description",
+            "Id",
+            "Name",
+            "PricingPlan",
+            "Status",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -200,6 +200,66 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::MediaLive::Channel",
+        <Channel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaLive::ChannelPlacementGroup",
+        <ChannelPlacementGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaLive::CloudWatchAlarmTemplate",
+        <CloudWatchAlarmTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaLive::CloudWatchAlarmTemplateGroup",
+        <CloudWatchAlarmTemplateGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaLive::Cluster",
+        <Cluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaLive::EventBridgeRuleTemplate",
+        <EventBridgeRuleTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaLive::EventBridgeRuleTemplateGroup",
+        <EventBridgeRuleTemplateGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaLive::Input",
+        <Input as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaLive::InputSecurityGroup",
+        <InputSecurityGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaLive::Multiplex",
+        <Multiplex as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaLive::Multiplexprogram",
+        <Multiplexprogram as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaLive::Network",
+        <Network as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaLive::SdiSource",
+        <SdiSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaLive::SignalMap",
+        <SignalMap as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The AWS::MediaLive::Channel resource is a MediaLive resource type that creates a channel.
 ///
 /// A MediaLive channel ingests and transcodes (decodes and encodes) source content from the inputs that are attached to that channel, and packages the new content into outputs.
@@ -461,6 +521,33 @@ impl crate::typed::ResourceType for Channel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Vpc"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AnywhereSettings",
+            "Arn",
+            "CdiInputSpecification",
+            "ChannelClass",
+            "ChannelEngineVersion",
+            "ChannelSecurityGroups",
+            "Destinations",
+            "DryRun",
+            "EncoderSettings",
+            "Id",
+            "InferenceSettings",
+            "InputAttachments",
+            "InputSpecification",
+            "Inputs",
+            "LinkedChannelSettings",
+            "LogLevel",
+            "Maintenance",
+            "Name",
+            "RoleArn",
+            "Tags",
+            "Vpc",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -15046,6 +15133,20 @@ impl crate::typed::ResourceType for ChannelPlacementGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id", "ClusterId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Channels",
+            "ClusterId",
+            "Id",
+            "Name",
+            "Nodes",
+            "State",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -15263,6 +15364,41 @@ impl crate::typed::ResourceType for CloudWatchAlarmTemplate {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Identifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ComparisonOperator",
+            "CreatedAt",
+            "DatapointsToAlarm",
+            "Description",
+            "EvaluationPeriods",
+            "GroupId",
+            "GroupIdentifier",
+            "Id",
+            "Identifier",
+            "MetricName",
+            "ModifiedAt",
+            "Name",
+            "Period",
+            "Statistic",
+            "Tags",
+            "TargetResourceType",
+            "Threshold",
+            "TreatMissingData",
+        ],
+        required: &[
+            "ComparisonOperator",
+            "EvaluationPeriods",
+            "MetricName",
+            "Name",
+            "Period",
+            "Statistic",
+            "TargetResourceType",
+            "Threshold",
+            "TreatMissingData",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -15523,6 +15659,20 @@ impl crate::typed::ResourceType for CloudWatchAlarmTemplateGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Identifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "Description",
+            "Id",
+            "Identifier",
+            "ModifiedAt",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -15677,6 +15827,21 @@ impl crate::typed::ResourceType for Cluster {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterType", "InstanceRoleArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ChannelIds",
+            "ClusterType",
+            "Id",
+            "InstanceRoleArn",
+            "Name",
+            "NetworkSettings",
+            "State",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -15977,6 +16142,24 @@ impl crate::typed::ResourceType for EventBridgeRuleTemplate {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Identifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "Description",
+            "EventTargets",
+            "EventType",
+            "GroupId",
+            "GroupIdentifier",
+            "Id",
+            "Identifier",
+            "ModifiedAt",
+            "Name",
+            "Tags",
+        ],
+        required: &["EventType", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -16204,6 +16387,20 @@ impl crate::typed::ResourceType for EventBridgeRuleTemplateGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Identifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "Description",
+            "Id",
+            "Identifier",
+            "ModifiedAt",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -16481,6 +16678,30 @@ impl crate::typed::ResourceType for Input {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InputNetworkLocation", "RouterSettings", "Type", "Vpc"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Destinations",
+            "Id",
+            "InputDevices",
+            "InputNetworkLocation",
+            "InputSecurityGroups",
+            "MediaConnectFlows",
+            "MulticastSettings",
+            "Name",
+            "RoleArn",
+            "RouterSettings",
+            "SdiSources",
+            "Smpte2110ReceiverGroupSettings",
+            "Sources",
+            "SrtSettings",
+            "Tags",
+            "Type",
+            "Vpc",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17401,6 +17622,11 @@ impl crate::typed::ResourceType for InputSecurityGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Id", "Tags", "WhitelistRules"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17548,6 +17774,22 @@ impl crate::typed::ResourceType for Multiplex {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AvailabilityZones"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AvailabilityZones",
+            "Destinations",
+            "Id",
+            "MultiplexSettings",
+            "Name",
+            "PipelinesRunningCount",
+            "ProgramCount",
+            "State",
+            "Tags",
+        ],
+        required: &["AvailabilityZones", "MultiplexSettings", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17899,6 +18141,19 @@ impl crate::typed::ResourceType for Multiplexprogram {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MultiplexId", "ProgramName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProgramName", "MultiplexId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ChannelId",
+            "MultiplexId",
+            "MultiplexProgramSettings",
+            "PacketIdentifiersMap",
+            "PipelineDetails",
+            "PreferredChannelPipeline",
+            "ProgramName",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18299,6 +18554,20 @@ impl crate::typed::ResourceType for Network {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AssociatedClusterIds",
+            "Id",
+            "IpPools",
+            "Name",
+            "Routes",
+            "State",
+            "Tags",
+        ],
+        required: &["IpPools", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18517,6 +18786,13 @@ impl crate::typed::ResourceType for SdiSource {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn", "Id", "Inputs", "Mode", "Name", "State", "Tags", "Type",
+        ],
+        required: &["Name", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -18768,6 +19044,34 @@ impl crate::typed::ResourceType for SignalMap {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Identifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CloudWatchAlarmTemplateGroupIdentifiers",
+            "CloudWatchAlarmTemplateGroupIds",
+            "CreatedAt",
+            "Description",
+            "DiscoveryEntryPointArn",
+            "ErrorMessage",
+            "EventBridgeRuleTemplateGroupIdentifiers",
+            "EventBridgeRuleTemplateGroupIds",
+            "FailedMediaResourceMap",
+            "ForceRediscovery",
+            "Id",
+            "Identifier",
+            "LastDiscoveredAt",
+            "LastSuccessfulMonitorDeployment",
+            "MediaResourceMap",
+            "ModifiedAt",
+            "MonitorChangesPendingDeployment",
+            "MonitorDeployment",
+            "Name",
+            "Status",
+            "Tags",
+        ],
+        required: &["DiscoveryEntryPointArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::MediaPackage::Asset",
+        <Asset as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaPackage::Channel",
+        <Channel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaPackage::OriginEndpoint",
+        <OriginEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaPackage::PackagingConfiguration",
+        <PackagingConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaPackage::PackagingGroup",
+        <PackagingGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an asset to ingest VOD content.
 ///
 /// After it's created, the asset starts ingesting content and generates playback URLs for the packaging configurations associated with it. When ingest is complete, downstream devices use the appropriate URL to request VOD content from AWS Elemental MediaPackage .
@@ -170,6 +194,21 @@ impl crate::typed::ResourceType for Asset {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "EgressEndpoints",
+            "Id",
+            "PackagingGroupId",
+            "ResourceId",
+            "SourceArn",
+            "SourceRoleArn",
+            "Tags",
+        ],
+        required: &["Id", "PackagingGroupId", "SourceArn", "SourceRoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -362,6 +401,19 @@ impl crate::typed::ResourceType for Channel {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "EgressAccessLogs",
+            "HlsIngest",
+            "Id",
+            "IngressAccessLogs",
+            "Tags",
+        ],
+        required: &["Id"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -754,6 +806,28 @@ impl crate::typed::ResourceType for OriginEndpoint {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Authorization",
+            "ChannelId",
+            "CmafPackage",
+            "DashPackage",
+            "Description",
+            "HlsPackage",
+            "Id",
+            "ManifestName",
+            "MssPackage",
+            "Origination",
+            "StartoverWindowSeconds",
+            "Tags",
+            "TimeDelaySeconds",
+            "Url",
+            "Whitelist",
+        ],
+        required: &["ChannelId", "Id"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2642,6 +2716,20 @@ impl crate::typed::ResourceType for PackagingConfiguration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CmafPackage",
+            "DashPackage",
+            "HlsPackage",
+            "Id",
+            "MssPackage",
+            "PackagingGroupId",
+            "Tags",
+        ],
+        required: &["Id", "PackagingGroupId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3846,6 +3934,18 @@ impl crate::typed::ResourceType for PackagingGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Authorization",
+            "DomainName",
+            "EgressAccessLogs",
+            "Id",
+            "Tags",
+        ],
+        required: &["Id"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::MediaPackageV2::Channel",
+        <Channel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaPackageV2::ChannelGroup",
+        <ChannelGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaPackageV2::ChannelPolicy",
+        <ChannelPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaPackageV2::OriginEndpoint",
+        <OriginEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaPackageV2::OriginEndpointPolicy",
+        <OriginEndpointPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a channel to receive content.
 ///
 /// After it's created, a channel provides static input URLs. These URLs remain the same throughout the lifetime of the channel, regardless of any failures or upgrades that might occur. Use these URLs to configure the outputs of your upstream encoder.
@@ -202,6 +226,24 @@ impl crate::typed::ResourceType for Channel {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ChannelGroupName", "ChannelName", "InputType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ChannelGroupName",
+            "ChannelName",
+            "CreatedAt",
+            "Description",
+            "IngestEndpointUrls",
+            "IngestEndpoints",
+            "InputSwitchConfiguration",
+            "InputType",
+            "ModifiedAt",
+            "OutputHeaderConfiguration",
+            "Tags",
+        ],
+        required: &["ChannelGroupName", "ChannelName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -462,6 +504,19 @@ impl crate::typed::ResourceType for ChannelGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ChannelGroupName",
+            "CreatedAt",
+            "Description",
+            "EgressDomain",
+            "ModifiedAt",
+            "Tags",
+        ],
+        required: &["ChannelGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -582,6 +637,11 @@ impl crate::typed::ResourceType for ChannelPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelGroupName", "ChannelName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChannelGroupName", "ChannelName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ChannelGroupName", "ChannelName", "Policy"],
+        required: &["ChannelGroupName", "ChannelName", "Policy"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -776,6 +836,37 @@ impl crate::typed::ResourceType for OriginEndpoint {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ChannelGroupName", "ChannelName", "OriginEndpointName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ChannelGroupName",
+            "ChannelName",
+            "ContainerType",
+            "CreatedAt",
+            "DashManifestUrls",
+            "DashManifests",
+            "Description",
+            "ForceEndpointErrorConfiguration",
+            "HlsManifestUrls",
+            "HlsManifests",
+            "LowLatencyHlsManifestUrls",
+            "LowLatencyHlsManifests",
+            "ModifiedAt",
+            "MssManifestUrls",
+            "MssManifests",
+            "OriginEndpointName",
+            "Segment",
+            "StartoverWindowSeconds",
+            "Tags",
+        ],
+        required: &[
+            "ChannelGroupName",
+            "ChannelName",
+            "ContainerType",
+            "OriginEndpointName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3081,6 +3172,22 @@ impl crate::typed::ResourceType for OriginEndpointPolicy {
         &["ChannelGroupName", "ChannelName", "OriginEndpointName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ChannelGroupName", "ChannelName", "OriginEndpointName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CdnAuthConfiguration",
+            "ChannelGroupName",
+            "ChannelName",
+            "OriginEndpointName",
+            "Policy",
+        ],
+        required: &[
+            "ChannelGroupName",
+            "ChannelName",
+            "OriginEndpointName",
+            "Policy",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

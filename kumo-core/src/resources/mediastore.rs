@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Container as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::MediaStore::Container",
+    <Container as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The AWS::MediaStore::Container resource specifies a storage container to hold objects.
 ///
 /// A container is similar to a bucket in Amazon S3.
@@ -142,6 +148,21 @@ impl crate::typed::ResourceType for Container {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContainerName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessLoggingEnabled",
+            "ContainerName",
+            "CorsPolicy",
+            "Endpoint",
+            "Id",
+            "LifecyclePolicy",
+            "MetricPolicy",
+            "Policy",
+            "Tags",
+        ],
+        required: &["ContainerName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

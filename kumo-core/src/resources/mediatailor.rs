@@ -96,6 +96,34 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::MediaTailor::Channel",
+        <Channel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaTailor::ChannelPolicy",
+        <ChannelPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaTailor::LiveSource",
+        <LiveSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaTailor::PlaybackConfiguration",
+        <PlaybackConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaTailor::SourceLocation",
+        <SourceLocation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MediaTailor::VodSource",
+        <VodSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The configuration parameters for a channel.
 ///
 /// For information about MediaTailor channels, see [Working with channels](https://docs.aws.amazon.com/mediatailor/latest/ug/channel-assembly-channels.html) in the *MediaTailor User Guide* .
@@ -218,6 +246,22 @@ impl crate::typed::ResourceType for Channel {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelName", "Tier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChannelName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Audiences",
+            "ChannelName",
+            "FillerSlate",
+            "LogConfiguration",
+            "Outputs",
+            "PlaybackMode",
+            "Tags",
+            "Tier",
+            "TimeShiftConfiguration",
+        ],
+        required: &["ChannelName", "Outputs", "PlaybackMode"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -672,6 +716,11 @@ impl crate::typed::ResourceType for ChannelPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChannelName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ChannelName", "Policy"],
+        required: &["ChannelName", "Policy"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -746,6 +795,21 @@ impl crate::typed::ResourceType for LiveSource {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LiveSourceName", "SourceLocationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LiveSourceName", "SourceLocationName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "HttpPackageConfigurations",
+            "LiveSourceName",
+            "SourceLocationName",
+            "Tags",
+        ],
+        required: &[
+            "HttpPackageConfigurations",
+            "LiveSourceName",
+            "SourceLocationName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1118,6 +1182,34 @@ impl crate::typed::ResourceType for PlaybackConfiguration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdConditioningConfiguration",
+            "AdDecisionServerConfiguration",
+            "AdDecisionServerUrl",
+            "AvailSuppression",
+            "Bumper",
+            "CdnConfiguration",
+            "ConfigurationAliases",
+            "DashConfiguration",
+            "HlsConfiguration",
+            "InsertionMode",
+            "LivePreRollConfiguration",
+            "LogConfiguration",
+            "ManifestProcessingRules",
+            "Name",
+            "PersonalizationThresholdSeconds",
+            "PlaybackConfigurationArn",
+            "PlaybackEndpointPrefix",
+            "SessionInitializationEndpointPrefix",
+            "SlateAdUrl",
+            "Tags",
+            "TranscodeProfileName",
+            "VideoContentSourceUrl",
+        ],
+        required: &["AdDecisionServerUrl", "Name", "VideoContentSourceUrl"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2075,6 +2167,19 @@ impl crate::typed::ResourceType for SourceLocation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SourceLocationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SourceLocationName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessConfiguration",
+            "Arn",
+            "DefaultSegmentDeliveryConfiguration",
+            "HttpConfiguration",
+            "SegmentDeliveryConfigurations",
+            "SourceLocationName",
+            "Tags",
+        ],
+        required: &["HttpConfiguration", "SourceLocationName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2432,6 +2537,21 @@ impl crate::typed::ResourceType for VodSource {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SourceLocationName", "VodSourceName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SourceLocationName", "VodSourceName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "HttpPackageConfigurations",
+            "SourceLocationName",
+            "Tags",
+            "VodSourceName",
+        ],
+        required: &[
+            "HttpPackageConfigurations",
+            "SourceLocationName",
+            "VodSourceName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

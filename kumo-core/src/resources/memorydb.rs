@@ -96,6 +96,34 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::MemoryDB::ACL",
+        <Acl as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MemoryDB::Cluster",
+        <Cluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MemoryDB::MultiRegionCluster",
+        <MultiRegionCluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MemoryDB::ParameterGroup",
+        <ParameterGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MemoryDB::SubnetGroup",
+        <SubnetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MemoryDB::User",
+        <User as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Specifies an Access Control List.
 ///
 /// For more information, see [Authenticating users with Access Contol Lists (ACLs)](https://docs.aws.amazon.com/memorydb/latest/devguide/clusters.acls.html) .
@@ -160,6 +188,11 @@ impl crate::typed::ResourceType for Acl {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ACLName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ACLName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ACLName", "Arn", "Status", "Tags", "UserNames"],
+        required: &["ACLName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -619,6 +652,44 @@ impl crate::typed::ResourceType for Cluster {
         "TLSEnabled",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ACLName",
+            "ARN",
+            "AutoMinorVersionUpgrade",
+            "ClusterEndpoint",
+            "ClusterName",
+            "DataTiering",
+            "Description",
+            "Engine",
+            "EngineVersion",
+            "FinalSnapshotName",
+            "IpDiscovery",
+            "KmsKeyId",
+            "MaintenanceWindow",
+            "MultiRegionClusterName",
+            "NetworkType",
+            "NodeType",
+            "NumReplicasPerShard",
+            "NumShards",
+            "ParameterGroupName",
+            "ParameterGroupStatus",
+            "Port",
+            "SecurityGroupIds",
+            "SnapshotArns",
+            "SnapshotName",
+            "SnapshotRetentionLimit",
+            "SnapshotWindow",
+            "SnsTopicArn",
+            "SnsTopicStatus",
+            "Status",
+            "SubnetGroupName",
+            "TLSEnabled",
+            "Tags",
+        ],
+        required: &["ACLName", "ClusterName", "NodeType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -929,6 +1000,25 @@ impl crate::typed::ResourceType for MultiRegionCluster {
         "TLSEnabled",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MultiRegionClusterName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ARN",
+            "Description",
+            "Engine",
+            "EngineVersion",
+            "MultiRegionClusterName",
+            "MultiRegionClusterNameSuffix",
+            "MultiRegionParameterGroupName",
+            "NodeType",
+            "NumShards",
+            "Status",
+            "TLSEnabled",
+            "Tags",
+            "UpdateStrategy",
+        ],
+        required: &["NodeType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1098,6 +1188,18 @@ impl crate::typed::ResourceType for ParameterGroup {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Family", "ParameterGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ParameterGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ARN",
+            "Description",
+            "Family",
+            "ParameterGroupName",
+            "Parameters",
+            "Tags",
+        ],
+        required: &["Family", "ParameterGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1222,6 +1324,18 @@ impl crate::typed::ResourceType for SubnetGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubnetGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubnetGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ARN",
+            "Description",
+            "SubnetGroupName",
+            "SubnetIds",
+            "SupportedNetworkTypes",
+            "Tags",
+        ],
+        required: &["SubnetGroupName", "SubnetIds"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1368,6 +1482,18 @@ impl crate::typed::ResourceType for User {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessString",
+            "Arn",
+            "AuthenticationMode",
+            "Status",
+            "Tags",
+            "UserName",
+        ],
+        required: &["UserName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

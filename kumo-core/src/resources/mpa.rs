@@ -41,6 +41,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::MPA::ApprovalTeam",
+        <ApprovalTeam as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MPA::IdentitySource",
+        <IdentitySource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a new approval team.
 ///
 /// For more information, see [Approval team](https://docs.aws.amazon.com/mpa/latest/userguide/mpa-concepts.html) in the *Multi-party approval User Guide* .
@@ -111,6 +123,33 @@ impl crate::typed::ResourceType for ApprovalTeam {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Name", "Policies", "Policies.*.PolicyArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApprovalStrategy",
+            "Approvers",
+            "Arn",
+            "CreationTime",
+            "Description",
+            "LastUpdateTime",
+            "Name",
+            "NumberOfApprovers",
+            "Policies",
+            "Status",
+            "StatusCode",
+            "StatusMessage",
+            "Tags",
+            "UpdateSessionArn",
+            "VersionId",
+        ],
+        required: &[
+            "ApprovalStrategy",
+            "Approvers",
+            "Description",
+            "Name",
+            "Policies",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -429,6 +468,20 @@ impl crate::typed::ResourceType for IdentitySource {
         "IdentitySourceParameters.IamIdentityCenter.Region",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IdentitySourceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "IdentitySourceArn",
+            "IdentitySourceParameters",
+            "IdentitySourceType",
+            "Status",
+            "StatusCode",
+            "StatusMessage",
+            "Tags",
+        ],
+        required: &["IdentitySourceParameters"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

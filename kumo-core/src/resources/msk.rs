@@ -122,6 +122,42 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::MSK::BatchScramSecret",
+        <BatchScramSecret as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MSK::Cluster",
+        <Cluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MSK::ClusterPolicy",
+        <ClusterPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MSK::Configuration",
+        <Configuration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MSK::Replicator",
+        <Replicator as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MSK::ServerlessCluster",
+        <ServerlessCluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MSK::Topic",
+        <Topic as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::MSK::VpcConnection",
+        <VpcConnection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Represents a secret stored in the AWS Secrets Manager that can be used to authenticate with a cluster using a user name and a password.
 ///
 /// `AWS::MSK::BatchScramSecret`.
@@ -158,6 +194,11 @@ impl crate::typed::ResourceType for BatchScramSecret {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ClusterArn", "SecretArnList"],
+        required: &["ClusterArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -355,6 +396,33 @@ impl crate::typed::ResourceType for Cluster {
         "EncryptionInfo.EncryptionInTransit.InCluster",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "BrokerNodeGroupInfo",
+            "ClientAuthentication",
+            "ClusterName",
+            "ConfigurationInfo",
+            "CurrentVersion",
+            "EncryptionInfo",
+            "EnhancedMonitoring",
+            "KafkaVersion",
+            "LoggingInfo",
+            "NumberOfBrokerNodes",
+            "OpenMonitoring",
+            "Rebalancing",
+            "StorageMode",
+            "Tags",
+            "ZookeeperAccess",
+        ],
+        required: &[
+            "BrokerNodeGroupInfo",
+            "ClusterName",
+            "KafkaVersion",
+            "NumberOfBrokerNodes",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1778,6 +1846,11 @@ impl crate::typed::ResourceType for ClusterPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ClusterArn", "CurrentVersion", "Policy"],
+        required: &["ClusterArn", "Policy"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1884,6 +1957,18 @@ impl crate::typed::ResourceType for Configuration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KafkaVersionsList", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "KafkaVersionsList",
+            "LatestRevision",
+            "Name",
+            "ServerProperties",
+        ],
+        required: &["Name", "ServerProperties"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2029,6 +2114,26 @@ impl crate::typed::ResourceType for Replicator {
         "ServiceExecutionRoleArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReplicatorArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CurrentVersion",
+            "Description",
+            "KafkaClusters",
+            "LogDelivery",
+            "ReplicationInfoList",
+            "ReplicatorArn",
+            "ReplicatorName",
+            "ServiceExecutionRoleArn",
+            "Tags",
+        ],
+        required: &[
+            "KafkaClusters",
+            "ReplicationInfoList",
+            "ReplicatorName",
+            "ServiceExecutionRoleArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3120,6 +3225,17 @@ impl crate::typed::ResourceType for ServerlessCluster {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClientAuthentication", "ClusterName", "Tags", "VpcConfigs"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ClientAuthentication",
+            "ClusterName",
+            "Tags",
+            "VpcConfigs",
+        ],
+        required: &["ClientAuthentication", "ClusterName", "VpcConfigs"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3307,6 +3423,23 @@ impl crate::typed::ResourceType for Topic {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClusterArn", "ReplicationFactor", "TopicName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TopicArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ClusterArn",
+            "Configs",
+            "PartitionCount",
+            "ReplicationFactor",
+            "TopicArn",
+            "TopicName",
+        ],
+        required: &[
+            "ClusterArn",
+            "PartitionCount",
+            "ReplicationFactor",
+            "TopicName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3394,6 +3527,25 @@ impl crate::typed::ResourceType for VpcConnection {
         "VpcId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Authentication",
+            "ClientSubnets",
+            "SecurityGroups",
+            "Tags",
+            "TargetClusterArn",
+            "VpcId",
+        ],
+        required: &[
+            "Authentication",
+            "ClientSubnets",
+            "SecurityGroups",
+            "TargetClusterArn",
+            "VpcId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

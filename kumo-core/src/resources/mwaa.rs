@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Environment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::MWAA::Environment",
+    <Environment as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The `AWS::MWAA::Environment` resource creates an Amazon Managed Workflows for Apache Airflow (MWAA) environment.
 ///
 /// `AWS::MWAA::Environment`.
@@ -446,6 +452,43 @@ impl crate::typed::ResourceType for Environment {
         "NetworkConfiguration.SubnetIds",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AirflowConfigurationOptions",
+            "AirflowVersion",
+            "Arn",
+            "CeleryExecutorQueue",
+            "DagS3Path",
+            "DatabaseVpcEndpointService",
+            "EndpointManagement",
+            "EnvironmentClass",
+            "ExecutionRoleArn",
+            "KmsKey",
+            "LoggingConfiguration",
+            "MaxWebservers",
+            "MaxWorkers",
+            "MinWebservers",
+            "MinWorkers",
+            "Name",
+            "NetworkConfiguration",
+            "PluginsS3ObjectVersion",
+            "PluginsS3Path",
+            "RequirementsS3ObjectVersion",
+            "RequirementsS3Path",
+            "Schedulers",
+            "SourceBucketArn",
+            "StartupScriptS3ObjectVersion",
+            "StartupScriptS3Path",
+            "Tags",
+            "WebserverAccessMode",
+            "WebserverUrl",
+            "WebserverVpcEndpointService",
+            "WeeklyMaintenanceWindowStart",
+            "WorkerReplacementStrategy",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

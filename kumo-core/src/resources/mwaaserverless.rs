@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Workflow as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::MWAAServerless::Workflow",
+    <Workflow as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Resource Type definition for AWS::MWAAServerless::Workflow resource
 ///
 /// `AWS::MWAAServerless::Workflow`.
@@ -145,6 +151,27 @@ impl crate::typed::ResourceType for Workflow {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionConfiguration", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkflowArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "DefinitionS3Location",
+            "Description",
+            "EncryptionConfiguration",
+            "LoggingConfiguration",
+            "ModifiedAt",
+            "Name",
+            "NetworkConfiguration",
+            "RoleArn",
+            "ScheduleConfiguration",
+            "Tags",
+            "TriggerMode",
+            "WorkflowArn",
+            "WorkflowStatus",
+            "WorkflowVersion",
+        ],
+        required: &["DefinitionS3Location", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -96,6 +96,34 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Neptune::DBCluster",
+        <DbCluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Neptune::DBClusterParameterGroup",
+        <DbClusterParameterGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Neptune::DBInstance",
+        <DbInstance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Neptune::DBParameterGroup",
+        <DbParameterGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Neptune::DBSubnetGroup",
+        <DbSubnetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Neptune::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::Neptune::DBCluster` resource creates an Amazon Neptune DB cluster.
 ///
 /// Neptune is a fully managed graph database.
@@ -538,6 +566,41 @@ impl crate::typed::ResourceType for DbCluster {
         "UseLatestRestorableTime",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBClusterIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssociatedRoles",
+            "AvailabilityZones",
+            "BackupRetentionPeriod",
+            "ClusterResourceId",
+            "CopyTagsToSnapshot",
+            "DBClusterIdentifier",
+            "DBClusterParameterGroupName",
+            "DBInstanceParameterGroupName",
+            "DBPort",
+            "DBSubnetGroupName",
+            "DeletionProtection",
+            "EnableCloudwatchLogsExports",
+            "Endpoint",
+            "EngineVersion",
+            "IamAuthEnabled",
+            "KmsKeyId",
+            "Port",
+            "PreferredBackupWindow",
+            "PreferredMaintenanceWindow",
+            "ReadEndpoint",
+            "RestoreToTime",
+            "RestoreType",
+            "ServerlessScalingConfiguration",
+            "SnapshotIdentifier",
+            "SourceDBClusterIdentifier",
+            "StorageEncrypted",
+            "Tags",
+            "UseLatestRestorableTime",
+            "VpcSecurityGroupIds",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -760,6 +823,11 @@ impl crate::typed::ResourceType for DbClusterParameterGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Family", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "Family", "Name", "Parameters", "Tags"],
+        required: &["Description", "Family", "Parameters"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1013,6 +1081,26 @@ impl crate::typed::ResourceType for DbInstance {
         "DBSubnetGroupName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBInstanceIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowMajorVersionUpgrade",
+            "AutoMinorVersionUpgrade",
+            "AvailabilityZone",
+            "DBClusterIdentifier",
+            "DBInstanceClass",
+            "DBInstanceIdentifier",
+            "DBParameterGroupName",
+            "DBSnapshotIdentifier",
+            "DBSubnetGroupName",
+            "Endpoint",
+            "Port",
+            "PreferredMaintenanceWindow",
+            "PubliclyAccessible",
+            "Tags",
+        ],
+        required: &["DBInstanceClass"],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1144,6 +1232,11 @@ impl crate::typed::ResourceType for DbParameterGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Family", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "Family", "Name", "Parameters", "Tags"],
+        required: &["Description", "Family", "Parameters"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1249,6 +1342,16 @@ impl crate::typed::ResourceType for DbSubnetGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DBSubnetGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBSubnetGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DBSubnetGroupDescription",
+            "DBSubnetGroupName",
+            "SubnetIds",
+            "Tags",
+        ],
+        required: &["DBSubnetGroupDescription", "SubnetIds"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1405,6 +1508,19 @@ impl crate::typed::ResourceType for EventSubscription {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SnsTopicArn", "SubscriptionName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubscriptionName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Enabled",
+            "EventCategories",
+            "SnsTopicArn",
+            "SourceIds",
+            "SourceType",
+            "SubscriptionName",
+            "Tags",
+        ],
+        required: &["SnsTopicArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::NeptuneGraph::Graph",
+        <Graph as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NeptuneGraph::GraphSnapshot",
+        <GraphSnapshot as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NeptuneGraph::PrivateGraphEndpoint",
+        <PrivateGraphEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS ::NeptuneGraph::Graph` resource creates an  graph.  is a memory-optimized graph database engine for analytics.
 ///
 /// For more information, see [](https://docs.aws.amazon.com/neptune-analytics/latest/userguide/what-is-neptune-analytics.html) .
@@ -227,6 +243,23 @@ impl crate::typed::ResourceType for Graph {
         "VectorSearchConfiguration",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GraphId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DeletionProtection",
+            "Endpoint",
+            "GraphArn",
+            "GraphId",
+            "GraphName",
+            "KmsKeyIdentifier",
+            "ProvisionedMemory",
+            "PublicConnectivity",
+            "ReplicaCount",
+            "Tags",
+            "VectorSearchConfiguration",
+        ],
+        required: &["ProvisionedMemory"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -399,6 +432,20 @@ impl crate::typed::ResourceType for GraphSnapshot {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GraphIdentifier", "SnapshotName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "GraphIdentifier",
+            "Id",
+            "KmsKeyIdentifier",
+            "SnapshotCreateTime",
+            "SnapshotName",
+            "Status",
+            "Tags",
+        ],
+        required: &["SnapshotName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -549,6 +596,18 @@ impl crate::typed::ResourceType for PrivateGraphEndpoint {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["GraphIdentifier", "SecurityGroupIds", "SubnetIds", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PrivateGraphEndpointIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "GraphIdentifier",
+            "PrivateGraphEndpointIdentifier",
+            "SecurityGroupIds",
+            "SubnetIds",
+            "VpcEndpointId",
+            "VpcId",
+        ],
+        required: &["GraphIdentifier", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -96,6 +96,34 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::NetworkFirewall::Firewall",
+        <Firewall as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkFirewall::FirewallPolicy",
+        <FirewallPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkFirewall::LoggingConfiguration",
+        <LoggingConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkFirewall::RuleGroup",
+        <RuleGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkFirewall::TLSInspectionConfiguration",
+        <TlsInspectionConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkFirewall::VpcEndpointAssociation",
+        <VpcEndpointAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Use the firewall to provide stateful, managed, network firewall and intrusion detection and prevention filtering for your VPCs in Amazon VPC .
 ///
 /// The firewall defines the configuration settings for an AWS Network Firewall firewall. The settings include the firewall policy, the subnets in your VPC to use for the firewall endpoints, and any tags that are attached to the firewall AWS resource.
@@ -317,6 +345,29 @@ impl crate::typed::ResourceType for Firewall {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FirewallName", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FirewallArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AvailabilityZoneChangeProtection",
+            "AvailabilityZoneMappings",
+            "DeleteProtection",
+            "Description",
+            "EnabledAnalysisTypes",
+            "EndpointIds",
+            "FirewallArn",
+            "FirewallId",
+            "FirewallName",
+            "FirewallPolicyArn",
+            "FirewallPolicyChangeProtection",
+            "SubnetChangeProtection",
+            "SubnetMappings",
+            "Tags",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayId",
+            "VpcId",
+        ],
+        required: &["FirewallName", "FirewallPolicyArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -576,6 +627,18 @@ impl crate::typed::ResourceType for FirewallPolicy {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FirewallPolicyName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FirewallPolicyArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "FirewallPolicy",
+            "FirewallPolicyArn",
+            "FirewallPolicyId",
+            "FirewallPolicyName",
+            "Tags",
+        ],
+        required: &["FirewallPolicy", "FirewallPolicyName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1389,6 +1452,16 @@ impl crate::typed::ResourceType for LoggingConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FirewallArn", "FirewallName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FirewallArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "EnableMonitoringDashboard",
+            "FirewallArn",
+            "FirewallName",
+            "LoggingConfiguration",
+        ],
+        required: &["FirewallArn", "LoggingConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1616,6 +1689,21 @@ impl crate::typed::ResourceType for RuleGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Capacity", "RuleGroupName", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleGroupArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Capacity",
+            "Description",
+            "RuleGroup",
+            "RuleGroupArn",
+            "RuleGroupId",
+            "RuleGroupName",
+            "SummaryConfiguration",
+            "Tags",
+            "Type",
+        ],
+        required: &["Capacity", "RuleGroupName", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3023,6 +3111,21 @@ impl crate::typed::ResourceType for TlsInspectionConfiguration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TLSInspectionConfigurationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TLSInspectionConfigurationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "TLSInspectionConfiguration",
+            "TLSInspectionConfigurationArn",
+            "TLSInspectionConfigurationId",
+            "TLSInspectionConfigurationName",
+            "Tags",
+        ],
+        required: &[
+            "TLSInspectionConfiguration",
+            "TLSInspectionConfigurationName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3596,6 +3699,20 @@ impl crate::typed::ResourceType for VpcEndpointAssociation {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "FirewallArn", "SubnetMapping", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VpcEndpointAssociationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "EndpointId",
+            "FirewallArn",
+            "SubnetMapping",
+            "Tags",
+            "VpcEndpointAssociationArn",
+            "VpcEndpointAssociationId",
+            "VpcId",
+        ],
+        required: &["FirewallArn", "SubnetMapping", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -226,6 +226,74 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::NetworkManager::ConnectAttachment",
+        <ConnectAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::ConnectPeer",
+        <ConnectPeer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::CoreNetwork",
+        <CoreNetwork as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::CoreNetworkPrefixListAssociation",
+        <CoreNetworkPrefixListAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::CustomerGatewayAssociation",
+        <CustomerGatewayAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::Device",
+        <Device as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::DirectConnectGatewayAttachment",
+        <DirectConnectGatewayAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::GlobalNetwork",
+        <GlobalNetwork as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::Link",
+        <Link as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::LinkAssociation",
+        <LinkAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::Site",
+        <Site as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::SiteToSiteVpnAttachment",
+        <SiteToSiteVpnAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::TransitGatewayPeering",
+        <TransitGatewayPeering as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::TransitGatewayRegistration",
+        <TransitGatewayRegistration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::TransitGatewayRouteTableAttachment",
+        <TransitGatewayRouteTableAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::NetworkManager::VpcAttachment",
+        <VpcAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a core network Connect attachment from a specified core network attachment.
 ///
 /// A core network Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a core network and an appliance. A core network Connect attachment uses an existing VPC attachment as the underlying transport mechanism.
@@ -359,6 +427,37 @@ impl crate::typed::ResourceType for ConnectAttachment {
         "TransportAttachmentId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttachmentId",
+            "AttachmentPolicyRuleNumber",
+            "AttachmentType",
+            "CoreNetworkArn",
+            "CoreNetworkId",
+            "CreatedAt",
+            "EdgeLocation",
+            "LastModificationErrors",
+            "NetworkFunctionGroupName",
+            "Options",
+            "OwnerAccountId",
+            "ProposedNetworkFunctionGroupChange",
+            "ProposedSegmentChange",
+            "ResourceArn",
+            "RoutingPolicyLabel",
+            "SegmentName",
+            "State",
+            "Tags",
+            "TransportAttachmentId",
+            "UpdatedAt",
+        ],
+        required: &[
+            "CoreNetworkId",
+            "EdgeLocation",
+            "Options",
+            "TransportAttachmentId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -780,6 +879,26 @@ impl crate::typed::ResourceType for ConnectPeer {
         "SubnetArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectPeerId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BgpOptions",
+            "Configuration",
+            "ConnectAttachmentId",
+            "ConnectPeerId",
+            "CoreNetworkAddress",
+            "CoreNetworkId",
+            "CreatedAt",
+            "EdgeLocation",
+            "InsideCidrBlocks",
+            "LastModificationErrors",
+            "PeerAddress",
+            "State",
+            "SubnetArn",
+            "Tags",
+        ],
+        required: &["ConnectAttachmentId", "PeerAddress"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -999,6 +1118,24 @@ impl crate::typed::ResourceType for CoreNetwork {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CoreNetworkId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CoreNetworkArn",
+            "CoreNetworkId",
+            "CreatedAt",
+            "Description",
+            "Edges",
+            "GlobalNetworkId",
+            "NetworkFunctionGroups",
+            "OwnerAccount",
+            "PolicyDocument",
+            "Segments",
+            "State",
+            "Tags",
+        ],
+        required: &["GlobalNetworkId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1138,6 +1275,11 @@ impl crate::typed::ResourceType for CoreNetworkPrefixListAssociation {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CoreNetworkId", "PrefixListAlias", "PrefixListArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CoreNetworkId", "PrefixListArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CoreNetworkId", "PrefixListAlias", "PrefixListArn"],
+        required: &["CoreNetworkId", "PrefixListAlias", "PrefixListArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1211,6 +1353,16 @@ impl crate::typed::ResourceType for CustomerGatewayAssociation {
         "LinkId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalNetworkId", "CustomerGatewayArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CustomerGatewayArn",
+            "DeviceId",
+            "GlobalNetworkId",
+            "LinkId",
+        ],
+        required: &["CustomerGatewayArn", "DeviceId", "GlobalNetworkId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1394,6 +1546,26 @@ impl crate::typed::ResourceType for Device {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalNetworkId", "DeviceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AWSLocation",
+            "CreatedAt",
+            "Description",
+            "DeviceArn",
+            "DeviceId",
+            "GlobalNetworkId",
+            "Location",
+            "Model",
+            "SerialNumber",
+            "SiteId",
+            "State",
+            "Tags",
+            "Type",
+            "Vendor",
+        ],
+        required: &["GlobalNetworkId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1709,6 +1881,31 @@ impl crate::typed::ResourceType for DirectConnectGatewayAttachment {
         "RoutingPolicyLabel",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttachmentId",
+            "AttachmentPolicyRuleNumber",
+            "AttachmentType",
+            "CoreNetworkArn",
+            "CoreNetworkId",
+            "CreatedAt",
+            "DirectConnectGatewayArn",
+            "EdgeLocations",
+            "LastModificationErrors",
+            "NetworkFunctionGroupName",
+            "OwnerAccountId",
+            "ProposedNetworkFunctionGroupChange",
+            "ProposedSegmentChange",
+            "ResourceArn",
+            "RoutingPolicyLabel",
+            "SegmentName",
+            "State",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["CoreNetworkId", "DirectConnectGatewayArn", "EdgeLocations"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2041,6 +2238,11 @@ impl crate::typed::ResourceType for GlobalNetwork {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "CreatedAt", "Description", "Id", "State", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2213,6 +2415,23 @@ impl crate::typed::ResourceType for Link {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId", "SiteId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalNetworkId", "LinkId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Bandwidth",
+            "CreatedAt",
+            "Description",
+            "GlobalNetworkId",
+            "LinkArn",
+            "LinkId",
+            "Provider",
+            "SiteId",
+            "State",
+            "Tags",
+            "Type",
+        ],
+        required: &["Bandwidth", "GlobalNetworkId", "SiteId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2368,6 +2587,11 @@ impl crate::typed::ResourceType for LinkAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DeviceId", "GlobalNetworkId", "LinkId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalNetworkId", "DeviceId", "LinkId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DeviceId", "GlobalNetworkId", "LinkId"],
+        required: &["DeviceId", "GlobalNetworkId", "LinkId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2465,6 +2689,20 @@ impl crate::typed::ResourceType for Site {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalNetworkId", "SiteId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Description",
+            "GlobalNetworkId",
+            "Location",
+            "SiteArn",
+            "SiteId",
+            "State",
+            "Tags",
+        ],
+        required: &["GlobalNetworkId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2735,6 +2973,31 @@ impl crate::typed::ResourceType for SiteToSiteVpnAttachment {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CoreNetworkId", "RoutingPolicyLabel", "VpnConnectionArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttachmentId",
+            "AttachmentPolicyRuleNumber",
+            "AttachmentType",
+            "CoreNetworkArn",
+            "CoreNetworkId",
+            "CreatedAt",
+            "EdgeLocation",
+            "LastModificationErrors",
+            "NetworkFunctionGroupName",
+            "OwnerAccountId",
+            "ProposedNetworkFunctionGroupChange",
+            "ProposedSegmentChange",
+            "ResourceArn",
+            "RoutingPolicyLabel",
+            "SegmentName",
+            "State",
+            "Tags",
+            "UpdatedAt",
+            "VpnConnectionArn",
+        ],
+        required: &["CoreNetworkId", "VpnConnectionArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3047,6 +3310,25 @@ impl crate::typed::ResourceType for TransitGatewayPeering {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CoreNetworkId", "TransitGatewayArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PeeringId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CoreNetworkArn",
+            "CoreNetworkId",
+            "CreatedAt",
+            "EdgeLocation",
+            "LastModificationErrors",
+            "OwnerAccountId",
+            "PeeringId",
+            "PeeringType",
+            "ResourceArn",
+            "State",
+            "Tags",
+            "TransitGatewayArn",
+            "TransitGatewayPeeringAttachmentId",
+        ],
+        required: &["CoreNetworkId", "TransitGatewayArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3204,6 +3486,11 @@ impl crate::typed::ResourceType for TransitGatewayRegistration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId", "TransitGatewayArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalNetworkId", "TransitGatewayArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["GlobalNetworkId", "TransitGatewayArn"],
+        required: &["GlobalNetworkId", "TransitGatewayArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3350,6 +3637,32 @@ impl crate::typed::ResourceType for TransitGatewayRouteTableAttachment {
         "TransitGatewayRouteTableArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttachmentId",
+            "AttachmentPolicyRuleNumber",
+            "AttachmentType",
+            "CoreNetworkArn",
+            "CoreNetworkId",
+            "CreatedAt",
+            "EdgeLocation",
+            "LastModificationErrors",
+            "NetworkFunctionGroupName",
+            "OwnerAccountId",
+            "PeeringId",
+            "ProposedNetworkFunctionGroupChange",
+            "ProposedSegmentChange",
+            "ResourceArn",
+            "RoutingPolicyLabel",
+            "SegmentName",
+            "State",
+            "Tags",
+            "TransitGatewayRouteTableArn",
+            "UpdatedAt",
+        ],
+        required: &["PeeringId", "TransitGatewayRouteTableArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3730,6 +4043,33 @@ impl crate::typed::ResourceType for VpcAttachment {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CoreNetworkId", "RoutingPolicyLabel", "VpcArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AttachmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AttachmentId",
+            "AttachmentPolicyRuleNumber",
+            "AttachmentType",
+            "CoreNetworkArn",
+            "CoreNetworkId",
+            "CreatedAt",
+            "EdgeLocation",
+            "LastModificationErrors",
+            "NetworkFunctionGroupName",
+            "Options",
+            "OwnerAccountId",
+            "ProposedNetworkFunctionGroupChange",
+            "ProposedSegmentChange",
+            "ResourceArn",
+            "RoutingPolicyLabel",
+            "SegmentName",
+            "State",
+            "SubnetArns",
+            "Tags",
+            "UpdatedAt",
+            "VpcArn",
+        ],
+        required: &["CoreNetworkId", "SubnetArns", "VpcArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

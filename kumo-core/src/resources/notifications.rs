@@ -67,6 +67,17 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ("AWS::Notifications::OrganizationalUnitAssociation", <OrganizationalUnitAssociation as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    ("AWS::Notifications::ChannelAssociation", <ChannelAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::Notifications::EventRule", <EventRule as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::Notifications::ManagedNotificationAccountContactAssociation", <ManagedNotificationAccountContactAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::Notifications::ManagedNotificationAdditionalChannelAssociation", <ManagedNotificationAdditionalChannelAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::Notifications::NotificationConfiguration", <NotificationConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::Notifications::NotificationHub", <NotificationHub as crate::typed::ResourceType>::PROPERTY_NAMES),
+    ("AWS::Notifications::OrganizationalUnitAssociation", <OrganizationalUnitAssociation as crate::typed::ResourceType>::PROPERTY_NAMES),
+];
+
 /// The `AWS::Notifications::ChannelAssociation` resource associates a `Channel` with a `NotificationConfiguration` for AWS User Notifications .
 ///
 /// For more information about AWS User Notifications , see the [AWS User Notifications User Guide](https://docs.aws.amazon.com/notifications/latest/userguide/what-is-service.html) .
@@ -101,6 +112,11 @@ impl crate::typed::ResourceType for ChannelAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Arn", "NotificationConfigurationArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn", "NotificationConfigurationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "NotificationConfigurationArn"],
+        required: &["Arn", "NotificationConfigurationArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -176,6 +192,26 @@ impl crate::typed::ResourceType for EventRule {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EventType", "NotificationConfigurationArn", "Source"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "EventPattern",
+            "EventType",
+            "ManagedRules",
+            "NotificationConfigurationArn",
+            "Regions",
+            "Source",
+            "StatusSummaryByRegion",
+        ],
+        required: &[
+            "EventType",
+            "NotificationConfigurationArn",
+            "Regions",
+            "Source",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -269,6 +305,11 @@ impl crate::typed::ResourceType for ManagedNotificationAccountContactAssociation
         &["ContactIdentifier", "ManagedNotificationConfigurationArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ManagedNotificationConfigurationArn", "ContactIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ContactIdentifier", "ManagedNotificationConfigurationArn"],
+        required: &["ContactIdentifier", "ManagedNotificationConfigurationArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -352,6 +393,11 @@ impl crate::typed::ResourceType for ManagedNotificationAdditionalChannelAssociat
         &["ChannelArn", "ManagedNotificationConfigurationArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ChannelArn", "ManagedNotificationConfigurationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ChannelArn", "ManagedNotificationConfigurationArn"],
+        required: &["ChannelArn", "ManagedNotificationConfigurationArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -449,6 +495,19 @@ impl crate::typed::ResourceType for NotificationConfiguration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AggregationDuration",
+            "Arn",
+            "CreationTime",
+            "Description",
+            "Name",
+            "Status",
+            "Tags",
+        ],
+        required: &["Description", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -571,6 +630,11 @@ impl crate::typed::ResourceType for NotificationHub {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Region"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Region"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CreationTime", "NotificationHubStatusSummary", "Region"],
+        required: &["Region"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -637,6 +701,11 @@ impl crate::typed::ResourceType for OrganizationalUnitAssociation {
         &["NotificationConfigurationArn", "OrganizationalUnitId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["NotificationConfigurationArn", "OrganizationalUnitId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["NotificationConfigurationArn", "OrganizationalUnitId"],
+        required: &["NotificationConfigurationArn", "OrganizationalUnitId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <EmailContact as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::NotificationsContacts::EmailContact",
+    <EmailContact as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Configures email contacts for AWS User Notifications .
 ///
 /// `AWS::NotificationsContacts::EmailContact`.
@@ -82,6 +88,11 @@ impl crate::typed::ResourceType for EmailContact {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EmailAddress", "Name", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "EmailAddress", "EmailContact", "Name", "Tags"],
+        required: &["EmailAddress", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

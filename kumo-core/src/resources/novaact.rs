@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <WorkflowDefinition as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::NovaAct::WorkflowDefinition",
+    <WorkflowDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Definition of AWS::NovaAct::WorkflowDefinition Resource Type
 ///
 /// `AWS::NovaAct::WorkflowDefinition`.
@@ -87,6 +93,18 @@ impl crate::typed::ResourceType for WorkflowDefinition {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "ExportConfig", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "Description",
+            "ExportConfig",
+            "Name",
+            "Status",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

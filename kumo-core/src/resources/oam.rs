@@ -41,6 +41,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Oam::Link",
+        <Link as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Oam::Sink",
+        <Sink as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a link between a source account and a sink that you have created in a monitoring account.
 ///
 /// Before you create a link, you must create a sink in the monitoring account. The sink must have a sink policy that permits the source account to link to it. You can grant permission to source accounts by granting permission to an entire organization, an organizational unit, or to individual accounts.
@@ -137,6 +149,19 @@ impl crate::typed::ResourceType for Link {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LabelTemplate", "SinkIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Label",
+            "LabelTemplate",
+            "LinkConfiguration",
+            "ResourceTypes",
+            "SinkIdentifier",
+            "Tags",
+        ],
+        required: &["ResourceTypes", "SinkIdentifier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -351,6 +376,11 @@ impl crate::typed::ResourceType for Sink {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Name", "Policy", "Tags"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

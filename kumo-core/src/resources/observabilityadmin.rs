@@ -96,6 +96,34 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ObservabilityAdmin::OrganizationCentralizationRule",
+        <OrganizationCentralizationRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ObservabilityAdmin::OrganizationTelemetryRule",
+        <OrganizationTelemetryRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ObservabilityAdmin::S3TableIntegration",
+        <S3TableIntegration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ObservabilityAdmin::TelemetryEnrichment",
+        <TelemetryEnrichment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ObservabilityAdmin::TelemetryPipelines",
+        <TelemetryPipelines as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ObservabilityAdmin::TelemetryRule",
+        <TelemetryRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Defines how telemetry data should be centralized across an AWS Organization, including source and destination configurations.
 ///
 /// `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
@@ -151,6 +179,11 @@ impl crate::typed::ResourceType for OrganizationCentralizationRule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Rule", "RuleArn", "RuleName", "Tags"],
+        required: &["Rule", "RuleName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -691,6 +724,11 @@ impl crate::typed::ResourceType for OrganizationTelemetryRule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Rule.AllRegions", "RuleName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["RegionStatuses", "Rule", "RuleArn", "RuleName", "Tags"],
+        required: &["Rule", "RuleName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1878,6 +1916,11 @@ impl crate::typed::ResourceType for S3TableIntegration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Encryption", "RoleArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Encryption", "LogSources", "RoleArn", "Tags"],
+        required: &["Encryption", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2076,6 +2119,11 @@ impl crate::typed::ResourceType for TelemetryEnrichment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Scope"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Scope"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Scope", "Status"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2193,6 +2241,20 @@ impl crate::typed::ResourceType for TelemetryPipelines {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PipelineIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Configuration",
+            "Name",
+            "Pipeline",
+            "PipelineIdentifier",
+            "Status",
+            "StatusReason",
+            "Tags",
+        ],
+        required: &["Configuration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2360,6 +2422,11 @@ impl crate::typed::ResourceType for TelemetryRule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Rule.AllRegions", "RuleName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["RegionStatuses", "Rule", "RuleArn", "RuleName", "Tags"],
+        required: &["Rule", "RuleName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ODB::CloudAutonomousVmCluster",
+        <CloudAutonomousVmCluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ODB::CloudExadataInfrastructure",
+        <CloudExadataInfrastructure as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ODB::CloudVmCluster",
+        <CloudVmCluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ODB::OdbNetwork",
+        <OdbNetwork as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ODB::OdbPeeringConnection",
+        <OdbPeeringConnection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::ODB::CloudAutonomousVmCluster` resource creates an Autonomous VM cluster.
 ///
 /// An Autonomous VM cluster provides the infrastructure for running Autonomous Databases.
@@ -447,6 +471,57 @@ impl crate::typed::ResourceType for CloudAutonomousVmCluster {
         "TotalContainerDatabases",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CloudAutonomousVmClusterArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutonomousDataStoragePercentage",
+            "AutonomousDataStorageSizeInTBs",
+            "AvailableAutonomousDataStorageSizeInTBs",
+            "AvailableContainerDatabases",
+            "AvailableCpus",
+            "CloudAutonomousVmClusterArn",
+            "CloudAutonomousVmClusterId",
+            "CloudExadataInfrastructureId",
+            "ComputeModel",
+            "CpuCoreCount",
+            "CpuCoreCountPerNode",
+            "CpuPercentage",
+            "DataStorageSizeInGBs",
+            "DataStorageSizeInTBs",
+            "DbNodeStorageSizeInGBs",
+            "DbServers",
+            "Description",
+            "DisplayName",
+            "Domain",
+            "ExadataStorageInTBsLowestScaledValue",
+            "Hostname",
+            "IamRoles",
+            "IsMtlsEnabledVmCluster",
+            "LicenseModel",
+            "MaintenanceWindow",
+            "MaxAcdsLowestScaledValue",
+            "MemoryPerOracleComputeUnitInGBs",
+            "MemorySizeInGBs",
+            "NodeCount",
+            "NonProvisionableAutonomousContainerDatabases",
+            "OciResourceAnchorName",
+            "OciUrl",
+            "Ocid",
+            "OdbNetworkId",
+            "ProvisionableAutonomousContainerDatabases",
+            "ProvisionedAutonomousContainerDatabases",
+            "ProvisionedCpus",
+            "ReclaimableCpus",
+            "ReservedCpus",
+            "ScanListenerPortNonTls",
+            "ScanListenerPortTls",
+            "Shape",
+            "Tags",
+            "TimeZone",
+            "TotalContainerDatabases",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1214,6 +1289,44 @@ impl crate::typed::ResourceType for CloudExadataInfrastructure {
         "StorageServerType",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CloudExadataInfrastructureArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActivatedStorageCount",
+            "AdditionalStorageCount",
+            "AvailabilityZone",
+            "AvailabilityZoneId",
+            "AvailableStorageSizeInGBs",
+            "CloudExadataInfrastructureArn",
+            "CloudExadataInfrastructureId",
+            "ComputeCount",
+            "ComputeModel",
+            "CpuCount",
+            "CustomerContactsToSendToOCI",
+            "DataStorageSizeInTBs",
+            "DatabaseServerType",
+            "DbNodeStorageSizeInGBs",
+            "DbServerIds",
+            "DbServerVersion",
+            "DisplayName",
+            "MaintenanceWindow",
+            "MaxCpuCount",
+            "MaxDataStorageInTBs",
+            "MaxDbNodeStorageSizeInGBs",
+            "MaxMemoryInGBs",
+            "MemorySizeInGBs",
+            "OciResourceAnchorName",
+            "OciUrl",
+            "Ocid",
+            "Shape",
+            "StorageCount",
+            "StorageServerType",
+            "StorageServerVersion",
+            "Tags",
+            "TotalStorageSizeInGBs",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2117,6 +2230,49 @@ impl crate::typed::ResourceType for CloudVmCluster {
         "TimeZone",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CloudVmClusterArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CloudExadataInfrastructureId",
+            "CloudVmClusterArn",
+            "CloudVmClusterId",
+            "ClusterName",
+            "ComputeModel",
+            "CpuCoreCount",
+            "DataCollectionOptions",
+            "DataStorageSizeInTBs",
+            "DbNodeStorageSizeInGBs",
+            "DbNodes",
+            "DbServers",
+            "DiskRedundancy",
+            "DisplayName",
+            "Domain",
+            "GiVersion",
+            "Hostname",
+            "IamRoles",
+            "IsLocalBackupEnabled",
+            "IsSparseDiskgroupEnabled",
+            "LicenseModel",
+            "ListenerPort",
+            "MemorySizeInGBs",
+            "NodeCount",
+            "OciResourceAnchorName",
+            "OciUrl",
+            "Ocid",
+            "OdbNetworkId",
+            "ScanDnsName",
+            "ScanIpIds",
+            "ScanListenerPortTcp",
+            "Shape",
+            "SshPublicKeys",
+            "StorageSizeInGBs",
+            "SystemVersion",
+            "Tags",
+            "TimeZone",
+            "VipIds",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2893,6 +3049,36 @@ impl crate::typed::ResourceType for OdbNetwork {
         "DefaultDnsPrefix",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OdbNetworkArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AvailabilityZone",
+            "AvailabilityZoneId",
+            "BackupSubnetCidr",
+            "ClientSubnetCidr",
+            "CrossRegionS3RestoreSources",
+            "CustomDomainName",
+            "DefaultDnsPrefix",
+            "DeleteAssociatedResources",
+            "DisplayName",
+            "Ec2PlacementGroupIds",
+            "KmsAccess",
+            "KmsPolicyDocument",
+            "ManagedServices",
+            "OciNetworkAnchorId",
+            "OciResourceAnchorName",
+            "OciVcnUrl",
+            "OdbNetworkArn",
+            "OdbNetworkId",
+            "S3Access",
+            "S3PolicyDocument",
+            "StsAccess",
+            "StsPolicyDocument",
+            "Tags",
+            "ZeroEtlAccess",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3203,6 +3389,23 @@ impl crate::typed::ResourceType for OdbPeeringConnection {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["OdbNetworkId", "PeerNetworkId", "PeerNetworkRouteTableIds"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OdbPeeringConnectionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalPeerNetworkCidrs",
+            "DisplayName",
+            "OdbNetworkArn",
+            "OdbNetworkId",
+            "OdbPeeringConnectionArn",
+            "OdbPeeringConnectionId",
+            "PeerNetworkArn",
+            "PeerNetworkCidrs",
+            "PeerNetworkId",
+            "PeerNetworkRouteTableIds",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

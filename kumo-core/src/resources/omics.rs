@@ -122,6 +122,42 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Omics::AnnotationStore",
+        <AnnotationStore as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Omics::Configuration",
+        <Configuration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Omics::ReferenceStore",
+        <ReferenceStore as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Omics::RunGroup",
+        <RunGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Omics::SequenceStore",
+        <SequenceStore as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Omics::VariantStore",
+        <VariantStore as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Omics::Workflow",
+        <Workflow as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Omics::WorkflowVersion",
+        <WorkflowVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// > AWS HealthOmics variant stores and annotation stores are no longer open to new customers. Existing customers can continue to use the service as normal. For more information, see [AWS HealthOmics variant store and annotation store availability change](https://docs.aws.amazon.com/omics/latest/dev/variant-store-availability-change.html) .
 ///
 /// Creates an annotation store.
@@ -242,6 +278,26 @@ impl crate::typed::ResourceType for AnnotationStore {
         "Tags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "Description",
+            "Id",
+            "Name",
+            "Reference",
+            "SseConfig",
+            "Status",
+            "StatusMessage",
+            "StoreArn",
+            "StoreFormat",
+            "StoreOptions",
+            "StoreSizeBytes",
+            "Tags",
+            "UpdateTime",
+        ],
+        required: &["Name", "StoreFormat"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -480,6 +536,20 @@ impl crate::typed::ResourceType for Configuration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "RunConfigurations"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "Description",
+            "Name",
+            "RunConfigurations",
+            "Status",
+            "Tags",
+            "Uuid",
+        ],
+        required: &["Name", "RunConfigurations"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -679,6 +749,19 @@ impl crate::typed::ResourceType for ReferenceStore {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Name", "SseConfig", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReferenceStoreId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "Description",
+            "Name",
+            "ReferenceStoreId",
+            "SseConfig",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -890,6 +973,21 @@ impl crate::typed::ResourceType for RunGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "Id",
+            "MaxCpus",
+            "MaxDuration",
+            "MaxGpus",
+            "MaxRuns",
+            "Name",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1077,6 +1175,29 @@ impl crate::typed::ResourceType for SequenceStore {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ETagAlgorithmFamily", "SseConfig"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SequenceStoreId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessLogLocation",
+            "Arn",
+            "CreationTime",
+            "Description",
+            "ETagAlgorithmFamily",
+            "FallbackLocation",
+            "Name",
+            "PropagatedSetLevelTags",
+            "S3AccessPointArn",
+            "S3AccessPolicy",
+            "S3Uri",
+            "SequenceStoreId",
+            "SseConfig",
+            "Status",
+            "StatusMessage",
+            "Tags",
+            "UpdateTime",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1311,6 +1432,24 @@ impl crate::typed::ResourceType for VariantStore {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Reference", "SseConfig", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "Description",
+            "Id",
+            "Name",
+            "Reference",
+            "SseConfig",
+            "Status",
+            "StatusMessage",
+            "StoreArn",
+            "StoreSizeBytes",
+            "Tags",
+            "UpdateTime",
+        ],
+        required: &["Name", "Reference"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1792,6 +1931,36 @@ impl crate::typed::ResourceType for Workflow {
         "readmeUri",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Accelerators",
+            "Arn",
+            "ContainerRegistryMap",
+            "ContainerRegistryMapUri",
+            "CreationTime",
+            "DefinitionRepository",
+            "DefinitionUri",
+            "Description",
+            "Engine",
+            "Id",
+            "Main",
+            "Name",
+            "ParameterTemplate",
+            "ParameterTemplatePath",
+            "Status",
+            "StorageCapacity",
+            "StorageType",
+            "Tags",
+            "Type",
+            "Uuid",
+            "WorkflowBucketOwnerId",
+            "readmeMarkdown",
+            "readmePath",
+            "readmeUri",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2605,6 +2774,36 @@ impl crate::typed::ResourceType for WorkflowVersion {
         "readmeUri",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Accelerators",
+            "Arn",
+            "ContainerRegistryMap",
+            "ContainerRegistryMapUri",
+            "CreationTime",
+            "DefinitionRepository",
+            "DefinitionUri",
+            "Description",
+            "Engine",
+            "Main",
+            "ParameterTemplate",
+            "ParameterTemplatePath",
+            "Status",
+            "StorageCapacity",
+            "StorageType",
+            "Tags",
+            "Type",
+            "Uuid",
+            "VersionName",
+            "WorkflowBucketOwnerId",
+            "WorkflowId",
+            "readmeMarkdown",
+            "readmePath",
+            "readmeUri",
+        ],
+        required: &["VersionName", "WorkflowId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

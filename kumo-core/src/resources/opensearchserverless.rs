@@ -122,6 +122,42 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::OpenSearchServerless::AccessPolicy",
+        <AccessPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpenSearchServerless::Collection",
+        <Collection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpenSearchServerless::CollectionGroup",
+        <CollectionGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpenSearchServerless::Index",
+        <Index as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpenSearchServerless::LifecyclePolicy",
+        <LifecyclePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpenSearchServerless::SecurityConfig",
+        <SecurityConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpenSearchServerless::SecurityPolicy",
+        <SecurityPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpenSearchServerless::VpcEndpoint",
+        <VpcEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a data access policy for OpenSearch Serverless.
 ///
 /// Access policies limit access to collections and the resources within them, and allow a user to access that data irrespective of the access mechanism or network source. For more information, see [Data access control for Amazon OpenSearch Serverless](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-data-access.html) .
@@ -168,6 +204,11 @@ impl crate::typed::ResourceType for AccessPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Type", "Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "Name", "Policy", "Type"],
+        required: &["Name", "Policy", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -365,6 +406,26 @@ impl crate::typed::ResourceType for Collection {
         "VectorOptions.ServerlessVectorAcceleration",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CollectionEndpoint",
+            "CollectionGroupName",
+            "DashboardEndpoint",
+            "Description",
+            "EncryptionConfig",
+            "FipsEndpoints",
+            "Id",
+            "KmsKeyArn",
+            "Name",
+            "StandbyReplicas",
+            "Tags",
+            "Type",
+            "VectorOptions",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -677,6 +738,19 @@ impl crate::typed::ResourceType for CollectionGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "StandbyReplicas"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CapacityLimits",
+            "Description",
+            "Id",
+            "Name",
+            "StandbyReplicas",
+            "Tags",
+        ],
+        required: &["Name", "StandbyReplicas"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -894,6 +968,17 @@ impl crate::typed::ResourceType for Index {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CollectionEndpoint", "IndexName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IndexName", "CollectionEndpoint"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CollectionEndpoint",
+            "IndexName",
+            "Mappings",
+            "Settings",
+            "Uuid",
+        ],
+        required: &["CollectionEndpoint", "IndexName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1366,6 +1451,11 @@ impl crate::typed::ResourceType for LifecyclePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Type", "Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "Name", "Policy", "Type"],
+        required: &["Name", "Policy", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1529,6 +1619,19 @@ impl crate::typed::ResourceType for SecurityConfig {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IamIdentityCenterOptions.InstanceArn", "Name", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "IamFederationOptions",
+            "IamIdentityCenterOptions",
+            "Id",
+            "Name",
+            "SamlOptions",
+            "Type",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1878,6 +1981,11 @@ impl crate::typed::ResourceType for SecurityPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Type", "Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "Name", "Policy", "Type"],
+        required: &["Name", "Policy", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1966,6 +2074,11 @@ impl crate::typed::ResourceType for VpcEndpoint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "Name", "SecurityGroupIds", "SubnetIds", "VpcId"],
+        required: &["Name", "SubnetIds", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

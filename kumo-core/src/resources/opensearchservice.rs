@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::OpenSearchService::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpenSearchService::Domain",
+        <Domain as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an OpenSearch UI application.
 ///
 /// For more information, see [Using the OpenSearch user interface in Amazon OpenSearch Service](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/application.html) .
@@ -165,6 +177,21 @@ impl crate::typed::ResourceType for Application {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppConfigs",
+            "Arn",
+            "DataSources",
+            "Endpoint",
+            "IamIdentityCenterOptions",
+            "Id",
+            "KmsKeyArn",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -735,6 +762,41 @@ impl crate::typed::ResourceType for Domain {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AIMLOptions",
+            "AccessPolicies",
+            "AdvancedOptions",
+            "AdvancedSecurityOptions",
+            "Arn",
+            "ClusterConfig",
+            "CognitoOptions",
+            "DeploymentStrategyOptions",
+            "DomainArn",
+            "DomainEndpoint",
+            "DomainEndpointOptions",
+            "DomainEndpointV2",
+            "DomainEndpoints",
+            "DomainName",
+            "EBSOptions",
+            "EncryptionAtRestOptions",
+            "EngineVersion",
+            "IPAddressType",
+            "Id",
+            "IdentityCenterOptions",
+            "LogPublishingOptions",
+            "NodeToNodeEncryptionOptions",
+            "OffPeakWindowOptions",
+            "ServiceSoftwareOptions",
+            "SkipShardMigrationWait",
+            "SnapshotOptions",
+            "SoftwareUpdateOptions",
+            "Tags",
+            "VPCOptions",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {

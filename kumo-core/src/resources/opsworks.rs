@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::OpsWorks::App",
+        <App as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpsWorks::ElasticLoadBalancerAttachment",
+        <ElasticLoadBalancerAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpsWorks::Instance",
+        <Instance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpsWorks::Layer",
+        <Layer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpsWorks::Stack",
+        <Stack as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpsWorks::UserProfile",
+        <UserProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::OpsWorks::Volume",
+        <Volume as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// <http://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-app.html>
 ///
 /// `AWS::OpsWorks::App`.
@@ -262,6 +294,25 @@ impl crate::typed::ResourceType for App {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Shortname", "StackId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppSource",
+            "Attributes",
+            "DataSources",
+            "Description",
+            "Domains",
+            "EnableSsl",
+            "Environment",
+            "Id",
+            "Name",
+            "Shortname",
+            "SslConfiguration",
+            "StackId",
+            "Type",
+        ],
+        required: &["Name", "StackId", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -571,6 +622,11 @@ impl crate::typed::ResourceType for ElasticLoadBalancerAttachment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ElasticLoadBalancerName", "Id", "LayerId"],
+        required: &["ElasticLoadBalancerName", "LayerId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -910,6 +966,38 @@ impl crate::typed::ResourceType for Instance {
         "VirtualizationType",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentVersion",
+            "AmiId",
+            "Architecture",
+            "AutoScalingType",
+            "AvailabilityZone",
+            "BlockDeviceMappings",
+            "EbsOptimized",
+            "ElasticIps",
+            "Hostname",
+            "Id",
+            "InstallUpdatesOnBoot",
+            "InstanceType",
+            "LayerIds",
+            "Os",
+            "PrivateDnsName",
+            "PrivateIp",
+            "PublicDnsName",
+            "PublicIp",
+            "RootDeviceType",
+            "SshKeyName",
+            "StackId",
+            "SubnetId",
+            "Tenancy",
+            "TimeBasedAutoScaling",
+            "VirtualizationType",
+            "Volumes",
+        ],
+        required: &["InstanceType", "LayerIds", "StackId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1445,6 +1533,40 @@ impl crate::typed::ResourceType for Layer {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["StackId", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Attributes",
+            "AutoAssignElasticIps",
+            "AutoAssignPublicIps",
+            "CustomInstanceProfileArn",
+            "CustomJson",
+            "CustomRecipes",
+            "CustomSecurityGroupIds",
+            "EnableAutoHealing",
+            "Id",
+            "InstallUpdatesOnBoot",
+            "LifecycleEventConfiguration",
+            "LoadBasedAutoScaling",
+            "Name",
+            "Packages",
+            "Shortname",
+            "StackId",
+            "Tags",
+            "Type",
+            "UseEbsOptimizedInstances",
+            "VolumeConfigurations",
+        ],
+        required: &[
+            "AutoAssignElasticIps",
+            "AutoAssignPublicIps",
+            "EnableAutoHealing",
+            "Name",
+            "Shortname",
+            "StackId",
+            "Type",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2311,6 +2433,38 @@ impl crate::typed::ResourceType for Stack {
         "VpcId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentVersion",
+            "Attributes",
+            "ChefConfiguration",
+            "CloneAppIds",
+            "ClonePermissions",
+            "ConfigurationManager",
+            "CustomCookbooksSource",
+            "CustomJson",
+            "DefaultAvailabilityZone",
+            "DefaultInstanceProfileArn",
+            "DefaultOs",
+            "DefaultRootDeviceType",
+            "DefaultSshKeyName",
+            "DefaultSubnetId",
+            "EcsClusterArn",
+            "ElasticIps",
+            "HostnameTheme",
+            "Id",
+            "Name",
+            "RdsDbInstances",
+            "ServiceRoleArn",
+            "SourceStackId",
+            "Tags",
+            "UseCustomCookbooks",
+            "UseOpsworksSecurityGroups",
+            "VpcId",
+        ],
+        required: &["DefaultInstanceProfileArn", "Name", "ServiceRoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2685,6 +2839,17 @@ impl crate::typed::ResourceType for UserProfile {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IamUserArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowSelfManagement",
+            "IamUserArn",
+            "Id",
+            "SshPublicKey",
+            "SshUsername",
+        ],
+        required: &["IamUserArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2767,6 +2932,11 @@ impl crate::typed::ResourceType for Volume {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Ec2VolumeId", "StackId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Ec2VolumeId", "Id", "MountPoint", "Name", "StackId"],
+        required: &["Ec2VolumeId", "StackId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

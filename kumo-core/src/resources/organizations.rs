@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Organizations::Account",
+        <Account as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Organizations::Organization",
+        <Organization as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Organizations::OrganizationalUnit",
+        <OrganizationalUnit as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Organizations::Policy",
+        <Policy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Organizations::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an AWS account that is automatically a member of the organization whose credentials made the request.
 ///
 /// CloudFormation uses the [`CreateAccount`](https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html) operation to create accounts. This is an asynchronous request that AWS performs in the background. Because `CreateAccount` operates asynchronously, it can return a successful completion message even though account initialization might still be in progress. You might need to wait a few minutes before you can successfully access the account. To check the status of the request, do one of the following:
@@ -214,6 +238,24 @@ impl crate::typed::ResourceType for Account {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountId",
+            "AccountName",
+            "Arn",
+            "Email",
+            "JoinedMethod",
+            "JoinedTimestamp",
+            "ParentIds",
+            "Paths",
+            "RoleName",
+            "State",
+            "Status",
+            "Tags",
+        ],
+        required: &["AccountName", "Email"],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -389,6 +431,19 @@ impl crate::typed::ResourceType for Organization {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "FeatureSet",
+            "Id",
+            "ManagementAccountArn",
+            "ManagementAccountEmail",
+            "ManagementAccountId",
+            "RootId",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -534,6 +589,11 @@ impl crate::typed::ResourceType for OrganizationalUnit {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ParentId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Id", "Name", "ParentId", "Path", "Tags"],
+        required: &["Name", "ParentId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -705,6 +765,21 @@ impl crate::typed::ResourceType for Policy {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AwsManaged",
+            "Content",
+            "Description",
+            "Id",
+            "Name",
+            "Tags",
+            "TargetIds",
+            "Type",
+        ],
+        required: &["Content", "Name", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -884,6 +959,11 @@ impl crate::typed::ResourceType for ResourcePolicy {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Content", "Id", "Tags"],
+        required: &["Content"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Pipeline as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::OSIS::Pipeline",
+    <Pipeline as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// The AWS::OSIS::Pipeline resource creates an Amazon OpenSearch Ingestion pipeline.
 ///
 /// `AWS::OSIS::Pipeline`.
@@ -162,6 +168,32 @@ impl crate::typed::ResourceType for Pipeline {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PipelineName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PipelineArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BufferOptions",
+            "EncryptionAtRestOptions",
+            "IngestEndpointUrls",
+            "LogPublishingOptions",
+            "MaxUnits",
+            "MinUnits",
+            "PipelineArn",
+            "PipelineConfigurationBody",
+            "PipelineName",
+            "PipelineRoleArn",
+            "ResourcePolicy",
+            "Tags",
+            "VpcEndpointService",
+            "VpcEndpoints",
+            "VpcOptions",
+        ],
+        required: &[
+            "MaxUnits",
+            "MinUnits",
+            "PipelineConfigurationBody",
+            "PipelineName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Panorama::ApplicationInstance",
+        <ApplicationInstance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Panorama::Package",
+        <Package as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Panorama::PackageVersion",
+        <PackageVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// > End of support notice: On May 31, 2026, AWS will end support for AWS Panorama . After May 31, 2026, \> you will no longer be able to access the AWS Panorama console or AWS Panorama resources. For more information, see [AWS Panorama end of support](https://docs.aws.amazon.com/panorama/latest/dev/panorama-end-of-support.html) .
 ///
 /// Creates an application instance and deploys it to a device.
@@ -199,6 +215,28 @@ impl crate::typed::ResourceType for ApplicationInstance {
         "RuntimeRoleArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationInstanceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationInstanceId",
+            "ApplicationInstanceIdToReplace",
+            "Arn",
+            "CreatedTime",
+            "DefaultRuntimeContextDevice",
+            "DefaultRuntimeContextDeviceName",
+            "Description",
+            "HealthStatus",
+            "LastUpdatedTime",
+            "ManifestOverridesPayload",
+            "ManifestPayload",
+            "Name",
+            "RuntimeRoleArn",
+            "Status",
+            "StatusDescription",
+            "Tags",
+        ],
+        required: &["DefaultRuntimeContextDevice", "ManifestPayload"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -424,6 +462,18 @@ impl crate::typed::ResourceType for Package {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PackageName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PackageId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedTime",
+            "PackageId",
+            "PackageName",
+            "StorageLocation",
+            "Tags",
+        ],
+        required: &["PackageName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -611,6 +661,24 @@ impl crate::typed::ResourceType for PackageVersion {
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["PackageId", "PackageVersion", "PatchVersion"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "IsLatestPatch",
+            "MarkLatest",
+            "OwnerAccount",
+            "PackageArn",
+            "PackageId",
+            "PackageName",
+            "PackageVersion",
+            "PatchVersion",
+            "RegisteredTime",
+            "Status",
+            "StatusDescription",
+            "UpdatedLatestPatchVersion",
+        ],
+        required: &["PackageId", "PackageVersion", "PatchVersion"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

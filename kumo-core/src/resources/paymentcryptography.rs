@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::PaymentCryptography::Alias",
+        <Alias as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::PaymentCryptography::Key",
+        <Key as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an *alias* , or a friendly name, for an AWS Payment Cryptography key.
 ///
 /// You can use an alias to identify a key in the console and when you call cryptographic operations such as [EncryptData](https://docs.aws.amazon.com/payment-cryptography/latest/DataAPIReference/API_EncryptData.html) or [DecryptData](https://docs.aws.amazon.com/payment-cryptography/latest/DataAPIReference/API_DecryptData.html) .
@@ -99,6 +111,11 @@ impl crate::typed::ResourceType for Alias {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AliasName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AliasName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AliasName", "KeyArn"],
+        required: &["AliasName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -237,6 +254,23 @@ impl crate::typed::ResourceType for Key {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KeyIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DeriveKeyUsage",
+            "Enabled",
+            "Exportable",
+            "KeyAttributes",
+            "KeyCheckValueAlgorithm",
+            "KeyIdentifier",
+            "KeyOrigin",
+            "KeyState",
+            "ReplicationRegions",
+            "ReplicationStatus",
+            "Tags",
+        ],
+        required: &["Exportable", "KeyAttributes"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

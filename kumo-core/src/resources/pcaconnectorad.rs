@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::PCAConnectorAD::Connector",
+        <Connector as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::PCAConnectorAD::DirectoryRegistration",
+        <DirectoryRegistration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::PCAConnectorAD::ServicePrincipalName",
+        <ServicePrincipalName as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::PCAConnectorAD::Template",
+        <Template as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::PCAConnectorAD::TemplateGroupAccessControlEntry",
+        <TemplateGroupAccessControlEntry as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a connector between AWS Private CA and an Active Directory.
 ///
 /// You must specify the private CA, directory ID, and security groups.
@@ -139,6 +163,17 @@ impl crate::typed::ResourceType for Connector {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CertificateAuthorityArn", "DirectoryId", "VpcInformation"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectorArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CertificateAuthorityArn",
+            "ConnectorArn",
+            "DirectoryId",
+            "Tags",
+            "VpcInformation",
+        ],
+        required: &["CertificateAuthorityArn", "DirectoryId", "VpcInformation"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -264,6 +299,11 @@ impl crate::typed::ResourceType for DirectoryRegistration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DirectoryId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DirectoryRegistrationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DirectoryId", "DirectoryRegistrationArn", "Tags"],
+        required: &["DirectoryId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -354,6 +394,11 @@ impl crate::typed::ResourceType for ServicePrincipalName {
         &["ConnectorArn", "DirectoryRegistrationArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ConnectorArn", "DirectoryRegistrationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ConnectorArn", "DirectoryRegistrationArn"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -435,6 +480,18 @@ impl crate::typed::ResourceType for Template {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectorArn", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TemplateArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConnectorArn",
+            "Definition",
+            "Name",
+            "ReenrollAllCertificateHolders",
+            "Tags",
+            "TemplateArn",
+        ],
+        required: &["ConnectorArn", "Definition", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -529,6 +586,16 @@ impl crate::typed::ResourceType for TemplateGroupAccessControlEntry {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupSecurityIdentifier", "TemplateArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GroupSecurityIdentifier", "TemplateArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessRights",
+            "GroupDisplayName",
+            "GroupSecurityIdentifier",
+            "TemplateArn",
+        ],
+        required: &["AccessRights", "GroupDisplayName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

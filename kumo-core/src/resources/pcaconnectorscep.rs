@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::PCAConnectorSCEP::Challenge",
+        <Challenge as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::PCAConnectorSCEP::Connector",
+        <Connector as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// For general-purpose connectors.
 ///
 /// Creates a *challenge password* for the specified connector. The SCEP protocol uses a challenge password to authenticate a request before issuing a certificate from a certificate authority (CA). Your SCEP clients include the challenge password as part of their certificate request to Connector for SCEP. To retrieve the connector Amazon Resource Names (ARNs) for the connectors in your account, call [ListConnectors](https://docs.aws.amazon.com/pca-connector-scep/latest/APIReference/API_ListConnectors.html) .
@@ -90,6 +102,11 @@ impl crate::typed::ResourceType for Challenge {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectorArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ChallengeArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ChallengeArn", "ConnectorArn", "Tags"],
+        required: &["ConnectorArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -197,6 +214,20 @@ impl crate::typed::ResourceType for Connector {
         "VpcEndpointId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectorArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CertificateAuthorityArn",
+            "ConnectorArn",
+            "Endpoint",
+            "MobileDeviceManagement",
+            "OpenIdConfiguration",
+            "Tags",
+            "Type",
+            "VpcEndpointId",
+        ],
+        required: &["CertificateAuthorityArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::PCS::Cluster",
+        <Cluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::PCS::ComputeNodeGroup",
+        <ComputeNodeGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::PCS::Queue",
+        <Queue as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an AWS PCS cluster resource.
 ///
 /// For more information, see [Creating a cluster in Parallel Computing Service](https://docs.aws.amazon.com/pcs/latest/userguide/working-with_clusters_create.html) in the *AWS PCS User Guide* .
@@ -139,6 +155,23 @@ impl crate::typed::ResourceType for Cluster {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Name", "Networking", "Scheduler", "Size"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Endpoints",
+            "ErrorInfo",
+            "Id",
+            "Name",
+            "Networking",
+            "Scheduler",
+            "Size",
+            "SlurmConfiguration",
+            "Status",
+            "Tags",
+        ],
+        required: &["Networking", "Scheduler", "Size"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -936,6 +969,35 @@ impl crate::typed::ResourceType for ComputeNodeGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterId", "InstanceConfigs", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AmiId",
+            "Arn",
+            "ClusterId",
+            "CustomLaunchTemplate",
+            "ErrorInfo",
+            "IamInstanceProfileArn",
+            "Id",
+            "InstanceConfigs",
+            "Name",
+            "PurchaseOption",
+            "ScalingConfiguration",
+            "SlurmConfiguration",
+            "SpotOptions",
+            "Status",
+            "SubnetIds",
+            "Tags",
+        ],
+        required: &[
+            "ClusterId",
+            "CustomLaunchTemplate",
+            "IamInstanceProfileArn",
+            "InstanceConfigs",
+            "ScalingConfiguration",
+            "SubnetIds",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1337,6 +1399,21 @@ impl crate::typed::ResourceType for Queue {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterId", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ClusterId",
+            "ComputeNodeGroupConfigurations",
+            "ErrorInfo",
+            "Id",
+            "Name",
+            "SlurmConfiguration",
+            "Status",
+            "Tags",
+        ],
+        required: &["ClusterId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

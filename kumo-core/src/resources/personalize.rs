@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Personalize::Dataset",
+        <Dataset as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Personalize::DatasetGroup",
+        <DatasetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Personalize::Schema",
+        <Schema as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Personalize::Solution",
+        <Solution as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an empty dataset and adds it to the specified dataset group.
 ///
 /// Use [CreateDatasetImportJob](https://docs.aws.amazon.com/personalize/latest/dg/API_CreateDatasetImportJob.html) to import your training data to a dataset.
@@ -153,6 +173,18 @@ impl crate::typed::ResourceType for Dataset {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DatasetGroupArn", "DatasetType", "Name", "SchemaArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatasetArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DatasetArn",
+            "DatasetGroupArn",
+            "DatasetImportJob",
+            "DatasetType",
+            "Name",
+            "SchemaArn",
+        ],
+        required: &["DatasetGroupArn", "DatasetType", "Name", "SchemaArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -432,6 +464,11 @@ impl crate::typed::ResourceType for DatasetGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Domain", "KmsKeyArn", "Name", "RoleArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatasetGroupArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DatasetGroupArn", "Domain", "KmsKeyArn", "Name", "RoleArn"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -533,6 +570,11 @@ impl crate::typed::ResourceType for Schema {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Domain", "Name", "Schema"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SchemaArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Domain", "Name", "Schema", "SchemaArn"],
+        required: &["Name", "Schema"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -711,6 +753,20 @@ impl crate::typed::ResourceType for Solution {
         "SolutionConfig",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SolutionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DatasetGroupArn",
+            "EventType",
+            "Name",
+            "PerformAutoML",
+            "PerformHPO",
+            "RecipeArn",
+            "SolutionArn",
+            "SolutionConfig",
+        ],
+        required: &["DatasetGroupArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

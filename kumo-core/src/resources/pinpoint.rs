@@ -265,6 +265,86 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Pinpoint::ADMChannel",
+        <AdmChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::APNSChannel",
+        <ApnsChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::APNSSandboxChannel",
+        <ApnsSandboxChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::APNSVoipChannel",
+        <ApnsVoipChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::APNSVoipSandboxChannel",
+        <ApnsVoipSandboxChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::App",
+        <App as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::ApplicationSettings",
+        <ApplicationSettings as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::BaiduChannel",
+        <BaiduChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::Campaign",
+        <Campaign as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::EmailChannel",
+        <EmailChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::EmailTemplate",
+        <EmailTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::EventStream",
+        <EventStream as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::GCMChannel",
+        <GcmChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::InAppTemplate",
+        <InAppTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::PushTemplate",
+        <PushTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::SMSChannel",
+        <SmsChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::Segment",
+        <Segment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::SmsTemplate",
+        <SmsTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Pinpoint::VoiceChannel",
+        <VoiceChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// A *channel* is a type of platform that you can deliver messages to.
 ///
 /// You can use the ADM channel to send push notifications through the Amazon Device Messaging (ADM) service to apps that run on Amazon devices, such as Kindle Fire tablets. Before you can use Amazon Pinpoint to send messages to Amazon devices, you have to enable the ADM channel for an Amazon Pinpoint application.
@@ -317,6 +397,11 @@ impl crate::typed::ResourceType for AdmChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationId", "ClientId", "ClientSecret", "Enabled", "Id"],
+        required: &["ApplicationId", "ClientId", "ClientSecret"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -478,6 +563,22 @@ impl crate::typed::ResourceType for ApnsChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "BundleId",
+            "Certificate",
+            "DefaultAuthenticationMethod",
+            "Enabled",
+            "Id",
+            "PrivateKey",
+            "TeamId",
+            "TokenKey",
+            "TokenKeyId",
+        ],
+        required: &["ApplicationId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -639,6 +740,22 @@ impl crate::typed::ResourceType for ApnsSandboxChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "BundleId",
+            "Certificate",
+            "DefaultAuthenticationMethod",
+            "Enabled",
+            "Id",
+            "PrivateKey",
+            "TeamId",
+            "TokenKey",
+            "TokenKeyId",
+        ],
+        required: &["ApplicationId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -800,6 +917,22 @@ impl crate::typed::ResourceType for ApnsVoipChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "BundleId",
+            "Certificate",
+            "DefaultAuthenticationMethod",
+            "Enabled",
+            "Id",
+            "PrivateKey",
+            "TeamId",
+            "TokenKey",
+            "TokenKeyId",
+        ],
+        required: &["ApplicationId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -961,6 +1094,22 @@ impl crate::typed::ResourceType for ApnsVoipSandboxChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "BundleId",
+            "Certificate",
+            "DefaultAuthenticationMethod",
+            "Enabled",
+            "Id",
+            "PrivateKey",
+            "TeamId",
+            "TokenKey",
+            "TokenKeyId",
+        ],
+        required: &["ApplicationId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1033,6 +1182,11 @@ impl crate::typed::ResourceType for App {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Id", "Name", "Tags"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1163,6 +1317,18 @@ impl crate::typed::ResourceType for ApplicationSettings {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "CampaignHook",
+            "CloudWatchMetricsEnabled",
+            "Id",
+            "Limits",
+            "QuietTime",
+        ],
+        required: &["ApplicationId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1404,6 +1570,11 @@ impl crate::typed::ResourceType for BaiduChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApiKey", "ApplicationId", "Enabled", "Id", "SecretKey"],
+        required: &["ApiKey", "ApplicationId", "SecretKey"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1647,6 +1818,32 @@ impl crate::typed::ResourceType for Campaign {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CampaignId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalTreatments",
+            "ApplicationId",
+            "Arn",
+            "CampaignHook",
+            "CampaignId",
+            "CustomDeliveryConfiguration",
+            "Description",
+            "HoldoutPercent",
+            "IsPaused",
+            "Limits",
+            "MessageConfiguration",
+            "Name",
+            "Priority",
+            "Schedule",
+            "SegmentId",
+            "SegmentVersion",
+            "Tags",
+            "TemplateConfiguration",
+            "TreatmentDescription",
+            "TreatmentName",
+        ],
+        required: &["ApplicationId", "Name", "Schedule", "SegmentId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3485,6 +3682,20 @@ impl crate::typed::ResourceType for EmailChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "ConfigurationSet",
+            "Enabled",
+            "FromAddress",
+            "Id",
+            "Identity",
+            "OrchestrationSendingRoleArn",
+            "RoleArn",
+        ],
+        required: &["ApplicationId", "FromAddress", "Identity"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3611,6 +3822,21 @@ impl crate::typed::ResourceType for EmailTemplate {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DefaultSubstitutions",
+            "HtmlPart",
+            "Id",
+            "Subject",
+            "Tags",
+            "TemplateDescription",
+            "TemplateName",
+            "TextPart",
+        ],
+        required: &["Subject", "TemplateName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3680,6 +3906,11 @@ impl crate::typed::ResourceType for EventStream {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationId", "DestinationStreamArn", "Id", "RoleArn"],
+        required: &["ApplicationId", "DestinationStreamArn", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3787,6 +4018,18 @@ impl crate::typed::ResourceType for GcmChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiKey",
+            "ApplicationId",
+            "DefaultAuthenticationMethod",
+            "Enabled",
+            "Id",
+            "ServiceJson",
+        ],
+        required: &["ApplicationId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3914,6 +4157,19 @@ impl crate::typed::ResourceType for InAppTemplate {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TemplateName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Content",
+            "CustomConfig",
+            "Layout",
+            "Tags",
+            "TemplateDescription",
+            "TemplateName",
+        ],
+        required: &["TemplateName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4580,6 +4836,23 @@ impl crate::typed::ResourceType for PushTemplate {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ADM",
+            "APNS",
+            "Arn",
+            "Baidu",
+            "Default",
+            "DefaultSubstitutions",
+            "GCM",
+            "Id",
+            "Tags",
+            "TemplateDescription",
+            "TemplateName",
+        ],
+        required: &["TemplateName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4991,6 +5264,11 @@ impl crate::typed::ResourceType for SmsChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationId", "Enabled", "Id", "SenderId", "ShortCode"],
+        required: &["ApplicationId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5089,6 +5367,19 @@ impl crate::typed::ResourceType for Segment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SegmentId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "Arn",
+            "Dimensions",
+            "Name",
+            "SegmentGroups",
+            "SegmentId",
+            "Tags",
+        ],
+        required: &["ApplicationId", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5746,6 +6037,19 @@ impl crate::typed::ResourceType for SmsTemplate {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Body",
+            "DefaultSubstitutions",
+            "Id",
+            "Tags",
+            "TemplateDescription",
+            "TemplateName",
+        ],
+        required: &["Body", "TemplateName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5821,6 +6125,11 @@ impl crate::typed::ResourceType for VoiceChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationId", "Enabled", "Id"],
+        required: &["ApplicationId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::PinpointEmail::ConfigurationSet",
+        <ConfigurationSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::PinpointEmail::ConfigurationSetEventDestination",
+        <ConfigurationSetEventDestination as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::PinpointEmail::DedicatedIpPool",
+        <DedicatedIpPool as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::PinpointEmail::Identity",
+        <Identity as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Create a configuration set. *Configuration sets* are groups of rules that you can apply to the emails you send using Amazon Pinpoint.
 ///
 /// You apply a configuration set to an email by including a reference to the configuration set in the headers of the email. When you apply a configuration set to an email, all of the rules in that configuration set are applied to the email.
@@ -169,6 +189,19 @@ impl crate::typed::ResourceType for ConfigurationSet {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DeliveryOptions",
+            "Id",
+            "Name",
+            "ReputationOptions",
+            "SendingOptions",
+            "Tags",
+            "TrackingOptions",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -444,6 +477,16 @@ impl crate::typed::ResourceType for ConfigurationSetEventDestination {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConfigurationSetName", "EventDestinationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConfigurationSetName",
+            "EventDestination",
+            "EventDestinationName",
+            "Id",
+        ],
+        required: &["ConfigurationSetName", "EventDestinationName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -805,6 +848,11 @@ impl crate::typed::ResourceType for DedicatedIpPool {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PoolName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "PoolName", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -979,6 +1027,24 @@ impl crate::typed::ResourceType for Identity {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DkimSigningEnabled",
+            "FeedbackForwardingEnabled",
+            "Id",
+            "IdentityDNSRecordName1",
+            "IdentityDNSRecordName2",
+            "IdentityDNSRecordName3",
+            "IdentityDNSRecordValue1",
+            "IdentityDNSRecordValue2",
+            "IdentityDNSRecordValue3",
+            "MailFromAttributes",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

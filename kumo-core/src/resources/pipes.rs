@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Pipe as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::Pipes::Pipe",
+    <Pipe as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Specifies a pipe.
 ///
 /// Amazon EventBridge Pipes connect event sources to targets and reduces the need for specialized knowledge and integration code.
@@ -235,6 +241,30 @@ impl crate::typed::ResourceType for Pipe {
         "SourceParameters.SelfManagedKafkaParameters.TopicName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "CurrentState",
+            "Description",
+            "DesiredState",
+            "Enrichment",
+            "EnrichmentParameters",
+            "KmsKeyIdentifier",
+            "LastModifiedTime",
+            "LogConfiguration",
+            "Name",
+            "RoleArn",
+            "Source",
+            "SourceParameters",
+            "StateReason",
+            "Tags",
+            "Target",
+            "TargetParameters",
+        ],
+        required: &["RoleArn", "Source", "Target"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Proton::EnvironmentAccountConnection",
+        <EnvironmentAccountConnection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Proton::EnvironmentTemplate",
+        <EnvironmentTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Proton::ServiceTemplate",
+        <ServiceTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Detailed data of an AWS Proton environment account connection resource.
 ///
 /// `AWS::Proton::EnvironmentAccountConnection`.
@@ -211,6 +227,22 @@ impl crate::typed::ResourceType for EnvironmentAccountConnection {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CodebuildRoleArn",
+            "ComponentRoleArn",
+            "EnvironmentAccountId",
+            "EnvironmentName",
+            "Id",
+            "ManagementAccountId",
+            "RoleArn",
+            "Status",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -413,6 +445,19 @@ impl crate::typed::ResourceType for EnvironmentTemplate {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionKey", "Name", "Provisioning"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "DisplayName",
+            "EncryptionKey",
+            "Name",
+            "Provisioning",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -610,6 +655,19 @@ impl crate::typed::ResourceType for ServiceTemplate {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EncryptionKey", "Name", "PipelineProvisioning"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "DisplayName",
+            "EncryptionKey",
+            "Name",
+            "PipelineProvisioning",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -122,6 +122,42 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::QBusiness::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::QBusiness::DataAccessor",
+        <DataAccessor as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::QBusiness::DataSource",
+        <DataSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::QBusiness::Index",
+        <Index as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::QBusiness::Permission",
+        <Permission as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::QBusiness::Plugin",
+        <Plugin as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::QBusiness::Retriever",
+        <Retriever as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::QBusiness::WebExperience",
+        <WebExperience as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an Amazon Q Business application.
 ///
 /// > There are new tiers for Amazon Q Business. Not all features in Amazon Q Business Pro are also available in Amazon Q Business Lite. For information on what's included in Amazon Q Business Lite and what's included in Amazon Q Business Pro, see [Amazon Q Business tiers](https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/tiers.html#user-sub-tiers) . You must use the Amazon Q Business console to assign subscription tiers to users. \> \> An Amazon Q Apps service linked role will be created if it's absent in the AWS account when `QAppsConfiguration` is enabled in the request. For more information, see [Using service-linked roles for Q Apps](https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/using-service-linked-roles-qapps.html) . \> \> When you create an application, Amazon Q Business may securely transmit data for processing from your selected AWS region, but within your geography. For more information, see [Cross region inference in Amazon Q Business](https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/cross-region-inference.html) .
@@ -376,6 +412,32 @@ impl crate::typed::ResourceType for Application {
         "QuickSightConfiguration",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationArn",
+            "ApplicationId",
+            "AttachmentsConfiguration",
+            "AutoSubscriptionConfiguration",
+            "ClientIdsForOIDC",
+            "CreatedAt",
+            "Description",
+            "DisplayName",
+            "EncryptionConfiguration",
+            "IamIdentityProviderArn",
+            "IdentityCenterApplicationArn",
+            "IdentityCenterInstanceArn",
+            "IdentityType",
+            "PersonalizationConfiguration",
+            "QAppsConfiguration",
+            "QuickSightConfiguration",
+            "RoleArn",
+            "Status",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["DisplayName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -848,6 +910,28 @@ impl crate::typed::ResourceType for DataAccessor {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "Principal"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "DataAccessorId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActionConfigurations",
+            "ApplicationId",
+            "AuthenticationDetail",
+            "CreatedAt",
+            "DataAccessorArn",
+            "DataAccessorId",
+            "DisplayName",
+            "IdcApplicationArn",
+            "Principal",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &[
+            "ActionConfigurations",
+            "ApplicationId",
+            "DisplayName",
+            "Principal",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1423,6 +1507,29 @@ impl crate::typed::ResourceType for DataSource {
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "IndexId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ApplicationId", "DataSourceId", "IndexId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "Configuration",
+            "CreatedAt",
+            "DataSourceArn",
+            "DataSourceId",
+            "Description",
+            "DisplayName",
+            "DocumentEnrichmentConfiguration",
+            "IndexId",
+            "MediaExtractionConfiguration",
+            "RoleArn",
+            "Status",
+            "SyncSchedule",
+            "Tags",
+            "Type",
+            "UpdatedAt",
+            "VpcConfiguration",
+        ],
+        required: &["ApplicationId", "Configuration", "DisplayName", "IndexId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2295,6 +2402,25 @@ impl crate::typed::ResourceType for Index {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "IndexId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "CapacityConfiguration",
+            "CreatedAt",
+            "Description",
+            "DisplayName",
+            "DocumentAttributeConfigurations",
+            "IndexArn",
+            "IndexId",
+            "IndexStatistics",
+            "Status",
+            "Tags",
+            "Type",
+            "UpdatedAt",
+        ],
+        required: &["ApplicationId", "DisplayName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2593,6 +2719,17 @@ impl crate::typed::ResourceType for Permission {
         "StatementId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "StatementId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Actions",
+            "ApplicationId",
+            "Conditions",
+            "Principal",
+            "StatementId",
+        ],
+        required: &["Actions", "ApplicationId", "Principal", "StatementId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2781,6 +2918,25 @@ impl crate::typed::ResourceType for Plugin {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "PluginId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "AuthConfiguration",
+            "BuildStatus",
+            "CreatedAt",
+            "CustomPluginConfiguration",
+            "DisplayName",
+            "PluginArn",
+            "PluginId",
+            "ServerUrl",
+            "State",
+            "Tags",
+            "Type",
+            "UpdatedAt",
+        ],
+        required: &["AuthConfiguration", "DisplayName", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3072,6 +3228,23 @@ impl crate::typed::ResourceType for Retriever {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "RetrieverId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "Configuration",
+            "CreatedAt",
+            "DisplayName",
+            "RetrieverArn",
+            "RetrieverId",
+            "RoleArn",
+            "Status",
+            "Tags",
+            "Type",
+            "UpdatedAt",
+        ],
+        required: &["ApplicationId", "Configuration", "DisplayName", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3362,6 +3535,29 @@ impl crate::typed::ResourceType for WebExperience {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId", "WebExperienceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "BrowserExtensionConfiguration",
+            "CreatedAt",
+            "CustomizationConfiguration",
+            "DefaultEndpoint",
+            "IdentityProviderConfiguration",
+            "Origins",
+            "RoleArn",
+            "SamplePromptsControlMode",
+            "Status",
+            "Subtitle",
+            "Tags",
+            "Title",
+            "UpdatedAt",
+            "WebExperienceArn",
+            "WebExperienceId",
+            "WelcomeMessage",
+        ],
+        required: &["ApplicationId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::QLDB::Ledger",
+        <Ledger as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::QLDB::Stream",
+        <Stream as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::QLDB::Ledger` resource specifies a new Amazon Quantum Ledger Database (Amazon QLDB) ledger in your AWS account .
 ///
 /// Amazon QLDB is a fully managed ledger database that provides a transparent, immutable, and cryptographically verifiable transaction log owned by a central trusted authority. You can use QLDB to track all application data changes, and maintain a complete and verifiable history of changes over time.
@@ -153,6 +165,18 @@ impl crate::typed::ResourceType for Ledger {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DeletionProtection",
+            "Id",
+            "KmsKey",
+            "Name",
+            "PermissionsMode",
+            "Tags",
+        ],
+        required: &["PermissionsMode"],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -300,6 +324,27 @@ impl crate::typed::ResourceType for Stream {
         "StreamName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["LedgerName", "Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ExclusiveEndTime",
+            "Id",
+            "InclusiveStartTime",
+            "KinesisConfiguration",
+            "LedgerName",
+            "RoleArn",
+            "StreamName",
+            "Tags",
+        ],
+        required: &[
+            "InclusiveStartTime",
+            "KinesisConfiguration",
+            "LedgerName",
+            "RoleArn",
+            "StreamName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

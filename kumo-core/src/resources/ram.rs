@@ -41,6 +41,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::RAM::Permission",
+        <Permission as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RAM::ResourceShare",
+        <ResourceShare as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a customer managed permission for a specified resource type that you can attach to resource shares.
 ///
 /// It is created in the AWS Region in which you call the operation.
@@ -98,6 +110,20 @@ impl crate::typed::ResourceType for Permission {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "PolicyTemplate", "ResourceType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "IsResourceTypeDefault",
+            "Name",
+            "PermissionType",
+            "PolicyTemplate",
+            "ResourceType",
+            "Tags",
+            "Version",
+        ],
+        required: &["Name", "PolicyTemplate", "ResourceType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -303,6 +329,25 @@ impl crate::typed::ResourceType for ResourceShare {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowExternalPrincipals",
+            "Arn",
+            "CreationTime",
+            "FeatureSet",
+            "LastUpdatedTime",
+            "Name",
+            "OwningAccountId",
+            "PermissionArns",
+            "Principals",
+            "ResourceArns",
+            "Sources",
+            "Status",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Rule as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::Rbin::Rule",
+    <Rule as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a Recycle Bin retention rule.
 ///
 /// You can create two types of retention rules:
@@ -164,6 +170,23 @@ impl crate::typed::ResourceType for Rule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "ExcludeResourceTags",
+            "Identifier",
+            "LockConfiguration",
+            "LockState",
+            "ResourceTags",
+            "ResourceType",
+            "RetentionPeriod",
+            "Status",
+            "Tags",
+        ],
+        required: &["ResourceType", "RetentionPeriod"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

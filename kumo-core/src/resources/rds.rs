@@ -226,6 +226,74 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::RDS::CustomDBEngineVersion",
+        <CustomDbEngineVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::DBCluster",
+        <DbCluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::DBClusterParameterGroup",
+        <DbClusterParameterGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::DBInstance",
+        <DbInstance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::DBParameterGroup",
+        <DbParameterGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::DBProxy",
+        <DbProxy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::DBProxyEndpoint",
+        <DbProxyEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::DBProxyTargetGroup",
+        <DbProxyTargetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::DBSecurityGroup",
+        <DbSecurityGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::DBSecurityGroupIngress",
+        <DbSecurityGroupIngress as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::DBShardGroup",
+        <DbShardGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::DBSubnetGroup",
+        <DbSubnetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::GlobalCluster",
+        <GlobalCluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::Integration",
+        <Integration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RDS::OptionGroup",
+        <OptionGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a custom DB engine version (CEV).
 ///
 /// `AWS::RDS::CustomDBEngineVersion`.
@@ -483,6 +551,26 @@ impl crate::typed::ResourceType for CustomDbEngineVersion {
         "UseAwsProvidedLatestImage",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Engine", "EngineVersion"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DBEngineVersionArn",
+            "DatabaseInstallationFiles",
+            "DatabaseInstallationFilesS3BucketName",
+            "DatabaseInstallationFilesS3Prefix",
+            "Description",
+            "Engine",
+            "EngineVersion",
+            "ImageId",
+            "KMSKeyId",
+            "Manifest",
+            "SourceCustomDbEngineVersionIdentifier",
+            "Status",
+            "Tags",
+            "UseAwsProvidedLatestImage",
+        ],
+        required: &["Engine", "EngineVersion"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1904,6 +1992,79 @@ impl crate::typed::ResourceType for DbCluster {
         "UseLatestRestorableTime",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBClusterIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllocatedStorage",
+            "AssociatedRoles",
+            "AutoMinorVersionUpgrade",
+            "AvailabilityZones",
+            "BacktrackWindow",
+            "BackupRetentionPeriod",
+            "ClusterScalabilityType",
+            "CopyTagsToSnapshot",
+            "DBClusterArn",
+            "DBClusterIdentifier",
+            "DBClusterInstanceClass",
+            "DBClusterParameterGroupName",
+            "DBClusterResourceId",
+            "DBInstanceParameterGroupName",
+            "DBSubnetGroupName",
+            "DBSystemId",
+            "DatabaseInsightsMode",
+            "DatabaseName",
+            "DeleteAutomatedBackups",
+            "DeletionProtection",
+            "Domain",
+            "DomainIAMRoleName",
+            "EnableCloudwatchLogsExports",
+            "EnableGlobalWriteForwarding",
+            "EnableHttpEndpoint",
+            "EnableIAMDatabaseAuthentication",
+            "EnableLocalWriteForwarding",
+            "Endpoint",
+            "Engine",
+            "EngineLifecycleSupport",
+            "EngineMode",
+            "EngineVersion",
+            "GlobalClusterIdentifier",
+            "Iops",
+            "KmsKeyId",
+            "ManageMasterUserPassword",
+            "MasterUserAuthenticationType",
+            "MasterUserPassword",
+            "MasterUserSecret",
+            "MasterUsername",
+            "MonitoringInterval",
+            "MonitoringRoleArn",
+            "NetworkType",
+            "PerformanceInsightsEnabled",
+            "PerformanceInsightsKmsKeyId",
+            "PerformanceInsightsRetentionPeriod",
+            "Port",
+            "PreferredBackupWindow",
+            "PreferredMaintenanceWindow",
+            "PubliclyAccessible",
+            "ReadEndpoint",
+            "ReplicationSourceIdentifier",
+            "RestoreToTime",
+            "RestoreType",
+            "ScalingConfiguration",
+            "ServerlessV2ScalingConfiguration",
+            "SnapshotIdentifier",
+            "SourceDBClusterIdentifier",
+            "SourceDbClusterResourceId",
+            "SourceRegion",
+            "StorageEncrypted",
+            "StorageEncryptionType",
+            "StorageThroughput",
+            "StorageType",
+            "Tags",
+            "UseLatestRestorableTime",
+            "VpcSecurityGroupIds",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -2459,6 +2620,17 @@ impl crate::typed::ResourceType for DbClusterParameterGroup {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DBClusterParameterGroupName", "Description", "Family"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBClusterParameterGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DBClusterParameterGroupName",
+            "Description",
+            "Family",
+            "Parameters",
+            "Tags",
+        ],
+        required: &["Description", "Family", "Parameters"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4405,6 +4577,111 @@ impl crate::typed::ResourceType for DbInstance {
         "Timezone",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBInstanceIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalStorageVolumes",
+            "AllocatedStorage",
+            "AllowMajorVersionUpgrade",
+            "ApplyImmediately",
+            "AssociatedRoles",
+            "AutoMinorVersionUpgrade",
+            "AutomaticBackupReplicationKmsKeyId",
+            "AutomaticBackupReplicationRegion",
+            "AutomaticBackupReplicationRetentionPeriod",
+            "AutomaticRestartTime",
+            "AvailabilityZone",
+            "BackupRetentionPeriod",
+            "BackupTarget",
+            "CACertificateIdentifier",
+            "CertificateDetails",
+            "CertificateRotationRestart",
+            "CharacterSetName",
+            "CopyTagsToSnapshot",
+            "CustomIAMInstanceProfile",
+            "DBClusterIdentifier",
+            "DBClusterSnapshotIdentifier",
+            "DBInstanceArn",
+            "DBInstanceClass",
+            "DBInstanceIdentifier",
+            "DBInstanceStatus",
+            "DBName",
+            "DBParameterGroupName",
+            "DBSecurityGroups",
+            "DBSnapshotIdentifier",
+            "DBSubnetGroupName",
+            "DBSystemId",
+            "DatabaseInsightsMode",
+            "DbiResourceId",
+            "DedicatedLogVolume",
+            "DeleteAutomatedBackups",
+            "DeletionProtection",
+            "Domain",
+            "DomainAuthSecretArn",
+            "DomainDnsIps",
+            "DomainFqdn",
+            "DomainIAMRoleName",
+            "DomainOu",
+            "EnableCloudwatchLogsExports",
+            "EnableIAMDatabaseAuthentication",
+            "EnablePerformanceInsights",
+            "Endpoint",
+            "Engine",
+            "EngineLifecycleSupport",
+            "EngineVersion",
+            "InstanceCreateTime",
+            "Iops",
+            "IsStorageConfigUpgradeAvailable",
+            "KmsKeyId",
+            "LatestRestorableTime",
+            "LicenseModel",
+            "ListenerEndpoint",
+            "ManageMasterUserPassword",
+            "MasterUserAuthenticationType",
+            "MasterUserPassword",
+            "MasterUserSecret",
+            "MasterUsername",
+            "MaxAllocatedStorage",
+            "MonitoringInterval",
+            "MonitoringRoleArn",
+            "MultiAZ",
+            "NcharCharacterSetName",
+            "NetworkType",
+            "OptionGroupName",
+            "PercentProgress",
+            "PerformanceInsightsKMSKeyId",
+            "PerformanceInsightsRetentionPeriod",
+            "Port",
+            "PreferredBackupWindow",
+            "PreferredMaintenanceWindow",
+            "ProcessorFeatures",
+            "PromotionTier",
+            "PubliclyAccessible",
+            "ReadReplicaDBClusterIdentifiers",
+            "ReadReplicaDBInstanceIdentifiers",
+            "ReplicaMode",
+            "RestoreTime",
+            "ResumeFullAutomationModeTime",
+            "SecondaryAvailabilityZone",
+            "SourceDBClusterIdentifier",
+            "SourceDBInstanceAutomatedBackupsArn",
+            "SourceDBInstanceIdentifier",
+            "SourceDbiResourceId",
+            "SourceRegion",
+            "StatusInfos",
+            "StorageEncrypted",
+            "StorageThroughput",
+            "StorageType",
+            "Tags",
+            "TdeCredentialArn",
+            "TdeCredentialPassword",
+            "Timezone",
+            "UseDefaultProcessorFeatures",
+            "UseLatestRestorableTime",
+            "VPCSecurityGroups",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -5043,6 +5320,17 @@ impl crate::typed::ResourceType for DbParameterGroup {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DBParameterGroupName", "Description", "Family"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBParameterGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DBParameterGroupName",
+            "Description",
+            "Family",
+            "Parameters",
+            "Tags",
+        ],
+        required: &["Description", "Family"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5293,6 +5581,28 @@ impl crate::typed::ResourceType for DbProxy {
         "VpcSubnetIds",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBProxyName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Auth",
+            "DBProxyArn",
+            "DBProxyName",
+            "DebugLogging",
+            "DefaultAuthScheme",
+            "Endpoint",
+            "EndpointNetworkType",
+            "EngineFamily",
+            "IdleClientTimeout",
+            "RequireTLS",
+            "RoleArn",
+            "Tags",
+            "TargetConnectionNetworkType",
+            "VpcId",
+            "VpcSecurityGroupIds",
+            "VpcSubnetIds",
+        ],
+        required: &["DBProxyName", "EngineFamily", "RoleArn", "VpcSubnetIds"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5744,6 +6054,23 @@ impl crate::typed::ResourceType for DbProxyEndpoint {
         "VpcSubnetIds",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBProxyEndpointName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DBProxyEndpointArn",
+            "DBProxyEndpointName",
+            "DBProxyName",
+            "Endpoint",
+            "EndpointNetworkType",
+            "IsDefault",
+            "Tags",
+            "TargetRole",
+            "VpcId",
+            "VpcSecurityGroupIds",
+            "VpcSubnetIds",
+        ],
+        required: &["DBProxyEndpointName", "DBProxyName", "VpcSubnetIds"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5981,6 +6308,18 @@ impl crate::typed::ResourceType for DbProxyTargetGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DBProxyName", "TargetGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TargetGroupArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConnectionPoolConfigurationInfo",
+            "DBClusterIdentifiers",
+            "DBInstanceIdentifiers",
+            "DBProxyName",
+            "TargetGroupArn",
+            "TargetGroupName",
+        ],
+        required: &["DBProxyName", "TargetGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6227,6 +6566,17 @@ impl crate::typed::ResourceType for DbSecurityGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EC2VpcId", "GroupDescription"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DBSecurityGroupIngress",
+            "EC2VpcId",
+            "GroupDescription",
+            "Id",
+            "Tags",
+        ],
+        required: &["DBSecurityGroupIngress", "GroupDescription"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6448,6 +6798,18 @@ impl crate::typed::ResourceType for DbSecurityGroupIngress {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CIDRIP",
+            "DBSecurityGroupName",
+            "EC2SecurityGroupId",
+            "EC2SecurityGroupName",
+            "EC2SecurityGroupOwnerId",
+            "Id",
+        ],
+        required: &["DBSecurityGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6608,6 +6970,21 @@ impl crate::typed::ResourceType for DbShardGroup {
         "PubliclyAccessible",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBShardGroupIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ComputeRedundancy",
+            "DBClusterIdentifier",
+            "DBShardGroupIdentifier",
+            "DBShardGroupResourceId",
+            "Endpoint",
+            "MaxACU",
+            "MinACU",
+            "PubliclyAccessible",
+            "Tags",
+        ],
+        required: &["DBClusterIdentifier", "MaxACU"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6760,6 +7137,16 @@ impl crate::typed::ResourceType for DbSubnetGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DBSubnetGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DBSubnetGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DBSubnetGroupDescription",
+            "DBSubnetGroupName",
+            "SubnetIds",
+            "Tags",
+        ],
+        required: &["DBSubnetGroupDescription", "SubnetIds"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6939,6 +7326,19 @@ impl crate::typed::ResourceType for EventSubscription {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SnsTopicArn", "SubscriptionName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubscriptionName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Enabled",
+            "EventCategories",
+            "SnsTopicArn",
+            "SourceIds",
+            "SourceType",
+            "SubscriptionName",
+            "Tags",
+        ],
+        required: &["SnsTopicArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7176,6 +7576,21 @@ impl crate::typed::ResourceType for GlobalCluster {
         "StorageEncrypted",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalClusterIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DeletionProtection",
+            "Engine",
+            "EngineLifecycleSupport",
+            "EngineVersion",
+            "GlobalClusterIdentifier",
+            "GlobalEndpoint",
+            "SourceDBClusterIdentifier",
+            "StorageEncrypted",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7396,6 +7811,22 @@ impl crate::typed::ResourceType for Integration {
         "TargetArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IntegrationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalEncryptionContext",
+            "CreateTime",
+            "DataFilter",
+            "Description",
+            "IntegrationArn",
+            "IntegrationName",
+            "KMSKeyId",
+            "SourceArn",
+            "Tags",
+            "TargetArn",
+        ],
+        required: &["SourceArn", "TargetArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7560,6 +7991,18 @@ impl crate::typed::ResourceType for OptionGroup {
         "OptionGroupName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OptionGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "EngineName",
+            "MajorEngineVersion",
+            "OptionConfigurations",
+            "OptionGroupDescription",
+            "OptionGroupName",
+            "Tags",
+        ],
+        required: &["EngineName", "MajorEngineVersion", "OptionGroupDescription"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -148,6 +148,50 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Redshift::Cluster",
+        <Cluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Redshift::ClusterParameterGroup",
+        <ClusterParameterGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Redshift::ClusterSecurityGroup",
+        <ClusterSecurityGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Redshift::ClusterSecurityGroupIngress",
+        <ClusterSecurityGroupIngress as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Redshift::ClusterSubnetGroup",
+        <ClusterSubnetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Redshift::EndpointAccess",
+        <EndpointAccess as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Redshift::EndpointAuthorization",
+        <EndpointAuthorization as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Redshift::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Redshift::Integration",
+        <Integration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Redshift::ScheduledAction",
+        <ScheduledAction as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Specifies a cluster.
 ///
 /// A *cluster* is a fully managed data warehouse that consists of a set of compute nodes.
@@ -942,6 +986,67 @@ impl crate::typed::ResourceType for Cluster {
         "SnapshotIdentifier",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowVersionUpgrade",
+            "AquaConfigurationStatus",
+            "AutomatedSnapshotRetentionPeriod",
+            "AvailabilityZone",
+            "AvailabilityZoneRelocation",
+            "AvailabilityZoneRelocationStatus",
+            "Classic",
+            "ClusterIdentifier",
+            "ClusterNamespaceArn",
+            "ClusterParameterGroupName",
+            "ClusterSecurityGroups",
+            "ClusterSubnetGroupName",
+            "ClusterType",
+            "ClusterVersion",
+            "DBName",
+            "DeferMaintenance",
+            "DeferMaintenanceDuration",
+            "DeferMaintenanceEndTime",
+            "DeferMaintenanceIdentifier",
+            "DeferMaintenanceStartTime",
+            "DestinationRegion",
+            "ElasticIp",
+            "Encrypted",
+            "Endpoint",
+            "EnhancedVpcRouting",
+            "HsmClientCertificateIdentifier",
+            "HsmConfigurationIdentifier",
+            "IamRoles",
+            "KmsKeyId",
+            "LoggingProperties",
+            "MaintenanceTrackName",
+            "ManageMasterPassword",
+            "ManualSnapshotRetentionPeriod",
+            "MasterPasswordSecretArn",
+            "MasterPasswordSecretKmsKeyId",
+            "MasterUserPassword",
+            "MasterUsername",
+            "MultiAZ",
+            "NamespaceResourcePolicy",
+            "NodeType",
+            "NumberOfNodes",
+            "OwnerAccount",
+            "Port",
+            "PreferredMaintenanceWindow",
+            "PubliclyAccessible",
+            "ResourceAction",
+            "RevisionTarget",
+            "RotateEncryptionKey",
+            "SnapshotClusterIdentifier",
+            "SnapshotCopyGrantName",
+            "SnapshotCopyManual",
+            "SnapshotCopyRetentionPeriod",
+            "SnapshotIdentifier",
+            "Tags",
+            "VpcSecurityGroupIds",
+        ],
+        required: &["ClusterType", "DBName", "MasterUsername", "NodeType"],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1212,6 +1317,17 @@ impl crate::typed::ResourceType for ClusterParameterGroup {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "ParameterGroupFamily", "ParameterGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ParameterGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "ParameterGroupFamily",
+            "ParameterGroupName",
+            "Parameters",
+            "Tags",
+        ],
+        required: &["Description", "ParameterGroupFamily"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1335,6 +1451,11 @@ impl crate::typed::ResourceType for ClusterSecurityGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Description", "Id", "Tags"],
+        required: &["Description"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1477,6 +1598,17 @@ impl crate::typed::ResourceType for ClusterSecurityGroupIngress {
         "EC2SecurityGroupOwnerId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CIDRIP",
+            "ClusterSecurityGroupName",
+            "EC2SecurityGroupName",
+            "EC2SecurityGroupOwnerId",
+            "Id",
+        ],
+        required: &["ClusterSecurityGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1559,6 +1691,11 @@ impl crate::typed::ResourceType for ClusterSubnetGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterSubnetGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ClusterSubnetGroupName", "Description", "SubnetIds", "Tags"],
+        required: &["Description", "SubnetIds"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1689,6 +1826,28 @@ impl crate::typed::ResourceType for EndpointAccess {
         "SubnetGroupName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EndpointName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Address",
+            "ClusterIdentifier",
+            "EndpointCreateTime",
+            "EndpointName",
+            "EndpointStatus",
+            "Port",
+            "ResourceOwner",
+            "SubnetGroupName",
+            "VpcEndpoint",
+            "VpcSecurityGroupIds",
+            "VpcSecurityGroups",
+        ],
+        required: &[
+            "ClusterIdentifier",
+            "EndpointName",
+            "SubnetGroupName",
+            "VpcSecurityGroupIds",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1830,6 +1989,24 @@ impl crate::typed::ResourceType for EndpointAuthorization {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Account", "ClusterIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterIdentifier", "Account"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Account",
+            "AllowedAllVPCs",
+            "AllowedVPCs",
+            "AuthorizeTime",
+            "ClusterIdentifier",
+            "ClusterStatus",
+            "EndpointCount",
+            "Force",
+            "Grantee",
+            "Grantor",
+            "Status",
+            "VpcIds",
+        ],
+        required: &["Account", "ClusterIdentifier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2050,6 +2227,26 @@ impl crate::typed::ResourceType for EventSubscription {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubscriptionName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubscriptionName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CustSubscriptionId",
+            "CustomerAwsId",
+            "Enabled",
+            "EventCategories",
+            "EventCategoriesList",
+            "Severity",
+            "SnsTopicArn",
+            "SourceIds",
+            "SourceIdsList",
+            "SourceType",
+            "Status",
+            "SubscriptionCreationTime",
+            "SubscriptionName",
+            "Tags",
+        ],
+        required: &["SubscriptionName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2325,6 +2522,20 @@ impl crate::typed::ResourceType for Integration {
         "TargetArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IntegrationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalEncryptionContext",
+            "CreateTime",
+            "IntegrationArn",
+            "IntegrationName",
+            "KMSKeyId",
+            "SourceArn",
+            "Tags",
+            "TargetArn",
+        ],
+        required: &["SourceArn", "TargetArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2528,6 +2739,22 @@ impl crate::typed::ResourceType for ScheduledAction {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ScheduledActionName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ScheduledActionName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Enable",
+            "EndTime",
+            "IamRole",
+            "NextInvocations",
+            "Schedule",
+            "ScheduledActionDescription",
+            "ScheduledActionName",
+            "StartTime",
+            "State",
+            "TargetAction",
+        ],
+        required: &["ScheduledActionName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

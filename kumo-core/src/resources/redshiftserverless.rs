@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::RedshiftServerless::Namespace",
+        <Namespace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RedshiftServerless::Snapshot",
+        <Snapshot as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RedshiftServerless::Workgroup",
+        <Workgroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// A collection of database objects and users.
 ///
 /// `AWS::RedshiftServerless::Namespace`.
@@ -306,6 +322,29 @@ impl crate::typed::ResourceType for Namespace {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NamespaceName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NamespaceName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdminPasswordSecretKmsKeyId",
+            "AdminUserPassword",
+            "AdminUsername",
+            "DbName",
+            "DefaultIamRoleArn",
+            "FinalSnapshotName",
+            "FinalSnapshotRetentionPeriod",
+            "IamRoles",
+            "KmsKeyId",
+            "LogExports",
+            "ManageAdminPassword",
+            "Namespace",
+            "NamespaceName",
+            "NamespaceResourcePolicy",
+            "RedshiftIdcApplicationArn",
+            "SnapshotCopyConfigurations",
+            "Tags",
+        ],
+        required: &["NamespaceName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -604,6 +643,18 @@ impl crate::typed::ResourceType for Snapshot {
         "Tags.*.Value",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SnapshotName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "NamespaceName",
+            "OwnerAccount",
+            "RetentionPeriod",
+            "Snapshot",
+            "SnapshotName",
+            "Tags",
+        ],
+        required: &["SnapshotName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1004,6 +1055,30 @@ impl crate::typed::ResourceType for Workgroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NamespaceName", "WorkgroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkgroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BaseCapacity",
+            "ConfigParameters",
+            "EnhancedVpcRouting",
+            "MaxCapacity",
+            "NamespaceName",
+            "Port",
+            "PricePerformanceTarget",
+            "PubliclyAccessible",
+            "RecoveryPointId",
+            "SecurityGroupIds",
+            "SnapshotArn",
+            "SnapshotName",
+            "SnapshotOwnerAccount",
+            "SubnetIds",
+            "Tags",
+            "TrackName",
+            "Workgroup",
+            "WorkgroupName",
+        ],
+        required: &["WorkgroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

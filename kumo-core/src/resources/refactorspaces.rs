@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::RefactorSpaces::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RefactorSpaces::Environment",
+        <Environment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RefactorSpaces::Route",
+        <Route as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RefactorSpaces::Service",
+        <Service as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// > AWS Migration Hub is no longer open to new customers as of November 7, 2025. For capabilities similar to AWS Migration Hub , explore [AWS Migration Hub](https://docs.aws.amazon.com/https://aws.amazon.com/transform) .
 ///
 /// Creates an AWS Migration Hub Refactor Spaces application. The account that owns the environment also owns the applications created inside the environment, regardless of the account that creates the application. Refactor Spaces provisions an Amazon API Gateway, API Gateway VPC link, and Network Load Balancer for the application proxy inside your account.
@@ -156,6 +176,26 @@ impl crate::typed::ResourceType for Application {
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["EnvironmentIdentifier", "ApplicationIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApiGatewayId",
+            "ApiGatewayProxy",
+            "ApplicationIdentifier",
+            "Arn",
+            "EnvironmentIdentifier",
+            "Name",
+            "NlbArn",
+            "NlbName",
+            "ProxyType",
+            "ProxyUrl",
+            "StageName",
+            "Tags",
+            "VpcId",
+            "VpcLinkId",
+        ],
+        required: &["EnvironmentIdentifier", "Name", "ProxyType", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -452,6 +492,19 @@ impl crate::typed::ResourceType for Environment {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Name", "NetworkFabricType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EnvironmentIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "EnvironmentIdentifier",
+            "Name",
+            "NetworkFabricType",
+            "Tags",
+            "TransitGatewayId",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -666,6 +719,27 @@ impl crate::typed::ResourceType for Route {
         "ApplicationIdentifier",
         "RouteIdentifier",
     ];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationIdentifier",
+            "Arn",
+            "DefaultRoute",
+            "EnvironmentIdentifier",
+            "PathResourceToId",
+            "RouteIdentifier",
+            "RouteType",
+            "ServiceIdentifier",
+            "Tags",
+            "UriPathRoute",
+        ],
+        required: &[
+            "ApplicationIdentifier",
+            "EnvironmentIdentifier",
+            "RouteType",
+            "ServiceIdentifier",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1043,6 +1117,28 @@ impl crate::typed::ResourceType for Service {
         "ApplicationIdentifier",
         "ServiceIdentifier",
     ];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationIdentifier",
+            "Arn",
+            "Description",
+            "EndpointType",
+            "EnvironmentIdentifier",
+            "LambdaEndpoint",
+            "Name",
+            "ServiceIdentifier",
+            "Tags",
+            "UrlEndpoint",
+            "VpcId",
+        ],
+        required: &[
+            "ApplicationIdentifier",
+            "EndpointType",
+            "EnvironmentIdentifier",
+            "Name",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

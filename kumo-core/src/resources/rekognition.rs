@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Rekognition::Collection",
+        <Collection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Rekognition::Project",
+        <Project as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Rekognition::StreamProcessor",
+        <StreamProcessor as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::Rekognition::Collection` type creates a server-side container called a collection.
 ///
 /// You can use a collection to store information about detected faces and search for known faces in images, stored videos, and streaming videos.
@@ -107,6 +123,11 @@ impl crate::typed::ResourceType for Collection {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CollectionId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CollectionId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "CollectionId", "Tags"],
+        required: &["CollectionId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -210,6 +231,11 @@ impl crate::typed::ResourceType for Project {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProjectName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProjectName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "ProjectName", "Tags"],
+        required: &["ProjectName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -532,6 +558,28 @@ impl crate::typed::ResourceType for StreamProcessor {
         "S3Destination",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "BoundingBoxRegionsOfInterest",
+            "ConnectedHomeSettings",
+            "DataSharingPreference",
+            "FaceSearchSettings",
+            "KinesisDataStream",
+            "KinesisVideoStream",
+            "KmsKeyId",
+            "Name",
+            "NotificationChannel",
+            "PolygonRegionsOfInterest",
+            "RoleArn",
+            "S3Destination",
+            "Status",
+            "StatusMessage",
+            "Tags",
+        ],
+        required: &["KinesisVideoStream", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

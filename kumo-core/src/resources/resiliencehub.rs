@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ResilienceHub::App",
+        <App as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ResilienceHub::ResiliencyPolicy",
+        <ResiliencyPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an AWS Resilience Hub application.
 ///
 /// An AWS Resilience Hub application is a collection of AWS resources structured to prevent and recover AWS application disruptions. To describe a AWS Resilience Hub application, you provide an application name, resources from one or more AWS CloudFormation stacks, Resource Groups , Terraform state files, AppRegistry applications, and an appropriate resiliency policy. In addition, you can also add resources that are located on Amazon Elastic Kubernetes Service (Amazon EKS) clusters as optional resources. For more information about the number of resources supported per application, see [Service quotas](https://docs.aws.amazon.com/general/latest/gr/resiliencehub.html#limits_resiliencehub) .
@@ -174,6 +186,23 @@ impl crate::typed::ResourceType for App {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AppArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppArn",
+            "AppAssessmentSchedule",
+            "AppTemplateBody",
+            "Description",
+            "DriftStatus",
+            "EventSubscriptions",
+            "Name",
+            "PermissionModel",
+            "ResiliencyPolicyArn",
+            "ResourceMappings",
+            "Tags",
+        ],
+        required: &["AppTemplateBody", "Name", "ResourceMappings"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -595,6 +624,19 @@ impl crate::typed::ResourceType for ResiliencyPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DataLocationConstraint",
+            "Policy",
+            "PolicyArn",
+            "PolicyDescription",
+            "PolicyName",
+            "Tags",
+            "Tier",
+        ],
+        required: &["Policy", "PolicyName", "Tier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

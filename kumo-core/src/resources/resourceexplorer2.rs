@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ResourceExplorer2::DefaultViewAssociation",
+        <DefaultViewAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ResourceExplorer2::Index",
+        <Index as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ResourceExplorer2::View",
+        <View as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Sets the specified view as the default for the AWS Region in which you call this operation.
 ///
 /// If a user makes a search query that doesn't explicitly specify the view to use, Resource Explorer chooses this default view automatically for searches performed in this AWS Region .
@@ -90,6 +106,11 @@ impl crate::typed::ResourceType for DefaultViewAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociatedAwsPrincipal"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AssociatedAwsPrincipal", "ViewArn"],
+        required: &["ViewArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -173,6 +194,11 @@ impl crate::typed::ResourceType for Index {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "IndexState", "Tags", "Type"],
+        required: &["Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -325,6 +351,18 @@ impl crate::typed::ResourceType for View {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Scope", "ViewName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ViewArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Filters",
+            "IncludedProperties",
+            "Scope",
+            "Tags",
+            "ViewArn",
+            "ViewName",
+        ],
+        required: &["ViewName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ResourceGroups::Group",
+        <Group as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ResourceGroups::TagSyncTask",
+        <TagSyncTask as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a resource group with the specified name and description.
 ///
 /// You can optionally include either a resource query or a service configuration. For more information about constructing a resource query, see [Build queries and groups in Resource Groups](https://docs.aws.amazon.com//ARG/latest/userguide/getting_started-query.html) in the *Resource Groups User Guide* . For more information about service-linked groups and service configurations, see [Service configurations for Resource Groups](https://docs.aws.amazon.com//ARG/latest/APIReference/about-slg.html) .
@@ -159,6 +171,19 @@ impl crate::typed::ResourceType for Group {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Configuration",
+            "Description",
+            "Name",
+            "ResourceQuery",
+            "Resources",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -586,6 +611,20 @@ impl crate::typed::ResourceType for TagSyncTask {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Group", "RoleArn", "TagKey", "TagValue"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TaskArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Group",
+            "GroupArn",
+            "GroupName",
+            "RoleArn",
+            "Status",
+            "TagKey",
+            "TagValue",
+            "TaskArn",
+        ],
+        required: &["Group", "RoleArn", "TagKey", "TagValue"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -96,6 +96,34 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::RoboMaker::Fleet",
+        <Fleet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RoboMaker::Robot",
+        <Robot as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RoboMaker::RobotApplication",
+        <RobotApplication as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RoboMaker::RobotApplicationVersion",
+        <RobotApplicationVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RoboMaker::SimulationApplication",
+        <SimulationApplication as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RoboMaker::SimulationApplicationVersion",
+        <SimulationApplicationVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// > The following resource is now deprecated. This resource can no longer be provisioned via stack create or update operations, and should not be included in your stack templates. \> \> We recommend migrating to AWS IoT Greengrass Version 2. For more information, see [Support Changes: May 2, 2022](https://docs.aws.amazon.com/robomaker/latest/dg/chapter-support-policy.html#software-support-policy-may2022) in the *AWS RoboMaker Developer Guide* .
 ///
 /// The `AWS::RoboMaker::Fleet` resource creates an AWS RoboMaker fleet. Fleets contain robots and can receive deployments.
@@ -159,6 +187,11 @@ impl crate::typed::ResourceType for Fleet {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Name", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -265,6 +298,18 @@ impl crate::typed::ResourceType for Robot {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Architecture", "Fleet", "GreengrassGroupId", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Architecture",
+            "Arn",
+            "Fleet",
+            "GreengrassGroupId",
+            "Name",
+            "Tags",
+        ],
+        required: &["Architecture", "GreengrassGroupId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -414,6 +459,19 @@ impl crate::typed::ResourceType for RobotApplication {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CurrentRevisionId",
+            "Environment",
+            "Name",
+            "RobotSoftwareSuite",
+            "Sources",
+            "Tags",
+        ],
+        required: &["RobotSoftwareSuite"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -625,6 +683,16 @@ impl crate::typed::ResourceType for RobotApplicationVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Application", "CurrentRevisionId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Application",
+            "ApplicationVersion",
+            "Arn",
+            "CurrentRevisionId",
+        ],
+        required: &["Application"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -778,6 +846,21 @@ impl crate::typed::ResourceType for SimulationApplication {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CurrentRevisionId",
+            "Environment",
+            "Name",
+            "RenderingEngine",
+            "RobotSoftwareSuite",
+            "SimulationSoftwareSuite",
+            "Sources",
+            "Tags",
+        ],
+        required: &["RobotSoftwareSuite", "SimulationSoftwareSuite"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1128,6 +1211,16 @@ impl crate::typed::ResourceType for SimulationApplicationVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Application", "CurrentRevisionId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Application",
+            "ApplicationVersion",
+            "Arn",
+            "CurrentRevisionId",
+        ],
+        required: &["Application"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::RolesAnywhere::CRL",
+        <Crl as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RolesAnywhere::Profile",
+        <Profile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RolesAnywhere::TrustAnchor",
+        <TrustAnchor as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// <http://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rolesanywhere-crl.html>
 ///
 /// `AWS::RolesAnywhere::CRL`.
@@ -131,6 +147,18 @@ impl crate::typed::ResourceType for Crl {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CrlId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CrlData",
+            "CrlId",
+            "Enabled",
+            "Name",
+            "Tags",
+            "TrustAnchorArn",
+        ],
+        required: &["CrlData", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -325,6 +353,24 @@ impl crate::typed::ResourceType for Profile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RequireInstanceProperties"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProfileId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptRoleSessionName",
+            "AttributeMappings",
+            "DurationSeconds",
+            "Enabled",
+            "ManagedPolicyArns",
+            "Name",
+            "ProfileArn",
+            "ProfileId",
+            "RequireInstanceProperties",
+            "RoleArns",
+            "SessionPolicy",
+            "Tags",
+        ],
+        required: &["Name", "RoleArns"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -543,6 +589,19 @@ impl crate::typed::ResourceType for TrustAnchor {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrustAnchorId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Enabled",
+            "Name",
+            "NotificationSettings",
+            "Source",
+            "Tags",
+            "TrustAnchorArn",
+            "TrustAnchorId",
+        ],
+        required: &["Name", "Source"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Route53::CidrCollection",
+        <CidrCollection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53::DNSSEC",
+        <Dnssec as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53::HealthCheck",
+        <HealthCheck as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53::HostedZone",
+        <HostedZone as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53::KeySigningKey",
+        <KeySigningKey as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53::RecordSet",
+        <RecordSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53::RecordSetGroup",
+        <RecordSetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a CIDR collection in the current AWS account.
 ///
 /// `AWS::Route53::CidrCollection`.
@@ -155,6 +187,11 @@ impl crate::typed::ResourceType for CidrCollection {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Id", "Locations", "Name"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -245,6 +282,11 @@ impl crate::typed::ResourceType for Dnssec {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["HostedZoneId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HostedZoneId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["HostedZoneId"],
+        required: &["HostedZoneId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -331,6 +373,11 @@ impl crate::typed::ResourceType for HealthCheck {
         "HealthCheckConfig.Type",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HealthCheckId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["HealthCheckConfig", "HealthCheckId", "HealthCheckTags"],
+        required: &["HealthCheckConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1181,6 +1228,20 @@ impl crate::typed::ResourceType for HostedZone {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "HostedZoneConfig",
+            "HostedZoneFeatures",
+            "HostedZoneTags",
+            "Id",
+            "Name",
+            "NameServers",
+            "QueryLoggingConfig",
+            "VPCs",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1409,6 +1470,11 @@ impl crate::typed::ResourceType for KeySigningKey {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["HostedZoneId", "KeyManagementServiceArn", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HostedZoneId", "Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["HostedZoneId", "KeyManagementServiceArn", "Name", "Status"],
+        required: &["HostedZoneId", "KeyManagementServiceArn", "Name", "Status"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1800,6 +1866,30 @@ impl crate::typed::ResourceType for RecordSet {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["HostedZoneId", "HostedZoneName", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AliasTarget",
+            "CidrRoutingConfig",
+            "Comment",
+            "Failover",
+            "GeoLocation",
+            "GeoProximityLocation",
+            "HealthCheckId",
+            "HostedZoneId",
+            "HostedZoneName",
+            "Id",
+            "MultiValueAnswer",
+            "Name",
+            "Region",
+            "ResourceRecords",
+            "SetIdentifier",
+            "TTL",
+            "Type",
+            "Weight",
+        ],
+        required: &["Name", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2176,6 +2266,17 @@ impl crate::typed::ResourceType for RecordSetGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["HostedZoneId", "HostedZoneName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Comment",
+            "HostedZoneId",
+            "HostedZoneName",
+            "Id",
+            "RecordSets",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Route53GlobalResolver::AccessSource",
+        <AccessSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53GlobalResolver::AccessToken",
+        <AccessToken as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53GlobalResolver::DnsView",
+        <DnsView as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53GlobalResolver::FirewallDomainList",
+        <FirewallDomainList as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53GlobalResolver::FirewallRule",
+        <FirewallRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53GlobalResolver::GlobalResolver",
+        <GlobalResolver as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53GlobalResolver::HostedZoneAssociation",
+        <HostedZoneAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Resource schema for AWS::Route53GlobalResolver::AccessSource
 ///
 /// `AWS::Route53GlobalResolver::AccessSource`.
@@ -198,6 +230,24 @@ impl crate::typed::ResourceType for AccessSource {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientToken", "DnsViewId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessSourceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessSourceId",
+            "Arn",
+            "Cidr",
+            "ClientToken",
+            "CreatedAt",
+            "DnsViewId",
+            "IpAddressType",
+            "Name",
+            "Protocol",
+            "Status",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["Cidr", "DnsViewId", "Protocol"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -392,6 +442,24 @@ impl crate::typed::ResourceType for AccessToken {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientToken", "DnsViewId", "ExpiresAt"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessTokenId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessTokenId",
+            "Arn",
+            "ClientToken",
+            "CreatedAt",
+            "DnsViewId",
+            "ExpiresAt",
+            "GlobalResolverId",
+            "Name",
+            "Status",
+            "Tags",
+            "UpdatedAt",
+            "Value",
+        ],
+        required: &["DnsViewId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -588,6 +656,25 @@ impl crate::typed::ResourceType for DnsView {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientToken", "GlobalResolverId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DnsViewId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ClientToken",
+            "CreatedAt",
+            "Description",
+            "DnsViewId",
+            "DnssecValidation",
+            "EdnsClientSubnet",
+            "FirewallRulesFailOpen",
+            "GlobalResolverId",
+            "Name",
+            "Status",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["GlobalResolverId", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -821,6 +908,26 @@ impl crate::typed::ResourceType for FirewallDomainList {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClientToken", "Description", "GlobalResolverId", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FirewallDomainListId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ClientToken",
+            "CreatedAt",
+            "Description",
+            "DomainCount",
+            "DomainFileUrl",
+            "Domains",
+            "FirewallDomainListId",
+            "GlobalResolverId",
+            "Name",
+            "Status",
+            "StatusMessage",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["GlobalResolverId", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1072,6 +1179,31 @@ impl crate::typed::ResourceType for FirewallRule {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClientToken", "DnsViewId", "FirewallDomainListId", "QType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FirewallRuleId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Action",
+            "BlockOverrideDnsType",
+            "BlockOverrideDomain",
+            "BlockOverrideTtl",
+            "BlockResponse",
+            "ClientToken",
+            "ConfidenceThreshold",
+            "CreatedAt",
+            "Description",
+            "DnsAdvancedProtection",
+            "DnsViewId",
+            "FirewallDomainListId",
+            "FirewallRuleId",
+            "Name",
+            "Priority",
+            "QType",
+            "QueryType",
+            "Status",
+            "UpdatedAt",
+        ],
+        required: &["Action", "DnsViewId", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1317,6 +1449,27 @@ impl crate::typed::ResourceType for GlobalResolver {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientToken"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GlobalResolverId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ClientToken",
+            "CreatedAt",
+            "Description",
+            "DnsName",
+            "GlobalResolverId",
+            "IPv4Addresses",
+            "IPv6Addresses",
+            "IpAddressType",
+            "Name",
+            "ObservabilityRegion",
+            "Regions",
+            "Status",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["Name", "Regions"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1462,6 +1615,20 @@ impl crate::typed::ResourceType for HostedZoneAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["HostedZoneId", "ResourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["HostedZoneAssociationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "HostedZoneAssociationId",
+            "HostedZoneId",
+            "HostedZoneName",
+            "Name",
+            "ResourceArn",
+            "Status",
+            "UpdatedAt",
+        ],
+        required: &["HostedZoneId", "Name", "ResourceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

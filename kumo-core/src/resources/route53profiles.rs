@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Route53Profiles::Profile",
+        <Profile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53Profiles::ProfileAssociation",
+        <ProfileAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53Profiles::ProfileResourceAssociation",
+        <ProfileResourceAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// A complex type that includes settings for a Route 53 Profile.
 ///
 /// `AWS::Route53Profiles::Profile`.
@@ -108,6 +124,11 @@ impl crate::typed::ResourceType for Profile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "ClientToken", "Id", "Name", "ShareStatus", "Tags"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -244,6 +265,11 @@ impl crate::typed::ResourceType for ProfileAssociation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "ProfileId", "ResourceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Id", "Name", "ProfileId", "ResourceId", "Tags"],
+        required: &["Name", "ProfileId", "ResourceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -346,6 +372,18 @@ impl crate::typed::ResourceType for ProfileResourceAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "ProfileId", "ResourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Id",
+            "Name",
+            "ProfileId",
+            "ResourceArn",
+            "ResourceProperties",
+            "ResourceType",
+        ],
+        required: &["Name", "ProfileId", "ResourceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

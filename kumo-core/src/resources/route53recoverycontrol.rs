@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Route53RecoveryControl::Cluster",
+        <Cluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53RecoveryControl::ControlPanel",
+        <ControlPanel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53RecoveryControl::RoutingControl",
+        <RoutingControl as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53RecoveryControl::SafetyRule",
+        <SafetyRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a cluster in Amazon Route 53 Application Recovery Controller.
 ///
 /// A cluster is a set of redundant Regional endpoints that you can run Route 53 ARC API calls against to update or get the state of one or more routing controls.
@@ -133,6 +153,18 @@ impl crate::typed::ResourceType for Cluster {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ClusterArn",
+            "ClusterEndpoints",
+            "Name",
+            "NetworkType",
+            "Status",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -290,6 +322,19 @@ impl crate::typed::ResourceType for ControlPanel {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterArn", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ControlPanelArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ClusterArn",
+            "ControlPanelArn",
+            "DefaultControlPanel",
+            "Name",
+            "RoutingControlCount",
+            "Status",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -432,6 +477,17 @@ impl crate::typed::ResourceType for RoutingControl {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterArn", "ControlPanelArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RoutingControlArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ClusterArn",
+            "ControlPanelArn",
+            "Name",
+            "RoutingControlArn",
+            "Status",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -590,6 +646,20 @@ impl crate::typed::ResourceType for SafetyRule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SafetyRuleArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssertionRule",
+            "ControlPanelArn",
+            "GatingRule",
+            "Name",
+            "RuleConfig",
+            "SafetyRuleArn",
+            "Status",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

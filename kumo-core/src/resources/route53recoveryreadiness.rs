@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Route53RecoveryReadiness::Cell",
+        <Cell as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53RecoveryReadiness::ReadinessCheck",
+        <ReadinessCheck as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53RecoveryReadiness::RecoveryGroup",
+        <RecoveryGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53RecoveryReadiness::ResourceSet",
+        <ResourceSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a cell in recovery group in Amazon Route 53 Application Recovery Controller.
 ///
 /// A cell in Route 53 ARC represents replicas or independent units of failover in your application. It groups within it all the AWS resources that are necessary for your application to run independently. Typically, you would have define one set of resources in a primary cell and another set in a standby cell in your recovery group.
@@ -157,6 +177,17 @@ impl crate::typed::ResourceType for Cell {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CellName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CellName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CellArn",
+            "CellName",
+            "Cells",
+            "ParentReadinessScopes",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -306,6 +337,16 @@ impl crate::typed::ResourceType for ReadinessCheck {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ReadinessCheckName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ReadinessCheckName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ReadinessCheckArn",
+            "ReadinessCheckName",
+            "ResourceSetName",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -443,6 +484,11 @@ impl crate::typed::ResourceType for RecoveryGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RecoveryGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RecoveryGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Cells", "RecoveryGroupArn", "RecoveryGroupName", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -570,6 +616,17 @@ impl crate::typed::ResourceType for ResourceSet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceSetName", "ResourceSetType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceSetName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ResourceSetArn",
+            "ResourceSetName",
+            "ResourceSetType",
+            "Resources",
+            "Tags",
+        ],
+        required: &["ResourceSetType", "Resources"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

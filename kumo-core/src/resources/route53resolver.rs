@@ -161,6 +161,54 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Route53Resolver::FirewallDomainList",
+        <FirewallDomainList as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53Resolver::FirewallRuleGroup",
+        <FirewallRuleGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53Resolver::FirewallRuleGroupAssociation",
+        <FirewallRuleGroupAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53Resolver::OutpostResolver",
+        <OutpostResolver as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverConfig",
+        <ResolverConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverDNSSECConfig",
+        <ResolverDnssecConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverEndpoint",
+        <ResolverEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverQueryLoggingConfig",
+        <ResolverQueryLoggingConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation",
+        <ResolverQueryLoggingConfigAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverRule",
+        <ResolverRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverRuleAssociation",
+        <ResolverRuleAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// High-level information about a list of firewall domains for use in a [AWS::Route53Resolver::FirewallRule](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53resolver-firewallrulegroup-rule.html) .
 ///
 /// This is returned by [GetFirewallDomainList](https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_GetFirewallDomainList.html) .
@@ -266,6 +314,25 @@ impl crate::typed::ResourceType for FirewallDomainList {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "CreatorRequestId",
+            "DomainCount",
+            "DomainFileUrl",
+            "Domains",
+            "Id",
+            "ManagedOwnerName",
+            "ModificationTime",
+            "Name",
+            "Status",
+            "StatusMessage",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -471,6 +538,25 @@ impl crate::typed::ResourceType for FirewallRuleGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "CreatorRequestId",
+            "FirewallRules",
+            "Id",
+            "ModificationTime",
+            "Name",
+            "OwnerId",
+            "RuleCount",
+            "ShareStatus",
+            "Status",
+            "StatusMessage",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1150,6 +1236,26 @@ impl crate::typed::ResourceType for FirewallRuleGroupAssociation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FirewallRuleGroupId", "VpcId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "CreatorRequestId",
+            "FirewallRuleGroupId",
+            "Id",
+            "ManagedOwnerName",
+            "ModificationTime",
+            "MutationProtection",
+            "Name",
+            "Priority",
+            "Status",
+            "StatusMessage",
+            "Tags",
+            "VpcId",
+        ],
+        required: &["FirewallRuleGroupId", "Priority", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1350,6 +1456,24 @@ impl crate::typed::ResourceType for OutpostResolver {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OutpostArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "CreatorRequestId",
+            "Id",
+            "InstanceCount",
+            "ModificationTime",
+            "Name",
+            "OutpostArn",
+            "PreferredInstanceType",
+            "Status",
+            "StatusMessage",
+            "Tags",
+        ],
+        required: &["Name", "OutpostArn", "PreferredInstanceType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1489,6 +1613,17 @@ impl crate::typed::ResourceType for ResolverConfig {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AutodefinedReverseFlag", "ResourceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutodefinedReverse",
+            "AutodefinedReverseFlag",
+            "Id",
+            "OwnerId",
+            "ResourceId",
+        ],
+        required: &["AutodefinedReverseFlag", "ResourceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1599,6 +1734,11 @@ impl crate::typed::ResourceType for ResolverDnssecConfig {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "OwnerId", "ResourceId", "ValidationStatus"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1862,6 +2002,29 @@ impl crate::typed::ResourceType for ResolverEndpoint {
         "SecurityGroupIds",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResolverEndpointId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Direction",
+            "Dns64Enabled",
+            "HostVPCId",
+            "IpAddressCount",
+            "IpAddresses",
+            "Ipv6InternetAccessEnabled",
+            "Name",
+            "OutpostArn",
+            "PreferredInstanceType",
+            "Protocols",
+            "ResolverEndpointId",
+            "ResolverEndpointType",
+            "RniEnhancedMetricsEnabled",
+            "SecurityGroupIds",
+            "Tags",
+            "TargetNameServerMetricsEnabled",
+        ],
+        required: &["Direction", "IpAddresses", "SecurityGroupIds"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2080,6 +2243,23 @@ impl crate::typed::ResourceType for ResolverQueryLoggingConfig {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DestinationArn", "Name", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AssociationCount",
+            "CreationTime",
+            "CreatorRequestId",
+            "DestinationArn",
+            "Id",
+            "Name",
+            "OwnerId",
+            "ShareStatus",
+            "Status",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2266,6 +2446,19 @@ impl crate::typed::ResourceType for ResolverQueryLoggingConfigAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResolverQueryLogConfigId", "ResourceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "Error",
+            "ErrorMessage",
+            "Id",
+            "ResolverQueryLogConfigId",
+            "ResourceId",
+            "Status",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2458,6 +2651,21 @@ impl crate::typed::ResourceType for ResolverRule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResolverRuleId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DelegationRecord",
+            "DomainName",
+            "Name",
+            "ResolverEndpointId",
+            "ResolverRuleId",
+            "RuleType",
+            "Tags",
+            "TargetIps",
+        ],
+        required: &["RuleType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2663,6 +2871,16 @@ impl crate::typed::ResourceType for ResolverRuleAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "ResolverRuleId", "VPCId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResolverRuleAssociationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Name",
+            "ResolverRuleAssociationId",
+            "ResolverRuleId",
+            "VPCId",
+        ],
+        required: &["ResolverRuleId", "VPCId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::RTBFabric::InboundExternalLink",
+        <InboundExternalLink as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RTBFabric::Link",
+        <Link as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RTBFabric::OutboundExternalLink",
+        <OutboundExternalLink as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RTBFabric::RequesterGateway",
+        <RequesterGateway as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::RTBFabric::ResponderGateway",
+        <ResponderGateway as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Resource Type definition for AWS::RTBFabric::InboundExternalLink Resource Type
 ///
 /// `AWS::RTBFabric::InboundExternalLink`.
@@ -153,6 +177,22 @@ impl crate::typed::ResourceType for InboundExternalLink {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedTimestamp",
+            "DomainName",
+            "GatewayId",
+            "LinkAttributes",
+            "LinkId",
+            "LinkLogSettings",
+            "LinkStatus",
+            "Tags",
+            "UpdatedTimestamp",
+        ],
+        required: &["GatewayId", "LinkLogSettings"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -532,6 +572,25 @@ impl crate::typed::ResourceType for Link {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedTimestamp",
+            "GatewayId",
+            "HttpResponderAllowed",
+            "LinkAttributes",
+            "LinkDirection",
+            "LinkId",
+            "LinkLogSettings",
+            "LinkStatus",
+            "ModuleConfigurationList",
+            "PeerGatewayId",
+            "Tags",
+            "UpdatedTimestamp",
+        ],
+        required: &["GatewayId", "LinkLogSettings", "PeerGatewayId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -965,6 +1024,22 @@ impl crate::typed::ResourceType for OutboundExternalLink {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedTimestamp",
+            "GatewayId",
+            "LinkAttributes",
+            "LinkId",
+            "LinkLogSettings",
+            "LinkStatus",
+            "PublicEndpoint",
+            "Tags",
+            "UpdatedTimestamp",
+        ],
+        required: &["GatewayId", "LinkLogSettings", "PublicEndpoint"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1316,6 +1391,25 @@ impl crate::typed::ResourceType for RequesterGateway {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActiveLinksCount",
+            "Arn",
+            "CreatedTimestamp",
+            "Description",
+            "DomainName",
+            "GatewayId",
+            "RequesterGatewayStatus",
+            "SecurityGroupIds",
+            "SubnetIds",
+            "Tags",
+            "TotalLinksCount",
+            "UpdatedTimestamp",
+            "VpcId",
+        ],
+        required: &["SecurityGroupIds", "SubnetIds", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1527,6 +1621,27 @@ impl crate::typed::ResourceType for ResponderGateway {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedTimestamp",
+            "Description",
+            "DomainName",
+            "GatewayId",
+            "ManagedEndpointConfiguration",
+            "Port",
+            "Protocol",
+            "ResponderGatewayStatus",
+            "SecurityGroupIds",
+            "SubnetIds",
+            "Tags",
+            "TrustStoreConfiguration",
+            "UpdatedTimestamp",
+            "VpcId",
+        ],
+        required: &["Port", "Protocol", "SecurityGroupIds", "SubnetIds", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

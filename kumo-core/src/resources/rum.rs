@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <AppMonitor as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::RUM::AppMonitor",
+    <AppMonitor as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Creates a CloudWatch RUM app monitor, which you can use to collect telemetry data from your application and send it to CloudWatch RUM.
 ///
 /// The data includes performance and reliability information such as page load time, client-side errors, and user behavior.
@@ -205,6 +211,23 @@ impl crate::typed::ResourceType for AppMonitor {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Platform"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppMonitorConfiguration",
+            "CustomEvents",
+            "CwLogEnabled",
+            "DeobfuscationConfiguration",
+            "Domain",
+            "DomainList",
+            "Id",
+            "Name",
+            "Platform",
+            "ResourcePolicy",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -148,6 +148,50 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::S3::AccessGrant",
+        <AccessGrant as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3::AccessGrantsInstance",
+        <AccessGrantsInstance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3::AccessGrantsLocation",
+        <AccessGrantsLocation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3::Bucket",
+        <Bucket as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3::BucketPolicy",
+        <BucketPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3::MultiRegionAccessPoint",
+        <MultiRegionAccessPoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3::MultiRegionAccessPointPolicy",
+        <MultiRegionAccessPointPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3::StorageLens",
+        <StorageLens as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3::StorageLensGroup",
+        <StorageLensGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::S3::AccessGrant` resource creates an access grant that gives a grantee access to your S3 data.
 ///
 /// The grantee can be an IAM user or role or a directory user, or group. Before you can create a grant, you must have an S3 Access Grants instance in the same Region as the S3 data. You can create an S3 Access Grants instance using the [AWS::S3::AccessGrantsInstance](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrantsinstance.html) . You must also have registered at least one S3 data location in your S3 Access Grants instance using [AWS::S3::AccessGrantsLocation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrantslocation.html) .
@@ -267,6 +311,22 @@ impl crate::typed::ResourceType for AccessGrant {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["S3PrefixType", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessGrantId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessGrantArn",
+            "AccessGrantId",
+            "AccessGrantsLocationConfiguration",
+            "AccessGrantsLocationId",
+            "ApplicationArn",
+            "GrantScope",
+            "Grantee",
+            "Permission",
+            "S3PrefixType",
+            "Tags",
+        ],
+        required: &["AccessGrantsLocationId", "Grantee", "Permission"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -526,6 +586,16 @@ impl crate::typed::ResourceType for AccessGrantsInstance {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessGrantsInstanceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessGrantsInstanceArn",
+            "AccessGrantsInstanceId",
+            "IdentityCenterArn",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -654,6 +724,17 @@ impl crate::typed::ResourceType for AccessGrantsLocation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessGrantsLocationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessGrantsLocationArn",
+            "AccessGrantsLocationId",
+            "IamRoleArn",
+            "LocationScope",
+            "Tags",
+        ],
+        required: &["IamRoleArn", "LocationScope"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -847,6 +928,22 @@ impl crate::typed::ResourceType for AccessPoint {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Bucket", "BucketAccountId", "Name", "VpcConfiguration"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Alias",
+            "Arn",
+            "Bucket",
+            "BucketAccountId",
+            "Name",
+            "NetworkOrigin",
+            "Policy",
+            "PublicAccessBlockConfiguration",
+            "Tags",
+            "VpcConfiguration",
+        ],
+        required: &["Bucket"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1508,6 +1605,42 @@ impl crate::typed::ResourceType for Bucket {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["BucketName", "BucketNamePrefix", "BucketNamespace"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BucketName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AbacStatus",
+            "AccelerateConfiguration",
+            "AccessControl",
+            "AnalyticsConfigurations",
+            "Arn",
+            "BucketEncryption",
+            "BucketName",
+            "BucketNamePrefix",
+            "BucketNamespace",
+            "CorsConfiguration",
+            "DomainName",
+            "DualStackDomainName",
+            "IntelligentTieringConfigurations",
+            "InventoryConfigurations",
+            "LifecycleConfiguration",
+            "LoggingConfiguration",
+            "MetadataConfiguration",
+            "MetadataTableConfiguration",
+            "MetricsConfigurations",
+            "NotificationConfiguration",
+            "ObjectLockConfiguration",
+            "ObjectLockEnabled",
+            "OwnershipControls",
+            "PublicAccessBlockConfiguration",
+            "RegionalDomainName",
+            "ReplicationConfiguration",
+            "Tags",
+            "VersioningConfiguration",
+            "WebsiteConfiguration",
+            "WebsiteURL",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -5743,6 +5876,11 @@ impl crate::typed::ResourceType for BucketPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Bucket"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Bucket"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Bucket", "PolicyDocument"],
+        required: &["Bucket", "PolicyDocument"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5828,6 +5966,17 @@ impl crate::typed::ResourceType for MultiRegionAccessPoint {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Name", "PublicAccessBlockConfiguration", "Regions"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Alias",
+            "CreatedAt",
+            "Name",
+            "PublicAccessBlockConfiguration",
+            "Regions",
+        ],
+        required: &["Regions"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6035,6 +6184,11 @@ impl crate::typed::ResourceType for MultiRegionAccessPointPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MrapName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MrapName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["MrapName", "Policy", "PolicyStatus"],
+        required: &["MrapName", "Policy"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -6116,6 +6270,11 @@ impl crate::typed::ResourceType for StorageLens {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["StorageLensConfiguration.Id"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &[];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["StorageLensConfiguration", "Tags"],
+        required: &["StorageLensConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7300,6 +7459,11 @@ impl crate::typed::ResourceType for StorageLensGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Filter", "Name", "StorageLensGroupArn", "Tags"],
+        required: &["Filter", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

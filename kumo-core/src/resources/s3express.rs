@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::S3Express::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Express::BucketPolicy",
+        <BucketPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Express::DirectoryBucket",
+        <DirectoryBucket as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Access points simplify managing data access at scale for shared datasets in Amazon S3 .
 ///
 /// Access points are unique hostnames you create to enforce distinct permissions and network controls for all requests made through an access point. You can create hundreds of access points per bucket, each with a distinct name and permissions customized for each application. Each access point works in conjunction with the bucket policy that is attached to the underlying bucket. For more information, see [Managing access to shared datasets in directory buckets with access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-directory-buckets.html) .
@@ -199,6 +215,22 @@ impl crate::typed::ResourceType for AccessPoint {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Bucket", "BucketAccountId", "Name", "VpcConfiguration"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Bucket",
+            "BucketAccountId",
+            "Name",
+            "NetworkOrigin",
+            "Policy",
+            "PublicAccessBlockConfiguration",
+            "Scope",
+            "Tags",
+            "VpcConfiguration",
+        ],
+        required: &["Bucket"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -529,6 +561,11 @@ impl crate::typed::ResourceType for BucketPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Bucket"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Bucket"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Bucket", "PolicyDocument"],
+        required: &["Bucket", "PolicyDocument"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -718,6 +755,22 @@ impl crate::typed::ResourceType for DirectoryBucket {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["BucketName", "DataRedundancy", "LocationName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BucketName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AvailabilityZoneName",
+            "BucketEncryption",
+            "BucketName",
+            "DataRedundancy",
+            "InventoryConfigurations",
+            "LifecycleConfiguration",
+            "LocationName",
+            "MetricsConfigurations",
+            "Tags",
+        ],
+        required: &["DataRedundancy", "LocationName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

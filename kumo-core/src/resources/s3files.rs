@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::S3Files::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Files::FileSystem",
+        <FileSystem as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Files::FileSystemPolicy",
+        <FileSystemPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Files::MountTarget",
+        <MountTarget as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Resource Type definition for AWS::S3Files::AccessPoint
 ///
 /// `AWS::S3Files::AccessPoint`.
@@ -174,6 +194,21 @@ impl crate::typed::ResourceType for AccessPoint {
         "RootDirectory.Path",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccessPointId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessPointArn",
+            "AccessPointId",
+            "ClientToken",
+            "FileSystemId",
+            "OwnerId",
+            "PosixUser",
+            "RootDirectory",
+            "Status",
+            "Tags",
+        ],
+        required: &["FileSystemId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -506,6 +541,26 @@ impl crate::typed::ResourceType for FileSystem {
         "RoleArn",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FileSystemArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptBucketWarning",
+            "Bucket",
+            "ClientToken",
+            "CreationTime",
+            "FileSystemArn",
+            "FileSystemId",
+            "KmsKeyId",
+            "OwnerId",
+            "Prefix",
+            "RoleArn",
+            "Status",
+            "StatusMessage",
+            "SynchronizationConfiguration",
+            "Tags",
+        ],
+        required: &["Bucket", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -728,6 +783,11 @@ impl crate::typed::ResourceType for FileSystemPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FileSystemId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FileSystemId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["FileSystemId", "Policy"],
+        required: &["FileSystemId", "Policy"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -842,6 +902,25 @@ impl crate::typed::ResourceType for MountTarget {
         "SubnetId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MountTargetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AvailabilityZoneId",
+            "FileSystemId",
+            "IpAddressType",
+            "Ipv4Address",
+            "Ipv6Address",
+            "MountTargetId",
+            "NetworkInterfaceId",
+            "OwnerId",
+            "SecurityGroups",
+            "Status",
+            "StatusMessage",
+            "SubnetId",
+            "VpcId",
+        ],
+        required: &["FileSystemId", "SubnetId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

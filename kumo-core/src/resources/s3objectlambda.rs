@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::S3ObjectLambda::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3ObjectLambda::AccessPointPolicy",
+        <AccessPointPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::S3ObjectLambda::AccessPoint` resource specifies an Object Lambda Access Point used to access a bucket.
 ///
 /// `AWS::S3ObjectLambda::AccessPoint`.
@@ -102,6 +114,19 @@ impl crate::typed::ResourceType for AccessPoint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Alias",
+            "Arn",
+            "CreationDate",
+            "Name",
+            "ObjectLambdaConfiguration",
+            "PolicyStatus",
+            "PublicAccessBlockConfiguration",
+        ],
+        required: &["ObjectLambdaConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -304,6 +329,11 @@ impl crate::typed::ResourceType for AccessPointPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ObjectLambdaAccessPoint"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ObjectLambdaAccessPoint"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ObjectLambdaAccessPoint", "PolicyDocument"],
+        required: &["ObjectLambdaAccessPoint", "PolicyDocument"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::S3Outposts::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Outposts::Bucket",
+        <Bucket as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Outposts::BucketPolicy",
+        <BucketPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Outposts::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The AWS::S3Outposts::AccessPoint resource specifies an access point and associates it with the specified Amazon S3 on Outposts bucket.
 ///
 /// For more information, see [Managing data access with Amazon S3 access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html) .
@@ -125,6 +145,11 @@ impl crate::typed::ResourceType for AccessPoint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Bucket", "Name", "VpcConfiguration"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Bucket", "Name", "Policy", "VpcConfiguration"],
+        required: &["Bucket", "Name", "VpcConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -272,6 +297,17 @@ impl crate::typed::ResourceType for Bucket {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BucketName", "OutpostId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "BucketName",
+            "LifecycleConfiguration",
+            "OutpostId",
+            "Tags",
+        ],
+        required: &["BucketName", "OutpostId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -613,6 +649,11 @@ impl crate::typed::ResourceType for BucketPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Bucket"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Bucket"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Bucket", "PolicyDocument"],
+        required: &["Bucket", "PolicyDocument"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -729,6 +770,24 @@ impl crate::typed::ResourceType for Endpoint {
         "SubnetId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessType",
+            "Arn",
+            "CidrBlock",
+            "CreationTime",
+            "CustomerOwnedIpv4Pool",
+            "FailedReason",
+            "Id",
+            "NetworkInterfaces",
+            "OutpostId",
+            "SecurityGroupId",
+            "Status",
+            "SubnetId",
+        ],
+        required: &["OutpostId", "SecurityGroupId", "SubnetId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

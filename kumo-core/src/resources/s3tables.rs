@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::S3Tables::Namespace",
+        <Namespace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Tables::Table",
+        <Table as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Tables::TableBucket",
+        <TableBucket as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Tables::TableBucketPolicy",
+        <TableBucketPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Tables::TablePolicy",
+        <TablePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a namespace.
 ///
 /// A namespace is a logical grouping of tables within your table bucket, which you can use to organize tables. For more information, see [Create a namespace](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-namespace-create.html) in the *Amazon Simple Storage Service User Guide* .
@@ -120,6 +144,11 @@ impl crate::typed::ResourceType for Namespace {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Namespace", "TableBucketARN"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableBucketARN", "Namespace"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Namespace", "TableBucketARN"],
+        required: &["Namespace", "TableBucketARN"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -288,6 +317,30 @@ impl crate::typed::ResourceType for Table {
         "WithoutMetadata",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableARN"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Compaction",
+            "IcebergMetadata",
+            "Namespace",
+            "OpenTableFormat",
+            "SnapshotManagement",
+            "StorageClassConfiguration",
+            "TableARN",
+            "TableBucketARN",
+            "TableName",
+            "Tags",
+            "VersionToken",
+            "WarehouseLocation",
+            "WithoutMetadata",
+        ],
+        required: &[
+            "Namespace",
+            "OpenTableFormat",
+            "TableBucketARN",
+            "TableName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1178,6 +1231,20 @@ impl crate::typed::ResourceType for TableBucket {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TableBucketName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableBucketARN"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "EncryptionConfiguration",
+            "MetricsConfiguration",
+            "ReplicationConfiguration",
+            "StorageClassConfiguration",
+            "TableBucketARN",
+            "TableBucketName",
+            "Tags",
+            "UnreferencedFileRemoval",
+        ],
+        required: &["TableBucketName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1599,6 +1666,11 @@ impl crate::typed::ResourceType for TableBucketPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TableBucketARN"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableBucketARN"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ResourcePolicy", "TableBucketARN"],
+        required: &["ResourcePolicy", "TableBucketARN"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1658,6 +1730,17 @@ impl crate::typed::ResourceType for TablePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TableARN"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TableARN"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Namespace",
+            "ResourcePolicy",
+            "TableARN",
+            "TableBucketARN",
+            "TableName",
+        ],
+        required: &["ResourcePolicy", "TableARN"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

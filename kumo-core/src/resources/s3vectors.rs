@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::S3Vectors::Index",
+        <Index as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Vectors::VectorBucket",
+        <VectorBucket as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::S3Vectors::VectorBucketPolicy",
+        <VectorBucketPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::S3Vectors::Index` resource defines a vector index within an Amazon S3 vector bucket.
 ///
 /// For more information, see [Creating a vector index in a vector bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-vectors-create-index.html) in the *Amazon Simple Storage Service User Guide* .
@@ -221,6 +237,23 @@ impl crate::typed::ResourceType for Index {
         "VectorBucketName",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IndexArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "DataType",
+            "Dimension",
+            "DistanceMetric",
+            "EncryptionConfiguration",
+            "IndexArn",
+            "IndexName",
+            "MetadataConfiguration",
+            "Tags",
+            "VectorBucketArn",
+            "VectorBucketName",
+        ],
+        required: &["DataType", "Dimension", "DistanceMetric"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -549,6 +582,17 @@ impl crate::typed::ResourceType for VectorBucket {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EncryptionConfiguration", "VectorBucketName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VectorBucketArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "EncryptionConfiguration",
+            "Tags",
+            "VectorBucketArn",
+            "VectorBucketName",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -769,6 +813,11 @@ impl crate::typed::ResourceType for VectorBucketPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["VectorBucketArn", "VectorBucketName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VectorBucketArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Policy", "VectorBucketArn", "VectorBucketName"],
+        required: &["Policy"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

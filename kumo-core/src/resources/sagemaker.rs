@@ -460,6 +460,146 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::SageMaker::App",
+        <App as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::AppImageConfig",
+        <AppImageConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::Cluster",
+        <Cluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::CodeRepository",
+        <CodeRepository as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::DataQualityJobDefinition",
+        <DataQualityJobDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::Device",
+        <Device as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::DeviceFleet",
+        <DeviceFleet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::Domain",
+        <Domain as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::EndpointConfig",
+        <EndpointConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::FeatureGroup",
+        <FeatureGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::Image",
+        <Image as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::ImageVersion",
+        <ImageVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::InferenceComponent",
+        <InferenceComponent as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::InferenceExperiment",
+        <InferenceExperiment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::MlflowTrackingServer",
+        <MlflowTrackingServer as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::Model",
+        <Model as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::ModelBiasJobDefinition",
+        <ModelBiasJobDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::ModelCard",
+        <ModelCard as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::ModelExplainabilityJobDefinition",
+        <ModelExplainabilityJobDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::ModelPackage",
+        <ModelPackage as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::ModelPackageGroup",
+        <ModelPackageGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::ModelQualityJobDefinition",
+        <ModelQualityJobDefinition as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::MonitoringSchedule",
+        <MonitoringSchedule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::NotebookInstance",
+        <NotebookInstance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+        <NotebookInstanceLifecycleConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::PartnerApp",
+        <PartnerApp as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::Pipeline",
+        <Pipeline as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::ProcessingJob",
+        <ProcessingJob as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::Project",
+        <Project as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::Space",
+        <Space as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::StudioLifecycleConfig",
+        <StudioLifecycleConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::UserProfile",
+        <UserProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SageMaker::Workteam",
+        <Workteam as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a running app for the specified UserProfile.
 ///
 /// This operation is automatically invoked by Amazon SageMaker AI upon access to the associated Domain, and when new kernel configurations are selected by the user. A user may have multiple Apps active simultaneously.
@@ -553,6 +693,21 @@ impl crate::typed::ResourceType for App {
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["AppName", "AppType", "DomainId", "UserProfileName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppArn",
+            "AppName",
+            "AppType",
+            "BuiltInLifecycleConfigArn",
+            "DomainId",
+            "RecoveryMode",
+            "ResourceSpec",
+            "Tags",
+            "UserProfileName",
+        ],
+        required: &["AppName", "AppType", "DomainId", "UserProfileName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -832,6 +987,18 @@ impl crate::typed::ResourceType for AppImageConfig {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppImageConfigName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AppImageConfigName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppImageConfigArn",
+            "AppImageConfigName",
+            "CodeEditorAppImageConfig",
+            "JupyterLabAppImageConfig",
+            "KernelGatewayImageConfig",
+            "Tags",
+        ],
+        required: &["AppImageConfigName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1413,6 +1580,27 @@ impl crate::typed::ResourceType for Cluster {
         "VpcConfig",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ClusterArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AutoScaling",
+            "ClusterArn",
+            "ClusterName",
+            "ClusterRole",
+            "ClusterStatus",
+            "CreationTime",
+            "FailureMessage",
+            "InstanceGroups",
+            "NodeProvisioningMode",
+            "NodeRecovery",
+            "Orchestrator",
+            "RestrictedInstanceGroups",
+            "Tags",
+            "TieredStorageConfig",
+            "VpcConfig",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2683,6 +2871,11 @@ impl crate::typed::ResourceType for CodeRepository {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CodeRepositoryName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["CodeRepositoryName", "GitConfig", "Id", "Tags"],
+        required: &["GitConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2951,6 +3144,31 @@ impl crate::typed::ResourceType for DataQualityJobDefinition {
         "Tags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobDefinitionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "DataQualityAppSpecification",
+            "DataQualityBaselineConfig",
+            "DataQualityJobInput",
+            "DataQualityJobOutputConfig",
+            "EndpointName",
+            "JobDefinitionArn",
+            "JobDefinitionName",
+            "JobResources",
+            "NetworkConfig",
+            "RoleArn",
+            "StoppingCondition",
+            "Tags",
+        ],
+        required: &[
+            "DataQualityAppSpecification",
+            "DataQualityJobInput",
+            "DataQualityJobOutputConfig",
+            "JobResources",
+            "RoleArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4025,6 +4243,11 @@ impl crate::typed::ResourceType for Device {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Device.DeviceName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &[];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Device", "DeviceFleetName", "Tags"],
+        required: &["DeviceFleetName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4187,6 +4410,17 @@ impl crate::typed::ResourceType for DeviceFleet {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DeviceFleetName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DeviceFleetName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "DeviceFleetName",
+            "OutputConfig",
+            "RoleArn",
+            "Tags",
+        ],
+        required: &["DeviceFleetName", "OutputConfig", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4505,6 +4739,31 @@ impl crate::typed::ResourceType for Domain {
         "KmsKeyId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppNetworkAccessType",
+            "AppSecurityGroupManagement",
+            "AuthMode",
+            "DefaultSpaceSettings",
+            "DefaultUserSettings",
+            "DomainArn",
+            "DomainId",
+            "DomainName",
+            "DomainSettings",
+            "HomeEfsFileSystemId",
+            "KmsKeyId",
+            "SecurityGroupIdForDomainBoundary",
+            "SingleSignOnApplicationArn",
+            "SingleSignOnManagedApplicationInstanceId",
+            "SubnetIds",
+            "TagPropagation",
+            "Tags",
+            "Url",
+            "VpcId",
+        ],
+        required: &["AuthMode", "DefaultUserSettings", "DomainName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7094,6 +7353,20 @@ impl crate::typed::ResourceType for Endpoint {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EndpointName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EndpointArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DeploymentConfig",
+            "EndpointArn",
+            "EndpointConfigName",
+            "EndpointName",
+            "ExcludeRetainedVariantProperties",
+            "RetainAllVariantProperties",
+            "RetainDeploymentConfig",
+            "Tags",
+        ],
+        required: &["EndpointConfigName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -7785,6 +8058,24 @@ impl crate::typed::ResourceType for EndpointConfig {
         "VpcConfig",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AsyncInferenceConfig",
+            "DataCaptureConfig",
+            "EnableNetworkIsolation",
+            "EndpointConfigName",
+            "ExecutionRoleArn",
+            "ExplainerConfig",
+            "Id",
+            "KmsKeyId",
+            "ProductionVariants",
+            "ShadowProductionVariants",
+            "Tags",
+            "VpcConfig",
+        ],
+        required: &["ProductionVariants"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9234,6 +9525,29 @@ impl crate::typed::ResourceType for FeatureGroup {
         "Tags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["FeatureGroupName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "Description",
+            "EventTimeFeatureName",
+            "FeatureDefinitions",
+            "FeatureGroupName",
+            "FeatureGroupStatus",
+            "OfflineStoreConfig",
+            "OnlineStoreConfig",
+            "RecordIdentifierFeatureName",
+            "RoleArn",
+            "Tags",
+            "ThroughputConfig",
+        ],
+        required: &[
+            "EventTimeFeatureName",
+            "FeatureDefinitions",
+            "FeatureGroupName",
+            "RecordIdentifierFeatureName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -9901,6 +10215,18 @@ impl crate::typed::ResourceType for Image {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ImageName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ImageArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ImageArn",
+            "ImageDescription",
+            "ImageDisplayName",
+            "ImageName",
+            "ImageRoleArn",
+            "Tags",
+        ],
+        required: &["ImageName", "ImageRoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10103,6 +10429,27 @@ impl crate::typed::ResourceType for ImageVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BaseImage", "ImageName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ImageVersionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Alias",
+            "Aliases",
+            "BaseImage",
+            "ContainerImage",
+            "Horovod",
+            "ImageArn",
+            "ImageName",
+            "ImageVersionArn",
+            "JobType",
+            "MLFramework",
+            "Processor",
+            "ProgrammingLang",
+            "ReleaseNotes",
+            "VendorGuidance",
+            "Version",
+        ],
+        required: &["BaseImage", "ImageName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10341,6 +10688,25 @@ impl crate::typed::ResourceType for InferenceComponent {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InferenceComponentArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "DeploymentConfig",
+            "EndpointArn",
+            "EndpointName",
+            "FailureReason",
+            "InferenceComponentArn",
+            "InferenceComponentName",
+            "InferenceComponentStatus",
+            "LastModifiedTime",
+            "RuntimeConfig",
+            "Specification",
+            "Tags",
+            "VariantName",
+        ],
+        required: &["EndpointName", "Specification"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11286,6 +11652,30 @@ impl crate::typed::ResourceType for InferenceExperiment {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EndpointName", "KmsKey", "Name", "RoleArn", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationTime",
+            "DataStorageConfig",
+            "Description",
+            "DesiredState",
+            "EndpointMetadata",
+            "EndpointName",
+            "KmsKey",
+            "LastModifiedTime",
+            "ModelVariants",
+            "Name",
+            "RoleArn",
+            "Schedule",
+            "ShadowModeConfig",
+            "Status",
+            "StatusReason",
+            "Tags",
+            "Type",
+        ],
+        required: &["EndpointName", "ModelVariants", "Name", "RoleArn", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -11870,6 +12260,21 @@ impl crate::typed::ResourceType for MlflowTrackingServer {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TrackingServerName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrackingServerName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ArtifactStoreUri",
+            "AutomaticModelRegistration",
+            "MlflowVersion",
+            "RoleArn",
+            "Tags",
+            "TrackingServerArn",
+            "TrackingServerName",
+            "TrackingServerSize",
+            "WeeklyMaintenanceWindowStart",
+        ],
+        required: &["ArtifactStoreUri", "RoleArn", "TrackingServerName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -12123,6 +12528,21 @@ impl crate::typed::ResourceType for Model {
         "VpcConfig",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ModelArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Containers",
+            "EnableNetworkIsolation",
+            "ExecutionRoleArn",
+            "InferenceExecutionConfig",
+            "ModelArn",
+            "ModelName",
+            "PrimaryContainer",
+            "Tags",
+            "VpcConfig",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -12950,6 +13370,31 @@ impl crate::typed::ResourceType for ModelBiasJobDefinition {
         "Tags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobDefinitionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "EndpointName",
+            "JobDefinitionArn",
+            "JobDefinitionName",
+            "JobResources",
+            "ModelBiasAppSpecification",
+            "ModelBiasBaselineConfig",
+            "ModelBiasJobInput",
+            "ModelBiasJobOutputConfig",
+            "NetworkConfig",
+            "RoleArn",
+            "StoppingCondition",
+            "Tags",
+        ],
+        required: &[
+            "JobResources",
+            "ModelBiasAppSpecification",
+            "ModelBiasJobInput",
+            "ModelBiasJobOutputConfig",
+            "RoleArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -14113,6 +14558,24 @@ impl crate::typed::ResourceType for ModelCard {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ModelCardName", "SecurityConfig"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ModelCardName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Content",
+            "CreatedBy",
+            "CreationTime",
+            "LastModifiedBy",
+            "LastModifiedTime",
+            "ModelCardArn",
+            "ModelCardName",
+            "ModelCardProcessingStatus",
+            "ModelCardStatus",
+            "ModelCardVersion",
+            "SecurityConfig",
+            "Tags",
+        ],
+        required: &["Content", "ModelCardName", "ModelCardStatus"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -15980,6 +16443,31 @@ impl crate::typed::ResourceType for ModelExplainabilityJobDefinition {
         "Tags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobDefinitionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "EndpointName",
+            "JobDefinitionArn",
+            "JobDefinitionName",
+            "JobResources",
+            "ModelExplainabilityAppSpecification",
+            "ModelExplainabilityBaselineConfig",
+            "ModelExplainabilityJobInput",
+            "ModelExplainabilityJobOutputConfig",
+            "NetworkConfig",
+            "RoleArn",
+            "StoppingCondition",
+            "Tags",
+        ],
+        required: &[
+            "JobResources",
+            "ModelExplainabilityAppSpecification",
+            "ModelExplainabilityJobInput",
+            "ModelExplainabilityJobOutputConfig",
+            "RoleArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -17386,6 +17874,42 @@ impl crate::typed::ResourceType for ModelPackage {
         "ValidationSpecification",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ModelPackageArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalInferenceSpecifications",
+            "AdditionalInferenceSpecificationsToAdd",
+            "ApprovalDescription",
+            "CertifyForMarketplace",
+            "ClientToken",
+            "CreationTime",
+            "CustomerMetadataProperties",
+            "Domain",
+            "DriftCheckBaselines",
+            "InferenceSpecification",
+            "LastModifiedTime",
+            "MetadataProperties",
+            "ModelApprovalStatus",
+            "ModelCard",
+            "ModelMetrics",
+            "ModelPackageArn",
+            "ModelPackageDescription",
+            "ModelPackageGroupName",
+            "ModelPackageName",
+            "ModelPackageStatus",
+            "ModelPackageStatusDetails",
+            "ModelPackageVersion",
+            "SamplePayloadUrl",
+            "SecurityConfig",
+            "SkipModelValidation",
+            "SourceAlgorithmSpecification",
+            "SourceUri",
+            "Tags",
+            "Task",
+            "ValidationSpecification",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -19579,6 +20103,19 @@ impl crate::typed::ResourceType for ModelPackageGroup {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ModelPackageGroupDescription", "ModelPackageGroupName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ModelPackageGroupArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "ModelPackageGroupArn",
+            "ModelPackageGroupDescription",
+            "ModelPackageGroupName",
+            "ModelPackageGroupPolicy",
+            "ModelPackageGroupStatus",
+            "Tags",
+        ],
+        required: &["ModelPackageGroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -19815,6 +20352,31 @@ impl crate::typed::ResourceType for ModelQualityJobDefinition {
         "Tags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["JobDefinitionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "EndpointName",
+            "JobDefinitionArn",
+            "JobDefinitionName",
+            "JobResources",
+            "ModelQualityAppSpecification",
+            "ModelQualityBaselineConfig",
+            "ModelQualityJobInput",
+            "ModelQualityJobOutputConfig",
+            "NetworkConfig",
+            "RoleArn",
+            "StoppingCondition",
+            "Tags",
+        ],
+        required: &[
+            "JobResources",
+            "ModelQualityAppSpecification",
+            "ModelQualityJobInput",
+            "ModelQualityJobOutputConfig",
+            "RoleArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -21068,6 +21630,22 @@ impl crate::typed::ResourceType for MonitoringSchedule {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MonitoringScheduleName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MonitoringScheduleArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "EndpointName",
+            "FailureReason",
+            "LastModifiedTime",
+            "LastMonitoringExecutionSummary",
+            "MonitoringScheduleArn",
+            "MonitoringScheduleConfig",
+            "MonitoringScheduleName",
+            "MonitoringScheduleStatus",
+            "Tags",
+        ],
+        required: &["MonitoringScheduleConfig", "MonitoringScheduleName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22723,6 +23301,29 @@ impl crate::typed::ResourceType for NotebookInstance {
         "SubnetId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceleratorTypes",
+            "AdditionalCodeRepositories",
+            "DefaultCodeRepository",
+            "DirectInternetAccess",
+            "Id",
+            "InstanceMetadataServiceConfiguration",
+            "InstanceType",
+            "KmsKeyId",
+            "LifecycleConfigName",
+            "NotebookInstanceName",
+            "PlatformIdentifier",
+            "RoleArn",
+            "RootAccess",
+            "SecurityGroupIds",
+            "SubnetId",
+            "Tags",
+            "VolumeSizeInGB",
+        ],
+        required: &["InstanceType", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -22892,6 +23493,16 @@ impl crate::typed::ResourceType for NotebookInstanceLifecycleConfig {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NotebookInstanceLifecycleConfigName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Id",
+            "NotebookInstanceLifecycleConfigName",
+            "OnCreate",
+            "OnStart",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23117,6 +23728,28 @@ impl crate::typed::ResourceType for PartnerApp {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AuthType", "ExecutionRoleArn", "KmsKeyId", "Name", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppVersion",
+            "ApplicationConfig",
+            "Arn",
+            "AuthType",
+            "BaseUrl",
+            "ClientToken",
+            "CurrentVersionEolDate",
+            "EnableAutoMinorVersionUpgrade",
+            "EnableIamSessionBasedIdentity",
+            "ExecutionRoleArn",
+            "KmsKeyId",
+            "MaintenanceConfig",
+            "Name",
+            "Tags",
+            "Tier",
+            "Type",
+        ],
+        required: &["AuthType", "ExecutionRoleArn", "Name", "Tier", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23390,6 +24023,19 @@ impl crate::typed::ResourceType for Pipeline {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PipelineName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PipelineName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ParallelismConfiguration",
+            "PipelineDefinition",
+            "PipelineDescription",
+            "PipelineDisplayName",
+            "PipelineName",
+            "RoleArn",
+            "Tags",
+        ],
+        required: &["PipelineDefinition", "PipelineName", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -23675,6 +24321,34 @@ impl crate::typed::ResourceType for ProcessingJob {
         "Tags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProcessingJobArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AppSpecification",
+            "AutoMLJobArn",
+            "CreationTime",
+            "Environment",
+            "ExitMessage",
+            "ExperimentConfig",
+            "FailureReason",
+            "LastModifiedTime",
+            "MonitoringScheduleArn",
+            "NetworkConfig",
+            "ProcessingEndTime",
+            "ProcessingInputs",
+            "ProcessingJobArn",
+            "ProcessingJobName",
+            "ProcessingJobStatus",
+            "ProcessingOutputConfig",
+            "ProcessingResources",
+            "ProcessingStartTime",
+            "RoleArn",
+            "StoppingCondition",
+            "Tags",
+            "TrainingJobArn",
+        ],
+        required: &["AppSpecification", "ProcessingResources", "RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -25104,6 +25778,22 @@ impl crate::typed::ResourceType for Project {
         "TemplateProviderDetails",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProjectArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreationTime",
+            "ProjectArn",
+            "ProjectDescription",
+            "ProjectId",
+            "ProjectName",
+            "ProjectStatus",
+            "ServiceCatalogProvisionedProductDetails",
+            "ServiceCatalogProvisioningDetails",
+            "Tags",
+            "TemplateProviderDetails",
+        ],
+        required: &["ProjectName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -25578,6 +26268,21 @@ impl crate::typed::ResourceType for Space {
         "SpaceSharingSettings",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DomainId", "SpaceName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DomainId",
+            "OwnershipSettings",
+            "SpaceArn",
+            "SpaceDisplayName",
+            "SpaceName",
+            "SpaceSettings",
+            "SpaceSharingSettings",
+            "Tags",
+            "Url",
+        ],
+        required: &["DomainId", "SpaceName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -26810,6 +27515,21 @@ impl crate::typed::ResourceType for StudioLifecycleConfig {
         "Tags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StudioLifecycleConfigName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "StudioLifecycleConfigAppType",
+            "StudioLifecycleConfigArn",
+            "StudioLifecycleConfigContent",
+            "StudioLifecycleConfigName",
+            "Tags",
+        ],
+        required: &[
+            "StudioLifecycleConfigAppType",
+            "StudioLifecycleConfigContent",
+            "StudioLifecycleConfigName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -27005,6 +27725,19 @@ impl crate::typed::ResourceType for UserProfile {
         "UserSettings.RStudioServerProAppSettings.UserGroup",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserProfileName", "DomainId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DomainId",
+            "SingleSignOnUserIdentifier",
+            "SingleSignOnUserValue",
+            "Tags",
+            "UserProfileArn",
+            "UserProfileName",
+            "UserSettings",
+        ],
+        required: &["DomainId", "UserProfileName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -28695,6 +29428,19 @@ impl crate::typed::ResourceType for Workteam {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WorkforceName", "WorkteamName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "Id",
+            "MemberDefinitions",
+            "NotificationConfiguration",
+            "Tags",
+            "WorkforceName",
+            "WorkteamName",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -41,6 +41,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Scheduler::Schedule",
+        <Schedule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Scheduler::ScheduleGroup",
+        <ScheduleGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// A *schedule* is the main resource you create, configure, and manage using Amazon EventBridge Scheduler.
 ///
 /// Every schedule has a *schedule expression* that determines when, and with what frequency, the schedule runs. EventBridge Scheduler supports three types of schedules: rate, cron, and one-time schedules. For more information about different schedule types, see [Schedule types](https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html) in the *EventBridge Scheduler User Guide* .
@@ -200,6 +212,24 @@ impl crate::typed::ResourceType for Schedule {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "EndDate",
+            "FlexibleTimeWindow",
+            "GroupName",
+            "KmsKeyArn",
+            "Name",
+            "ScheduleExpression",
+            "ScheduleExpressionTimezone",
+            "StartDate",
+            "State",
+            "Target",
+        ],
+        required: &["FlexibleTimeWindow", "ScheduleExpression", "Target"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1343,6 +1373,18 @@ impl crate::typed::ResourceType for ScheduleGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreationDate",
+            "LastModificationDate",
+            "Name",
+            "State",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

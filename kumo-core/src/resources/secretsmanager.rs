@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::SecretsManager::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SecretsManager::RotationSchedule",
+        <RotationSchedule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SecretsManager::Secret",
+        <Secret as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SecretsManager::SecretTargetAttachment",
+        <SecretTargetAttachment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Attaches a resource-based permission policy to a secret.
 ///
 /// A resource-based policy is optional. If a secret already has a resource policy attached, you must first remove it before attaching a new policy using this CloudFormation resource. You can remove the policy using the [console](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html) , [CLI](https://docs.aws.amazon.com/cli/latest/reference/secretsmanager/delete-resource-policy.html) , or [API](https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteResourcePolicy.html) . For more information, see [Authentication and access control for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html) .
@@ -122,6 +142,11 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SecretId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["BlockPublicPolicy", "Id", "ResourcePolicy", "SecretId"],
+        required: &["ResourcePolicy", "SecretId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -299,6 +324,20 @@ impl crate::typed::ResourceType for RotationSchedule {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SecretId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ExternalSecretRotationMetadata",
+            "ExternalSecretRotationRoleArn",
+            "HostedRotationLambda",
+            "Id",
+            "RotateImmediatelyOnUpdate",
+            "RotationLambdaARN",
+            "RotationRules",
+            "SecretId",
+        ],
+        required: &["SecretId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -817,6 +856,21 @@ impl crate::typed::ResourceType for Secret {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "GenerateSecretString",
+            "Id",
+            "KmsKeyId",
+            "Name",
+            "ReplicaRegions",
+            "SecretString",
+            "Tags",
+            "Type",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -1122,6 +1176,11 @@ impl crate::typed::ResourceType for SecretTargetAttachment {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SecretId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "SecretId", "TargetId", "TargetType"],
+        required: &["SecretId", "TargetId", "TargetType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::SecurityAgent::AgentSpace",
+        <AgentSpace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SecurityAgent::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SecurityAgent::Pentest",
+        <Pentest as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SecurityAgent::TargetDomain",
+        <TargetDomain as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Resource Type definition for AWS::SecurityAgent::AgentSpace
 ///
 /// `AWS::SecurityAgent::AgentSpace`.
@@ -199,6 +219,23 @@ impl crate::typed::ResourceType for AgentSpace {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgentSpaceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentSpaceId",
+            "AwsResources",
+            "CodeReviewSettings",
+            "CreatedAt",
+            "Description",
+            "IntegratedResources",
+            "KmsKeyId",
+            "Name",
+            "Tags",
+            "TargetDomainIds",
+            "UpdatedAt",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -669,6 +706,19 @@ impl crate::typed::ResourceType for Application {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IdCConfiguration", "IdCConfiguration.IdCInstanceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "ApplicationName",
+            "DefaultKmsKeyId",
+            "Domain",
+            "IdCConfiguration",
+            "RoleArn",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -887,6 +937,24 @@ impl crate::typed::ResourceType for Pentest {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AgentSpaceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PentestId", "AgentSpaceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AgentSpaceId",
+            "Assets",
+            "CodeRemediationStrategy",
+            "CreatedAt",
+            "ExcludeRiskTypes",
+            "LogConfig",
+            "NetworkTrafficConfig",
+            "PentestId",
+            "ServiceRole",
+            "Title",
+            "UpdatedAt",
+            "VpcConfig",
+        ],
+        required: &["AgentSpaceId", "Assets", "ServiceRole"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1734,6 +1802,20 @@ impl crate::typed::ResourceType for TargetDomain {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TargetDomainName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TargetDomainId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CreatedAt",
+            "Tags",
+            "TargetDomainId",
+            "TargetDomainName",
+            "VerificationDetails",
+            "VerificationMethod",
+            "VerificationStatus",
+            "VerifiedAt",
+        ],
+        required: &["TargetDomainName", "VerificationMethod"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::SecurityLake::AwsLogSource",
+        <AwsLogSource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SecurityLake::DataLake",
+        <DataLake as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SecurityLake::Subscriber",
+        <Subscriber as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SecurityLake::SubscriberNotification",
+        <SubscriberNotification as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Adds a natively supported AWS service as an AWS source.
 ///
 /// Enables source types for member accounts in required AWS Regions, based on the parameters you specify. You can choose any source type in any Region for either accounts that are part of a trusted organization or standalone accounts. Once you add an AWS service as a source, Security Lake starts collecting logs and events from it.
@@ -117,6 +137,11 @@ impl crate::typed::ResourceType for AwsLogSource {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DataLakeArn", "SourceName", "SourceVersion"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SourceName", "SourceVersion"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Accounts", "DataLakeArn", "SourceName", "SourceVersion"],
+        required: &["DataLakeArn", "SourceName", "SourceVersion"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -248,6 +273,19 @@ impl crate::typed::ResourceType for DataLake {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "EncryptionConfiguration",
+            "LifecycleConfiguration",
+            "MetaStoreManagerRoleArn",
+            "ReplicationConfiguration",
+            "S3BucketArn",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -611,6 +649,30 @@ impl crate::typed::ResourceType for Subscriber {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DataLakeArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubscriberArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessTypes",
+            "DataLakeArn",
+            "ResourceShareArn",
+            "ResourceShareName",
+            "S3BucketArn",
+            "Sources",
+            "SubscriberArn",
+            "SubscriberDescription",
+            "SubscriberIdentity",
+            "SubscriberName",
+            "SubscriberRoleArn",
+            "Tags",
+        ],
+        required: &[
+            "AccessTypes",
+            "DataLakeArn",
+            "Sources",
+            "SubscriberIdentity",
+            "SubscriberName",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -931,6 +993,15 @@ impl crate::typed::ResourceType for SubscriberNotification {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubscriberArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SubscriberArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "NotificationConfiguration",
+            "SubscriberArn",
+            "SubscriberEndpoint",
+        ],
+        required: &["NotificationConfiguration", "SubscriberArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -226,6 +226,74 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ServiceCatalog::AcceptedPortfolioShare",
+        <AcceptedPortfolioShare as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::CloudFormationProduct",
+        <CloudFormationProduct as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
+        <CloudFormationProvisionedProduct as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::LaunchNotificationConstraint",
+        <LaunchNotificationConstraint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::LaunchRoleConstraint",
+        <LaunchRoleConstraint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::LaunchTemplateConstraint",
+        <LaunchTemplateConstraint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::Portfolio",
+        <Portfolio as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::PortfolioPrincipalAssociation",
+        <PortfolioPrincipalAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::PortfolioProductAssociation",
+        <PortfolioProductAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::PortfolioShare",
+        <PortfolioShare as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::ResourceUpdateConstraint",
+        <ResourceUpdateConstraint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::ServiceAction",
+        <ServiceAction as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::ServiceActionAssociation",
+        <ServiceActionAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::StackSetConstraint",
+        <StackSetConstraint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::TagOption",
+        <TagOption as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalog::TagOptionAssociation",
+        <TagOptionAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Accepts an offer to share the specified portfolio.
 ///
 /// `AWS::ServiceCatalog::AcceptedPortfolioShare`.
@@ -273,6 +341,11 @@ impl crate::typed::ResourceType for AcceptedPortfolioShare {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AcceptLanguage", "PortfolioId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AcceptLanguage", "Id", "PortfolioId"],
+        required: &["PortfolioId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -471,6 +544,29 @@ impl crate::typed::ResourceType for CloudFormationProduct {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptLanguage",
+            "Description",
+            "Distributor",
+            "Id",
+            "Name",
+            "Owner",
+            "ProductName",
+            "ProductType",
+            "ProvisioningArtifactIds",
+            "ProvisioningArtifactNames",
+            "ProvisioningArtifactParameters",
+            "ReplaceProvisioningArtifacts",
+            "SourceConnection",
+            "SupportDescription",
+            "SupportEmail",
+            "SupportUrl",
+            "Tags",
+        ],
+        required: &["Name", "Owner"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -955,6 +1051,28 @@ impl crate::typed::ResourceType for CloudFormationProvisionedProduct {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["NotificationArns", "ProvisionedProductName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProvisionedProductId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptLanguage",
+            "CloudformationStackArn",
+            "NotificationArns",
+            "Outputs",
+            "PathId",
+            "PathName",
+            "ProductId",
+            "ProductName",
+            "ProvisionedProductId",
+            "ProvisionedProductName",
+            "ProvisioningArtifactId",
+            "ProvisioningArtifactName",
+            "ProvisioningParameters",
+            "ProvisioningPreferences",
+            "RecordId",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1360,6 +1478,18 @@ impl crate::typed::ResourceType for LaunchNotificationConstraint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortfolioId", "ProductId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptLanguage",
+            "Description",
+            "Id",
+            "NotificationArns",
+            "PortfolioId",
+            "ProductId",
+        ],
+        required: &["NotificationArns", "PortfolioId", "ProductId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1478,6 +1608,19 @@ impl crate::typed::ResourceType for LaunchRoleConstraint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortfolioId", "ProductId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptLanguage",
+            "Description",
+            "Id",
+            "LocalRoleName",
+            "PortfolioId",
+            "ProductId",
+            "RoleArn",
+        ],
+        required: &["PortfolioId", "ProductId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1568,6 +1711,18 @@ impl crate::typed::ResourceType for LaunchTemplateConstraint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortfolioId", "ProductId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptLanguage",
+            "Description",
+            "Id",
+            "PortfolioId",
+            "ProductId",
+            "Rules",
+        ],
+        required: &["PortfolioId", "ProductId", "Rules"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1674,6 +1829,19 @@ impl crate::typed::ResourceType for Portfolio {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptLanguage",
+            "Description",
+            "DisplayName",
+            "Id",
+            "PortfolioName",
+            "ProviderName",
+            "Tags",
+        ],
+        required: &["DisplayName", "ProviderName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1808,6 +1976,16 @@ impl crate::typed::ResourceType for PortfolioPrincipalAssociation {
         "PrincipalType",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PortfolioId", "PrincipalARN"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptLanguage",
+            "PortfolioId",
+            "PrincipalARN",
+            "PrincipalType",
+        ],
+        required: &["PrincipalType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1912,6 +2090,16 @@ impl crate::typed::ResourceType for PortfolioProductAssociation {
         "SourcePortfolioId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PortfolioId", "ProductId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptLanguage",
+            "PortfolioId",
+            "ProductId",
+            "SourcePortfolioId",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1982,6 +2170,16 @@ impl crate::typed::ResourceType for PortfolioShare {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AccountId", "PortfolioId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PortfolioId", "AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptLanguage",
+            "AccountId",
+            "PortfolioId",
+            "ShareTagOptions",
+        ],
+        required: &["AccountId", "PortfolioId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2065,6 +2263,18 @@ impl crate::typed::ResourceType for ResourceUpdateConstraint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortfolioId", "ProductId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptLanguage",
+            "Description",
+            "Id",
+            "PortfolioId",
+            "ProductId",
+            "TagUpdateOnProvisionedProduct",
+        ],
+        required: &["PortfolioId", "ProductId", "TagUpdateOnProvisionedProduct"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2159,6 +2369,18 @@ impl crate::typed::ResourceType for ServiceAction {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptLanguage",
+            "Definition",
+            "DefinitionType",
+            "Description",
+            "Id",
+            "Name",
+        ],
+        required: &["Definition", "DefinitionType", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2293,6 +2515,11 @@ impl crate::typed::ResourceType for ServiceActionAssociation {
         &["ProductId", "ProvisioningArtifactId", "ServiceActionId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ProductId", "ProvisioningArtifactId", "ServiceActionId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ProductId", "ProvisioningArtifactId", "ServiceActionId"],
+        required: &["ProductId", "ProvisioningArtifactId", "ServiceActionId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2374,6 +2601,31 @@ impl crate::typed::ResourceType for StackSetConstraint {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortfolioId", "ProductId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AcceptLanguage",
+            "AccountList",
+            "AdminRole",
+            "Description",
+            "ExecutionRole",
+            "Id",
+            "PortfolioId",
+            "ProductId",
+            "RegionList",
+            "StackInstanceControl",
+        ],
+        required: &[
+            "AccountList",
+            "AdminRole",
+            "Description",
+            "ExecutionRole",
+            "PortfolioId",
+            "ProductId",
+            "RegionList",
+            "StackInstanceControl",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2443,6 +2695,11 @@ impl crate::typed::ResourceType for TagOption {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Key", "Value"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Active", "Id", "Key", "Value"],
+        required: &["Key", "Value"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2521,6 +2778,11 @@ impl crate::typed::ResourceType for TagOptionAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceId", "TagOptionId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TagOptionId", "ResourceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ResourceId", "TagOptionId"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

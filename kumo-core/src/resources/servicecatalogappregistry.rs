@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ServiceCatalogAppRegistry::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalogAppRegistry::AttributeGroup",
+        <AttributeGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation",
+        <AttributeGroupAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceCatalogAppRegistry::ResourceAssociation",
+        <ResourceAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Represents a AWS Service Catalog AppRegistry application that is the top-level node in a hierarchy of related cloud resource abstractions.
 ///
 /// `AWS::ServiceCatalogAppRegistry::Application`.
@@ -131,6 +151,20 @@ impl crate::typed::ResourceType for Application {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationName",
+            "ApplicationTagKey",
+            "ApplicationTagValue",
+            "Arn",
+            "Description",
+            "Id",
+            "Name",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -253,6 +287,11 @@ impl crate::typed::ResourceType for AttributeGroup {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Attributes", "Description", "Id", "Name", "Tags"],
+        required: &["Attributes", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -322,6 +361,16 @@ impl crate::typed::ResourceType for AttributeGroupAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Application", "AttributeGroup"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationArn", "AttributeGroupArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Application",
+            "ApplicationArn",
+            "AttributeGroup",
+            "AttributeGroupArn",
+        ],
+        required: &["Application", "AttributeGroup"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -395,6 +444,17 @@ impl crate::typed::ResourceType for ResourceAssociation {
         &["Application", "Resource", "ResourceType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ApplicationArn", "ResourceArn", "ResourceType"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Application",
+            "ApplicationArn",
+            "Resource",
+            "ResourceArn",
+            "ResourceType",
+        ],
+        required: &["Application", "Resource", "ResourceType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

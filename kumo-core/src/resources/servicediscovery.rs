@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::ServiceDiscovery::HttpNamespace",
+        <HttpNamespace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceDiscovery::Instance",
+        <Instance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceDiscovery::PrivateDnsNamespace",
+        <PrivateDnsNamespace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceDiscovery::PublicDnsNamespace",
+        <PublicDnsNamespace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::ServiceDiscovery::Service",
+        <Service as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an HTTP namespace.
 ///
 /// Service instances registered using an HTTP namespace can be discovered using a `DiscoverInstances` request but can't be discovered using DNS.
@@ -142,6 +166,11 @@ impl crate::typed::ResourceType for HttpNamespace {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "Description", "Id", "Name", "Tags"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -240,6 +269,11 @@ impl crate::typed::ResourceType for Instance {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceId", "ServiceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["InstanceAttributes", "InstanceId", "ServiceId"],
+        required: &["InstanceAttributes", "ServiceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -335,6 +369,20 @@ impl crate::typed::ResourceType for PrivateDnsNamespace {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Vpc"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "HostedZoneId",
+            "Id",
+            "Name",
+            "Properties",
+            "Tags",
+            "Vpc",
+        ],
+        required: &["Name", "Vpc"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -575,6 +623,19 @@ impl crate::typed::ResourceType for PublicDnsNamespace {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "HostedZoneId",
+            "Id",
+            "Name",
+            "Properties",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -899,6 +960,23 @@ impl crate::typed::ResourceType for Service {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["HealthCheckCustomConfig", "Name", "NamespaceId", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "DnsConfig",
+            "HealthCheckConfig",
+            "HealthCheckCustomConfig",
+            "Id",
+            "Name",
+            "NamespaceId",
+            "ServiceAttributes",
+            "Tags",
+            "Type",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -291,6 +291,94 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::SES::ConfigurationSet",
+        <ConfigurationSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::ConfigurationSetEventDestination",
+        <ConfigurationSetEventDestination as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::ContactList",
+        <ContactList as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::CustomVerificationEmailTemplate",
+        <CustomVerificationEmailTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::DedicatedIpPool",
+        <DedicatedIpPool as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::EmailIdentity",
+        <EmailIdentity as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::MailManagerAddonInstance",
+        <MailManagerAddonInstance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::MailManagerAddonSubscription",
+        <MailManagerAddonSubscription as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::MailManagerAddressList",
+        <MailManagerAddressList as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::MailManagerArchive",
+        <MailManagerArchive as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::MailManagerIngressPoint",
+        <MailManagerIngressPoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::MailManagerRelay",
+        <MailManagerRelay as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::MailManagerRuleSet",
+        <MailManagerRuleSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::MailManagerTrafficPolicy",
+        <MailManagerTrafficPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::MultiRegionEndpoint",
+        <MultiRegionEndpoint as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::ReceiptFilter",
+        <ReceiptFilter as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::ReceiptRule",
+        <ReceiptRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::ReceiptRuleSet",
+        <ReceiptRuleSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::Template",
+        <Template as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::Tenant",
+        <Tenant as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SES::VdmAttributes",
+        <VdmAttributes as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Configuration sets let you create groups of rules that you can apply to the emails you send using Amazon SES.
 ///
 /// For more information about using configuration sets, see [Using Amazon SES Configuration Sets](https://docs.aws.amazon.com/ses/latest/dg/using-configuration-sets.html) in the [Amazon SES Developer Guide](https://docs.aws.amazon.com/ses/latest/dg/) .
@@ -455,6 +543,21 @@ impl crate::typed::ResourceType for ConfigurationSet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ArchivingOptions",
+            "DeliveryOptions",
+            "Name",
+            "ReputationOptions",
+            "SendingOptions",
+            "SuppressionOptions",
+            "Tags",
+            "TrackingOptions",
+            "VdmOptions",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1002,6 +1105,11 @@ impl crate::typed::ResourceType for ConfigurationSetEventDestination {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigurationSetName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ConfigurationSetName", "EventDestination", "Id"],
+        required: &["ConfigurationSetName", "EventDestination"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1400,6 +1508,11 @@ impl crate::typed::ResourceType for ContactList {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContactListName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ContactListName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ContactListName", "Description", "Tags", "Topics"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1559,6 +1672,26 @@ impl crate::typed::ResourceType for CustomVerificationEmailTemplate {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TemplateName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "FailureRedirectionURL",
+            "FromEmailAddress",
+            "SuccessRedirectionURL",
+            "Tags",
+            "TemplateContent",
+            "TemplateName",
+            "TemplateSubject",
+        ],
+        required: &[
+            "FailureRedirectionURL",
+            "FromEmailAddress",
+            "SuccessRedirectionURL",
+            "TemplateContent",
+            "TemplateName",
+            "TemplateSubject",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1686,6 +1819,11 @@ impl crate::typed::ResourceType for DedicatedIpPool {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PoolName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PoolName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["PoolName", "ScalingMode", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1862,6 +2000,25 @@ impl crate::typed::ResourceType for EmailIdentity {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EmailIdentity"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EmailIdentity"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConfigurationSetAttributes",
+            "DkimAttributes",
+            "DkimDNSTokenName1",
+            "DkimDNSTokenName2",
+            "DkimDNSTokenName3",
+            "DkimDNSTokenValue1",
+            "DkimDNSTokenValue2",
+            "DkimDNSTokenValue3",
+            "DkimSigningAttributes",
+            "EmailIdentity",
+            "FeedbackAttributes",
+            "MailFromAttributes",
+            "Tags",
+        ],
+        required: &["EmailIdentity"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2255,6 +2412,17 @@ impl crate::typed::ResourceType for MailManagerAddonInstance {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AddonSubscriptionId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AddonInstanceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AddonInstanceArn",
+            "AddonInstanceId",
+            "AddonName",
+            "AddonSubscriptionId",
+            "Tags",
+        ],
+        required: &["AddonSubscriptionId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2378,6 +2546,16 @@ impl crate::typed::ResourceType for MailManagerAddonSubscription {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AddonName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AddonSubscriptionId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AddonName",
+            "AddonSubscriptionArn",
+            "AddonSubscriptionId",
+            "Tags",
+        ],
+        required: &["AddonName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2510,6 +2688,11 @@ impl crate::typed::ResourceType for MailManagerAddressList {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AddressListName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AddressListId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AddressListArn", "AddressListId", "AddressListName", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2664,6 +2847,19 @@ impl crate::typed::ResourceType for MailManagerArchive {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ArchiveId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ArchiveArn",
+            "ArchiveId",
+            "ArchiveName",
+            "ArchiveState",
+            "KmsKeyArn",
+            "Retention",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2869,6 +3065,25 @@ impl crate::typed::ResourceType for MailManagerIngressPoint {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NetworkConfiguration", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IngressPointId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ARecord",
+            "IngressPointArn",
+            "IngressPointConfiguration",
+            "IngressPointId",
+            "IngressPointName",
+            "NetworkConfiguration",
+            "RuleSetId",
+            "Status",
+            "StatusToUpdate",
+            "Tags",
+            "TlsPolicy",
+            "TrafficPolicyId",
+            "Type",
+        ],
+        required: &["RuleSetId", "TrafficPolicyId", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3077,6 +3292,19 @@ impl crate::typed::ResourceType for MailManagerRelay {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RelayId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Authentication",
+            "RelayArn",
+            "RelayId",
+            "RelayName",
+            "ServerName",
+            "ServerPort",
+            "Tags",
+        ],
+        required: &["Authentication", "ServerName", "ServerPort"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3203,6 +3431,11 @@ impl crate::typed::ResourceType for MailManagerRuleSet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleSetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["RuleSetArn", "RuleSetId", "RuleSetName", "Rules", "Tags"],
+        required: &["Rules"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3425,6 +3658,19 @@ impl crate::typed::ResourceType for MailManagerTrafficPolicy {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrafficPolicyId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DefaultAction",
+            "MaxMessageSizeBytes",
+            "PolicyStatements",
+            "Tags",
+            "TrafficPolicyArn",
+            "TrafficPolicyId",
+            "TrafficPolicyName",
+        ],
+        required: &["DefaultAction", "PolicyStatements"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3576,6 +3822,11 @@ impl crate::typed::ResourceType for MultiRegionEndpoint {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Details", "EndpointName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["EndpointName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Details", "EndpointName", "Tags"],
+        required: &["Details", "EndpointName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3698,6 +3949,11 @@ impl crate::typed::ResourceType for ReceiptFilter {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Filter"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Filter", "Id"],
+        required: &["Filter"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3841,6 +4097,11 @@ impl crate::typed::ResourceType for ReceiptRule {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleSetName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["After", "Id", "Rule", "RuleSetName"],
+        required: &["Rule", "RuleSetName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4556,6 +4817,11 @@ impl crate::typed::ResourceType for ReceiptRuleSet {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleSetName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "RuleSetName"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4640,6 +4906,11 @@ impl crate::typed::ResourceType for Template {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Template.TemplateName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "Tags", "Template"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4822,6 +5093,11 @@ impl crate::typed::ResourceType for Tenant {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TenantName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TenantName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "ResourceAssociations", "Tags", "TenantName"],
+        required: &["TenantName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4959,6 +5235,15 @@ impl crate::typed::ResourceType for VdmAttributes {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VdmAttributesResourceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "DashboardAttributes",
+            "GuardianAttributes",
+            "VdmAttributesResourceId",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

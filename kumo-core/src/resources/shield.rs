@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Shield::DRTAccess",
+        <DrtAccess as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Shield::ProactiveEngagement",
+        <ProactiveEngagement as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Shield::Protection",
+        <Protection as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Shield::ProtectionGroup",
+        <ProtectionGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Provides permissions for the AWS Shield Advanced Shield response team (SRT) to access your account and your resource protections, to help you mitigate potential distributed denial of service (DDoS) attacks.
 ///
 /// *Configure `AWS::Shield::DRTAccess` for one account*
@@ -132,6 +152,11 @@ impl crate::typed::ResourceType for DrtAccess {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AccountId", "LogBucketList", "RoleArn"],
+        required: &["RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -213,6 +238,15 @@ impl crate::typed::ResourceType for ProactiveEngagement {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccountId",
+            "EmergencyContactList",
+            "ProactiveEngagementStatus",
+        ],
+        required: &["EmergencyContactList", "ProactiveEngagementStatus"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -427,6 +461,19 @@ impl crate::typed::ResourceType for Protection {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "ResourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProtectionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationLayerAutomaticResponseConfiguration",
+            "HealthCheckArns",
+            "Name",
+            "ProtectionArn",
+            "ProtectionId",
+            "ResourceArn",
+            "Tags",
+        ],
+        required: &["Name", "ResourceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -630,6 +677,19 @@ impl crate::typed::ResourceType for ProtectionGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProtectionGroupId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProtectionGroupArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Aggregation",
+            "Members",
+            "Pattern",
+            "ProtectionGroupArn",
+            "ProtectionGroupId",
+            "ResourceType",
+            "Tags",
+        ],
+        required: &["Aggregation", "Pattern", "ProtectionGroupId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

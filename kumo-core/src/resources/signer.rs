@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Signer::ProfilePermission",
+        <ProfilePermission as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Signer::SigningProfile",
+        <SigningProfile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Adds cross-account permissions to a signing profile.
 ///
 /// `AWS::Signer::ProfilePermission`.
@@ -100,6 +112,17 @@ impl crate::typed::ResourceType for ProfilePermission {
         "StatementId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["StatementId", "ProfileName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Action",
+            "Principal",
+            "ProfileName",
+            "ProfileVersion",
+            "StatementId",
+        ],
+        required: &["Action", "Principal", "ProfileName", "StatementId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -184,6 +207,19 @@ impl crate::typed::ResourceType for SigningProfile {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["PlatformId", "ProfileName", "SignatureValidityPeriod"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "PlatformId",
+            "ProfileName",
+            "ProfileVersion",
+            "ProfileVersionArn",
+            "SignatureValidityPeriod",
+            "Tags",
+        ],
+        required: &["PlatformId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::SMSVOICE::ConfigurationSet",
+        <ConfigurationSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SMSVOICE::OptOutList",
+        <OptOutList as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SMSVOICE::PhoneNumber",
+        <PhoneNumber as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SMSVOICE::Pool",
+        <Pool as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SMSVOICE::ProtectConfiguration",
+        <ProtectConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SMSVOICE::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SMSVOICE::SenderId",
+        <SenderId as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a new configuration set.
 ///
 /// After you create the configuration set, you can add one or more event destinations to it.
@@ -234,6 +266,19 @@ impl crate::typed::ResourceType for ConfigurationSet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigurationSetName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConfigurationSetName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ConfigurationSetName",
+            "DefaultSenderId",
+            "EventDestinations",
+            "MessageFeedbackEnabled",
+            "ProtectConfigurationId",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -529,6 +574,11 @@ impl crate::typed::ResourceType for OptOutList {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OptOutListName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["OptOutListName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "OptOutListName", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -719,6 +769,30 @@ impl crate::typed::ResourceType for PhoneNumber {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IsoCountryCode", "NumberCapabilities", "NumberType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PhoneNumberId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DeletionProtectionEnabled",
+            "IsoCountryCode",
+            "MandatoryKeywords",
+            "NumberCapabilities",
+            "NumberType",
+            "OptOutListName",
+            "OptionalKeywords",
+            "PhoneNumber",
+            "PhoneNumberId",
+            "SelfManagedOptOutsEnabled",
+            "Tags",
+            "TwoWay",
+        ],
+        required: &[
+            "IsoCountryCode",
+            "MandatoryKeywords",
+            "NumberCapabilities",
+            "NumberType",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1132,6 +1206,23 @@ impl crate::typed::ResourceType for Pool {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PoolId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DeletionProtectionEnabled",
+            "MandatoryKeywords",
+            "OptOutListName",
+            "OptionalKeywords",
+            "OriginationIdentities",
+            "PoolId",
+            "SelfManagedOptOutsEnabled",
+            "SharedRoutesEnabled",
+            "Tags",
+            "TwoWay",
+        ],
+        required: &["MandatoryKeywords", "OriginationIdentities"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1426,6 +1517,17 @@ impl crate::typed::ResourceType for ProtectConfiguration {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProtectConfigurationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CountryRuleSet",
+            "DeletionProtectionEnabled",
+            "ProtectConfigurationId",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1634,6 +1736,11 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["PolicyDocument", "ResourceArn"],
+        required: &["PolicyDocument", "ResourceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1711,6 +1818,17 @@ impl crate::typed::ResourceType for SenderId {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IsoCountryCode", "SenderId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IsoCountryCode", "SenderId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DeletionProtectionEnabled",
+            "IsoCountryCode",
+            "SenderId",
+            "Tags",
+        ],
+        required: &["IsoCountryCode", "SenderId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

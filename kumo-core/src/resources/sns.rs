@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::SNS::Subscription",
+        <Subscription as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SNS::Topic",
+        <Topic as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SNS::TopicInlinePolicy",
+        <TopicInlinePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SNS::TopicPolicy",
+        <TopicPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::SNS::Subscription` resource subscribes an endpoint to an Amazon  topic.
 ///
 /// For a subscription to be created, the owner of the endpoint must\` confirm the subscription.
@@ -239,6 +259,24 @@ impl crate::typed::ResourceType for Subscription {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Endpoint", "Protocol", "TopicArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DeliveryPolicy",
+            "Endpoint",
+            "FilterPolicy",
+            "FilterPolicyScope",
+            "Protocol",
+            "RawMessageDelivery",
+            "RedrivePolicy",
+            "Region",
+            "ReplayPolicy",
+            "SubscriptionRoleArn",
+            "TopicArn",
+        ],
+        required: &["Protocol", "TopicArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -513,6 +551,26 @@ impl crate::typed::ResourceType for Topic {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FifoTopic", "TopicName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TopicArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ArchivePolicy",
+            "ContentBasedDeduplication",
+            "DataProtectionPolicy",
+            "DeliveryStatusLogging",
+            "DisplayName",
+            "FifoThroughputScope",
+            "FifoTopic",
+            "KmsMasterKeyId",
+            "SignatureVersion",
+            "Subscription",
+            "Tags",
+            "TopicArn",
+            "TopicName",
+            "TracingConfig",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -719,6 +777,11 @@ impl crate::typed::ResourceType for TopicInlinePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TopicArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TopicArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["PolicyDocument", "TopicArn"],
+        required: &["PolicyDocument", "TopicArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -770,6 +833,11 @@ impl crate::typed::ResourceType for TopicPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "PolicyDocument", "Topics"],
+        required: &["PolicyDocument", "Topics"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::SQS::Queue",
+        <Queue as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SQS::QueueInlinePolicy",
+        <QueueInlinePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SQS::QueuePolicy",
+        <QueuePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::SQS::Queue` resource creates an Amazon SQS standard or FIFO queue.
 ///
 /// Keep the following caveats in mind:
@@ -397,6 +413,30 @@ impl crate::typed::ResourceType for Queue {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FifoQueue", "QueueName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QueueUrl"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ContentBasedDeduplication",
+            "DeduplicationScope",
+            "DelaySeconds",
+            "FifoQueue",
+            "FifoThroughputLimit",
+            "KmsDataKeyReusePeriodSeconds",
+            "KmsMasterKeyId",
+            "MaximumMessageSize",
+            "MessageRetentionPeriod",
+            "QueueName",
+            "QueueUrl",
+            "ReceiveMessageWaitTimeSeconds",
+            "RedriveAllowPolicy",
+            "RedrivePolicy",
+            "SqsManagedSseEnabled",
+            "Tags",
+            "VisibilityTimeout",
+        ],
+        required: &[],
+        open: false,
+    };
     const STATEFUL: bool = true;
 
     fn resource(&self) -> &crate::Resource {
@@ -528,6 +568,11 @@ impl crate::typed::ResourceType for QueueInlinePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Queue"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Queue"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["PolicyDocument", "Queue"],
+        required: &["PolicyDocument", "Queue"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -579,6 +624,11 @@ impl crate::typed::ResourceType for QueuePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "PolicyDocument", "Queues"],
+        required: &["PolicyDocument", "Queues"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -135,6 +135,46 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::SSM::Association",
+        <Association as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSM::Document",
+        <Document as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSM::MaintenanceWindow",
+        <MaintenanceWindow as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSM::MaintenanceWindowTarget",
+        <MaintenanceWindowTarget as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSM::MaintenanceWindowTask",
+        <MaintenanceWindowTask as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSM::Parameter",
+        <Parameter as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSM::PatchBaseline",
+        <PatchBaseline as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSM::ResourceDataSync",
+        <ResourceDataSync as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSM::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::SSM::Association` resource creates a State Manager association for your managed instances.
 ///
 /// A State Manager association defines the state that you want to maintain on your instances. For example, an association can specify that anti-virus software must be installed and running on your instances, or that certain ports must be closed. For static targets, the association specifies a schedule for when the configuration is reapplied. For dynamic targets, such as an Resource Groups or an AWS Auto Scaling Group, State Manager applies the configuration when new instances are added to the group. The association also specifies actions to take when applying the configuration. For example, an association for anti-virus software might run once a day. If the software is not installed, then State Manager installs it. If the software is installed, but the service is not running, then the association might instruct State Manager to start the service.
@@ -426,6 +466,30 @@ impl crate::typed::ResourceType for Association {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplyOnlyAtCronInterval",
+            "AssociationId",
+            "AssociationName",
+            "AutomationTargetParameterName",
+            "CalendarNames",
+            "ComplianceSeverity",
+            "DocumentVersion",
+            "InstanceId",
+            "MaxConcurrency",
+            "MaxErrors",
+            "Name",
+            "OutputLocation",
+            "Parameters",
+            "ScheduleExpression",
+            "ScheduleOffset",
+            "SyncCompliance",
+            "Targets",
+            "WaitForSuccessTimeoutSeconds",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -794,6 +858,22 @@ impl crate::typed::ResourceType for Document {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DocumentType", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Attachments",
+            "Content",
+            "DocumentFormat",
+            "DocumentType",
+            "Name",
+            "Requires",
+            "Tags",
+            "TargetType",
+            "UpdateMethod",
+            "VersionName",
+        ],
+        required: &["Content"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1229,6 +1309,30 @@ impl crate::typed::ResourceType for MaintenanceWindow {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WindowId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowUnassociatedTargets",
+            "Cutoff",
+            "Description",
+            "Duration",
+            "EndDate",
+            "Name",
+            "Schedule",
+            "ScheduleOffset",
+            "ScheduleTimezone",
+            "StartDate",
+            "Tags",
+            "WindowId",
+        ],
+        required: &[
+            "AllowUnassociatedTargets",
+            "Cutoff",
+            "Duration",
+            "Name",
+            "Schedule",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1361,6 +1465,19 @@ impl crate::typed::ResourceType for MaintenanceWindowTarget {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WindowId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WindowId", "WindowTargetId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "Name",
+            "OwnerInformation",
+            "ResourceType",
+            "Targets",
+            "WindowId",
+            "WindowTargetId",
+        ],
+        required: &["ResourceType", "Targets", "WindowId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1633,6 +1750,27 @@ impl crate::typed::ResourceType for MaintenanceWindowTask {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TaskType", "WindowId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WindowId", "WindowTaskId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CutoffBehavior",
+            "Description",
+            "LoggingInfo",
+            "MaxConcurrency",
+            "MaxErrors",
+            "Name",
+            "Priority",
+            "ServiceRoleArn",
+            "Targets",
+            "TaskArn",
+            "TaskInvocationParameters",
+            "TaskParameters",
+            "TaskType",
+            "WindowId",
+            "WindowTaskId",
+        ],
+        required: &["Priority", "TaskArn", "TaskType", "WindowId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2445,6 +2583,21 @@ impl crate::typed::ResourceType for Parameter {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowedPattern",
+            "DataType",
+            "Description",
+            "Name",
+            "Policies",
+            "Tags",
+            "Tier",
+            "Type",
+            "Value",
+        ],
+        required: &["Type", "Value"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2797,6 +2950,28 @@ impl crate::typed::ResourceType for PatchBaseline {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OperatingSystem"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApprovalRules",
+            "ApprovedPatches",
+            "ApprovedPatchesComplianceLevel",
+            "ApprovedPatchesEnableNonSecurity",
+            "AvailableSecurityUpdatesComplianceStatus",
+            "DefaultBaseline",
+            "Description",
+            "GlobalFilters",
+            "Id",
+            "Name",
+            "OperatingSystem",
+            "PatchGroups",
+            "RejectedPatches",
+            "RejectedPatchesAction",
+            "Sources",
+            "Tags",
+        ],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3576,6 +3751,21 @@ impl crate::typed::ResourceType for ResourceDataSync {
         "SyncType",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SyncName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BucketName",
+            "BucketPrefix",
+            "BucketRegion",
+            "KMSKeyArn",
+            "S3Destination",
+            "SyncFormat",
+            "SyncName",
+            "SyncSource",
+            "SyncType",
+        ],
+        required: &["SyncName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3818,6 +4008,11 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyId", "ResourceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Policy", "PolicyHash", "PolicyId", "ResourceArn"],
+        required: &["Policy", "ResourceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

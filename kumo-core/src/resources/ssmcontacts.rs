@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::SSMContacts::Contact",
+        <Contact as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSMContacts::ContactChannel",
+        <ContactChannel as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSMContacts::Plan",
+        <Plan as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSMContacts::Rotation",
+        <Rotation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::SSMContacts::Contact` resource specifies a contact or escalation plan.
 ///
 /// Incident Manager contacts are a subset of actions and data types that you can use for managing responder engagement and interaction.
@@ -136,6 +156,11 @@ impl crate::typed::ResourceType for Contact {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Alias", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Alias", "Arn", "DisplayName", "Plan", "Tags", "Type"],
+        required: &["Alias", "DisplayName", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -493,6 +518,18 @@ impl crate::typed::ResourceType for ContactChannel {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelType", "ContactId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ChannelAddress",
+            "ChannelName",
+            "ChannelType",
+            "ContactId",
+            "DeferActivation",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -613,6 +650,11 @@ impl crate::typed::ResourceType for Plan {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContactId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "ContactId", "RotationIds", "Stages"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -851,6 +893,25 @@ impl crate::typed::ResourceType for Rotation {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ContactIds",
+            "Name",
+            "Recurrence",
+            "StartTime",
+            "Tags",
+            "TimeZoneId",
+        ],
+        required: &[
+            "ContactIds",
+            "Name",
+            "Recurrence",
+            "StartTime",
+            "TimeZoneId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Preferences as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::SSMGuiConnect::Preferences",
+    <Preferences as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Specify new or changed connection recording preferences for your AWS Systems Manager GUI Connect connections.
 ///
 /// `AWS::SSMGuiConnect::Preferences`.
@@ -73,6 +79,11 @@ impl crate::typed::ResourceType for Preferences {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AccountId", "ConnectionRecordingPreferences"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -44,6 +44,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::SSMQuickSetup::ConfigurationManager",
+        <ConfigurationManager as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSMQuickSetup::LifecycleAutomation",
+        <LifecycleAutomation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a Quick Setup configuration manager resource.
 ///
 /// This object is a collection of desired state configurations for multiple configuration definitions and summaries describing the deployments of those definitions.
@@ -127,6 +139,20 @@ impl crate::typed::ResourceType for ConfigurationManager {
         "ConfigurationDefinitions.*.TypeVersion",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ManagerArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ConfigurationDefinitions",
+            "CreatedAt",
+            "Description",
+            "LastModifiedAt",
+            "ManagerArn",
+            "Name",
+            "StatusSummaries",
+            "Tags",
+        ],
+        required: &["ConfigurationDefinitions"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -327,6 +353,17 @@ impl crate::typed::ResourceType for LifecycleAutomation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceKey"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssociationId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssociationId",
+            "AutomationDocument",
+            "AutomationParameters",
+            "ResourceKey",
+            "Tags",
+        ],
+        required: &["AutomationDocument", "AutomationParameters", "ResourceKey"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -60,6 +60,34 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ("AWS::SSO::PermissionSet", <PermissionSet as crate::typed::ResourceType>::PRIMARY_IDENTIFIER),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::SSO::Application",
+        <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSO::ApplicationAssignment",
+        <ApplicationAssignment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSO::Assignment",
+        <Assignment as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSO::Instance",
+        <Instance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSO::InstanceAccessControlAttributeConfiguration",
+        <InstanceAccessControlAttributeConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SSO::PermissionSet",
+        <PermissionSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an OAuth 2.0 customer managed application in IAM Identity Center for the given application provider.
 ///
 /// > This API does not support creating SAML 2.0 customer managed applications or AWS managed applications. To learn how to create an AWS managed application, see the application user guide. You can create a SAML 2.0 customer managed application in the AWS Management Console only. See [Setting up customer managed SAML 2.0 applications](https://docs.aws.amazon.com/singlesignon/latest/userguide/customermanagedapps-saml2-setup.html) . For more information on these application types, see [AWS managed applications](https://docs.aws.amazon.com/singlesignon/latest/userguide/awsapps.html) .
@@ -157,6 +185,20 @@ impl crate::typed::ResourceType for Application {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationProviderArn", "InstanceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ApplicationArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationArn",
+            "ApplicationProviderArn",
+            "Description",
+            "InstanceArn",
+            "Name",
+            "PortalOptions",
+            "Status",
+            "Tags",
+        ],
+        required: &["ApplicationProviderArn", "InstanceArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -381,6 +423,11 @@ impl crate::typed::ResourceType for ApplicationAssignment {
         &["ApplicationArn", "PrincipalId", "PrincipalType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["ApplicationArn", "PrincipalType", "PrincipalId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ApplicationArn", "PrincipalId", "PrincipalType"],
+        required: &["ApplicationArn", "PrincipalId", "PrincipalType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -473,6 +520,25 @@ impl crate::typed::ResourceType for Assignment {
         "PrincipalType",
         "PrincipalId",
     ];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "InstanceArn",
+            "PermissionSetArn",
+            "PrincipalId",
+            "PrincipalType",
+            "TargetId",
+            "TargetType",
+        ],
+        required: &[
+            "InstanceArn",
+            "PermissionSetArn",
+            "PrincipalId",
+            "PrincipalType",
+            "TargetId",
+            "TargetType",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -597,6 +663,18 @@ impl crate::typed::ResourceType for Instance {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "IdentityStoreId",
+            "InstanceArn",
+            "Name",
+            "OwnerAccountId",
+            "Status",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -736,6 +814,15 @@ impl crate::typed::ResourceType for InstanceAccessControlAttributeConfiguration 
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessControlAttributes",
+            "InstanceAccessControlAttributeConfiguration",
+            "InstanceArn",
+        ],
+        required: &["InstanceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -994,6 +1081,23 @@ impl crate::typed::ResourceType for PermissionSet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["InstanceArn", "PermissionSetArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "CustomerManagedPolicyReferences",
+            "Description",
+            "InlinePolicy",
+            "InstanceArn",
+            "ManagedPolicies",
+            "Name",
+            "PermissionSetArn",
+            "PermissionsBoundary",
+            "RelayStateType",
+            "SessionDuration",
+            "Tags",
+        ],
+        required: &["InstanceArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::StepFunctions::Activity",
+        <Activity as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::StepFunctions::StateMachine",
+        <StateMachine as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::StepFunctions::StateMachineAlias",
+        <StateMachineAlias as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::StepFunctions::StateMachineVersion",
+        <StateMachineVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// An activity is a task that you write in any programming language and host on any machine that has access to AWS Step Functions .
 ///
 /// Activities must poll Step Functions using the `GetActivityTask` API action and respond using `SendTask*` API actions. This function makes Step Functions aware of your activity and returns an identifier for use in a state machine and when polling from the activity.
@@ -142,6 +162,11 @@ impl crate::typed::ResourceType for Activity {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionConfiguration", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "EncryptionConfiguration", "Name", "Tags"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -477,6 +502,26 @@ impl crate::typed::ResourceType for StateMachine {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["StateMachineName", "StateMachineType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Definition",
+            "DefinitionS3Location",
+            "DefinitionString",
+            "DefinitionSubstitutions",
+            "EncryptionConfiguration",
+            "LoggingConfiguration",
+            "Name",
+            "RoleArn",
+            "StateMachineName",
+            "StateMachineRevisionId",
+            "StateMachineType",
+            "Tags",
+            "TracingConfiguration",
+        ],
+        required: &["RoleArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1030,6 +1075,18 @@ impl crate::typed::ResourceType for StateMachineAlias {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DeploymentPreference",
+            "Description",
+            "Name",
+            "RoutingConfiguration",
+            "StateMachineArn",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1260,6 +1317,16 @@ impl crate::typed::ResourceType for StateMachineVersion {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "StateMachineArn", "StateMachineRevisionId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "StateMachineArn",
+            "StateMachineRevisionId",
+        ],
+        required: &["StateMachineArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::SupportApp::AccountAlias",
+        <AccountAlias as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SupportApp::SlackChannelConfiguration",
+        <SlackChannelConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::SupportApp::SlackWorkspaceConfiguration",
+        <SlackWorkspaceConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// You can use the `AWS::SupportApp::AccountAlias` resource to specify your AWS account when you configure the AWS Support App in Slack.
 ///
 /// Your alias name appears on the AWS Support App page in the Support Center Console and in messages from the  App. You can use this alias to identify the account you've configured with the AWS Support App .
@@ -92,6 +108,11 @@ impl crate::typed::ResourceType for AccountAlias {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountAliasResourceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AccountAlias", "AccountAliasResourceId"],
+        required: &["AccountAlias"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -226,6 +247,25 @@ impl crate::typed::ResourceType for SlackChannelConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelId", "TeamId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TeamId", "ChannelId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ChannelId",
+            "ChannelName",
+            "ChannelRoleArn",
+            "NotifyOnAddCorrespondenceToCase",
+            "NotifyOnCaseSeverity",
+            "NotifyOnCreateOrReopenCase",
+            "NotifyOnResolveCase",
+            "TeamId",
+        ],
+        required: &[
+            "ChannelId",
+            "ChannelRoleArn",
+            "NotifyOnCaseSeverity",
+            "TeamId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -315,6 +355,11 @@ impl crate::typed::ResourceType for SlackWorkspaceConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TeamId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TeamId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["TeamId", "VersionId"],
+        required: &["TeamId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

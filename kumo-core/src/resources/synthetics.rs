@@ -41,6 +41,18 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Synthetics::Canary",
+        <Canary as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Synthetics::Group",
+        <Group as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates or updates a canary.
 ///
 /// Canaries are scripts that monitor your endpoints and APIs from the outside-in. Canaries help you check the availability and latency of your web services and troubleshoot anomalies by investigating load time data, screenshots of the UI, logs, and metrics. You can set up a canary to run continuously or just once.
@@ -320,6 +332,41 @@ impl crate::typed::ResourceType for Canary {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ArtifactConfig",
+            "ArtifactS3Location",
+            "BrowserConfigs",
+            "Code",
+            "DeleteLambdaResourcesOnCanaryDeletion",
+            "DryRunAndUpdate",
+            "ExecutionRoleArn",
+            "FailureRetentionPeriod",
+            "Id",
+            "Name",
+            "ProvisionedResourceCleanup",
+            "ResourcesToReplicateTags",
+            "RunConfig",
+            "RuntimeVersion",
+            "Schedule",
+            "StartCanaryAfterCreation",
+            "State",
+            "SuccessRetentionPeriod",
+            "Tags",
+            "VPCConfig",
+            "VisualReference",
+            "VisualReferences",
+        ],
+        required: &[
+            "ArtifactS3Location",
+            "Code",
+            "ExecutionRoleArn",
+            "Name",
+            "RuntimeVersion",
+            "Schedule",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1166,6 +1213,11 @@ impl crate::typed::ResourceType for Group {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "Name", "ResourceArns", "Tags"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Application as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::SystemsManagerSAP::Application",
+    <Application as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// An SAP application registered with AWS Systems Manager for SAP.
 ///
 /// `AWS::SystemsManagerSAP::Application`.
@@ -175,6 +181,22 @@ impl crate::typed::ResourceType for Application {
         "Sid",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationId",
+            "ApplicationType",
+            "Arn",
+            "ComponentsInfo",
+            "Credentials",
+            "DatabaseArn",
+            "Instances",
+            "SapInstanceNumber",
+            "Sid",
+            "Tags",
+        ],
+        required: &["ApplicationId", "ApplicationType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -83,6 +83,30 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Timestream::Database",
+        <Database as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Timestream::InfluxDBCluster",
+        <InfluxDbCluster as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Timestream::InfluxDBInstance",
+        <InfluxDbInstance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Timestream::ScheduledQuery",
+        <ScheduledQuery as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Timestream::Table",
+        <Table as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates a new Timestream database.
 ///
 /// If the AWS  key is not specified, the database will be encrypted with a Timestream managed AWS  key located in your account. Refer to [AWS managed AWS  keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) for more info. [Service quotas apply](https://docs.aws.amazon.com/timestream/latest/developerguide/ts-limits.html) . See [code sample](https://docs.aws.amazon.com/timestream/latest/developerguide/code-samples.create-db.html) for details.
@@ -164,6 +188,11 @@ impl crate::typed::ResourceType for Database {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatabaseName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatabaseName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Arn", "DatabaseName", "KmsKeyId", "Tags"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -558,6 +587,37 @@ impl crate::typed::ResourceType for InfluxDbCluster {
         "VpcSubnetIds",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllocatedStorage",
+            "Arn",
+            "Bucket",
+            "DbInstanceType",
+            "DbParameterGroupIdentifier",
+            "DbStorageType",
+            "DeploymentType",
+            "Endpoint",
+            "EngineType",
+            "FailoverMode",
+            "Id",
+            "InfluxAuthParametersSecretArn",
+            "LogDeliveryConfiguration",
+            "Name",
+            "NetworkType",
+            "Organization",
+            "Password",
+            "Port",
+            "PubliclyAccessible",
+            "ReaderEndpoint",
+            "Status",
+            "Tags",
+            "Username",
+            "VpcSecurityGroupIds",
+            "VpcSubnetIds",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1150,6 +1210,36 @@ impl crate::typed::ResourceType for InfluxDbInstance {
         "VpcSubnetIds",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllocatedStorage",
+            "Arn",
+            "AvailabilityZone",
+            "Bucket",
+            "DbInstanceType",
+            "DbParameterGroupIdentifier",
+            "DbStorageType",
+            "DeploymentType",
+            "Endpoint",
+            "Id",
+            "InfluxAuthParametersSecretArn",
+            "LogDeliveryConfiguration",
+            "Name",
+            "NetworkType",
+            "Organization",
+            "Password",
+            "Port",
+            "PubliclyAccessible",
+            "SecondaryAvailabilityZone",
+            "Status",
+            "Tags",
+            "Username",
+            "VpcSecurityGroupIds",
+            "VpcSubnetIds",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1560,6 +1650,37 @@ impl crate::typed::ResourceType for ScheduledQuery {
         "TargetConfiguration",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "ClientToken",
+            "ErrorReportConfiguration",
+            "KmsKeyId",
+            "NotificationConfiguration",
+            "QueryString",
+            "SQErrorReportConfiguration",
+            "SQKmsKeyId",
+            "SQName",
+            "SQNotificationConfiguration",
+            "SQQueryString",
+            "SQScheduleConfiguration",
+            "SQScheduledQueryExecutionRoleArn",
+            "SQTargetConfiguration",
+            "ScheduleConfiguration",
+            "ScheduledQueryExecutionRoleArn",
+            "ScheduledQueryName",
+            "Tags",
+            "TargetConfiguration",
+        ],
+        required: &[
+            "ErrorReportConfiguration",
+            "NotificationConfiguration",
+            "QueryString",
+            "ScheduleConfiguration",
+            "ScheduledQueryExecutionRoleArn",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2389,6 +2510,20 @@ impl crate::typed::ResourceType for Table {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatabaseName", "TableName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DatabaseName", "TableName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DatabaseName",
+            "MagneticStoreWriteProperties",
+            "Name",
+            "RetentionProperties",
+            "Schema",
+            "TableName",
+            "Tags",
+        ],
+        required: &["DatabaseName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -122,6 +122,42 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Transfer::Agreement",
+        <Agreement as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Transfer::Certificate",
+        <Certificate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Transfer::Connector",
+        <Connector as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Transfer::Profile",
+        <Profile as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Transfer::Server",
+        <Server as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Transfer::User",
+        <User as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Transfer::WebApp",
+        <WebApp as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Transfer::Workflow",
+        <Workflow as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an agreement.
 ///
 /// An agreement is a bilateral trading partner agreement, or partnership, between an AWS Transfer Family server and an AS2 process. The agreement defines the file and message transfer relationship between the server and the AS2 process. To define an agreement, Transfer Family combines a server, local profile, partner profile, certificate, and other attributes.
@@ -285,6 +321,30 @@ impl crate::typed::ResourceType for Agreement {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServerId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AgreementId", "ServerId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessRole",
+            "AgreementId",
+            "Arn",
+            "BaseDirectory",
+            "CustomDirectories",
+            "Description",
+            "EnforceMessageSigning",
+            "LocalProfileId",
+            "PartnerProfileId",
+            "PreserveFilename",
+            "ServerId",
+            "Status",
+            "Tags",
+        ],
+        required: &[
+            "AccessRole",
+            "LocalProfileId",
+            "PartnerProfileId",
+            "ServerId",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -596,6 +656,27 @@ impl crate::typed::ResourceType for Certificate {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Certificate", "CertificateChain", "PrivateKey"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["CertificateId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActiveDate",
+            "Arn",
+            "Certificate",
+            "CertificateChain",
+            "CertificateId",
+            "Description",
+            "InactiveDate",
+            "NotAfterDate",
+            "NotBeforeDate",
+            "PrivateKey",
+            "Serial",
+            "Status",
+            "Tags",
+            "Type",
+            "Usage",
+        ],
+        required: &["Certificate", "Usage"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -888,6 +969,27 @@ impl crate::typed::ResourceType for Connector {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ConnectorId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessRole",
+            "Arn",
+            "As2Config",
+            "ConnectorId",
+            "EgressConfig",
+            "EgressType",
+            "ErrorMessage",
+            "IpAddressType",
+            "LoggingRole",
+            "SecurityPolicyName",
+            "ServiceManagedEgressIpAddresses",
+            "SftpConfig",
+            "Status",
+            "Tags",
+            "Url",
+        ],
+        required: &["AccessRole"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1618,6 +1720,18 @@ impl crate::typed::ResourceType for Profile {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProfileType"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ProfileId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "As2Id",
+            "CertificateIds",
+            "ProfileId",
+            "ProfileType",
+            "Tags",
+        ],
+        required: &["As2Id", "ProfileType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2067,6 +2181,33 @@ impl crate::typed::ResourceType for Server {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Domain"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "As2ServiceManagedEgressIpAddresses",
+            "Certificate",
+            "Domain",
+            "EndpointDetails",
+            "EndpointType",
+            "IdentityProviderDetails",
+            "IdentityProviderType",
+            "IpAddressType",
+            "LoggingRole",
+            "PostAuthenticationLoginBanner",
+            "PreAuthenticationLoginBanner",
+            "ProtocolDetails",
+            "Protocols",
+            "S3StorageOptions",
+            "SecurityPolicyName",
+            "ServerId",
+            "State",
+            "StructuredLogDestinations",
+            "Tags",
+            "WorkflowDetails",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2968,6 +3109,23 @@ impl crate::typed::ResourceType for User {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServerId", "UserName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "HomeDirectory",
+            "HomeDirectoryMappings",
+            "HomeDirectoryType",
+            "Policy",
+            "PosixProfile",
+            "Role",
+            "ServerId",
+            "SshPublicKeys",
+            "Tags",
+            "UserName",
+        ],
+        required: &["Role", "ServerId", "UserName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3280,6 +3438,22 @@ impl crate::typed::ResourceType for WebApp {
         "WebAppEndpointPolicy",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AccessEndpoint",
+            "Arn",
+            "EndpointDetails",
+            "IdentityProviderDetails",
+            "Tags",
+            "VpcEndpointId",
+            "WebAppCustomization",
+            "WebAppEndpointPolicy",
+            "WebAppId",
+            "WebAppUnits",
+        ],
+        required: &["IdentityProviderDetails"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3675,6 +3849,18 @@ impl crate::typed::ResourceType for Workflow {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "OnExceptionSteps", "Steps"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkflowId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "OnExceptionSteps",
+            "Steps",
+            "Tags",
+            "WorkflowId",
+        ],
+        required: &["Steps"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

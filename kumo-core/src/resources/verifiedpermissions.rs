@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::VerifiedPermissions::IdentitySource",
+        <IdentitySource as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VerifiedPermissions::Policy",
+        <Policy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VerifiedPermissions::PolicyStore",
+        <PolicyStore as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VerifiedPermissions::PolicyTemplate",
+        <PolicyTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates or updates a reference to Amazon Cognito as an external identity provider.
 ///
 /// If you are creating a new identity source, then you must specify a `Configuration` . If you are updating an existing identity source, then you must specify an `UpdateConfiguration` .
@@ -129,6 +149,17 @@ impl crate::typed::ResourceType for IdentitySource {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyStoreId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IdentitySourceId", "PolicyStoreId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Configuration",
+            "Details",
+            "IdentitySourceId",
+            "PolicyStoreId",
+            "PrincipalEntityType",
+        ],
+        required: &["Configuration", "PolicyStoreId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -203,6 +234,11 @@ impl crate::typed::ResourceType for Policy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyStoreId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyId", "PolicyStoreId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Definition", "PolicyId", "PolicyStoreId", "PolicyType"],
+        required: &["Definition", "PolicyStoreId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -346,6 +382,21 @@ impl crate::typed::ResourceType for PolicyStore {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyStoreId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DeletionProtection",
+            "Description",
+            "EncryptionSettings",
+            "EncryptionState",
+            "PolicyStoreId",
+            "Schema",
+            "Tags",
+            "ValidationSettings",
+        ],
+        required: &["ValidationSettings"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -583,6 +634,16 @@ impl crate::typed::ResourceType for PolicyTemplate {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyStoreId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyStoreId", "PolicyTemplateId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "PolicyStoreId",
+            "PolicyTemplateId",
+            "Statement",
+        ],
+        required: &["PolicyStoreId", "Statement"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -200,6 +200,66 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::VpcLattice::AccessLogSubscription",
+        <AccessLogSubscription as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VpcLattice::AuthPolicy",
+        <AuthPolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VpcLattice::DomainVerification",
+        <DomainVerification as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VpcLattice::Listener",
+        <Listener as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VpcLattice::ResourceConfiguration",
+        <ResourceConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VpcLattice::ResourceGateway",
+        <ResourceGateway as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VpcLattice::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VpcLattice::Rule",
+        <Rule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VpcLattice::Service",
+        <Service as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetwork",
+        <ServiceNetwork as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetworkResourceAssociation",
+        <ServiceNetworkResourceAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetworkServiceAssociation",
+        <ServiceNetworkServiceAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetworkVpcAssociation",
+        <ServiceNetworkVpcAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::VpcLattice::TargetGroup",
+        <TargetGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Enables access logs to be sent to Amazon CloudWatch, Amazon S3, and Amazon Kinesis Data Firehose.
 ///
 /// The service network owner can use the access logs to audit the services in the network. The service network owner can only see access logs from clients and services that are associated with their service network. Access log entries represent traffic originated from VPCs associated with that network. For more information, see [Access logs](https://docs.aws.amazon.com/vpc-lattice/latest/ug/monitoring-access-logs.html) in the *Amazon VPC Lattice User Guide* .
@@ -284,6 +344,20 @@ impl crate::typed::ResourceType for AccessLogSubscription {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DestinationArn",
+            "Id",
+            "ResourceArn",
+            "ResourceId",
+            "ResourceIdentifier",
+            "ServiceNetworkLogType",
+            "Tags",
+        ],
+        required: &["DestinationArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -418,6 +492,11 @@ impl crate::typed::ResourceType for AuthPolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceIdentifier"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Policy", "ResourceIdentifier", "State"],
+        required: &["Policy", "ResourceIdentifier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -497,6 +576,18 @@ impl crate::typed::ResourceType for DomainVerification {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DomainName",
+            "Id",
+            "Status",
+            "Tags",
+            "TxtMethodConfig",
+        ],
+        required: &["DomainName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -688,6 +779,22 @@ impl crate::typed::ResourceType for Listener {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Name", "Port", "Protocol", "ServiceIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "DefaultAction",
+            "Id",
+            "Name",
+            "Port",
+            "Protocol",
+            "ServiceArn",
+            "ServiceId",
+            "ServiceIdentifier",
+            "Tags",
+        ],
+        required: &["DefaultAction", "Protocol"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1145,6 +1252,27 @@ impl crate::typed::ResourceType for ResourceConfiguration {
         "ResourceGatewayId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AllowAssociationToSharableServiceNetwork",
+            "Arn",
+            "CustomDomainName",
+            "DomainVerificationId",
+            "GroupDomain",
+            "Id",
+            "Name",
+            "PortRanges",
+            "ProtocolType",
+            "ResourceConfigurationAuthType",
+            "ResourceConfigurationDefinition",
+            "ResourceConfigurationGroupId",
+            "ResourceConfigurationType",
+            "ResourceGatewayId",
+            "Tags",
+        ],
+        required: &["Name", "ResourceConfigurationType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1389,6 +1517,22 @@ impl crate::typed::ResourceType for ResourceGateway {
         "VpcIdentifier",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "IpAddressType",
+            "Ipv4AddressesPerEni",
+            "Name",
+            "ResourceConfigDnsResolution",
+            "SecurityGroupIds",
+            "SubnetIds",
+            "Tags",
+            "VpcIdentifier",
+        ],
+        required: &["Name", "SubnetIds", "VpcIdentifier"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1527,6 +1671,11 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Policy", "ResourceArn"],
+        required: &["Policy", "ResourceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1653,6 +1802,21 @@ impl crate::typed::ResourceType for Rule {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ListenerIdentifier", "Name", "ServiceIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Action",
+            "Arn",
+            "Id",
+            "ListenerIdentifier",
+            "Match",
+            "Name",
+            "Priority",
+            "ServiceIdentifier",
+            "Tags",
+        ],
+        required: &["Action", "Match", "Priority"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2286,6 +2450,23 @@ impl crate::typed::ResourceType for Service {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CustomDomainName", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AuthType",
+            "CertificateArn",
+            "CreatedAt",
+            "CustomDomainName",
+            "DnsEntry",
+            "Id",
+            "LastUpdatedAt",
+            "Name",
+            "Status",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2505,6 +2686,20 @@ impl crate::typed::ResourceType for ServiceNetwork {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AuthType",
+            "CreatedAt",
+            "Id",
+            "LastUpdatedAt",
+            "Name",
+            "SharingConfig",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2729,6 +2924,18 @@ impl crate::typed::ResourceType for ServiceNetworkResourceAssociation {
         "ServiceNetworkId",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Id",
+            "PrivateDnsEnabled",
+            "ResourceConfigurationId",
+            "ServiceNetworkId",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2899,6 +3106,26 @@ impl crate::typed::ResourceType for ServiceNetworkServiceAssociation {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ServiceIdentifier", "ServiceNetworkIdentifier"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "DnsEntry",
+            "Id",
+            "ServiceArn",
+            "ServiceId",
+            "ServiceIdentifier",
+            "ServiceName",
+            "ServiceNetworkArn",
+            "ServiceNetworkId",
+            "ServiceNetworkIdentifier",
+            "ServiceNetworkName",
+            "Status",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3183,6 +3410,26 @@ impl crate::typed::ResourceType for ServiceNetworkVpcAssociation {
         "VpcIdentifier",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "CreatedAt",
+            "DnsOptions",
+            "Id",
+            "PrivateDnsEnabled",
+            "SecurityGroupIds",
+            "ServiceNetworkArn",
+            "ServiceNetworkId",
+            "ServiceNetworkIdentifier",
+            "ServiceNetworkName",
+            "Status",
+            "Tags",
+            "VpcId",
+            "VpcIdentifier",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -3479,6 +3726,22 @@ impl crate::typed::ResourceType for TargetGroup {
         "Type",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Arn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Config",
+            "CreatedAt",
+            "Id",
+            "LastUpdatedAt",
+            "Name",
+            "Status",
+            "Tags",
+            "Targets",
+            "Type",
+        ],
+        required: &["Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -109,6 +109,38 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::WAF::ByteMatchSet",
+        <ByteMatchSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WAF::IPSet",
+        <IpSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WAF::Rule",
+        <Rule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WAF::SizeConstraintSet",
+        <SizeConstraintSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WAF::SqlInjectionMatchSet",
+        <SqlInjectionMatchSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WAF::WebACL",
+        <WebAcl as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WAF::XssMatchSet",
+        <XssMatchSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// > This is *AWS WAF Classic* documentation. For more information, see [AWS WAF Classic](https://docs.aws.amazon.com/waf/latest/developerguide/classic-waf-chapter.html) in the developer guide. \> \> *For the latest version of AWS WAF* , use the AWS WAF V2 API and see the [AWS WAF Developer Guide](https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html) . With the latest version, AWS WAF has a single set of endpoints for regional and global use.
 ///
 /// The `AWS::WAF::ByteMatchSet` resource creates an AWS WAF `ByteMatchSet` that identifies a part of a web request that you want to inspect.
@@ -156,6 +188,11 @@ impl crate::typed::ResourceType for ByteMatchSet {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ByteMatchTuples", "Id", "Name"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -363,6 +400,11 @@ impl crate::typed::ResourceType for IpSet {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["IPSetDescriptors", "Id", "Name"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -471,6 +513,11 @@ impl crate::typed::ResourceType for Rule {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MetricName", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "MetricName", "Name", "Predicates"],
+        required: &["MetricName", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -563,6 +610,11 @@ impl crate::typed::ResourceType for SizeConstraintSet {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "Name", "SizeConstraints"],
+        required: &["Name", "SizeConstraints"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -719,6 +771,11 @@ impl crate::typed::ResourceType for SqlInjectionMatchSet {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "Name", "SqlInjectionMatchTuples"],
+        required: &["Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -870,6 +927,11 @@ impl crate::typed::ResourceType for WebAcl {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MetricName", "Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["DefaultAction", "Id", "MetricName", "Name", "Rules"],
+        required: &["DefaultAction", "MetricName", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1007,6 +1069,11 @@ impl crate::typed::ResourceType for XssMatchSet {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["Id", "Name", "XssMatchTuples"],
+        required: &["Name", "XssMatchTuples"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -96,6 +96,34 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::WAFv2::IPSet",
+        <IpSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WAFv2::LoggingConfiguration",
+        <LoggingConfiguration as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WAFv2::RegexPatternSet",
+        <RegexPatternSet as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WAFv2::RuleGroup",
+        <RuleGroup as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WAFv2::WebACL",
+        <WebAcl as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WAFv2::WebACLAssociation",
+        <WebAclAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// > This is the latest version of *AWS WAF* , named AWS WAF V2, released in November, 2019. For information, including how to migrate your AWS WAF resources from the prior release, see the [AWS WAF developer guide](https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html) .
 ///
 /// Use an `IPSet` to identify web requests that originate from specific IP addresses or ranges of IP addresses. For example, if you're receiving a lot of requests from a ranges of IP addresses, you can configure AWS WAF to block them using an IP set that lists those IP addresses.
@@ -187,6 +215,20 @@ impl crate::typed::ResourceType for IpSet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scope"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name", "Id", "Scope"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Addresses",
+            "Arn",
+            "Description",
+            "IPAddressVersion",
+            "Id",
+            "Name",
+            "Scope",
+            "Tags",
+        ],
+        required: &["Addresses", "IPAddressVersion", "Scope"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -398,6 +440,17 @@ impl crate::typed::ResourceType for LoggingConfiguration {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "LogDestinationConfigs",
+            "LoggingFilter",
+            "ManagedByFirewallManager",
+            "RedactedFields",
+            "ResourceArn",
+        ],
+        required: &["LogDestinationConfigs", "ResourceArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -886,6 +939,19 @@ impl crate::typed::ResourceType for RegexPatternSet {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scope"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name", "Id", "Scope"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "Description",
+            "Id",
+            "Name",
+            "RegularExpressionList",
+            "Scope",
+            "Tags",
+        ],
+        required: &["RegularExpressionList", "Scope"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1142,6 +1208,25 @@ impl crate::typed::ResourceType for RuleGroup {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scope"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name", "Id", "Scope"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Arn",
+            "AvailableLabels",
+            "Capacity",
+            "ConsumedLabels",
+            "CustomResponseBodies",
+            "Description",
+            "Id",
+            "LabelNamespace",
+            "Name",
+            "Rules",
+            "Scope",
+            "Tags",
+            "VisibilityConfig",
+        ],
+        required: &["Capacity", "Scope", "VisibilityConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -5127,6 +5212,31 @@ impl crate::typed::ResourceType for WebAcl {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scope"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Name", "Id", "Scope"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationConfig",
+            "Arn",
+            "AssociationConfig",
+            "Capacity",
+            "CaptchaConfig",
+            "ChallengeConfig",
+            "CustomResponseBodies",
+            "DataProtectionConfig",
+            "DefaultAction",
+            "Description",
+            "Id",
+            "LabelNamespace",
+            "Name",
+            "OnSourceDDoSProtectionConfig",
+            "Rules",
+            "Scope",
+            "Tags",
+            "TokenDomains",
+            "VisibilityConfig",
+        ],
+        required: &["DefaultAction", "Scope", "VisibilityConfig"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -10853,6 +10963,11 @@ impl crate::typed::ResourceType for WebAclAssociation {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn", "WebACLArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["ResourceArn", "WebACLArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["ResourceArn", "WebACLArn"],
+        required: &["ResourceArn", "WebACLArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

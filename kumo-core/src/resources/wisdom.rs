@@ -174,6 +174,58 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::Wisdom::AIAgent",
+        <AiAgent as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Wisdom::AIAgentVersion",
+        <AiAgentVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Wisdom::AIGuardrail",
+        <AiGuardrail as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Wisdom::AIGuardrailVersion",
+        <AiGuardrailVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Wisdom::AIPrompt",
+        <AiPrompt as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Wisdom::AIPromptVersion",
+        <AiPromptVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Wisdom::Assistant",
+        <Assistant as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Wisdom::AssistantAssociation",
+        <AssistantAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Wisdom::KnowledgeBase",
+        <KnowledgeBase as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Wisdom::MessageTemplate",
+        <MessageTemplate as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Wisdom::MessageTemplateVersion",
+        <MessageTemplateVersion as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::Wisdom::QuickResponse",
+        <QuickResponse as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Creates an Amazon Q in Connect AI Agent.
 ///
 /// `AWS::Wisdom::AIAgent`.
@@ -260,6 +312,22 @@ impl crate::typed::ResourceType for AiAgent {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AssistantId", "Name", "Tags", "Type"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AIAgentId", "AssistantId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AIAgentArn",
+            "AIAgentId",
+            "AssistantArn",
+            "AssistantId",
+            "Configuration",
+            "Description",
+            "ModifiedTimeSeconds",
+            "Name",
+            "Tags",
+            "Type",
+        ],
+        required: &["AssistantId", "Configuration", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -399,6 +467,19 @@ impl crate::typed::ResourceType for AiAgentVersion {
         &["AIAgentId", "AssistantId", "ModifiedTimeSeconds"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["AssistantId", "AIAgentId", "VersionNumber"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AIAgentArn",
+            "AIAgentId",
+            "AIAgentVersionId",
+            "AssistantArn",
+            "AssistantId",
+            "ModifiedTimeSeconds",
+            "VersionNumber",
+        ],
+        required: &["AIAgentId", "AssistantId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -601,6 +682,30 @@ impl crate::typed::ResourceType for AiGuardrail {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AssistantId", "Name", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AIGuardrailId", "AssistantId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AIGuardrailArn",
+            "AIGuardrailId",
+            "AssistantArn",
+            "AssistantId",
+            "BlockedInputMessaging",
+            "BlockedOutputsMessaging",
+            "ContentPolicyConfig",
+            "ContextualGroundingPolicyConfig",
+            "Description",
+            "Name",
+            "SensitiveInformationPolicyConfig",
+            "Tags",
+            "TopicPolicyConfig",
+            "WordPolicyConfig",
+        ],
+        required: &[
+            "AssistantId",
+            "BlockedInputMessaging",
+            "BlockedOutputsMessaging",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1336,6 +1441,19 @@ impl crate::typed::ResourceType for AiGuardrailVersion {
         &["AIGuardrailId", "AssistantId", "ModifiedTimeSeconds"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["AssistantId", "AIGuardrailId", "VersionNumber"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AIGuardrailArn",
+            "AIGuardrailId",
+            "AIGuardrailVersionId",
+            "AssistantArn",
+            "AssistantId",
+            "ModifiedTimeSeconds",
+            "VersionNumber",
+        ],
+        required: &["AIGuardrailId", "AssistantId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1498,6 +1616,31 @@ impl crate::typed::ResourceType for AiPrompt {
         "Type",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AIPromptId", "AssistantId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AIPromptArn",
+            "AIPromptId",
+            "ApiFormat",
+            "AssistantArn",
+            "AssistantId",
+            "Description",
+            "ModelId",
+            "ModifiedTimeSeconds",
+            "Name",
+            "Tags",
+            "TemplateConfiguration",
+            "TemplateType",
+            "Type",
+        ],
+        required: &[
+            "ApiFormat",
+            "ModelId",
+            "TemplateConfiguration",
+            "TemplateType",
+            "Type",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1687,6 +1830,19 @@ impl crate::typed::ResourceType for AiPromptVersion {
         &["AIPromptId", "AssistantId", "ModifiedTimeSeconds"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["AssistantId", "AIPromptId", "VersionNumber"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AIPromptArn",
+            "AIPromptId",
+            "AIPromptVersionId",
+            "AssistantArn",
+            "AssistantId",
+            "ModifiedTimeSeconds",
+            "VersionNumber",
+        ],
+        required: &["AIPromptId", "AssistantId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1824,6 +1980,19 @@ impl crate::typed::ResourceType for Assistant {
         "Type",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssistantId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssistantArn",
+            "AssistantId",
+            "Description",
+            "Name",
+            "ServerSideEncryptionConfiguration",
+            "Tags",
+            "Type",
+        ],
+        required: &["Name", "Type"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1994,6 +2163,19 @@ impl crate::typed::ResourceType for AssistantAssociation {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AssistantId", "Association", "AssociationType", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AssistantAssociationId", "AssistantId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssistantArn",
+            "AssistantAssociationArn",
+            "AssistantAssociationId",
+            "AssistantId",
+            "Association",
+            "AssociationType",
+            "Tags",
+        ],
+        required: &["AssistantId", "Association", "AssociationType"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2224,6 +2406,22 @@ impl crate::typed::ResourceType for KnowledgeBase {
         "Tags",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["KnowledgeBaseId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Description",
+            "KnowledgeBaseArn",
+            "KnowledgeBaseId",
+            "KnowledgeBaseType",
+            "Name",
+            "RenderingConfiguration",
+            "ServerSideEncryptionConfiguration",
+            "SourceConfiguration",
+            "Tags",
+            "VectorIngestionConfiguration",
+        ],
+        required: &["KnowledgeBaseType", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2929,6 +3127,25 @@ impl crate::typed::ResourceType for MessageTemplate {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelSubtype", "KnowledgeBaseArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MessageTemplateArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ChannelSubtype",
+            "Content",
+            "DefaultAttributes",
+            "Description",
+            "GroupingConfiguration",
+            "KnowledgeBaseArn",
+            "Language",
+            "MessageTemplateArn",
+            "MessageTemplateAttachments",
+            "MessageTemplateContentSha256",
+            "MessageTemplateId",
+            "Name",
+            "Tags",
+        ],
+        required: &["ChannelSubtype", "Content", "KnowledgeBaseArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4441,6 +4658,16 @@ impl crate::typed::ResourceType for MessageTemplateVersion {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MessageTemplateArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["MessageTemplateVersionArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "MessageTemplateArn",
+            "MessageTemplateContentSha256",
+            "MessageTemplateVersionArn",
+            "MessageTemplateVersionNumber",
+        ],
+        required: &["MessageTemplateArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -4630,6 +4857,27 @@ impl crate::typed::ResourceType for QuickResponse {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KnowledgeBaseArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["QuickResponseArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Channels",
+            "Content",
+            "ContentType",
+            "Contents",
+            "Description",
+            "GroupingConfiguration",
+            "IsActive",
+            "KnowledgeBaseArn",
+            "Language",
+            "Name",
+            "QuickResponseArn",
+            "QuickResponseId",
+            "ShortcutKey",
+            "Status",
+            "Tags",
+        ],
+        required: &["Content", "KnowledgeBaseArn", "Name"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::WorkSpaces::ConnectionAlias",
+        <ConnectionAlias as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WorkSpaces::Workspace",
+        <Workspace as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WorkSpaces::WorkspacesPool",
+        <WorkspacesPool as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// The `AWS::WorkSpaces::ConnectionAlias` resource specifies a connection alias.
 ///
 /// Connection aliases are used for cross-Region redirection. For more information, see [Cross-Region Redirection for Amazon WorkSpaces](https://docs.aws.amazon.com/workspaces/latest/adminguide/cross-region-redirection.html) .
@@ -111,6 +127,17 @@ impl crate::typed::ResourceType for ConnectionAlias {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectionString", "Tags"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AliasId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AliasId",
+            "Associations",
+            "ConnectionAliasState",
+            "ConnectionString",
+            "Tags",
+        ],
+        required: &["ConnectionString"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -286,6 +313,22 @@ impl crate::typed::ResourceType for Workspace {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DirectoryId", "UserName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "BundleId",
+            "DirectoryId",
+            "Id",
+            "RootVolumeEncryptionEnabled",
+            "Tags",
+            "UserName",
+            "UserVolumeEncryptionEnabled",
+            "VolumeEncryptionKey",
+            "WorkspaceId",
+            "WorkspaceProperties",
+        ],
+        required: &["BundleId", "DirectoryId", "UserName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -552,6 +595,24 @@ impl crate::typed::ResourceType for WorkspacesPool {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PoolName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PoolId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ApplicationSettings",
+            "BundleId",
+            "Capacity",
+            "CreatedAt",
+            "Description",
+            "DirectoryId",
+            "PoolArn",
+            "PoolId",
+            "PoolName",
+            "RunningMode",
+            "Tags",
+            "TimeoutSettings",
+        ],
+        required: &["BundleId", "Capacity", "DirectoryId", "PoolName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

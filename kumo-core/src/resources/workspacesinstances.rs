@@ -57,6 +57,22 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::WorkspacesInstances::Volume",
+        <Volume as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WorkspacesInstances::VolumeAssociation",
+        <VolumeAssociation as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WorkspacesInstances::WorkspaceInstance",
+        <WorkspaceInstance as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Resource Type definition for AWS::WorkspacesInstances::Volume - Manages WorkSpaces Volume resources
 ///
 /// `AWS::WorkspacesInstances::Volume`.
@@ -218,6 +234,22 @@ impl crate::typed::ResourceType for Volume {
         "VolumeType",
     ];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["VolumeId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AvailabilityZone",
+            "Encrypted",
+            "Iops",
+            "KmsKeyId",
+            "SizeInGB",
+            "SnapshotId",
+            "TagSpecifications",
+            "Throughput",
+            "VolumeId",
+            "VolumeType",
+        ],
+        required: &["AvailabilityZone"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -419,6 +451,16 @@ impl crate::typed::ResourceType for VolumeAssociation {
         &["Device", "VolumeId", "WorkspaceInstanceId"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] =
         &["WorkspaceInstanceId", "VolumeId", "Device"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "Device",
+            "DisassociateMode",
+            "VolumeId",
+            "WorkspaceInstanceId",
+        ],
+        required: &["Device", "VolumeId", "WorkspaceInstanceId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -521,6 +563,17 @@ impl crate::typed::ResourceType for WorkspaceInstance {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ManagedInstance"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["WorkspaceInstanceId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "EC2ManagedInstance",
+            "ManagedInstance",
+            "ProvisionState",
+            "Tags",
+            "WorkspaceInstanceId",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -23,6 +23,12 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[(
     <Environment as crate::typed::ResourceType>::PRIMARY_IDENTIFIER,
 )];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
+    "AWS::WorkSpacesThinClient::Environment",
+    <Environment as crate::typed::ResourceType>::PROPERTY_NAMES,
+)];
+
 /// Describes an environment.
 ///
 /// `AWS::WorkSpacesThinClient::Environment`.
@@ -199,6 +205,32 @@ impl crate::typed::ResourceType for Environment {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DesktopArn", "KmsKeyArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["Id"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "ActivationCode",
+            "Arn",
+            "CreatedAt",
+            "DesiredSoftwareSetId",
+            "DesktopArn",
+            "DesktopEndpoint",
+            "DesktopType",
+            "DeviceCreationTags",
+            "Id",
+            "KmsKeyArn",
+            "MaintenanceWindow",
+            "Name",
+            "PendingSoftwareSetId",
+            "PendingSoftwareSetVersion",
+            "RegisteredDevicesCount",
+            "SoftwareSetComplianceStatus",
+            "SoftwareSetUpdateMode",
+            "SoftwareSetUpdateSchedule",
+            "Tags",
+            "UpdatedAt",
+        ],
+        required: &["DesktopArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

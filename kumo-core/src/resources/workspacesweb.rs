@@ -148,6 +148,50 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::WorkSpacesWeb::BrowserSettings",
+        <BrowserSettings as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WorkSpacesWeb::DataProtectionSettings",
+        <DataProtectionSettings as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WorkSpacesWeb::IdentityProvider",
+        <IdentityProvider as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WorkSpacesWeb::IpAccessSettings",
+        <IpAccessSettings as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WorkSpacesWeb::NetworkSettings",
+        <NetworkSettings as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WorkSpacesWeb::Portal",
+        <Portal as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WorkSpacesWeb::SessionLogger",
+        <SessionLogger as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WorkSpacesWeb::TrustStore",
+        <TrustStore as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WorkSpacesWeb::UserAccessLoggingSettings",
+        <UserAccessLoggingSettings as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::WorkSpacesWeb::UserSettings",
+        <UserSettings as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// This resource specifies browser settings that can be associated with a web portal.
 ///
 /// Once associated with a web portal, browser settings control how the browser will behave once a user starts a streaming session for the web portal.
@@ -269,6 +313,19 @@ impl crate::typed::ResourceType for BrowserSettings {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["BrowserSettingsArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalEncryptionContext",
+            "AssociatedPortalArns",
+            "BrowserPolicy",
+            "BrowserSettingsArn",
+            "CustomerManagedKey",
+            "Tags",
+            "WebContentFilteringPolicy",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -622,6 +679,21 @@ impl crate::typed::ResourceType for DataProtectionSettings {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["DataProtectionSettingsArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalEncryptionContext",
+            "AssociatedPortalArns",
+            "CreationDate",
+            "CustomerManagedKey",
+            "DataProtectionSettingsArn",
+            "Description",
+            "DisplayName",
+            "InlineRedactionConfiguration",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1072,6 +1144,22 @@ impl crate::typed::ResourceType for IdentityProvider {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortalArn"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IdentityProviderArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "IdentityProviderArn",
+            "IdentityProviderDetails",
+            "IdentityProviderName",
+            "IdentityProviderType",
+            "PortalArn",
+            "Tags",
+        ],
+        required: &[
+            "IdentityProviderDetails",
+            "IdentityProviderName",
+            "IdentityProviderType",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1277,6 +1365,21 @@ impl crate::typed::ResourceType for IpAccessSettings {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["IpAccessSettingsArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalEncryptionContext",
+            "AssociatedPortalArns",
+            "CreationDate",
+            "CustomerManagedKey",
+            "Description",
+            "DisplayName",
+            "IpAccessSettingsArn",
+            "IpRules",
+            "Tags",
+        ],
+        required: &["IpRules"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1449,6 +1552,18 @@ impl crate::typed::ResourceType for NetworkSettings {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["NetworkSettingsArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssociatedPortalArns",
+            "NetworkSettingsArn",
+            "SecurityGroupIds",
+            "SubnetIds",
+            "Tags",
+            "VpcId",
+        ],
+        required: &["SecurityGroupIds", "SubnetIds", "VpcId"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -1814,6 +1929,36 @@ impl crate::typed::ResourceType for Portal {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PortalArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalEncryptionContext",
+            "AuthenticationType",
+            "BrowserSettingsArn",
+            "BrowserType",
+            "CreationDate",
+            "CustomerManagedKey",
+            "DataProtectionSettingsArn",
+            "DisplayName",
+            "InstanceType",
+            "IpAccessSettingsArn",
+            "MaxConcurrentSessions",
+            "NetworkSettingsArn",
+            "PortalArn",
+            "PortalCustomDomain",
+            "PortalEndpoint",
+            "PortalStatus",
+            "RendererType",
+            "ServiceProviderSamlMetadata",
+            "SessionLoggerArn",
+            "StatusReason",
+            "Tags",
+            "TrustStoreArn",
+            "UserAccessLoggingSettingsArn",
+            "UserSettingsArn",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2063,6 +2208,21 @@ impl crate::typed::ResourceType for SessionLogger {
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["SessionLoggerArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalEncryptionContext",
+            "AssociatedPortalArns",
+            "CreationDate",
+            "CustomerManagedKey",
+            "DisplayName",
+            "EventFilter",
+            "LogConfiguration",
+            "SessionLoggerArn",
+            "Tags",
+        ],
+        required: &["EventFilter", "LogConfiguration"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2316,6 +2476,16 @@ impl crate::typed::ResourceType for TrustStore {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["TrustStoreArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssociatedPortalArns",
+            "CertificateList",
+            "Tags",
+            "TrustStoreArn",
+        ],
+        required: &["CertificateList"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2438,6 +2608,16 @@ impl crate::typed::ResourceType for UserAccessLoggingSettings {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserAccessLoggingSettingsArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AssociatedPortalArns",
+            "KinesisStreamArn",
+            "Tags",
+            "UserAccessLoggingSettingsArn",
+        ],
+        required: &["KinesisStreamArn"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -2703,6 +2883,35 @@ impl crate::typed::ResourceType for UserSettings {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["UserSettingsArn"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "AdditionalEncryptionContext",
+            "AssociatedPortalArns",
+            "BrandingConfiguration",
+            "CookieSynchronizationConfiguration",
+            "CopyAllowed",
+            "CustomerManagedKey",
+            "DeepLinkAllowed",
+            "DisconnectTimeoutInMinutes",
+            "DownloadAllowed",
+            "IdleDisconnectTimeoutInMinutes",
+            "PasteAllowed",
+            "PrintAllowed",
+            "Tags",
+            "ToolbarConfiguration",
+            "UploadAllowed",
+            "UserSettingsArn",
+            "WebAuthnAllowed",
+        ],
+        required: &[
+            "CopyAllowed",
+            "DownloadAllowed",
+            "PasteAllowed",
+            "PrintAllowed",
+            "UploadAllowed",
+        ],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -70,6 +70,26 @@ pub const PRIMARY_IDENTIFIER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The property names of every resource type of this module.
+pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
+    (
+        "AWS::XRay::Group",
+        <Group as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::XRay::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::XRay::SamplingRule",
+        <SamplingRule as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+    (
+        "AWS::XRay::TransactionSearchConfig",
+        <TransactionSearchConfig as crate::typed::ResourceType>::PROPERTY_NAMES,
+    ),
+];
+
 /// Use the `AWS::XRay::Group` resource to specify a group with a name and a filter expression.
 ///
 /// Groups enable the collection of traces that match the filter expression, can be used to filter service graphs and traces, and to supply Amazon CloudWatch metrics.
@@ -146,6 +166,17 @@ impl crate::typed::ResourceType for Group {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["GroupARN"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "FilterExpression",
+            "GroupARN",
+            "GroupName",
+            "InsightsConfiguration",
+            "Tags",
+        ],
+        required: &["GroupName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -288,6 +319,11 @@ impl crate::typed::ResourceType for ResourcePolicy {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["PolicyName"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["BypassPolicyLockoutCheck", "PolicyDocument", "PolicyName"],
+        required: &["PolicyDocument", "PolicyName"],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -406,6 +442,18 @@ impl crate::typed::ResourceType for SamplingRule {
     });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SamplingRule.Version"];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["RuleARN"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &[
+            "RuleARN",
+            "RuleName",
+            "SamplingRule",
+            "SamplingRuleRecord",
+            "SamplingRuleUpdate",
+            "Tags",
+        ],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0
@@ -906,6 +954,11 @@ impl crate::typed::ResourceType for TransactionSearchConfig {
     const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
     const PRIMARY_IDENTIFIER: &'static [&'static str] = &["AccountId"];
+    const PROPERTY_NAMES: crate::typed::PropertyNames = crate::typed::PropertyNames {
+        all: &["AccountId", "IndexingPercentage"],
+        required: &[],
+        open: false,
+    };
 
     fn resource(&self) -> &crate::Resource {
         &self.0

@@ -1,6 +1,6 @@
 //! Checks a template before anything leaves the process: quotas, logical ID rules, dangling
 //! references and mappings, conditions, dependency cycles, parameter constraints and defaults,
-//! resource type names, tags and size.
+//! resource type names and properties, tags and size.
 
 mod generated;
 mod graph;
@@ -104,6 +104,32 @@ pub enum ValidationError {
         type_name: String,
         /// The rule it breaks.
         reason: &'static str,
+    },
+    /// A property the resource's type does not have, by its schema (for a type of a service
+    /// the crate enables).
+    #[error(
+        "Resources.{id}.Properties.{property}: {type_name} has no property {property}{}",
+        types::did_you_mean(.suggestion)
+    )]
+    UnknownProperty {
+        /// The resource.
+        id: String,
+        /// Its type name.
+        type_name: String,
+        /// The property.
+        property: String,
+        /// The type's property of the nearest name, if one is near.
+        suggestion: Option<&'static str>,
+    },
+    /// A property the resource's type requires, by its schema, missing.
+    #[error("Resources.{id}.Properties: {type_name} requires {property}")]
+    MissingProperty {
+        /// The resource.
+        id: String,
+        /// Its type name.
+        type_name: String,
+        /// The property.
+        property: &'static str,
     },
     /// A parameter and a resource share a logical ID, so a `Ref` to it is ambiguous.
     #[error("`{id}` is declared both as a parameter and as a resource")]
@@ -287,7 +313,8 @@ impl Template {
         self.validate_for(Delivery::Inline)
     }
 
-    /// Checks the template: quotas, logical IDs, resource type names, references, conditions,
+    /// Checks the template: quotas, logical IDs, resource type names and properties (for the
+    /// services the crate enables: each is one the type has, and those it requires are there), references, conditions,
     /// cycles, parameter constraints (and that each default meets them), exports, resource tags,
     /// and the body size for the given delivery.
     ///
@@ -337,6 +364,7 @@ impl Template {
         self.check_quotas(delivery, bytes, &mut errors);
         self.check_ids(&mut errors);
         self.check_types(&mut errors);
+        self.check_properties(&mut errors);
         self.check_references(&mut errors);
         self.check_parameters(&mut errors);
         self.check_exports(&mut errors);

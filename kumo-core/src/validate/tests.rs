@@ -47,7 +47,7 @@ fn a_sound_template_passes() {
             "Queue",
             Resource::new("AWS::SQS::Queue")
                 .property("QueueName", sub("${Env}-${Topic.TopicName}-${AWS::Region}"))
-                .property("Tier", if_::<String>("IsProd", "gold", "bronze"))
+                .property("DelaySeconds", if_::<String>("IsProd", "0", "5"))
                 .depends_on("Topic"),
         )
         .unwrap();
@@ -206,6 +206,7 @@ fn dangling_ref() {
         .add_resource(
             "Sub",
             Resource::new("AWS::SNS::Subscription")
+                .property("Protocol", "sqs")
                 .property("TopicArn", reference::<String>("Topik")),
         )
         .unwrap();
@@ -412,11 +413,11 @@ fn condition_arity() {
 fn language_extension_functions_need_the_transform() {
     let mut template = Template::new();
     template
-        .add_resource("Topic", topic().property("Count", length(["a", "b"])))
+        .add_resource("Topic", topic().property("DisplayName", length(["a", "b"])))
         .unwrap();
     assert_eq!(
         messages(&template),
-        ["Resources.Topic.Properties.Count: Fn::Length needs the AWS::LanguageExtensions transform, which the template does not declare"]
+        ["Resources.Topic.Properties.DisplayName: Fn::Length needs the AWS::LanguageExtensions transform, which the template does not declare"]
     );
     template.add_transform(LANGUAGE_EXTENSIONS);
     assert_eq!(messages(&template), Vec::<String>::new());
@@ -426,10 +427,13 @@ fn language_extension_functions_need_the_transform() {
 fn dependency_cycles() {
     let mut template = Template::new();
     template
-        .add_resource("A", topic().property("X", get_att::<String>("B", "Arn")))
+        .add_resource(
+            "A",
+            topic().property("DisplayName", get_att::<String>("B", "Arn")),
+        )
         .unwrap();
     template
-        .add_resource("B", topic().property("Y", sub("${C}")))
+        .add_resource("B", topic().property("DisplayName", sub("${C}")))
         .unwrap();
     template.add_resource("C", topic().depends_on("A")).unwrap();
     template

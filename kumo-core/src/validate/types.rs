@@ -1,8 +1,10 @@
 //! Resource type names: the shapes CloudFormation accepts in a resource's `Type`, so that a
 //! mistyped one (`AWS::S3:Bucket`, `Custom::ami lookup`) is refused before a deploy rather than
-//! by it.
+//! by it; and their properties, by the schemas of the services the crate enables: a property
+//! the type does not have (`VisibilityTimout`), or one it requires missing.
 
 use crate::template::{Template, LANGUAGE_EXTENSIONS};
+use crate::typed::PropertyNames;
 use crate::Json;
 
 use super::ValidationError;
@@ -37,6 +39,93 @@ impl Template {
             }
         }
     }
+}
+
+impl Template {
+    /// Checks each resource's properties against its type's schema, for the types of the
+    /// services the crate enables, unless a macro may rewrite them; a resource whose properties
+    /// are an intrinsic (`Fn::If`) or include a snippet (`Fn::Transform`) is left alone too.
+    pub(super) fn check_properties(&self, errors: &mut Vec<ValidationError>) {
+        if self.resources().is_empty() || self.transforms().iter().any(is_macro) {
+            return;
+        }
+        // The names of each type met so far: a template holds few types, many times each.
+        let mut known: Vec<(&str, Option<PropertyNames>)> = Vec::new();
+        for (id, resource) in self.resources() {
+            let type_name = resource.type_name();
+            let names = match known.iter().find(|(name, _)| *name == type_name) {
+                Some((_, names)) => *names,
+                None => {
+                    let names = crate::resources::property_names(type_name);
+                    known.push((type_name, names));
+                    names
+                }
+            };
+            let Some(names) = names else {
+                continue;
+            };
+            let mut properties = resource.properties();
+            let none = serde_json::Map::new();
+            match properties.get("Ref").and_then(Json::as_str) {
+                // `Properties: !Ref AWS::NoValue`: none at all.
+                Some(NO_VALUE) if properties.len() == 1 => properties = &none,
+                Some(_) => continue,
+                None if properties.keys().any(|key| key.starts_with("Fn::")) => continue,
+                None => {}
+            }
+            let error = |property: &str| ValidationError::UnknownProperty {
+                id: id.clone(),
+                type_name: resource.type_name().to_owned(),
+                property: property.to_owned(),
+                suggestion: nearest(property, names.all),
+            };
+            errors.extend(
+                properties
+                    .keys()
+                    .filter(|key| !names.allows(key))
+                    .map(|key| error(key)),
+            );
+            errors.extend(
+                names
+                    .required
+                    .iter()
+                    .filter(|name| !properties.contains_key(**name))
+                    .map(|name| ValidationError::MissingProperty {
+                        id: id.clone(),
+                        type_name: resource.type_name().to_owned(),
+                        property: name,
+                    }),
+            );
+        }
+    }
+}
+
+/// The pseudo parameter that stands for no value.
+const NO_VALUE: &str = "AWS::NoValue";
+
+/// How near a name must be to another (by Jaro-Winkler similarity, from 0 to 1) to be offered
+/// in its place.
+const NEAR: f64 = 0.85;
+
+/// Of `names`, the one nearest `name`, if one is near enough to be what was meant.
+fn nearest(name: &str, names: &'static [&'static str]) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    names
+        .iter()
+        .map(|candidate| {
+            let likeness = strsim::jaro_winkler(&lower, &candidate.to_ascii_lowercase());
+            (likeness, *candidate)
+        })
+        .filter(|(likeness, _)| *likeness >= NEAR)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+/// `; did you mean X?` for a suggestion, else nothing.
+pub(super) fn did_you_mean(suggestion: &Option<&str>) -> String {
+    suggestion
+        .map(|name| format!("; did you mean {name}?"))
+        .unwrap_or_default()
 }
 
 /// Whether `transform` (a name, or `AWS::Include` with its parameters) is a macro.
@@ -144,6 +233,85 @@ mod tests {
         }
         let longer = format!("Custom::{}", "a".repeat(MAX_CUSTOM_NAME + 1));
         assert!(type_name_fault(&longer).is_some());
+    }
+
+    fn property_messages(resources: &str) -> Vec<String> {
+        let template = Template::from_json(&format!(r#"{{"Resources": {{{resources}}}}}"#));
+        let mut errors = Vec::new();
+        template.unwrap().check_properties(&mut errors);
+        errors.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_property_the_type_does_not_have_is_refused_with_the_nearest_it_has() {
+        assert_eq!(
+            property_messages(
+                r#""Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimout": 30,
+                    "delaySeconds": 5, "Colour": "red", "QueueUrl": "read-only, but the type's"}}"#
+            ),
+            [
+                "Resources.Jobs.Properties.Colour: AWS::SQS::Queue has no property Colour",
+                "Resources.Jobs.Properties.VisibilityTimout: AWS::SQS::Queue has no property VisibilityTimout; did you mean VisibilityTimeout?",
+                "Resources.Jobs.Properties.delaySeconds: AWS::SQS::Queue has no property delaySeconds; did you mean DelaySeconds?",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_enabled_type_has_its_property_names_sorted() {
+        for type_name in crate::resources::enabled_types() {
+            let names = crate::resources::property_names(type_name)
+                .unwrap_or_else(|| panic!("{type_name} has none"));
+            assert!(names.all.windows(2).all(|w| w[0] < w[1]), "{type_name}");
+            assert!(
+                names.required.iter().all(|name| names.allows(name)),
+                "{type_name}"
+            );
+        }
+        assert_eq!(crate::resources::property_names("AWS::SQS::Queues"), None);
+        assert_eq!(crate::resources::property_names("Queue"), None);
+    }
+
+    #[test]
+    fn a_property_the_type_requires_is_missing() {
+        assert_eq!(
+            property_messages(
+                r#""Access": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": []}}"#
+            ),
+            ["Resources.Access.Properties: AWS::SQS::QueuePolicy requires PolicyDocument"]
+        );
+        for none in ["", r#", "Properties": {"Ref": "AWS::NoValue"}"#] {
+            let resources = format!(r#""Access": {{"Type": "AWS::SQS::QueuePolicy"{none}}}"#);
+            assert_eq!(property_messages(&resources).len(), 2, "{resources}");
+        }
+    }
+
+    #[test]
+    fn open_types_snippets_and_types_not_enabled_pass() {
+        for resources in [
+            r#""Ami": {"Type": "AWS::CloudFormation::CustomResource", "Properties": {"ServiceToken": "arn", "Region": "x"}}"#,
+            r#""Ami": {"Type": "Custom::AmiLookup", "Properties": {"Anything": 1}}"#,
+            r#""Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"Fn::Transform": {"Name": "AWS::Include"}}}"#,
+            r#""Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"Fn::If": ["Big", {"DelaySeconds": 1}, {"Ref": "AWS::NoValue"}]}}"#,
+            r#""Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"Ref": "AWS::NoValue"}}"#,
+            r#""Access": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Ref": "Settings"}}"#,
+            r#""Fn": {"Type": "AWS::Serverless::Function", "Properties": {"InlineCode": "x"}}"#,
+            r#""Broker": {"Type": "AWS::AmazonMQ::Broker", "Properties": {"Colour": "red"}}"#,
+            r#""Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 30}}"#,
+        ] {
+            assert_eq!(
+                property_messages(resources),
+                Vec::<String>::new(),
+                "{resources}"
+            );
+        }
+        let mut errors = Vec::new();
+        Template::from_json(
+            r#"{"Transform": "Boto3", "Resources": {"Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"Colour": 1}}}}"#,
+        )
+        .unwrap()
+        .check_properties(&mut errors);
+        assert!(errors.is_empty(), "a macro may rewrite it: {errors:?}");
     }
 
     #[test]
