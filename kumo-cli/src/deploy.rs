@@ -13,7 +13,7 @@ use crate::changes::{capabilities, destructive};
 use crate::cli::DeployArgs;
 use crate::engine::{ChangeSet, Deployed, Engine, Interrupted, OnInterrupt, Purpose};
 use crate::error::CliError;
-use crate::events::{busy, explanation, root_causes, Outcome};
+use crate::events::{busy, explanation, root_causes, Event, Outcome};
 use crate::exports;
 use crate::hooks::{self, HookState};
 use crate::nested;
@@ -462,6 +462,11 @@ async fn deploy(
                 .await?
                 .map_or_else(|| "gone".to_owned(), |d| d.status)
         )));
+    }
+    // Without an event of the stack's own that ends the operation, the change set itself says
+    // whether it ran: an endpoint may have answered the execution without doing it.
+    if !watched.events.iter().any(Event::ends_operation) {
+        engine.check_executed(&id).await?;
     }
     if watched.outcome == Outcome::Failed {
         for cause in root_causes(&watched.events) {

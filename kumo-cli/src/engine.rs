@@ -671,17 +671,56 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    /// Executes a change set.
+    /// Executes a change set. The request carries a token of the change set, so that a retry
+    /// of a request whose answer was lost is the same request to CloudFormation; and when the
+    /// call fails all the same, the change set (or the stack) is asked whether it runs: if it
+    /// does, the execution went through and only its answer was lost.
     pub async fn execute(&self, id: &str, rollback: bool) -> Result<(), CliError> {
-        self.client
+        let sent = self
+            .client
             .execute_change_set()
             .stack_name(self.name)
             .change_set_name(id)
             .disable_rollback(!rollback)
+            .client_request_token(request_token(id))
             .send()
-            .await
-            .map_err(|err| aws_error("executing the change set", err))?;
-        Ok(())
+            .await;
+        let Err(err) = sent else {
+            return Ok(());
+        };
+        let err = aws_error("executing the change set", err);
+        let executing = match self.describe_change_set(id).await {
+            Ok(Some(described)) => described.execution_status.starts_with("EXECUTE_"),
+            // CloudFormation removes a stack's change sets once one of them is executed.
+            Ok(None) => self.describe().await.is_ok_and(|stack| {
+                stack.is_some_and(|stack| {
+                    stack.status.ends_with("_IN_PROGRESS") && !stack.under_review()
+                })
+            }),
+            Err(_) => false,
+        };
+        if executing {
+            return Ok(());
+        }
+        Err(err)
+    }
+
+    /// An error unless CloudFormation executed the change set `id`: one still `AVAILABLE`
+    /// after its execution was asked for and the stack settled was never executed (an
+    /// endpoint that answered the call without doing it).
+    pub async fn check_executed(&self, id: &str) -> Result<(), CliError> {
+        match self.describe_change_set(id).await? {
+            Some(described) if !described.execution_status.starts_with("EXECUTE_") => {
+                Err(CliError::Deploy {
+                    stack: self.name.to_owned(),
+                    message: format!(
+                        "CloudFormation did not execute the change set (it is {}): the stack is unchanged; deploy again",
+                        described.execution_status
+                    ),
+                })
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Asks CloudFormation to compare the stack's resources with its template
@@ -949,9 +988,7 @@ impl<'a> Engine<'a> {
             if cancel == Cancel::Pending && status == RUNNING_UPDATE {
                 cancel = self.cancel_running_update(out).await?;
             }
-            let ended = seen
-                .iter()
-                .any(|e| e.is_stack() && outcome(&e.status) != Outcome::InProgress);
+            let ended = seen.iter().any(Event::ends_operation);
             match outcome(&status) {
                 Outcome::InProgress => settled_polls = 0,
                 done if ended || settled_polls >= 3 => {
@@ -1040,6 +1077,12 @@ impl<'a> Engine<'a> {
 /// The status of a stack whose update runs and can be cancelled (not once it is cleaning up or
 /// rolling back).
 const RUNNING_UPDATE: &str = "UPDATE_IN_PROGRESS";
+
+/// The `ClientRequestToken` of the execution of the change set `id`: the same for every try,
+/// and in the token's alphabet (a letter, then letters, digits and `-`, at most 128).
+fn request_token(id: &str) -> String {
+    format!("kumo-execute-{}", kumo_core::naming::stable_hash(id, 32))
+}
 
 /// What Ctrl-C during an update that can no longer be cancelled says.
 const NO_LONGER_CANCELLED: &str =

@@ -25,6 +25,12 @@ impl Event {
         self.resource_type == "AWS::CloudFormation::Stack"
     }
 
+    /// Whether the event is the stack's own that ends its operation (`UPDATE_COMPLETE`,
+    /// `ROLLBACK_FAILED`, ..).
+    pub fn ends_operation(&self) -> bool {
+        self.is_stack() && outcome(&self.status) != Outcome::InProgress
+    }
+
     fn is_failure(&self) -> bool {
         self.status.ends_with("_FAILED")
     }

@@ -66,6 +66,9 @@ pub enum Fault {
     Drop,
     /// Resets the connection (TCP RST: linger 0, then close).
     Reset,
+    /// Forwards it, then closes the connection without passing the reply on: the call is
+    /// made, its answer lost.
+    Lose,
     /// Answers with this HTTP status (500, 503) and an XML error body (S3's shape for a REST
     /// call).
     Status(u16),
@@ -463,6 +466,11 @@ fn serve(mut client: Connection, shared: &Shared) {
             }
             Some(Fault::Reset) => {
                 let _ = socket2::SockRef::from(&client.stream).set_linger(Some(Duration::ZERO));
+                return;
+            }
+            Some(Fault::Lose) => {
+                forward(shared, &method, &head, &body);
+                let _ = client.stream.shutdown(Shutdown::Both);
                 return;
             }
             Some(Fault::Status(status)) => error_reply(status, action.is_none()),

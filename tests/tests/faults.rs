@@ -303,6 +303,14 @@ macro_rules! stack_in {
     };
 }
 
+/// A reply to ExecuteChangeSet: taken (by an endpoint that then does nothing).
+const EXECUTED: &str = concat!(
+    r#"<ExecuteChangeSetResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">"#,
+    "<ExecuteChangeSetResult/>",
+    "<ResponseMetadata><RequestId>kumo-fault-proxy</RequestId></ResponseMetadata>",
+    "</ExecuteChangeSetResponse>",
+);
+
 /// A reply to CancelUpdateStack: taken.
 const CANCEL_TAKEN: &str = concat!(
     r#"<CancelUpdateStackResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">"#,
@@ -318,7 +326,7 @@ const fn millis(ms: u64) -> Duration {
 /// and the cause, not the whole wording.
 fn cases() -> Vec<Case> {
     use After::{Clean, Deployed};
-    use Fault::{Delay, Drop, Reset, Respond, Silence, Status, Throttle};
+    use Fault::{Delay, Drop, Lose, Reset, Respond, Silence, Status, Throttle};
     const DEPLOY: &[&str] = &["deploy", "--yes"];
     // The large template has roles: a deploy with --yes needs its widening approved.
     const DEPLOY_LARGE: &[&str] = &["deploy", "--yes", "--require-approval", "never"];
@@ -682,6 +690,24 @@ fn cases() -> Vec<Case> {
         .deployed_first()
         .shape(Shape::Second)
         .faults(&[every(action("ExecuteChangeSet"), Drop)])
+        .recovers(),
+        Case::works(
+            "update: ExecuteChangeSet's reply lost",
+            DEPLOY,
+            "change(s)",
+            Deployed(Shape::Second),
+        )
+        .deployed_first()
+        .shape(Shape::Second)
+        .faults(&[every(action("ExecuteChangeSet"), Lose)]),
+        Case::fails(
+            "update: ExecuteChangeSet answered, not done",
+            DEPLOY,
+            "CloudFormation did not execute the change set (it is AVAILABLE): the stack is unchanged; deploy again",
+        )
+        .deployed_first()
+        .shape(Shape::Second)
+        .faults(&[every(action("ExecuteChangeSet"), Respond(EXECUTED))])
         .recovers(),
         Case::fails(
             "update: 500 on GetTemplate",
