@@ -6,6 +6,9 @@
 //! change set, cancel the update, stop waiting; and no step that changes the stack starts after
 //! it ([`Guard::stop_before`]). Anywhere else kumo stops at its next wait with exit code 130, as
 //! the signal's default would, and so it does on the third Ctrl-C whatever it is doing.
+//!
+//! On Unix, SIGTERM (a CI job cancelled, a container stopped) and SIGHUP (its terminal closed)
+//! are answered the same way, with their own exit codes (143, 129).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -59,13 +62,52 @@ impl Presses {
 /// wants it to stop now.
 const ENOUGH: usize = 3;
 
+/// The exit code of a process stopped by a signal: 128 and its number.
+const SIGINT_EXIT: i32 = 130;
+
+/// Listens for Ctrl-C (and on Unix SIGTERM and SIGHUP) for as long as the runtime runs it:
+/// counts it while a guard is held, and exits the process with the signal's code otherwise,
+/// or on the third.
+#[cfg(unix)]
+pub async fn listen() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut terminate), Ok(mut hangup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        return listen_for_ctrl_c().await;
+    };
+    loop {
+        let code = tokio::select! {
+            pressed = tokio::signal::ctrl_c() => match pressed {
+                Ok(()) => SIGINT_EXIT,
+                Err(_) => return,
+            },
+            Some(()) = terminate.recv() => 143,
+            Some(()) = hangup.recv() => 129,
+        };
+        answer(code);
+    }
+}
+
 /// Listens for Ctrl-C for as long as the runtime runs it: counts it while a guard is held,
 /// and exits the process with code 130 otherwise, or on the third.
+#[cfg(not(unix))]
 pub async fn listen() {
+    listen_for_ctrl_c().await;
+}
+
+/// [`listen`] for Ctrl-C alone.
+async fn listen_for_ctrl_c() {
     while tokio::signal::ctrl_c().await.is_ok() {
-        if !PRESSES.press() || PRESSES.pressed.load(Ordering::SeqCst) >= ENOUGH {
-            std::process::exit(130);
-        }
+        answer(SIGINT_EXIT);
+    }
+}
+
+/// Counts a signal for the guards, or exits with `code` when none is held or it is the third.
+fn answer(code: i32) {
+    if !PRESSES.press() || PRESSES.pressed.load(Ordering::SeqCst) >= ENOUGH {
+        std::process::exit(code);
     }
 }
 

@@ -145,8 +145,9 @@ struct Case {
     within: Option<Duration>,
     /// The same command, run again without faults, then succeeds and deploys [`Case::shape`].
     recovers: bool,
-    /// Ctrl-C (SIGINT) is sent to the child once the proxy has seen this call.
-    interrupt: Option<&'static str>,
+    /// This signal (`INT`, what Ctrl-C sends; `TERM`) is sent to the child once the proxy has
+    /// seen this call.
+    interrupt: Option<(&'static str, &'static str)>,
 }
 
 impl Case {
@@ -262,7 +263,14 @@ impl Case {
 
     /// Ctrl-C once the proxy has seen `call` (which a fault should hold up meanwhile).
     fn interrupted_at(mut self, call: &'static str) -> Case {
-        self.interrupt = Some(call);
+        self.interrupt = Some((call, "INT"));
+        self
+    }
+
+    /// SIGTERM is sent to the child once the proxy has seen `call`, as a CI system cancelling
+    /// the job would.
+    fn terminated_at(mut self, call: &'static str) -> Case {
+        self.interrupt = Some((call, "TERM"));
         self
     }
 }
@@ -798,6 +806,15 @@ fn cases() -> Vec<Case> {
         .after(Clean)
         .recovers(),
         Case::fails(
+            "create: SIGTERM while the change set is made",
+            DEPLOY,
+            "interrupted while CloudFormation worked out the change set; nothing was changed",
+        )
+        .faults(&[first(action("CreateChangeSet"), Delay(millis(1500)))])
+        .terminated_at("CreateChangeSet")
+        .after(Clean)
+        .recovers(),
+        Case::fails(
             "update: Ctrl-C before the change set is executed",
             DEPLOY,
             "interrupted before the change set was executed; nothing was changed",
@@ -954,13 +971,13 @@ struct Child<'a> {
 
 impl Child<'_> {
     /// Runs it with `args` (after `--local` when `local`) and `env`; kills it at
-    /// [`CHILD_DEADLINE`]. With `interrupt`, sends it Ctrl-C once the proxy has seen the call.
+    /// [`CHILD_DEADLINE`]. With `interrupt`, sends it the signal once the proxy has seen the call.
     fn run(
         &self,
         local: bool,
         args: &[String],
         env: &[(&str, &str)],
-        interrupt: Option<(&FaultProxy, &str)>,
+        interrupt: Option<(&FaultProxy, (&str, &str))>,
     ) -> Ran {
         let stdout = self.dir.join("stdout");
         let stderr = self.dir.join("stderr");
@@ -997,9 +1014,9 @@ impl Child<'_> {
             if let Some(status) = child.try_wait().unwrap() {
                 break status.code();
             }
-            if let Some((proxy, call)) = interrupt {
+            if let Some((proxy, (call, sent))) = interrupt {
                 if proxy.calls().iter().any(|c| c == call) {
-                    ctrl_c(&child);
+                    signal(&child, sent);
                     interrupt = None;
                 }
             }
@@ -1019,14 +1036,14 @@ impl Child<'_> {
     }
 }
 
-/// Sends `child` what Ctrl-C in its terminal would: SIGINT.
-fn ctrl_c(child: &std::process::Child) {
+/// Sends `child` the signal `name` (`INT`, what Ctrl-C in its terminal would send; `TERM`).
+fn signal(child: &std::process::Child, name: &str) {
     let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{name}"), &child.id().to_string()])
         .status();
     assert!(
         sent.as_ref().is_ok_and(|s| s.success()),
-        "kill -INT failed: {sent:?}"
+        "kill -{name} failed: {sent:?}"
     );
 }
 
