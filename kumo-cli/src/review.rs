@@ -130,7 +130,13 @@ impl<'t> Review<'t> {
         let hidden = self.is_hidden(change);
         paths
             .iter()
-            .flat_map(|path| path_lines(path, hidden, self.replaces(change, path)))
+            .flat_map(|path| {
+                let replaces = self.replaces(change, path);
+                match hidden {
+                    true => path_lines(&masked(path), replaces),
+                    false => path_lines(path, replaces),
+                }
+            })
             .collect()
     }
 
@@ -189,9 +195,9 @@ impl<'t> Review<'t> {
             ChangeKind::Removed => ("removed", &[][..]),
             ChangeKind::Modified(paths) => ("modified", paths.as_slice()),
         };
-        let mask = |value: &Option<Json>| match value {
-            Some(_) if hidden => Some(Json::String(MASK.to_owned())),
-            other => other.clone(),
+        let shown = |path: &PathChange| match hidden {
+            true => masked(path),
+            false => path.clone(),
         };
         json!({
             "section": change.section.to_string(),
@@ -214,8 +220,8 @@ impl<'t> Review<'t> {
             "paths": paths.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(),
             "values": paths.iter().map(|p| json!({
                 "path": p.path,
-                "old": mask(&p.old),
-                "new": mask(&p.new),
+                "old": shown(p).old,
+                "new": shown(p).new,
                 "replaces": self.replaces(change, p),
             })).collect::<Vec<_>>(),
         })
@@ -323,16 +329,39 @@ impl<'t> Review<'t> {
     }
 }
 
+/// The change of a NoEcho parameter's `path` as it may be shown: its default masked (a side
+/// without one stays without), whether the path is the default or the whole parameter; its
+/// other fields (description, constraints, `NoEcho` itself) as they are.
+fn masked(path: &PathChange) -> PathChange {
+    let mask = |value: &Option<Json>| {
+        let mut value = value.clone()?;
+        match path.path.as_str() {
+            "Default" => value = Json::String(MASK.to_owned()),
+            "" => {
+                if let Some(default) = value.get_mut("Default") {
+                    *default = Json::String(MASK.to_owned());
+                }
+            }
+            _ => {}
+        }
+        Some(value)
+    };
+    PathChange {
+        path: path.path.clone(),
+        old: mask(&path.old),
+        new: mask(&path.new),
+    }
+}
+
 /// The lines of one changed path: `path: old -> new`, or for long values the path and a line
 /// diff of their pretty JSON; `(replaces the resource)` after the path when it does.
-fn path_lines(change: &PathChange, hidden: bool, replaces: bool) -> Vec<(Style, String)> {
+fn path_lines(change: &PathChange, replaces: bool) -> Vec<(Style, String)> {
     let note = if replaces {
         " (replaces the resource)"
     } else {
         ""
     };
     let compact = |value: &Option<Json>| match value {
-        _ if hidden => MASK.to_owned(),
         None => "(none)".to_owned(),
         Some(value) => value.to_string(),
     };
@@ -581,7 +610,7 @@ mod tests {
             old: Some(statement("s3:GetObject")),
             new: Some(statement("s3:*")),
         };
-        let shown: Vec<String> = path_lines(&long, false, false)
+        let shown: Vec<String> = path_lines(&long, false)
             .into_iter()
             .map(|(_, l)| l)
             .collect();
@@ -612,11 +641,43 @@ mod tests {
         .unwrap();
         let changes = diff(&old, &new);
         let shown = text(&changes[0], &old, &new);
-        assert_eq!(shown, "~ Parameters.Password\n    Default: **** -> ****\n");
+        assert_eq!(
+            shown,
+            "~ Parameters.Password\n    Default: \"****\" -> \"****\"\n"
+        );
         let report = Review::new(&old, &new).to_json(&changes[0]).to_string();
         assert!(
             !report.contains("hunter2") && !report.contains("correct-horse"),
             "{report}"
+        );
+        // Its other fields show; a default added shows as added, still masked.
+        let mut bare = Template::new();
+        bare.add_parameter(
+            "Password",
+            Parameter::string().no_echo().description("the admin's"),
+        )
+        .unwrap();
+        let changes = diff(&bare, &new);
+        let shown = text(&changes[0], &bare, &new);
+        assert_eq!(
+            shown,
+            "~ Parameters.Password\n    Default: (none) -> \"****\"\n    Description: \"the admin's\" -> (none)\n"
+        );
+        let whole = PathChange {
+            path: String::new(),
+            old: None,
+            new: Some(
+                json!({"Type": "String", "NoEcho": true, "Default": "hunter2",
+                "Description": "a long description that makes the value too long for one line"}),
+            ),
+        };
+        let lines: String = path_lines(&masked(&whole), false)
+            .into_iter()
+            .map(|(_, line)| line + "\n")
+            .collect();
+        assert!(
+            !lines.contains("hunter2") && lines.contains("****") && lines.contains("a long"),
+            "{lines}"
         );
     }
 }
