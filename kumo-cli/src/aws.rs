@@ -7,6 +7,7 @@ use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_cloudformation::config::http::HttpResponse;
 use aws_sdk_cloudformation::config::Credentials;
 use aws_sdk_cloudformation::config::SharedCredentialsProvider;
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
@@ -16,12 +17,9 @@ use aws_smithy_http_client::Builder as HttpClientBuilder;
 use crate::error::CliError;
 
 /// An SDK error as one line: what kumo was doing and CloudFormation's (or the network's) cause.
-pub fn aws_error<
-    E: std::error::Error + ProvideErrorMetadata + 'static,
-    R: std::fmt::Debug + 'static,
->(
+pub fn aws_error<E: std::error::Error + ProvideErrorMetadata + 'static>(
     action: &str,
-    err: aws_sdk_cloudformation::error::SdkError<E, R>,
+    err: aws_sdk_cloudformation::error::SdkError<E, HttpResponse>,
 ) -> CliError {
     use aws_sdk_cloudformation::error::SdkError;
     let message = match (&err, err.code(), err.message()) {
@@ -38,14 +36,39 @@ pub fn aws_error<
                 cause
             }
         }
-        (SdkError::ServiceError(_), _, _) => {
-            "the endpoint answered with an error that is not CloudFormation's (does it support this call?)".to_owned()
+        (SdkError::ServiceError(context), _, _) => {
+            let reply = context.raw();
+            format!(
+                "the endpoint answered HTTP {} with an error that is not CloudFormation's (does it support this call?): {}",
+                reply.status().as_u16(),
+                excerpt(reply.body().bytes().unwrap_or_default()),
+            )
         }
         _ => innermost(&err),
     };
     CliError::Aws {
         action: action.to_owned(),
         message,
+    }
+}
+
+/// The most of a reply's body an error shows, in characters.
+const EXCERPT: usize = 200;
+
+/// The start of a reply's body on one line: its text with runs of white space and control
+/// characters as one space, at most [`EXCERPT`] characters (`…` after a longer one), or
+/// `(empty)`.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|word| !word.is_empty())
+        .collect();
+    let line = words.join(" ");
+    match line.char_indices().nth(EXCERPT) {
+        None if line.is_empty() => "(empty)".to_owned(),
+        None => line,
+        Some((at, _)) => format!("{}…", &line[..at]),
     }
 }
 
@@ -331,6 +354,18 @@ mod tests {
         assert!(target(Some("https://cloudformation.example"), true).needs_roots(None));
         assert!(!target(None, false).needs_roots(env("http://127.0.0.1:5000")));
         assert!(target(None, false).needs_roots(env("https://cloudformation.example")));
+    }
+
+    #[test]
+    fn a_reply_body_shows_as_the_start_of_one_line() {
+        assert_eq!(excerpt(b""), "(empty)");
+        assert_eq!(
+            excerpt(b"<html>\r\n\t<body>Bad\x1b[2J gateway</body>\n</html>"),
+            "<html> <body>Bad [2J gateway</body> </html>"
+        );
+        let long = "x".repeat(EXCERPT + 1);
+        assert_eq!(excerpt(long.as_bytes()), format!("{}…", &long[..EXCERPT]));
+        assert_eq!(excerpt(&[0xff, b'a']), "\u{fffd}a");
     }
 
     #[test]

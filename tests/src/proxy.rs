@@ -81,6 +81,9 @@ pub enum Fault {
     /// Answers 200 with this XML body (nothing goes upstream): a reply the emulator does not
     /// give, such as a change set with nested change sets.
     Respond(&'static str),
+    /// Answers 502 with this HTML page (nothing goes upstream): a gateway's error, not
+    /// CloudFormation's.
+    Page(&'static str),
 }
 
 /// When a rule strikes, among the requests it counts.
@@ -482,6 +485,11 @@ fn serve(mut client: Connection, shared: &Shared) {
             ),
             Some(Fault::Throttle) => xml_reply(400, "Bad Request", THROTTLING),
             Some(Fault::Respond(body)) => xml_reply(200, "OK", body),
+            Some(Fault::Page(page)) => format!(
+                "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{page}",
+                page.len()
+            )
+            .into_bytes(),
             Some(Fault::Silence) => {
                 while !stop() {
                     std::thread::sleep(TICK);

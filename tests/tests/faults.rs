@@ -334,7 +334,7 @@ const fn millis(ms: u64) -> Duration {
 /// and the cause, not the whole wording.
 fn cases() -> Vec<Case> {
     use After::{Clean, Deployed};
-    use Fault::{Delay, Drop, Lose, Reset, Respond, Silence, Status, Throttle};
+    use Fault::{Delay, Drop, Lose, Page, Reset, Respond, Silence, Status, Throttle};
     const DEPLOY: &[&str] = &["deploy", "--yes"];
     // The large template has roles: a deploy with --yes needs its widening approved.
     const DEPLOY_LARGE: &[&str] = &["deploy", "--yes", "--require-approval", "never"];
@@ -623,6 +623,17 @@ fn cases() -> Vec<Case> {
             .faults(&[every(action("ExecuteChangeSet"), Status(500))])
             .after(Clean)
             .recovers(),
+        Case::fails(
+            "a gateway's page on CreateChangeSet",
+            DEPLOY,
+            "creating the change set: the endpoint answered HTTP 502 with an error that is not CloudFormation's (does it support this call?): <html> <body>upstream timed out</body> </html>",
+        )
+        .faults(&[every(
+            action("CreateChangeSet"),
+            Page("<html>\n  <body>upstream timed out</body>\n</html>\n"),
+        )])
+        .after(Clean)
+        .recovers(),
         Case::fails("reset on DescribeStacks", DEPLOY, "describing the stack")
             .faults(&[every(action("DescribeStacks"), Reset)])
             .after(Clean),

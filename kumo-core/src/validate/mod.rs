@@ -6,6 +6,8 @@ mod generated;
 mod graph;
 mod parameters;
 pub(crate) mod refs;
+mod sections;
+mod suggest;
 mod tags;
 #[cfg(test)]
 mod tests;
@@ -109,7 +111,7 @@ pub enum ValidationError {
     /// the crate enables).
     #[error(
         "Resources.{id}.Properties.{property}: {type_name} has no property {property}{}",
-        types::did_you_mean(.suggestion)
+        suggest::did_you_mean(.suggestion)
     )]
     UnknownProperty {
         /// The resource.
@@ -120,6 +122,43 @@ pub enum ValidationError {
         property: String,
         /// The type's property of the nearest name, if one is near.
         suggestion: Option<&'static str>,
+    },
+    /// A top-level key that is not a section of a template (with no transform that reads keys
+    /// of its own).
+    #[error("{key}: not a section of a template{}", suggest::did_you_mean(.suggestion))]
+    UnknownSection {
+        /// The key.
+        key: String,
+        /// The section of the nearest name, if one is near.
+        suggestion: Option<&'static str>,
+    },
+    /// A key of a resource that is not a resource attribute.
+    #[error(
+        "Resources.{id}.{attribute}: not a resource attribute{}",
+        suggest::did_you_mean(.suggestion)
+    )]
+    UnknownAttribute {
+        /// The resource.
+        id: String,
+        /// The key.
+        attribute: String,
+        /// The attribute of the nearest name, if one is near.
+        suggestion: Option<&'static str>,
+    },
+    /// A `DeletionPolicy` or `UpdateReplacePolicy` that names no policy.
+    #[error(
+        "Resources.{id}.{attribute}: {policy:?} is not a policy ({})",
+        suggest::one_of(.allowed)
+    )]
+    InvalidPolicy {
+        /// The resource.
+        id: String,
+        /// `DeletionPolicy` or `UpdateReplacePolicy`.
+        attribute: &'static str,
+        /// What it names.
+        policy: String,
+        /// The policies it may name.
+        allowed: &'static [&'static str],
     },
     /// A property the resource's type requires, by its schema, missing.
     #[error("Resources.{id}.Properties: {type_name} requires {property}")]
@@ -365,6 +404,7 @@ impl Template {
         self.check_ids(&mut errors);
         self.check_types(&mut errors);
         self.check_properties(&mut errors);
+        self.check_sections(&mut errors);
         self.check_references(&mut errors);
         self.check_parameters(&mut errors);
         self.check_exports(&mut errors);

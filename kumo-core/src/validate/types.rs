@@ -7,6 +7,7 @@ use crate::template::{Template, LANGUAGE_EXTENSIONS};
 use crate::typed::PropertyNames;
 use crate::Json;
 
+use super::suggest::nearest;
 use super::ValidationError;
 
 /// The transforms AWS runs that define no resource types of their own (SAM's are
@@ -103,33 +104,8 @@ impl Template {
 /// The pseudo parameter that stands for no value.
 const NO_VALUE: &str = "AWS::NoValue";
 
-/// How near a name must be to another (by Jaro-Winkler similarity, from 0 to 1) to be offered
-/// in its place.
-const NEAR: f64 = 0.85;
-
-/// Of `names`, the one nearest `name`, if one is near enough to be what was meant.
-fn nearest(name: &str, names: &'static [&'static str]) -> Option<&'static str> {
-    let lower = name.to_ascii_lowercase();
-    names
-        .iter()
-        .map(|candidate| {
-            let likeness = strsim::jaro_winkler(&lower, &candidate.to_ascii_lowercase());
-            (likeness, *candidate)
-        })
-        .filter(|(likeness, _)| *likeness >= NEAR)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
-}
-
-/// `; did you mean X?` for a suggestion, else nothing.
-pub(super) fn did_you_mean(suggestion: &Option<&str>) -> String {
-    suggestion
-        .map(|name| format!("; did you mean {name}?"))
-        .unwrap_or_default()
-}
-
 /// Whether `transform` (a name, or `AWS::Include` with its parameters) is a macro.
-fn is_macro(transform: &Json) -> bool {
+pub(super) fn is_macro(transform: &Json) -> bool {
     let name = transform
         .as_str()
         .or_else(|| transform.get("Name").and_then(Json::as_str));
