@@ -452,7 +452,8 @@ async fn deploy(
     };
     let watched = {
         let mut progress = Progress::new(ui, &name, changes.len());
-        engine.watch(mark, &mut progress, out, on_interrupt).await?
+        let watched = engine.watch(mark, &mut progress, out, on_interrupt).await;
+        watched.map_err(|err| lost_sight(&name, err))?
     };
     if watched.interrupted == Interrupted::Cancelled {
         return Err(fail(format!(
@@ -490,7 +491,10 @@ async fn deploy(
         (false, true) => "created",
         (false, false) => "updated",
     };
-    let (outputs, now) = settled.record(result, review, out).await?;
+    let (outputs, now) = settled
+        .record(result, review, out)
+        .await
+        .map_err(|err| not_recorded(&name, result, err))?;
     settled.converge(&now, out).await?;
     if watched.interrupted == Interrupted::TooLate {
         return Err(fail(format!(
@@ -505,6 +509,37 @@ async fn deploy(
         &outputs,
         Some(&now.status),
     )
+}
+
+/// An error met watching an executed change set: a call that failed says nothing of how the
+/// operation goes, which goes on in CloudFormation; errors that say what became of it (a
+/// deadline, Ctrl-C) stay as they are.
+fn lost_sight(name: &str, err: CliError) -> CliError {
+    match err {
+        CliError::Aws { action, message } => CliError::Deploy {
+            stack: name.to_owned(),
+            message: format!(
+                "the change set was executed, but {action} failed ({message}): the operation goes on in CloudFormation (`status` shows how it ends; deploy again to record it)"
+            ),
+        },
+        other => other,
+    }
+}
+
+/// An error met recording a stack that was deployed: the deploy worked, which the error must
+/// not hide, and the next deploy records it (it finds nothing to change).
+fn not_recorded(name: &str, result: &str, err: CliError) -> CliError {
+    let cause = match err {
+        CliError::Stdout(_) => return err,
+        CliError::Deploy { message, .. } => message,
+        other => other.to_string(),
+    };
+    CliError::Deploy {
+        stack: name.to_owned(),
+        message: format!(
+            "the stack was {result}, but kumo could not record it ({cause}); deploy again to record it"
+        ),
+    }
 }
 
 /// Whether `deployed` already has what a deploy of `template` (equal to the deployed one) with

@@ -114,6 +114,9 @@ enum After {
     Deployed(Shape),
     /// No stack, no record.
     Clean,
+    /// The stack deployed with this template, settled, and its record as before: kumo lost
+    /// sight of the operation once it started, so it could not tell how it ended.
+    Executed(Shape),
 }
 
 /// One row of the matrix.
@@ -333,7 +336,7 @@ const fn millis(ms: u64) -> Duration {
 /// The matrix. Each expected first line is a short part of the message: what kumo was doing
 /// and the cause, not the whole wording.
 fn cases() -> Vec<Case> {
-    use After::{Clean, Deployed};
+    use After::{Clean, Deployed, Executed};
     use Fault::{Delay, Drop, Lose, Page, Reset, Respond, Silence, Status, Throttle};
     const DEPLOY: &[&str] = &["deploy", "--yes"];
     // The large template has roles: a deploy with --yes needs its widening approved.
@@ -727,6 +730,20 @@ fn cases() -> Vec<Case> {
         .deployed_first()
         .shape(Shape::Second)
         .faults(&[every(action("ExecuteChangeSet"), Respond(EXECUTED))])
+        .recovers(),
+        Case::fails(
+            "update: 503 on DescribeStackEvents once executed",
+            DEPLOY,
+            "the change set was executed, but reading the stack's events failed (ServiceUnavailable: injected by the fault proxy): the operation goes on in CloudFormation",
+        )
+        .deployed_first()
+        .shape(Shape::Second)
+        .faults(&[
+            Rule::nth(action("DescribeStackEvents"), 2, Status(503)),
+            Rule::nth(action("DescribeStackEvents"), 3, Status(503)),
+            Rule::nth(action("DescribeStackEvents"), 4, Status(503)),
+        ])
+        .after(Executed(Shape::Second))
         .recovers(),
         Case::fails(
             "update: 500 on GetTemplate",
@@ -1198,7 +1215,8 @@ impl Snapshot {
             }
         }
         let live_template = self.live.as_ref().map(|(_, t)| t);
-        if self.record.is_some() && self.record.as_ref() != live_template {
+        let executed = matches!(after, After::Executed(_));
+        if !executed && self.record.is_some() && self.record.as_ref() != live_template {
             problems.push("the record under .kumo/applied is not the deployed template".into());
         }
         let expected = match after {
@@ -1212,6 +1230,15 @@ impl Snapshot {
             }
             After::Deployed(shape) => Some(shape.json(stack)),
             After::Clean => None,
+            After::Executed(shape) => {
+                if live_template != Some(&shape.json(stack)) {
+                    problems.push(format!("the stack is not deployed as expected ({after:?})"));
+                }
+                if self.record != before.record {
+                    problems.push("the record changed".to_owned());
+                }
+                return problems;
+            }
         };
         if live_template != expected.as_ref() {
             problems.push(format!(

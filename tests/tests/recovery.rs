@@ -3,7 +3,8 @@
 //! kumo's change set), stale kumo change sets beside someone else's, and a first deploy stopped
 //! before it ran (a failing before-create hook): nothing is left behind, and the next deploy
 //! works. Termination protection and the stack policy, changed behind kumo's back, are put back
-//! by the next deploy.
+//! by the next deploy. A deploy that works and cannot be recorded says both, and the next one
+//! records it.
 
 use std::process::ExitCode;
 
@@ -270,4 +271,33 @@ fn protection_and_the_stack_policy_converge_on_every_deploy() {
     );
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(!runtime.block_on(guards(&client)).0);
+}
+
+#[test]
+fn a_deploy_that_cannot_be_recorded_says_it_worked_and_the_next_records_it() {
+    std::env::set_var("KUMO_POLL_MS", "100");
+    let moto = MotoServer::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let (code, out) = kumo(&Queue { delay: 0 }, &moto, dir, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+
+    // The outputs cannot be written: a file where their directory belongs.
+    let outputs = dir.join(".kumo/outputs");
+    std::fs::remove_dir_all(&outputs).unwrap();
+    std::fs::write(&outputs, "").unwrap();
+    let (code, out) = kumo(&Queue { delay: 5 }, &moto, dir, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains(&format!("error: stack `{STACK}`: the stack was updated, but kumo could not record it (cannot write ")),
+        "{out}"
+    );
+    assert!(out.contains("deploy again to record it"), "{out}");
+
+    std::fs::remove_file(&outputs).unwrap();
+    let (code, out) = kumo(&Queue { delay: 5 }, &moto, dir, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("no changes"), "{out}");
+    let recorded = std::fs::read_dir(&outputs).unwrap().count();
+    assert_eq!(recorded, 1, "the outputs are recorded again");
 }
