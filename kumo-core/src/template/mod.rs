@@ -15,6 +15,8 @@ mod transform;
 mod write;
 #[cfg(feature = "yaml")]
 mod yaml;
+#[cfg(feature = "yaml")]
+mod yaml_write;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -576,10 +578,12 @@ impl Template {
     }
 
     /// The template as YAML, with intrinsics in their long form (`Fn::Sub:`), which every YAML
-    /// reader of CloudFormation accepts.
+    /// reader of CloudFormation accepts. A string that YAML 1.1, as CloudFormation reads it,
+    /// would take unquoted for something else (`'no'`, `'off'`, `'1_000'`, `'1:30'`) is quoted,
+    /// key or value, so [`Template::from_yaml`] reads back the same template.
     #[cfg(feature = "yaml")]
     pub fn to_yaml(&self) -> String {
-        serde_norway::to_string(self).expect("a template is always YAML")
+        yaml_write::to_yaml(self)
     }
 }
 

@@ -392,6 +392,16 @@ fn untagged(text: &str, style: ScalarStyle, span: Span) -> Result<Json, Template
     }
 }
 
+/// Whether a string must be quoted to be read back as itself. Unquoted, this reader (as PyYAML)
+/// would read it as a null, a boolean or a number, or refuse it; YAML 1.1 also has `y`, `Y`, `n`
+/// and `N` for booleans (this reader and PyYAML leave them strings), `<<` for the merge key and
+/// `=` for the value key. A timestamp (`2010-09-09`) is read as the string written. Such a
+/// string is made of letters, digits and `_.:+-~=<`, which single quotes hold as they are.
+pub(super) fn needs_quotes(text: &str) -> bool {
+    matches!(text, "y" | "Y" | "n" | "N" | "<<" | "=")
+        || !matches!(plain(text), Ok(Json::String(_)))
+}
+
 /// What an unquoted scalar is in YAML 1.1, as PyYAML's resolver says.
 fn plain(text: &str) -> Result<Json, String> {
     match text {
