@@ -511,7 +511,7 @@ fn property_names(out: &mut String, services: &[Service]) {
     }
     let _ = writeln!(
         out,
-        "        _ => return None,\n    }};\n    let at = table.binary_search_by(|(name, _)| name.cmp(&type_name)).ok()?;\n    Some(table[at].1)\n}}"
+        "        _ => &[],\n    }};\n    let at = table.binary_search_by(|(name, _)| name.cmp(&type_name)).ok()?;\n    Some(table[at].1)\n}}"
     );
 }
 

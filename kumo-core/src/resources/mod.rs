@@ -3394,7 +3394,7 @@ pub fn property_names(type_name: &str) -> Option<crate::typed::PropertyNames> {
         "AWS::WorkSpacesWeb" => workspacesweb::PROPERTY_NAMES,
         #[cfg(feature = "xray")]
         "AWS::XRay" => xray::PROPERTY_NAMES,
-        _ => return None,
+        _ => &[],
     };
     let at = table
         .binary_search_by(|(name, _)| name.cmp(&type_name))
