@@ -40,15 +40,79 @@ pub struct Attachment {
     pub arn: String,
 }
 
-/// Resource-based policy documents: the type and the property holding the document.
+/// Resource-based policy documents: the type and the property holding the document (a path,
+/// `ResourcePolicy.PolicyDocument`, where it is within one).
 const RESOURCE_POLICIES: &[(&str, &str)] = &[
-    ("AWS::S3::BucketPolicy", "PolicyDocument"),
-    ("AWS::SQS::QueuePolicy", "PolicyDocument"),
-    ("AWS::SNS::TopicPolicy", "PolicyDocument"),
-    ("AWS::KMS::Key", "KeyPolicy"),
-    ("AWS::SecretsManager::ResourcePolicy", "ResourcePolicy"),
+    ("AWS::ApiGateway::RestApi", "Policy"),
+    ("AWS::Backup::BackupVault", "AccessPolicy"),
+    ("AWS::CloudTrail::ResourcePolicy", "ResourcePolicy"),
+    ("AWS::CodeArtifact::Domain", "PermissionsPolicyDocument"),
+    ("AWS::CodeArtifact::Repository", "PermissionsPolicyDocument"),
+    ("AWS::DynamoDB::Table", "ResourcePolicy.PolicyDocument"),
+    ("AWS::ECR::RegistryPolicy", "PolicyText"),
     ("AWS::ECR::Repository", "RepositoryPolicyText"),
+    ("AWS::EFS::FileSystem", "FileSystemPolicy"),
+    ("AWS::Elasticsearch::Domain", "AccessPolicies"),
+    ("AWS::Events::EventBus", "Policy"),
+    ("AWS::KMS::Key", "KeyPolicy"),
+    ("AWS::KMS::ReplicaKey", "KeyPolicy"),
+    ("AWS::Kinesis::ResourcePolicy", "ResourcePolicy"),
+    ("AWS::Logs::ResourcePolicy", "PolicyDocument"),
+    ("AWS::OpenSearchService::Domain", "AccessPolicies"),
+    ("AWS::S3::AccessPoint", "Policy"),
+    ("AWS::S3::BucketPolicy", "PolicyDocument"),
+    ("AWS::S3::MultiRegionAccessPointPolicy", "Policy"),
+    ("AWS::S3Express::BucketPolicy", "PolicyDocument"),
+    ("AWS::S3ObjectLambda::AccessPointPolicy", "PolicyDocument"),
+    ("AWS::SNS::TopicInlinePolicy", "PolicyDocument"),
+    ("AWS::SNS::TopicPolicy", "PolicyDocument"),
+    ("AWS::SQS::QueueInlinePolicy", "PolicyDocument"),
+    ("AWS::SQS::QueuePolicy", "PolicyDocument"),
+    ("AWS::SecretsManager::ResourcePolicy", "ResourcePolicy"),
 ];
+
+/// Resources that add one statement to another resource's policy, by the properties that
+/// name its parts (as a Lambda permission does: [`permission`]).
+const ONE_STATEMENT: &[(&str, StatementParts)] = &[
+    (
+        "AWS::Events::EventBusPolicy",
+        StatementParts {
+            resource: "EventBusName",
+            conditions: &[],
+        },
+    ),
+    (
+        "AWS::Lambda::LayerVersionPermission",
+        StatementParts {
+            resource: "LayerVersionArn",
+            conditions: &[("OrganizationId", "StringEquals", "aws:PrincipalOrgID")],
+        },
+    ),
+    (
+        "AWS::Lambda::Permission",
+        StatementParts {
+            resource: "FunctionName",
+            conditions: &[
+                ("SourceArn", "ArnLike", "AWS:SourceArn"),
+                ("SourceAccount", "StringEquals", "AWS:SourceAccount"),
+                ("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
+                (
+                    "FunctionUrlAuthType",
+                    "StringEquals",
+                    "lambda:FunctionUrlAuthType",
+                ),
+            ],
+        },
+    ),
+];
+
+/// The properties of a resource that adds one statement: the one naming what the statement is
+/// about, and those that become its conditions (property, operator, condition key); its
+/// `Action` and `Principal` are properties of those names.
+struct StatementParts {
+    resource: &'static str,
+    conditions: &'static [(&'static str, &'static str, &'static str)],
+}
 
 /// Identities with inline `Policies` and `ManagedPolicyArns`.
 const IDENTITIES: &[&str] = &["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"];
@@ -200,10 +264,15 @@ pub(crate) fn resource_policies(resources: &Resources<'_>) -> BTreeSet<Statement
     let mut found = BTreeSet::new();
     for &(id, resource) in resources {
         let kind = resource.type_name();
-        if kind == "AWS::Lambda::Permission" {
-            found.insert(permission(id, resource));
-        } else if let Some((_, property)) = RESOURCE_POLICIES.iter().find(|(t, _)| *t == kind) {
-            if let Some(document) = resource.properties().get(*property) {
+        if let Some((_, parts)) = ONE_STATEMENT.iter().find(|(t, _)| *t == kind) {
+            found.extend(permission(id, resource, parts));
+        } else if let Some((_, path)) = RESOURCE_POLICIES.iter().find(|(t, _)| *t == kind) {
+            let mut at = path.split('.');
+            let first = at.next().and_then(|name| resource.properties().get(name));
+            if let Some(document) = at
+                .try_fold(first, |value, name| value.map(|v| v.get(name)))
+                .flatten()
+            {
                 found.extend(document_statements(id, document, &[], &[]));
             }
         }
@@ -211,9 +280,14 @@ pub(crate) fn resource_policies(resources: &Resources<'_>) -> BTreeSet<Statement
     found
 }
 
-/// A Lambda permission as the statement it adds to the function's policy.
-fn permission(id: &str, resource: &Resource) -> Statement {
+/// A resource that adds one statement to another's policy (a Lambda permission, an event
+/// bus's), as that statement; an `AWS::Events::EventBusPolicy` that writes its `Statement`
+/// whole, as that statement.
+fn permission(id: &str, resource: &Resource, parts: &StatementParts) -> Vec<Statement> {
     let props = resource.properties();
+    if let Some(statement) = props.get("Statement") {
+        return document_statements(id, &json!({"Statement": [statement]}), &[], &[]);
+    }
     let get = |key: &str| props.get(key).map(text);
     let principal = get("Principal").unwrap_or_default();
     let principal = match principal.as_str() {
@@ -221,17 +295,12 @@ fn permission(id: &str, resource: &Resource) -> Statement {
         service if service.ends_with(".amazonaws.com") => format!("Service:{service}"),
         account => format!("AWS:{account}"),
     };
-    let mut condition = serde_json::Map::new();
-    for (key, operator, name) in [
-        ("SourceArn", "ArnLike", "AWS:SourceArn"),
-        ("SourceAccount", "StringEquals", "AWS:SourceAccount"),
-        ("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
-        (
-            "FunctionUrlAuthType",
-            "StringEquals",
-            "lambda:FunctionUrlAuthType",
-        ),
-    ] {
+    let mut condition = match props.get("Condition") {
+        // An event bus policy's condition, `{"Type": .., "Key": .., "Value": ..}`, as written.
+        Some(written) => serde_json::Map::from_iter([("Condition".to_owned(), written.clone())]),
+        None => serde_json::Map::new(),
+    };
+    for &(key, operator, name) in parts.conditions {
         if let Some(value) = props.get(key) {
             let entry = condition.entry(operator).or_insert_with(|| json!({}));
             if let Some(entry) = entry.as_object_mut() {
@@ -239,14 +308,14 @@ fn permission(id: &str, resource: &Resource) -> Statement {
             }
         }
     }
-    Statement {
+    vec![Statement {
         holder: id.to_owned(),
         effect: "Allow".to_owned(),
         actions: get("Action").into_iter().collect(),
-        resources: get("FunctionName").into_iter().collect(),
+        resources: get(parts.resource).into_iter().collect(),
         principals: vec![principal],
         condition: (!condition.is_empty()).then(|| readable(&Json::Object(condition))),
-    }
+    }]
 }
 
 /// Whether `value` is an intrinsic (`Fn::If`, `Ref`, ...) where a statement, a policy or a

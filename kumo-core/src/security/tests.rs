@@ -237,6 +237,101 @@ fn resource_policies_show_their_principal_including_everyone() {
 }
 
 #[test]
+fn every_kind_of_resource_policy_shows_what_it_opens() {
+    let everyone = |action: &str| {
+        json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": action,
+            "Resource": "*"}]})
+    };
+    let new = template(&[
+        (
+            "Api",
+            Resource::new("AWS::ApiGateway::RestApi")
+                .property("Policy", everyone("execute-api:Invoke")),
+        ),
+        (
+            "Point",
+            Resource::new("AWS::S3::AccessPoint")
+                .property("Bucket", "b")
+                .property("Policy", everyone("s3:GetObject")),
+        ),
+        (
+            "Search",
+            Resource::new("AWS::OpenSearchService::Domain")
+                .property("AccessPolicies", everyone("es:*")),
+        ),
+        (
+            "Files",
+            Resource::new("AWS::EFS::FileSystem").property(
+                "FileSystemPolicy",
+                everyone("elasticfilesystem:ClientMount"),
+            ),
+        ),
+        (
+            "Table",
+            Resource::new("AWS::DynamoDB::Table").property(
+                "ResourcePolicy",
+                json!({"PolicyDocument": everyone("dynamodb:GetItem")}),
+            ),
+        ),
+        (
+            "Bus",
+            Resource::new("AWS::Events::EventBusPolicy")
+                .property("StatementId", "open")
+                .property("Action", "events:PutEvents")
+                .property("Principal", "*")
+                .property("EventBusName", "default"),
+        ),
+        (
+            "BusWhole",
+            Resource::new("AWS::Events::EventBusPolicy")
+                .property("StatementId", "whole")
+                .property(
+                    "Statement",
+                    json!({"Effect": "Allow", "Principal": {"AWS": "111111111111"},
+                        "Action": "events:PutEvents", "Resource": "*"}),
+                ),
+        ),
+        (
+            "Layer",
+            Resource::new("AWS::Lambda::LayerVersionPermission")
+                .property("Action", "lambda:GetLayerVersion")
+                .property("LayerVersionArn", json!({"Ref": "Shared"}))
+                .property("Principal", "*")
+                .property("OrganizationId", "o-abc"),
+        ),
+    ]);
+    let changes = SecurityChanges::between(&Template::new(), &new);
+    let shown: Vec<String> = changes
+        .policies
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {:?} {:?} {:?} {}",
+                r.item.holder,
+                r.item.principals,
+                r.item.actions,
+                r.item.resources,
+                r.item.condition.as_deref().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            r#"Api ["*"] ["execute-api:Invoke"] ["*"] -"#,
+            r#"Bus ["*"] ["events:PutEvents"] ["default"] -"#,
+            r#"BusWhole ["AWS:111111111111"] ["events:PutEvents"] ["*"] -"#,
+            r#"Files ["*"] ["elasticfilesystem:ClientMount"] ["*"] -"#,
+            r#"Layer ["*"] ["lambda:GetLayerVersion"] ["${Shared}"] {"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}"#,
+            r#"Point ["*"] ["s3:GetObject"] ["*"] -"#,
+            r#"Search ["*"] ["es:*"] ["*"] -"#,
+            r#"Table ["*"] ["dynamodb:GetItem"] ["*"] -"#,
+        ]
+    );
+    assert!(changes.broadens());
+}
+
+#[test]
 fn security_group_rules_open_to_everyone() {
     let old = template(&[("Web", Resource::new("AWS::EC2::SecurityGroup"))]);
     let new = template(&[
