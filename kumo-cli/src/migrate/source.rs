@@ -87,11 +87,40 @@ pub fn module(
     })
 }
 
-/// A stack type name for a file stem: `my-vpc.yaml` is `MyVpc`.
+/// The items of `kumo_core` the generated code names, by their paths there, each imported by
+/// the module that names it: [`stack_name`] names no stack as one.
+const KUMO_ITEMS: [&str; 12] = [
+    "Assertion",
+    "AwsType",
+    "Condition",
+    "DeletionPolicy",
+    "Parameter",
+    "ParameterType",
+    "Resource",
+    "Rule",
+    "SsmValueType",
+    "UpdateReplacePolicy",
+    "custom::CustomResource",
+    "typed::Attributes",
+];
+
+/// The types of Rust's prelude the generated code names: [`stack_name`] names no stack as one.
+const PRELUDE_TYPES: [&str; 2] = ["String", "Vec"];
+
+/// A stack type name for a file stem: `my-vpc.yaml` is `MyVpc`; `condition.yaml` is
+/// `ConditionStack`, since its module may name kumo's `Condition` (or, for `string.yaml`, the
+/// prelude's `String`).
 pub fn stack_name(stem: &str) -> String {
     let name = stem.to_upper_camel_case();
+    let imported = KUMO_ITEMS
+        .into_iter()
+        .filter_map(|path| path.rsplit("::").next())
+        .chain(PRELUDE_TYPES)
+        .any(|item| item == name);
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("Stack{name}")
+    } else if imported {
+        format!("{name}Stack")
     } else {
         name
     }
@@ -105,7 +134,7 @@ struct Writer<'a> {
     conditions: BTreeMap<String, String>,
     body: Vec<Statement>,
     fallbacks: Vec<String>,
-    /// Names of `kumo_core` the module uses.
+    /// The items of [`KUMO_ITEMS`] the module uses.
     kumo: BTreeSet<&'static str>,
 }
 
@@ -142,6 +171,15 @@ impl Writer<'_> {
 
     fn fallback(&mut self, what: String) {
         self.fallbacks.push(what);
+    }
+
+    /// Imports the item of [`KUMO_ITEMS`] at `path` in `kumo_core`.
+    fn import(&mut self, path: &str) {
+        let item = KUMO_ITEMS
+            .into_iter()
+            .find(|item| *item == path)
+            .expect("KUMO_ITEMS lists every item of kumo_core the generated code names");
+        self.kumo.insert(item);
     }
 
     /// The `use` lines of what the body names (`serde_json::json` when it writes `json!`).
@@ -224,7 +262,7 @@ impl Writer<'_> {
                     let (builder, left) = parameter_builder(parameter);
                     for used in ["Parameter", "ParameterType", "AwsType", "SsmValueType"] {
                         if builder.contains(&format!("{used}::")) {
-                            self.kumo.insert(used);
+                            self.import(used);
                         }
                     }
                     let expr = format!("adopt::Param({id:?}, {builder})");
@@ -263,7 +301,7 @@ impl Writer<'_> {
         for (id, condition) in conditions {
             let name = self.names.claim(id, "condition");
             let expr = self.condition(condition);
-            self.kumo.insert("Condition");
+            self.import("Condition");
             self.bind("condition", &name, Some(id), expr, String::new());
             self.conditions.insert(id.clone(), name);
         }
@@ -322,8 +360,8 @@ impl Writer<'_> {
                 }
                 expr.push(')');
             }
-            self.kumo.insert("Rule");
-            self.kumo.insert("Assertion");
+            self.import("Rule");
+            self.import("Assertion");
             self.bind("rule", &name, Some(id), expr, String::new());
         }
     }
@@ -385,12 +423,12 @@ impl Writer<'_> {
             .builder(&known, &def.properties, Some(def))
             .ok_or("its properties do not fit the type")?;
         for (key, value) in properties.iter().filter(|(k, _)| !known.contains_key(*k)) {
-            self.kumo.insert("typed::Attributes");
+            self.import("typed::Attributes");
             let _ = write!(setters, ".raw_property({key:?}, {})", json_macro(value));
             self.cx.raw += 1;
         }
         if !attributes.is_empty() {
-            self.kumo.insert("typed::Attributes");
+            self.import("typed::Attributes");
         }
         Ok(format!(
             "{}::{}::new({new}){setters}{attributes}",
@@ -412,9 +450,9 @@ impl Writer<'_> {
         for (key, value) in properties.iter().filter(|(k, _)| *k != "ServiceToken") {
             let _ = write!(out, ".property({key:?}, {})", json_macro(value));
         }
-        self.kumo.insert("custom::CustomResource");
+        self.import("custom::CustomResource");
         if !attributes.is_empty() {
-            self.kumo.insert("typed::Attributes");
+            self.import("typed::Attributes");
         }
         Some(format!("{out}{attributes}"))
     }
@@ -428,7 +466,7 @@ impl Writer<'_> {
             "resource {} ({shown}) raw: {reason} (adopt::KeepRaw)",
             commented(id)
         ));
-        self.kumo.insert("Resource");
+        self.import("Resource");
         let mut out = format!("Resource::new({type_name:?})");
         for (key, value) in resource["Properties"].as_object().into_iter().flatten() {
             let _ = write!(out, ".property({key:?}, {})", json_macro(value));
@@ -461,11 +499,11 @@ impl Writer<'_> {
                     let _ = write!(out, ".{method}({})", json_macro(value));
                 }
                 ("DeletionPolicy", Json::String(policy)) => {
-                    self.kumo.insert("DeletionPolicy");
+                    self.import("DeletionPolicy");
                     let _ = write!(out, ".deletion_policy(DeletionPolicy::{policy})");
                 }
                 ("UpdateReplacePolicy", Json::String(policy)) => {
-                    self.kumo.insert("UpdateReplacePolicy");
+                    self.import("UpdateReplacePolicy");
                     let _ = write!(out, ".update_replace_policy(UpdateReplacePolicy::{policy})");
                 }
                 _ => {}

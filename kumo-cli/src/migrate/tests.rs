@@ -1,8 +1,11 @@
 //! The source `kumo migrate` writes for small templates (insta snapshots), its fallbacks, and its
 //! errors.
 
+use heck::ToUpperCamelCase;
+
 use super::index::Index;
-use super::source::module;
+use super::source::{module, stack_name};
+use super::values::INTRINSICS;
 use super::*;
 use crate::tool::{execute, ToolError};
 
@@ -193,6 +196,90 @@ fn what_synth_will_refuse_is_said_when_migrating() {
         printed.ends_with("\n    synth refuses it until mended: Resources.Jobs.Properties.QueueName: Ref to `Missing`, which is not a parameter, resource or pseudo parameter\n"),
         "{printed}"
     );
+}
+
+#[test]
+fn no_statement_is_named_as_an_intrinsic_function_the_module_imports() {
+    // A logical ID named as each function the module calls (`If` as the keyword's `if_`);
+    // `GetAtt`'s own attribute, before its handle is declared, calls `get_att`.
+    let migrated = migrate(
+        r#"
+Parameters:
+  Cidr: {Type: String, Default: 10.0.0.0/16}
+  Sub: {Type: String, Default: a}
+  SubWith: {Type: String, Default: b}
+  Join: {Type: String, Default: c}
+  Base64: {Type: String, Default: d}
+  Reference: {Type: String, Default: "5"}
+  ImportValue: {Type: String, Default: e}
+Mappings:
+  Select: {us-east-1: {Name: x}}
+  FindInMap: {us-east-1: {Delay: 3}}
+Conditions:
+  Split: !Equals [!Ref Sub, a]
+  GetAzs: !Not [!Condition Split]
+Resources:
+  If:
+    Type: AWS::SNS::Topic
+    Properties:
+      DisplayName: !If [Split, !Sub "${Sub}-x", !Join ["-", [!Ref Join, {"Fn::Base64": {Ref: Base64}}]]]
+      TopicName: !ImportValue {Ref: ImportValue}
+  GetAtt:
+    Type: AWS::SQS::Queue
+    Properties:
+      DelaySeconds: !FindInMap [FindInMap, !Ref "AWS::Region", Delay]
+      MaximumMessageSize: !Ref Reference
+      QueueName: !Sub ["${A}-${B}", {A: !Ref SubWith, B: !GetAtt GetAtt.QueueName}]
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: vpc-1
+      CidrBlock: !Select [0, !Cidr [!Ref Cidr, 4, 8]]
+      AvailabilityZone: !Select [0, !GetAZs ""]
+      AvailabilityZoneId: !Select [0, !Split [",", !FindInMap [Select, !Ref "AWS::Region", Name]]]
+"#,
+    );
+    let source = &migrated.source;
+    let imported = format!("use kumo_core::intrinsic::{{{}}};", INTRINSICS.join(", "));
+    assert!(source.contains(&imported), "{source}");
+    for function in INTRINSICS {
+        assert!(
+            !source.contains(&format!(" {function}: "))
+                && !source.contains(&format!(" {function} = ")),
+            "a statement is named `{function}`:\n{source}"
+        );
+    }
+    for written in [
+        "param cidr_param: String",
+        "cidr(cidr_param.clone(), 4, 8)",
+        "let if_resource = ",
+    ] {
+        assert!(source.contains(written), "{source}");
+    }
+}
+
+#[test]
+fn no_stack_is_named_as_a_type_its_module_imports() {
+    assert_eq!(stack_name("my-vpc"), "MyVpc");
+    for file in [
+        "assertion",
+        "attributes",
+        "aws-type",
+        "condition",
+        "custom-resource",
+        "deletion-policy",
+        "parameter",
+        "parameter-type",
+        "resource",
+        "rule",
+        "ssm-value-type",
+        "string",
+        "update-replace-policy",
+        "vec",
+    ] {
+        let name = file.to_upper_camel_case();
+        assert_eq!(stack_name(file), format!("{name}Stack"));
+    }
 }
 
 #[test]

@@ -47,6 +47,24 @@ const PSEUDO: &[(&str, &str, Shape)] = &[
     ("AWS::URLSuffix", "url_suffix", Shape::String),
 ];
 
+/// The functions of `kumo_core::intrinsic` the generated code calls, each imported by the module
+/// that calls it: `Names` names no statement as one, which would shadow it.
+pub const INTRINSICS: [&str; 13] = [
+    "base64",
+    "cidr",
+    "find_in_map",
+    "get_att",
+    "get_azs",
+    "if_",
+    "import_value",
+    "join",
+    "reference",
+    "select",
+    "split",
+    "sub",
+    "sub_with",
+];
+
 impl Context {
     /// The Rust type of a shape, as a turbofish or annotation needs it.
     pub fn rust_type(&self, shape: &Shape, def: Option<&TypeDef>) -> String {
@@ -197,7 +215,12 @@ impl Context {
         Some((arguments.join(", "), setters))
     }
 
-    fn use_fn(&mut self, name: &'static str) -> &'static str {
+    /// The function `name` of [`INTRINSICS`], imported.
+    fn use_fn(&mut self, name: &str) -> &'static str {
+        let name = INTRINSICS
+            .into_iter()
+            .find(|function| *function == name)
+            .expect("INTRINSICS lists every function the generated code calls");
         self.intrinsics.insert(name);
         name
     }
