@@ -1,8 +1,10 @@
 //! `kumo migrate` on real templates nobody here wrote: every template of cfn-lint's fixtures
 //! (see `kumo_tests::corpus`), and kumo's own hard cases (`migrate-hard/`: control characters,
 //! fractional and negative bounds and mapping values, integers beyond `i32` and `i64`, transform
-//! names with control characters, logical IDs that collide as Rust names), is migrated into one crate, which is built once; each stack's synthesized template must
-//! equal its input semantically (`Template::canonical_json`).
+//! names with control characters, logical IDs that collide as Rust names, logical IDs and file
+//! names that collide with what the migrated module imports), is migrated into one crate, which
+//! is built once; each stack's synthesized template must equal its input semantically
+//! (`Template::canonical_json`).
 //!
 //! The templates that do not are listed, each with its reason, in `migrate-exceptions.txt`; the
 //! list must stay true both ways. Some are templates kumo refuses to synthesize (CloudFormation
@@ -42,11 +44,20 @@ fn canonical(path: &str, text: &str) -> Result<(Template, Json), String> {
     Ok((template, json))
 }
 
-/// The Rust-safe name of a corpus path: `good/a-b.yaml` is `good_a_b_yaml`.
-fn stem(path: &str) -> String {
-    path.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
+/// The name a template is migrated under: a hard case's file stem, as a user's file would give
+/// it (`kumo/condition.yaml` is `condition`), else the Rust-safe name of its corpus path
+/// (`good/a-b.yaml` is `good_a_b_yaml`).
+fn input_name(path: &str) -> String {
+    match path.strip_prefix("kumo/") {
+        Some(file) => file
+            .rsplit_once('.')
+            .map_or(file, |(stem, _)| stem)
+            .to_owned(),
+        None => path
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect(),
+    }
 }
 
 #[test]
@@ -67,7 +78,7 @@ fn cfn_lint_templates_migrate_to_equal_stacks() {
             .and_then(|t| canonical(path, t))
         {
             Ok((template, json)) => {
-                inputs.push((path.clone(), Input::new(stem(path), template)));
+                inputs.push((path.clone(), Input::new(input_name(path), template)));
                 expected.insert(path.clone(), json);
             }
             Err(reason) => {
