@@ -282,8 +282,8 @@ pub enum CliError {
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
-    /// The user said no.
-    #[error("cancelled")]
+    /// The user said no: nothing was changed.
+    #[error("cancelled; nothing was changed")]
     Cancelled,
     /// A step failed, and so did cleaning up after it (deleting the change set it made): the
     /// cause is told first, and what is left.

@@ -416,17 +416,24 @@ impl Session {
         if !Self::interactive() {
             return Ok(true);
         }
-        // Ctrl-C at the question is an answer: no.
+        // Ctrl-C at the question is an answer: no. The prompt hid the cursor and left its line
+        // open; both are put back so that what follows starts on a line of its own.
+        let term = console::Term::stderr();
         match dialoguer::Confirm::new()
             .with_prompt(question)
             .default(false)
-            .interact_on(&console::Term::stderr())
+            .interact_on(&term)
         {
             Ok(answer) => Ok(answer),
             Err(dialoguer::Error::IO(err)) if err.kind() == std::io::ErrorKind::Interrupted => {
+                let _ = term.show_cursor();
+                let _ = term.write_line("");
                 Ok(false)
             }
-            Err(dialoguer::Error::IO(err)) => Err(CliError::Stdout(err)),
+            Err(dialoguer::Error::IO(err)) => {
+                let _ = term.show_cursor();
+                Err(CliError::Stdout(err))
+            }
         }
     }
 
