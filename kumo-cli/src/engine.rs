@@ -352,7 +352,8 @@ impl<'a> Engine<'a> {
             .set_template_body(body)
             .set_template_url(url)
             .set_role_arn(self.role.clone())
-            .set_include_nested_stacks(self.nested_stacks.then_some(true));
+            .set_include_nested_stacks(self.nested_stacks.then_some(true))
+            .client_token(create_token(&name));
         for capability in capabilities {
             request = request.capabilities(SdkCapability::from(capability.as_str()));
         }
@@ -1077,6 +1078,21 @@ impl<'a> Engine<'a> {
 /// The status of a stack whose update runs and can be cancelled (not once it is cleaning up or
 /// rolling back).
 const RUNNING_UPDATE: &str = "UPDATE_IN_PROGRESS";
+
+/// The `ClientToken` of one CreateChangeSet of the change set `name`: the same for each try of
+/// the request, so that a try whose answer was lost is not refused by the next as a second
+/// change set of the name; another for each run (a killed run's change set is deleted, and
+/// its name used again).
+fn create_token(name: &str) -> String {
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos());
+    let unique = format!("{name}/{}/{run}", std::process::id());
+    format!(
+        "kumo-create-{}",
+        kumo_core::naming::stable_hash(&unique, 32)
+    )
+}
 
 /// The `ClientRequestToken` of the execution of the change set `id`: the same for every try,
 /// and in the token's alphabet (a letter, then letters, digits and `-`, at most 128).

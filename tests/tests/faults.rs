@@ -578,11 +578,24 @@ fn cases() -> Vec<Case> {
             "reset once on DescribeStacks",
             &[first(action("DescribeStacks"), Reset)],
         ),
+        // Each is dropped only when it carries its token, so that a retry whose first try
+        // was made (its answer lost) is the same request to CloudFormation.
         Case::survives(
             "dropped once on ExecuteChangeSet",
-            &[first(action("ExecuteChangeSet"), Drop)],
+            &[first(
+                Call::ActionWith("ExecuteChangeSet", "ClientRequestToken=kumo-execute-"),
+                Drop,
+            )],
         )
         .sent("ExecuteChangeSet", 2),
+        Case::survives(
+            "dropped once on CreateChangeSet",
+            &[first(
+                Call::ActionWith("CreateChangeSet", "ClientToken=kumo-create-"),
+                Drop,
+            )],
+        )
+        .sent("CreateChangeSet", 2),
         Case::survives(
             "delay below the request timeout",
             &[every(action("CreateChangeSet"), Delay(millis(500)))],
