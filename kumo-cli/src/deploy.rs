@@ -467,7 +467,10 @@ async fn deploy(
     // Without an event of the stack's own that ends the operation, the change set itself says
     // whether it ran: an endpoint may have answered the execution without doing it.
     if !watched.events.iter().any(Event::ends_operation) {
-        engine.check_executed(&id).await?;
+        engine
+            .check_executed(&id)
+            .await
+            .map_err(|err| lost_sight(&name, err))?;
     }
     if watched.outcome == Outcome::Failed {
         for cause in root_causes(&watched.events) {

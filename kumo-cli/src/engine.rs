@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
 use aws_sdk_cloudformation::types::{
     Capability as SdkCapability, ChangeSetStatus, ChangeSetType, ExecutionStatus, Parameter,
@@ -673,8 +673,8 @@ impl<'a> Engine<'a> {
     }
 
     /// Executes a change set. The request carries a token of the change set, so that a retry
-    /// of a request whose answer was lost is the same request to CloudFormation; and when the
-    /// call fails all the same, the change set (or the stack) is asked whether it runs: if it
+    /// of a request whose answer was lost is the same request to CloudFormation; and when no
+    /// answer came all the same, the change set (or the stack) is asked whether it runs: if it
     /// does, the execution went through and only its answer was lost.
     pub async fn execute(&self, id: &str, rollback: bool) -> Result<(), CliError> {
         let sent = self
@@ -689,7 +689,13 @@ impl<'a> Engine<'a> {
         let Err(err) = sent else {
             return Ok(());
         };
+        // An answer (ChangeSetNotFound, InvalidChangeSetStatus) says the execution was refused;
+        // only one lost or late leaves it unknown.
+        let answered = matches!(err, SdkError::ServiceError(_));
         let err = aws_error("executing the change set", err);
+        if answered {
+            return Err(err);
+        }
         let executing = match self.describe_change_set(id).await {
             Ok(Some(described)) => described.execution_status.starts_with("EXECUTE_"),
             // CloudFormation removes a stack's change sets once one of them is executed.

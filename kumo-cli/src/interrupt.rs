@@ -7,8 +7,9 @@
 //! it ([`Guard::stop_before`]). Anywhere else kumo stops at its next wait with exit code 130, as
 //! the signal's default would, and so it does on the third Ctrl-C whatever it is doing.
 //!
-//! On Unix, SIGTERM (a CI job cancelled, a container stopped) and SIGHUP (its terminal closed)
-//! are answered the same way, with their own exit codes (143, 129).
+//! On Unix, SIGTERM (a CI job cancelled, a container stopped) is answered the same way, with
+//! its own exit code (143). SIGHUP keeps its default: `nohup` ignores it, and a run kept alive
+//! that way must not be cancelled when its terminal closes.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -62,29 +63,34 @@ impl Presses {
 /// wants it to stop now.
 const ENOUGH: usize = 3;
 
-/// The exit code of a process stopped by a signal: 128 and its number.
+/// The exit code of a process stopped by SIGINT (Ctrl-C): 128 and its number.
 const SIGINT_EXIT: i32 = 130;
 
-/// Listens for Ctrl-C (and on Unix SIGTERM and SIGHUP) for as long as the runtime runs it:
-/// counts it while a guard is held, and exits the process with the signal's code otherwise,
-/// or on the third.
+/// The exit code of a process stopped by SIGTERM: 128 and its number.
+#[cfg(unix)]
+const SIGTERM_EXIT: i32 = 143;
+
+/// Listens for Ctrl-C and SIGTERM for as long as the runtime runs it: counts either while a
+/// guard is held, and exits the process with the signal's code otherwise, or on the third.
 #[cfg(unix)]
 pub async fn listen() {
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut terminate), Ok(mut hangup)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-    ) else {
+    let Ok(mut terminate) = signal(SignalKind::terminate()) else {
         return listen_for_ctrl_c().await;
     };
+    let mut ctrl_c = true;
     loop {
         let code = tokio::select! {
-            pressed = tokio::signal::ctrl_c() => match pressed {
+            pressed = tokio::signal::ctrl_c(), if ctrl_c => match pressed {
                 Ok(()) => SIGINT_EXIT,
-                Err(_) => return,
+                // Ctrl-C cannot be listened for; SIGTERM still is.
+                Err(_) => {
+                    ctrl_c = false;
+                    continue;
+                }
             },
-            Some(()) = terminate.recv() => 143,
-            Some(()) = hangup.recv() => 129,
+            Some(()) = terminate.recv() => SIGTERM_EXIT,
+            else => return,
         };
         answer(code);
     }

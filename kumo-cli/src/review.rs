@@ -258,10 +258,13 @@ impl<'t> Review<'t> {
         )
     }
 
-    /// Whether the change at `path` replaces the resource: it is under a property the type's
-    /// schema says cannot change in place, or it is the properties as a whole (added, removed)
-    /// and such a property differs between them.
+    /// Whether the change at `path` replaces the resource: it is its type, or under a property
+    /// the type's schema says cannot change in place, or it is the properties as a whole
+    /// (added, removed) and such a property differs between them.
     fn replaces(&self, change: &Change, path: &PathChange) -> bool {
+        if path.path == "Type" && self.resource_type(change).is_some() {
+            return true;
+        }
         let Some(within) = path.path.strip_prefix("Properties") else {
             return false;
         };
@@ -520,6 +523,7 @@ mod tests {
             ("Data", bucket("b")),
             ("Fresh", bucket("c")),
             ("Jobs", queue(60)),
+            ("Kept", Resource::new("AWS::SNS::Subscription")),
         ]);
         let changes = diff(&old, &new);
         let lost = Review::new(&old, &new).lost(&changes);
@@ -531,7 +535,7 @@ mod tests {
             read,
             [
                 ("Data", Loss::Replaced, true),
-                ("Kept", Loss::Removed, true),
+                ("Kept", Loss::Replaced, true),
                 ("Logs", Loss::Removed, true),
                 ("Topic", Loss::Removed, false)
             ]

@@ -15,13 +15,16 @@ use crate::value::Value;
 pub const NAMES: [&str; 8] = [
     "AWS::AccountId",
     "AWS::NotificationARNs",
-    "AWS::NoValue",
+    NO_VALUE,
     "AWS::Partition",
     "AWS::Region",
     "AWS::StackId",
     "AWS::StackName",
     "AWS::URLSuffix",
 ];
+
+/// The pseudo parameter that stands for no value: a property given it is left out.
+pub const NO_VALUE: &str = "AWS::NoValue";
 
 /// Whether `name` is a pseudo parameter.
 pub fn is_pseudo(name: &str) -> bool {
@@ -40,7 +43,7 @@ pub fn notification_arns() -> Value<Vec<String>> {
 
 /// `AWS::NoValue`: removes the property it is assigned to, typically inside `Fn::If`.
 pub fn no_value<T>() -> Value<T> {
-    reference("AWS::NoValue")
+    reference(NO_VALUE)
 }
 
 /// `AWS::Partition`: `aws`, `aws-cn`, `aws-us-gov`, ...

@@ -261,9 +261,10 @@ pub trait Attributes: ResourceType {
     }
 
     /// Sets a property by its CloudFormation name: the escape hatch for a property the schema
-    /// does not know yet.
+    /// does not know yet, which kumo's checks then take as it is.
     fn raw_property(mut self, name: &str, value: impl Into<Json>) -> Self {
-        self.resource_mut().set_property(name, value.into());
+        self.resource_mut()
+            .set_unchecked_property(name, value.into());
         self
     }
 }

@@ -4,6 +4,9 @@
 //! whose items are known only when the stack is deployed (a `Ref` to a parameter) is read by
 //! its keys as written.
 
+#[cfg(feature = "deploy")]
+use std::collections::BTreeSet;
+
 use kumo_core::diff::{Change, ChangeKind};
 use kumo_core::for_each::{self, PREFIX};
 use kumo_core::{DeletionPolicy, Json, Resource, Section};
@@ -67,8 +70,7 @@ impl Review<'_> {
             .map(|new| for_each::entries(new));
         for_each::entries(old)
             .into_iter()
-            .enumerate()
-            .filter_map(|(at, (key, resource))| {
+            .filter_map(|(key, resource)| {
                 let before = Entry::of_json(resource)?;
                 let Some(after) = &after else {
                     return Some(Lost {
@@ -78,8 +80,37 @@ impl Review<'_> {
                         how: Loss::Uncertain,
                     });
                 };
-                let now = after.get(at).and_then(|(_, now)| Entry::of_json(now));
+                let now = after
+                    .iter()
+                    .find(|(written, _)| *written == key)
+                    .and_then(|(_, now)| Entry::of_json(now));
                 self.loss(key, &before, now.as_ref())
+            })
+            .collect()
+    }
+
+    /// What the loops of resources may lose when the values of the parameters `changed`
+    /// change: a loop whose collection (or that of a loop within it) takes one of them may
+    /// write fewer or other items, so each resource it writes may be lost. Its keys are those
+    /// of the new template's loop, as written.
+    #[cfg(feature = "deploy")]
+    pub fn parameter_losses(&self, changed: &BTreeSet<&str>) -> Vec<Lost> {
+        if changed.is_empty() {
+            return Vec::new();
+        }
+        self.new
+            .functions(Section::Resources)
+            .iter()
+            .filter(|(key, for_each)| key.starts_with(PREFIX) && takes(for_each, changed))
+            .flat_map(|(_, for_each)| for_each::entries(for_each))
+            .filter_map(|(key, resource)| {
+                let entry = Entry::of_json(resource)?;
+                Some(Lost {
+                    id: key.to_owned(),
+                    resource_type: entry.type_name.to_owned(),
+                    retained: entry.retained,
+                    how: Loss::Uncertain,
+                })
             })
             .collect()
     }
@@ -128,6 +159,32 @@ impl Review<'_> {
             how,
         })
     }
+}
+
+/// Whether the collection of `for_each`, or of a loop within it, takes one of the parameters
+/// `names` (`{"Ref": name}` anywhere in it).
+#[cfg(feature = "deploy")]
+fn takes(for_each: &Json, names: &BTreeSet<&str>) -> bool {
+    fn refers(value: &Json, names: &BTreeSet<&str>) -> bool {
+        match value {
+            Json::Object(object) => object.iter().any(|(key, value)| {
+                (key == "Ref" && value.as_str().is_some_and(|name| names.contains(name)))
+                    || refers(value, names)
+            }),
+            Json::Array(items) => items.iter().any(|item| refers(item, names)),
+            _ => false,
+        }
+    }
+    let Some([_, items, Json::Object(output)]) = for_each
+        .as_array()
+        .and_then(|parts| <&[Json; 3]>::try_from(parts.as_slice()).ok())
+    else {
+        return false;
+    };
+    refers(items, names)
+        || output
+            .iter()
+            .any(|(key, inner)| key.starts_with(PREFIX) && takes(inner, names))
 }
 
 #[cfg(test)]
@@ -198,6 +255,7 @@ mod tests {
         assert_eq!(losses(&both, &tagged), [], "a change in place");
     }
 
+    #[cfg(feature = "deploy")]
     #[test]
     fn a_resource_moved_between_a_loop_and_a_declaration_is_not_lost() {
         let looped = template(&buckets(r#"["A"]"#, "data-${N}"));
@@ -242,6 +300,33 @@ mod tests {
             losses(&old, &template(r#""Other": {"Type": "AWS::SNS::Topic"}"#)),
             [lost("Bucket${N}", Loss::Uncertain)]
         );
+    }
+
+    #[cfg(feature = "deploy")]
+    #[test]
+    fn a_loop_over_a_parameter_whose_value_changes_may_lose_all_it_writes() {
+        let template = template(&format!(
+            r#"{}, "Other": {{"Type": "AWS::SNS::Topic"}}"#,
+            buckets(r#"{"Ref": "Names"}"#, "data-${N}")
+        ));
+        let review = Review::new(&template, &template);
+        let read = |changed: &[&str]| -> Vec<(String, Loss, bool)> {
+            review
+                .parameter_losses(&changed.iter().copied().collect())
+                .into_iter()
+                .map(|lost| (lost.id.clone(), lost.how, lost.holds_data()))
+                .collect()
+        };
+        assert_eq!(read(&["Names"]), [lost("Bucket${N}", Loss::Uncertain)]);
+        assert_eq!(read(&["Size"]), []);
+        assert_eq!(read(&[]), []);
+        let within = self::template(
+            r#""Fn::ForEach::Teams": ["T", ["a"], {"Fn::ForEach::Envs": ["E", {"Ref": "Envs"},
+                {"Queue${T}${E}": {"Type": "AWS::SQS::Queue"}}]}]"#,
+        );
+        let review = Review::new(&within, &within);
+        let losses = review.parameter_losses(&["Envs"].into_iter().collect());
+        assert_eq!(losses.len(), 1, "a loop within a loop: {losses:?}");
     }
 
     #[test]

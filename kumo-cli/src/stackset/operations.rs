@@ -1,7 +1,7 @@
 //! The stack-set commands: `deploy`, `plan`, `diff --live`, `outputs`, `delete` and `status`
 //! of a stack deployed as a stack set.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use aws_sdk_cloudformation::Client;
@@ -361,7 +361,22 @@ pub async fn deploy(
         )));
     }
     // No change set says what a stack set's update replaces: the schemas do.
-    let lost = Review::new(deployed, template).lost(&survey.template_changes);
+    let review = Review::new(deployed, template);
+    let mut lost = review.lost(&survey.template_changes);
+    // The template's changes cannot show what a loop over a parameter's items writes fewer of
+    // when the parameter's value changes.
+    let changed: BTreeSet<&str> = survey.live.as_ref().map_or_else(BTreeSet::new, |live| {
+        let names = live.parameters.keys().chain(survey.parameters.keys());
+        names
+            .filter(|name| live.parameters.get(*name) != survey.parameters.get(*name))
+            .map(String::as_str)
+            .collect()
+    });
+    for loss in review.parameter_losses(&changed) {
+        if !lost.iter().any(|known| known.id == loss.id) {
+            lost.push(loss);
+        }
+    }
     let dangerous: Vec<&str> = lost
         .iter()
         .filter(|lost| lost.holds_data())

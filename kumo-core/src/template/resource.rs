@@ -67,6 +67,21 @@ pub struct Resource {
     /// Attributes kumo has no field for, such as `Version` of a custom resource.
     #[serde(flatten, serialize_with = "crate::value::write_sorted")]
     other: BTreeMap<String, Json>,
+    /// The properties set through the escape hatch for one the schema does not know yet
+    /// ([`crate::typed::Attributes::raw_property`]), which kumo's checks take as they are.
+    #[serde(skip)]
+    unchecked: Unchecked,
+}
+
+/// The names of a resource's properties that kumo's checks take as they are: how they were
+/// set, not part of the template, so two resources that differ only here are equal.
+#[derive(Debug, Clone, Default)]
+struct Unchecked(BTreeSet<String>);
+
+impl PartialEq for Unchecked {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// A resource is read from its JSON object: each attribute by its name, the others kept as
@@ -110,6 +125,7 @@ impl Resource {
             deletion_policy: take(&mut object, "DeletionPolicy"),
             update_replace_policy: take(&mut object, "UpdateReplacePolicy"),
             other: object.into_iter().collect(),
+            unchecked: Unchecked::default(),
         })
     }
 }
@@ -138,6 +154,7 @@ impl Resource {
             deletion_policy: None,
             update_replace_policy: None,
             other: BTreeMap::new(),
+            unchecked: Unchecked::default(),
         }
     }
 
@@ -150,6 +167,19 @@ impl Resource {
     /// Sets a property to JSON, replacing any earlier value.
     pub fn set_property(&mut self, name: &str, value: Json) {
         self.properties.insert(name.to_owned(), value);
+    }
+
+    /// Sets a property that kumo's checks take as it is, though the type's schema does not
+    /// have it: one newer than the vendored schemas.
+    pub(crate) fn set_unchecked_property(&mut self, name: &str, value: Json) {
+        self.unchecked.0.insert(name.to_owned());
+        self.set_property(name, value);
+    }
+
+    /// Whether the property `name` was set to be taken as it is
+    /// ([`crate::typed::Attributes::raw_property`]).
+    pub(crate) fn is_unchecked(&self, name: &str) -> bool {
+        self.unchecked.0.contains(name)
     }
 
     /// Creates this resource only when the named condition is true.

@@ -353,9 +353,10 @@ impl Template {
     }
 
     /// Checks the template: quotas, logical IDs, resource type names and properties (for the
-    /// services the crate enables: each is one the type has, and those it requires are there), references, conditions,
-    /// cycles, parameter constraints (and that each default meets them), exports, resource tags,
-    /// and the body size for the given delivery.
+    /// services the crate enables: each is one the type has, and those it requires are there),
+    /// sections, resource attributes and the policies they name, references, conditions,
+    /// cycles, parameter constraints (and that each default meets them), exports, resource
+    /// tags, and the body size for the given delivery.
     ///
     /// ```
     /// use kumo_core::{intrinsic::get_att, validate::ValidationError, Resource, Template};

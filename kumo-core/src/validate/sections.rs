@@ -7,6 +7,7 @@ use crate::template::{Template, LANGUAGE_EXTENSIONS};
 use crate::Json;
 
 use super::suggest::nearest;
+use super::types::TRANSFORM;
 use super::ValidationError;
 
 /// The sections of a template.
@@ -69,7 +70,8 @@ impl Template {
             let custom =
                 type_name.starts_with("Custom::") || type_name == crate::custom::CUSTOM_RESOURCE;
             for attribute in resource.other_attributes().keys() {
-                if custom && attribute == CUSTOM_VERSION {
+                // A snippet included in the resource's place (`AWS::Include`, a macro).
+                if attribute == TRANSFORM || (custom && attribute == CUSTOM_VERSION) {
                     continue;
                 }
                 errors.push(ValidationError::UnknownAttribute {
@@ -141,6 +143,8 @@ mod tests {
                 "Hooks": {}, "Resources": {"Jobs": {"Type": "AWS::SQS::Queue",
                 "DeletionPolicy": "RetainExceptOnCreate", "UpdateReplacePolicy": "Snapshot"}}}"#,
             r#"{"Resources": {"Ami": {"Type": "Custom::Ami", "Version": "1.0"}}}"#,
+            r#"{"Resources": {"Jobs": {"Type": "AWS::SQS::Queue",
+                "Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "s3://b/k"}}}}}"#,
             r#"{"Transform": "AWS::LanguageExtensions", "Parameters": {"Keep": {"Type": "String"}},
                 "Resources": {"Jobs": {"Type": "AWS::SQS::Queue",
                 "DeletionPolicy": {"Ref": "Keep"}}}}"#,

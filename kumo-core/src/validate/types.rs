@@ -65,11 +65,15 @@ impl Template {
             let Some(names) = names else {
                 continue;
             };
+            // A snippet included in the resource's place may give it any property.
+            if resource.other_attributes().contains_key(TRANSFORM) {
+                continue;
+            }
             let mut properties = resource.properties();
             let none = serde_json::Map::new();
             match properties.get("Ref").and_then(Json::as_str) {
                 // `Properties: !Ref AWS::NoValue`: none at all.
-                Some(NO_VALUE) if properties.len() == 1 => properties = &none,
+                Some(crate::pseudo::NO_VALUE) if properties.len() == 1 => properties = &none,
                 Some(_) => continue,
                 None if properties.keys().any(|key| key.starts_with("Fn::")) => continue,
                 None => {}
@@ -83,7 +87,7 @@ impl Template {
             errors.extend(
                 properties
                     .keys()
-                    .filter(|key| !names.allows(key))
+                    .filter(|key| !names.allows(key) && !resource.is_unchecked(key))
                     .map(|key| error(key)),
             );
             errors.extend(
@@ -101,11 +105,11 @@ impl Template {
     }
 }
 
-/// The pseudo parameter that stands for no value.
-const NO_VALUE: &str = "AWS::NoValue";
+/// The key of an entry that includes a snippet in its place.
+pub(super) const TRANSFORM: &str = "Fn::Transform";
 
 /// Whether `transform` (a name, or `AWS::Include` with its parameters) is a macro.
-pub(super) fn is_macro(transform: &Json) -> bool {
+fn is_macro(transform: &Json) -> bool {
     let name = transform
         .as_str()
         .or_else(|| transform.get("Name").and_then(Json::as_str));
@@ -263,11 +267,32 @@ mod tests {
     }
 
     #[test]
+    fn a_property_set_through_the_escape_hatch_is_taken_as_it_is() {
+        use crate::resources::sqs;
+        use crate::typed::{Attributes, ResourceType};
+
+        let queue = sqs::Queue::new()
+            .raw_property("NewerThanTheSchemas", true)
+            .into_resource()
+            .property("Colour", "red");
+        let mut template = Template::new();
+        template.add_resource("Jobs", queue).unwrap();
+        let mut errors = Vec::new();
+        template.check_properties(&mut errors);
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            ["Resources.Jobs.Properties.Colour: AWS::SQS::Queue has no property Colour"]
+        );
+    }
+
+    #[test]
     fn open_types_snippets_and_types_not_enabled_pass() {
         for resources in [
             r#""Ami": {"Type": "AWS::CloudFormation::CustomResource", "Properties": {"ServiceToken": "arn", "Region": "x"}}"#,
             r#""Ami": {"Type": "Custom::AmiLookup", "Properties": {"Anything": 1}}"#,
             r#""Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"Fn::Transform": {"Name": "AWS::Include"}}}"#,
+            r#""Access": {"Type": "AWS::SQS::QueuePolicy", "Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "s3://b/k"}}}"#,
             r#""Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"Fn::If": ["Big", {"DelaySeconds": 1}, {"Ref": "AWS::NoValue"}]}}"#,
             r#""Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"Ref": "AWS::NoValue"}}"#,
             r#""Access": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Ref": "Settings"}}"#,
