@@ -31,6 +31,16 @@ impl<'a> Entry<'a> {
         }
     }
 
+    /// Its loss under `key` when the change may remove or replace it.
+    fn uncertain(&self, key: &str) -> Lost {
+        Lost {
+            id: key.to_owned(),
+            resource_type: self.type_name.to_owned(),
+            retained: self.retained,
+            how: Loss::Uncertain,
+        }
+    }
+
     /// A resource a loop writes, as JSON; `None` without a type written out.
     fn of_json(resource: &'a Json) -> Option<Self> {
         Some(Entry {
@@ -73,12 +83,7 @@ impl Review<'_> {
             .filter_map(|(key, resource)| {
                 let before = Entry::of_json(resource)?;
                 let Some(after) = &after else {
-                    return Some(Lost {
-                        id: key.to_owned(),
-                        resource_type: before.type_name.to_owned(),
-                        retained: before.retained,
-                        how: Loss::Uncertain,
-                    });
+                    return Some(before.uncertain(key));
                 };
                 let now = after
                     .iter()
@@ -103,15 +108,7 @@ impl Review<'_> {
             .iter()
             .filter(|(key, for_each)| key.starts_with(PREFIX) && takes(for_each, changed))
             .flat_map(|(_, for_each)| for_each::entries(for_each))
-            .filter_map(|(key, resource)| {
-                let entry = Entry::of_json(resource)?;
-                Some(Lost {
-                    id: key.to_owned(),
-                    resource_type: entry.type_name.to_owned(),
-                    retained: entry.retained,
-                    how: Loss::Uncertain,
-                })
-            })
+            .filter_map(|(key, resource)| Some(Entry::of_json(resource)?.uncertain(key)))
             .collect()
     }
 
@@ -132,9 +129,17 @@ impl Review<'_> {
 
     /// Whether `now` replaces `before`: another type, or a property changed that the type's
     /// schema says cannot change in place.
-    pub(super) fn differs(&self, before: &Entry, now: &Entry) -> bool {
+    fn differs(&self, before: &Entry, now: &Entry) -> bool {
         before.type_name != now.type_name
             || self.replaces_between(before.type_name, before.properties, now.properties)
+    }
+
+    /// Whether a loop of resources of the new template has items known only when deployed.
+    fn new_loops_unknown(&self) -> bool {
+        self.new
+            .functions(Section::Resources)
+            .iter()
+            .any(|(key, for_each)| key.starts_with(PREFIX) && for_each::expand(for_each).is_none())
     }
 
     /// The resource the new template has under `id`: declared, or written by a loop.
@@ -145,9 +150,12 @@ impl Review<'_> {
         }
     }
 
-    /// The loss of `before` (`id`) when the new template has `now` in its place, if any.
+    /// The loss of `before` (`id`) when the new template has `now` in its place, if any. With
+    /// none in its place, a loop of the new template whose items are known only when deployed
+    /// may still write it.
     pub(super) fn loss(&self, id: &str, before: &Entry, now: Option<&Entry>) -> Option<Lost> {
         let how = match now {
+            None if self.new_loops_unknown() => Loss::Uncertain,
             None => Loss::Removed,
             Some(now) if self.differs(before, now) => Loss::Replaced,
             Some(_) => return None,
@@ -299,6 +307,12 @@ mod tests {
         assert_eq!(
             losses(&old, &template(r#""Other": {"Type": "AWS::SNS::Topic"}"#)),
             [lost("Bucket${N}", Loss::Uncertain)]
+        );
+        let written_out = template(&buckets(r#"["A"]"#, "data-${N}"));
+        assert_eq!(
+            losses(&written_out, &old),
+            [lost("BucketA", Loss::Uncertain)],
+            "a loop over a parameter's items may still write it"
         );
     }
 
