@@ -80,7 +80,7 @@ pub(crate) fn looped_entries(functions: &BTreeMap<String, Json>) -> Vec<(&str, &
 }
 
 /// The entries `for_each` (a loop's `[identifier, collection, output]`) writes, loops within it
-/// included: each key as written (`Topic${Name}`) with its value, in order.
+/// included: each key as written (`Topic${Name}`) with its value, in the order of the keys.
 ///
 /// ```
 /// use serde_json::json;
@@ -92,6 +92,7 @@ pub(crate) fn looped_entries(functions: &BTreeMap<String, Json>) -> Vec<(&str, &
 pub fn entries(for_each: &Json) -> Vec<(&str, &Json)> {
     let mut entries = Vec::new();
     add_entries(for_each, &mut entries);
+    entries.sort_by_key(|(key, _)| *key);
     entries
 }
 

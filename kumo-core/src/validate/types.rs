@@ -84,12 +84,14 @@ impl Template {
                 property: property.to_owned(),
                 suggestion: nearest(property, names.all),
             };
-            errors.extend(
-                properties
-                    .keys()
-                    .filter(|key| !names.allows(key) && !resource.is_unchecked(key))
-                    .map(|key| error(key)),
-            );
+            // In the order of their names, whatever order the map keeps (serde_json's
+            // `preserve_order` keeps the template's).
+            let mut unknown: Vec<&String> = properties
+                .keys()
+                .filter(|key| !names.allows(key) && !resource.is_unchecked(key))
+                .collect();
+            unknown.sort_unstable();
+            errors.extend(unknown.into_iter().map(|key| error(key)));
             errors.extend(
                 names
                     .required
