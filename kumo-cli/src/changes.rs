@@ -4,7 +4,7 @@
 use std::fmt;
 
 use kumo_core::resources::is_stateful;
-use kumo_core::{DeletionPolicy, Json, Section, Template, LANGUAGE_EXTENSIONS};
+use kumo_core::{DeletionPolicy, Json, Section, Template, LANGUAGE_EXTENSIONS, TRANSFORM_FUNCTION};
 
 use crate::ui::Style;
 
@@ -151,9 +151,6 @@ impl Capability {
     }
 }
 
-/// The key of a section's entry that includes a snippet or runs a macro there.
-const TRANSFORM: &str = "Fn::Transform";
-
 /// The properties that name an IAM resource, which then needs `CAPABILITY_NAMED_IAM`.
 const IAM_NAME_PROPERTIES: &[&str] = &[
     "RoleName",
@@ -220,7 +217,7 @@ pub fn capabilities(template: &Template) -> Vec<Capability> {
     // resource, a named IAM one too.
     let snippet = template
         .functions(Section::Resources)
-        .contains_key(TRANSFORM);
+        .contains_key(TRANSFORM_FUNCTION);
     if snippet {
         needed.extend([Capability::Iam, Capability::NamedIam]);
     }

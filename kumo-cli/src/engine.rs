@@ -132,6 +132,14 @@ pub struct Described {
     pub changes: Vec<ResourceChange>,
 }
 
+impl Described {
+    /// Whether its execution was started (`EXECUTE_IN_PROGRESS`, `EXECUTE_COMPLETE`,
+    /// `EXECUTE_FAILED`).
+    fn executed(&self) -> bool {
+        self.execution_status.starts_with("EXECUTE_")
+    }
+}
+
 /// The CloudFormation side of one stack.
 pub struct Engine<'a> {
     client: &'a Client,
@@ -697,7 +705,7 @@ impl<'a> Engine<'a> {
             return Err(err);
         }
         let executing = match self.describe_change_set(id).await {
-            Ok(Some(described)) => described.execution_status.starts_with("EXECUTE_"),
+            Ok(Some(described)) => described.executed(),
             // CloudFormation removes a stack's change sets once one of them is executed.
             Ok(None) => self.describe().await.is_ok_and(|stack| {
                 stack.is_some_and(|stack| {
@@ -717,7 +725,7 @@ impl<'a> Engine<'a> {
     /// endpoint that answered the call without doing it).
     pub async fn check_executed(&self, id: &str) -> Result<(), CliError> {
         match self.describe_change_set(id).await? {
-            Some(described) if !described.execution_status.starts_with("EXECUTE_") => {
+            Some(described) if !described.executed() => {
                 Err(CliError::Deploy {
                     stack: self.name.to_owned(),
                     message: format!(

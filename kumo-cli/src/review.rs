@@ -102,7 +102,8 @@ impl<'t> Review<'t> {
 
     /// One change, as lines with their style.
     pub fn lines(&self, change: &Change) -> Vec<(Style, String)> {
-        let entry = self.entry(change);
+        let losses = self.loop_losses(change);
+        let entry = self.entry(change, &losses);
         let mut lines = match &change.kind {
             ChangeKind::Added => vec![(Style::Good, format!("+ {entry}"))],
             ChangeKind::Removed => vec![(Style::Bad, format!("- {entry}"))],
@@ -112,7 +113,6 @@ impl<'t> Review<'t> {
                 lines
             }
         };
-        let losses = self.loop_losses(change);
         lines.extend(
             losses
                 .iter()
@@ -229,10 +229,11 @@ impl<'t> Review<'t> {
 
     /// `Section.Id` (a top-level key the model has no field for by itself, `Globals`), with the
     /// type of a resource (`Resources.Jobs (AWS::SQS::Queue)`), and
-    /// `replaced` when the change replaces it (`, holds data` when its type does).
-    fn entry(&self, change: &Change) -> String {
+    /// `replaced` when the change replaces it (`, holds data` when its type does, or a loop's
+    /// `losses` do).
+    fn entry(&self, change: &Change, losses: &[Lost]) -> String {
         let Some(kind) = self.resource_type(change) else {
-            let data = match self.loop_losses(change).iter().any(Lost::holds_data) {
+            let data = match losses.iter().any(Lost::holds_data) {
                 true => " holds data",
                 false => "",
             };

@@ -35,6 +35,19 @@ use crate::Resource;
 /// The generic type name of a custom resource; `Custom::Name` types are its named forms.
 pub const CUSTOM_RESOURCE: &str = "AWS::CloudFormation::CustomResource";
 
+/// Whether `type_name` is a custom resource's: [`CUSTOM_RESOURCE`] or a `Custom::Name`, whose
+/// properties go to its provider, whatever they are.
+///
+/// ```
+/// use kumo_core::custom::is_custom;
+///
+/// assert!(is_custom("Custom::AmiLookup") && is_custom("AWS::CloudFormation::CustomResource"));
+/// assert!(!is_custom("AWS::SQS::Queue"));
+/// ```
+pub fn is_custom(type_name: &str) -> bool {
+    type_name.starts_with("Custom::") || type_name == CUSTOM_RESOURCE
+}
+
 /// A custom resource of a type given at run time: see the [module documentation](self).
 ///
 /// Its [`ResourceType::TYPE_NAME`] is the generic [`CUSTOM_RESOURCE`]; the type it is declared

@@ -14,7 +14,7 @@
 //! assert_eq!(made.keys().collect::<Vec<_>>(), ["TopicAudit", "TopicOrders"]);
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::value::Json;
 
@@ -65,6 +65,36 @@ pub fn same_keys(old: &Json, new: &Json) -> bool {
                 !key.starts_with(PREFIX) || same_keys(old_value, new_value)
             })
         })
+}
+
+/// Whether the collection of `for_each`, or of a loop within it, takes one of the parameters
+/// `names` (`{"Ref": name}` anywhere in it): which items it has then depends on their values.
+///
+/// ```
+/// use serde_json::json;
+///
+/// let topics = json!(["N", {"Fn::Split": [",", {"Ref": "Names"}]}, {"T${N}": {}}]);
+/// assert!(kumo_core::for_each::takes_any(&topics, &["Names"].into()));
+/// assert!(!kumo_core::for_each::takes_any(&topics, &["Size"].into()));
+/// ```
+pub fn takes_any(for_each: &Json, names: &BTreeSet<&str>) -> bool {
+    fn refers(value: &Json, names: &BTreeSet<&str>) -> bool {
+        match value {
+            Json::Object(object) => object.iter().any(|(key, value)| {
+                (key == "Ref" && value.as_str().is_some_and(|name| names.contains(name)))
+                    || refers(value, names)
+            }),
+            Json::Array(items) => items.iter().any(|item| refers(item, names)),
+            _ => false,
+        }
+    }
+    let Some([_, items, Json::Object(output)]) = parts(for_each) else {
+        return false;
+    };
+    refers(items, names)
+        || output
+            .iter()
+            .any(|(key, inner)| key.starts_with(PREFIX) && takes_any(inner, names))
 }
 
 /// The entries the loops among a section's `functions` write, loops within loops included:
@@ -243,6 +273,18 @@ mod tests {
         ] {
             assert_eq!(expand(&malformed), None, "{malformed}");
         }
+    }
+
+    #[test]
+    fn a_loop_within_a_loop_takes_the_parameters_its_collection_names() {
+        let queues = json!(["T", ["a"], {"Fn::ForEach::Envs": ["E", {"Ref": "Envs"},
+            {"Queue${T}${E}": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Ref": "Name"}}}}]}]);
+        assert!(takes_any(&queues, &["Envs"].into()));
+        assert!(
+            !takes_any(&queues, &["Name"].into()),
+            "an entry's value is not a collection"
+        );
+        assert!(!takes_any(&json!(["N", {"Ref": "Envs"}]), &["Envs"].into()));
     }
 
     #[test]

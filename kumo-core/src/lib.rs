@@ -154,6 +154,6 @@ pub use stack::{App, Environment, Stack, StackError};
 pub use template::{
     Assertion, AwsType, DeletionPolicy, Export, Mapping, Output, Parameter, ParameterType,
     Resource, Rule, Section, SsmValueType, Template, UpdateReplacePolicy, FORMAT_VERSION,
-    LANGUAGE_EXTENSIONS,
+    LANGUAGE_EXTENSIONS, TRANSFORM_FUNCTION,
 };
 pub use value::{IntoValue, Json, PropertyType, Value};

@@ -440,8 +440,7 @@ impl Writer<'_> {
     /// whose attributes have setters.
     fn custom_resource(&mut self, resource: &Json) -> Option<String> {
         let type_name = resource["Type"].as_str()?;
-        let custom =
-            type_name.starts_with("Custom::") || type_name == "AWS::CloudFormation::CustomResource";
+        let custom = kumo_core::custom::is_custom(type_name);
         let properties = resource["Properties"].as_object()?;
         let token = properties.get("ServiceToken").filter(|_| custom)?;
         let attributes = self.attributes(resource).ok()?;

@@ -106,7 +106,9 @@ impl Review<'_> {
         self.new
             .functions(Section::Resources)
             .iter()
-            .filter(|(key, for_each)| key.starts_with(PREFIX) && takes(for_each, changed))
+            .filter(|(key, for_each)| {
+                key.starts_with(PREFIX) && for_each::takes_any(for_each, changed)
+            })
             .flat_map(|(_, for_each)| for_each::entries(for_each))
             .filter_map(|(key, resource)| Some(Entry::of_json(resource)?.uncertain(key)))
             .collect()
@@ -167,32 +169,6 @@ impl Review<'_> {
             how,
         })
     }
-}
-
-/// Whether the collection of `for_each`, or of a loop within it, takes one of the parameters
-/// `names` (`{"Ref": name}` anywhere in it).
-#[cfg(feature = "deploy")]
-fn takes(for_each: &Json, names: &BTreeSet<&str>) -> bool {
-    fn refers(value: &Json, names: &BTreeSet<&str>) -> bool {
-        match value {
-            Json::Object(object) => object.iter().any(|(key, value)| {
-                (key == "Ref" && value.as_str().is_some_and(|name| names.contains(name)))
-                    || refers(value, names)
-            }),
-            Json::Array(items) => items.iter().any(|item| refers(item, names)),
-            _ => false,
-        }
-    }
-    let Some([_, items, Json::Object(output)]) = for_each
-        .as_array()
-        .and_then(|parts| <&[Json; 3]>::try_from(parts.as_slice()).ok())
-    else {
-        return false;
-    };
-    refers(items, names)
-        || output
-            .iter()
-            .any(|(key, inner)| key.starts_with(PREFIX) && takes(inner, names))
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Policy statements, one row each: those of identities (IAM policies, roles' inline policies
 //! and trust, and what SAM's functions and state machines give the roles SAM makes for them)
-//! and those of resources (bucket, queue, topic, key, secret and repository policies,
-//! Lambda permissions), and the managed policies attached to roles, users and groups.
+//! and those of resources (the policy documents of [`RESOURCE_POLICIES`], and the one statement
+//! each of [`ONE_STATEMENT`] adds, a Lambda permission's), and the managed policies attached to
+//! roles, users and groups.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;

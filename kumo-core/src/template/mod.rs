@@ -42,6 +42,10 @@ pub const FORMAT_VERSION: &str = "2010-09-09";
 /// The transform that enables `Fn::Length`, `Fn::ToJsonString` and `Fn::ForEach`.
 pub const LANGUAGE_EXTENSIONS: &str = "AWS::LanguageExtensions";
 
+/// The key of the intrinsic that puts a snippet (`AWS::Include`) or a macro's output in its
+/// place: a section's entry, a resource's attribute, or within a value.
+pub const TRANSFORM_FUNCTION: &str = "Fn::Transform";
+
 /// A mapping: top-level key, then second-level key, to a value read by `Fn::FindInMap`.
 pub type Mapping = BTreeMap<String, BTreeMap<String, Json>>;
 

@@ -3,11 +3,10 @@
 //! (CloudFormation refuses the whole template for it) rather than kept as a key kumo has no
 //! field for.
 
-use crate::template::{Template, LANGUAGE_EXTENSIONS};
+use crate::template::{Template, LANGUAGE_EXTENSIONS, TRANSFORM_FUNCTION};
 use crate::Json;
 
 use super::suggest::nearest;
-use super::types::TRANSFORM;
 use super::ValidationError;
 
 /// The sections of a template.
@@ -67,11 +66,10 @@ impl Template {
         }
         for (id, resource) in self.resources() {
             let type_name = resource.type_name();
-            let custom =
-                type_name.starts_with("Custom::") || type_name == crate::custom::CUSTOM_RESOURCE;
+            let custom = crate::custom::is_custom(type_name);
             for attribute in resource.other_attributes().keys() {
                 // A snippet included in the resource's place (`AWS::Include`, a macro).
-                if attribute == TRANSFORM || (custom && attribute == CUSTOM_VERSION) {
+                if attribute == TRANSFORM_FUNCTION || (custom && attribute == CUSTOM_VERSION) {
                     continue;
                 }
                 errors.push(ValidationError::UnknownAttribute {

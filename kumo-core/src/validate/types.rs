@@ -3,7 +3,7 @@
 //! by it; and their properties, by the schemas of the services the crate enables: a property
 //! the type does not have (`VisibilityTimout`), or one it requires missing.
 
-use crate::template::{Template, LANGUAGE_EXTENSIONS};
+use crate::template::{Template, LANGUAGE_EXTENSIONS, TRANSFORM_FUNCTION};
 use crate::typed::PropertyNames;
 use crate::Json;
 
@@ -66,7 +66,7 @@ impl Template {
                 continue;
             };
             // A snippet included in the resource's place may give it any property.
-            if resource.other_attributes().contains_key(TRANSFORM) {
+            if resource.other_attributes().contains_key(TRANSFORM_FUNCTION) {
                 continue;
             }
             let mut properties = resource.properties();
@@ -106,9 +106,6 @@ impl Template {
         }
     }
 }
-
-/// The key of an entry that includes a snippet in its place.
-pub(super) const TRANSFORM: &str = "Fn::Transform";
 
 /// Whether `transform` (a name, or `AWS::Include` with its parameters) is a macro.
 fn is_macro(transform: &Json) -> bool {
