@@ -201,7 +201,8 @@ async fn deploy(
     };
     let engine = session
         .engine(&connection.client, &name)
-        .with_nested_stacks(!template.nested().is_empty());
+        .with_nested_stacks(!template.nested().is_empty())
+        .run_from(session.state.origin()?);
     let mut deployed = engine.describe().await?;
     let hook_state = HookState {
         stack: stack.name(),

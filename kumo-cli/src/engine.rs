@@ -21,6 +21,7 @@ use crate::drift::{Detection, PropertyDrift, ResourceDrift};
 use crate::error::CliError;
 use crate::events::{outcome, Event, Outcome};
 use crate::interrupt::Guard;
+use crate::ownership::{whose, Listed, Origin, Whose};
 use crate::progress::Progress;
 
 /// How often the engine asks CloudFormation how things stand: `KUMO_POLL_MS`, else 2 s.
@@ -148,6 +149,7 @@ pub struct Engine<'a> {
     role: Option<String>,
     imports: Vec<ResourceToImport>,
     nested_stacks: bool,
+    origin: Option<Origin>,
 }
 
 /// What came of a change set.
@@ -174,7 +176,17 @@ impl<'a> Engine<'a> {
             role: None,
             imports: Vec::new(),
             nested_stacks: false,
+            origin: None,
         }
+    }
+
+    /// The engine of a run from the state directory `origin`, which holds the stack's lock
+    /// there: its change sets are marked with the origin, and the ones earlier runs from the
+    /// directory left are its to remove. Without one, only kumo's change sets older than
+    /// `--timeout` are taken as abandoned.
+    pub fn run_from(mut self, origin: Origin) -> Self {
+        self.origin = Some(origin);
+        self
     }
 
     /// The engine, having CloudFormation change the stack's resources as the service role
@@ -330,13 +342,16 @@ impl<'a> Engine<'a> {
                 crate::prepare::name(fingerprint),
                 Some(format!("{PREPARED_DESCRIPTION}{fingerprint}")),
             ),
-            Purpose::Plan | Purpose::Deploy => (
-                format!(
+            Purpose::Plan | Purpose::Deploy => {
+                let name = format!(
                     "{CHANGE_SET_PREFIX}{}",
                     kumo_core::naming::stable_hash(text, 16)
-                ),
-                None,
-            ),
+                );
+                match &self.origin {
+                    Some(origin) => (origin.change_set_name(&name), Some(origin.description())),
+                    None => (name, None),
+                }
+            }
         };
         let (body, url) = match template {
             TemplateSource::Body(body) => (Some(body.clone()), None),
@@ -497,17 +512,17 @@ impl<'a> Engine<'a> {
     }
 
     /// Removes what an interrupted first deploy left: a stack in REVIEW_IN_PROGRESS (made by
-    /// a change set, no resources yet) whose change sets are kumo's stale ones. A stack under
-    /// review with someone else's change set, or one still being worked out, is left alone and
-    /// refused.
+    /// a change set, no resources yet) whose change sets are kumo's abandoned ones. A stack
+    /// under review with someone else's change set, one still being worked out, or one another
+    /// kumo run from another state directory may still execute, is left alone and refused.
     pub async fn clear_review(&self) -> Result<(), CliError> {
         let others = self.clear_stale_change_sets(false).await?;
         if !others.is_empty() {
             return Err(CliError::Deploy {
                 stack: self.name.to_owned(),
                 message: format!(
-                    "the stack is being created through a change set kumo did not make or that is still being worked out ({}); execute or delete it, then deploy again",
-                    others.join(", ")
+                    "the stack is being created through a change set this run leaves alone ({}); execute or delete it, or wait until its run is over, then deploy again",
+                    others.join("; ")
                 ),
             });
         }
@@ -527,11 +542,12 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    /// Deletes the change sets kumo made for this stack earlier that were never executed (a
-    /// deploy or plan that was interrupted or killed), so that they neither pile up nor stand
-    /// in the way of a new one; with `keep_prepared`, those `deploy --prepare` made are kept.
-    /// Returns the names of the others: someone else's, and kumo's that are still being worked
-    /// out or executed (another deploy's), which are left alone.
+    /// Deletes the change sets kumo made for this stack earlier that were abandoned (a deploy
+    /// or plan from this state directory that was interrupted or killed, or one from elsewhere
+    /// older than `--timeout`, see [`whose`]), so that they neither pile up nor stand in the
+    /// way of a new one; with `keep_prepared`, those `deploy --prepare` made are kept.
+    /// Returns the others, each named with why it is left alone: someone else's, those being
+    /// worked out or executed, and those another kumo run may still execute.
     pub async fn clear_stale_change_sets(
         &self,
         keep_prepared: bool,
@@ -551,26 +567,30 @@ impl<'a> Engine<'a> {
                 Err(err) if is_missing_stack(&err) => return Ok(others),
                 Err(err) => return Err(aws_error("listing the stack's change sets", err)),
             };
+            let now = std::time::SystemTime::now();
             for summary in response.summaries() {
                 // Some endpoints (moto) list the change sets of every stack.
                 if summary.stack_name().is_some_and(|s| s != self.name) {
                     continue;
                 }
                 let name = summary.change_set_name().unwrap_or_default();
-                let running = summary.execution_status()
-                    == Some(&ExecutionStatus::ExecuteInProgress)
-                    || summary.status() == Some(&ChangeSetStatus::CreateInProgress)
-                    || summary.status() == Some(&ChangeSetStatus::DeleteInProgress);
-                let prepared = summary
-                    .description()
-                    .is_some_and(|d| d.starts_with(PREPARED_DESCRIPTION));
-                if running || !name.starts_with(CHANGE_SET_PREFIX) {
-                    others.push(name.to_owned());
-                } else if prepared && keep_prepared {
-                    continue;
-                } else {
-                    let id = summary.change_set_id().unwrap_or(name);
-                    self.delete_change_set(id).await?;
+                let listed = Listed {
+                    name,
+                    description: summary.description(),
+                    busy: summary.execution_status() == Some(&ExecutionStatus::ExecuteInProgress)
+                        || summary.status() == Some(&ChangeSetStatus::CreateInProgress)
+                        || summary.status() == Some(&ChangeSetStatus::DeleteInProgress),
+                    created: summary
+                        .creation_time()
+                        .and_then(|time| std::time::SystemTime::try_from(*time).ok()),
+                };
+                match whose(listed, self.origin.as_ref(), now, self.timeout) {
+                    Whose::Prepared if keep_prepared => {}
+                    Whose::Abandoned | Whose::Prepared => {
+                        let id = summary.change_set_id().unwrap_or(name);
+                        self.delete_change_set(id).await?;
+                    }
+                    other => others.push(format!("{name}: {other}")),
                 }
             }
             token = response.next_token().map(str::to_owned);

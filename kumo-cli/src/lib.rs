@@ -86,6 +86,8 @@ mod offline;
 mod order;
 mod outputs;
 #[cfg(feature = "deploy")]
+mod ownership;
+#[cfg(feature = "deploy")]
 mod per_target;
 #[cfg(feature = "deploy")]
 mod plan;

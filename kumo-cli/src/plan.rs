@@ -80,7 +80,8 @@ pub async fn run(
             .await?;
         let engine = session
             .engine(&connection.client, &name)
-            .with_nested_stacks(!template.nested().is_empty());
+            .with_nested_stacks(!template.nested().is_empty())
+            .run_from(session.state.origin()?);
         let deployed = engine.describe().await?;
         // Someone else's operation, or their new stack under review, is left alone.
         if let Some(why) = deployed.as_ref().and_then(|d| busy(&d.status, "plan")) {

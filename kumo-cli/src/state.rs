@@ -1,7 +1,7 @@
 //! The local state under `.kumo/`: the template last applied to each stack and its outputs, kept
 //! per target (region and account) as `{kind}/{env}/{region}/{account}/{stack}.json`, the
-//! templates of nested stacks by content hash (`nested/{hash}.json`), and the directories of
-//! bundles and locks.
+//! templates of nested stacks by content hash (`nested/{hash}.json`), the directories of
+//! bundles and locks, and the directory's identity (`origin`) that marks its change sets.
 //!
 //! Records written before kumo kept targets (`{kind}/{env}/{stack}.json`) are still read, as of
 //! an unknown target, when no record of a known one matches; the next record or delete of the
@@ -16,6 +16,8 @@ use kumo_core::Template;
 
 use crate::error::CliError;
 use crate::fs::write_atomic;
+#[cfg(feature = "deploy")]
+use crate::ownership::Origin;
 
 /// The applied templates.
 const APPLIED: &str = "applied";
@@ -23,6 +25,9 @@ const APPLIED: &str = "applied";
 const OUTPUTS: &str = "outputs";
 /// The directory of nested stacks' templates, by hash.
 const NESTED: &str = "nested";
+/// The file of the directory's identity.
+#[cfg(feature = "deploy")]
+const ORIGIN: &str = "origin";
 
 /// Where a stack is deployed: the region and account of its stack ID.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -99,6 +104,25 @@ impl State {
     /// Where the locks of stacks are: `{root}/locks`.
     pub fn locks_dir(&self) -> PathBuf {
         self.root.join("locks")
+    }
+
+    /// The identity of this state directory, kept in `{root}/origin` (made the first time it
+    /// is asked for): kumo marks the change sets it makes with it.
+    #[cfg(feature = "deploy")]
+    pub fn origin(&self) -> Result<Origin, CliError> {
+        let path = self.root.join(ORIGIN);
+        let kept = |path: &Path| {
+            std::fs::read_to_string(path)
+                .ok()
+                .and_then(|text| Origin::parse(&text))
+        };
+        if let Some(origin) = kept(&path) {
+            return Ok(origin);
+        }
+        let made = Origin::new(&self.root.to_string_lossy());
+        write_atomic(&path, format!("{}\n", made.as_str()).as_bytes())?;
+        // Of two runs that made one at once, the origin on disk is the one both go on with.
+        Ok(kept(&path).unwrap_or(made))
     }
 
     /// The record of `kind` of `stack` in `env` deployed to `target`.

@@ -107,21 +107,47 @@ async fn status(client: &Client) -> Option<String> {
 }
 
 /// Makes a change set of `Queue { delay }` by hand, as a kumo process killed right after
-/// creating it would have left it (`kumo-` and a hash), or as someone else's.
-async fn change_set_by_hand(client: &Client, name: &str, kind: ChangeSetType, delay: i64) {
+/// creating it would have left it (`kumo-`, a hash and the origin of its state directory, which
+/// its description names; `name` `kumo` for the template's own hash), or as someone else's (no
+/// `origin`).
+async fn change_set_by_hand(
+    client: &Client,
+    name: &str,
+    origin: Option<&str>,
+    kind: ChangeSetType,
+    delay: i64,
+) {
     let body = Queue { delay }
         .template(&Environment::new("dev"))
         .unwrap()
         .to_json();
+    // `kumo`: the name kumo gives a change set of this template.
+    let name = match name {
+        "kumo" => format!("kumo-{}", kumo_core::naming::stable_hash(&body, 16)),
+        name => name.to_owned(),
+    };
+    let name = match origin {
+        Some(origin) => format!("{name}-{origin}"),
+        None => name,
+    };
     client
         .create_change_set()
         .stack_name(STACK)
         .change_set_name(name)
         .change_set_type(kind)
+        .set_description(origin.map(|o| format!("kumo change set of state directory {o}")))
         .template_body(body)
         .send()
         .await
         .unwrap();
+}
+
+/// The origin of the state directory under `dir`, which kumo made on its first deploy there.
+fn origin(dir: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(dir.join(".kumo").join("origin")).unwrap();
+    let origin = text.trim().to_owned();
+    assert_eq!(origin.len(), 16, "{text:?}");
+    origin
 }
 
 #[test]
@@ -147,11 +173,52 @@ fn interrupted_deploys_leave_nothing_in_the_way() {
     assert_eq!(runtime.block_on(status(&client)), None, "{out}");
     assert!(runtime.block_on(change_sets(&client)).is_empty());
 
-    // A create killed while CloudFormation worked out its change set: the stack waits in
-    // REVIEW_IN_PROGRESS with kumo's change set. The next deploy clears it and creates.
+    // Another state directory's first deploy, under way: its change set waits to be executed,
+    // the stack in REVIEW_IN_PROGRESS. A deploy from here leaves both alone and says why.
+    let there = "aaaaaaaaaaaaaaaa";
     runtime.block_on(change_set_by_hand(
         &client,
         "kumo-0123456789abcdef",
+        Some(there),
+        ChangeSetType::Create,
+        0,
+    ));
+    let theirs = format!("kumo-0123456789abcdef-{there}");
+    let (code, out) = kumo(&Queue { delay: 0 }, &moto, dir, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains(&format!(
+            "({theirs}: another kumo run's, from another state directory, made "
+        )),
+        "{out}"
+    );
+    assert_eq!(
+        runtime.block_on(status(&client)).as_deref(),
+        Some("REVIEW_IN_PROGRESS")
+    );
+    assert_eq!(
+        runtime.block_on(change_sets(&client)),
+        std::slice::from_ref(&theirs)
+    );
+    // That run gives up: it deletes what it made.
+    runtime.block_on(async {
+        let change_set = client.delete_change_set().stack_name(STACK);
+        change_set.change_set_name(theirs).send().await.unwrap();
+        client
+            .delete_stack()
+            .stack_name(STACK)
+            .send()
+            .await
+            .unwrap();
+    });
+
+    // A create from here killed while CloudFormation worked out its change set: the stack
+    // waits in REVIEW_IN_PROGRESS with kumo's change set. The next deploy clears it and creates.
+    let here = origin(dir);
+    runtime.block_on(change_set_by_hand(
+        &client,
+        "kumo-0123456789abcdef",
+        Some(&here),
         ChangeSetType::Create,
         0,
     ));
@@ -167,32 +234,45 @@ fn interrupted_deploys_leave_nothing_in_the_way() {
         Some("CREATE_COMPLETE")
     );
     let left = runtime.block_on(change_sets(&client));
-    assert!(
-        !left.contains(&"kumo-0123456789abcdef".to_owned()),
-        "{left:?}"
-    );
+    let killed = format!("kumo-0123456789abcdef-{here}");
+    assert!(!left.contains(&killed), "{left:?}");
 
-    // Stale kumo change sets of an update go; someone else's stays.
+    // Of an update: this directory's leftover goes; someone else's stays, and so does another
+    // directory's, made from the very template deployed here (same hash, another name).
     runtime.block_on(change_set_by_hand(
         &client,
         "kumo-fedcba9876543210",
+        Some(&here),
         ChangeSetType::Update,
         7,
     ));
     runtime.block_on(change_set_by_hand(
         &client,
         "review-by-hand",
+        None,
         ChangeSetType::Update,
         9,
     ));
-    let (code, out) = kumo(&Queue { delay: 5 }, &moto, dir, &["deploy", "--yes"]);
-    assert_eq!(code, ExitCode::SUCCESS, "{out}");
-    let left = runtime.block_on(change_sets(&client));
+    runtime.block_on(change_set_by_hand(
+        &client,
+        "kumo",
+        Some(there),
+        ChangeSetType::Update,
+        5,
+    ));
+    let (code, out) = kumo(&Queue { delay: 5 }, &moto, dir, &["plan"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    let mut left = runtime.block_on(change_sets(&client));
+    left.sort();
+    assert_eq!(left.len(), 2, "{left:?}");
     assert!(
-        !left.contains(&"kumo-fedcba9876543210".to_owned()),
+        left[0].starts_with("kumo-") && left[0].ends_with(there),
         "{left:?}"
     );
-    assert!(left.contains(&"review-by-hand".to_owned()), "{left:?}");
+    assert_eq!(left[1], "review-by-hand");
+    let (code, out) = kumo(&Queue { delay: 5 }, &moto, dir, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("UPDATE_COMPLETE"), "{out}");
 }
 
 /// Whether the stack has termination protection, and its stack policy.
