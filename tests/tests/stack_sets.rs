@@ -2,7 +2,8 @@
 //! in two accounts and two regions (one with a parameter override), a no-op redeploy, an added
 //! region, a removed one (refused without --allow-destructive), a parameter change, an override
 //! change, a change that replaces the bucket (refused without --allow-destructive), a loop of
-//! buckets that writes one fewer (refused likewise), and delete.
+//! buckets that writes one fewer (refused likewise), a loop over a parameter's items whose
+//! override changes in one instance (refused likewise, naming the instance), and delete.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
@@ -11,9 +12,10 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use kumo_core::intrinsic::for_each;
+use kumo_core::intrinsic::{for_each, reference};
 use kumo_core::{
-    Environment, HookPoint, Parameter, Resource, Section, Stack, StackError, StackGroup, Template,
+    Environment, HookPoint, Parameter, ParameterType, Resource, Section, Stack, StackError,
+    StackGroup, Template,
 };
 use kumo_tests::MotoServer;
 
@@ -28,6 +30,9 @@ static PREFIXED: AtomicBool = AtomicBool::new(false);
 
 /// How many buckets an `Fn::ForEach` loop writes (`ArchiveA`, `ArchiveB`, ..), if any.
 static ARCHIVES: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether the loop's items are instead the parameter `Names` (an instance may override it).
+static NAMED: AtomicBool = AtomicBool::new(false);
 
 impl Stack for Baseline {
     fn name(&self) -> &str {
@@ -51,7 +56,18 @@ impl Stack for Baseline {
             },
         )?;
         let archives = ARCHIVES.load(Ordering::SeqCst);
-        if archives > 0 {
+        if NAMED.load(Ordering::SeqCst) {
+            t.add_parameter(
+                "Names",
+                Parameter::new(ParameterType::CommaDelimitedList).default_value("A"),
+            )?;
+            let archive = serde_json::json!({"Archive${Item}": Resource::new("AWS::S3::Bucket")});
+            let names = reference::<Vec<String>>("Names");
+            t.add_for_each(
+                Section::Resources,
+                for_each("Archives", "Item", names, archive),
+            )?;
+        } else if archives > 0 {
             let items: Vec<String> = ["A", "B", "C"][..archives]
                 .iter()
                 .map(|item| item.to_string())
@@ -407,6 +423,39 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
     );
     let (code, out) = kumo(dir, &resized, &["deploy", "--yes", "--allow-destructive"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
+
+    // A loop over the items of a parameter that one instance overrides: a change of that
+    // override may write fewer buckets there, so only --allow-destructive makes it.
+    NAMED.store(true, Ordering::SeqCst);
+    let overridden = |names: &str| {
+        resized.replace(
+            "Size = \"4\"",
+            &format!("Size = \"4\", Names = \"{names}\""),
+        )
+    };
+    let (code, out) = kumo(
+        dir,
+        &overridden("A,B"),
+        &["deploy", "--yes", "--allow-destructive"],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let (code, out) = kumo(dir, &overridden("A"), &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("~ instance 222222222222/eu-west-1 (Names=A, Size=4)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("error: stack `baseline-dev`: refusing to replace or remove stateful or retained resources (Archive${Item}) in the instances whose parameter overrides change (222222222222/eu-west-1); pass --allow-destructive if you mean it"),
+        "{out}"
+    );
+    let (code, out) = kumo(
+        dir,
+        &overridden("A"),
+        &["deploy", "--yes", "--allow-destructive"],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let resized = overridden("A");
 
     // Delete: the instances first, then the set; the record goes with it.
     hooks_run();

@@ -59,6 +59,9 @@ pub struct InstanceChanges {
     pub remove: BTreeSet<Instance>,
     /// Instances whose overrides change, with the new ones.
     pub update: BTreeMap<Instance, Overrides>,
+    /// The parameters whose value an instance's overrides change (one set, changed, or no
+    /// longer set), with the instances (that stay) where they do.
+    pub overridden: BTreeMap<String, BTreeSet<Instance>>,
 }
 
 impl InstanceChanges {
@@ -74,6 +77,11 @@ impl InstanceChanges {
                     changes.add.insert(instance.clone(), overrides.clone());
                 }
                 Some(had) if had != overrides => {
+                    let names = had.keys().chain(overrides.keys());
+                    for name in names.filter(|name| had.get(*name) != overrides.get(*name)) {
+                        let instances = changes.overridden.entry(name.clone()).or_default();
+                        instances.insert(instance.clone());
+                    }
                     changes.update.insert(instance.clone(), overrides.clone());
                 }
                 Some(_) => {}
@@ -230,6 +238,31 @@ mod tests {
             ]
         );
         assert!(InstanceChanges::between(&wanted, &wanted).is_empty());
+        let size = BTreeSet::from([at("1", "eu-west-1")]);
+        assert_eq!(
+            changes.overridden,
+            BTreeMap::from([("Size".to_owned(), size)])
+        );
+        let had = values(&[("A", "1"), ("B", "2")]);
+        let deployed = BTreeMap::from([
+            (at("1", "us-east-1"), had.clone()),
+            (at("2", "us-east-1"), had),
+        ]);
+        let wanted = BTreeMap::from([
+            (at("1", "us-east-1"), values(&[("A", "1"), ("C", "3")])),
+            (at("2", "us-east-1"), values(&[("A", "1"), ("B", "5")])),
+        ]);
+        let changes = InstanceChanges::between(&deployed, &wanted);
+        let overridden: Vec<(&str, usize)> = changes
+            .overridden
+            .iter()
+            .map(|(name, instances)| (name.as_str(), instances.len()))
+            .collect();
+        assert_eq!(
+            overridden,
+            [("B", 2), ("C", 1)],
+            "changed, removed and added"
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::error::CliError;
 use crate::hooks::{self, HookState};
 use crate::interrupt::Guard;
 use crate::nested;
-use crate::review::Review;
+use crate::review::{Lost, Review};
 use crate::secrets::comparable;
 use crate::security;
 use crate::session::{Connection, Session};
@@ -364,11 +364,15 @@ pub async fn deploy(
     let review = Review::new(deployed, template);
     let mut lost = review.lost(&survey.template_changes);
     // The template's changes cannot show what a loop over a parameter's items writes fewer of
-    // when the parameter's value changes.
+    // when the parameter's value changes: the set's value, in every instance, or an instance's
+    // override, in that instance.
+    // Values compared as deployed: a default sent or not is the same value.
     let changed: BTreeSet<&str> = survey.live.as_ref().map_or_else(BTreeSet::new, |live| {
-        let names = live.parameters.keys().chain(survey.parameters.keys());
+        let before = Session::effective_parameters(&live.template, &live.parameters);
+        let after = Session::effective_parameters(template, &survey.parameters);
+        let names = template.parameters().keys();
         names
-            .filter(|name| live.parameters.get(*name) != survey.parameters.get(*name))
+            .filter(|name| before.get(*name) != after.get(*name))
             .map(String::as_str)
             .collect()
     });
@@ -377,15 +381,32 @@ pub async fn deploy(
             lost.push(loss);
         }
     }
-    let dangerous: Vec<&str> = lost
-        .iter()
-        .filter(|lost| lost.holds_data())
-        .map(|lost| lost.id.as_str())
-        .collect();
-    if !dangerous.is_empty() && !args.allow_destructive {
+    let dangerous = |lost: &[Lost]| -> Vec<String> {
+        let ids = lost.iter().filter(|lost| lost.holds_data());
+        ids.map(|lost| lost.id.clone()).collect()
+    };
+    let everywhere = dangerous(&lost);
+    if !everywhere.is_empty() && !args.allow_destructive {
         return Err(calls.fail(format!(
             "refusing to replace or remove stateful or retained resources ({}) in every instance; pass --allow-destructive if you mean it",
-            dangerous.join(", ")
+            everywhere.join(", ")
+        )));
+    }
+    // Each override's losses are in the instances where it changes.
+    let mut some = BTreeSet::new();
+    let mut there = BTreeSet::new();
+    for (parameter, instances) in &survey.instances.overridden {
+        let losses = dangerous(&review.parameter_losses(&BTreeSet::from([parameter.as_str()])));
+        if !losses.is_empty() {
+            some.extend(losses);
+            there.extend(instances.iter().map(ToString::to_string));
+        }
+    }
+    if !some.is_empty() && !args.allow_destructive {
+        return Err(calls.fail(format!(
+            "refusing to replace or remove stateful or retained resources ({}) in the instances whose parameter overrides change ({}); pass --allow-destructive if you mean it",
+            some.into_iter().collect::<Vec<_>>().join(", "),
+            there.into_iter().collect::<Vec<_>>().join(", ")
         )));
     }
     approval::require(&name, &access, args, session)?;
