@@ -94,7 +94,6 @@ async fn delete(
     args: &DeleteArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let region = connection.region();
     let name = session.stack_name(stack);
     let _lock = session.lock(connection, &name, "delete")?;
     if let Some(set) = stackset::settings(session, stack) {
@@ -106,13 +105,8 @@ async fn delete(
         stack: name.clone(),
         message,
     };
-    // What is recorded of the stack elsewhere (another region or account) stays.
     let Some(deployed) = engine.describe().await? else {
-        writeln!(out, "{name}: not deployed in {region}").map_err(CliError::Stdout)?;
-        session
-            .ui
-            .report(&name, json!({"result": "not deployed", "region": region}));
-        return Ok(());
+        return not_deployed(session, connection, stack, &name, out).await;
     };
     // A stack in REVIEW_IN_PROGRESS has no resources yet, so deleting it (the leftover of an
     // interrupted run, usually) disturbs nothing but a change set that was not executed.
@@ -173,5 +167,55 @@ async fn delete(
         &deployed.outputs,
         None,
     )?;
+    Ok(())
+}
+
+/// Says that the stack is not deployed in the connection's region, and removes the records
+/// `.kumo` holds of it there, of the account the credentials are in: they describe a stack that
+/// is gone (deleted outside kumo, or by a delete that lost contact before it ended), and
+/// `diff` and `outputs` would trust them. Records of other regions and accounts, and those
+/// from before kumo kept targets (whose target is unknown), stay.
+async fn not_deployed(
+    session: &Session,
+    connection: &Connection,
+    stack: &dyn Stack,
+    name: &str,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let region = connection.region();
+    let recorded = session
+        .state
+        .recorded_in(session.env.name(), stack.name(), &region)?;
+    let mut line = format!("{name}: not deployed in {region}");
+    let mut removed = false;
+    if !recorded.is_empty() {
+        let account = match &session.config.account {
+            Some(account) => Ok(account.clone()),
+            None => connection.account().await,
+        };
+        match account {
+            Ok(account) => {
+                if let Some(target) = recorded.iter().find(|t| t.account() == account) {
+                    session
+                        .state
+                        .forget(target, session.env.name(), stack.name())?;
+                    line = format!(
+                        "{name}: not deployed in {target}; removed its records there from .kumo"
+                    );
+                    removed = true;
+                }
+            }
+            Err(err) => {
+                line.push_str(&format!(
+                    "; its records in .kumo are kept, since the account could not be told: {err}"
+                ));
+            }
+        }
+    }
+    writeln!(out, "{line}").map_err(CliError::Stdout)?;
+    session.ui.report(
+        name,
+        json!({"result": "not deployed", "region": region, "records_removed": removed}),
+    );
     Ok(())
 }

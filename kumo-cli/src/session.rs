@@ -81,25 +81,21 @@ impl Session {
     /// [`Session::connect`] to `target`.
     pub(crate) async fn connect_to(&self, target: &Target) -> Result<Connection, CliError> {
         let config = target.config().await;
+        let connection = Connection {
+            client: Target::cloudformation(&config),
+            config,
+        };
         if let Some(expected) = &self.config.account {
-            let identity = Target::sts(&config)
-                .get_caller_identity()
-                .send()
-                .await
-                .map_err(|err| aws_error("checking the account", err))?;
-            let actual = identity.account().unwrap_or_default();
-            if actual != expected {
+            let actual = connection.account().await?;
+            if actual != *expected {
                 return Err(CliError::WrongAccount {
                     env: self.env.name().to_owned(),
                     expected: expected.clone(),
-                    actual: actual.to_owned(),
+                    actual,
                 });
             }
         }
-        Ok(Connection {
-            client: Target::cloudformation(&config),
-            config,
-        })
+        Ok(connection)
     }
 
     /// The artifact bucket: `--artifact-bucket`, kumo.toml's, or with `--local` one kumo makes.
@@ -450,6 +446,16 @@ impl Connection {
         self.config
             .region()
             .map_or_else(|| "us-east-1".to_owned(), ToString::to_string)
+    }
+
+    /// The account its credentials are in, as STS says.
+    pub async fn account(&self) -> Result<String, CliError> {
+        let identity = Target::sts(&self.config)
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|err| aws_error("checking the account", err))?;
+        Ok(identity.account().unwrap_or_default().to_owned())
     }
 }
 

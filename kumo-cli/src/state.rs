@@ -62,6 +62,13 @@ impl TargetKey {
     }
 }
 
+impl TargetKey {
+    /// The account.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+}
+
 impl fmt::Display for TargetKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} (account {})", self.region, self.account)
@@ -280,11 +287,36 @@ impl State {
     /// Forgets `stack` in `env` deleted from `target` (and its records from before targets);
     /// those of other targets stay.
     pub fn remove(&self, target: &TargetKey, env: &str, stack: &str) -> Result<(), CliError> {
+        self.forget(target, env, stack)?;
         for kind in [APPLIED, OUTPUTS] {
-            remove_file(&self.path(kind, target, env, stack))?;
             remove_file(&self.untargeted(kind, env, stack))?;
         }
         Ok(())
+    }
+
+    /// Removes the records of `stack` in `env` of `target` alone, not those from before kumo
+    /// kept targets (whose target is unknown): for a stack that is not deployed there.
+    pub fn forget(&self, target: &TargetKey, env: &str, stack: &str) -> Result<(), CliError> {
+        for kind in [APPLIED, OUTPUTS] {
+            remove_file(&self.path(kind, target, env, stack))?;
+        }
+        Ok(())
+    }
+
+    /// The targets in `region` that `stack` in `env` has records of, in order.
+    #[cfg(feature = "deploy")]
+    pub fn recorded_in(
+        &self,
+        env: &str,
+        stack: &str,
+        region: &str,
+    ) -> Result<Vec<TargetKey>, CliError> {
+        let mut found = self.targets(APPLIED, env, stack)?;
+        found.extend(self.targets(OUTPUTS, env, stack)?);
+        found.retain(|target| target.region == region);
+        found.sort();
+        found.dedup();
+        Ok(found)
     }
 }
 

@@ -225,4 +225,36 @@ fn state_and_locks_are_per_target_against_moto() {
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.contains("targets-test-dev: deleted"), "{out}");
     assert!(!record(dir, "applied", "us-east-1").exists());
+
+    // A stack deleted outside kumo: its records describe a stack that is gone, and `outputs`
+    // would trust them. A delete finds it not deployed and removes them, there alone.
+    gate.armed.store(false, Ordering::SeqCst);
+    for region in ["us-east-1", "eu-west-1"] {
+        let (code, out) = kumo(app, dir, &["deploy", "--yes", "--region", region]);
+        assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    }
+    let (east, runtime) = cloudformation(&moto, "us-east-1");
+    let gone = east.delete_stack().stack_name("targets-test-dev").send();
+    runtime.block_on(gone).unwrap();
+    let (code, out) = kumo(app, dir, &["outputs", "--region", "us-east-1"]);
+    assert_eq!(
+        code,
+        ExitCode::SUCCESS,
+        "offline, the record is trusted: {out}"
+    );
+    let (code, out) = kumo(app, dir, &["delete", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(
+        out,
+        format!("targets-test-dev: not deployed in us-east-1 (account {MOTO_ACCOUNT}); removed its records there from .kumo\n")
+    );
+    assert!(!record(dir, "applied", "us-east-1").exists());
+    assert!(!record(dir, "outputs", "us-east-1").exists());
+    assert!(
+        record(dir, "applied", "eu-west-1").is_file(),
+        "another region's stays"
+    );
+    let (code, out) = kumo(app, dir, &["delete", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(out, "targets-test-dev: not deployed in us-east-1\n");
 }
