@@ -1,35 +1,44 @@
 //! The logical IDs `Fn::ForEach` makes when CloudFormation expands a template (with the
 //! `AWS::LanguageExtensions` transform): `{"Fn::ForEach::Topics": ["Name", ["A", "B"],
-//! {"Topic${Name}": {..}}]}` makes `TopicA` and `TopicB`. Their collection may come from a
-//! parameter, so they are known as patterns only: a reference that fits one is not reported as
-//! naming nothing.
+//! {"Topic${Name}": {..}}]}` makes `TopicA` and `TopicB`. A loop whose collection is written
+//! out makes exactly those; one whose collection comes from a parameter (or a mapping) is
+//! known by patterns only: a reference that fits one is not reported as naming nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::for_each::looped_entries;
+use crate::for_each::{entries, expand, PREFIX};
 use crate::value::Json;
 
-/// The patterns of the IDs the loops of one section make: the text around each `${Identifier}`
-/// and `&{Identifier}`, which stand for any text.
+/// The IDs the loops of one section make: those of loops over written-out lists, and the
+/// patterns of the others, the text around each `${Identifier}` and `&{Identifier}`, which
+/// stand for any text.
 #[derive(Debug, Default)]
 pub(super) struct Generated<'a> {
+    exact: BTreeSet<String>,
     patterns: Vec<Vec<&'a str>>,
 }
 
 impl<'a> Generated<'a> {
-    /// The patterns of the loops among a section's `functions` (and the loops nested in them).
+    /// The IDs the loops among a section's `functions` (and the loops nested in them) make.
     pub(super) fn of(functions: &'a BTreeMap<String, Json>) -> Self {
-        Generated {
-            patterns: looped_entries(functions)
-                .into_iter()
-                .map(|(key, _)| pieces(key))
-                .collect(),
+        let mut generated = Generated::default();
+        for (key, for_each) in functions {
+            if !key.starts_with(PREFIX) {
+                continue;
+            }
+            match expand(for_each) {
+                Some(made) => generated.exact.extend(made.into_keys()),
+                None => generated
+                    .patterns
+                    .extend(entries(for_each).into_iter().map(|(key, _)| pieces(key))),
+            }
         }
+        generated
     }
 
     /// Whether a loop may make `id`.
     pub(super) fn may_make(&self, id: &str) -> bool {
-        self.patterns.iter().any(|pieces| fits(pieces, id))
+        self.exact.contains(id) || self.patterns.iter().any(|pieces| fits(pieces, id))
     }
 }
 
@@ -101,6 +110,26 @@ mod tests {
             assert!(generated.may_make(id), "{id}");
         }
         for id in ["Topi", "ATopic", "AQueue1", "Queue", "Other"] {
+            assert!(!generated.may_make(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn a_loop_over_a_written_out_list_makes_what_its_items_spell() {
+        let functions = functions(json!({
+            "Fn::ForEach::Topics": ["Name", ["A", "B"], {
+                "Topic${Name}": {"Type": "AWS::SNS::Topic"},
+                "Fn::ForEach::Queues": ["Size", ["1", "2"], {
+                    "&{Name}Queue${Size}": {"Type": "AWS::SQS::Queue"}
+                }]
+            }],
+            "Fn::ForEach::Keys": ["K", {"Ref": "Keys"}, {"Key${K}": {"Type": "AWS::KMS::Key"}}]
+        }));
+        let generated = Generated::of(&functions);
+        for id in ["TopicA", "TopicB", "AQueue1", "BQueue2", "Key", "KeyAny"] {
+            assert!(generated.may_make(id), "{id}");
+        }
+        for id in ["TopicC", "Topic", "CQueue1", "AQueue3", "Queue"] {
             assert!(!generated.may_make(id), "{id}");
         }
     }

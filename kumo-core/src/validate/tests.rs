@@ -285,12 +285,20 @@ fn a_dependency_a_transform_or_loop_makes_is_not_dangling() {
         r#"{"Transform": "AWS::LanguageExtensions", "Resources": {
             "Fn::ForEach::Buckets": ["Id", ["A", "B"], {"Bucket${Id}": {"Type": "AWS::S3::Bucket"}}],
             "Topic": {"Type": "AWS::SNS::Topic", "DependsOn": "BucketA"},
-            "Queue": {"Type": "AWS::SQS::Queue", "DependsOn": "Nope"}}}"#,
+            "Queue": {"Type": "AWS::SQS::Queue", "DependsOn": "Nope"},
+            "Key": {"Type": "AWS::KMS::Key", "DependsOn": "BucketC"},
+            "Alias": {"Type": "AWS::KMS::Alias", "Properties": {"AliasName": "alias/a",
+                "TargetKeyId": {"Fn::GetAtt": ["BucketC", "Arn"]}}}}}"#,
     )
     .unwrap();
     assert_eq!(
         messages(&looped),
-        ["Resources.Queue.DependsOn: `Nope` is not a resource of this template"]
+        [
+            "Resources.Alias.Properties.TargetKeyId: Fn::GetAtt of `BucketC`, which is not a resource of this template",
+            "Resources.Key.DependsOn: `BucketC` is not a resource of this template",
+            "Resources.Queue.DependsOn: `Nope` is not a resource of this template",
+        ],
+        "a loop over a written-out list makes what its items spell, and no more"
     );
 }
 
