@@ -15,6 +15,7 @@ use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext,
 use aws_smithy_http_client::Builder as HttpClientBuilder;
 
 use crate::error::CliError;
+use crate::reply::{CutShort, WholeReplies};
 
 /// An SDK error as one line: what kumo was doing and CloudFormation's (or the network's) cause.
 pub fn aws_error<E: std::error::Error + ProvideErrorMetadata + 'static>(
@@ -22,11 +23,12 @@ pub fn aws_error<E: std::error::Error + ProvideErrorMetadata + 'static>(
     err: aws_sdk_cloudformation::error::SdkError<E, HttpResponse>,
 ) -> CliError {
     use aws_sdk_cloudformation::error::SdkError;
-    let message = match (&err, err.code(), err.message()) {
-        (_, Some(code), Some(message)) => format!("{code}: {message}"),
-        (SdkError::DispatchFailure(failure), _, _) if failure.is_timeout() => no_answer(&err),
-        (SdkError::TimeoutError(_), _, _) => no_answer(&err),
-        (SdkError::DispatchFailure(failure), _, _) => {
+    let message = match (&err, err.code(), err.message(), CutShort::within(&err)) {
+        (_, Some(code), Some(message), _) => format!("{code}: {message}"),
+        (_, _, _, Some(cut)) => cut.to_string(),
+        (SdkError::DispatchFailure(failure), _, _, _) if failure.is_timeout() => no_answer(&err),
+        (SdkError::TimeoutError(_), _, _, _) => no_answer(&err),
+        (SdkError::DispatchFailure(failure), _, _, _) => {
             let cause = innermost(&err);
             if failure.is_io() {
                 format!("cannot reach the endpoint: {cause}")
@@ -36,7 +38,7 @@ pub fn aws_error<E: std::error::Error + ProvideErrorMetadata + 'static>(
                 cause
             }
         }
-        (SdkError::ServiceError(context), _, _) => {
+        (SdkError::ServiceError(context), _, _, _) => {
             let reply = context.raw();
             format!(
                 "the endpoint answered HTTP {} with an error that is not CloudFormation's (does it support this call?): {}",
@@ -283,7 +285,8 @@ impl Target {
     /// The HTTPS client of every request: rustls with the ring crypto provider, trusting the
     /// system's root certificates only when requests may go over https (see
     /// [`Target::needs_roots`]): parsing them was most of the CPU time of a command against the
-    /// emulator, which is plain http.
+    /// emulator, which is plain http. An XML reply is taken only whole ([`WholeReplies`]): one
+    /// cut short fails the attempt, which is retried.
     fn http_client(&self) -> aws_sdk_cloudformation::config::SharedHttpClient {
         let roots = self.needs_roots(std::env::var("AWS_ENDPOINT_URL").ok());
         let trust = TrustStore::default().with_native_roots(roots);
@@ -291,10 +294,11 @@ impl Target {
             .with_trust_store(trust)
             .build()
             .unwrap_or_default();
-        HttpClientBuilder::new()
+        let client = HttpClientBuilder::new()
             .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
             .tls_context(context)
-            .build_https()
+            .build_https();
+        aws_sdk_cloudformation::config::SharedHttpClient::new(WholeReplies(client))
     }
 
     /// Whether requests may go over https, so the client needs root certificates: unless the
@@ -354,6 +358,24 @@ mod tests {
         assert!(target(Some("https://cloudformation.example"), true).needs_roots(None));
         assert!(!target(None, false).needs_roots(env("http://127.0.0.1:5000")));
         assert!(target(None, false).needs_roots(env("https://cloudformation.example")));
+    }
+
+    #[test]
+    fn a_reply_cut_short_is_told_as_such() {
+        use aws_sdk_cloudformation::error::SdkError;
+        use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError;
+        use aws_smithy_runtime_api::client::result::ConnectorError;
+        let cut = CutShort {
+            call: "DescribeStacks".to_owned(),
+            why: "84 bytes: its XML ends inside <DescribeStacksResponse>".to_owned(),
+        };
+        let err = SdkError::<DescribeStacksError, HttpResponse>::dispatch_failure(
+            ConnectorError::io(Box::new(cut)),
+        );
+        assert_eq!(
+            aws_error("describing the stack", err).to_string(),
+            "describing the stack: the reply to DescribeStacks was cut short (84 bytes: its XML ends inside <DescribeStacksResponse>)"
+        );
     }
 
     #[test]

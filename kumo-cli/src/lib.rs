@@ -99,6 +99,8 @@ mod progress;
 mod proposal;
 #[cfg(feature = "deploy")]
 mod regions;
+#[cfg(feature = "deploy")]
+mod reply;
 mod review;
 #[cfg(feature = "deploy")]
 mod schedule;

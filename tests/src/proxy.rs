@@ -1,7 +1,7 @@
 //! A fault-injection proxy on 127.0.0.1 in front of the emulator: it forwards HTTP/1.1 requests
 //! and, by a list of rules, delays, drops, resets, answers with an error, answers with a canned
-//! reply (one the emulator does not give) or never answers chosen ones. It records the calls it
-//! saw.
+//! reply (one the emulator does not give), cuts the reply short or never answers chosen ones. It
+//! records the calls it saw.
 //!
 //! The client side keeps connections alive (the AWS SDK reuses them); each request goes
 //! upstream on a connection of its own with `Connection: close`, and the whole reply is relayed
@@ -84,6 +84,11 @@ pub enum Fault {
     /// Answers 502 with this HTML page (nothing goes upstream): a gateway's error, not
     /// CloudFormation's.
     Page(&'static str),
+    /// Forwards it and passes the reply on with its body cut short just after the first
+    /// occurrence of this text (half-way through with an empty text), its `Content-Length` made
+    /// to match: a reply the client cannot tell from a whole one by its framing. A reply whose
+    /// body does not hold the text passes whole.
+    Cut(&'static str),
 }
 
 /// When a rule strikes, among the requests it counts.
@@ -490,6 +495,7 @@ fn serve(mut client: Connection, shared: &Shared) {
                 page.len()
             )
             .into_bytes(),
+            Some(Fault::Cut(text)) => cut(&forward(shared, &method, &head, &body), text),
             Some(Fault::Silence) => {
                 while !stop() {
                     std::thread::sleep(TICK);
@@ -594,6 +600,30 @@ fn relay(method: &str, reply: &[u8]) -> Option<Vec<u8>> {
     );
     out.extend_from_slice(&content);
     Some(out)
+}
+
+/// A relayed `reply` (with a `Content-Length`) with its body cut just after the first `text` in
+/// it (half-way through when `text` is empty) and its `Content-Length` made to match; whole when
+/// its body does not hold `text`.
+fn cut(reply: &[u8], text: &str) -> Vec<u8> {
+    let Some(end) = find(reply, b"\r\n\r\n") else {
+        return reply.to_vec();
+    };
+    let Some(head) = Head::parse(&reply[..end]) else {
+        return reply.to_vec();
+    };
+    let body = &reply[end + 4..];
+    let kept = if text.is_empty() {
+        body.len() / 2
+    } else {
+        match find(body, text.as_bytes()) {
+            Some(at) => at + text.len(),
+            None => return reply.to_vec(),
+        }
+    };
+    let mut out = head.render(&["content-length"], &[("Content-Length", kept.to_string())]);
+    out.extend_from_slice(&body[..kept]);
+    out
 }
 
 #[cfg(test)]
@@ -767,6 +797,25 @@ mod tests {
         assert_eq!(post(theirs), (200, format!("ok:{theirs}")));
         assert_eq!(post("StackName=shop-dev&Action=ListStacks").0, 200);
         assert_eq!(post("Action=DescribeStacks").0, 500);
+        assert_eq!(proxy.calls().len(), 4);
+    }
+
+    #[test]
+    fn a_cut_reply_ends_after_its_text_with_a_matching_length() {
+        let rules = vec![
+            Rule::nth(Call::Any, 1, Fault::Cut("&Stack")),
+            Rule::nth(Call::Any, 2, Fault::Cut("")),
+            Rule::nth(Call::Any, 3, Fault::Cut("absent")),
+        ];
+        let proxy = FaultProxy::start(upstream(), rules).unwrap();
+        let mut client = Client::new(&proxy);
+        let body = "Action=DescribeStacks&StackName=shop-dev";
+        // `ok:` and the body: 43 bytes, of which 21 are kept half-way.
+        let mut post = || client.post(body, SECOND).unwrap();
+        assert_eq!(post(), (200, "ok:Action=DescribeStacks&Stack".to_owned()));
+        assert_eq!(post(), (200, "ok:Action=DescribeSta".to_owned()));
+        assert_eq!(post(), (200, format!("ok:{body}")));
+        assert_eq!(post(), (200, format!("ok:{body}")));
         assert_eq!(proxy.calls().len(), 4);
     }
 

@@ -314,6 +314,13 @@ macro_rules! stack_in {
     };
 }
 
+/// Where a reply to DescribeStacks of the matrix's stack is cut in the middle of an output's
+/// value: the queue's URL.
+const IN_AN_OUTPUT: &str = "<OutputValue>https://sqs";
+
+/// Where a reply to DescribeStacks is cut to its opening tag alone (the end of its namespace).
+const OPENING_TAG: &str = "2010-05-15/\">";
+
 /// A reply to ExecuteChangeSet: taken (by an endpoint that then does nothing).
 const EXECUTED: &str = concat!(
     r#"<ExecuteChangeSetResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">"#,
@@ -337,7 +344,7 @@ const fn millis(ms: u64) -> Duration {
 /// and the cause, not the whole wording.
 fn cases() -> Vec<Case> {
     use After::{Clean, Deployed, Executed};
-    use Fault::{Delay, Drop, Lose, Page, Reset, Respond, Silence, Status, Throttle};
+    use Fault::{Cut, Delay, Drop, Lose, Page, Reset, Respond, Silence, Status, Throttle};
     const DEPLOY: &[&str] = &["deploy", "--yes"];
     // The large template has roles: a deploy with --yes needs its widening approved.
     const DEPLOY_LARGE: &[&str] = &["deploy", "--yes", "--require-approval", "never"];
@@ -578,6 +585,19 @@ fn cases() -> Vec<Case> {
             "reset once on DescribeStacks",
             &[first(action("DescribeStacks"), Reset)],
         ),
+        // A reply cut short with a Content-Length to match, which the SDK's XML reader would
+        // take for the whole: retried. A first deploy reads the stack three times: not there
+        // yet (an error reply), once executed, and to record its outputs.
+        Case::survives(
+            "DescribeStacks's error cut once",
+            &[first(action("DescribeStacks"), Cut(""))],
+        )
+        .sent("DescribeStacks", 4),
+        Case::survives(
+            "DescribeStacks cut once in an output",
+            &[Rule::nth(action("DescribeStacks"), 3, Cut(IN_AN_OUTPUT))],
+        )
+        .sent("DescribeStacks", 4),
         // Each is dropped only when it carries its token, so that a retry whose first try
         // was made (its answer lost) is the same request to CloudFormation.
         Case::survives(
@@ -653,6 +673,29 @@ fn cases() -> Vec<Case> {
         Case::fails("reset on DescribeStacks", DEPLOY, "describing the stack")
             .faults(&[every(action("DescribeStacks"), Reset)])
             .after(Clean),
+        // Every attempt to read the outputs to record is cut short: none are recorded.
+        Case::fails(
+            "DescribeStacks cut in an output on every attempt",
+            DEPLOY,
+            "the stack was created, but kumo could not record it (describing the stack: the reply to DescribeStacks was cut short (",
+        )
+        .faults(&[
+            Rule::nth(action("DescribeStacks"), 3, Cut(IN_AN_OUTPUT)),
+            Rule::nth(action("DescribeStacks"), 4, Cut(IN_AN_OUTPUT)),
+            Rule::nth(action("DescribeStacks"), 5, Cut(IN_AN_OUTPUT)),
+        ])
+        .after(Executed(Shape::First))
+        .sent("DescribeStacks", 5)
+        .recovers(),
+        // A reply of its opening tag alone is not taken for a stack that is not deployed.
+        Case::fails(
+            "DescribeStacks cut to its opening tag on every attempt",
+            DEPLOY,
+            "describing the stack: the reply to DescribeStacks was cut short (",
+        )
+        .deployed_first()
+        .faults(&[every(action("DescribeStacks"), Cut(OPENING_TAG))])
+        .sent("DescribeStacks", 3),
         Case::fails(
             "drop on ExecuteChangeSet",
             DEPLOY,
@@ -1200,34 +1243,47 @@ fn run_case(index: usize, case: &Case, moto: u16, live: &Live) -> Result<String,
     }
 }
 
-/// The deployed stack (status and template; none when absent, deleted or only reviewed) and
-/// its record under `.kumo/applied`.
+/// A stack as CloudFormation has it.
+#[derive(Debug, PartialEq)]
+struct Deployed {
+    status: String,
+    template: Json,
+    /// Its outputs, as a JSON object of strings by key.
+    outputs: Json,
+}
+
+/// The deployed stack (none when absent, deleted or only reviewed), its record under
+/// `.kumo/applied` and the outputs recorded under `.kumo/outputs`.
 #[derive(Debug, PartialEq)]
 struct Snapshot {
-    live: Option<(String, Json)>,
+    live: Option<Deployed>,
     record: Option<Json>,
+    outputs: Option<Json>,
 }
 
 impl Snapshot {
     fn take(live: &Live, dir: &Path, stack: &str, stack_name: &str) -> Result<Snapshot, String> {
-        let record = find_file(&dir.join(".kumo/applied"), &format!("{stack}.json"))
-            .and_then(|path| std::fs::read_to_string(path).ok())
-            .map(|text| serde_json::from_str(&text).unwrap_or(Json::Null));
+        let read = |kind: &str| {
+            find_file(&dir.join(".kumo").join(kind), &format!("{stack}.json"))
+                .and_then(|path| std::fs::read_to_string(path).ok())
+                .map(|text| serde_json::from_str(&text).unwrap_or(Json::Null))
+        };
         Ok(Snapshot {
             live: live.stack(stack_name)?,
-            record,
+            record: read("applied"),
+            outputs: read("outputs"),
         })
     }
 
     /// How it differs from what `after` expects, given what was there `before`.
     fn problems(&self, before: &Snapshot, after: After, stack: &str) -> Vec<String> {
         let mut problems = Vec::new();
-        if let Some((status, _)) = &self.live {
+        if let Some(Deployed { status, .. }) = &self.live {
             if status.ends_with("_IN_PROGRESS") || status.ends_with("_FAILED") {
                 problems.push(format!("the stack is left in {status}"));
             }
         }
-        let live_template = self.live.as_ref().map(|(_, t)| t);
+        let live_template = self.live.as_ref().map(|d| &d.template);
         let executed = matches!(after, After::Executed(_));
         if !executed && self.record.is_some() && self.record.as_ref() != live_template {
             problems.push("the record under .kumo/applied is not the deployed template".into());
@@ -1235,7 +1291,8 @@ impl Snapshot {
         let expected = match after {
             After::Unchanged => {
                 let kept = self.record == before.record
-                    && live_template == before.live.as_ref().map(|(_, t)| t);
+                    && self.outputs == before.outputs
+                    && live_template == before.live.as_ref().map(|d| &d.template);
                 if !kept {
                     problems.push("the deployed stack or its record changed".to_owned());
                 }
@@ -1247,7 +1304,7 @@ impl Snapshot {
                 if live_template != Some(&shape.json(stack)) {
                     problems.push(format!("the stack is not deployed as expected ({after:?})"));
                 }
-                if self.record != before.record {
+                if self.record != before.record || self.outputs != before.outputs {
                     problems.push("the record changed".to_owned());
                 }
                 return problems;
@@ -1260,6 +1317,14 @@ impl Snapshot {
         }
         if self.record != expected {
             problems.push(format!("the record is not the expected one ({after:?})"));
+        }
+        // Recorded with the template, the outputs are the deployed stack's, whole.
+        let live_outputs = self.live.as_ref().map(|d| &d.outputs);
+        if self.outputs.as_ref() != expected.and(live_outputs) {
+            problems.push(format!(
+                "the recorded outputs {:?} are not the deployed stack's {live_outputs:?}",
+                self.outputs
+            ));
         }
         problems
     }
@@ -1312,8 +1377,8 @@ impl Live {
         }
     }
 
-    /// The stack's status and template, unless it is absent, deleted or only in review.
-    fn stack(&self, name: &str) -> Result<Option<(String, Json)>, String> {
+    /// The stack's status, template and outputs, unless it is absent, deleted or only in review.
+    fn stack(&self, name: &str) -> Result<Option<Deployed>, String> {
         use aws_sdk_cloudformation::error::ProvideErrorMetadata;
         let described = match self
             .runtime
@@ -1338,9 +1403,18 @@ impl Live {
             .block_on(self.client.get_template().stack_name(name).send())
             .map_err(|err| format!("reading the template of {name} on moto: {err:?}"))?;
         let body = template.template_body().unwrap_or_default();
-        Ok(Some((
+        let outputs = stack
+            .outputs()
+            .iter()
+            .map(|o| {
+                let value = o.output_value().unwrap_or_default();
+                (o.output_key().unwrap_or_default().to_owned(), value.into())
+            })
+            .collect();
+        Ok(Some(Deployed {
             status,
-            serde_json::from_str(body).unwrap_or(Json::Null),
-        )))
+            template: serde_json::from_str(body).unwrap_or(Json::Null),
+            outputs: Json::Object(outputs),
+        }))
     }
 }
