@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use kumo_core::diff::{diff, Change};
 use kumo_core::security::SecurityChanges;
-use kumo_core::{App, Stack, Template};
+use kumo_core::{App, Stack, Template, Written};
 use serde_json::json;
 
 use crate::cli::DiffArgs;
@@ -15,7 +15,7 @@ use crate::nested::{self, NestedChanges};
 use crate::review::Review;
 use crate::security;
 use crate::state;
-use crate::synth::{build_json, select};
+use crate::synth::{build_written, select};
 use crate::ui::{Style, Ui};
 use crate::workspace::Workspace;
 
@@ -84,7 +84,7 @@ pub fn offline(
         let offline = || (Vec::new(), Vec::new());
         changed |= match kept {
             // Kept as it would be written now: the same template, not read again.
-            Some((_, text)) if text == *json => {
+            Some((_, text)) if text == json.as_str() => {
                 let alike = (Vec::new(), Vec::new());
                 show(workspace, &name, Some(new), new, alike, offline(), out)?
             }
@@ -114,11 +114,11 @@ fn built<'a>(
     app: &'a dyn App,
     workspace: Workspace<'_>,
     args: &DiffArgs,
-) -> Result<Vec<(&'a dyn Stack, Template, String)>, CliError> {
+) -> Result<Vec<(&'a dyn Stack, Template, Written)>, CliError> {
     let built = select(app, &args.selection.stacks)?
         .into_iter()
         .map(|stack| {
-            let (template, json) = build_json(stack, workspace.env)?;
+            let (template, json) = build_written(stack, workspace.env)?;
             Ok((stack, template, json))
         })
         .collect::<Result<Vec<_>, CliError>>()?;

@@ -12,7 +12,7 @@ use aws_sdk_cloudformation::types::{
 };
 use aws_sdk_cloudformation::Client;
 
-use kumo_core::Template;
+use kumo_core::{Template, Written};
 
 use crate::artifacts::TemplateSource;
 use crate::aws::aws_error;
@@ -303,11 +303,11 @@ impl<'a> Engine<'a> {
     }
 
     /// [`Engine::deployed_template`] without the resources written in it as in `json` (the
-    /// JSON of the template it is compared with), and their IDs: see
+    /// text of the template it is compared with), and their IDs: see
     /// [`Template::from_json_beside`]. A YAML template is read whole.
     pub async fn deployed_template_beside(
         &self,
-        json: &str,
+        json: &Written,
     ) -> Result<(Template, BTreeSet<String>), CliError> {
         let text = self.template().await?;
         let text = without_bom(&text);

@@ -12,7 +12,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use kumo_core::nested::NestedTemplate;
-use kumo_core::Template;
+use kumo_core::{Template, Written};
 
 use crate::error::CliError;
 use crate::fs::write_atomic;
@@ -369,12 +369,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Template, CliError> {
 }
 
 /// The template whose JSON `text` was read from `path` under `.kumo`, without the resources
-/// written in it as in `now` (the JSON of the template it is compared with), and their IDs:
+/// written in it as in `now` (the text of the template it is compared with), and their IDs:
 /// see [`Template::from_json_beside`].
 pub fn parse_beside(
     path: &Path,
     text: &str,
-    now: &str,
+    now: &Written,
 ) -> Result<(Template, BTreeSet<String>), CliError> {
     Template::from_json_beside(text, now).map_err(|source| invalid(path, source))
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use kumo_core::validate::{Delivery, ValidationErrors};
-use kumo_core::{App, Environment, Stack, Template};
+use kumo_core::{App, Environment, Stack, Template, Written};
 
 use crate::cli::{Format, SynthArgs};
 use crate::error::CliError;
@@ -109,6 +109,17 @@ pub fn build(stack: &dyn Stack, env: &Environment) -> Result<Template, CliError>
 /// [`build`], and the template's JSON, serialized once for the size check and the output.
 pub fn build_json(stack: &dyn Stack, env: &Environment) -> Result<(Template, String), CliError> {
     checked(stack, env, |template| template.validated_json(Delivery::S3))
+}
+
+/// [`build_json`], with where each resource is written in the text, for comparing another
+/// text of the template with it ([`Template::from_json_beside`]).
+pub fn build_written(
+    stack: &dyn Stack,
+    env: &Environment,
+) -> Result<(Template, Written), CliError> {
+    checked(stack, env, |template| {
+        template.validated_written(Delivery::S3)
+    })
 }
 
 /// Builds a stack's template and runs `check` on it.

@@ -21,12 +21,14 @@
 //! # Ok::<(), kumo_core::TemplateError>(())
 //! ```
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::{Json, Section, Template};
+use crate::condition::Condition;
+use crate::{Json, Mapping, Output, Parameter, Resource, Rule, Section, Template};
 
 /// One entry that differs between two templates.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,7 +155,7 @@ fn whole(changes: &mut Vec<Change>, section: Section, old: Option<Json>, new: Op
     self::section(changes, section, &entry(old), &entry(new));
 }
 
-fn section<T: Serialize + PartialEq>(
+fn section<T: Compared>(
     changes: &mut Vec<Change>,
     section: Section,
     old: &BTreeMap<String, T>,
@@ -168,12 +170,7 @@ fn section<T: Serialize + PartialEq>(
             (Some(before), Some(after)) if before == after => continue,
             (Some(before), Some(after)) => {
                 let mut paths = Vec::new();
-                compare(
-                    &mut paths,
-                    &mut String::new(),
-                    &to_json(before),
-                    &to_json(after),
-                );
+                before.compare(after, &mut paths);
                 if paths.is_empty() {
                     continue;
                 }
@@ -223,6 +220,107 @@ fn to_json<T: Serialize>(value: &T) -> Json {
     json
 }
 
+/// An entry of a section, compared as the JSON the template writes it as.
+trait Compared: PartialEq {
+    /// Pushes the paths where the entry and `new` differ, with their values, in key order.
+    fn compare(&self, new: &Self, paths: &mut Vec<PathChange>);
+}
+
+/// Entries compared as their JSON, written for the comparison.
+macro_rules! compared_as_written {
+    ($($entry:ty),*) => {$(
+        impl Compared for $entry {
+            fn compare(&self, new: &Self, paths: &mut Vec<PathChange>) {
+                compare(paths, &mut String::new(), &to_json(self), &to_json(new));
+            }
+        }
+    )*};
+}
+
+compared_as_written!(Json, Parameter, Rule, Condition, Output, Mapping);
+
+/// A resource's properties are compared where they are, not written out first (a changed
+/// resource differs mostly there, and its properties are most of it); its other keys (type,
+/// condition, dependencies, attributes) as their JSON. The paths are those of comparing the
+/// whole JSON it is written as.
+impl Compared for Resource {
+    fn compare(&self, new: &Self, paths: &mut Vec<PathChange>) {
+        let (old, new) = (parts(self), parts(new));
+        let mut path = String::new();
+        for (key, old, new) in union(&old, &new) {
+            path.push_str(key);
+            match (old, new) {
+                (Some(Part::Properties(a)), Some(Part::Properties(b))) => {
+                    compare_maps(paths, &mut path, a, b);
+                }
+                (Some(Part::Json(a)), Some(Part::Json(b))) => compare(paths, &mut path, a, b),
+                (old, new) => paths.push(PathChange {
+                    path: path.clone(),
+                    old: old.map(Part::to_json),
+                    new: new.map(Part::to_json),
+                }),
+            }
+            path.clear();
+        }
+    }
+}
+
+/// A key of a resource's JSON, with its value: its properties as they are, or JSON.
+enum Part<'a> {
+    Properties(&'a serde_json::Map<String, Json>),
+    Json(Cow<'a, Json>),
+}
+
+impl Part<'_> {
+    /// The JSON it is written as.
+    fn to_json(&self) -> Json {
+        match self {
+            Part::Properties(properties) => sorted(Json::Object((*properties).clone())),
+            Part::Json(json) => sorted(json.clone().into_owned()),
+        }
+    }
+}
+
+/// The keys of `resource`'s JSON and their values, as [`Resource`] writes them.
+fn parts(resource: &Resource) -> BTreeMap<String, Part<'_>> {
+    let mut parts = BTreeMap::new();
+    let owned = |json: Json| Part::Json(Cow::Owned(json));
+    parts.insert("Type".to_owned(), owned(Json::from(resource.type_name())));
+    if let Some(condition) = resource.condition_name() {
+        parts.insert("Condition".to_owned(), owned(Json::from(condition)));
+    }
+    if !resource.dependencies().is_empty() {
+        let targets = resource
+            .dependencies()
+            .iter()
+            .map(|t| Json::from(t.as_str()));
+        parts.insert(
+            "DependsOn".to_owned(),
+            owned(Json::Array(targets.collect())),
+        );
+    }
+    if !resource.properties().is_empty() {
+        parts.insert(
+            "Properties".to_owned(),
+            Part::Properties(resource.properties()),
+        );
+    }
+    for (key, value) in resource.json_attributes() {
+        parts.insert(key.to_owned(), Part::Json(Cow::Borrowed(value)));
+    }
+    for (key, value) in resource.other_attributes() {
+        parts.insert(key.clone(), Part::Json(Cow::Borrowed(value)));
+    }
+    parts
+}
+
+/// `json` with the keys of its objects sorted, as the template writes them, even when
+/// serde_json's maps keep insertion order (no work when they sort themselves).
+fn sorted(mut json: Json) -> Json {
+    json.sort_all_objects();
+    json
+}
+
 /// Pushes the paths under `path` where `old` and `new` differ, with their values. Equal subtrees
 /// are skipped whole; `path` is a buffer that segments are appended to and removed from, so only
 /// the paths of changes are copied.
@@ -232,24 +330,7 @@ fn compare(paths: &mut Vec<PathChange>, path: &mut String, old: &Json, new: &Jso
     }
     let len = path.len();
     match (old, new) {
-        (Json::Object(a), Json::Object(b)) => {
-            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-            for key in keys {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-                match (a.get(key), b.get(key)) {
-                    (Some(x), Some(y)) => compare(paths, path, x, y),
-                    (x, y) => paths.push(PathChange {
-                        path: path.clone(),
-                        old: x.cloned(),
-                        new: y.cloned(),
-                    }),
-                }
-                path.truncate(len);
-            }
-        }
+        (Json::Object(a), Json::Object(b)) => compare_maps(paths, path, a, b),
         (Json::Array(a), Json::Array(b)) if a.len() == b.len() => {
             for (index, (x, y)) in a.iter().zip(b).enumerate() {
                 use std::fmt::Write;
@@ -261,9 +342,35 @@ fn compare(paths: &mut Vec<PathChange>, path: &mut String, old: &Json, new: &Jso
         }
         _ => paths.push(PathChange {
             path: path.clone(),
-            old: Some(old.clone()),
-            new: Some(new.clone()),
+            old: Some(sorted(old.clone())),
+            new: Some(sorted(new.clone())),
         }),
+    }
+}
+
+/// [`compare`] of two objects' entries, key by key.
+fn compare_maps(
+    paths: &mut Vec<PathChange>,
+    path: &mut String,
+    old: &serde_json::Map<String, Json>,
+    new: &serde_json::Map<String, Json>,
+) {
+    let len = path.len();
+    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    for key in keys {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key);
+        match (old.get(key), new.get(key)) {
+            (Some(x), Some(y)) => compare(paths, path, x, y),
+            (x, y) => paths.push(PathChange {
+                path: path.clone(),
+                old: x.cloned().map(sorted),
+                new: y.cloned().map(sorted),
+            }),
+        }
+        path.truncate(len);
     }
 }
 
@@ -293,6 +400,42 @@ mod tests {
             ]
         );
         assert_eq!(union(&old, &BTreeMap::new()).count(), 3);
+    }
+
+    #[test]
+    fn a_resource_differs_where_its_written_json_does() {
+        use serde_json::json;
+        let read = |value: Json| -> Resource {
+            let text = json!({"Resources": {"R": value}}).to_string();
+            Template::from_json(&text).unwrap().resources()["R"].clone()
+        };
+        let resources = [
+            json!({"Type": "AWS::SQS::Queue"}),
+            json!({"Type": "AWS::SNS::Topic"}),
+            json!({"Type": "AWS::SQS::Queue", "Condition": "On", "DependsOn": ["A", "B"]}),
+            json!({"Type": "AWS::SQS::Queue", "Condition": "Off", "DependsOn": "A"}),
+            json!({"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 1,
+                "Tags": [{"Key": "k", "Value": "v"}], "RedrivePolicy": {"b": 1, "a": [2]}}}),
+            json!({"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 2,
+                "Tags": [{"Key": "k", "Value": "w"}, {"Key": "z", "Value": "y"}]}}),
+            json!({"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::Sub": "x"}},
+                "Metadata": {"z": {"y": 1}, "a": 2}, "DeletionPolicy": "Retain",
+                "UpdateReplacePolicy": {"Fn::If": ["C", "Retain", "Delete"]}, "Version": "1.0"}),
+            json!({"Type": "AWS::SQS::Queue", "Metadata": {"a": 3},
+                "CreationPolicy": {"ResourceSignal": {"Count": 1}}, "Version": {"n": 2}}),
+        ]
+        .map(read);
+        for old in &resources {
+            for new in &resources {
+                let mut whole = Vec::new();
+                compare(&mut whole, &mut String::new(), &to_json(old), &to_json(new));
+                let mut parts = Vec::new();
+                if old != new {
+                    old.compare(new, &mut parts);
+                }
+                assert_eq!(parts, whole, "{old:?} -> {new:?}");
+            }
+        }
     }
 
     #[test]

@@ -153,7 +153,7 @@ pub use scope::{Component, Grant, Scope};
 pub use stack::{App, Environment, Stack, StackError};
 pub use template::{
     Assertion, AwsType, DeletionPolicy, Export, Mapping, Output, Parameter, ParameterType,
-    Resource, Rule, Section, SsmValueType, Template, UpdateReplacePolicy, FORMAT_VERSION,
+    Resource, Rule, Section, SsmValueType, Template, UpdateReplacePolicy, Written, FORMAT_VERSION,
     LANGUAGE_EXTENSIONS, TRANSFORM_FUNCTION,
 };
 pub use value::{IntoValue, Json, PropertyType, Value};

@@ -2,7 +2,7 @@
 //! function URL's `AuthType`. Each setting has a level (closed, the default, open); a setting
 //! whose level rises is loosened, one whose level falls is tightened.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
 
 use serde::Serialize;
 
@@ -38,83 +38,111 @@ enum Level {
     Open,
 }
 
-/// The public block flags of a bucket.
-const BLOCK_FLAGS: &[&str] = &[
-    "BlockPublicAcls",
-    "BlockPublicPolicy",
-    "IgnorePublicAcls",
-    "RestrictPublicBuckets",
+/// The public block flags of a bucket: the flag, and the setting it is shown as.
+const BLOCK_FLAGS: &[(&str, &str)] = &[
+    (
+        "BlockPublicAcls",
+        "PublicAccessBlockConfiguration.BlockPublicAcls",
+    ),
+    (
+        "BlockPublicPolicy",
+        "PublicAccessBlockConfiguration.BlockPublicPolicy",
+    ),
+    (
+        "IgnorePublicAcls",
+        "PublicAccessBlockConfiguration.IgnorePublicAcls",
+    ),
+    (
+        "RestrictPublicBuckets",
+        "PublicAccessBlockConfiguration.RestrictPublicBuckets",
+    ),
 ];
 
 /// Canned ACLs that let anyone (or any AWS account) read or write.
 const PUBLIC_ACLS: &[&str] = &["PublicRead", "PublicReadWrite", "AuthenticatedRead"];
 
-/// Settings keyed by (logical ID, setting), with their text, level and the resource's type.
-type Settings = BTreeMap<(String, String), (String, Level, String)>;
-
-/// The public access settings that change from `old` to `new`: loosened ones added, tightened
-/// ones removed.
+/// The public access settings that change from `old` to `new` (resources in order of their
+/// IDs): loosened ones added, tightened ones removed, by resource and setting.
 pub(crate) fn exposures(old: &Resources<'_>, new: &Resources<'_>) -> Vec<Row<Exposure>> {
-    let (before, after) = (settings(old), settings(new));
-    let keys: BTreeSet<&(String, String)> = before.keys().chain(after.keys()).collect();
-    keys.into_iter()
-        .filter_map(|key| {
-            let (was, is) = (before.get(key), after.get(key));
-            let sign = match (was.map(|w| w.1), is.map(|i| i.1)) {
+    let mut rows = Vec::new();
+    let (mut old, mut new) = (old.iter().peekable(), new.iter().peekable());
+    loop {
+        // The resources of one ID, walking both lists at once.
+        let (was, is) = match (old.peek(), new.peek()) {
+            (None, None) => break,
+            (Some(a), Some(b)) if a.0 == b.0 => (old.next(), new.next()),
+            (Some(a), Some(b)) if a.0 < b.0 => (old.next(), None),
+            (Some(_), None) => (old.next(), None),
+            _ => (None, new.next()),
+        };
+        let Some(&(id, _)) = was.or(is) else {
+            break;
+        };
+        let before = was.map_or_else(Vec::new, |(_, r)| resource_settings(r));
+        let after = is.map_or_else(Vec::new, |(_, r)| resource_settings(r));
+        if before == after {
+            continue;
+        }
+        let before_type = was.map(|(_, r)| r.type_name());
+        let after_type = is.map(|(_, r)| r.type_name());
+        let mut settings: Vec<&str> = before.iter().chain(&after).map(|s| s.0).collect();
+        settings.sort_unstable();
+        settings.dedup();
+        for setting in settings {
+            let (was, is) = (
+                before.iter().find(|s| s.0 == setting),
+                after.iter().find(|s| s.0 == setting),
+            );
+            let sign = match (was.map(|w| w.2), is.map(|i| i.2)) {
                 (Some(a), Some(b)) if b > a => Sign::Added,
                 (Some(a), Some(b)) if b < a => Sign::Removed,
                 (None, Some(Level::Open)) => Sign::Added,
                 (Some(Level::Open), None) => Sign::Removed,
-                _ => return None,
+                _ => continue,
             };
-            let resource_type = is.or(was).map(|s| s.2.clone()).unwrap_or_default();
-            Some(Row {
+            // The type of the resource that has the setting now, else of the one that had it.
+            let holder = if is.is_some() {
+                after_type
+            } else {
+                before_type
+            };
+            rows.push(Row {
                 change: sign,
                 item: Exposure {
-                    holder: key.0.clone(),
-                    resource_type,
-                    setting: key.1.clone(),
-                    old: was.map(|w| w.0.clone()),
-                    new: is.map(|i| i.0.clone()),
+                    holder: id.to_owned(),
+                    resource_type: holder.unwrap_or_default().to_owned(),
+                    setting: setting.to_owned(),
+                    old: was.map(|w| w.1.clone().into_owned()),
+                    new: is.map(|i| i.1.clone().into_owned()),
                 },
-            })
-        })
-        .collect()
-}
-
-/// The public access settings of `template`.
-fn settings(resources: &Resources<'_>) -> Settings {
-    let mut found = Settings::new();
-    for &(id, resource) in resources {
-        let kind = resource.type_name().to_owned();
-        for (setting, shown, level) in resource_settings(resource) {
-            found.insert((id.to_owned(), setting), (shown, level, kind.clone()));
+            });
         }
     }
-    found
+    rows
 }
 
+/// A setting of a resource: its name, its text and its level.
+type Found<'a> = (&'static str, Cow<'a, str>, Level);
+
 /// The settings of one resource: name, text and level.
-fn resource_settings(resource: &Resource) -> Vec<(String, String, Level)> {
+fn resource_settings(resource: &Resource) -> Vec<Found<'_>> {
     let props = resource.properties();
     match resource.type_name() {
         "AWS::S3::Bucket" => {
             let block = props.get("PublicAccessBlockConfiguration");
             let mut found: Vec<_> = BLOCK_FLAGS
                 .iter()
-                .map(|flag| {
-                    let (shown, level) = match block.map(|b| b.get(*flag)) {
-                        None => ("(no block)".to_owned(), Level::Default),
-                        Some(Some(Json::Bool(true))) => ("true".to_owned(), Level::Closed),
-                        Some(Some(Json::String(s))) if s == "true" => (s.clone(), Level::Closed),
-                        Some(Some(value)) => (text(value), Level::Open),
-                        Some(None) => ("false (unset)".to_owned(), Level::Open),
+                .map(|&(flag, setting)| {
+                    let (shown, level) = match block.map(|b| b.get(flag)) {
+                        None => (Cow::Borrowed("(no block)"), Level::Default),
+                        Some(Some(Json::Bool(true))) => (Cow::Borrowed("true"), Level::Closed),
+                        Some(Some(Json::String(s))) if s == "true" => {
+                            (Cow::Borrowed(s.as_str()), Level::Closed)
+                        }
+                        Some(Some(value)) => (Cow::Owned(text(value)), Level::Open),
+                        Some(None) => (Cow::Borrowed("false (unset)"), Level::Open),
                     };
-                    (
-                        format!("PublicAccessBlockConfiguration.{flag}"),
-                        shown,
-                        level,
-                    )
+                    (setting, shown, level)
                 })
                 .collect();
             if let Some(acl) = props.get("AccessControl").map(text) {
@@ -123,7 +151,7 @@ fn resource_settings(resource: &Resource) -> Vec<(String, String, Level)> {
                 } else {
                     Level::Closed
                 };
-                found.push(("AccessControl".to_owned(), acl, level));
+                found.push(("AccessControl", Cow::Owned(acl), level));
             }
             found
         }
@@ -134,7 +162,7 @@ fn resource_settings(resource: &Resource) -> Vec<(String, String, Level)> {
             } else {
                 Level::Closed
             };
-            vec![("AuthType".to_owned(), auth, level)]
+            vec![("AuthType", Cow::Owned(auth), level)]
         }
         _ => Vec::new(),
     }

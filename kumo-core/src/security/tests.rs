@@ -430,6 +430,27 @@ fn public_access_loosened_and_tightened() {
     );
     let closed = SecurityChanges::between(&open, &template(&[("Site", bucket(None))]));
     assert!(!closed.broadens() && closed.public.len() == 2);
+    // One ID, another type: each setting is of the resource that has it.
+    let url = Resource::new("AWS::Lambda::Url").property("AuthType", "NONE");
+    let (url, plain) = (
+        template(&[("Site", url)]),
+        template(&[("Site", bucket(None))]),
+    );
+    for (old, new, sign) in [(&plain, &url, Sign::Added), (&url, &plain, Sign::Removed)] {
+        let changes = SecurityChanges::between(old, new);
+        let rows: Vec<(Sign, &str, &str)> = changes
+            .public
+            .iter()
+            .map(|r| {
+                (
+                    r.change,
+                    r.item.setting.as_str(),
+                    r.item.resource_type.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(rows, [(sign, "AuthType", "AWS::Lambda::Url")]);
+    }
 }
 
 #[test]

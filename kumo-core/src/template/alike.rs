@@ -1,20 +1,21 @@
 //! Reading a template beside another one's text: the resources written alike in both are not
 //! read, so that comparing a kept template with a new one costs what changed, not the whole.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde_json::Map;
 
 use super::read::UniqueKeys;
-use super::scan::entries;
-use super::{Template, FUNCTION_PREFIX};
+use super::scan::{entries, lookup};
+use super::{Template, Written, FUNCTION_PREFIX, RESOURCES};
 use crate::error::TemplateError;
 use crate::value::Json;
 
 impl Template {
     /// Reads `text` as [`Template::from_json`] does, except for the resources written in it
-    /// exactly as in `other`, another template's JSON text (such as the one kumo writes for
-    /// the stack now): those are left out of the template and their IDs returned.
+    /// exactly as in `other`, another template's text (such as the one kumo writes for the
+    /// stack now, [`Template::written`]): those are left out of the template and their IDs
+    /// returned.
     ///
     /// Resources written alike are equal, and every change a diff finds is within one entry:
     /// the two templates without them differ as the whole ones do (take them out of the other
@@ -31,14 +32,14 @@ impl Template {
     /// let mut now = kept.clone();
     /// now.add_resource("Data", Resource::new("AWS::S3::Bucket"))?;
     ///
-    /// let (old, alike) = Template::from_json_beside(&kept.to_json(), &now.to_json())?;
+    /// let (old, alike) = Template::from_json_beside(&kept.to_json(), &now.written())?;
     /// assert_eq!(alike.into_iter().collect::<Vec<_>>(), ["Jobs", "Logs"]);
     /// assert!(old.resources().is_empty());
     /// # Ok::<(), kumo_core::TemplateError>(())
     /// ```
     pub fn from_json_beside(
         text: &str,
-        other: &str,
+        other: &Written,
     ) -> Result<(Template, BTreeSet<String>), TemplateError> {
         match unlike(text, other) {
             Some((json, alike)) => Ok((Template::from_value(json)?, alike)),
@@ -84,20 +85,21 @@ impl Template {
 }
 
 /// `text` parsed into JSON without the resources written in it as in `other`, and their IDs;
-/// `None` when either text cannot be split into its entries, or an entry parsed.
-fn unlike(text: &str, other: &str) -> Option<(Json, BTreeSet<String>)> {
-    let (top, resources) = entries(text, RESOURCES, &BTreeMap::new())?;
-    let ours: BTreeMap<&str, &str> = resources.iter().copied().collect();
-    // The other text's resources written as ours are stepped over, not scanned again.
-    let theirs: BTreeMap<&str, &str> = entries(other, RESOURCES, &ours)?.1.into_iter().collect();
+/// `None` when the text cannot be split into its entries, or an entry parsed.
+fn unlike(text: &str, other: &Written) -> Option<(Json, BTreeSet<String>)> {
+    let theirs: Vec<(&str, &str)> = other.resources().collect();
+    // The resources written as the other text's are stepped over, not scanned.
+    let (top, resources) = entries(text, RESOURCES, &theirs)?;
     let mut alike = Vec::new();
     let mut read = Map::new();
     for (key, value) in top {
         let value = match key == RESOURCES {
             true => {
                 let mut kept = Map::new();
+                let mut next = 0;
                 for &(id, value) in &resources {
-                    if !id.starts_with(FUNCTION_PREFIX) && theirs.get(id) == Some(&value) {
+                    let same = lookup(&theirs, id, &mut next) == Some(value);
+                    if same && !id.starts_with(FUNCTION_PREFIX) {
                         alike.push(id);
                     } else {
                         kept.insert(id.to_owned(), parse(value)?);
@@ -113,9 +115,6 @@ fn unlike(text: &str, other: &str) -> Option<(Json, BTreeSet<String>)> {
     let alike = alike.into_iter().map(str::to_owned).collect();
     Some((Json::Object(read), alike))
 }
-
-/// The key of the resources' section.
-const RESOURCES: &str = "Resources";
 
 /// A JSON value's text, read as [`Template::from_json`] reads it (`None` where it refuses it).
 fn parse(text: &str) -> Option<Json> {
@@ -157,7 +156,7 @@ mod tests {
     fn leaves_out_only_the_resources_written_alike() {
         let old = queues(4, &[]);
         let mut new = queues(5, &[1, 2]);
-        let (read, alike) = Template::from_json_beside(&old.to_json(), &new.to_json()).unwrap();
+        let (read, alike) = Template::from_json_beside(&old.to_json(), &new.written()).unwrap();
         assert_eq!(alike, BTreeSet::from(["Q0".to_owned(), "Q3".to_owned()]));
         assert_eq!(
             read.resources().keys().collect::<Vec<_>>(),
@@ -197,7 +196,7 @@ mod tests {
         for (old, new) in cases {
             let whole = diff(&old, &new);
             let (mut read, alike) =
-                Template::from_json_beside(&old.to_json(), &new.to_json()).unwrap();
+                Template::from_json_beside(&old.to_json(), &new.written()).unwrap();
             let mut narrowed = new.clone();
             narrowed.take_resources(&alike);
             assert_eq!(diff(&read, &narrowed), whole);
@@ -210,14 +209,15 @@ mod tests {
     fn a_resource_alike_in_canonical_form_only_is_read() {
         let old = r#"{"Resources": {"A": {"Type": "T", "DependsOn": "B"}, "B": {"Type": "T"}}}"#;
         let new = r#"{"Resources": {"A": {"Type": "T", "DependsOn": ["B"]}, "B": {"Type": "T"}}}"#;
-        let (read, alike) = Template::from_json_beside(old, new).unwrap();
+        let (read, alike) =
+            Template::from_json_beside(old, &Written::from(new.to_owned())).unwrap();
         assert_eq!(alike, BTreeSet::from(["B".to_owned()]));
         assert!(read.resources()["A"].dependencies().contains("B"));
     }
 
     #[test]
     fn what_cannot_be_split_is_read_whole_with_its_error() {
-        let new = queues(2, &[]).to_json();
+        let new = queues(2, &[]).written();
         for (text, error) in [
             (
                 r#"{"Resources": {"A": {"Type": "T"}, "A": {"Type": "T"}}}"#,
@@ -237,7 +237,8 @@ mod tests {
         let (read, alike) = Template::from_json_beside(escaped, &new).unwrap();
         assert!(alike.is_empty());
         assert!(read.resources().contains_key("Q0"));
-        let (read, alike) = Template::from_json_beside(&new, "not json").unwrap();
+        let not_json = Written::from("not json".to_owned());
+        let (read, alike) = Template::from_json_beside(new.as_str(), &not_json).unwrap();
         assert!(alike.is_empty());
         assert_eq!(read.resources().len(), 2);
     }
@@ -253,12 +254,12 @@ mod tests {
         let odd = Resource::new("AWS::SQS::Queue").property("QueueName", "a}b]\"{[\\");
         template.add_resource("Odd", odd).unwrap();
         // Pretty, as kumo keeps templates and writes the new one.
-        let written = template.to_json();
+        let written = template.written();
         let edits = b"{}[]\":,\\ x\t\n\x01"
             .iter()
             .flat_map(|&byte| [Edit::Over(byte), Edit::Before(byte)])
             .chain([Edit::Out]);
-        let bytes = written.as_bytes();
+        let bytes = written.as_str().as_bytes();
         let texts: Vec<String> = (0..bytes.len())
             .flat_map(|at| edits.clone().map(move |edit| edit.at(bytes, at)))
             .filter_map(|bytes| String::from_utf8(bytes).ok())

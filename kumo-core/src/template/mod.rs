@@ -13,6 +13,7 @@ mod scan;
 mod secrets;
 mod transform;
 mod write;
+mod written;
 #[cfg(feature = "yaml")]
 mod yaml;
 #[cfg(feature = "yaml")]
@@ -25,6 +26,7 @@ pub use output::{Export, Output};
 pub use parameter::{AwsType, Parameter, ParameterType, SsmValueType};
 pub use resource::{DeletionPolicy, Resource, UpdateReplacePolicy};
 pub use rule::{Assertion, Rule};
+pub use written::Written;
 
 use transform::Transforms;
 
@@ -52,6 +54,9 @@ pub type Mapping = BTreeMap<String, BTreeMap<String, Json>>;
 /// How the keys of intrinsic functions begin; among a section's entries, such a key is a
 /// function (`Fn::ForEach::...`, `Fn::Transform`), not a logical ID.
 const FUNCTION_PREFIX: &str = "Fn::";
+
+/// The key of the resources' section.
+const RESOURCES: &str = "Resources";
 
 /// A part of a template: a section whose entries have logical IDs, the template's metadata
 /// (entries by key), or its description or transforms (one entry, of an empty ID).

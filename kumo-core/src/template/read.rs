@@ -416,7 +416,7 @@ mod tests {
         assert!(Template::from_json(negative).is_err());
         // Read beside another template (`diff`), a resource is read as alone.
         let now = Template::from_json(&negative.replace("-10000000000000000001", "1")).unwrap();
-        assert!(Template::from_json_beside(negative, &now.to_json()).is_err());
+        assert!(Template::from_json_beside(negative, &now.written()).is_err());
         for fits in [
             "18446744073709551615",
             "-9223372036854775808",

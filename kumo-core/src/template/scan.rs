@@ -2,7 +2,7 @@
 //! value of each is found by matching brackets outside strings, so that entries can be compared
 //! as written, and only those that differ parsed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// A JSON object's keys and the text of their values, as written, in order.
 pub(super) type Entries<'a> = Vec<(&'a str, &'a str)>;
@@ -13,12 +13,12 @@ pub(super) type Entries<'a> = Vec<(&'a str, &'a str)>;
 /// writes a key twice or escapes one. A value is not checked beyond its brackets: parse the
 /// ones that matter.
 ///
-/// `known` holds entries of `inner` found in another text by this function: a value of `inner`
-/// written as the one of the same key there is stepped over by comparing bytes, not scanned.
+/// `known` holds entries of `inner` in another text, sorted by key: a value of `inner` written
+/// as the one of the same key there is stepped over by comparing bytes, not scanned.
 pub(super) fn entries<'a>(
     text: &'a str,
     inner: &str,
-    known: &BTreeMap<&str, &str>,
+    known: &[(&str, &str)],
 ) -> Option<(Entries<'a>, Entries<'a>)> {
     let mut scan = Scan {
         text,
@@ -29,7 +29,8 @@ pub(super) fn entries<'a>(
     let top = scan.object(|scan, key| match key == inner {
         true => {
             let start = scan.at;
-            within = scan.object(|scan, key| match known.get(key) {
+            let mut next = 0;
+            within = scan.object(|scan, key| match lookup(known, key, &mut next) {
                 Some(known) => scan.written_as(known).or_else(|| scan.value()),
                 None => scan.value(),
             })?;
@@ -39,6 +40,22 @@ pub(super) fn entries<'a>(
     })?;
     scan.skip_space();
     (scan.at == text.len()).then_some((top, within))
+}
+
+/// The value of `key` among `entries`, sorted by key, looked for first at `next` (where the
+/// key after the last one found would be, as when keys are looked up in order), then by
+/// bisection; `next` is left after the key found.
+pub(super) fn lookup<'a>(
+    entries: &[(&str, &'a str)],
+    key: &str,
+    next: &mut usize,
+) -> Option<&'a str> {
+    let at = match entries.get(*next) {
+        Some(&(found, _)) if found == key => *next,
+        _ => entries.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?,
+    };
+    *next = at + 1;
+    Some(entries[at].1)
 }
 
 /// The byte offset of the first integer the JSON `text` writes outside its strings that
@@ -212,7 +229,7 @@ mod tests {
     use super::*;
 
     /// Nothing known of another text.
-    const UNKNOWN: &BTreeMap<&str, &str> = &BTreeMap::new();
+    const UNKNOWN: &[(&str, &str)] = &[];
 
     fn top(text: &str) -> Option<Entries<'_>> {
         entries(text, "", UNKNOWN).map(|(top, _)| top)
@@ -245,11 +262,7 @@ mod tests {
     #[test]
     fn values_known_from_another_text_split_as_when_scanned() {
         let other = "{\"R\": {\"A\": {\"K\": \"}\"}, \"B\": [1], \"C\": 5, \"D\": {}}}";
-        let known: BTreeMap<&str, &str> = entries(other, "R", UNKNOWN)
-            .unwrap()
-            .1
-            .into_iter()
-            .collect();
+        let known = entries(other, "R", UNKNOWN).unwrap().1;
         let text =
             "{\"R\": {\"A\": {\"K\": \"}\"}, \"B\": [1, 2], \"C\": 50, \"D\": {}, \"E\": {}}}";
         let (_, within) = entries(text, "R", &known).unwrap();
@@ -270,6 +283,29 @@ mod tests {
         for end in (0..text.len()).filter(|&end| text.is_char_boundary(end)) {
             assert_eq!(entries(&text[..end], "R", &known), None, "{}", &text[..end]);
         }
+    }
+
+    #[test]
+    fn a_lookup_finds_keys_in_any_order_and_tries_the_next_first() {
+        let sorted = [("A", "1"), ("B", "2"), ("D", "4")];
+        let mut next = 0;
+        let found: Vec<_> = ["A", "B", "C", "D", "A", "D", "B"]
+            .into_iter()
+            .map(|key| (lookup(&sorted, key, &mut next), next))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some("1"), 1),
+                (Some("2"), 2),
+                (None, 2),
+                (Some("4"), 3),
+                (Some("1"), 1),
+                (Some("4"), 3),
+                (Some("2"), 2)
+            ]
+        );
+        assert_eq!(lookup(&[], "A", &mut 5), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::fmt;
 
 use crate::naming::{LogicalId, NamingError};
 use crate::pseudo;
-use crate::template::{Resource, Section, Template, LANGUAGE_EXTENSIONS};
+use crate::template::{Resource, Section, Template, Written, LANGUAGE_EXTENSIONS};
 use generated::Generated;
 use refs::{Found, Location};
 
@@ -396,6 +396,26 @@ impl Template {
     pub fn validated_json(&self, delivery: Delivery) -> Result<String, ValidationErrors> {
         let json = self.to_json();
         self.check(delivery, json.len()).map(|()| json)
+    }
+
+    /// [`Template::validated_json`], the text with where each resource is written in it
+    /// ([`Template::written`]), to compare another text of the template with it.
+    ///
+    /// ```
+    /// use kumo_core::validate::Delivery;
+    /// use kumo_core::{Resource, Template};
+    ///
+    /// let mut template = Template::new();
+    /// template.add_resource("Jobs", Resource::new("AWS::SQS::Queue"))?;
+    /// let written = template.validated_written(Delivery::S3)?;
+    /// assert_eq!(written.as_str(), template.to_json());
+    /// assert!(Template::new().validated_written(Delivery::S3).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn validated_written(&self, delivery: Delivery) -> Result<Written, ValidationErrors> {
+        let written = self.written();
+        self.check(delivery, written.as_str().len())
+            .map(|()| written)
     }
 
     /// Every check of [`Template::validate_for`], for a template whose JSON is `bytes` long.
