@@ -9,7 +9,7 @@ use kumo_core::{App, HookPoint, Stack};
 use serde_json::json;
 
 use crate::cli::DeleteArgs;
-use crate::engine::OnInterrupt;
+use crate::engine::{Engine, OnInterrupt};
 use crate::error::CliError;
 use crate::events::{busy, explanation, Outcome};
 use crate::hooks::{self, HookState};
@@ -106,7 +106,7 @@ async fn delete(
         message,
     };
     let Some(deployed) = engine.describe().await? else {
-        return not_deployed(session, connection, stack, &name, out).await;
+        return not_deployed(session, connection, &engine, stack, &name, out).await;
     };
     // A stack in REVIEW_IN_PROGRESS has no resources yet, so deleting it (the leftover of an
     // interrupted run, usually) disturbs nothing but a change set that was not executed.
@@ -171,21 +171,23 @@ async fn delete(
 }
 
 /// Says that the stack is not deployed in the connection's region, and removes the records
-/// `.kumo` holds of it there, of the account the credentials are in: they describe a stack that
-/// is gone (deleted outside kumo, or by a delete that lost contact before it ended), and
-/// `diff` and `outputs` would trust them. Records of other regions and accounts, and those
-/// from before kumo kept targets (whose target is unknown), stay.
+/// `.kumo` holds of it there, of the account the credentials are in, when CloudFormation lists
+/// it as deleted: they describe a stack that is gone (deleted outside kumo, or by a delete that
+/// lost contact before it ended), and `diff` and `outputs` would trust them. Records of other
+/// regions and accounts stay, and so do those of a stack never made under this name (records
+/// are kept by the app's stack name: one deployed under an earlier `stack-name-prefix` may
+/// still be there), and those from before kumo kept targets (whose target is unknown).
 async fn not_deployed(
     session: &Session,
     connection: &Connection,
+    engine: &Engine<'_>,
     stack: &dyn Stack,
     name: &str,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let region = connection.region();
-    let recorded = session
-        .state
-        .recorded_in(session.env.name(), stack.name(), &region)?;
+    let env = session.env.name();
+    let recorded = session.state.recorded_in(env, stack.name(), &region)?;
     let mut line = format!("{name}: not deployed in {region}");
     let mut removed = false;
     if !recorded.is_empty() {
@@ -193,23 +195,20 @@ async fn not_deployed(
             Some(account) => Ok(account.clone()),
             None => connection.account().await,
         };
-        match account {
-            Ok(account) => {
-                if let Some(target) = recorded.iter().find(|t| t.account() == account) {
-                    session
-                        .state
-                        .forget(target, session.env.name(), stack.name())?;
-                    line = format!(
-                        "{name}: not deployed in {target}; removed its records there from .kumo"
-                    );
-                    removed = true;
-                }
+        let target = account.map(|account| recorded.into_iter().find(|t| t.account() == account));
+        match target {
+            Ok(Some(target)) if engine.was_deleted().await? => {
+                session.state.forget(&target, env, stack.name())?;
+                line = format!("{name}: not deployed in {target}; it was deleted, and its records there were removed from .kumo");
+                removed = true;
             }
-            Err(err) => {
-                line.push_str(&format!(
-                    "; its records in .kumo are kept, since the account could not be told: {err}"
-                ));
-            }
+            Ok(Some(_)) => line.push_str(
+                "; CloudFormation lists no stack deleted under this name, so its records in .kumo (kept by the app's stack name) are kept",
+            ),
+            Ok(None) => {}
+            Err(err) => line.push_str(&format!(
+                "; its records in .kumo are kept, since the account could not be told: {err}"
+            )),
         }
     }
     writeln!(out, "{line}").map_err(CliError::Stdout)?;

@@ -8,7 +8,7 @@ use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
 use aws_sdk_cloudformation::types::{
     Capability as SdkCapability, ChangeSetStatus, ChangeSetType, ExecutionStatus, Parameter,
-    ResourceToImport, Tag, TemplateStage,
+    ResourceToImport, StackStatus, Tag, TemplateStage,
 };
 use aws_sdk_cloudformation::Client;
 
@@ -92,6 +92,9 @@ impl Deployed {
 
 /// How long the engine waits for an operation unless told otherwise (`--timeout`).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+
+/// CloudFormation's error code for a change set that does not exist.
+const NOT_FOUND: &str = "ChangeSetNotFound";
 
 /// The prefix of the change sets kumo makes, by which it knows its own.
 pub const CHANGE_SET_PREFIX: &str = "kumo-";
@@ -521,7 +524,7 @@ impl<'a> Engine<'a> {
             return Err(CliError::Deploy {
                 stack: self.name.to_owned(),
                 message: format!(
-                    "the stack is being created through a change set this run leaves alone ({}); execute or delete it, or wait until its run is over, then deploy again",
+                    "the stack is being created through a change set this run leaves alone ({}); when its run is over, execute it, or remove it with the stack under review (`delete`), then deploy again",
                     others.join("; ")
                 ),
             });
@@ -544,8 +547,8 @@ impl<'a> Engine<'a> {
 
     /// Deletes the change sets kumo made for this stack earlier that were abandoned (a deploy
     /// or plan from this state directory that was interrupted or killed, or one from elsewhere
-    /// older than `--timeout`, see [`whose`]), so that they neither pile up nor stand in the
-    /// way of a new one; with `keep_prepared`, those `deploy --prepare` made are kept.
+    /// older than a day or `--timeout`, see [`whose`]), so that they neither pile up nor stand
+    /// in the way of a new one; with `keep_prepared`, those `deploy --prepare` made are kept.
     /// Returns the others, each named with why it is left alone: someone else's, those being
     /// worked out or executed, and those another kumo run may still execute.
     pub async fn clear_stale_change_sets(
@@ -599,6 +602,32 @@ impl<'a> Engine<'a> {
             }
         }
         Ok(others)
+    }
+
+    /// Whether CloudFormation lists a stack of this name as deleted (it keeps deleted stacks
+    /// listed for 90 days): one that is not deployed was deleted, rather than never made under
+    /// this name.
+    pub async fn was_deleted(&self) -> Result<bool, CliError> {
+        let mut token = None;
+        for _ in 0..MAX_PAGES {
+            let response = self
+                .client
+                .list_stacks()
+                .stack_status_filter(StackStatus::DeleteComplete)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|err| aws_error("listing the deleted stacks", err))?;
+            let summaries = response.stack_summaries();
+            if summaries.iter().any(|s| s.stack_name() == Some(self.name)) {
+                return Ok(true);
+            }
+            token = response.next_token().map(str::to_owned);
+            if token.is_none() {
+                break;
+            }
+        }
+        Ok(false)
     }
 
     /// The change set named `name` of this stack, or `None` when there is no such change set
@@ -688,16 +717,21 @@ impl<'a> Engine<'a> {
         Ok(changes)
     }
 
-    /// Deletes a change set that will not be executed.
+    /// Deletes a change set that will not be executed; one already gone (a try whose answer
+    /// was lost deleted it, or another run did) is no error.
     pub async fn delete_change_set(&self, id: &str) -> Result<(), CliError> {
-        self.client
+        match self
+            .client
             .delete_change_set()
             .stack_name(self.name)
             .change_set_name(id)
             .send()
             .await
-            .map_err(|err| aws_error("deleting the change set", err))?;
-        Ok(())
+        {
+            Ok(_) => Ok(()),
+            Err(err) if err.as_service_error().and_then(|e| e.code()) == Some(NOT_FOUND) => Ok(()),
+            Err(err) => Err(aws_error("deleting the change set", err)),
+        }
     }
 
     /// Executes a change set. The request carries a token of the change set, so that a retry
@@ -1306,7 +1340,64 @@ pub(crate) fn tag_values(tags: &[Tag]) -> BTreeMap<String, String> {
 
 #[cfg(test)]
 mod tests {
+    use aws_sdk_cloudformation::config::{BehaviorVersion, Credentials, Region};
+    use aws_smithy_runtime_api::client::http::{
+        http_client_fn, HttpConnector, HttpConnectorFuture, SharedHttpConnector,
+    };
+    use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::retry::RetryConfig;
+
     use super::*;
+
+    /// A connector that refuses every call with CloudFormation's error of this code.
+    #[derive(Debug)]
+    struct Refuses(&'static str);
+
+    impl HttpConnector for Refuses {
+        fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+            let body = format!(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>{}</Code><Message>no</Message></Error><RequestId>r</RequestId></ErrorResponse>",
+                self.0
+            );
+            let status = StatusCode::try_from(400).unwrap();
+            let mut reply = HttpResponse::new(status, SdkBody::from(body));
+            reply.headers_mut().insert("content-type", "text/xml");
+            HttpConnectorFuture::ready(Ok(reply))
+        }
+    }
+
+    /// A client whose every call is refused with the error `code`.
+    fn refusing(code: &'static str) -> Client {
+        let config = aws_sdk_cloudformation::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("a", "b", None, None, "test"))
+            .retry_config(RetryConfig::disabled())
+            .http_client(http_client_fn(move |_, _| {
+                SharedHttpConnector::new(Refuses(code))
+            }))
+            .build();
+        Client::from_conf(config)
+    }
+
+    #[test]
+    fn a_change_set_already_gone_is_deleted() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let gone = refusing(NOT_FOUND);
+        let engine = Engine::new(&gone, "jobs-dev");
+        assert!(runtime.block_on(engine.delete_change_set("kumo-1")).is_ok());
+        let busy = refusing("InvalidChangeSetStatus");
+        let engine = Engine::new(&busy, "jobs-dev");
+        let err = runtime
+            .block_on(engine.delete_change_set("kumo-1"))
+            .unwrap_err();
+        assert!(err.to_string().contains("InvalidChangeSetStatus"), "{err}");
+    }
 
     #[test]
     fn json_after_a_byte_order_mark_is_read_as_json() {

@@ -63,7 +63,7 @@ impl Origin {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Whose {
     /// kumo's and abandoned: made from this run's state directory by a run that is over, or
-    /// longer ago than a run waits for a change set (`--timeout`).
+    /// from elsewhere longer ago than [`ABANDONED_AFTER`] (or `--timeout`, if longer).
     Abandoned,
     /// Made by `deploy --prepare`, to be executed later.
     Prepared,
@@ -79,6 +79,11 @@ pub enum Whose {
     },
 }
 
+/// How long after it was made another directory's change set is taken as abandoned (unless
+/// `--timeout` is longer): its run may wait that long for a person to approve it, since a
+/// prompt has no deadline, and a change set deleted under it fails that person's yes.
+pub const ABANDONED_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// One listed change set, as [`whose`] reads it.
 #[derive(Debug, Clone, Copy)]
 pub struct Listed<'a> {
@@ -93,7 +98,8 @@ pub struct Listed<'a> {
 }
 
 /// Whose the change set `listed` is to a run from `origin` (none: no change set is taken for
-/// this directory's), `now`, that waits at most `timeout` for an operation.
+/// this directory's), `now`, that waits at most `timeout` for an operation: another
+/// directory's is abandoned once older than [`ABANDONED_AFTER`] or `timeout`, the longer.
 pub fn whose(
     listed: Listed<'_>,
     origin: Option<&Origin>,
@@ -114,7 +120,7 @@ pub fn whose(
     let age = listed
         .created
         .and_then(|created| now.duration_since(created).ok());
-    if ours || age.is_some_and(|age| age > timeout) {
+    if ours || age.is_some_and(|age| age > timeout.max(ABANDONED_AFTER)) {
         Whose::Abandoned
     } else {
         Whose::AnotherRun { age }
@@ -147,17 +153,22 @@ mod tests {
 
     const HOUR: Duration = Duration::from_secs(3600);
 
+    /// Now, in the tests: thirty days after the epoch.
+    fn now() -> SystemTime {
+        SystemTime::UNIX_EPOCH + HOUR * 24 * 30
+    }
+
     fn listed<'a>(name: &'a str, description: Option<&'a str>, age: Option<u64>) -> Listed<'a> {
         Listed {
             name,
             description,
             busy: false,
-            created: age.map(|age| SystemTime::UNIX_EPOCH + HOUR * 24 - Duration::from_secs(age)),
+            created: age.map(|age| now() - Duration::from_secs(age)),
         }
     }
 
     fn of(listed: Listed<'_>, origin: Option<&Origin>) -> Whose {
-        whose(listed, origin, SystemTime::UNIX_EPOCH + HOUR * 24, HOUR)
+        whose(listed, origin, now(), HOUR)
     }
 
     #[test]
@@ -192,15 +203,31 @@ mod tests {
                 recent.to_string(),
                 "another kumo run's, from another state directory, made 10m ago"
             );
-            let old = of(listed("kumo-1", description, Some(3601)), Some(&here));
+            let hour_old = of(listed("kumo-1", description, Some(3601)), Some(&here));
+            assert!(
+                matches!(hour_old, Whose::AnotherRun { .. }),
+                "older than --timeout, and perhaps still waiting for a person's yes"
+            );
+            let day = ABANDONED_AFTER.as_secs();
+            let old = of(listed("kumo-1", description, Some(day + 1)), Some(&here));
             assert_eq!(old, Whose::Abandoned);
+            let longer = whose(
+                listed("kumo-1", description, Some(day + 1)),
+                Some(&here),
+                now(),
+                HOUR * 48,
+            );
+            assert!(
+                matches!(longer, Whose::AnotherRun { .. }),
+                "a longer --timeout"
+            );
             let unknown = of(listed("kumo-1", description, None), Some(&here));
             assert_eq!(unknown, Whose::AnotherRun { age: None });
             let no_origin = of(listed("kumo-1", description, Some(600)), None);
             assert!(matches!(no_origin, Whose::AnotherRun { .. }));
         }
         let ahead = Listed {
-            created: Some(SystemTime::UNIX_EPOCH + HOUR * 25),
+            created: Some(now() + HOUR),
             ..listed("kumo-1", Some(&there), None)
         };
         assert_eq!(

@@ -113,23 +113,47 @@ impl State {
         self.root.join("locks")
     }
 
-    /// The identity of this state directory, kept in `{root}/origin` (made the first time it
-    /// is asked for): kumo marks the change sets it makes with it.
+    /// The identity of this state directory, kept in `{root}/origin` with the directory's path
+    /// (made the first time it is asked for, and made anew in a copy of the directory at another
+    /// path): kumo marks the change sets it makes with it.
     #[cfg(feature = "deploy")]
     pub fn origin(&self) -> Result<Origin, CliError> {
         let path = self.root.join(ORIGIN);
-        let kept = |path: &Path| {
-            std::fs::read_to_string(path)
-                .ok()
-                .and_then(|text| Origin::parse(&text))
+        let here = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        let here = here.to_string_lossy().replace('\n', "\\n");
+        // The origin kept for this directory; one kept with another path is the original's.
+        let kept = || {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let mut lines = text.lines();
+            let origin = Origin::parse(lines.next()?)?;
+            lines
+                .next()
+                .is_none_or(|kept| kept == here)
+                .then_some(origin)
         };
-        if let Some(origin) = kept(&path) {
+        if let Some(origin) = kept() {
             return Ok(origin);
         }
-        let made = Origin::new(&self.root.to_string_lossy());
-        write_atomic(&path, format!("{}\n", made.as_str()).as_bytes())?;
-        // Of two runs that made one at once, the origin on disk is the one both go on with.
-        Ok(kept(&path).unwrap_or(made))
+        let made = Origin::new(&here);
+        let text = format!("{}\n{here}\n", made.as_str());
+        if path.exists() {
+            write_atomic(&path, text.as_bytes())?;
+        } else {
+            // Of runs that make one at once, the first to link its file in place wins, and
+            // each goes on with the one on disk.
+            let new = self.root.join(format!("{ORIGIN}.{}", made.as_str()));
+            write_atomic(&new, text.as_bytes())?;
+            let linked = std::fs::hard_link(&new, &path);
+            // What is left of it if it cannot be removed is no record, and read by nothing.
+            let _ = std::fs::remove_file(&new);
+            match linked {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
+                // A file system without links: written in place.
+                Err(_) => write_atomic(&path, text.as_bytes())?,
+            }
+        }
+        Ok(kept().unwrap_or(made))
     }
 
     /// The record of `kind` of `stack` in `env` deployed to `target`.
@@ -451,6 +475,32 @@ mod tests {
             let err = TargetKey::of_stack(bad).unwrap_err();
             assert!(err.to_string().contains(&format!("`{bad}`")), "{err}");
         }
+    }
+
+    #[cfg(feature = "deploy")]
+    #[test]
+    fn a_directory_keeps_one_origin_and_a_copy_elsewhere_gets_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join(".kumo");
+        std::fs::create_dir_all(&root).unwrap();
+        let state = State::new(&root);
+        let made: Vec<Origin> = std::thread::scope(|scope| {
+            let runs: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| state.origin().unwrap()))
+                .collect();
+            runs.into_iter().map(|run| run.join().unwrap()).collect()
+        });
+        assert!(made.windows(2).all(|w| w[0] == w[1]), "{made:?}");
+        assert_eq!(state.origin().unwrap(), made[0]);
+        let files = std::fs::read_dir(&root).unwrap().count();
+        assert_eq!(files, 1, "only the origin is left");
+        let copy = dir.path().join("copy");
+        std::fs::create_dir_all(&copy).unwrap();
+        std::fs::copy(root.join(ORIGIN), copy.join(ORIGIN)).unwrap();
+        let copied = State::new(&copy).origin().unwrap();
+        assert_ne!(copied, made[0]);
+        assert_eq!(State::new(&copy).origin().unwrap(), copied);
+        assert_eq!(state.origin().unwrap(), made[0]);
     }
 
     #[test]

@@ -246,7 +246,7 @@ fn state_and_locks_are_per_target_against_moto() {
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert_eq!(
         out,
-        format!("targets-test-dev: not deployed in us-east-1 (account {MOTO_ACCOUNT}); removed its records there from .kumo\n")
+        format!("targets-test-dev: not deployed in us-east-1 (account {MOTO_ACCOUNT}); it was deleted, and its records there were removed from .kumo\n")
     );
     assert!(!record(dir, "applied", "us-east-1").exists());
     assert!(!record(dir, "outputs", "us-east-1").exists());
@@ -257,4 +257,23 @@ fn state_and_locks_are_per_target_against_moto() {
     let (code, out) = kumo(app, dir, &["delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert_eq!(out, "targets-test-dev: not deployed in us-east-1\n");
+
+    // Records of a stack never made under the name kumo gives it now (as after a change of
+    // the name's prefix, the records being kept by the app's name) stay.
+    let renamed = |kind: &str| {
+        let path = record(dir, kind, "eu-west-1");
+        let to = path.to_str().unwrap().replace("/dev/", "/qa/");
+        std::fs::create_dir_all(Path::new(&to).parent().unwrap()).unwrap();
+        std::fs::copy(&path, &to).unwrap();
+        PathBuf::from(to)
+    };
+    let kept = [renamed("applied"), renamed("outputs")];
+    let (code, out) = kumo(
+        app,
+        dir,
+        &["--env", "qa", "delete", "--yes", "--region", "eu-west-1"],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(out, "targets-test-qa: not deployed in eu-west-1; CloudFormation lists no stack deleted under this name, so its records in .kumo (kept by the app's stack name) are kept\n");
+    assert!(kept.iter().all(|path| path.is_file()));
 }

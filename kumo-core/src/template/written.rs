@@ -85,7 +85,8 @@ impl Template {
 /// is the lines from `  "Resources": {` (two spaces in) to the next `  }`, and an entry begins
 /// at each line `    "Key": ` (four spaces in) within it, since every line within an entry is
 /// deeper and no string holds a line break. `None` when the text is not laid out so, a key
-/// is escaped, or the keys are not in order.
+/// is escaped, or the keys are not in order. These are the spans [`split`] finds whenever it
+/// can split the text (it refuses a key escaped anywhere, this one among the resources only).
 fn laid_out(text: &str) -> Option<Vec<(Range<usize>, Range<usize>)>> {
     const SECTION: &[u8] = b"\n  \"Resources\": {";
     const ENTRY: &[u8] = b"\n    \"";
@@ -179,7 +180,7 @@ mod tests {
     }
 
     #[test]
-    fn the_layout_locates_what_a_split_of_the_text_finds() {
+    fn the_layout_locates_what_a_split_of_a_text_kumo_wrote_finds() {
         let mut queue = Template::new();
         queue
             .add_resource("Q", Resource::new("AWS::SQS::Queue"))
