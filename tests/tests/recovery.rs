@@ -145,7 +145,8 @@ async fn change_set_by_hand(
 /// The origin of the state directory under `dir`, which kumo made on its first deploy there.
 fn origin(dir: &std::path::Path) -> String {
     let text = std::fs::read_to_string(dir.join(".kumo").join("origin")).unwrap();
-    let origin = text.trim().to_owned();
+    // The identity, then the directory's path.
+    let origin = text.lines().next().unwrap_or_default().to_owned();
     assert_eq!(origin.len(), 16, "{text:?}");
     origin
 }
