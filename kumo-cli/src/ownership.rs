@@ -127,7 +127,7 @@ pub fn whose(
     }
 }
 
-/// Why a change set is left alone, after its name: `kumo-… (being worked out or executed)`.
+/// Why a change set is left alone, after its name: `kumo-…: being worked out or executed`.
 impl fmt::Display for Whose {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
