@@ -185,8 +185,8 @@ impl<'a> Engine<'a> {
 
     /// The engine of a run from the state directory `origin`, which holds the stack's lock
     /// there: its change sets are marked with the origin, and the ones earlier runs from the
-    /// directory left are its to remove. Without one, only kumo's change sets older than
-    /// `--timeout` are taken as abandoned.
+    /// directory left are its to remove. Without one, only kumo's change sets from elsewhere
+    /// older than a day (or `--timeout`, if longer) are taken as abandoned, see [`whose`].
     pub fn run_from(mut self, origin: Origin) -> Self {
         self.origin = Some(origin);
         self

@@ -60,9 +60,7 @@ impl TargetKey {
             account: account.to_owned(),
         })
     }
-}
 
-impl TargetKey {
     /// The account.
     pub fn account(&self) -> &str {
         &self.account

@@ -211,13 +211,10 @@ fn union<'a, T>(
     })
 }
 
+/// `value`'s JSON, its objects' keys [`sorted`].
 fn to_json<T: Serialize>(value: &T) -> Json {
     // Template entries are plain data; serializing them cannot fail.
-    let mut json = serde_json::to_value(value).unwrap_or(Json::Null);
-    // The values of changes are shown with their keys sorted, as the template writes them, even
-    // when serde_json's maps keep insertion order (no work when they sort themselves).
-    json.sort_all_objects();
-    json
+    sorted(serde_json::to_value(value).unwrap_or(Json::Null))
 }
 
 /// An entry of a section, compared as the JSON the template writes it as.
@@ -314,8 +311,9 @@ fn parts(resource: &Resource) -> BTreeMap<String, Part<'_>> {
     parts
 }
 
-/// `json` with the keys of its objects sorted, as the template writes them, even when
-/// serde_json's maps keep insertion order (no work when they sort themselves).
+/// `json` with the keys of its objects sorted: the values of changes are shown as the
+/// template writes them, even when serde_json's maps keep insertion order (no work when they
+/// sort themselves).
 fn sorted(mut json: Json) -> Json {
     json.sort_all_objects();
     json

@@ -394,8 +394,7 @@ impl Template {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn validated_json(&self, delivery: Delivery) -> Result<String, ValidationErrors> {
-        let json = self.to_json();
-        self.check(delivery, json.len()).map(|()| json)
+        self.validated_written(delivery).map(Written::into_string)
     }
 
     /// [`Template::validated_json`], the text with where each resource is written in it
