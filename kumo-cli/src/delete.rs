@@ -18,7 +18,7 @@ use crate::progress::Progress;
 use crate::schedule::{connect, connection, consumers, line_prefix, Schedule};
 use crate::session::{Connection, Session};
 use crate::stackset;
-use crate::state::TargetKey;
+use crate::state::{RecordKey, TargetKey};
 use crate::ui::Prefixed;
 
 /// Deletes the selected stacks, consumers first, as (target, stack) units through the
@@ -155,9 +155,11 @@ async fn delete(
             explanation(&watched.events)
         )));
     }
-    session
-        .state
-        .remove(&target, session.env.name(), stack.name())?;
+    let key = RecordKey {
+        app: stack.name(),
+        deployed: &name,
+    };
+    session.state.remove(&target, session.env.name(), key)?;
     writeln!(out, "{name}: deleted").map_err(CliError::Stdout)?;
     session.ui.report(&name, json!({"result": "deleted"}));
     hooks::run(
@@ -174,9 +176,9 @@ async fn delete(
 /// `.kumo` holds of it there, of the account the credentials are in, when CloudFormation lists
 /// it as deleted: they describe a stack that is gone (deleted outside kumo, or by a delete that
 /// lost contact before it ended), and `diff` and `outputs` would trust them. Records of other
-/// regions and accounts stay, and so do those of a stack never made under this name (records
-/// are kept by the app's stack name: one deployed under an earlier `stack-name-prefix` may
-/// still be there), and those from before kumo kept targets (whose target is unknown).
+/// regions and accounts stay, and so do those of a stack CloudFormation does not list as
+/// deleted under this name (copied from elsewhere, or deleted longer ago than it lists), and
+/// those from before kumo kept targets (whose target is unknown).
 async fn not_deployed(
     session: &Session,
     connection: &Connection,
@@ -187,7 +189,11 @@ async fn not_deployed(
 ) -> Result<(), CliError> {
     let region = connection.region();
     let env = session.env.name();
-    let recorded = session.state.recorded_in(env, stack.name(), &region)?;
+    let key = RecordKey {
+        app: stack.name(),
+        deployed: name,
+    };
+    let recorded = session.state.recorded_in(env, key, &region)?;
     let mut line = format!("{name}: not deployed in {region}");
     let mut removed = false;
     if !recorded.is_empty() {
@@ -198,12 +204,12 @@ async fn not_deployed(
         let target = account.map(|account| recorded.into_iter().find(|t| t.account() == account));
         match target {
             Ok(Some(target)) if engine.was_deleted().await? => {
-                session.state.forget(&target, env, stack.name())?;
+                session.state.forget(&target, env, key)?;
                 line = format!("{name}: not deployed in {target}; it was deleted, and its records there were removed from .kumo");
                 removed = true;
             }
             Ok(Some(_)) => line.push_str(
-                "; CloudFormation lists no stack deleted under this name, so its records in .kumo (kept by the app's stack name) are kept",
+                "; CloudFormation lists no stack deleted under this name, so its records in .kumo are kept",
             ),
             Ok(None) => {}
             Err(err) => line.push_str(&format!(

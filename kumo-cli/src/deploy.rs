@@ -25,7 +25,7 @@ use crate::schedule::{connect, connection, line_prefix, Schedule};
 use crate::secrets::{comparable, mask_outputs};
 use crate::security;
 use crate::session::{Connection, Session};
-use crate::state::TargetKey;
+use crate::state::{RecordKey, TargetKey};
 use crate::ui::{Prefixed, Style};
 
 /// Deploys the selected stacks to every target, in dependency order within each, independent
@@ -655,14 +655,20 @@ impl Settled<'_> {
             writeln!(out, "  {key} = {value}").map_err(CliError::Stdout)?;
         }
         let env = self.session.env.name();
-        let stack = self.stack.name();
+        let stack = RecordKey {
+            app: self.stack.name(),
+            deployed: name,
+        };
         let target = TargetKey::of_stack(&deployed.stack_id)?;
-        self.session
-            .state
-            .write_applied(&target, env, stack, &self.template.to_json())?;
+        // The template last: a run stopped between the two leaves the template from before
+        // recorded, so offline `diff` shows the change again, and the next deploy (a no-op)
+        // records both, rather than pass for done with the outputs from before.
         self.session
             .state
             .write_outputs(&target, env, stack, &outputs)?;
+        self.session
+            .state
+            .write_applied(&target, env, stack, &self.template.to_json())?;
         if let Some(changed) = review.remove("outputs") {
             review.insert("changed_outputs".to_owned(), changed);
         }

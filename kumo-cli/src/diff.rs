@@ -14,7 +14,7 @@ use crate::error::CliError;
 use crate::nested::{self, NestedChanges};
 use crate::review::Review;
 use crate::security;
-use crate::state;
+use crate::state::{self, RecordKey};
 use crate::synth::{build_written, select};
 use crate::ui::{Style, Ui};
 use crate::workspace::Workspace;
@@ -74,12 +74,16 @@ pub fn offline(
     let mut built = built(app, workspace, args)?;
     let mut set_aside = Vec::new();
     for (stack, new, json) in &mut built {
+        let name = workspace.stack_name(*stack);
+        let key = RecordKey {
+            app: stack.name(),
+            deployed: &name,
+        };
         let kept = workspace.state.applied_text(
             workspace.env.name(),
-            stack.name(),
+            key,
             workspace.target_filter(stack.name()),
         )?;
-        let name = workspace.stack_name(*stack);
         // Offline, no settings or instances are compared.
         let offline = || (Vec::new(), Vec::new());
         changed |= match kept {

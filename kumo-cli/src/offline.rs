@@ -167,7 +167,7 @@ mod tests {
         let dir = state.join("applied/dev").join(region).join("111111111111");
         std::fs::create_dir_all(&dir).unwrap();
         let template = stack.template(&Environment::new("dev")).unwrap();
-        let file = dir.join("logs.json");
+        let file = dir.join("logs-dev.json");
         std::fs::write(&file, template.to_json()).unwrap();
         file
     }
@@ -238,7 +238,11 @@ mod tests {
         );
         let recorded = dir.path().join("outputs/dev/eu-west-1/111111111111");
         std::fs::create_dir_all(&recorded).unwrap();
-        std::fs::write(recorded.join("logs.json"), r#"{"BucketName": "logs-b1"}"#).unwrap();
+        std::fs::write(
+            recorded.join("logs-dev.json"),
+            r#"{"BucketName": "logs-b1"}"#,
+        )
+        .unwrap();
         let out = run(&["--state-dir", state, "outputs"]).unwrap();
         assert_eq!(out, "logs-dev:\n  BucketName = logs-b1\n");
         let out = run(&["--state-dir", state, "--json", "outputs"]).unwrap();

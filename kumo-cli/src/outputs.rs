@@ -16,6 +16,7 @@ use crate::secrets::mask_outputs;
 use crate::session::Session;
 #[cfg(feature = "deploy")]
 use crate::stackset;
+use crate::state::RecordKey;
 use crate::synth::{build, select};
 use crate::ui::Ui;
 use crate::workspace::Workspace;
@@ -68,9 +69,13 @@ pub fn offline(
     let mut all = BTreeMap::new();
     for stack in select(app, &args.selection.stacks)? {
         let name = workspace.stack_name(stack);
+        let key = RecordKey {
+            app: stack.name(),
+            deployed: &name,
+        };
         let outputs = workspace.state.outputs(
             workspace.env.name(),
-            stack.name(),
+            key,
             workspace.target_filter(stack.name()),
         )?;
         all.insert(name, masked(stack, workspace.env, outputs)?);

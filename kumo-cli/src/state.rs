@@ -1,11 +1,15 @@
 //! The local state under `.kumo/`: the template last applied to each stack and its outputs, kept
-//! per target (region and account) as `{kind}/{env}/{region}/{account}/{stack}.json`, the
-//! templates of nested stacks by content hash (`nested/{hash}.json`), the directories of
-//! bundles and locks, and the directory's identity (`origin`) that marks its change sets.
+//! per target (region and account) and by the stack's name in CloudFormation as
+//! `{kind}/{env}/{region}/{account}/{stack name}.json`, the templates of nested stacks by
+//! content hash (`nested/{hash}.json`), the directories of bundles and locks, and the
+//! directory's identity (`origin`) that marks its change sets.
 //!
-//! Records written before kumo kept targets (`{kind}/{env}/{stack}.json`) are still read, as of
-//! an unknown target, when no record of a known one matches; the next record or delete of the
-//! stack removes them.
+//! Records are kept by the name the stack is deployed under, so a stack whose name changes (a
+//! new `stack-name-prefix` or `stack-name`) has none under its new name until it is deployed
+//! there. Records kumo wrote before, by the app's name for the stack, are still read: per target
+//! (`{kind}/{env}/{region}/{account}/{app name}.json`) when none is kept by the deployed name,
+//! and from before kumo kept targets (`{kind}/{env}/{app name}.json`), as of an unknown target,
+//! when no record of a known one matches. The next record or delete of the stack removes them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -89,6 +93,25 @@ impl TargetFilter<'_> {
     }
 }
 
+/// Whose records: a stack's, by its name in CloudFormation and, for the records kumo kept
+/// before by the app's name for it, that name.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordKey<'a> {
+    /// The stack's name in the app.
+    pub app: &'a str,
+    /// The name it is deployed under in the environment.
+    pub deployed: &'a str,
+}
+
+impl<'a> RecordKey<'a> {
+    /// The names records of the stack are kept under per target: the deployed name, then the
+    /// app's name (from before records were kept by the deployed name) when they differ.
+    fn names(self) -> impl Iterator<Item = &'a str> {
+        let legacy = (self.app != self.deployed).then_some(self.app);
+        std::iter::once(self.deployed).chain(legacy)
+    }
+}
+
 /// The `.kumo` directory of a project.
 #[derive(Debug, Clone)]
 pub struct State {
@@ -154,7 +177,7 @@ impl State {
         Ok(kept().unwrap_or(made))
     }
 
-    /// The record of `kind` of `stack` in `env` deployed to `target`.
+    /// The record of `kind` kept as `stack` in `env` for `target`.
     fn path(&self, kind: &str, target: &TargetKey, env: &str, stack: &str) -> PathBuf {
         self.root
             .join(kind)
@@ -164,12 +187,12 @@ impl State {
             .join(format!("{stack}.json"))
     }
 
-    /// The record of `kind` of `stack` in `env` from before kumo kept targets.
+    /// The record of `kind` of the app's stack `stack` in `env` from before kumo kept targets.
     fn untargeted(&self, kind: &str, env: &str, stack: &str) -> PathBuf {
         self.root.join(kind).join(env).join(format!("{stack}.json"))
     }
 
-    /// The targets `stack` in `env` has a record of `kind` for, in order.
+    /// The targets with a record of `kind` kept as `stack` in `env`, in order.
     fn targets(&self, kind: &str, env: &str, stack: &str) -> Result<Vec<TargetKey>, CliError> {
         let mut found = Vec::new();
         for region in subdirectories(&self.root.join(kind).join(env))? {
@@ -188,30 +211,35 @@ impl State {
         Ok(found)
     }
 
-    /// The one record of `kind` of `stack` in `env` that `filter` matches; else the record
-    /// from before targets, if there is one.
+    /// The one record of `kind` of `stack` in `env` that `filter` matches, by its deployed
+    /// name, else by the app's; else the record from before targets, if there is one.
     fn find(
         &self,
         kind: &str,
         env: &str,
-        stack: &str,
+        stack: RecordKey<'_>,
         filter: TargetFilter<'_>,
     ) -> Result<Option<PathBuf>, CliError> {
-        let mut matching: Vec<TargetKey> = self
-            .targets(kind, env, stack)?
-            .into_iter()
-            .filter(|t| filter.matches(t))
-            .collect();
-        match matching.len() {
-            0 => Ok(Some(self.untargeted(kind, env, stack)).filter(|p| recorded(p))),
-            1 => Ok(Some(self.path(kind, &matching.remove(0), env, stack))),
-            _ => Err(CliError::AmbiguousState {
-                env: env.to_owned(),
-                stack: stack.to_owned(),
-                same_region: matching.windows(2).any(|w| w[0].region == w[1].region),
-                targets: matching.iter().map(ToString::to_string).collect(),
-            }),
+        for name in stack.names() {
+            let mut matching: Vec<TargetKey> = self
+                .targets(kind, env, name)?
+                .into_iter()
+                .filter(|t| filter.matches(t))
+                .collect();
+            match matching.len() {
+                0 => {}
+                1 => return Ok(Some(self.path(kind, &matching.remove(0), env, name))),
+                _ => {
+                    return Err(CliError::AmbiguousState {
+                        env: env.to_owned(),
+                        stack: stack.app.to_owned(),
+                        same_region: matching.windows(2).any(|w| w[0].region == w[1].region),
+                        targets: matching.iter().map(ToString::to_string).collect(),
+                    })
+                }
+            }
         }
+        Ok(Some(self.untargeted(kind, env, stack.app)).filter(|p| recorded(p)))
     }
 
     /// The template last deployed to `stack` in `env` from here, if any, of the one target
@@ -219,7 +247,7 @@ impl State {
     pub fn applied_text(
         &self,
         env: &str,
-        stack: &str,
+        stack: RecordKey<'_>,
         filter: TargetFilter<'_>,
     ) -> Result<Option<(PathBuf, String)>, CliError> {
         let Some(path) = self.find(APPLIED, env, stack, filter)? else {
@@ -233,7 +261,7 @@ impl State {
         &self,
         target: &TargetKey,
         env: &str,
-        stack: &str,
+        stack: RecordKey<'_>,
         body: &str,
     ) -> Result<(), CliError> {
         self.write(APPLIED, target, env, stack, body.as_bytes())
@@ -244,7 +272,7 @@ impl State {
     pub fn outputs(
         &self,
         env: &str,
-        stack: &str,
+        stack: RecordKey<'_>,
         filter: TargetFilter<'_>,
     ) -> Result<Option<BTreeMap<String, String>>, CliError> {
         let Some(path) = self.find(OUTPUTS, env, stack, filter)? else {
@@ -265,7 +293,7 @@ impl State {
         &self,
         target: &TargetKey,
         env: &str,
-        stack: &str,
+        stack: RecordKey<'_>,
         outputs: &BTreeMap<String, String>,
     ) -> Result<(), CliError> {
         let mut text = serde_json::to_string_pretty(outputs).unwrap_or_default();
@@ -273,17 +301,21 @@ impl State {
         self.write(OUTPUTS, target, env, stack, text.as_bytes())
     }
 
-    /// Writes the record of `kind`, in place of the one from before targets.
+    /// Writes the record of `kind` by the deployed name, in place of those kept by the app's
+    /// name, for `target` and from before targets.
     fn write(
         &self,
         kind: &str,
         target: &TargetKey,
         env: &str,
-        stack: &str,
+        stack: RecordKey<'_>,
         contents: &[u8],
     ) -> Result<(), CliError> {
-        write_atomic(&self.path(kind, target, env, stack), contents)?;
-        remove_file(&self.untargeted(kind, env, stack))
+        write_atomic(&self.path(kind, target, env, stack.deployed), contents)?;
+        for name in stack.names().skip(1) {
+            remove_file(&self.path(kind, target, env, name))?;
+        }
+        remove_file(&self.untargeted(kind, env, stack.app))
     }
 
     /// Keeps the template of a nested stack under `.kumo/nested/{hash}.json`, where an offline
@@ -308,33 +340,50 @@ impl State {
 
     /// Forgets `stack` in `env` deleted from `target` (and its records from before targets);
     /// those of other targets stay.
-    pub fn remove(&self, target: &TargetKey, env: &str, stack: &str) -> Result<(), CliError> {
+    pub fn remove(
+        &self,
+        target: &TargetKey,
+        env: &str,
+        stack: RecordKey<'_>,
+    ) -> Result<(), CliError> {
         self.forget(target, env, stack)?;
         for kind in [APPLIED, OUTPUTS] {
-            remove_file(&self.untargeted(kind, env, stack))?;
+            remove_file(&self.untargeted(kind, env, stack.app))?;
         }
         Ok(())
     }
 
-    /// Removes the records of `stack` in `env` of `target` alone, not those from before kumo
-    /// kept targets (whose target is unknown): for a stack that is not deployed there.
-    pub fn forget(&self, target: &TargetKey, env: &str, stack: &str) -> Result<(), CliError> {
+    /// Removes the records of `stack` in `env` of `target` alone (by either name), not those
+    /// from before kumo kept targets (whose target is unknown): for a stack that is not
+    /// deployed there.
+    pub fn forget(
+        &self,
+        target: &TargetKey,
+        env: &str,
+        stack: RecordKey<'_>,
+    ) -> Result<(), CliError> {
         for kind in [APPLIED, OUTPUTS] {
-            remove_file(&self.path(kind, target, env, stack))?;
+            for name in stack.names() {
+                remove_file(&self.path(kind, target, env, name))?;
+            }
         }
         Ok(())
     }
 
-    /// The targets in `region` that `stack` in `env` has records of, in order.
+    /// The targets in `region` that `stack` in `env` has records of (by either name), in order.
     #[cfg(feature = "deploy")]
     pub fn recorded_in(
         &self,
         env: &str,
-        stack: &str,
+        stack: RecordKey<'_>,
         region: &str,
     ) -> Result<Vec<TargetKey>, CliError> {
-        let mut found = self.targets(APPLIED, env, stack)?;
-        found.extend(self.targets(OUTPUTS, env, stack)?);
+        let mut found = Vec::new();
+        for kind in [APPLIED, OUTPUTS] {
+            for name in stack.names() {
+                found.extend(self.targets(kind, env, name)?);
+            }
+        }
         found.retain(|target| target.region == region);
         found.sort();
         found.dedup();
@@ -427,7 +476,7 @@ mod tests {
     fn applied(
         state: &State,
         env: &str,
-        stack: &str,
+        stack: RecordKey<'_>,
         filter: TargetFilter<'_>,
     ) -> Result<Option<Template>, CliError> {
         state
@@ -435,6 +484,12 @@ mod tests {
             .map(|(path, text)| parse(&path, &text))
             .transpose()
     }
+
+    /// The stack `media`, deployed as `media-dev`.
+    const MEDIA: RecordKey<'static> = RecordKey {
+        app: "media",
+        deployed: "media-dev",
+    };
 
     const ANY: TargetFilter<'static> = TargetFilter {
         region: None,
@@ -506,42 +561,40 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = State::new(dir.path());
         let (east, west) = (target("us-east-1", "111"), target("eu-west-1", "111"));
-        assert!(applied(&state, "dev", "media", ANY).unwrap().is_none());
+        assert!(applied(&state, "dev", MEDIA, ANY).unwrap().is_none());
         let template = Template::new().with_description("x");
         state
-            .write_applied(&east, "dev", "media", &template.to_json())
+            .write_applied(&east, "dev", MEDIA, &template.to_json())
             .unwrap();
         let outputs = BTreeMap::from([("Url".to_owned(), "https://q".to_owned())]);
-        state
-            .write_outputs(&east, "dev", "media", &outputs)
-            .unwrap();
+        state.write_outputs(&east, "dev", MEDIA, &outputs).unwrap();
         assert!(dir
             .path()
-            .join("applied/dev/us-east-1/111/media.json")
+            .join("applied/dev/us-east-1/111/media-dev.json")
             .is_file());
         assert_eq!(
-            applied(&state, "dev", "media", ANY).unwrap(),
+            applied(&state, "dev", MEDIA, ANY).unwrap(),
             Some(template.clone())
         );
         assert_eq!(
-            state.outputs("dev", "media", region("us-east-1")).unwrap(),
+            state.outputs("dev", MEDIA, region("us-east-1")).unwrap(),
             Some(outputs.clone())
         );
         assert!(state
-            .outputs("dev", "media", region("eu-west-1"))
+            .outputs("dev", MEDIA, region("eu-west-1"))
             .unwrap()
             .is_none());
-        assert!(applied(&state, "prod", "media", ANY).unwrap().is_none());
+        assert!(applied(&state, "prod", MEDIA, ANY).unwrap().is_none());
 
-        state.remove(&west, "dev", "media").unwrap();
+        state.remove(&west, "dev", MEDIA).unwrap();
         assert_eq!(
-            state.outputs("dev", "media", ANY).unwrap(),
+            state.outputs("dev", MEDIA, ANY).unwrap(),
             Some(outputs),
             "a delete elsewhere keeps this target's records"
         );
-        state.remove(&east, "dev", "media").unwrap();
-        assert!(applied(&state, "dev", "media", ANY).unwrap().is_none());
-        assert!(state.outputs("dev", "media", ANY).unwrap().is_none());
+        state.remove(&east, "dev", MEDIA).unwrap();
+        assert!(applied(&state, "dev", MEDIA, ANY).unwrap().is_none());
+        assert!(state.outputs("dev", MEDIA, ANY).unwrap().is_none());
     }
 
     #[test]
@@ -554,20 +607,18 @@ mod tests {
                 .write_applied(
                     &target(region, account),
                     "dev",
-                    "media",
+                    MEDIA,
                     &body(region).to_json(),
                 )
                 .unwrap();
         }
-        let err = applied(&state, "dev", "media", ANY)
-            .unwrap_err()
-            .to_string();
+        let err = applied(&state, "dev", MEDIA, ANY).unwrap_err().to_string();
         assert_eq!(
             err,
             "stack `media` of env `dev` has records of several targets under .kumo: eu-west-1 (account 111), us-east-1 (account 111); pass --region to choose one"
         );
         assert_eq!(
-            applied(&state, "dev", "media", region("eu-west-1")).unwrap(),
+            applied(&state, "dev", MEDIA, region("eu-west-1")).unwrap(),
             Some(body("eu-west-1"))
         );
 
@@ -575,11 +626,11 @@ mod tests {
             .write_applied(
                 &target("eu-west-1", "222"),
                 "dev",
-                "media",
+                MEDIA,
                 &body("other account").to_json(),
             )
             .unwrap();
-        let err = applied(&state, "dev", "media", region("eu-west-1"))
+        let err = applied(&state, "dev", MEDIA, region("eu-west-1"))
             .unwrap_err()
             .to_string();
         assert!(
@@ -595,7 +646,7 @@ mod tests {
             account: Some("222"),
         };
         assert_eq!(
-            applied(&state, "dev", "media", pinned).unwrap(),
+            applied(&state, "dev", MEDIA, pinned).unwrap(),
             Some(body("other account"))
         );
     }
@@ -609,7 +660,7 @@ mod tests {
         std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
         std::fs::write(&legacy, old.to_json()).unwrap();
         assert_eq!(
-            applied(&state, "dev", "media", region("eu-west-1")).unwrap(),
+            applied(&state, "dev", MEDIA, region("eu-west-1")).unwrap(),
             Some(old.clone()),
             "the target of an old record is unknown: any region may be it"
         );
@@ -617,20 +668,78 @@ mod tests {
         let new = Template::new().with_description("new");
         let east = target("us-east-1", "111");
         state
-            .write_applied(&east, "dev", "media", &new.to_json())
+            .write_applied(&east, "dev", MEDIA, &new.to_json())
             .unwrap();
         assert!(!legacy.exists(), "a new record replaces the old one");
-        assert_eq!(applied(&state, "dev", "media", ANY).unwrap(), Some(new));
+        assert_eq!(applied(&state, "dev", MEDIA, ANY).unwrap(), Some(new));
 
         std::fs::write(&legacy, old.to_json()).unwrap();
         assert_eq!(
-            applied(&state, "dev", "media", region("eu-west-1")).unwrap(),
+            applied(&state, "dev", MEDIA, region("eu-west-1")).unwrap(),
             Some(old),
             "the old record stands in where no target matches"
         );
-        state.remove(&east, "dev", "media").unwrap();
+        state.remove(&east, "dev", MEDIA).unwrap();
         assert!(!legacy.exists());
-        assert!(applied(&state, "dev", "media", ANY).unwrap().is_none());
+        assert!(applied(&state, "dev", MEDIA, ANY).unwrap().is_none());
+    }
+
+    #[test]
+    fn records_are_kept_by_the_deployed_name_and_a_renamed_stack_has_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::new(dir.path());
+        let east = target("us-east-1", "111");
+        let deployed = Template::new().with_description("deployed as media-dev");
+        state
+            .write_applied(&east, "dev", MEDIA, &deployed.to_json())
+            .unwrap();
+        let renamed = RecordKey {
+            app: "media",
+            deployed: "acme-media-dev",
+        };
+        assert_eq!(
+            applied(&state, "dev", renamed, ANY).unwrap(),
+            None,
+            "a new stack-name-prefix names a stack not deployed yet"
+        );
+        #[cfg(feature = "deploy")]
+        assert!(state
+            .recorded_in("dev", renamed, "us-east-1")
+            .unwrap()
+            .is_empty());
+        assert_eq!(applied(&state, "dev", MEDIA, ANY).unwrap(), Some(deployed));
+    }
+
+    #[test]
+    fn records_kept_by_the_apps_name_are_read_until_replaced_or_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::new(dir.path());
+        let east = target("us-east-1", "111");
+        let old = Template::new().with_description("kept by the app's name");
+        let legacy = dir.path().join("applied/dev/us-east-1/111/media.json");
+        std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
+        std::fs::write(&legacy, old.to_json()).unwrap();
+        assert_eq!(
+            applied(&state, "dev", MEDIA, ANY).unwrap(),
+            Some(old.clone())
+        );
+        #[cfg(feature = "deploy")]
+        assert_eq!(
+            state.recorded_in("dev", MEDIA, "us-east-1").unwrap(),
+            vec![east.clone()]
+        );
+
+        let new = Template::new().with_description("kept by the deployed name");
+        state
+            .write_applied(&east, "dev", MEDIA, &new.to_json())
+            .unwrap();
+        assert!(!legacy.exists(), "a new record replaces the old one");
+        assert_eq!(applied(&state, "dev", MEDIA, ANY).unwrap(), Some(new));
+
+        std::fs::write(&legacy, old.to_json()).unwrap();
+        state.forget(&east, "dev", MEDIA).unwrap();
+        assert!(!legacy.exists());
+        assert_eq!(applied(&state, "dev", MEDIA, ANY).unwrap(), None);
     }
 
     #[test]
@@ -639,7 +748,7 @@ mod tests {
         let path = dir.path().join("applied/dev/us-east-1/111/media.json");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, "{").unwrap();
-        let err = applied(&State::new(dir.path()), "dev", "media", ANY).unwrap_err();
+        let err = applied(&State::new(dir.path()), "dev", MEDIA, ANY).unwrap_err();
         assert!(
             err.to_string()
                 .contains("applied/dev/us-east-1/111/media.json"),
@@ -655,13 +764,13 @@ mod tests {
         let outputs_path = dir.path().join("outputs/dev/us-east-1/111/media.json");
         std::fs::create_dir_all(&applied_path).unwrap();
         std::fs::create_dir_all(&outputs_path).unwrap();
-        let err = applied(&state, "dev", "media", ANY).unwrap_err();
+        let err = applied(&state, "dev", MEDIA, ANY).unwrap_err();
         assert!(
             err.to_string()
                 .contains("applied/dev/us-east-1/111/media.json"),
             "{err}"
         );
-        let err = state.outputs("dev", "media", ANY).unwrap_err();
+        let err = state.outputs("dev", MEDIA, ANY).unwrap_err();
         assert!(
             err.to_string()
                 .contains("outputs/dev/us-east-1/111/media.json"),
@@ -671,8 +780,20 @@ mod tests {
         {
             std::fs::remove_dir(&applied_path).unwrap();
             std::os::unix::fs::symlink(&applied_path, &applied_path).unwrap();
-            assert!(applied(&state, "dev", "media", ANY).is_err());
+            assert!(applied(&state, "dev", MEDIA, ANY).is_err());
         }
-        assert_eq!(applied(&state, "dev", "other", ANY).unwrap(), None);
+        assert_eq!(
+            applied(
+                &state,
+                "dev",
+                RecordKey {
+                    app: "other",
+                    deployed: "other-dev"
+                },
+                ANY
+            )
+            .unwrap(),
+            None
+        );
     }
 }

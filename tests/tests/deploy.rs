@@ -86,10 +86,10 @@ fn deploy_lifecycle_against_moto() {
     assert!(out.contains("CREATE_COMPLETE"), "{out}");
     // Recorded per target: region, and moto's account.
     assert!(dir
-        .join(".kumo/applied/dev/us-east-1/123456789012/deploy-test.json")
+        .join(".kumo/applied/dev/us-east-1/123456789012/deploy-test-dev.json")
         .exists());
     assert!(dir
-        .join(".kumo/outputs/dev/us-east-1/123456789012/deploy-test.json")
+        .join(".kumo/outputs/dev/us-east-1/123456789012/deploy-test-dev.json")
         .exists());
 
     let (code, out) = kumo(dir, &["deploy", "--yes"]);
@@ -128,10 +128,23 @@ fn deploy_lifecycle_against_moto() {
         );
         assert!(out.contains("deploy-test-dev: 1 change(s)"), "{out}");
     }
+    // A deploy that cannot record its outputs leaves the template from before recorded: offline
+    // `diff` still shows the change, and the next deploy (a no-op) records both.
+    let outputs = dir.join(".kumo/outputs/dev/us-east-1/123456789012/deploy-test-dev.json");
+    std::fs::remove_file(&outputs).unwrap();
+    std::fs::create_dir(&outputs).unwrap();
+    let (code, out) = kumo(dir, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    let (code, out) = kumo(dir, &["diff"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    std::fs::remove_dir(&outputs).unwrap();
     let (code, out) = kumo(dir, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
-    let (code, out) = kumo(dir, &["diff", "--live"]);
-    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(outputs.is_file());
+    for args in [&["diff"][..], &["diff", "--live"][..]] {
+        let (code, out) = kumo(dir, args);
+        assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    }
 
     // The emulator does not say that naming the queue replaces it; the type's schema does.
     VERSION.store(3, Ordering::SeqCst);
@@ -163,7 +176,7 @@ fn deploy_lifecycle_against_moto() {
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.contains("deploy-test-dev: deleted"), "{out}");
     assert!(!dir
-        .join(".kumo/applied/dev/us-east-1/123456789012/deploy-test.json")
+        .join(".kumo/applied/dev/us-east-1/123456789012/deploy-test-dev.json")
         .exists());
     let (code, out) = kumo(dir, &["delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");

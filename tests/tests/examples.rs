@@ -109,7 +109,7 @@ fn outputs_shows_the_stacks_recorded_and_names_those_not() {
     let recorded = state.join("outputs/dev/us-east-1/123456789012");
     std::fs::create_dir_all(&recorded).unwrap();
     std::fs::write(
-        recorded.join("mes-network.json"),
+        recorded.join("mes-network-dev.json"),
         "{\"VpcId\": \"vpc-1\"}\n",
     )
     .unwrap();

@@ -1156,7 +1156,7 @@ fn run_case(index: usize, case: &Case, moto: u16, live: &Live) -> Result<String,
             return Err(format!("setup deploy failed: {}{}", ran.stdout, ran.stderr));
         }
     }
-    let before = Snapshot::take(live, dir, &stack, &stack_name)?;
+    let before = Snapshot::take(live, dir, &stack_name)?;
     let proxy = FaultProxy::start(moto, case.faults.clone()).map_err(|e| e.to_string())?;
     let args: Vec<String> = case
         .args
@@ -1177,7 +1177,7 @@ fn run_case(index: usize, case: &Case, moto: u16, live: &Live) -> Result<String,
     );
     let calls = proxy.calls();
     drop(proxy);
-    let after = Snapshot::take(live, dir, &stack, &stack_name)?;
+    let after = Snapshot::take(live, dir, &stack_name)?;
     let mut problems = Vec::new();
     let printed = format!(
         "calls: {calls:?}\n      stdout: {:?}\n      stderr: {:?}",
@@ -1233,7 +1233,7 @@ fn run_case(index: usize, case: &Case, moto: u16, live: &Live) -> Result<String,
                 ran.code, ran.stdout, ran.stderr
             ));
         }
-        let recovered = Snapshot::take(live, dir, &stack, &stack_name)?;
+        let recovered = Snapshot::take(live, dir, &stack_name)?;
         problems.extend(recovered.problems(&after, After::Deployed(case.shape), &stack));
     }
     if problems.is_empty() {
@@ -1262,9 +1262,9 @@ struct Snapshot {
 }
 
 impl Snapshot {
-    fn take(live: &Live, dir: &Path, stack: &str, stack_name: &str) -> Result<Snapshot, String> {
+    fn take(live: &Live, dir: &Path, stack_name: &str) -> Result<Snapshot, String> {
         let read = |kind: &str| {
-            find_file(&dir.join(".kumo").join(kind), &format!("{stack}.json"))
+            find_file(&dir.join(".kumo").join(kind), &format!("{stack_name}.json"))
                 .and_then(|path| std::fs::read_to_string(path).ok())
                 .map(|text| serde_json::from_str(&text).unwrap_or(Json::Null))
         };

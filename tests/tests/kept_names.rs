@@ -111,6 +111,39 @@ fn kept_stack_names_and_stack_tags_against_moto() {
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.contains("no changes"), "{out}");
 
+    // Renamed, the stack is one not deployed yet: offline, `diff` shows it whole and `outputs`
+    // has no record of it, rather than trust the records of the stack under its old name.
+    let (code, out) = run(&["diff", "jobs"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let (code, out) = run(&["outputs", "jobs"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    std::fs::write(
+        &config,
+        "[env.dev.stacks.jobs]\nstack-name = \"jobs-v3-{env}\"\n",
+    )
+    .unwrap();
+    let (code, out) = run(&["diff", "jobs"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(out.starts_with("jobs-v3-dev"), "{out}");
+    assert!(out.contains("+ Resources.Setting"), "{out}");
+    let (code, out) = run(&["outputs", "jobs"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("`jobs-v3-dev` is not deployed from here"),
+        "{out}"
+    );
+    std::fs::write(
+        &config,
+        "[env.dev]\ntags = { owner = \"ops\" }\n[env.dev.stacks.jobs]\nstack-name = \"jobs-v2-{env}\"\n",
+    )
+    .unwrap();
+    let (code, out) = run(&["diff", "jobs"]);
+    assert_eq!(
+        code,
+        ExitCode::SUCCESS,
+        "the old name's records are intact: {out}"
+    );
+
     let (code, out) = run(&["delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
 

@@ -184,7 +184,7 @@ fn one_app_in_three_regions_against_moto() {
             .join(".kumo/applied/dev")
             .join(region)
             .join(MOTO_ACCOUNT);
-        assert!(applied.join("service.json").is_file(), "{region}");
+        assert!(applied.join("service-dev.json").is_file(), "{region}");
     }
 
     // A no-op redeploy changes nothing anywhere.
@@ -343,7 +343,7 @@ fn one_app_in_three_regions_against_moto() {
             let target = format!("{account}/{region}");
             assert_eq!(result(&out, &target, "service-org"), "created", "{out}");
             let applied = dir.join(".kumo/applied/org").join(region).join(account);
-            assert!(applied.join("service.json").is_file(), "{target}");
+            assert!(applied.join("service-org.json").is_file(), "{target}");
         }
     }
     let (code, out) = kumo(

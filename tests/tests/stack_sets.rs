@@ -283,7 +283,7 @@ fn a_stack_set_is_deployed_changed_and_deleted_against_moto() {
     let applied = dir
         .join(".kumo/applied/dev/us-east-1")
         .join(MOTO_ACCOUNT)
-        .join("baseline.json");
+        .join("baseline-dev.json");
     assert!(applied.is_file());
     for live in [&[][..], &["--live"][..]] {
         let (code, out) = kumo(dir, &two, &[&["outputs"][..], live].concat());

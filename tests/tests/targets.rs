@@ -79,7 +79,7 @@ fn record(dir: &Path, kind: &str, region: &str) -> PathBuf {
         .join("dev")
         .join(region)
         .join(MOTO_ACCOUNT)
-        .join("targets-test.json")
+        .join("targets-test-dev.json")
 }
 
 /// A CloudFormation client for moto in `region`, with a runtime to drive it.
@@ -258,11 +258,15 @@ fn state_and_locks_are_per_target_against_moto() {
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert_eq!(out, "targets-test-dev: not deployed in us-east-1\n");
 
-    // Records of a stack never made under the name kumo gives it now (as after a change of
-    // the name's prefix, the records being kept by the app's name) stay.
+    // Records of a stack that CloudFormation does not list as deleted under its name (here
+    // copied from another environment's) stay.
     let renamed = |kind: &str| {
         let path = record(dir, kind, "eu-west-1");
-        let to = path.to_str().unwrap().replace("/dev/", "/qa/");
+        let to = path
+            .to_str()
+            .unwrap()
+            .replace("/dev/", "/qa/")
+            .replace("targets-test-dev", "targets-test-qa");
         std::fs::create_dir_all(Path::new(&to).parent().unwrap()).unwrap();
         std::fs::copy(&path, &to).unwrap();
         PathBuf::from(to)
@@ -274,6 +278,6 @@ fn state_and_locks_are_per_target_against_moto() {
         &["--env", "qa", "delete", "--yes", "--region", "eu-west-1"],
     );
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
-    assert_eq!(out, "targets-test-qa: not deployed in eu-west-1; CloudFormation lists no stack deleted under this name, so its records in .kumo (kept by the app's stack name) are kept\n");
+    assert_eq!(out, "targets-test-qa: not deployed in eu-west-1; CloudFormation lists no stack deleted under this name, so its records in .kumo are kept\n");
     assert!(kept.iter().all(|path| path.is_file()));
 }

@@ -21,7 +21,7 @@ use crate::review::{Lost, Review};
 use crate::secrets::comparable;
 use crate::security;
 use crate::session::{Connection, Session};
-use crate::state::TargetKey;
+use crate::state::{RecordKey, TargetKey};
 use crate::ui::Style;
 
 use super::calls::{DeployedSet, Listed, StackSets, Submission};
@@ -488,17 +488,20 @@ async fn record(
         .await?
         .ok_or_else(|| calls.fail("the stack set disappeared after the deploy".to_owned()))?;
     let target = TargetKey::of_stack(&deployed.arn)?;
-    session.state.write_applied(
-        &target,
-        session.env.name(),
-        stack.name(),
-        &template.to_json(),
-    )?;
+    let key = RecordKey {
+        app: stack.name(),
+        deployed: &name,
+    };
     let listed = calls.list().await?;
     let outputs = instance_stacks(&listed);
+    // The template last, as for a stack: a run stopped before it leaves the template from
+    // before recorded, so offline `diff` shows the change again.
     session
         .state
-        .write_outputs(&target, session.env.name(), stack.name(), &outputs)?;
+        .write_outputs(&target, session.env.name(), key, &outputs)?;
+    session
+        .state
+        .write_applied(&target, session.env.name(), key, &template.to_json())?;
     let instances: Vec<serde_json::Value> = listed
         .iter()
         .map(|(i, l)| json!({"instance": i.to_string(), "status": l.status}))
@@ -597,10 +600,14 @@ pub async fn delete(
     }
     guard.stop_before(&name, "deleting the stack set")?;
     calls.delete().await?;
+    let key = RecordKey {
+        app: stack.name(),
+        deployed: &name,
+    };
     session.state.remove(
         &TargetKey::of_stack(&deployed.arn)?,
         session.env.name(),
-        stack.name(),
+        key,
     )?;
     writeln!(out, "{name}: deleted").map_err(CliError::Stdout)?;
     session
