@@ -13,7 +13,7 @@ use crate::changes::{capabilities, destructive};
 use crate::cli::DeployArgs;
 use crate::engine::{ChangeSet, Deployed, Engine, Interrupted, OnInterrupt, Purpose};
 use crate::error::CliError;
-use crate::events::{busy, explanation, root_causes, Event, Outcome};
+use crate::events::{busy, explanation, root_causes, stuck, Event, Outcome};
 use crate::exports;
 use crate::hooks::{self, HookState};
 use crate::nested;
@@ -135,17 +135,11 @@ fn start(status: Option<&str>, replace_failed: bool) -> Start {
         Some(status @ ("ROLLBACK_COMPLETE" | "ROLLBACK_FAILED")) => Start::Refuse(format!(
             "a failed create left the stack in {status}, where it cannot be updated; pass --replace-failed to delete it and create it again"
         )),
-        Some("UPDATE_ROLLBACK_FAILED") => Start::Refuse(
-            "the stack is in UPDATE_ROLLBACK_FAILED: fix what the rollback could not undo, then continue the rollback (aws cloudformation continue-update-rollback) before deploying".to_owned(),
-        ),
-        Some("IMPORT_ROLLBACK_FAILED") => Start::Refuse(
-            "an import's rollback failed (IMPORT_ROLLBACK_FAILED): the stack cannot be deployed until it is settled again; its events (`status`) say which resources the rollback could not undo".to_owned(),
-        ),
-        Some("DELETE_FAILED") => Start::Refuse(
-            "a delete of the stack failed part way (DELETE_FAILED): some of its resources are gone; delete it again (`delete`), then deploy it anew".to_owned(),
-        ),
         Some("REVIEW_IN_PROGRESS") => Start::Review,
-        Some(status) => busy(status, "deploy").map_or(Start::Update, Start::Refuse),
+        Some(status) => stuck(status)
+            .map(str::to_owned)
+            .or_else(|| busy(status, "deploy"))
+            .map_or(Start::Update, Start::Refuse),
     }
 }
 

@@ -97,6 +97,23 @@ pub fn busy(status: &str, command: &str) -> Option<String> {
     })
 }
 
+/// Why no deploy may start on a stack in `status` until someone settles it: a rollback or a
+/// delete failed part way (`None` for any other status).
+pub fn stuck(status: &str) -> Option<&'static str> {
+    Some(match status {
+        "UPDATE_ROLLBACK_FAILED" => {
+            "the stack is in UPDATE_ROLLBACK_FAILED: fix what the rollback could not undo, then continue the rollback (aws cloudformation continue-update-rollback) before deploying"
+        }
+        "IMPORT_ROLLBACK_FAILED" => {
+            "an import's rollback failed (IMPORT_ROLLBACK_FAILED): the stack cannot be deployed until it is settled again; its events say which resources the rollback could not undo"
+        }
+        "DELETE_FAILED" => {
+            "a delete of the stack failed part way (DELETE_FAILED): some of its resources are gone; delete it again (`delete`), then deploy it anew"
+        }
+        _ => return None,
+    })
+}
+
 /// The events that explain a failure, oldest first: every failed event that is not a
 /// consequence of another; if there is none, the first failed event.
 pub fn root_causes(events: &[Event]) -> Vec<&Event> {

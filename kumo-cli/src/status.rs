@@ -1,7 +1,7 @@
 //! `status`: each stack's status, last update, and whether the local template is the deployed
 //! one (which is not CloudFormation's drift: that compares resources with their template); a
 //! stack under review (REVIEW_IN_PROGRESS), or whose first create failed (ROLLBACK_*), is not
-//! deployed.
+//! deployed; one a failed rollback or delete left stuck says what settles it.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -10,13 +10,14 @@ use kumo_core::App;
 use serde_json::json;
 
 use crate::cli::Selection;
-use crate::engine::{read_template, Engine};
+use crate::engine::{read_template, Deployed, Engine};
 use crate::error::CliError;
+use crate::events::stuck;
 use crate::progress::status_style;
 use crate::session::Session;
 use crate::stackset;
 use crate::synth::{build, select};
-use crate::ui::Style;
+use crate::ui::{Style, Ui};
 
 pub async fn run(
     app: &dyn App,
@@ -56,34 +57,45 @@ pub async fn run(
                         read_template(&engine.template().await?),
                         Ok(remote) if remote == local
                     );
-                    let template = if current {
-                        ui.paint(Style::Good, "the local template is the deployed one")
-                    } else {
-                        ui.paint(
-                            Style::Changed,
-                            "the local template differs from the deployed template (see `diff --live`; `drift` checks the resources)",
-                        )
-                    };
-                    ui.report(
-                        &name,
-                        json!({
-                            "status": deployed.status,
-                            "deployed": true,
-                            "last_updated": deployed.last_updated,
-                            "local_template_deployed": current,
-                        }),
-                    );
-                    format!(
-                        "{name}: {} (last update {}); {template}",
-                        ui.paint(status_style(&deployed.status), &deployed.status),
-                        deployed.last_updated.as_deref().unwrap_or("unknown"),
-                    )
+                    let (line, report) = deployed_line(ui, &deployed, current);
+                    ui.report(&name, report);
+                    format!("{name}: {line}")
                 }
             },
         };
         writeln!(out, "{line}").map_err(CliError::Stdout)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `status` says of a deployed stack, after its name, and its `--json` report; `current`
+/// tells whether the local template is the deployed one. A stack a failed rollback or delete
+/// left stuck says what settles it instead: until then it is not what its template says.
+fn deployed_line(ui: &Ui, deployed: &Deployed, current: bool) -> (String, serde_json::Value) {
+    let stuck = stuck(&deployed.status);
+    let template = if let Some(why) = stuck {
+        ui.paint(Style::Bad, why)
+    } else if current {
+        ui.paint(Style::Good, "the local template is the deployed one")
+    } else {
+        ui.paint(
+            Style::Changed,
+            "the local template differs from the deployed template (see `diff --live`; `drift` checks the resources)",
+        )
+    };
+    let line = format!(
+        "{} (last update {}); {template}",
+        ui.paint(status_style(&deployed.status), &deployed.status),
+        deployed.last_updated.as_deref().unwrap_or("unknown"),
+    );
+    let report = json!({
+        "status": deployed.status,
+        "deployed": true,
+        "last_updated": deployed.last_updated,
+        "local_template_deployed": current,
+        "stuck": stuck,
+    });
+    (line, report)
 }
 
 /// Why a stack in `status` has no template deployed, if it has none: a change set waits to
@@ -105,6 +117,37 @@ fn never_deployed(status: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stack_a_failed_delete_or_rollback_left_says_what_settles_it() {
+        let ui = Ui::new(false, true, false, false);
+        let deployed = |status: &str| Deployed {
+            stack_id: "arn:aws:cloudformation:us-east-1:111111111111:stack/jobs-dev/1".to_owned(),
+            status: status.to_owned(),
+            outputs: Default::default(),
+            termination_protection: false,
+            last_updated: Some("2026-01-01T00:00:00Z".to_owned()),
+            parameters: Default::default(),
+            tags: Default::default(),
+        };
+        let (line, report) = deployed_line(&ui, &deployed("DELETE_FAILED"), true);
+        assert_eq!(
+            line,
+            "DELETE_FAILED (last update 2026-01-01T00:00:00Z); a delete of the stack failed part way (DELETE_FAILED): some of its resources are gone; delete it again (`delete`), then deploy it anew"
+        );
+        assert_eq!(report["deployed"], true);
+        assert!(report["stuck"]
+            .as_str()
+            .unwrap()
+            .starts_with("a delete of the stack failed part way"));
+        let (line, report) = deployed_line(&ui, &deployed("UPDATE_ROLLBACK_FAILED"), false);
+        assert!(line.contains("continue-update-rollback"), "{line}");
+        assert!(report["stuck"].is_string());
+        let (line, report) = deployed_line(&ui, &deployed("UPDATE_COMPLETE"), false);
+        assert!(line.ends_with("the local template differs from the deployed template (see `diff --live`; `drift` checks the resources)"), "{line}");
+        assert_eq!(report["stuck"], serde_json::Value::Null);
+        assert_eq!(report["local_template_deployed"], false);
+    }
 
     #[test]
     fn a_stack_whose_first_create_failed_or_under_review_is_not_deployed() {

@@ -878,6 +878,17 @@ fn cases() -> Vec<Case> {
             Respond(stack_in!("DELETE_FAILED")),
         )])
         .sent("CreateChangeSet", 0),
+        Case::works(
+            "status: a stack whose delete failed",
+            &["status"],
+            "DELETE_FAILED (last update 2026-01-01T00:00:00Z); a delete of the stack failed part way (DELETE_FAILED): some of its resources are gone; delete it again (`delete`), then deploy it anew",
+            After::Unchanged,
+        )
+        .deployed_first()
+        .faults(&[every(
+            action("DescribeStacks"),
+            Respond(stack_in!("DELETE_FAILED")),
+        )]),
         // Ctrl-C: a change set made is deleted unless it was executed (and the empty stack a
         // first deploy made with it), whenever the interrupt comes.
         Case::fails(
