@@ -127,6 +127,12 @@ enum Start {
     Refuse(String),
 }
 
+/// `deployed` when a deploy updates it, rather than create it (anew) or refuse it: a parameter
+/// given no value keeps the value it has there.
+pub(crate) fn updated(deployed: Option<&Deployed>, replace_failed: bool) -> Option<&Deployed> {
+    deployed.filter(|d| start(Some(&d.status), replace_failed) == Start::Update)
+}
+
 /// What to do with a stack in `status` (`None`: not deployed).
 fn start(status: Option<&str>, replace_failed: bool) -> Start {
     match status {
@@ -184,7 +190,7 @@ async fn deploy(
     };
     let print =
         |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(CliError::Stdout);
-    let parameters = session
+    let values = session
         .deploy_parameters(stack, &template, &args.params, &connection.client)
         .await?;
     // CloudFormation takes no stack tags with an import; the stack keeps its own.
@@ -198,11 +204,17 @@ async fn deploy(
         .with_nested_stacks(!template.nested().is_empty())
         .run_from(session.state.origin()?);
     let mut deployed = engine.describe().await?;
+    let parameters = session.complete_parameters(
+        stack,
+        &template,
+        values,
+        updated(deployed.as_ref(), args.replace_failed).map(|d| &d.parameters),
+    )?;
     let hook_state = HookState {
         stack: stack.name(),
         stack_name: &name,
         environment: &session.env,
-        parameters: &parameters,
+        parameters: &parameters.values,
     };
     // Preparing changes nothing: no hook runs.
     if !args.prepare {
@@ -305,12 +317,12 @@ async fn deploy(
             .unwrap_or(!session.target.local)
             && !args.no_termination_protection,
     };
-    let fingerprint = prepare::fingerprint(&template, &body, &parameters, &tags);
+    let fingerprint = prepare::fingerprint(&template, &body, &parameters.values, &tags);
     if let Some(deployed) = deployed
         .as_ref()
         .filter(|_| previous.as_ref() == Some(&template) && args.execute.is_none())
     {
-        if unchanged(&template, deployed, &parameters, &tags) {
+        if unchanged(&template, deployed, &parameters.values, &tags) {
             return settled.no_changes(args.prepare, out).await;
         }
     }
@@ -362,7 +374,7 @@ async fn deploy(
         previous.as_ref().zip(deployed.as_ref()),
         &template,
         &changes,
-        &parameters,
+        &parameters.values,
         &tags,
     );
     // The review is printed before anything else: output that cannot be written (a pipe

@@ -23,6 +23,7 @@ use crate::events::{outcome, Event, Outcome};
 use crate::interrupt::Guard;
 use crate::ownership::{whose, Listed, Origin, Whose};
 use crate::progress::Progress;
+use crate::session::Parameters;
 
 /// How often the engine asks CloudFormation how things stand: `KUMO_POLL_MS`, else 2 s.
 pub(crate) fn poll_interval() -> Duration {
@@ -336,7 +337,7 @@ impl<'a> Engine<'a> {
         create: bool,
         capabilities: &[Capability],
         tags: &BTreeMap<String, String>,
-        parameters: &BTreeMap<String, String>,
+        parameters: &Parameters,
         purpose: Purpose<'_>,
     ) -> Result<ChangeSet, CliError> {
         let (TemplateSource::Body(text) | TemplateSource::Url(text)) = template;
@@ -383,11 +384,19 @@ impl<'a> Engine<'a> {
         for capability in capabilities {
             request = request.capabilities(SdkCapability::from(capability.as_str()));
         }
-        for (key, value) in parameters {
+        for (key, value) in &parameters.values {
             request = request.parameters(
                 aws_sdk_cloudformation::types::Parameter::builder()
                     .parameter_key(key)
                     .parameter_value(value)
+                    .build(),
+            );
+        }
+        for key in &parameters.kept {
+            request = request.parameters(
+                aws_sdk_cloudformation::types::Parameter::builder()
+                    .parameter_key(key)
+                    .use_previous_value(true)
                     .build(),
             );
         }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::changes::capabilities;
 use crate::cli::PlanArgs;
+use crate::deploy::updated;
 use crate::diff::CHANGES;
 use crate::engine::{ChangeSet, Engine, Purpose};
 use crate::error::CliError;
@@ -69,7 +70,7 @@ pub async fn run(
             changed = true;
             continue;
         }
-        let parameters = session
+        let values = session
             .deploy_parameters(stack, template, &args.params, &connection.client)
             .await?;
         let source = session
@@ -90,6 +91,12 @@ pub async fn run(
                 message: why,
             });
         }
+        let parameters = session.complete_parameters(
+            stack,
+            template,
+            values,
+            updated(deployed.as_ref(), false).map(|d| &d.parameters),
+        )?;
         let create = deployed.is_none();
         let previous = match &deployed {
             Some(_) => Some(engine.deployed_template().await?),
@@ -124,7 +131,7 @@ pub async fn run(
             previous.as_ref().zip(deployed.as_ref()),
             template,
             &changes,
-            &parameters,
+            &parameters.values,
             &tags,
         );
         proposal.print(&name, ui, out)?;

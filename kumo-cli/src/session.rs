@@ -1,7 +1,7 @@
 //! What every command that talks to CloudFormation shares: the environment, the target, the
 //! local state, and how to ask the user.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
 
 use aws_config::SdkConfig;
@@ -19,10 +19,53 @@ use crate::config::EnvConfig;
 use crate::engine::Engine;
 use crate::error::CliError;
 use crate::lock::Lock;
+use crate::secrets::MASK;
 use crate::state::State;
 use crate::target::Place;
 use crate::ui::Ui;
 use crate::workspace::{kumo_filled, Workspace};
+
+/// The parameters of a deploy: the values kumo sends, and the parameters the deployed stack
+/// keeps as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parameters {
+    /// The values sent, by name.
+    pub values: BTreeMap<String, String>,
+    /// The NoEcho parameters without a default that got no value and that the deployed stack
+    /// has: its value reads back masked, so CloudFormation is told to keep it
+    /// (`UsePreviousValue`). A parameter that is not NoEcho is sent its deployed value.
+    pub kept: BTreeSet<String>,
+}
+
+impl Parameters {
+    /// `values` for `template`, with a value of `deployed` (the parameter values of the stack
+    /// a deploy updates) for each parameter without a default that has none; the name of the
+    /// first parameter left without a value is the error.
+    fn complete(
+        template: &Template,
+        mut values: BTreeMap<String, String>,
+        deployed: Option<&BTreeMap<String, String>>,
+    ) -> Result<Parameters, String> {
+        let mut kept = BTreeSet::new();
+        let no_echo = template.no_echo_parameters();
+        for (name, parameter) in template.parameters() {
+            if parameter.default().is_some() || values.contains_key(name) {
+                continue;
+            }
+            match deployed.and_then(|d| d.get(name)) {
+                // A NoEcho value reads back masked: CloudFormation is told to keep it.
+                Some(value) if value == MASK || no_echo.contains(name.as_str()) => {
+                    kept.insert(name.clone());
+                }
+                Some(value) => {
+                    values.insert(name.clone(), value.clone());
+                }
+                None => return Err(name.clone()),
+            }
+        }
+        Ok(Parameters { values, kept })
+    }
+}
 
 /// The context of one command.
 pub struct Session {
@@ -267,8 +310,8 @@ impl Session {
     /// kumo.toml's for the environment, the stack's own section of kumo.toml, `given` (kumo's:
     /// the asset bucket, other stacks' outputs), and `overrides` (`--param`). Environment-wide
     /// values and overrides apply to the stacks that declare them ([`Workspace::check_shared`]
-    /// checks that one does); the stack's own must be its parameters. Every parameter without a
-    /// default must get a value.
+    /// checks that one does); the stack's own must be its parameters. Those without a value
+    /// are left to [`Session::complete_parameters`].
     pub fn parameters(
         &self,
         stack: &dyn Stack,
@@ -309,16 +352,27 @@ impl Session {
         values.extend(own);
         shared(&mut values, overrides.to_vec());
         values.extend(given);
-        if let Some((name, _)) = declared
-            .iter()
-            .find(|(name, p)| p.default().is_none() && !values.contains_key(*name))
-        {
-            return Err(CliError::MissingParameter {
-                stack: self.stack_name(stack),
-                name: name.clone(),
-            });
-        }
         Ok(values)
+    }
+
+    /// The parameters of a deploy of `template` of `stack` with `values`
+    /// ([`Session::deploy_parameters`]): every parameter without a default must have a value,
+    /// except one the stack has when the deploy updates it (`deployed`, its parameter values
+    /// as CloudFormation lists them), which keeps its deployed value, as CloudFormation's
+    /// console and `cdk deploy` keep it.
+    pub fn complete_parameters(
+        &self,
+        stack: &dyn Stack,
+        template: &Template,
+        values: BTreeMap<String, String>,
+        deployed: Option<&BTreeMap<String, String>>,
+    ) -> Result<Parameters, CliError> {
+        Parameters::complete(template, values, deployed).map_err(|name| {
+            CliError::MissingParameter {
+                stack: self.stack_name(stack),
+                name,
+            }
+        })
     }
 
     /// [`Session::parameters`] for a change set: with assets, the bucket parameter is the
@@ -464,4 +518,60 @@ fn missing_bucket(why: &str) -> CliError {
     CliError::Artifacts(format!(
         "{why}; that needs an artifact bucket: set artifact-bucket in kumo.toml or pass --artifact-bucket"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kumo_core::Parameter;
+
+    fn pairs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_parameter_without_a_value_keeps_the_updated_stacks() {
+        let mut template = Template::new();
+        template
+            .add_parameter("Password", Parameter::string().no_echo())
+            .unwrap();
+        template.add_parameter("Size", Parameter::number()).unwrap();
+        template
+            .add_parameter("Team", Parameter::string().default_value("ops"))
+            .unwrap();
+        let deployed = pairs(&[("Password", MASK), ("Size", "3"), ("Team", "media")]);
+
+        let kept = Parameters::complete(&template, BTreeMap::new(), Some(&deployed)).unwrap();
+        assert_eq!(
+            kept.values,
+            pairs(&[("Size", "3")]),
+            "a default is not kept"
+        );
+        assert_eq!(kept.kept, BTreeSet::from(["Password".to_owned()]));
+
+        let given = pairs(&[("Password", "hunter2"), ("Size", "5")]);
+        let sent = Parameters::complete(&template, given.clone(), Some(&deployed)).unwrap();
+        assert_eq!(
+            sent,
+            Parameters {
+                values: given,
+                kept: BTreeSet::new()
+            }
+        );
+
+        assert_eq!(
+            Parameters::complete(&template, BTreeMap::new(), None),
+            Err("Password".to_owned()),
+            "a new stack has nothing to keep"
+        );
+        let without = pairs(&[("Password", MASK)]);
+        assert_eq!(
+            Parameters::complete(&template, BTreeMap::new(), Some(&without)),
+            Err("Size".to_owned()),
+            "a parameter the stack does not have yet needs a value"
+        );
+    }
 }

@@ -1,10 +1,12 @@
 //! NoEcho values never leak, against moto's CloudFormation server on 127.0.0.1: outputs that
 //! pass a NoEcho parameter on through `Ref`, `Fn::Sub` (both forms), `Fn::Join` and
 //! `Fn::Base64` are masked in deploy's lines and `--json` report, in `.kumo`, and in
-//! `outputs`, `outputs --live` and their `--json`.
+//! `outputs`, `outputs --live` and their `--json`. A NoEcho parameter needs a value to create
+//! the stack, and keeps its deployed one when an update gives it none.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -58,8 +60,9 @@ impl Stack for WithSecret {
     }
 }
 
-/// Runs the CLI in `dir` (its `.kumo` is there) and returns what it printed; it must succeed.
-fn kumo(dir: &Path, args: &[&str]) -> String {
+/// Runs the CLI in `dir` (its `.kumo` is there): its exit code and what it printed, or its
+/// error.
+fn run(dir: &Path, args: &[&str]) -> Result<(ExitCode, String), kumo_cli::CliError> {
     let state = dir.join(".kumo");
     let mut argv = vec![
         "secrets-test",
@@ -69,10 +72,40 @@ fn kumo(dir: &Path, args: &[&str]) -> String {
     ];
     argv.extend_from_slice(args);
     let mut out = Vec::new();
-    let code = kumo_cli::execute(&WithSecret, argv, &mut out).unwrap();
-    let out = String::from_utf8(out).unwrap();
+    let code = kumo_cli::execute(&WithSecret, argv, &mut out)?;
+    Ok((code, String::from_utf8(out).unwrap()))
+}
+
+/// Runs the CLI in `dir` and returns what it printed; it must succeed.
+fn kumo(dir: &Path, args: &[&str]) -> String {
+    let (code, out) = run(dir, args).unwrap();
     assert_eq!(code, ExitCode::SUCCESS, "{args:?}: {out}");
     out
+}
+
+/// The stack's outputs as moto gives them, unmasked.
+fn outputs_in_moto(moto: &MotoServer) -> BTreeMap<String, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = aws_sdk_cloudformation::Client::new(&moto.sdk_config("us-east-1").await);
+        let described = client
+            .describe_stacks()
+            .stack_name("secrets-test-dev")
+            .send()
+            .await
+            .unwrap();
+        described.stacks()[0]
+            .outputs()
+            .iter()
+            .map(|o| {
+                let key = o.output_key().unwrap().to_owned();
+                (key, o.output_value().unwrap().to_owned())
+            })
+            .collect()
+    })
 }
 
 /// Fails if `text` (what `what` printed or holds) reveals the secret.
@@ -106,6 +139,12 @@ fn no_echo_values_are_never_printed_or_written() {
     let dir = dir.path();
     let param = format!("DbPassword={SECRET}");
 
+    let err = run(dir, &["deploy", "--yes"]).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "stack `secrets-test-dev` needs a value for parameter `DbPassword`: set it in kumo.toml or pass --param DbPassword=VALUE",
+        "a new stack has no value to keep"
+    );
     let out = kumo(dir, &["deploy", "--yes", "--param", &param]);
     assert_hidden("deploy", &out);
     for id in ["Password", "Dsn", "Login", "Joined", "Encoded"] {
@@ -139,4 +178,20 @@ fn no_echo_values_are_never_printed_or_written() {
     for (path, text) in &written {
         assert_hidden(path, text);
     }
+
+    // An update that gives the NoEcho parameter no value keeps the deployed one.
+    let (code, out) = run(dir, &["plan", "--param", "DbUser=root"]).unwrap();
+    assert_eq!(code, ExitCode::from(1), "changes: {out}");
+    let (code, out) = run(dir, &["diff", "--live", "--param", "DbUser=root"]).unwrap();
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(out.contains("~ parameter DbUser: admin -> root"), "{out}");
+    let out = kumo(dir, &["deploy", "--yes", "--param", "DbUser=root"]);
+    assert_hidden("deploy keeping the value", &out);
+    assert!(out.contains("  User = root\n"), "{out}");
+    let live = outputs_in_moto(&moto);
+    assert_eq!(
+        live["Password"], SECRET,
+        "the deployed value was kept: {live:?}"
+    );
+    assert_eq!(live["User"], "root");
 }

@@ -64,10 +64,13 @@ pub async fn run(
         let mut settings = Vec::new();
         let old = match deployed {
             Some((parameters, tags, template)) => {
-                let given = session
+                // A stack set's parameters all need values, as its deploy does.
+                let previous = set.is_none().then_some(&parameters);
+                let values = session
                     .deploy_parameters(stack, new, &args.params, client)
                     .await?;
-                let wanted = comparable(new, Session::effective_parameters(new, &given));
+                let given = session.complete_parameters(stack, new, values, previous)?;
+                let wanted = comparable(new, Session::effective_parameters(new, &given.values));
                 let had = comparable(new, parameters);
                 settings.extend(compare("parameter", had, wanted));
                 // No tags are not sent, and the stack keeps its own (see deploy).

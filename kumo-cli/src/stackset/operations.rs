@@ -177,9 +177,13 @@ impl Survey {
         overrides: &[(String, String)],
     ) -> Result<Survey, CliError> {
         let name = session.stack_name(stack);
-        let parameters = session
+        let values = session
             .deploy_parameters(stack, template, overrides, engine.client())
             .await?;
+        // A stack set's parameters all need values: none keeps its deployed one.
+        let parameters = session
+            .complete_parameters(stack, template, values, None)?
+            .values;
         check_parameters(session, stack, template, settings, &parameters)?;
         let tags = session.stack_tags(stack, template);
         let live = Live::read(session, engine, &name, settings).await?;
