@@ -106,7 +106,7 @@ async fn delete(
         message,
     };
     let Some(deployed) = engine.describe().await? else {
-        return not_deployed(session, connection, &engine, stack, &name, out).await;
+        return not_deployed(app, session, connection, &engine, stack, &name, out).await;
     };
     // A stack in REVIEW_IN_PROGRESS has no resources yet, so deleting it (the leftover of an
     // interrupted run, usually) disturbs nothing but a change set that was not executed.
@@ -155,10 +155,7 @@ async fn delete(
             explanation(&watched.events)
         )));
     }
-    let key = RecordKey {
-        app: stack.name(),
-        deployed: &name,
-    };
+    let key = RecordKey::new(app, &session.env, stack, &name);
     session.state.remove(&target, session.env.name(), key)?;
     writeln!(out, "{name}: deleted").map_err(CliError::Stdout)?;
     session.ui.report(&name, json!({"result": "deleted"}));
@@ -180,6 +177,7 @@ async fn delete(
 /// deleted under this name (copied from elsewhere, or deleted longer ago than it lists), and
 /// those from before kumo kept targets (whose target is unknown).
 async fn not_deployed(
+    app: &dyn App,
     session: &Session,
     connection: &Connection,
     engine: &Engine<'_>,
@@ -189,10 +187,7 @@ async fn not_deployed(
 ) -> Result<(), CliError> {
     let region = connection.region();
     let env = session.env.name();
-    let key = RecordKey {
-        app: stack.name(),
-        deployed: name,
-    };
+    let key = RecordKey::new(app, &session.env, stack, name);
     let recorded = session.state.recorded_in(env, key, &region)?;
     let mut line = format!("{name}: not deployed in {region}");
     let mut removed = false;

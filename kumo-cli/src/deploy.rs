@@ -127,10 +127,10 @@ enum Start {
     Refuse(String),
 }
 
-/// `deployed` when a deploy updates it, rather than create it (anew) or refuse it: a parameter
-/// given no value keeps the value it has there.
-pub(crate) fn updated(deployed: Option<&Deployed>, replace_failed: bool) -> Option<&Deployed> {
-    deployed.filter(|d| start(Some(&d.status), replace_failed) == Start::Update)
+/// Whether a deploy updates a stack in `status`, rather than create it (anew) or refuse it: a
+/// parameter given no value keeps the value it has there.
+pub(crate) fn updates(status: &str) -> bool {
+    start(Some(status), false) == Start::Update
 }
 
 /// What to do with a stack in `status` (`None`: not deployed).
@@ -204,12 +204,21 @@ async fn deploy(
         .with_nested_stacks(!template.nested().is_empty())
         .run_from(session.state.origin()?);
     let mut deployed = engine.describe().await?;
-    let parameters = session.complete_parameters(
-        stack,
-        &template,
-        values,
-        updated(deployed.as_ref(), args.replace_failed).map(|d| &d.parameters),
-    )?;
+    let begin = start(
+        deployed.as_ref().map(|d| d.status.as_str()),
+        args.replace_failed,
+    );
+    let previous = match (&begin, &deployed) {
+        (Start::Update, Some(deployed)) => Some(&deployed.parameters),
+        _ => None,
+    };
+    // A stack that cannot be deployed now says why, rather than ask for a value it would keep.
+    let parameters = session
+        .complete_parameters(stack, &template, values, previous)
+        .map_err(|err| match &begin {
+            Start::Refuse(why) => fail(why.clone()),
+            _ => err,
+        })?;
     let hook_state = HookState {
         stack: stack.name(),
         stack_name: &name,
@@ -223,10 +232,7 @@ async fn deploy(
     // From here on, Ctrl-C is answered: a change set made is deleted unless it was executed,
     // and a running update is cancelled.
     let guard = crate::interrupt::Guard::new();
-    let create = match start(
-        deployed.as_ref().map(|d| d.status.as_str()),
-        args.replace_failed,
-    ) {
+    let create = match begin {
         Start::Refuse(why) => return Err(fail(why)),
         Start::Replace => {
             print(
@@ -374,7 +380,7 @@ async fn deploy(
         previous.as_ref().zip(deployed.as_ref()),
         &template,
         &changes,
-        &parameters.values,
+        &parameters.listed(),
         &tags,
     );
     // The review is printed before anything else: output that cannot be written (a pipe
@@ -661,10 +667,7 @@ impl Settled<'_> {
             writeln!(out, "  {key} = {value}").map_err(CliError::Stdout)?;
         }
         let env = self.session.env.name();
-        let stack = RecordKey {
-            app: self.stack.name(),
-            deployed: name,
-        };
+        let stack = RecordKey::new(self.app, &self.session.env, self.stack, name);
         let target = TargetKey::of_stack(&deployed.stack_id)?;
         // The template last: a run stopped between the two leaves the template from before
         // recorded, so offline `diff` shows the change again, and the next deploy (a no-op)

@@ -75,10 +75,7 @@ pub fn offline(
     let mut set_aside = Vec::new();
     for (stack, new, json) in &mut built {
         let name = workspace.stack_name(*stack);
-        let key = RecordKey {
-            app: stack.name(),
-            deployed: &name,
-        };
+        let key = RecordKey::new(app, workspace.env, *stack, &name);
         let kept = workspace.state.applied_text(
             workspace.env.name(),
             key,

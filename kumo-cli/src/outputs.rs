@@ -69,10 +69,7 @@ pub fn offline(
     let mut all = BTreeMap::new();
     for stack in select(app, &args.selection.stacks)? {
         let name = workspace.stack_name(stack);
-        let key = RecordKey {
-            app: stack.name(),
-            deployed: &name,
-        };
+        let key = RecordKey::new(app, workspace.env, stack, &name);
         let outputs = workspace.state.outputs(
             workspace.env.name(),
             key,

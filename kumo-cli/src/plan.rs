@@ -8,11 +8,11 @@ use serde_json::json;
 
 use crate::changes::capabilities;
 use crate::cli::PlanArgs;
-use crate::deploy::updated;
+use crate::deploy::updates;
 use crate::diff::CHANGES;
-use crate::engine::{ChangeSet, Engine, Purpose};
+use crate::engine::{ChangeSet, Deployed, Engine, Purpose};
 use crate::error::CliError;
-use crate::events::busy;
+use crate::events::{busy, stuck};
 use crate::nested;
 use crate::order::Graph;
 use crate::proposal::Proposal;
@@ -84,18 +84,24 @@ pub async fn run(
             .with_nested_stacks(!template.nested().is_empty())
             .run_from(session.state.origin()?);
         let deployed = engine.describe().await?;
-        // Someone else's operation, or their new stack under review, is left alone.
-        if let Some(why) = deployed.as_ref().and_then(|d| busy(&d.status, "plan")) {
+        // Someone else's operation, or their new stack under review, is left alone; a stack a
+        // failed rollback or delete left stuck takes no change set.
+        let refused = |d: &Deployed| {
+            let stuck = stuck(&d.status).map(str::to_owned);
+            stuck.or_else(|| busy(&d.status, "plan"))
+        };
+        if let Some(why) = deployed.as_ref().and_then(refused) {
             return Err(CliError::Deploy {
                 stack: name.clone(),
                 message: why,
             });
         }
+        let previous = deployed.as_ref().filter(|d| updates(&d.status));
         let parameters = session.complete_parameters(
             stack,
             template,
             values,
-            updated(deployed.as_ref(), false).map(|d| &d.parameters),
+            previous.map(|d| &d.parameters),
         )?;
         let create = deployed.is_none();
         let previous = match &deployed {
@@ -131,7 +137,7 @@ pub async fn run(
             previous.as_ref().zip(deployed.as_ref()),
             template,
             &changes,
-            &parameters.values,
+            &parameters.listed(),
             &tags,
         );
         proposal.print(&name, ui, out)?;

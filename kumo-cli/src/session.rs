@@ -38,6 +38,14 @@ pub struct Parameters {
 }
 
 impl Parameters {
+    /// The values as the stack lists them once deployed: a kept one masked, as CloudFormation
+    /// lists a NoEcho value.
+    pub fn listed(&self) -> BTreeMap<String, String> {
+        let mut values = self.values.clone();
+        values.extend(self.kept.iter().map(|name| (name.clone(), MASK.to_owned())));
+        values
+    }
+
     /// `values` for `template`, with a value of `deployed` (the parameter values of the stack
     /// a deploy updates) for each parameter without a default that has none; the name of the
     /// first parameter left without a value is the error.
@@ -358,8 +366,8 @@ impl Session {
     /// The parameters of a deploy of `template` of `stack` with `values`
     /// ([`Session::deploy_parameters`]): every parameter without a default must have a value,
     /// except one the stack has when the deploy updates it (`deployed`, its parameter values
-    /// as CloudFormation lists them), which keeps its deployed value, as CloudFormation's
-    /// console and `cdk deploy` keep it.
+    /// as CloudFormation lists them), which keeps its deployed value, as `cdk deploy` keeps
+    /// it.
     pub fn complete_parameters(
         &self,
         stack: &dyn Stack,

@@ -16,7 +16,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use kumo_core::nested::NestedTemplate;
-use kumo_core::{Template, Written};
+use kumo_core::{App, Environment, Stack, Template, Written};
 
 use crate::error::CliError;
 use crate::fs::write_atomic;
@@ -98,17 +98,38 @@ impl TargetFilter<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct RecordKey<'a> {
     /// The stack's name in the app.
-    pub app: &'a str,
+    app: &'a str,
     /// The name it is deployed under in the environment.
-    pub deployed: &'a str,
+    deployed: &'a str,
+    /// Whether records kept by the app's name may be this stack's: not when it is the name
+    /// it is deployed under, nor when another stack of the app is deployed under it.
+    legacy: bool,
 }
 
 impl<'a> RecordKey<'a> {
+    /// The records of `stack` of `app`, deployed as `deployed` in `env`.
+    pub fn new(
+        app: &dyn App,
+        env: &Environment,
+        stack: &'a dyn Stack,
+        deployed: &'a str,
+    ) -> RecordKey<'a> {
+        let name = stack.name();
+        let taken = app
+            .stacks()
+            .iter()
+            .any(|other| env.stack_name(other.name()) == name);
+        RecordKey {
+            app: name,
+            deployed,
+            legacy: name != deployed && !taken,
+        }
+    }
+
     /// The names records of the stack are kept under per target: the deployed name, then the
-    /// app's name (from before records were kept by the deployed name) when they differ.
+    /// app's name (from before records were kept by the deployed name) where it may be its.
     fn names(self) -> impl Iterator<Item = &'a str> {
-        let legacy = (self.app != self.deployed).then_some(self.app);
-        std::iter::once(self.deployed).chain(legacy)
+        std::iter::once(self.deployed).chain(self.legacy.then_some(self.app))
     }
 }
 
@@ -157,23 +178,23 @@ impl State {
         }
         let made = Origin::new(&here);
         let text = format!("{}\n{here}\n", made.as_str());
-        if path.exists() {
-            write_atomic(&path, text.as_bytes())?;
-        } else {
-            // Of runs that make one at once, the first to link its file in place wins, and
-            // each goes on with the one on disk.
-            let new = self.root.join(format!("{ORIGIN}.{}", made.as_str()));
-            write_atomic(&new, text.as_bytes())?;
-            let linked = std::fs::hard_link(&new, &path);
-            // What is left of it if it cannot be removed is no record, and read by nothing.
-            let _ = std::fs::remove_file(&new);
-            match linked {
-                Ok(()) => {}
-                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
-                // A file system without links: written in place.
-                Err(_) => write_atomic(&path, text.as_bytes())?,
+        // Of runs that make one at once, the first to link its file in place wins, and each
+        // goes on with the one on disk; a file there that is not this directory's (that of the
+        // directory this one was copied from, or one that cannot be read) is replaced.
+        let new = self.root.join(format!("{ORIGIN}.{}", made.as_str()));
+        write_atomic(&new, text.as_bytes())?;
+        let linked = match std::fs::hard_link(&new, &path) {
+            Ok(()) => Ok(()),
+            // Another run's, linked since this one looked.
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && kept().is_some() => {
+                Ok(())
             }
-        }
+            // Another directory's, or a file system without links: written in place.
+            Err(_) => write_atomic(&path, text.as_bytes()),
+        };
+        // What is left of it if it cannot be removed is no record, and read by nothing.
+        let _ = std::fs::remove_file(&new);
+        linked?;
         Ok(kept().unwrap_or(made))
     }
 
@@ -220,26 +241,26 @@ impl State {
         stack: RecordKey<'_>,
         filter: TargetFilter<'_>,
     ) -> Result<Option<PathBuf>, CliError> {
+        // Per target, the record by the deployed name over the one by the app's.
+        let mut matching: Vec<(TargetKey, &str)> = Vec::new();
         for name in stack.names() {
-            let mut matching: Vec<TargetKey> = self
-                .targets(kind, env, name)?
-                .into_iter()
-                .filter(|t| filter.matches(t))
-                .collect();
-            match matching.len() {
-                0 => {}
-                1 => return Ok(Some(self.path(kind, &matching.remove(0), env, name))),
-                _ => {
-                    return Err(CliError::AmbiguousState {
-                        env: env.to_owned(),
-                        stack: stack.app.to_owned(),
-                        same_region: matching.windows(2).any(|w| w[0].region == w[1].region),
-                        targets: matching.iter().map(ToString::to_string).collect(),
-                    })
+            for target in self.targets(kind, env, name)? {
+                if filter.matches(&target) && matching.iter().all(|(t, _)| *t != target) {
+                    matching.push((target, name));
                 }
             }
         }
-        Ok(Some(self.untargeted(kind, env, stack.app)).filter(|p| recorded(p)))
+        matching.sort();
+        match matching.as_slice() {
+            [] => Ok(Some(self.untargeted(kind, env, stack.app)).filter(|p| recorded(p))),
+            [(target, name)] => Ok(Some(self.path(kind, target, env, name))),
+            _ => Err(CliError::AmbiguousState {
+                env: env.to_owned(),
+                stack: stack.app.to_owned(),
+                same_region: matching.windows(2).any(|w| w[0].0.region == w[1].0.region),
+                targets: matching.iter().map(|(t, _)| t.to_string()).collect(),
+            }),
+        }
     }
 
     /// The template last deployed to `stack` in `env` from here, if any, of the one target
@@ -489,6 +510,7 @@ mod tests {
     const MEDIA: RecordKey<'static> = RecordKey {
         app: "media",
         deployed: "media-dev",
+        legacy: true,
     };
 
     const ANY: TargetFilter<'static> = TargetFilter {
@@ -696,6 +718,7 @@ mod tests {
         let renamed = RecordKey {
             app: "media",
             deployed: "acme-media-dev",
+            legacy: true,
         };
         assert_eq!(
             applied(&state, "dev", renamed, ANY).unwrap(),
@@ -740,6 +763,62 @@ mod tests {
         state.forget(&east, "dev", MEDIA).unwrap();
         assert!(!legacy.exists());
         assert_eq!(applied(&state, "dev", MEDIA, ANY).unwrap(), None);
+    }
+
+    #[test]
+    fn records_of_several_targets_by_either_name_need_a_filter_that_leaves_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::new(dir.path());
+        let west = Template::new().with_description("eu-west-1, kept by the app's name");
+        let legacy = dir.path().join("applied/dev/eu-west-1/111/media.json");
+        std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
+        std::fs::write(&legacy, west.to_json()).unwrap();
+        let east = Template::new().with_description("us-east-1");
+        state
+            .write_applied(&target("us-east-1", "111"), "dev", MEDIA, &east.to_json())
+            .unwrap();
+        let err = applied(&state, "dev", MEDIA, ANY).unwrap_err().to_string();
+        assert!(
+            err.contains("eu-west-1 (account 111), us-east-1 (account 111)"),
+            "{err}"
+        );
+        assert_eq!(
+            applied(&state, "dev", MEDIA, region("eu-west-1")).unwrap(),
+            Some(west)
+        );
+        assert_eq!(
+            applied(&state, "dev", MEDIA, region("us-east-1")).unwrap(),
+            Some(east)
+        );
+    }
+
+    /// A stack of the app that is deployed under the name another stack of it has in the app.
+    struct Named(&'static str);
+
+    impl Stack for Named {
+        fn name(&self) -> &str {
+            self.0
+        }
+
+        fn template(&self, _: &Environment) -> Result<Template, kumo_core::StackError> {
+            Ok(Template::new())
+        }
+    }
+
+    #[test]
+    fn the_apps_name_of_a_stack_is_no_key_when_another_stack_is_deployed_under_it() {
+        let (media, old) = (Named("media"), Named("old"));
+        let app = kumo_core::StackGroup::new()
+            .stack(Named("media"))
+            .stack(Named("old"));
+        let env = Environment::new("dev").with_stack_name("old", "media");
+        let key = RecordKey::new(&app, &env, &media, "media-dev");
+        assert_eq!(key.names().collect::<Vec<_>>(), ["media-dev"]);
+        let key = RecordKey::new(&app, &env, &old, "media");
+        assert_eq!(key.names().collect::<Vec<_>>(), ["media", "old"]);
+        let alone = kumo_core::StackGroup::new().stack(Named("media"));
+        let key = RecordKey::new(&alone, &Environment::new("dev"), &media, "media-dev");
+        assert_eq!(key.names().collect::<Vec<_>>(), ["media-dev", "media"]);
     }
 
     #[test]
@@ -788,7 +867,8 @@ mod tests {
                 "dev",
                 RecordKey {
                     app: "other",
-                    deployed: "other-dev"
+                    deployed: "other-dev",
+                    legacy: true,
                 },
                 ANY
             )

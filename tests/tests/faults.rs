@@ -48,6 +48,9 @@ enum Shape {
     Second,
     /// Over the 51,200 bytes CloudFormation takes inline: it goes through the artifact bucket.
     Large,
+    /// [`Shape::First`] with a NoEcho parameter without a default, which a deploy that updates
+    /// the stack keeps as deployed.
+    Secret,
 }
 
 impl Shape {
@@ -55,6 +58,7 @@ impl Shape {
         match name {
             "second" => Shape::Second,
             "large" => Shape::Large,
+            "secret" => Shape::Secret,
             _ => Shape::First,
         }
     }
@@ -64,6 +68,7 @@ impl Shape {
             Shape::First => "first",
             Shape::Second => "second",
             Shape::Large => "large",
+            Shape::Secret => "secret",
         }
     }
 
@@ -76,6 +81,9 @@ impl Shape {
         }
         let mut t = Template::new().with_description("kumo fault matrix");
         t.add_parameter("Label", Parameter::string().default_value("a"))?;
+        if self == Shape::Secret {
+            t.add_parameter("Secret", Parameter::string().no_echo())?;
+        }
         let timeout = if self == Shape::First { 30 } else { 60 };
         let queue = t.add("Jobs", sqs::Queue::new().visibility_timeout(timeout))?;
         t.add_output("QueueUrl", Output::new(queue.r#ref()))?;
@@ -870,6 +878,30 @@ fn cases() -> Vec<Case> {
         Case::fails(
             "deploy: a stack whose delete failed",
             DEPLOY,
+            "a delete of the stack failed part way (DELETE_FAILED)",
+        )
+        .deployed_first()
+        .faults(&[every(
+            action("DescribeStacks"),
+            Respond(stack_in!("DELETE_FAILED")),
+        )])
+        .sent("CreateChangeSet", 0),
+        // Not "needs a value": a parameter keeps its value only in a stack that is updated.
+        Case::fails(
+            "deploy: a stack whose delete failed, a parameter without a value",
+            DEPLOY,
+            "a delete of the stack failed part way (DELETE_FAILED)",
+        )
+        .deployed_first()
+        .shape(Shape::Secret)
+        .faults(&[every(
+            action("DescribeStacks"),
+            Respond(stack_in!("DELETE_FAILED")),
+        )])
+        .sent("CreateChangeSet", 0),
+        Case::fails(
+            "plan: a stack whose delete failed",
+            &["plan"],
             "a delete of the stack failed part way (DELETE_FAILED)",
         )
         .deployed_first()

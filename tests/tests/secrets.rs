@@ -182,11 +182,20 @@ fn no_echo_values_are_never_printed_or_written() {
     // An update that gives the NoEcho parameter no value keeps the deployed one.
     let (code, out) = run(dir, &["plan", "--param", "DbUser=root"]).unwrap();
     assert_eq!(code, ExitCode::from(1), "changes: {out}");
+    assert!(out.contains("~ parameter DbUser: admin -> root"), "{out}");
+    assert!(
+        !out.contains("parameter DbPassword"),
+        "kept, not changed: {out}"
+    );
     let (code, out) = run(dir, &["diff", "--live", "--param", "DbUser=root"]).unwrap();
     assert_eq!(code, ExitCode::from(1), "{out}");
     assert!(out.contains("~ parameter DbUser: admin -> root"), "{out}");
     let out = kumo(dir, &["deploy", "--yes", "--param", "DbUser=root"]);
     assert_hidden("deploy keeping the value", &out);
+    assert!(
+        !out.contains("parameter DbPassword"),
+        "kept, not changed: {out}"
+    );
     assert!(out.contains("  User = root\n"), "{out}");
     let live = outputs_in_moto(&moto);
     assert_eq!(

@@ -9,6 +9,7 @@ use kumo_core::diff::diff;
 use kumo_core::{App, Template};
 
 use crate::cli::DiffArgs;
+use crate::deploy::updates;
 use crate::engine::Engine;
 use crate::error::CliError;
 use crate::nested;
@@ -46,7 +47,8 @@ pub async fn run(
                 .await?
                 .map(|live| {
                     instances = live.instance_lines();
-                    (live.parameters, live.tags, live.template)
+                    // A stack set's parameters all need values, as its deploy does.
+                    (live.parameters, live.tags, live.template, false)
                 }),
             None => {
                 let engine = Engine::new(client, &name);
@@ -55,7 +57,8 @@ pub async fn run(
                         // Only what is written differently is read, and compared (as offline).
                         let (template, alike) = engine.deployed_template_beside(json).await?;
                         alike_resources = alike;
-                        Some((deployed.parameters, deployed.tags, template))
+                        let updates = updates(&deployed.status);
+                        Some((deployed.parameters, deployed.tags, template, updates))
                     }
                     None => None,
                 }
@@ -63,9 +66,8 @@ pub async fn run(
         };
         let mut settings = Vec::new();
         let old = match deployed {
-            Some((parameters, tags, template)) => {
-                // A stack set's parameters all need values, as its deploy does.
-                let previous = set.is_none().then_some(&parameters);
+            Some((parameters, tags, template, updates)) => {
+                let previous = updates.then_some(&parameters);
                 let values = session
                     .deploy_parameters(stack, new, &args.params, client)
                     .await?;

@@ -343,7 +343,7 @@ pub async fn deploy(
     let nested = nested::changes(&session.state, deployed, template)?;
     let access = security::show(&name, previous, template, &nested, &session.ui, out)?;
     if !survey.changes() {
-        let outputs = record(session, stack, &calls, template, "unchanged", out).await?;
+        let outputs = record(app, session, stack, &calls, template, "unchanged", out).await?;
         return hooks::run(
             app,
             HookPoint::AfterDeploy,
@@ -461,7 +461,7 @@ pub async fn deploy(
         guard.stop_before(&name, "updating stack instances")?;
         calls.update_instances(&batch, out).await?;
     }
-    let outputs = record(session, stack, &calls, template, result, out).await?;
+    let outputs = record(app, session, stack, &calls, template, result, out).await?;
     hooks::run(app, after, &hook_state, &outputs, Some(ACTIVE))?;
     hooks::run(
         app,
@@ -479,6 +479,7 @@ const ACTIVE: &str = "ACTIVE";
 /// account of the set) and in the `--json` report, prints how many instances it has, and
 /// returns their stacks by instance (its "outputs").
 async fn record(
+    app: &dyn App,
     session: &Session,
     stack: &dyn Stack,
     calls: &StackSets<'_>,
@@ -492,10 +493,7 @@ async fn record(
         .await?
         .ok_or_else(|| calls.fail("the stack set disappeared after the deploy".to_owned()))?;
     let target = TargetKey::of_stack(&deployed.arn)?;
-    let key = RecordKey {
-        app: stack.name(),
-        deployed: &name,
-    };
+    let key = RecordKey::new(app, &session.env, stack, &name);
     let listed = calls.list().await?;
     let outputs = instance_stacks(&listed);
     // The template last, as for a stack: a run stopped before it leaves the template from
@@ -604,10 +602,7 @@ pub async fn delete(
     }
     guard.stop_before(&name, "deleting the stack set")?;
     calls.delete().await?;
-    let key = RecordKey {
-        app: stack.name(),
-        deployed: &name,
-    };
+    let key = RecordKey::new(app, &session.env, stack, &name);
     session.state.remove(
         &TargetKey::of_stack(&deployed.arn)?,
         session.env.name(),
