@@ -208,13 +208,13 @@ async fn deploy(
         deployed.as_ref().map(|d| d.status.as_str()),
         args.replace_failed,
     );
-    let previous = match (&begin, &deployed) {
+    let deployed_values = match (&begin, &deployed) {
         (Start::Update, Some(deployed)) => Some(&deployed.parameters),
         _ => None,
     };
     // A stack that cannot be deployed now says why, rather than ask for a value it would keep.
     let parameters = session
-        .complete_parameters(stack, &template, values, previous)
+        .complete_parameters(stack, &template, values, deployed_values)
         .map_err(|err| match &begin {
             Start::Refuse(why) => fail(why.clone()),
             _ => err,
