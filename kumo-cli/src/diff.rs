@@ -14,7 +14,7 @@ use crate::error::CliError;
 use crate::nested::{self, NestedChanges};
 use crate::review::Review;
 use crate::security;
-use crate::state::{self, RecordKey};
+use crate::state::{self, Kept, RecordKey};
 use crate::synth::{build_written, select};
 use crate::ui::{Style, Ui};
 use crate::workspace::Workspace;
@@ -76,21 +76,22 @@ pub fn offline(
     for (stack, new, json) in &mut built {
         let name = workspace.stack_name(*stack);
         let key = RecordKey::new(app, workspace.env, *stack, &name);
-        let kept = workspace.state.applied_text(
+        let kept = workspace.state.applied_beside(
             workspace.env.name(),
             key,
             workspace.target_filter(stack.name()),
+            json.as_str(),
         )?;
         // Offline, no settings or instances are compared.
         let offline = || (Vec::new(), Vec::new());
         changed |= match kept {
             // Kept as it would be written now: the same template, not read again.
-            Some((_, text)) if text == json.as_str() => {
+            Kept::Same => {
                 let alike = (Vec::new(), Vec::new());
                 show(workspace, &name, Some(new), new, alike, offline(), out)?
             }
             // Only what is written differently is read, and compared.
-            Some((path, text)) => {
+            Kept::Other { path, text } => {
                 let (old, alike) = state::parse_beside(&path, &text, json)?;
                 set_aside.push(new.take_resources(&alike));
                 let compared = compared(workspace, &old, new)?;
@@ -98,7 +99,7 @@ pub fn offline(
                 set_aside.push(old);
                 shown
             }
-            None => {
+            Kept::Nothing => {
                 let compared = compared(workspace, &Template::new(), new)?;
                 show(workspace, &name, None, new, compared, offline(), out)?
             }

@@ -58,6 +58,36 @@ fn refuse(why: String) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidInput, why)
 }
 
+/// How much of a file [`holds`] reads at a time.
+const PIECE: usize = 64 << 10;
+
+/// Whether the regular file at `path` holds exactly `text`, read a piece at a time rather than
+/// whole: a record that matches is compared without a copy of it in memory. Anything but a
+/// regular file holds no text.
+pub fn holds(path: &Path, text: &str) -> std::io::Result<bool> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() || metadata.len() != text.len() as u64 {
+        return Ok(false);
+    }
+    let mut file = std::fs::File::open(path)?;
+    let mut rest = text.as_bytes();
+    let mut piece = vec![0; PIECE.min(rest.len()).max(1)];
+    loop {
+        let read = match file.read(&mut piece) {
+            Ok(read) => read,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        if read == 0 {
+            return Ok(rest.is_empty());
+        }
+        match rest.split_at_checked(read) {
+            Some((head, tail)) if head == &piece[..read] => rest = tail,
+            _ => return Ok(false),
+        }
+    }
+}
+
 /// The text at `path`, at most `limit` bytes.
 fn read_bounded(path: &Path, limit: u64) -> std::io::Result<String> {
     let mut text = String::new();
@@ -73,6 +103,25 @@ fn read_bounded(path: &Path, limit: u64) -> std::io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_holds_a_text_when_every_byte_is_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("applied.json");
+        let text: String = (0..200_000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        std::fs::write(&path, &text).unwrap();
+        assert!(holds(&path, &text).unwrap());
+        let mut other = text.clone().into_bytes();
+        other[150_000] = b'!';
+        assert!(!holds(&path, std::str::from_utf8(&other).unwrap()).unwrap());
+        assert!(!holds(&path, &text[..text.len() - 1]).unwrap());
+        std::fs::write(&path, "").unwrap();
+        assert!(holds(&path, "").unwrap());
+        assert!(!holds(dir.path(), "").unwrap(), "a directory holds no text");
+        assert!(holds(&dir.path().join("none"), "").is_err());
+    }
 
     #[test]
     fn only_a_regular_file_within_the_limit_is_read() {

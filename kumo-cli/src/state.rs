@@ -133,6 +133,23 @@ impl<'a> RecordKey<'a> {
     }
 }
 
+/// What `.kumo` holds of the template last deployed to a stack, beside the JSON of another
+/// ([`State::applied_beside`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kept {
+    /// No record.
+    Nothing,
+    /// The same JSON.
+    Same,
+    /// Other JSON, for [`parse`] or [`parse_beside`].
+    Other {
+        /// The record.
+        path: PathBuf,
+        /// Its JSON.
+        text: String,
+    },
+}
+
 /// The `.kumo` directory of a project.
 #[derive(Debug, Clone)]
 pub struct State {
@@ -263,18 +280,27 @@ impl State {
         }
     }
 
-    /// The template last deployed to `stack` in `env` from here, if any, of the one target
-    /// `filter` matches: its JSON as kumo wrote it, and its path, for [`parse`].
-    pub fn applied_text(
+    /// The template last deployed to `stack` in `env` from here, of the one target `filter`
+    /// matches, beside `now` (the JSON of a template as kumo writes it): a record that holds
+    /// `now` is compared a piece at a time, not read whole.
+    pub fn applied_beside(
         &self,
         env: &str,
         stack: RecordKey<'_>,
         filter: TargetFilter<'_>,
-    ) -> Result<Option<(PathBuf, String)>, CliError> {
+        now: &str,
+    ) -> Result<Kept, CliError> {
         let Some(path) = self.find(APPLIED, env, stack, filter)? else {
-            return Ok(None);
+            return Ok(Kept::Nothing);
         };
-        Ok(read(&path)?.map(|text| (path, text)))
+        // One that cannot be compared so is read whole, which tells why.
+        if crate::fs::holds(&path, now).unwrap_or(false) {
+            return Ok(Kept::Same);
+        }
+        Ok(match read(&path)? {
+            Some(text) => Kept::Other { path, text },
+            None => Kept::Nothing,
+        })
     }
 
     /// Records the template just deployed to `target`.
@@ -500,10 +526,11 @@ mod tests {
         stack: RecordKey<'_>,
         filter: TargetFilter<'_>,
     ) -> Result<Option<Template>, CliError> {
-        state
-            .applied_text(env, stack, filter)?
-            .map(|(path, text)| parse(&path, &text))
-            .transpose()
+        match state.applied_beside(env, stack, filter, "")? {
+            Kept::Nothing => Ok(None),
+            Kept::Same => parse(Path::new(""), "").map(Some),
+            Kept::Other { path, text } => parse(&path, &text).map(Some),
+        }
     }
 
     /// The stack `media`, deployed as `media-dev`.
