@@ -13,7 +13,7 @@ use crate::changes::{capabilities, destructive};
 use crate::cli::DeployArgs;
 use crate::engine::{ChangeSet, Deployed, Engine, Interrupted, OnInterrupt, Purpose};
 use crate::error::CliError;
-use crate::events::{busy, explanation, root_causes, stuck, Event, Outcome};
+use crate::events::{explanation, refused, root_causes, Event, Outcome};
 use crate::exports;
 use crate::hooks::{self, HookState};
 use crate::nested;
@@ -142,10 +142,7 @@ fn start(status: Option<&str>, replace_failed: bool) -> Start {
             "a failed create left the stack in {status}, where it cannot be updated; pass --replace-failed to delete it and create it again"
         )),
         Some("REVIEW_IN_PROGRESS") => Start::Review,
-        Some(status) => stuck(status)
-            .map(str::to_owned)
-            .or_else(|| busy(status, "deploy"))
-            .map_or(Start::Update, Start::Refuse),
+        Some(status) => refused(status, "deploy").map_or(Start::Update, Start::Refuse),
     }
 }
 
@@ -709,6 +706,7 @@ impl Settled<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::tests::deployed;
 
     #[test]
     fn what_to_do_follows_the_status() {
@@ -758,24 +756,6 @@ mod tests {
         );
     }
 
-    fn deployed(parameters: &[(&str, &str)], tags: &[(&str, &str)]) -> Deployed {
-        let map = |pairs: &[(&str, &str)]| {
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect()
-        };
-        Deployed {
-            stack_id: "arn:aws:cloudformation:us-east-1:123456789012:stack/jobs-dev/1".to_owned(),
-            status: "UPDATE_COMPLETE".to_owned(),
-            outputs: BTreeMap::new(),
-            termination_protection: false,
-            last_updated: None,
-            parameters: map(parameters),
-            tags: map(tags),
-        }
-    }
-
     #[test]
     fn parameters_and_tags_decide_a_no_op_but_no_echo_values_cannot() {
         let mut template = Template::new();
@@ -787,7 +767,11 @@ mod tests {
             .unwrap();
         let tags = BTreeMap::from([("team".to_owned(), "a".to_owned())]);
         let sent = BTreeMap::from([("Password".to_owned(), "hunter2".to_owned())]);
-        let current = deployed(&[("Size", "1"), ("Password", "****")], &[("team", "a")]);
+        let current = deployed(
+            "UPDATE_COMPLETE",
+            &[("Size", "1"), ("Password", "****")],
+            &[("team", "a")],
+        );
         assert!(unchanged(&template, &current, &sent, &tags));
         let mut resized = sent.clone();
         resized.insert("Size".to_owned(), "2".to_owned());

@@ -1348,7 +1348,7 @@ pub(crate) fn tag_values(tags: &[Tag]) -> BTreeMap<String, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use aws_sdk_cloudformation::config::{BehaviorVersion, Credentials, Region};
     use aws_smithy_runtime_api::client::http::{
         http_client_fn, HttpConnector, HttpConnectorFuture, SharedHttpConnector,
@@ -1359,6 +1359,32 @@ mod tests {
     use aws_smithy_types::retry::RetryConfig;
 
     use super::*;
+
+    /// `pairs` as a map by key, for the parameters and tags of tests.
+    pub(crate) fn pairs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    /// The stack `jobs-dev` in `status`, last updated at 2026-01-01T00:00:00Z, with
+    /// `parameters` and `tags`.
+    pub(crate) fn deployed(
+        status: &str,
+        parameters: &[(&str, &str)],
+        tags: &[(&str, &str)],
+    ) -> Deployed {
+        Deployed {
+            stack_id: "arn:aws:cloudformation:us-east-1:123456789012:stack/jobs-dev/1".to_owned(),
+            status: status.to_owned(),
+            outputs: BTreeMap::new(),
+            termination_protection: false,
+            last_updated: Some("2026-01-01T00:00:00Z".to_owned()),
+            parameters: pairs(parameters),
+            tags: pairs(tags),
+        }
+    }
 
     /// A connector that refuses every call with CloudFormation's error of this code.
     #[derive(Debug)]

@@ -114,6 +114,14 @@ pub fn stuck(status: &str) -> Option<&'static str> {
     })
 }
 
+/// Why no change set may be made for a stack in `status` now: it is [`stuck`] or [`busy`]
+/// (`None`: one may). `command` is what to run again once a running operation ends.
+pub fn refused(status: &str, command: &str) -> Option<String> {
+    stuck(status)
+        .map(str::to_owned)
+        .or_else(|| busy(status, command))
+}
+
 /// The events that explain a failure, oldest first: every failed event that is not a
 /// consequence of another; if there is none, the first failed event.
 pub fn root_causes(events: &[Event]) -> Vec<&Event> {

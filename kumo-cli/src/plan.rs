@@ -10,9 +10,9 @@ use crate::changes::capabilities;
 use crate::cli::PlanArgs;
 use crate::deploy::updates;
 use crate::diff::CHANGES;
-use crate::engine::{ChangeSet, Deployed, Engine, Purpose};
+use crate::engine::{ChangeSet, Engine, Purpose};
 use crate::error::CliError;
-use crate::events::{busy, stuck};
+use crate::events::refused;
 use crate::nested;
 use crate::order::Graph;
 use crate::proposal::Proposal;
@@ -86,11 +86,7 @@ pub async fn run(
         let deployed = engine.describe().await?;
         // Someone else's operation, or their new stack under review, is left alone; a stack a
         // failed rollback or delete left stuck takes no change set.
-        let refused = |d: &Deployed| {
-            let stuck = stuck(&d.status).map(str::to_owned);
-            stuck.or_else(|| busy(&d.status, "plan"))
-        };
-        if let Some(why) = deployed.as_ref().and_then(refused) {
+        if let Some(why) = deployed.as_ref().and_then(|d| refused(&d.status, "plan")) {
             return Err(CliError::Deploy {
                 stack: name.clone(),
                 message: why,

@@ -278,18 +278,11 @@ mod tests {
 
     use super::*;
     use crate::changes::Detail;
+    use crate::engine::tests::pairs;
 
     /// A deployed stack with `parameters` and `tags`.
     fn deployed(parameters: &[(&str, &str)], tags: &[(&str, &str)]) -> Deployed {
-        Deployed {
-            stack_id: "arn:aws:cloudformation:us-east-1:123456789012:stack/jobs-dev/1".to_owned(),
-            status: "UPDATE_COMPLETE".to_owned(),
-            outputs: BTreeMap::new(),
-            termination_protection: false,
-            last_updated: None,
-            parameters: map(parameters),
-            tags: map(tags),
-        }
+        crate::engine::tests::deployed("UPDATE_COMPLETE", parameters, tags)
     }
 
     fn text(proposal: &Proposal<'_>) -> String {
@@ -300,20 +293,13 @@ mod tests {
             .collect()
     }
 
-    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
-
     #[test]
     fn a_change_of_the_template_beside_its_resources_is_shown() {
         let old = Template::new().with_description("Jobs.");
         let mut new = Template::new().with_description("Jobs, and more.");
         new.set_metadata("Owner", "platform".into());
         let current = deployed(&[], &[]);
-        let proposal = Proposal::new(Some((&old, &current)), &new, &[], &map(&[]), &map(&[]));
+        let proposal = Proposal::new(Some((&old, &current)), &new, &[], &pairs(&[]), &pairs(&[]));
         assert_eq!(
             proposal.headline("jobs-dev"),
             "jobs-dev: no resource changes; 2 other change(s)"
@@ -377,8 +363,8 @@ mod tests {
             Some((&old, &current)),
             &new,
             &changes,
-            &map(&[("Password", "hunter2"), ("Size", "3")]),
-            &map(&[("team", "b")]),
+            &pairs(&[("Password", "hunter2"), ("Size", "3")]),
+            &pairs(&[("team", "b")]),
         );
         assert_eq!(
             proposal.headline("jobs-dev"),
@@ -421,7 +407,7 @@ mod tests {
             .add_parameter("Password", Parameter::string().no_echo())
             .unwrap();
         let current = deployed(&[], &[]);
-        let sent = map(&[("Password", "hunter2")]);
+        let sent = pairs(&[("Password", "hunter2")]);
         let proposal = Proposal::new(
             Some((&template, &current)),
             &template,
@@ -484,8 +470,8 @@ mod tests {
     #[test]
     fn snapshots_of_the_review_before_a_deploy() {
         let current = deployed(&[("Size", "1"), ("Password", "****")], &[("team", "a")]);
-        let sent = map(&[("Password", "hunter2")]);
-        let tags = map(&[("team", "a")]);
+        let sent = pairs(&[("Password", "hunter2")]);
+        let tags = pairs(&[("team", "a")]);
         let (old, renamed) = (bucket("data-a", true), bucket("data-b", true));
         let changes = [replaced_bucket()];
         let replacement = Proposal::new(Some((&old, &current)), &renamed, &changes, &sent, &tags);
@@ -499,7 +485,7 @@ mod tests {
             Json::Object(replacement.to_json())
         );
 
-        let resized = map(&[("Password", "hunter2"), ("Size", "2")]);
+        let resized = pairs(&[("Password", "hunter2"), ("Size", "2")]);
         let parameters = Proposal::new(Some((&old, &current)), &old, &[], &resized, &tags);
         insta::assert_snapshot!("parameter_only", rendered(&parameters, false));
 

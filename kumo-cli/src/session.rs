@@ -531,14 +531,8 @@ fn missing_bucket(why: &str) -> CliError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::tests::pairs;
     use kumo_core::Parameter;
-
-    fn pairs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     #[test]
     fn a_parameter_without_a_value_keeps_the_updated_stacks() {

@@ -706,8 +706,7 @@ mod tests {
         let state = State::new(dir.path());
         let old = Template::new().with_description("old");
         let legacy = dir.path().join("applied/dev/media.json");
-        std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
-        std::fs::write(&legacy, old.to_json()).unwrap();
+        write_atomic(&legacy, old.to_json().as_bytes()).unwrap();
         assert_eq!(
             applied(&state, "dev", MEDIA, region("eu-west-1")).unwrap(),
             Some(old.clone()),
@@ -767,8 +766,7 @@ mod tests {
         let east = target("us-east-1", "111");
         let old = Template::new().with_description("kept by the app's name");
         let legacy = dir.path().join("applied/dev/us-east-1/111/media.json");
-        std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
-        std::fs::write(&legacy, old.to_json()).unwrap();
+        write_atomic(&legacy, old.to_json().as_bytes()).unwrap();
         assert_eq!(
             applied(&state, "dev", MEDIA, ANY).unwrap(),
             Some(old.clone())
@@ -798,8 +796,7 @@ mod tests {
         let state = State::new(dir.path());
         let west = Template::new().with_description("eu-west-1, kept by the app's name");
         let legacy = dir.path().join("applied/dev/eu-west-1/111/media.json");
-        std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
-        std::fs::write(&legacy, west.to_json()).unwrap();
+        write_atomic(&legacy, west.to_json().as_bytes()).unwrap();
         let east = Template::new().with_description("us-east-1");
         state
             .write_applied(&target("us-east-1", "111"), "dev", MEDIA, &east.to_json())
@@ -852,8 +849,7 @@ mod tests {
     fn corrupt_state_is_an_error_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("applied/dev/us-east-1/111/media.json");
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, "{").unwrap();
+        write_atomic(&path, b"{").unwrap();
         let err = applied(&State::new(dir.path()), "dev", MEDIA, ANY).unwrap_err();
         assert!(
             err.to_string()

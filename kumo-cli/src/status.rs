@@ -121,15 +121,7 @@ mod tests {
     #[test]
     fn a_stack_a_failed_delete_or_rollback_left_says_what_settles_it() {
         let ui = Ui::new(false, true, false, false);
-        let deployed = |status: &str| Deployed {
-            stack_id: "arn:aws:cloudformation:us-east-1:111111111111:stack/jobs-dev/1".to_owned(),
-            status: status.to_owned(),
-            outputs: Default::default(),
-            termination_protection: false,
-            last_updated: Some("2026-01-01T00:00:00Z".to_owned()),
-            parameters: Default::default(),
-            tags: Default::default(),
-        };
+        let deployed = |status: &str| crate::engine::tests::deployed(status, &[], &[]);
         let (line, report) = deployed_line(&ui, &deployed("DELETE_FAILED"), true);
         assert_eq!(
             line,
