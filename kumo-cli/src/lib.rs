@@ -66,6 +66,7 @@ mod events;
 mod exports;
 mod fs;
 mod graph;
+pub mod heap;
 #[cfg(feature = "deploy")]
 mod hooks;
 #[cfg(feature = "deploy")]
@@ -138,6 +139,7 @@ pub use local::emulator;
 /// Runs the command line against `app` with the process's arguments and prints any error as one
 /// line on standard error. Returns the exit code for `main`: 0 on success, 2 on error.
 pub fn run(app: impl App) -> ExitCode {
+    heap::use_huge_pages();
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal() && std::io::stderr().is_terminal();
     let result = execute_on(&app, std::env::args_os(), &mut stdout.lock(), terminal);
