@@ -3,8 +3,8 @@
 //! Synthesizing a large stack is mostly a matter of filling fresh heap: `bench-500 synth` touches
 //! about 2.6 MB of it, and every 4 KiB page touched for the first time is a page fault (about
 //! 3 µs each on the project's machine, more than half the command's CPU time). A 2 MiB page
-//! costs one fault. Linux gives a process's memory 2 MiB pages where the process asks for them
-//! (`MADV_HUGEPAGE`, the kernel's default policy), and glibc's heap never asks.
+//! costs one fault. Unless its policy is `always`, Linux backs memory with 2 MiB pages only
+//! where the process asks for them (`MADV_HUGEPAGE`), and glibc's heap does not ask.
 //!
 //! [`use_huge_pages`] asks for them for the heap beyond its first [`SMALL`] bytes, so a small
 //! stack, whose heap stays within those, touches no 2 MiB page at all. [`crate::run`] calls it
@@ -22,10 +22,11 @@ pub const SMALL: usize = 256 << 10;
 /// serve blocks of up to 16 MiB from the heap rather than from their own mappings. Returns the
 /// range given to huge pages.
 ///
-/// Returns `None`, changing nothing more, on other systems or C libraries; when called a
-/// second time; when the heap does not grow (glibc serves threads other than the main one from
-/// arenas of their own); and when the kernel refuses the advice. Whether the
-/// kernel then uses 2 MiB pages is its own policy (`/sys/kernel/mm/transparent_hugepage`).
+/// Returns `None` on other systems or C libraries and when called a second time, changing
+/// nothing; and when the heap does not grow (glibc serves threads other than the main one from
+/// arenas of their own) or the kernel refuses the advice, with glibc's two settings changed
+/// all the same. Whether the kernel then uses 2 MiB pages is its own policy
+/// (`/sys/kernel/mm/transparent_hugepage`).
 /// Nothing is written to memory that glibc has not handed out, and no memory is freed that
 /// the program holds, so nothing else changes: only where blocks lie and how the kernel backs
 /// the pages.

@@ -137,7 +137,8 @@ pub use error::CliError;
 pub use local::emulator;
 
 /// Runs the command line against `app` with the process's arguments and prints any error as one
-/// line on standard error. Returns the exit code for `main`: 0 on success, 2 on error.
+/// line on standard error. Returns the exit code for `main`: 0 on success, 2 on error. First it
+/// moves the heap into huge pages where it can ([`heap::use_huge_pages`]).
 pub fn run(app: impl App) -> ExitCode {
     heap::use_huge_pages();
     let stdout = std::io::stdout();

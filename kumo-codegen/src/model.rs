@@ -270,9 +270,8 @@ fn resource(type_name: &str, schema: &Value, prose: &TypeProse) -> ResourceDef {
     }
 
     let mut attribute_names = Names::reserving(HANDLE_METHODS);
-    let attributes = read_only
+    let attributes = attribute_paths(schema, &read_only, prose)
         .iter()
-        .filter(|path| !path.contains('*'))
         .map(|path| {
             let cfn = path.replace('/', ".");
             Attribute {
@@ -446,8 +445,30 @@ fn tag_list(schema: &Value, property: &str, item: &Value) -> Option<TagList> {
     })
 }
 
-/// The type of a read-only attribute, without generating types for it: objects are JSON.
-fn attribute_type(schema: &Value, path: &str) -> Ty {
+/// The `Fn::GetAtt` names of a resource type, as schema paths (`Endpoint/Address`): its
+/// read-only properties (but those inside lists), then the properties that the specification
+/// names as attributes too (`AWS::SQS::Queue`'s `QueueName`, `AWS::EC2::Subnet`'s `VpcId`),
+/// which the registry schema lists only as properties one sets. An attribute the specification
+/// names that is not in the schema at all is left out: its type is unknown, and some are of
+/// older versions of the type.
+fn attribute_paths(schema: &Value, read_only: &[String], prose: &TypeProse) -> Vec<String> {
+    let mut paths: Vec<String> = read_only
+        .iter()
+        .filter(|path| !path.contains('*'))
+        .cloned()
+        .collect();
+    for name in prose.attributes.keys() {
+        let path = name.replace('.', "/");
+        if !paths.contains(&path) && !property_node(schema, &path).is_null() {
+            paths.push(path);
+        }
+    }
+    paths
+}
+
+/// The schema's node of the property at `path` (`Endpoint/Address`), its `$ref`s followed;
+/// null when the schema has no such property.
+fn property_node<'a>(schema: &'a Value, path: &str) -> &'a Value {
     let mut node = &schema["properties"];
     for (index, segment) in path.split('/').enumerate() {
         if index > 0 {
@@ -455,6 +476,12 @@ fn attribute_type(schema: &Value, path: &str) -> Ty {
         }
         node = follow(schema, &node[segment]);
     }
+    node
+}
+
+/// The type of a read-only attribute, without generating types for it: objects are JSON.
+fn attribute_type(schema: &Value, path: &str) -> Ty {
+    let node = property_node(schema, path);
     match type_names(node).as_slice() {
         ["string"] => Ty::String,
         ["integer"] => Ty::Integer,
@@ -921,6 +948,47 @@ mod tests {
         assert!(!bare.stateful);
         assert_eq!(bare.description, "");
         assert_eq!(bare.properties[0].docs[0], "`Name`: string.");
+    }
+
+    #[test]
+    fn properties_the_specification_names_as_attributes_are_attributes_too() {
+        let prose: TypeProse = serde_json::from_value(json!({
+            "attributes": {
+                "Arn": "The ARN.",
+                "Endpoint.Port": "The port.",
+                "QueueName": "The queue's name.",
+                "Retired": "Of an older version of the type."
+            }
+        }))
+        .unwrap();
+        let schema = json!({
+            "properties": {
+                "Arn": {"type": "string"},
+                "Endpoint": {"$ref": "#/definitions/Endpoint"},
+                "QueueName": {"type": "string"}
+            },
+            "definitions": {"Endpoint": {"type": "object", "properties": {
+                "Port": {"type": "integer"}
+            }}},
+            "readOnlyProperties": ["/properties/Arn"]
+        });
+        let def = resource("AWS::Test::Queue", &schema, &prose);
+        let attributes: Vec<_> = def
+            .attributes
+            .iter()
+            .map(|a| (a.cfn.as_str(), a.method.as_str(), a.ty.clone()))
+            .collect();
+        assert_eq!(
+            attributes,
+            [
+                ("Arn", "arn", Ty::String),
+                ("Endpoint.Port", "endpoint_port", Ty::Integer),
+                ("QueueName", "queue_name", Ty::String),
+            ]
+        );
+        assert_eq!(def.attributes[2].description, "The queue's name.");
+        let settable: Vec<_> = def.properties.iter().map(|p| p.cfn.as_str()).collect();
+        assert_eq!(settable, ["Endpoint", "QueueName"], "and stay settable");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use kumo_core::resources::{
     secretsmanager, sns, sqs, ssm, stepfunctions,
 };
 use kumo_core::typed::Attributes;
-use kumo_core::{DeletionPolicy, Template, TemplateError, UpdateReplacePolicy};
+use kumo_core::{DeletionPolicy, Output, Template, TemplateError, UpdateReplacePolicy};
 use kumo_tests::cfn_lint;
 
 type Build = fn(&mut Template) -> Result<(), TemplateError>;
@@ -324,6 +324,8 @@ fn queue(t: &mut Template) -> Result<(), TemplateError> {
                     .max_receive_count(5),
             ),
     )?;
+    // An attribute the registry schema lists only as a property one sets.
+    t.add_output("DeadLettersName", Output::new(dead_letters.queue_name()))?;
     Ok(())
 }
 

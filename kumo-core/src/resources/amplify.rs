@@ -973,6 +973,7 @@ pub mod app {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Branch>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. ARN for a branch, part of an Amplify App.
+/// - `branch_name()`: `Value<String>`, `BranchName`. Name for a branch, part of an Amplify App.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Branch(crate::Resource);
 
@@ -1249,6 +1250,13 @@ impl crate::typed::Handle<Branch> {
     pub fn arn(&self) -> crate::Value<String> {
         self.get_att("Arn")
     }
+
+    /// Name for a branch, part of an Amplify App.
+    ///
+    /// `Fn::GetAtt` `BranchName`.
+    pub fn branch_name(&self) -> crate::Value<String> {
+        self.get_att("BranchName")
+    }
 }
 
 /// Property types of [`Branch`].
@@ -1430,6 +1438,10 @@ pub mod branch {
 /// - `domain_status()`: `Value<String>`, `DomainStatus`. Status for the Domain Association.
 /// - `status_reason()`: `Value<String>`, `StatusReason`. Reason for the current status of the domain.
 /// - `update_status()`: `Value<String>`, `UpdateStatus`. The status of the domain update operation that is currently in progress.
+/// - `auto_sub_domain_creation_patterns()`: `Value<Vec<String>>`, `AutoSubDomainCreationPatterns`. Branch patterns for the automatically created subdomain.
+/// - `auto_sub_domain_iam_role()`: `Value<String>`, `AutoSubDomainIAMRole`. The IAM service role for the subdomain.
+/// - `domain_name()`: `Value<String>`, `DomainName`. Name of the domain.
+/// - `enable_auto_sub_domain()`: `Value<bool>`, `EnableAutoSubDomain`. Specifies whether the automated creation of subdomains for branches is enabled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Domain(crate::Resource);
 
@@ -1598,6 +1610,34 @@ impl crate::typed::Handle<Domain> {
     /// `Fn::GetAtt` `UpdateStatus`.
     pub fn update_status(&self) -> crate::Value<String> {
         self.get_att("UpdateStatus")
+    }
+
+    /// Branch patterns for the automatically created subdomain.
+    ///
+    /// `Fn::GetAtt` `AutoSubDomainCreationPatterns`.
+    pub fn auto_sub_domain_creation_patterns(&self) -> crate::Value<Vec<String>> {
+        self.get_att("AutoSubDomainCreationPatterns")
+    }
+
+    /// The IAM service role for the subdomain.
+    ///
+    /// `Fn::GetAtt` `AutoSubDomainIAMRole`.
+    pub fn auto_sub_domain_iam_role(&self) -> crate::Value<String> {
+        self.get_att("AutoSubDomainIAMRole")
+    }
+
+    /// Name of the domain.
+    ///
+    /// `Fn::GetAtt` `DomainName`.
+    pub fn domain_name(&self) -> crate::Value<String> {
+        self.get_att("DomainName")
+    }
+
+    /// Specifies whether the automated creation of subdomains for branches is enabled.
+    ///
+    /// `Fn::GetAtt` `EnableAutoSubDomain`.
+    pub fn enable_auto_sub_domain(&self) -> crate::Value<bool> {
+        self.get_att("EnableAutoSubDomain")
     }
 }
 

@@ -161,6 +161,10 @@ pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
 /// - `id()`: `Value<String>`, `Id`.
 /// - `resource_owner()`: `Value<String>`, `ResourceOwner`. The IAM account ID of the resource owner.
 /// - `uid()`: `Value<String>`, `Uid`. The unique identifier for the gateway route.
+/// - `gateway_route_name()`: `Value<String>`, `GatewayRouteName`. The name of the gateway route.
+/// - `mesh_name()`: `Value<String>`, `MeshName`. The name of the service mesh that the gateway route resides in.
+/// - `mesh_owner()`: `Value<String>`, `MeshOwner`. The AWS IAM account ID of the service mesh owner.
+/// - `virtual_gateway_name()`: `Value<String>`, `VirtualGatewayName`. The name of the virtual gateway that the gateway route is associated with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GatewayRoute(crate::Resource);
 
@@ -291,6 +295,36 @@ impl crate::typed::Handle<GatewayRoute> {
     /// `Fn::GetAtt` `Uid`.
     pub fn uid(&self) -> crate::Value<String> {
         self.get_att("Uid")
+    }
+
+    /// The name of the gateway route.
+    ///
+    /// `Fn::GetAtt` `GatewayRouteName`.
+    pub fn gateway_route_name(&self) -> crate::Value<String> {
+        self.get_att("GatewayRouteName")
+    }
+
+    /// The name of the service mesh that the gateway route resides in.
+    ///
+    /// `Fn::GetAtt` `MeshName`.
+    pub fn mesh_name(&self) -> crate::Value<String> {
+        self.get_att("MeshName")
+    }
+
+    /// The AWS IAM account ID of the service mesh owner.
+    ///
+    /// If the account ID is not your own, then it's the ID of the account that shared the mesh with your account. For more information about mesh sharing, see [Working with Shared Meshes](https://docs.aws.amazon.com/app-mesh/latest/userguide/sharing.html) .
+    ///
+    /// `Fn::GetAtt` `MeshOwner`.
+    pub fn mesh_owner(&self) -> crate::Value<String> {
+        self.get_att("MeshOwner")
+    }
+
+    /// The name of the virtual gateway that the gateway route is associated with.
+    ///
+    /// `Fn::GetAtt` `VirtualGatewayName`.
+    pub fn virtual_gateway_name(&self) -> crate::Value<String> {
+        self.get_att("VirtualGatewayName")
     }
 }
 
@@ -1404,6 +1438,7 @@ pub mod gateway_route {
 /// - `mesh_owner()`: `Value<String>`, `MeshOwner`. The IAM account ID of the service mesh owner.
 /// - `resource_owner()`: `Value<String>`, `ResourceOwner`. The IAM account ID of the resource owner.
 /// - `uid()`: `Value<String>`, `Uid`. The unique identifier for the mesh.
+/// - `mesh_name()`: `Value<String>`, `MeshName`. The name of the service mesh.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mesh(crate::Resource);
 
@@ -1525,6 +1560,13 @@ impl crate::typed::Handle<Mesh> {
     /// `Fn::GetAtt` `Uid`.
     pub fn uid(&self) -> crate::Value<String> {
         self.get_att("Uid")
+    }
+
+    /// The name of the service mesh.
+    ///
+    /// `Fn::GetAtt` `MeshName`.
+    pub fn mesh_name(&self) -> crate::Value<String> {
+        self.get_att("MeshName")
     }
 }
 
@@ -1681,6 +1723,10 @@ pub mod mesh {
 /// - `id()`: `Value<String>`, `Id`.
 /// - `resource_owner()`: `Value<String>`, `ResourceOwner`. The AWS IAM account ID of the resource owner.
 /// - `uid()`: `Value<String>`, `Uid`. The unique identifier for the route.
+/// - `mesh_name()`: `Value<String>`, `MeshName`. The name of the service mesh that the route resides in.
+/// - `mesh_owner()`: `Value<String>`, `MeshOwner`. The AWS IAM account ID of the service mesh owner.
+/// - `route_name()`: `Value<String>`, `RouteName`. The name of the route.
+/// - `virtual_router_name()`: `Value<String>`, `VirtualRouterName`. The name of the virtual router that the route is associated with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Route(crate::Resource);
 
@@ -1807,6 +1853,36 @@ impl crate::typed::Handle<Route> {
     /// `Fn::GetAtt` `Uid`.
     pub fn uid(&self) -> crate::Value<String> {
         self.get_att("Uid")
+    }
+
+    /// The name of the service mesh that the route resides in.
+    ///
+    /// `Fn::GetAtt` `MeshName`.
+    pub fn mesh_name(&self) -> crate::Value<String> {
+        self.get_att("MeshName")
+    }
+
+    /// The AWS IAM account ID of the service mesh owner.
+    ///
+    /// If the account ID is not your own, then it's the ID of the account that shared the mesh with your account. For more information about mesh sharing, see [Working with Shared Meshes](https://docs.aws.amazon.com/app-mesh/latest/userguide/sharing.html) .
+    ///
+    /// `Fn::GetAtt` `MeshOwner`.
+    pub fn mesh_owner(&self) -> crate::Value<String> {
+        self.get_att("MeshOwner")
+    }
+
+    /// The name of the route.
+    ///
+    /// `Fn::GetAtt` `RouteName`.
+    pub fn route_name(&self) -> crate::Value<String> {
+        self.get_att("RouteName")
+    }
+
+    /// The name of the virtual router that the route is associated with.
+    ///
+    /// `Fn::GetAtt` `VirtualRouterName`.
+    pub fn virtual_router_name(&self) -> crate::Value<String> {
+        self.get_att("VirtualRouterName")
     }
 }
 
@@ -3086,6 +3162,9 @@ pub mod route {
 /// - `id()`: `Value<String>`, `Id`.
 /// - `resource_owner()`: `Value<String>`, `ResourceOwner`. The AWS IAM account ID of the resource owner.
 /// - `uid()`: `Value<String>`, `Uid`. The unique identifier for the virtual gateway.
+/// - `mesh_name()`: `Value<String>`, `MeshName`. The name of the service mesh that the virtual gateway resides in.
+/// - `mesh_owner()`: `Value<String>`, `MeshOwner`. The AWS IAM account ID of the service mesh owner.
+/// - `virtual_gateway_name()`: `Value<String>`, `VirtualGatewayName`. The name of the virtual gateway.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VirtualGateway(crate::Resource);
 
@@ -3206,6 +3285,29 @@ impl crate::typed::Handle<VirtualGateway> {
     /// `Fn::GetAtt` `Uid`.
     pub fn uid(&self) -> crate::Value<String> {
         self.get_att("Uid")
+    }
+
+    /// The name of the service mesh that the virtual gateway resides in.
+    ///
+    /// `Fn::GetAtt` `MeshName`.
+    pub fn mesh_name(&self) -> crate::Value<String> {
+        self.get_att("MeshName")
+    }
+
+    /// The AWS IAM account ID of the service mesh owner.
+    ///
+    /// If the account ID is not your own, then it's the ID of the account that shared the mesh with your account. For more information about mesh sharing, see [Working with Shared Meshes](https://docs.aws.amazon.com/app-mesh/latest/userguide/sharing.html) .
+    ///
+    /// `Fn::GetAtt` `MeshOwner`.
+    pub fn mesh_owner(&self) -> crate::Value<String> {
+        self.get_att("MeshOwner")
+    }
+
+    /// The name of the virtual gateway.
+    ///
+    /// `Fn::GetAtt` `VirtualGatewayName`.
+    pub fn virtual_gateway_name(&self) -> crate::Value<String> {
+        self.get_att("VirtualGatewayName")
     }
 }
 
@@ -4493,6 +4595,9 @@ pub mod virtual_gateway {
 /// - `id()`: `Value<String>`, `Id`.
 /// - `resource_owner()`: `Value<String>`, `ResourceOwner`. The AWS IAM account ID of the resource owner.
 /// - `uid()`: `Value<String>`, `Uid`. The unique identifier for the virtual node.
+/// - `mesh_name()`: `Value<String>`, `MeshName`. The name of the service mesh that the virtual node resides in.
+/// - `mesh_owner()`: `Value<String>`, `MeshOwner`. The AWS IAM account ID of the service mesh owner.
+/// - `virtual_node_name()`: `Value<String>`, `VirtualNodeName`. The name of the virtual node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VirtualNode(crate::Resource);
 
@@ -4613,6 +4718,29 @@ impl crate::typed::Handle<VirtualNode> {
     /// `Fn::GetAtt` `Uid`.
     pub fn uid(&self) -> crate::Value<String> {
         self.get_att("Uid")
+    }
+
+    /// The name of the service mesh that the virtual node resides in.
+    ///
+    /// `Fn::GetAtt` `MeshName`.
+    pub fn mesh_name(&self) -> crate::Value<String> {
+        self.get_att("MeshName")
+    }
+
+    /// The AWS IAM account ID of the service mesh owner.
+    ///
+    /// If the account ID is not your own, then it's the ID of the account that shared the mesh with your account. For more information about mesh sharing, see [Working with Shared Meshes](https://docs.aws.amazon.com/app-mesh/latest/userguide/sharing.html) .
+    ///
+    /// `Fn::GetAtt` `MeshOwner`.
+    pub fn mesh_owner(&self) -> crate::Value<String> {
+        self.get_att("MeshOwner")
+    }
+
+    /// The name of the virtual node.
+    ///
+    /// `Fn::GetAtt` `VirtualNodeName`.
+    pub fn virtual_node_name(&self) -> crate::Value<String> {
+        self.get_att("VirtualNodeName")
     }
 }
 
@@ -6457,6 +6585,9 @@ pub mod virtual_node {
 /// - `id()`: `Value<String>`, `Id`.
 /// - `resource_owner()`: `Value<String>`, `ResourceOwner`. The AWS IAM account ID of the resource owner.
 /// - `uid()`: `Value<String>`, `Uid`. The unique identifier for the virtual router.
+/// - `mesh_name()`: `Value<String>`, `MeshName`. The name of the service mesh that the virtual router resides in.
+/// - `mesh_owner()`: `Value<String>`, `MeshOwner`. The AWS IAM account ID of the service mesh owner.
+/// - `virtual_router_name()`: `Value<String>`, `VirtualRouterName`. The name of the virtual router.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VirtualRouter(crate::Resource);
 
@@ -6577,6 +6708,29 @@ impl crate::typed::Handle<VirtualRouter> {
     /// `Fn::GetAtt` `Uid`.
     pub fn uid(&self) -> crate::Value<String> {
         self.get_att("Uid")
+    }
+
+    /// The name of the service mesh that the virtual router resides in.
+    ///
+    /// `Fn::GetAtt` `MeshName`.
+    pub fn mesh_name(&self) -> crate::Value<String> {
+        self.get_att("MeshName")
+    }
+
+    /// The AWS IAM account ID of the service mesh owner.
+    ///
+    /// If the account ID is not your own, then it's the ID of the account that shared the mesh with your account. For more information about mesh sharing, see [Working with Shared Meshes](https://docs.aws.amazon.com/app-mesh/latest/userguide/sharing.html) .
+    ///
+    /// `Fn::GetAtt` `MeshOwner`.
+    pub fn mesh_owner(&self) -> crate::Value<String> {
+        self.get_att("MeshOwner")
+    }
+
+    /// The name of the virtual router.
+    ///
+    /// `Fn::GetAtt` `VirtualRouterName`.
+    pub fn virtual_router_name(&self) -> crate::Value<String> {
+        self.get_att("VirtualRouterName")
     }
 }
 
@@ -6704,6 +6858,9 @@ pub mod virtual_router {
 /// - `id()`: `Value<String>`, `Id`.
 /// - `resource_owner()`: `Value<String>`, `ResourceOwner`. The AWS IAM account ID of the resource owner.
 /// - `uid()`: `Value<String>`, `Uid`. The unique identifier for the virtual service.
+/// - `mesh_name()`: `Value<String>`, `MeshName`. The name of the service mesh that the virtual service resides in.
+/// - `mesh_owner()`: `Value<String>`, `MeshOwner`. The AWS IAM account ID of the service mesh owner.
+/// - `virtual_service_name()`: `Value<String>`, `VirtualServiceName`. The name of the virtual service.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VirtualService(crate::Resource);
 
@@ -6816,6 +6973,29 @@ impl crate::typed::Handle<VirtualService> {
     /// `Fn::GetAtt` `Uid`.
     pub fn uid(&self) -> crate::Value<String> {
         self.get_att("Uid")
+    }
+
+    /// The name of the service mesh that the virtual service resides in.
+    ///
+    /// `Fn::GetAtt` `MeshName`.
+    pub fn mesh_name(&self) -> crate::Value<String> {
+        self.get_att("MeshName")
+    }
+
+    /// The AWS IAM account ID of the service mesh owner.
+    ///
+    /// If the account ID is not your own, then it's the ID of the account that shared the mesh with your account. For more information about mesh sharing, see [Working with Shared Meshes](https://docs.aws.amazon.com/app-mesh/latest/userguide/sharing.html) .
+    ///
+    /// `Fn::GetAtt` `MeshOwner`.
+    pub fn mesh_owner(&self) -> crate::Value<String> {
+        self.get_att("MeshOwner")
+    }
+
+    /// The name of the virtual service.
+    ///
+    /// `Fn::GetAtt` `VirtualServiceName`.
+    pub fn virtual_service_name(&self) -> crate::Value<String> {
+        self.get_att("VirtualServiceName")
     }
 }
 

@@ -1457,6 +1457,7 @@ pub mod channel_namespace {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<DataSource>`), each a `Fn::GetAtt`:
 ///
 /// - `data_source_arn()`: `Value<String>`, `DataSourceArn`. The Amazon Resource Name (ARN) of the API key, such as `arn:aws:appsync:us-east-1:123456789012:apis/graphqlapiid/datasources/datasourcename` .
+/// - `name()`: `Value<String>`, `Name`. Friendly name for you to identify your AWS AppSync data source after creation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataSource(crate::Resource);
 
@@ -1661,6 +1662,13 @@ impl crate::typed::Handle<DataSource> {
     /// `Fn::GetAtt` `DataSourceArn`.
     pub fn data_source_arn(&self) -> crate::Value<String> {
         self.get_att("DataSourceArn")
+    }
+
+    /// Friendly name for you to identify your AWS AppSync data source after creation.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -2207,6 +2215,7 @@ pub mod data_source {
 /// - `app_sync_domain_name()`: `Value<String>`, `AppSyncDomainName`. The domain name provided by AWS AppSync .
 /// - `domain_name_arn()`: `Value<String>`, `DomainNameArn`. The Amazon resource name (ARN) of the domain name.
 /// - `hosted_zone_id()`: `Value<String>`, `HostedZoneId`. The ID of your Amazon Route 53 hosted zone.
+/// - `domain_name()`: `Value<String>`, `DomainName`. The domain name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainName(crate::Resource);
 
@@ -2305,6 +2314,13 @@ impl crate::typed::Handle<DomainName> {
     /// `Fn::GetAtt` `HostedZoneId`.
     pub fn hosted_zone_id(&self) -> crate::Value<String> {
         self.get_att("HostedZoneId")
+    }
+
+    /// The domain name.
+    ///
+    /// `Fn::GetAtt` `DomainName`.
+    pub fn domain_name(&self) -> crate::Value<String> {
+        self.get_att("DomainName")
     }
 }
 
@@ -2417,6 +2433,8 @@ impl crate::typed::Handle<DomainNameApiAssociation> {
 ///
 /// - `function_arn()`: `Value<String>`, `FunctionArn`. ARN of the function, such as `arn:aws:appsync:us-east-1:123456789012:apis/graphqlapiid/functions/functionId` .
 /// - `function_id()`: `Value<String>`, `FunctionId`. The unique ID of this function.
+/// - `data_source_name()`: `Value<String>`, `DataSourceName`. The name of data source this function will attach.
+/// - `name()`: `Value<String>`, `Name`. The name of the function.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionConfiguration(crate::Resource);
 
@@ -2649,6 +2667,20 @@ impl crate::typed::Handle<FunctionConfiguration> {
     /// `Fn::GetAtt` `FunctionId`.
     pub fn function_id(&self) -> crate::Value<String> {
         self.get_att("FunctionId")
+    }
+
+    /// The name of data source this function will attach.
+    ///
+    /// `Fn::GetAtt` `DataSourceName`.
+    pub fn data_source_name(&self) -> crate::Value<String> {
+        self.get_att("DataSourceName")
+    }
+
+    /// The name of the function.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -4001,6 +4033,8 @@ impl crate::typed::Handle<GraphQlSchema> {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Resolver>`), each a `Fn::GetAtt`:
 ///
 /// - `resolver_arn()`: `Value<String>`, `ResolverArn`. ARN of the resolver, such as `arn:aws:appsync:us-east-1:123456789012:apis/graphqlapiid/types/typename/resolvers/resolvername` .
+/// - `field_name()`: `Value<String>`, `FieldName`. The GraphQL field on a type that invokes the resolver.
+/// - `type_name()`: `Value<String>`, `TypeName`. The GraphQL type that invokes this resolver.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolver(crate::Resource);
 
@@ -4262,6 +4296,20 @@ impl crate::typed::Handle<Resolver> {
     /// `Fn::GetAtt` `ResolverArn`.
     pub fn resolver_arn(&self) -> crate::Value<String> {
         self.get_att("ResolverArn")
+    }
+
+    /// The GraphQL field on a type that invokes the resolver.
+    ///
+    /// `Fn::GetAtt` `FieldName`.
+    pub fn field_name(&self) -> crate::Value<String> {
+        self.get_att("FieldName")
+    }
+
+    /// The GraphQL type that invokes this resolver.
+    ///
+    /// `Fn::GetAtt` `TypeName`.
+    pub fn type_name(&self) -> crate::Value<String> {
+        self.get_att("TypeName")
     }
 }
 

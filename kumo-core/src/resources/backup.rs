@@ -845,6 +845,7 @@ pub mod backup_plan {
 ///
 /// - `id()`: `Value<String>`, `Id`. Uniquely identifies the backup selection.
 /// - `selection_id()`: `Value<String>`, `SelectionId`. Uniquely identifies a request to assign a set of resources to a backup plan.
+/// - `backup_plan_id()`: `Value<String>`, `BackupPlanId`. Uniquely identifies a backup plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackupSelection(crate::Resource);
 
@@ -900,6 +901,13 @@ impl crate::typed::Handle<BackupSelection> {
     /// `Fn::GetAtt` `SelectionId`.
     pub fn selection_id(&self) -> crate::Value<String> {
         self.get_att("SelectionId")
+    }
+
+    /// Uniquely identifies a backup plan.
+    ///
+    /// `Fn::GetAtt` `BackupPlanId`.
+    pub fn backup_plan_id(&self) -> crate::Value<String> {
+        self.get_att("BackupPlanId")
     }
 }
 
@@ -1215,6 +1223,7 @@ pub mod backup_selection {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<BackupVault>`), each a `Fn::GetAtt`:
 ///
 /// - `backup_vault_arn()`: `Value<String>`, `BackupVaultArn`. An Amazon Resource Name (ARN) that uniquely identifies a backup vault; for example, `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault` .
+/// - `backup_vault_name()`: `Value<String>`, `BackupVaultName`. The name of a logical container where backups are stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackupVault(crate::Resource);
 
@@ -1338,6 +1347,15 @@ impl crate::typed::Handle<BackupVault> {
     /// `Fn::GetAtt` `BackupVaultArn`.
     pub fn backup_vault_arn(&self) -> crate::Value<String> {
         self.get_att("BackupVaultArn")
+    }
+
+    /// The name of a logical container where backups are stored.
+    ///
+    /// Backup vaults are identified by names that are unique to the account used to create them and the Region where they are created. They consist of lowercase and uppercase letters, numbers, and hyphens.
+    ///
+    /// `Fn::GetAtt` `BackupVaultName`.
+    pub fn backup_vault_name(&self) -> crate::Value<String> {
+        self.get_att("BackupVaultName")
     }
 }
 

@@ -45,6 +45,7 @@ pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the development environment, such as `arn:aws:cloud9:us-east-2:123456789012:environment:2bc3642873c342e485f7e0c561234567` .
 /// - `id()`: `Value<String>`, `Id`.
+/// - `name()`: `Value<String>`, `Name`. The name of the environment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnvironmentEc2(crate::Resource);
 
@@ -222,6 +223,13 @@ impl crate::typed::Handle<EnvironmentEc2> {
     /// `Fn::GetAtt` `Id`.
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
+    }
+
+    /// The name of the environment.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 

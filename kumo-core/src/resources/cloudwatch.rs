@@ -2608,6 +2608,7 @@ impl crate::typed::ResourceType for Dashboard {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The ARN of the Contributor Insights rule, such as `arn:aws:cloudwatch:us-west-2:123456789012:insight-rule/MyInsightRuleName` .
 /// - `id()`: `Value<String>`, `Id`.
+/// - `rule_name()`: `Value<String>`, `RuleName`. The name of the Contributor Insights rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsightRule(crate::Resource);
 
@@ -2700,6 +2701,13 @@ impl crate::typed::Handle<InsightRule> {
     /// `Fn::GetAtt` `Id`.
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
+    }
+
+    /// The name of the Contributor Insights rule.
+    ///
+    /// `Fn::GetAtt` `RuleName`.
+    pub fn rule_name(&self) -> crate::Value<String> {
+        self.get_att("RuleName")
     }
 }
 

@@ -555,6 +555,7 @@ pub mod package_group {
 /// - `arn()`: `Value<String>`, `Arn`. When you pass the logical ID of this resource, the function returns the Amazon Resource Name (ARN) of the repository.
 /// - `domain_owner()`: `Value<String>`, `DomainOwner`. When you pass the logical ID of this resource, the function returns the 12-digit account number of the AWS account that owns the domain that contains the repository.
 /// - `name()`: `Value<String>`, `Name`. When you pass the logical ID of this resource, the function returns the name of the repository.
+/// - `domain_name()`: `Value<String>`, `DomainName`. When you pass the logical ID of this resource, the function returns the domain name that contains the repository.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Repository(crate::Resource);
 
@@ -703,6 +704,13 @@ impl crate::typed::Handle<Repository> {
     /// `Fn::GetAtt` `Name`.
     pub fn name(&self) -> crate::Value<String> {
         self.get_att("Name")
+    }
+
+    /// When you pass the logical ID of this resource, the function returns the domain name that contains the repository.
+    ///
+    /// `Fn::GetAtt` `DomainName`.
+    pub fn domain_name(&self) -> crate::Value<String> {
+        self.get_att("DomainName")
     }
 }
 

@@ -142,6 +142,7 @@ pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
 /// - `endpoint()`: `Value<String>`, `Endpoint`. The connection endpoint for the cluster, such as `sample-cluster.cluster-cozrlsfrcjoc.us-east-1.docdb.amazonaws.com` .
 /// - `id()`: `Value<String>`, `Id`.
 /// - `read_endpoint()`: `Value<String>`, `ReadEndpoint`. The reader endpoint for the cluster.
+/// - `port()`: `Value<i64>`, `Port`. The port number on which the cluster accepts connections.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DbCluster(crate::Resource);
 
@@ -749,6 +750,15 @@ impl crate::typed::Handle<DbCluster> {
     /// `Fn::GetAtt` `ReadEndpoint`.
     pub fn read_endpoint(&self) -> crate::Value<String> {
         self.get_att("ReadEndpoint")
+    }
+
+    /// The port number on which the cluster accepts connections.
+    ///
+    /// For example: `27017` .
+    ///
+    /// `Fn::GetAtt` `Port`.
+    pub fn port(&self) -> crate::Value<i64> {
+        self.get_att("Port")
     }
 }
 

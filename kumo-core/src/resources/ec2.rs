@@ -783,6 +783,9 @@ pub mod capacity_manager_data_export {
 /// - `start_date()`: `Value<String>`, `StartDate`. The date and time the Capacity Reservation was started.
 /// - `state()`: `Value<String>`, `State`. The current state of the Capacity Reservation.
 /// - `total_instance_count()`: `Value<i64>`, `TotalInstanceCount`. Returns the total number of instances for which the Capacity Reservation reserves capacity.
+/// - `availability_zone()`: `Value<String>`, `AvailabilityZone`. Returns the Availability Zone in which the capacity is reserved.
+/// - `instance_type()`: `Value<String>`, `InstanceType`. Returns the type of instance for which the capacity is reserved.
+/// - `tenancy()`: `Value<String>`, `Tenancy`. Returns the tenancy of the Capacity Reservation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CapacityReservation(crate::Resource);
 
@@ -1179,6 +1182,33 @@ impl crate::typed::Handle<CapacityReservation> {
     /// `Fn::GetAtt` `TotalInstanceCount`.
     pub fn total_instance_count(&self) -> crate::Value<i64> {
         self.get_att("TotalInstanceCount")
+    }
+
+    /// Returns the Availability Zone in which the capacity is reserved.
+    ///
+    /// For example: `us-east-1a` .
+    ///
+    /// `Fn::GetAtt` `AvailabilityZone`.
+    pub fn availability_zone(&self) -> crate::Value<String> {
+        self.get_att("AvailabilityZone")
+    }
+
+    /// Returns the type of instance for which the capacity is reserved.
+    ///
+    /// For example: `m4.large` .
+    ///
+    /// `Fn::GetAtt` `InstanceType`.
+    pub fn instance_type(&self) -> crate::Value<String> {
+        self.get_att("InstanceType")
+    }
+
+    /// Returns the tenancy of the Capacity Reservation.
+    ///
+    /// For example: `dedicated` .
+    ///
+    /// `Fn::GetAtt` `Tenancy`.
+    pub fn tenancy(&self) -> crate::Value<String> {
+        self.get_att("Tenancy")
     }
 }
 
@@ -24001,6 +24031,7 @@ pub mod route_table {
 ///
 /// - `group_id()`: `Value<String>`, `GroupId`. The ID of the security group, such as `sg-94b3a1f6` .
 /// - `id()`: `Value<String>`, `Id`. The group name or group ID depending on whether the SG is created in default or specific VPC
+/// - `vpc_id()`: `Value<String>`, `VpcId`. The ID of the VPC, such as `vpc-0669f8f9` .
 ///
 /// # Examples
 ///
@@ -24156,6 +24187,13 @@ impl crate::typed::Handle<SecurityGroup> {
     /// `Fn::GetAtt` `Id`.
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
+    }
+
+    /// The ID of the VPC, such as `vpc-0669f8f9` .
+    ///
+    /// `Fn::GetAtt` `VpcId`.
+    pub fn vpc_id(&self) -> crate::Value<String> {
+        self.get_att("VpcId")
     }
 }
 
@@ -28932,6 +28970,11 @@ impl crate::typed::Handle<SqlHaStandbyDetectedInstance> {
 /// - `ipv6_cidr_blocks()`: `Value<Vec<String>>`, `Ipv6CidrBlocks`. The IPv6 CIDR blocks that are associated with the subnet.
 /// - `network_acl_association_id()`: `Value<String>`, `NetworkAclAssociationId`. The ID of the network ACL that is associated with the subnet's VPC, such as `acl-5fb85d36` .
 /// - `subnet_id()`: `Value<String>`, `SubnetId`. The ID of the subnet.
+/// - `availability_zone()`: `Value<String>`, `AvailabilityZone`. The Availability Zone of this subnet.
+/// - `availability_zone_id()`: `Value<String>`, `AvailabilityZoneId`. The Availability Zone ID of this subnet.
+/// - `cidr_block()`: `Value<String>`, `CidrBlock`. The IPv4 CIDR blocks that are associated with the subnet.
+/// - `outpost_arn()`: `Value<String>`, `OutpostArn`. The Amazon Resource Name (ARN) of the Outpost.
+/// - `vpc_id()`: `Value<String>`, `VpcId`. The ID of the subnet's VPC, such as `vpc-11ad4878` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct Subnet(crate::Resource);
 
@@ -29261,6 +29304,45 @@ impl crate::typed::Handle<Subnet> {
     /// `Fn::GetAtt` `SubnetId`.
     pub fn subnet_id(&self) -> crate::Value<String> {
         self.get_att("SubnetId")
+    }
+
+    /// The Availability Zone of this subnet.
+    ///
+    /// For example, `us-east-1a` .
+    ///
+    /// `Fn::GetAtt` `AvailabilityZone`.
+    pub fn availability_zone(&self) -> crate::Value<String> {
+        self.get_att("AvailabilityZone")
+    }
+
+    /// The Availability Zone ID of this subnet.
+    ///
+    /// For example, `use1-az1` .
+    ///
+    /// `Fn::GetAtt` `AvailabilityZoneId`.
+    pub fn availability_zone_id(&self) -> crate::Value<String> {
+        self.get_att("AvailabilityZoneId")
+    }
+
+    /// The IPv4 CIDR blocks that are associated with the subnet.
+    ///
+    /// `Fn::GetAtt` `CidrBlock`.
+    pub fn cidr_block(&self) -> crate::Value<String> {
+        self.get_att("CidrBlock")
+    }
+
+    /// The Amazon Resource Name (ARN) of the Outpost.
+    ///
+    /// `Fn::GetAtt` `OutpostArn`.
+    pub fn outpost_arn(&self) -> crate::Value<String> {
+        self.get_att("OutpostArn")
+    }
+
+    /// The ID of the subnet's VPC, such as `vpc-11ad4878` .
+    ///
+    /// `Fn::GetAtt` `VpcId`.
+    pub fn vpc_id(&self) -> crate::Value<String> {
+        self.get_att("VpcId")
     }
 }
 
@@ -33606,6 +33688,7 @@ pub mod transit_gateway_vpc_attachment {
 /// - `default_security_group()`: `Value<String>`, `DefaultSecurityGroup`. The ID of the default security group for the VPC.
 /// - `ipv6_cidr_blocks()`: `Value<Vec<String>>`, `Ipv6CidrBlocks`. The IPv6 CIDR blocks for the VPC.
 /// - `vpc_id()`: `Value<String>`, `VpcId`. The ID of the VPC.
+/// - `cidr_block()`: `Value<String>`, `CidrBlock`. The primary IPv4 CIDR block for the VPC.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vpc(crate::Resource);
 
@@ -33811,6 +33894,15 @@ impl crate::typed::Handle<Vpc> {
     /// `Fn::GetAtt` `VpcId`.
     pub fn vpc_id(&self) -> crate::Value<String> {
         self.get_att("VpcId")
+    }
+
+    /// The primary IPv4 CIDR block for the VPC.
+    ///
+    /// For example, 10.0.0.0/16.
+    ///
+    /// `Fn::GetAtt` `CidrBlock`.
+    pub fn cidr_block(&self) -> crate::Value<String> {
+        self.get_att("CidrBlock")
     }
 }
 

@@ -1262,6 +1262,7 @@ pub mod file_system {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<MountTarget>`), each a `Fn::GetAtt`:
 ///
 /// - `id()`: `Value<String>`, `Id`. The ID of the Amazon EFS file system that the mount target provides access to.
+/// - `ip_address()`: `Value<String>`, `IpAddress`. The IPv4 address of the mount target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MountTarget(crate::Resource);
 
@@ -1384,6 +1385,15 @@ impl crate::typed::Handle<MountTarget> {
     /// `Fn::GetAtt` `Id`.
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
+    }
+
+    /// The IPv4 address of the mount target.
+    ///
+    /// Example: 192.0.2.0
+    ///
+    /// `Fn::GetAtt` `IpAddress`.
+    pub fn ip_address(&self) -> crate::Value<String> {
+        self.get_att("IpAddress")
     }
 }
 

@@ -3359,6 +3359,8 @@ pub mod identity_provider_config {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) associated with the managed node group.
 /// - `id()`: `Value<String>`, `Id`.
+/// - `cluster_name()`: `Value<String>`, `ClusterName`. The name of your cluster.
+/// - `nodegroup_name()`: `Value<String>`, `NodegroupName`. The name associated with an Amazon EKS managed node group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Nodegroup(crate::Resource);
 
@@ -3695,6 +3697,20 @@ impl crate::typed::Handle<Nodegroup> {
     /// `Fn::GetAtt` `Id`.
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
+    }
+
+    /// The name of your cluster.
+    ///
+    /// `Fn::GetAtt` `ClusterName`.
+    pub fn cluster_name(&self) -> crate::Value<String> {
+        self.get_att("ClusterName")
+    }
+
+    /// The name associated with an Amazon EKS managed node group.
+    ///
+    /// `Fn::GetAtt` `NodegroupName`.
+    pub fn nodegroup_name(&self) -> crate::Value<String> {
+        self.get_att("NodegroupName")
     }
 }
 

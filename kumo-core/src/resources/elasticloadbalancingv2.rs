@@ -3228,6 +3228,7 @@ pub mod listener_rule {
 /// - `load_balancer_arn()`: `Value<String>`, `LoadBalancerArn`. The Amazon Resource Name (ARN) of the load balancer.
 /// - `load_balancer_full_name()`: `Value<String>`, `LoadBalancerFullName`. The full name of the load balancer.
 /// - `load_balancer_name()`: `Value<String>`, `LoadBalancerName`. The name of the load balancer.
+/// - `security_groups()`: `Value<Vec<String>>`, `SecurityGroups`. The IDs of the security groups for the load balancer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadBalancer(crate::Resource);
 
@@ -3580,6 +3581,13 @@ impl crate::typed::Handle<LoadBalancer> {
     /// `Fn::GetAtt` `LoadBalancerName`.
     pub fn load_balancer_name(&self) -> crate::Value<String> {
         self.get_att("LoadBalancerName")
+    }
+
+    /// The IDs of the security groups for the load balancer.
+    ///
+    /// `Fn::GetAtt` `SecurityGroups`.
+    pub fn security_groups(&self) -> crate::Value<Vec<String>> {
+        self.get_att("SecurityGroups")
     }
 }
 

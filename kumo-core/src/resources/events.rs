@@ -1551,6 +1551,7 @@ pub mod endpoint {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<EventBus>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The ARN of the event bus, such as `arn:aws:events:us-east-2:123456789012:event-bus/aws.partner/PartnerName/acct1/repo1` .
+/// - `name()`: `Value<String>`, `Name`. The name of the event bus, such as `PartnerName/acct1/repo1` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventBus(crate::Resource);
 
@@ -1705,6 +1706,13 @@ impl crate::typed::Handle<EventBus> {
     /// `Fn::GetAtt` `Arn`.
     pub fn arn(&self) -> crate::Value<String> {
         self.get_att("Arn")
+    }
+
+    /// The name of the event bus, such as `PartnerName/acct1/repo1` .
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 

@@ -259,6 +259,7 @@ pub mod discoverer {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Registry>`), each a `Fn::GetAtt`:
 ///
 /// - `registry_arn()`: `Value<String>`, `RegistryArn`. The ARN of the registry.
+/// - `registry_name()`: `Value<String>`, `RegistryName`. The name of the registry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Registry(crate::Resource);
 
@@ -345,6 +346,13 @@ impl crate::typed::Handle<Registry> {
     /// `Fn::GetAtt` `RegistryArn`.
     pub fn registry_arn(&self) -> crate::Value<String> {
         self.get_att("RegistryArn")
+    }
+
+    /// The name of the registry.
+    ///
+    /// `Fn::GetAtt` `RegistryName`.
+    pub fn registry_name(&self) -> crate::Value<String> {
+        self.get_att("RegistryName")
     }
 }
 
@@ -470,6 +478,7 @@ impl crate::typed::Handle<RegistryPolicy> {
 /// - `schema_arn()`: `Value<String>`, `SchemaArn`. The ARN of the schema.
 /// - `schema_version()`: `Value<String>`, `SchemaVersion`. The version number of the schema.
 /// - `version_created_date()`: `Value<String>`, `VersionCreatedDate`. The date the schema version was created.
+/// - `schema_name()`: `Value<String>`, `SchemaName`. The name of the schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schema(crate::Resource);
 
@@ -591,6 +600,13 @@ impl crate::typed::Handle<Schema> {
     /// `Fn::GetAtt` `VersionCreatedDate`.
     pub fn version_created_date(&self) -> crate::Value<String> {
         self.get_att("VersionCreatedDate")
+    }
+
+    /// The name of the schema.
+    ///
+    /// `Fn::GetAtt` `SchemaName`.
+    pub fn schema_name(&self) -> crate::Value<String> {
+        self.get_att("SchemaName")
     }
 }
 

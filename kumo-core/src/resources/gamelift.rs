@@ -5318,6 +5318,7 @@ pub mod game_server_group {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<GameSessionQueue>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The unique Amazon Resource Name (ARN) for the `GameSessionQueue` .
+/// - `name()`: `Value<String>`, `Name`. A descriptive label that is associated with a game session queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GameSessionQueue(crate::Resource);
 
@@ -5503,6 +5504,15 @@ impl crate::typed::Handle<GameSessionQueue> {
     /// `Fn::GetAtt` `Arn`.
     pub fn arn(&self) -> crate::Value<String> {
         self.get_att("Arn")
+    }
+
+    /// A descriptive label that is associated with a game session queue.
+    ///
+    /// Names are unique within each Region.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -5879,6 +5889,7 @@ pub mod location {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<MatchmakingConfiguration>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The unique Amazon Resource Name (ARN) for the `MatchmakingConfiguration` .
+/// - `name()`: `Value<String>`, `Name`. The `MatchmakingConfiguration` name, which is unique.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchmakingConfiguration(crate::Resource);
 
@@ -6160,6 +6171,13 @@ impl crate::typed::Handle<MatchmakingConfiguration> {
     pub fn arn(&self) -> crate::Value<String> {
         self.get_att("Arn")
     }
+
+    /// The `MatchmakingConfiguration` name, which is unique.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
+    }
 }
 
 /// Property types of [`MatchmakingConfiguration`].
@@ -6286,6 +6304,7 @@ pub mod matchmaking_configuration {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The unique Amazon Resource Name (ARN) assigned to the rule set.
 /// - `creation_time()`: `Value<String>`, `CreationTime`. A time stamp indicating when this data object was created.
+/// - `name()`: `Value<String>`, `Name`. The unique name of the rule set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchmakingRuleSet(crate::Resource);
 
@@ -6362,6 +6381,13 @@ impl crate::typed::Handle<MatchmakingRuleSet> {
     /// `Fn::GetAtt` `CreationTime`.
     pub fn creation_time(&self) -> crate::Value<String> {
         self.get_att("CreationTime")
+    }
+
+    /// The unique name of the rule set.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 

@@ -50,6 +50,7 @@ pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[(
 /// - `saml_configuration_status()`: `Value<String>`, `SamlConfigurationStatus`. Specifies whether the workspace's SAML configuration is complete.
 /// - `sso_client_id()`: `Value<String>`, `SsoClientId`. The ID of the IAM Identity Center-managed application that is created by Amazon Managed Grafana .
 /// - `status()`: `Value<String>`, `Status`. The current status of the workspace.
+/// - `grafana_version()`: `Value<String>`, `GrafanaVersion`. Specifies the version of Grafana supported by this workspace.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workspace(crate::Resource);
 
@@ -395,6 +396,15 @@ impl crate::typed::Handle<Workspace> {
     /// `Fn::GetAtt` `Status`.
     pub fn status(&self) -> crate::Value<String> {
         self.get_att("Status")
+    }
+
+    /// Specifies the version of Grafana supported by this workspace.
+    ///
+    /// Type: String
+    ///
+    /// `Fn::GetAtt` `GrafanaVersion`.
+    pub fn grafana_version(&self) -> crate::Value<String> {
+        self.get_att("GrafanaVersion")
     }
 }
 

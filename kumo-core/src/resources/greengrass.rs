@@ -315,6 +315,7 @@ pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the `ConnectorDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/connectors/1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `id()`: `Value<String>`, `Id`. The ID of the `ConnectorDefinition` , such as `1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `latest_version_arn()`: `Value<String>`, `LatestVersionArn`. The ARN of the last `ConnectorDefinitionVersion` that was added to the `ConnectorDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/connectors/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2` .
+/// - `name()`: `Value<String>`, `Name`. The name of the `ConnectorDefinition` , such as `MyConnectorDefinition` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorDefinition(crate::Resource);
 
@@ -419,6 +420,13 @@ impl crate::typed::Handle<ConnectorDefinition> {
     /// `Fn::GetAtt` `LatestVersionArn`.
     pub fn latest_version_arn(&self) -> crate::Value<String> {
         self.get_att("LatestVersionArn")
+    }
+
+    /// The name of the `ConnectorDefinition` , such as `MyConnectorDefinition` .
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -642,6 +650,7 @@ pub mod connector_definition_version {
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the `CoreDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/cores/1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `id()`: `Value<String>`, `Id`. The ID of the `CoreDefinition` , such as `1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `latest_version_arn()`: `Value<String>`, `LatestVersionArn`. The ARN of the last `CoreDefinitionVersion` that was added to the `CoreDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/cores/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2` .
+/// - `name()`: `Value<String>`, `Name`. The name of the `CoreDefinition` , such as `MyCoreDefinition` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoreDefinition(crate::Resource);
 
@@ -746,6 +755,13 @@ impl crate::typed::Handle<CoreDefinition> {
     /// `Fn::GetAtt` `LatestVersionArn`.
     pub fn latest_version_arn(&self) -> crate::Value<String> {
         self.get_att("LatestVersionArn")
+    }
+
+    /// The name of the `CoreDefinition` , such as `MyCoreDefinition` .
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -973,6 +989,7 @@ pub mod core_definition_version {
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the `DeviceDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/devices/1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `id()`: `Value<String>`, `Id`. The ID of the `DeviceDefinition` , such as `1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `latest_version_arn()`: `Value<String>`, `LatestVersionArn`. The ARN of the last `DeviceDefinitionVersion` that was added to the `DeviceDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/devices/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2` .
+/// - `name()`: `Value<String>`, `Name`. The name of the device definition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeviceDefinition(crate::Resource);
 
@@ -1077,6 +1094,13 @@ impl crate::typed::Handle<DeviceDefinition> {
     /// `Fn::GetAtt` `LatestVersionArn`.
     pub fn latest_version_arn(&self) -> crate::Value<String> {
         self.get_att("LatestVersionArn")
+    }
+
+    /// The name of the device definition.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -1300,6 +1324,7 @@ pub mod device_definition_version {
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the `FunctionDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/functions/1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `id()`: `Value<String>`, `Id`. The ID of the `FunctionDefinition` , such as `1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `latest_version_arn()`: `Value<String>`, `LatestVersionArn`. The ARN of the last `FunctionDefinitionVersion` that was added to the `FunctionDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/functions/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2` .
+/// - `name()`: `Value<String>`, `Name`. The name of the `FunctionDefinition` , such as `MyFunctionDefinition` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionDefinition(crate::Resource);
 
@@ -1404,6 +1429,13 @@ impl crate::typed::Handle<FunctionDefinition> {
     /// `Fn::GetAtt` `LatestVersionArn`.
     pub fn latest_version_arn(&self) -> crate::Value<String> {
         self.get_att("LatestVersionArn")
+    }
+
+    /// The name of the `FunctionDefinition` , such as `MyFunctionDefinition` .
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -2396,6 +2428,8 @@ pub mod function_definition_version {
 /// - `id()`: `Value<String>`, `Id`. The ID of the `Group` , such as `1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `latest_version_arn()`: `Value<String>`, `LatestVersionArn`. The ARN of the last `GroupVersion` that was added to the `Group` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/groups/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2` .
 /// - `role_attached_at()`: `Value<String>`, `RoleAttachedAt`. The time (in milliseconds since the epoch) when the group role was attached to the `Group` .
+/// - `name()`: `Value<String>`, `Name`. The name of the `Group` , such as `MyGroup` .
+/// - `role_arn()`: `Value<String>`, `RoleArn`. The ARN of the IAM role that's attached to the `Group` , such as `arn:aws:iam::  :role/role-name` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group(crate::Resource);
 
@@ -2519,6 +2553,20 @@ impl crate::typed::Handle<Group> {
     /// `Fn::GetAtt` `RoleAttachedAt`.
     pub fn role_attached_at(&self) -> crate::Value<String> {
         self.get_att("RoleAttachedAt")
+    }
+
+    /// The name of the `Group` , such as `MyGroup` .
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
+    }
+
+    /// The ARN of the IAM role that's attached to the `Group` , such as `arn:aws:iam::  :role/role-name` .
+    ///
+    /// `Fn::GetAtt` `RoleArn`.
+    pub fn role_arn(&self) -> crate::Value<String> {
+        self.get_att("RoleArn")
     }
 }
 
@@ -2871,6 +2919,7 @@ impl crate::typed::Handle<GroupVersion> {
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the `LoggerDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/loggers/1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `id()`: `Value<String>`, `Id`. The ID of the `LoggerDefinition` , such as `1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `latest_version_arn()`: `Value<String>`, `LatestVersionArn`. The ARN of the last `LoggerDefinitionVersion` that was added to the `LoggerDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/loggers/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2` .
+/// - `name()`: `Value<String>`, `Name`. The name of the `LoggerDefinition` , such as `MyLoggerDefinition` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoggerDefinition(crate::Resource);
 
@@ -2975,6 +3024,13 @@ impl crate::typed::Handle<LoggerDefinition> {
     /// `Fn::GetAtt` `LatestVersionArn`.
     pub fn latest_version_arn(&self) -> crate::Value<String> {
         self.get_att("LatestVersionArn")
+    }
+
+    /// The name of the `LoggerDefinition` , such as `MyLoggerDefinition` .
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -3200,6 +3256,7 @@ pub mod logger_definition_version {
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the `ResourceDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/resources/1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `id()`: `Value<String>`, `Id`. The ID of the `ResourceDefinition` , such as `1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `latest_version_arn()`: `Value<String>`, `LatestVersionArn`. The ARN of the last `ResourceDefinitionVersion` that was added to the `ResourceDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/resources/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2` .
+/// - `name()`: `Value<String>`, `Name`. The name of the `ResourceDefinition` , such as `MyResourceDefinition` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResourceDefinition(crate::Resource);
 
@@ -3304,6 +3361,13 @@ impl crate::typed::Handle<ResourceDefinition> {
     /// `Fn::GetAtt` `LatestVersionArn`.
     pub fn latest_version_arn(&self) -> crate::Value<String> {
         self.get_att("LatestVersionArn")
+    }
+
+    /// The name of the `ResourceDefinition` , such as `MyResourceDefinition` .
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -4363,6 +4427,7 @@ pub mod resource_definition_version {
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the `SubscriptionDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/subscriptions/1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `id()`: `Value<String>`, `Id`. The ID of the `SubscriptionDefinition` , such as `1234a5b6-78cd-901e-2fgh-3i45j6k178l9` .
 /// - `latest_version_arn()`: `Value<String>`, `LatestVersionArn`. The ARN of the last `SubscriptionDefinitionVersion` that was added to the `SubscriptionDefinition` , such as `arn:aws:greengrass:us-east-1:  :/greengrass/definition/subscriptions/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2` .
+/// - `name()`: `Value<String>`, `Name`. The name of the `SubscriptionDefinition` , such as `MySubscriptionDefinition` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionDefinition(crate::Resource);
 
@@ -4467,6 +4532,13 @@ impl crate::typed::Handle<SubscriptionDefinition> {
     /// `Fn::GetAtt` `LatestVersionArn`.
     pub fn latest_version_arn(&self) -> crate::Value<String> {
         self.get_att("LatestVersionArn")
+    }
+
+    /// The name of the `SubscriptionDefinition` , such as `MySubscriptionDefinition` .
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 

@@ -200,6 +200,7 @@ pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
 /// - `latest_version_minor()`: `Value<String>`, `LatestVersion.Minor`. The latest version Amazon Resource Name (ARN) with the same `minor` version of the Image Builder resource.
 /// - `latest_version_patch()`: `Value<String>`, `LatestVersion.Patch`. The latest version Amazon Resource Name (ARN) with the same `patch` version of the Image Builder resource.
 /// - `type()`: `Value<String>`, `Type`. Image Builder determines the component type based on the phases that are defined in the component document.
+/// - `name()`: `Value<String>`, `Name`. Returns the name of the component.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Component(crate::Resource);
 
@@ -444,6 +445,13 @@ impl crate::typed::Handle<Component> {
     pub fn r#type(&self) -> crate::Value<String> {
         self.get_att("Type")
     }
+
+    /// Returns the name of the component.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
+    }
 }
 
 /// Property types of [`Component`].
@@ -489,6 +497,7 @@ pub mod component {
 /// - `latest_version_major()`: `Value<String>`, `LatestVersion.Major`. The latest version Amazon Resource Name (ARN) with the same `major` version of the Image Builder resource.
 /// - `latest_version_minor()`: `Value<String>`, `LatestVersion.Minor`. The latest version Amazon Resource Name (ARN) with the same `minor` version of the Image Builder resource.
 /// - `latest_version_patch()`: `Value<String>`, `LatestVersion.Patch`. The latest version Amazon Resource Name (ARN) with the same `patch` version of the Image Builder resource.
+/// - `name()`: `Value<String>`, `Name`. Returns the name of the container recipe.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContainerRecipe(crate::Resource);
 
@@ -845,6 +854,13 @@ impl crate::typed::Handle<ContainerRecipe> {
     /// `Fn::GetAtt` `LatestVersion.Patch`.
     pub fn latest_version_patch(&self) -> crate::Value<String> {
         self.get_att("LatestVersion.Patch")
+    }
+
+    /// Returns the name of the container recipe.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -1320,6 +1336,7 @@ pub mod container_recipe {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<DistributionConfiguration>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. Returns the Amazon Resource Name (ARN) of this distribution configuration.
+/// - `name()`: `Value<String>`, `Name`. Returns the name of the distribution configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DistributionConfiguration(crate::Resource);
 
@@ -1396,6 +1413,13 @@ impl crate::typed::Handle<DistributionConfiguration> {
     /// `Fn::GetAtt` `Arn`.
     pub fn arn(&self) -> crate::Value<String> {
         self.get_att("Arn")
+    }
+
+    /// Returns the name of the distribution configuration.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -2965,6 +2989,7 @@ pub mod image {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. Returns the Amazon Resource Name (ARN) of the image pipeline.
 /// - `deployment_id()`: `Value<String>`, `DeploymentId`. Returns the deployment ID of the pipeline, used for resource create/update triggers.
+/// - `name()`: `Value<String>`, `Name`. Returns the name of the image pipeline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImagePipeline(crate::Resource);
 
@@ -3248,6 +3273,13 @@ impl crate::typed::Handle<ImagePipeline> {
     /// `Fn::GetAtt` `DeploymentId`.
     pub fn deployment_id(&self) -> crate::Value<String> {
         self.get_att("DeploymentId")
+    }
+
+    /// Returns the name of the image pipeline.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -3757,6 +3789,7 @@ pub mod image_pipeline {
 /// - `latest_version_major()`: `Value<String>`, `LatestVersion.Major`. The latest version Amazon Resource Name (ARN) with the same `major` version of the Image Builder resource.
 /// - `latest_version_minor()`: `Value<String>`, `LatestVersion.Minor`. The latest version Amazon Resource Name (ARN) with the same `minor` version of the Image Builder resource.
 /// - `latest_version_patch()`: `Value<String>`, `LatestVersion.Patch`. The latest version Amazon Resource Name (ARN) with the same `patch` version of the Image Builder resource.
+/// - `name()`: `Value<String>`, `Name`. The name of the image recipe.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageRecipe(crate::Resource);
 
@@ -3976,6 +4009,13 @@ impl crate::typed::Handle<ImageRecipe> {
     /// `Fn::GetAtt` `LatestVersion.Patch`.
     pub fn latest_version_patch(&self) -> crate::Value<String> {
         self.get_att("LatestVersion.Patch")
+    }
+
+    /// The name of the image recipe.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -4406,6 +4446,7 @@ pub mod image_recipe {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<InfrastructureConfiguration>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. Returns the Amazon Resource Name (ARN) of the infrastructure configuration.
+/// - `name()`: `Value<String>`, `Name`. The name of the infrastructure configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InfrastructureConfiguration(crate::Resource);
 
@@ -4641,6 +4682,13 @@ impl crate::typed::Handle<InfrastructureConfiguration> {
     /// `Fn::GetAtt` `Arn`.
     pub fn arn(&self) -> crate::Value<String> {
         self.get_att("Arn")
+    }
+
+    /// The name of the infrastructure configuration.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 

@@ -550,6 +550,8 @@ pub mod stream {
 /// - `consumer_arn()`: `Value<String>`, `ConsumerARN`. When you register a consumer, Kinesis Data Streams generates an ARN for it.
 /// - `consumer_creation_timestamp()`: `Value<String>`, `ConsumerCreationTimestamp`. The time at which the consumer was created.
 /// - `consumer_status()`: `Value<String>`, `ConsumerStatus`. A consumer can't read data while in the `CREATING` or `DELETING` states.
+/// - `consumer_name()`: `Value<String>`, `ConsumerName`. The name you gave the consumer when you registered it.
+/// - `stream_arn()`: `Value<String>`, `StreamARN`. The ARN of the data stream with which the consumer is registered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreamConsumer(crate::Resource);
 
@@ -644,6 +646,20 @@ impl crate::typed::Handle<StreamConsumer> {
     /// `Fn::GetAtt` `ConsumerStatus`.
     pub fn consumer_status(&self) -> crate::Value<String> {
         self.get_att("ConsumerStatus")
+    }
+
+    /// The name you gave the consumer when you registered it.
+    ///
+    /// `Fn::GetAtt` `ConsumerName`.
+    pub fn consumer_name(&self) -> crate::Value<String> {
+        self.get_att("ConsumerName")
+    }
+
+    /// The ARN of the data stream with which the consumer is registered.
+    ///
+    /// `Fn::GetAtt` `StreamARN`.
+    pub fn stream_arn(&self) -> crate::Value<String> {
+        self.get_att("StreamARN")
     }
 }
 

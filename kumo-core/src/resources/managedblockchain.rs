@@ -303,6 +303,7 @@ pub mod accessor {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Member>`), each a `Fn::GetAtt`:
 ///
 /// - `member_id()`: `Value<String>`, `MemberId`. The unique identifier of the member.
+/// - `network_id()`: `Value<String>`, `NetworkId`. The unique identifier of the network to which the member belongs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member(crate::Resource);
 
@@ -391,6 +392,13 @@ impl crate::typed::Handle<Member> {
     /// `Fn::GetAtt` `MemberId`.
     pub fn member_id(&self) -> crate::Value<String> {
         self.get_att("MemberId")
+    }
+
+    /// The unique identifier of the network to which the member belongs.
+    ///
+    /// `Fn::GetAtt` `NetworkId`.
+    pub fn network_id(&self) -> crate::Value<String> {
+        self.get_att("NetworkId")
     }
 }
 
@@ -771,6 +779,8 @@ pub mod member {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the node.
 /// - `node_id()`: `Value<String>`, `NodeId`. The unique identifier of the node.
+/// - `member_id()`: `Value<String>`, `MemberId`. The unique identifier of the member in which the node is created.
+/// - `network_id()`: `Value<String>`, `NetworkId`. The unique identifier of the network that the node is in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node(crate::Resource);
 
@@ -848,6 +858,22 @@ impl crate::typed::Handle<Node> {
     /// `Fn::GetAtt` `NodeId`.
     pub fn node_id(&self) -> crate::Value<String> {
         self.get_att("NodeId")
+    }
+
+    /// The unique identifier of the member in which the node is created.
+    ///
+    /// Applies only to Hyperledger Fabric.
+    ///
+    /// `Fn::GetAtt` `MemberId`.
+    pub fn member_id(&self) -> crate::Value<String> {
+        self.get_att("MemberId")
+    }
+
+    /// The unique identifier of the network that the node is in.
+    ///
+    /// `Fn::GetAtt` `NetworkId`.
+    pub fn network_id(&self) -> crate::Value<String> {
+        self.get_att("NetworkId")
     }
 }
 

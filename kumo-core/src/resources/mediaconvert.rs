@@ -91,6 +91,7 @@ pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the job template, such as `arn:aws:mediaconvert:us-west-2:123456789012` .
 /// - `id()`: `Value<String>`, `Id`.
+/// - `name()`: `Value<String>`, `Name`. The name of the job template, such as `Streaming stack DASH` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobTemplate(crate::Resource);
 
@@ -306,6 +307,13 @@ impl crate::typed::Handle<JobTemplate> {
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
     }
+
+    /// The name of the job template, such as `Streaming stack DASH` .
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
+    }
 }
 
 /// Property types of [`JobTemplate`].
@@ -418,6 +426,7 @@ pub mod job_template {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the output preset, such as `arn:aws:mediaconvert:us-west-2:123456789012` .
 /// - `id()`: `Value<String>`, `Id`.
+/// - `name()`: `Value<String>`, `Name`. The name of the output preset, such as `HEVC high res` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preset(crate::Resource);
 
@@ -522,6 +531,13 @@ impl crate::typed::Handle<Preset> {
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
     }
+
+    /// The name of the output preset, such as `HEVC high res` .
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
+    }
 }
 
 /// The AWS::MediaConvert::Queue resource is an AWS Elemental MediaConvert resource type that you can use to manage the resources that are available to your account for parallel processing of jobs.
@@ -538,6 +554,7 @@ impl crate::typed::Handle<Preset> {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the queue, such as `arn:aws:mediaconvert:us-west-2:123456789012` .
 /// - `id()`: `Value<String>`, `Id`.
+/// - `name()`: `Value<String>`, `Name`. The name of the queue, such as `Queue 2` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct Queue(crate::Resource);
 
@@ -677,5 +694,12 @@ impl crate::typed::Handle<Queue> {
     /// `Fn::GetAtt` `Id`.
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
+    }
+
+    /// The name of the queue, such as `Queue 2` .
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }

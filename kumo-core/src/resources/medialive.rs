@@ -16467,6 +16467,8 @@ impl crate::typed::Handle<EventBridgeRuleTemplateGroup> {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The ARN of the MediaLive input.
 /// - `id()`: `Value<String>`, `Id`. The unique ID for the device.
+/// - `destinations()`: `Value<Json>`, `Destinations`. For a push input, the the destination or destinations for the input.
+/// - `sources()`: `Value<Json>`, `Sources`. For a pull input, the source or sources for the input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Input(crate::Resource);
 
@@ -16732,6 +16734,24 @@ impl crate::typed::Handle<Input> {
     /// `Fn::GetAtt` `Id`.
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
+    }
+
+    /// For a push input, the the destination or destinations for the input.
+    ///
+    /// The destinations are the URLs of locations on MediaLive where the upstream system pushes the content to, for this input. MediaLive creates these addresses when it creates the input.
+    ///
+    /// `Fn::GetAtt` `Destinations`.
+    pub fn destinations(&self) -> crate::Value<crate::Json> {
+        self.get_att("Destinations")
+    }
+
+    /// For a pull input, the source or sources for the input.
+    ///
+    /// The sources are the URLs of locations on the upstream system where MediaLive pulls the content from, for this input. You included these URLs in the create request.
+    ///
+    /// `Fn::GetAtt` `Sources`.
+    pub fn sources(&self) -> crate::Value<crate::Json> {
+        self.get_att("Sources")
     }
 }
 

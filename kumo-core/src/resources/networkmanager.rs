@@ -319,6 +319,8 @@ pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
 /// - `segment_name()`: `Value<String>`, `SegmentName`. The name of the Connect attachment's segment.
 /// - `state()`: `Value<String>`, `State`. The state of the Connect attachment.
 /// - `updated_at()`: `Value<String>`, `UpdatedAt`. The timestamp when the Connect attachment was last updated.
+/// - `proposed_network_function_group_change()`: `Value<Json>`, `ProposedNetworkFunctionGroupChange`. The attachment to move from one network function group to another.
+/// - `proposed_segment_change()`: `Value<Json>`, `ProposedSegmentChange`. The attachment to move from one segment to another.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectAttachment(crate::Resource);
 
@@ -553,6 +555,20 @@ impl crate::typed::Handle<ConnectAttachment> {
     /// `Fn::GetAtt` `UpdatedAt`.
     pub fn updated_at(&self) -> crate::Value<String> {
         self.get_att("UpdatedAt")
+    }
+
+    /// The attachment to move from one network function group to another.
+    ///
+    /// `Fn::GetAtt` `ProposedNetworkFunctionGroupChange`.
+    pub fn proposed_network_function_group_change(&self) -> crate::Value<crate::Json> {
+        self.get_att("ProposedNetworkFunctionGroupChange")
+    }
+
+    /// The attachment to move from one segment to another.
+    ///
+    /// `Fn::GetAtt` `ProposedSegmentChange`.
+    pub fn proposed_segment_change(&self) -> crate::Value<crate::Json> {
+        self.get_att("ProposedSegmentChange")
     }
 }
 
@@ -1787,6 +1803,8 @@ pub mod device {
 /// - `segment_name()`: `Value<String>`, `SegmentName`. The name of the segment attachment..
 /// - `state()`: `Value<String>`, `State`. State of the attachment.
 /// - `updated_at()`: `Value<String>`, `UpdatedAt`. Last update time of the attachment.
+/// - `proposed_network_function_group_change()`: `Value<Json>`, `ProposedNetworkFunctionGroupChange`. The attachment to move from one network function group to another.
+/// - `proposed_segment_change()`: `Value<Json>`, `ProposedSegmentChange`. The attachment to move from one segment to another.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DirectConnectGatewayAttachment(crate::Resource);
 
@@ -2004,6 +2022,20 @@ impl crate::typed::Handle<DirectConnectGatewayAttachment> {
     /// `Fn::GetAtt` `UpdatedAt`.
     pub fn updated_at(&self) -> crate::Value<String> {
         self.get_att("UpdatedAt")
+    }
+
+    /// The attachment to move from one network function group to another.
+    ///
+    /// `Fn::GetAtt` `ProposedNetworkFunctionGroupChange`.
+    pub fn proposed_network_function_group_change(&self) -> crate::Value<crate::Json> {
+        self.get_att("ProposedNetworkFunctionGroupChange")
+    }
+
+    /// The attachment to move from one segment to another.
+    ///
+    /// `Fn::GetAtt` `ProposedSegmentChange`.
+    pub fn proposed_segment_change(&self) -> crate::Value<crate::Json> {
+        self.get_att("ProposedSegmentChange")
     }
 }
 
@@ -2871,6 +2903,8 @@ pub mod site {
 /// - `segment_name()`: `Value<String>`, `SegmentName`. The name of the site-to-site VPN attachment's segment.
 /// - `state()`: `Value<String>`, `State`. The state of the site-to-site VPN attachment.
 /// - `updated_at()`: `Value<String>`, `UpdatedAt`. The timestamp when the site-to-site VPN attachment was last updated.
+/// - `proposed_network_function_group_change()`: `Value<Json>`, `ProposedNetworkFunctionGroupChange`. The attachment to move from one network function group to another.
+/// - `proposed_segment_change()`: `Value<Json>`, `ProposedSegmentChange`. The attachment to move from one segment to another.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteToSiteVpnAttachment(crate::Resource);
 
@@ -3100,6 +3134,20 @@ impl crate::typed::Handle<SiteToSiteVpnAttachment> {
     /// `Fn::GetAtt` `UpdatedAt`.
     pub fn updated_at(&self) -> crate::Value<String> {
         self.get_att("UpdatedAt")
+    }
+
+    /// The attachment to move from one network function group to another.
+    ///
+    /// `Fn::GetAtt` `ProposedNetworkFunctionGroupChange`.
+    pub fn proposed_network_function_group_change(&self) -> crate::Value<crate::Json> {
+        self.get_att("ProposedNetworkFunctionGroupChange")
+    }
+
+    /// The attachment to move from one segment to another.
+    ///
+    /// `Fn::GetAtt` `ProposedSegmentChange`.
+    pub fn proposed_segment_change(&self) -> crate::Value<crate::Json> {
+        self.get_att("ProposedSegmentChange")
     }
 }
 
@@ -3530,6 +3578,8 @@ impl crate::typed::ResourceType for TransitGatewayRegistration {
 /// - `segment_name()`: `Value<String>`, `SegmentName`. The name of the attachment's segment.
 /// - `state()`: `Value<String>`, `State`. The state of the attachment.
 /// - `updated_at()`: `Value<String>`, `UpdatedAt`. The timestamp when the transit gateway route table attachment was last updated.
+/// - `proposed_network_function_group_change()`: `Value<Json>`, `ProposedNetworkFunctionGroupChange`. The attachment to move from one network function group to another.
+/// - `proposed_segment_change()`: `Value<Json>`, `ProposedSegmentChange`. The attachment to move from one segment to another.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransitGatewayRouteTableAttachment(crate::Resource);
 
@@ -3773,6 +3823,20 @@ impl crate::typed::Handle<TransitGatewayRouteTableAttachment> {
     pub fn updated_at(&self) -> crate::Value<String> {
         self.get_att("UpdatedAt")
     }
+
+    /// The attachment to move from one network function group to another.
+    ///
+    /// `Fn::GetAtt` `ProposedNetworkFunctionGroupChange`.
+    pub fn proposed_network_function_group_change(&self) -> crate::Value<crate::Json> {
+        self.get_att("ProposedNetworkFunctionGroupChange")
+    }
+
+    /// The attachment to move from one segment to another.
+    ///
+    /// `Fn::GetAtt` `ProposedSegmentChange`.
+    pub fn proposed_segment_change(&self) -> crate::Value<crate::Json> {
+        self.get_att("ProposedSegmentChange")
+    }
 }
 
 /// Property types of [`TransitGatewayRouteTableAttachment`].
@@ -3945,6 +4009,8 @@ pub mod transit_gateway_route_table_attachment {
 /// - `segment_name()`: `Value<String>`, `SegmentName`. The name of the attachment's segment.
 /// - `state()`: `Value<String>`, `State`. The state of the attachment.
 /// - `updated_at()`: `Value<String>`, `UpdatedAt`. The timestamp when the VPC attachment was last updated.
+/// - `proposed_network_function_group_change()`: `Value<Json>`, `ProposedNetworkFunctionGroupChange`. The attachment to move from one network function group to another.
+/// - `proposed_segment_change()`: `Value<Json>`, `ProposedSegmentChange`. The attachment to move from one segment to another.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VpcAttachment(crate::Resource);
 
@@ -4179,6 +4245,20 @@ impl crate::typed::Handle<VpcAttachment> {
     /// `Fn::GetAtt` `UpdatedAt`.
     pub fn updated_at(&self) -> crate::Value<String> {
         self.get_att("UpdatedAt")
+    }
+
+    /// The attachment to move from one network function group to another.
+    ///
+    /// `Fn::GetAtt` `ProposedNetworkFunctionGroupChange`.
+    pub fn proposed_network_function_group_change(&self) -> crate::Value<crate::Json> {
+        self.get_att("ProposedNetworkFunctionGroupChange")
+    }
+
+    /// The attachment to move from one segment to another.
+    ///
+    /// `Fn::GetAtt` `ProposedSegmentChange`.
+    pub fn proposed_segment_change(&self) -> crate::Value<crate::Json> {
+        self.get_att("ProposedSegmentChange")
     }
 }
 

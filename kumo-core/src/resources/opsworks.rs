@@ -666,6 +666,7 @@ impl crate::typed::Handle<ElasticLoadBalancerAttachment> {
 /// - `private_ip()`: `Value<String>`, `PrivateIp`. The private IP address of the OpsWorks instance, such as `192.0.2.0` .
 /// - `public_dns_name()`: `Value<String>`, `PublicDnsName`. The public DNS name of the OpsWorks instance.
 /// - `public_ip()`: `Value<String>`, `PublicIp`. The public IP address of the OpsWorks instance, such as `192.0.2.0` .
+/// - `availability_zone()`: `Value<String>`, `AvailabilityZone`. The Availability Zone of the OpsWorks instance, such as `us-east-2a` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct Instance(crate::Resource);
 
@@ -1047,6 +1048,13 @@ impl crate::typed::Handle<Instance> {
     /// `Fn::GetAtt` `PublicIp`.
     pub fn public_ip(&self) -> crate::Value<String> {
         self.get_att("PublicIp")
+    }
+
+    /// The Availability Zone of the OpsWorks instance, such as `us-east-2a` .
+    ///
+    /// `Fn::GetAtt` `AvailabilityZone`.
+    pub fn availability_zone(&self) -> crate::Value<String> {
+        self.get_att("AvailabilityZone")
     }
 }
 
@@ -2786,6 +2794,7 @@ pub mod stack {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<UserProfile>`), each a `Fn::GetAtt`:
 ///
 /// - `id()`: `Value<String>`, `Id`.
+/// - `ssh_username()`: `Value<String>`, `SshUsername`. The user's SSH user name, as a string.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserProfile(crate::Resource);
 
@@ -2869,6 +2878,13 @@ impl crate::typed::Handle<UserProfile> {
     /// `Fn::GetAtt` `Id`.
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
+    }
+
+    /// The user's SSH user name, as a string.
+    ///
+    /// `Fn::GetAtt` `SshUsername`.
+    pub fn ssh_username(&self) -> crate::Value<String> {
+        self.get_att("SshUsername")
     }
 }
 

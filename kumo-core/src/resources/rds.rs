@@ -2746,6 +2746,7 @@ pub mod db_cluster_parameter_group {
 /// - `resume_full_automation_mode_time()`: `Value<String>`, `ResumeFullAutomationModeTime`. The number of minutes to pause the automation.
 /// - `secondary_availability_zone()`: `Value<String>`, `SecondaryAvailabilityZone`. If present, specifies the name of the secondary Availability Zone for a DB instance with multi-AZ support.
 /// - `status_infos()`: `Value<Json>`, `StatusInfos`. The status of a read replica.
+/// - `db_system_id()`: `Value<String>`, `DBSystemId`. The Oracle system ID (Oracle SID) for a container database (CDB).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DbInstance(crate::Resource);
 
@@ -4903,6 +4904,17 @@ impl crate::typed::Handle<DbInstance> {
     pub fn status_infos(&self) -> crate::Value<crate::Json> {
         self.get_att("StatusInfos")
     }
+
+    /// The Oracle system ID (Oracle SID) for a container database (CDB).
+    ///
+    /// The Oracle SID is also the name of the CDB.
+    ///
+    /// This setting is valid for RDS Custom only.
+    ///
+    /// `Fn::GetAtt` `DBSystemId`.
+    pub fn db_system_id(&self) -> crate::Value<String> {
+        self.get_att("DBSystemId")
+    }
 }
 
 /// Property types of [`DbInstance`].
@@ -5238,6 +5250,12 @@ pub mod db_instance {
 /// Required properties, the arguments of [`DbParameterGroup::new`]: `Description`, `Family`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbparametergroup.html)
+///
+/// # Attributes
+///
+/// Methods of its [`Handle`](crate::typed::Handle) (`Handle<DbParameterGroup>`), each a `Fn::GetAtt`:
+///
+/// - `db_parameter_group_name()`: `Value<String>`, `DBParameterGroupName`. The name of the DB parameter group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DbParameterGroup(crate::Resource);
 
@@ -5342,6 +5360,16 @@ impl crate::typed::ResourceType for DbParameterGroup {
 
     fn into_resource(self) -> crate::Resource {
         self.0
+    }
+}
+
+/// The attributes of `AWS::RDS::DBParameterGroup`.
+impl crate::typed::Handle<DbParameterGroup> {
+    /// The name of the DB parameter group.
+    ///
+    /// `Fn::GetAtt` `DBParameterGroupName`.
+    pub fn db_parameter_group_name(&self) -> crate::Value<String> {
+        self.get_att("DBParameterGroupName")
     }
 }
 

@@ -372,6 +372,7 @@ pub mod robot {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<RobotApplication>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the robot application.
+/// - `current_revision_id()`: `Value<String>`, `CurrentRevisionId`. The current revision id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RobotApplication(crate::Resource);
 
@@ -493,6 +494,13 @@ impl crate::typed::Handle<RobotApplication> {
     /// `Fn::GetAtt` `Arn`.
     pub fn arn(&self) -> crate::Value<String> {
         self.get_att("Arn")
+    }
+
+    /// The current revision id.
+    ///
+    /// `Fn::GetAtt` `CurrentRevisionId`.
+    pub fn current_revision_id(&self) -> crate::Value<String> {
+        self.get_att("CurrentRevisionId")
     }
 }
 
@@ -737,6 +745,7 @@ impl crate::typed::Handle<RobotApplicationVersion> {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<SimulationApplication>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the simulation application.
+/// - `current_revision_id()`: `Value<String>`, `CurrentRevisionId`. The current revision id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimulationApplication(crate::Resource);
 
@@ -882,6 +891,13 @@ impl crate::typed::Handle<SimulationApplication> {
     /// `Fn::GetAtt` `Arn`.
     pub fn arn(&self) -> crate::Value<String> {
         self.get_att("Arn")
+    }
+
+    /// The current revision id.
+    ///
+    /// `Fn::GetAtt` `CurrentRevisionId`.
+    pub fn current_revision_id(&self) -> crate::Value<String> {
+        self.get_att("CurrentRevisionId")
     }
 }
 

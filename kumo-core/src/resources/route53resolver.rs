@@ -1806,6 +1806,8 @@ impl crate::typed::Handle<ResolverDnssecConfig> {
 /// - `host_vpc_id()`: `Value<String>`, `HostVPCId`. The ID of the VPC that you want to create the resolver endpoint in.
 /// - `ip_address_count()`: `Value<String>`, `IpAddressCount`. The number of IP addresses that the resolver endpoint can use for DNS queries.
 /// - `resolver_endpoint_id()`: `Value<String>`, `ResolverEndpointId`. The ID of the resolver endpoint.
+/// - `direction()`: `Value<String>`, `Direction`. Indicates whether the resolver endpoint allows inbound or outbound DNS queries.
+/// - `name()`: `Value<String>`, `Name`. The name that you assigned to the resolver endpoint when you created the endpoint.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolverEndpoint(crate::Resource);
 
@@ -2067,6 +2069,20 @@ impl crate::typed::Handle<ResolverEndpoint> {
     /// `Fn::GetAtt` `ResolverEndpointId`.
     pub fn resolver_endpoint_id(&self) -> crate::Value<String> {
         self.get_att("ResolverEndpointId")
+    }
+
+    /// Indicates whether the resolver endpoint allows inbound or outbound DNS queries.
+    ///
+    /// `Fn::GetAtt` `Direction`.
+    pub fn direction(&self) -> crate::Value<String> {
+        self.get_att("Direction")
+    }
+
+    /// The name that you assigned to the resolver endpoint when you created the endpoint.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 
@@ -2539,6 +2555,10 @@ impl crate::typed::Handle<ResolverQueryLoggingConfigAssociation> {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the resolver rule, such as `arn:aws:route53resolver:us-east-1:123456789012:resolver-rule/resolver-rule-a1bzhi` .
 /// - `resolver_rule_id()`: `Value<String>`, `ResolverRuleId`. When the value of `RuleType` is `FORWARD` , the ID that Resolver assigned to the resolver rule when you created it, such as `rslvr-rr-5328a0899aexample` .
+/// - `domain_name()`: `Value<String>`, `DomainName`. DNS queries for this domain name are forwarded to the IP addresses that are specified in TargetIps.
+/// - `name()`: `Value<String>`, `Name`. A friendly name that lets you easily find a rule in the Resolver dashboard in the Route 53 console.
+/// - `resolver_endpoint_id()`: `Value<String>`, `ResolverEndpointId`. The ID of the outbound endpoint that the rule is associated with, such as `rslvr-out-fdc049932dexample` .
+/// - `target_ips()`: `Value<Json>`, `TargetIps`. When the value of `RuleType` is `FORWARD` , the IP addresses that the outbound endpoint forwards DNS queries to, typically the IP addresses for DNS resolvers on your network.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolverRule(crate::Resource);
 
@@ -2697,6 +2717,40 @@ impl crate::typed::Handle<ResolverRule> {
     pub fn resolver_rule_id(&self) -> crate::Value<String> {
         self.get_att("ResolverRuleId")
     }
+
+    /// DNS queries for this domain name are forwarded to the IP addresses that are specified in TargetIps.
+    ///
+    /// If a query matches multiple resolver rules (example.com and www.example.com), the query is routed using the resolver rule that contains the most specific domain name (www.example.com).
+    ///
+    /// `Fn::GetAtt` `DomainName`.
+    pub fn domain_name(&self) -> crate::Value<String> {
+        self.get_att("DomainName")
+    }
+
+    /// A friendly name that lets you easily find a rule in the Resolver dashboard in the Route 53 console.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
+    }
+
+    /// The ID of the outbound endpoint that the rule is associated with, such as `rslvr-out-fdc049932dexample` .
+    ///
+    /// `Fn::GetAtt` `ResolverEndpointId`.
+    pub fn resolver_endpoint_id(&self) -> crate::Value<String> {
+        self.get_att("ResolverEndpointId")
+    }
+
+    /// When the value of `RuleType` is `FORWARD` , the IP addresses that the outbound endpoint forwards DNS queries to, typically the IP addresses for DNS resolvers on your network.
+    ///
+    /// This value isn't applicable when `RuleType` is `SYSTEM` .
+    ///
+    /// `TargetIps` is available only when the value of `RuleType` is `FORWARD` . You should not provide `TargetIps` when the `RuleType` is `DELEGATE` .
+    ///
+    /// `Fn::GetAtt` `TargetIps`.
+    pub fn target_ips(&self) -> crate::Value<crate::Json> {
+        self.get_att("TargetIps")
+    }
 }
 
 /// Property types of [`ResolverRule`].
@@ -2835,6 +2889,9 @@ pub mod resolver_rule {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<ResolverRuleAssociation>`), each a `Fn::GetAtt`:
 ///
 /// - `resolver_rule_association_id()`: `Value<String>`, `ResolverRuleAssociationId`. The ID of the resolver rule association that you want to get information about, such as `rslvr-rrassoc-97242eaf88example` .
+/// - `name()`: `Value<String>`, `Name`. The name of an association between a resolver rule and a VPC, such as `test.example.com in beta VPC` .
+/// - `resolver_rule_id()`: `Value<String>`, `ResolverRuleId`. The ID of the resolver rule that you associated with the VPC that is specified by `VPCId` , such as `rslvr-rr-5328a0899example` .
+/// - `vpc_id()`: `Value<String>`, `VPCId`. The ID of the VPC that you associated the resolver rule with, such as `vpc-03cf94c75cexample` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolverRuleAssociation(crate::Resource);
 
@@ -2902,5 +2959,26 @@ impl crate::typed::Handle<ResolverRuleAssociation> {
     /// `Fn::GetAtt` `ResolverRuleAssociationId`.
     pub fn resolver_rule_association_id(&self) -> crate::Value<String> {
         self.get_att("ResolverRuleAssociationId")
+    }
+
+    /// The name of an association between a resolver rule and a VPC, such as `test.example.com in beta VPC` .
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
+    }
+
+    /// The ID of the resolver rule that you associated with the VPC that is specified by `VPCId` , such as `rslvr-rr-5328a0899example` .
+    ///
+    /// `Fn::GetAtt` `ResolverRuleId`.
+    pub fn resolver_rule_id(&self) -> crate::Value<String> {
+        self.get_att("ResolverRuleId")
+    }
+
+    /// The ID of the VPC that you associated the resolver rule with, such as `vpc-03cf94c75cexample` .
+    ///
+    /// `Fn::GetAtt` `VPCId`.
+    pub fn vpc_id(&self) -> crate::Value<String> {
+        self.get_att("VPCId")
     }
 }

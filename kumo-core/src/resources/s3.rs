@@ -812,6 +812,7 @@ pub mod access_grants_location {
 /// - `alias()`: `Value<String>`, `Alias`. The alias for this access point.
 /// - `arn()`: `Value<String>`, `Arn`. This property contains the details of the ARN for the access point.
 /// - `network_origin()`: `Value<String>`, `NetworkOrigin`. Indicates whether this access point allows access from the internet.
+/// - `name()`: `Value<String>`, `Name`. The name of this access point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPoint(crate::Resource);
 
@@ -983,6 +984,13 @@ impl crate::typed::Handle<AccessPoint> {
     /// `Fn::GetAtt` `NetworkOrigin`.
     pub fn network_origin(&self) -> crate::Value<String> {
         self.get_att("NetworkOrigin")
+    }
+
+    /// The name of this access point.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 

@@ -2830,6 +2830,7 @@ pub mod cluster {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<CodeRepository>`), each a `Fn::GetAtt`:
 ///
 /// - `id()`: `Value<String>`, `Id`.
+/// - `code_repository_name()`: `Value<String>`, `CodeRepositoryName`. The name of the code repository, such as `myCodeRepo` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct CodeRepository(crate::Resource);
 
@@ -2895,6 +2896,13 @@ impl crate::typed::Handle<CodeRepository> {
     /// `Fn::GetAtt` `Id`.
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
+    }
+
+    /// The name of the code repository, such as `myCodeRepo` .
+    ///
+    /// `Fn::GetAtt` `CodeRepositoryName`.
+    pub fn code_repository_name(&self) -> crate::Value<String> {
+        self.get_att("CodeRepositoryName")
     }
 }
 
@@ -7867,6 +7875,7 @@ pub mod endpoint {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<EndpointConfig>`), each a `Fn::GetAtt`:
 ///
 /// - `id()`: `Value<String>`, `Id`.
+/// - `endpoint_config_name()`: `Value<String>`, `EndpointConfigName`. The name of the endpoint configuration, such as `MyEndpointConfiguration` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct EndpointConfig(crate::Resource);
 
@@ -8095,6 +8104,13 @@ impl crate::typed::Handle<EndpointConfig> {
     /// `Fn::GetAtt` `Id`.
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
+    }
+
+    /// The name of the endpoint configuration, such as `MyEndpointConfiguration` .
+    ///
+    /// `Fn::GetAtt` `EndpointConfigName`.
+    pub fn endpoint_config_name(&self) -> crate::Value<String> {
+        self.get_att("EndpointConfigName")
     }
 }
 
@@ -12362,6 +12378,7 @@ pub mod mlflow_tracking_server {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Model>`), each a `Fn::GetAtt`:
 ///
 /// - `model_arn()`: `Value<String>`, `ModelArn`. The Amazon Resource Name (ARN) of the model.
+/// - `model_name()`: `Value<String>`, `ModelName`. The name of the model, such as `MyModel` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model(crate::Resource);
 
@@ -12564,6 +12581,13 @@ impl crate::typed::Handle<Model> {
     /// `Fn::GetAtt` `ModelArn`.
     pub fn model_arn(&self) -> crate::Value<String> {
         self.get_att("ModelArn")
+    }
+
+    /// The name of the model, such as `MyModel` .
+    ///
+    /// `Fn::GetAtt` `ModelName`.
+    pub fn model_name(&self) -> crate::Value<String> {
+        self.get_att("ModelName")
     }
 }
 
@@ -23065,6 +23089,7 @@ pub mod monitoring_schedule {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<NotebookInstance>`), each a `Fn::GetAtt`:
 ///
 /// - `id()`: `Value<String>`, `Id`.
+/// - `notebook_instance_name()`: `Value<String>`, `NotebookInstanceName`. The name of the notebook instance, such as `MyNotebookInstance` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotebookInstance(crate::Resource);
 
@@ -23344,6 +23369,13 @@ impl crate::typed::Handle<NotebookInstance> {
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
     }
+
+    /// The name of the notebook instance, such as `MyNotebookInstance` .
+    ///
+    /// `Fn::GetAtt` `NotebookInstanceName`.
+    pub fn notebook_instance_name(&self) -> crate::Value<String> {
+        self.get_att("NotebookInstanceName")
+    }
 }
 
 /// Property types of [`NotebookInstance`].
@@ -23416,6 +23448,7 @@ pub mod notebook_instance {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<NotebookInstanceLifecycleConfig>`), each a `Fn::GetAtt`:
 ///
 /// - `id()`: `Value<String>`, `Id`.
+/// - `notebook_instance_lifecycle_config_name()`: `Value<String>`, `NotebookInstanceLifecycleConfigName`. The name of the lifecycle configuration, such as `MyLifecycleConfig` .
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotebookInstanceLifecycleConfig(crate::Resource);
 
@@ -23522,6 +23555,13 @@ impl crate::typed::Handle<NotebookInstanceLifecycleConfig> {
     /// `Fn::GetAtt` `Id`.
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
+    }
+
+    /// The name of the lifecycle configuration, such as `MyLifecycleConfig` .
+    ///
+    /// `Fn::GetAtt` `NotebookInstanceLifecycleConfigName`.
+    pub fn notebook_instance_lifecycle_config_name(&self) -> crate::Value<String> {
+        self.get_att("NotebookInstanceLifecycleConfigName")
     }
 }
 
@@ -29330,6 +29370,7 @@ pub mod user_profile {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Workteam>`), each a `Fn::GetAtt`:
 ///
 /// - `id()`: `Value<String>`, `Id`.
+/// - `workteam_name()`: `Value<String>`, `WorkteamName`. The name of the work team.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workteam(crate::Resource);
 
@@ -29460,6 +29501,13 @@ impl crate::typed::Handle<Workteam> {
     /// `Fn::GetAtt` `Id`.
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
+    }
+
+    /// The name of the work team.
+    ///
+    /// `Fn::GetAtt` `WorkteamName`.
+    pub fn workteam_name(&self) -> crate::Value<String> {
+        self.get_att("WorkteamName")
     }
 }
 

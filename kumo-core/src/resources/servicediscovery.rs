@@ -814,6 +814,7 @@ pub mod public_dns_namespace {
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name (ARN) of the service.
 /// - `id()`: `Value<String>`, `Id`. The ID of the service.
+/// - `name()`: `Value<String>`, `Name`. The name that you assigned to the service.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service(crate::Resource);
 
@@ -1005,6 +1006,13 @@ impl crate::typed::Handle<Service> {
     /// `Fn::GetAtt` `Id`.
     pub fn id(&self) -> crate::Value<String> {
         self.get_att("Id")
+    }
+
+    /// The name that you assigned to the service.
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 

@@ -314,6 +314,7 @@ impl crate::typed::Handle<Subscription> {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Topic>`), each a `Fn::GetAtt`:
 ///
 /// - `topic_arn()`: `Value<String>`, `TopicArn`. Returns the ARN of an Amazon  topic.
+/// - `topic_name()`: `Value<String>`, `TopicName`. Returns the name of an Amazon  topic.
 ///
 /// # Examples
 ///
@@ -592,6 +593,13 @@ impl crate::typed::Handle<Topic> {
     /// `Fn::GetAtt` `TopicArn`.
     pub fn topic_arn(&self) -> crate::Value<String> {
         self.get_att("TopicArn")
+    }
+
+    /// Returns the name of an Amazon  topic.
+    ///
+    /// `Fn::GetAtt` `TopicName`.
+    pub fn topic_name(&self) -> crate::Value<String> {
+        self.get_att("TopicName")
     }
 }
 

@@ -98,6 +98,7 @@ pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
 ///
 /// - `arn()`: `Value<String>`, `Arn`. Returns the Amazon Resource Name (ARN) of the queue.
 /// - `queue_url()`: `Value<String>`, `QueueUrl`. Returns the URLs of the queues from the policy.
+/// - `queue_name()`: `Value<String>`, `QueueName`. Returns the queue name.
 ///
 /// # Examples
 ///
@@ -468,6 +469,15 @@ impl crate::typed::Handle<Queue> {
     /// `Fn::GetAtt` `QueueUrl`.
     pub fn queue_url(&self) -> crate::Value<String> {
         self.get_att("QueueUrl")
+    }
+
+    /// Returns the queue name.
+    ///
+    /// For example: `mystack-myqueue-1VF9BKQH5BJVI` .
+    ///
+    /// `Fn::GetAtt` `QueueName`.
+    pub fn queue_name(&self) -> crate::Value<String> {
+        self.get_att("QueueName")
     }
 }
 

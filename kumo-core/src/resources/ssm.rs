@@ -2460,6 +2460,13 @@ pub mod maintenance_window_task {
 /// Required properties, the arguments of [`Parameter::new`]: `Type`, `Value`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html)
+///
+/// # Attributes
+///
+/// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Parameter>`), each a `Fn::GetAtt`:
+///
+/// - `type()`: `Value<String>`, `Type`. Returns the type of the parameter.
+/// - `value()`: `Value<String>`, `Value`. Returns the value of the parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter(crate::Resource);
 
@@ -2609,6 +2616,25 @@ impl crate::typed::ResourceType for Parameter {
 
     fn into_resource(self) -> crate::Resource {
         self.0
+    }
+}
+
+/// The attributes of `AWS::SSM::Parameter`.
+impl crate::typed::Handle<Parameter> {
+    /// Returns the type of the parameter.
+    ///
+    /// Valid values are `String` or `StringList` .
+    ///
+    /// `Fn::GetAtt` `Type`.
+    pub fn r#type(&self) -> crate::Value<String> {
+        self.get_att("Type")
+    }
+
+    /// Returns the value of the parameter.
+    ///
+    /// `Fn::GetAtt` `Value`.
+    pub fn value(&self) -> crate::Value<String> {
+        self.get_att("Value")
     }
 }
 

@@ -107,6 +107,7 @@ pub const PROPERTY_NAMES: &[(&str, crate::typed::PropertyNames)] = &[
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<Activity>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. Returns the ARN of the resource.
+/// - `name()`: `Value<String>`, `Name`. Returns the name of the activity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Activity(crate::Resource);
 
@@ -188,6 +189,23 @@ impl crate::typed::Handle<Activity> {
     /// `Fn::GetAtt` `Arn`.
     pub fn arn(&self) -> crate::Value<String> {
         self.get_att("Arn")
+    }
+
+    /// Returns the name of the activity.
+    ///
+    /// For example:
+    ///
+    /// `{ "Fn::GetAtt": ["MyActivity", "Name"] }`
+    ///
+    /// Returns a value similar to the following:
+    ///
+    /// `myActivity`
+    ///
+    /// For more information about using `Fn::GetAtt` , see [Fn::GetAtt](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html) .
+    ///
+    /// `Fn::GetAtt` `Name`.
+    pub fn name(&self) -> crate::Value<String> {
+        self.get_att("Name")
     }
 }
 

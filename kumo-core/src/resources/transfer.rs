@@ -2958,6 +2958,8 @@ pub mod server {
 /// Methods of its [`Handle`](crate::typed::Handle) (`Handle<User>`), each a `Fn::GetAtt`:
 ///
 /// - `arn()`: `Value<String>`, `Arn`. The Amazon Resource Name associated with the user, in the form `arn:aws:transfer:region: *account-id* :user/ *server-id* / *username*` .
+/// - `server_id()`: `Value<String>`, `ServerId`. The ID of the server to which the user is attached.
+/// - `user_name()`: `Value<String>`, `UserName`. A unique string that identifies a Transfer Family user account associated with a server.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User(crate::Resource);
 
@@ -3149,6 +3151,24 @@ impl crate::typed::Handle<User> {
     /// `Fn::GetAtt` `Arn`.
     pub fn arn(&self) -> crate::Value<String> {
         self.get_att("Arn")
+    }
+
+    /// The ID of the server to which the user is attached.
+    ///
+    /// An example `ServerId` is `s-01234567890abcdef` .
+    ///
+    /// `Fn::GetAtt` `ServerId`.
+    pub fn server_id(&self) -> crate::Value<String> {
+        self.get_att("ServerId")
+    }
+
+    /// A unique string that identifies a Transfer Family user account associated with a server.
+    ///
+    /// An example `UserName` is `transfer-user-1` .
+    ///
+    /// `Fn::GetAtt` `UserName`.
+    pub fn user_name(&self) -> crate::Value<String> {
+        self.get_att("UserName")
     }
 }
 
