@@ -479,7 +479,7 @@ fn property_node<'a>(schema: &'a Value, path: &str) -> &'a Value {
     node
 }
 
-/// The type of a read-only attribute, without generating types for it: objects are JSON.
+/// The type of an attribute, without generating types for it: objects are JSON.
 fn attribute_type(schema: &Value, path: &str) -> Ty {
     let node = property_node(schema, path);
     match type_names(node).as_slice() {
@@ -847,6 +847,19 @@ mod tests {
         resource("AWS::Test::Thing", &schema, &TypeProse::default())
     }
 
+    /// Each attribute's `Fn::GetAtt` name, method and type.
+    fn attributes(def: &ResourceDef) -> Vec<(&str, &str, Ty)> {
+        def.attributes
+            .iter()
+            .map(|a| (a.cfn.as_str(), a.method.as_str(), a.ty.clone()))
+            .collect()
+    }
+
+    /// The names of the properties one sets.
+    fn settable(def: &ResourceDef) -> Vec<&str> {
+        def.properties.iter().map(|p| p.cfn.as_str()).collect()
+    }
+
     #[test]
     fn maps_every_shape() {
         let def = resolve(json!({
@@ -973,13 +986,8 @@ mod tests {
             "readOnlyProperties": ["/properties/Arn"]
         });
         let def = resource("AWS::Test::Queue", &schema, &prose);
-        let attributes: Vec<_> = def
-            .attributes
-            .iter()
-            .map(|a| (a.cfn.as_str(), a.method.as_str(), a.ty.clone()))
-            .collect();
         assert_eq!(
-            attributes,
+            attributes(&def),
             [
                 ("Arn", "arn", Ty::String),
                 ("Endpoint.Port", "endpoint_port", Ty::Integer),
@@ -987,8 +995,11 @@ mod tests {
             ]
         );
         assert_eq!(def.attributes[2].description, "The queue's name.");
-        let settable: Vec<_> = def.properties.iter().map(|p| p.cfn.as_str()).collect();
-        assert_eq!(settable, ["Endpoint", "QueueName"], "and stay settable");
+        assert_eq!(
+            settable(&def),
+            ["Endpoint", "QueueName"],
+            "and stay settable"
+        );
     }
 
     #[test]
@@ -1146,21 +1157,19 @@ mod tests {
             "primaryIdentifier": ["/properties/Name", "/properties/Ids"],
             "tagging": {"taggable": true}
         }));
-        let attributes: Vec<_> = def
-            .attributes
-            .iter()
-            .map(|a| (a.cfn.as_str(), a.method.as_str(), a.ty.clone()))
-            .collect();
         assert_eq!(
-            attributes,
+            attributes(&def),
             [
                 ("Endpoint.Address", "endpoint_address", Ty::String),
                 ("Endpoint.Port", "endpoint_port", Ty::Integer),
                 ("Ids", "ids", Ty::List(Box::new(Ty::String))),
             ]
         );
-        let settable: Vec<_> = def.properties.iter().map(|p| p.cfn.as_str()).collect();
-        assert_eq!(settable, ["Name"], "Endpoint's fields are all read-only");
+        assert_eq!(
+            settable(&def),
+            ["Name"],
+            "Endpoint's fields are all read-only"
+        );
         assert_eq!(def.replaced_on_change, ["Name"]);
         assert_eq!(def.primary_identifier, ["Name", "Ids"]);
         let nested = json!({"primaryIdentifier": ["/properties/Endpoint/Address"]});
